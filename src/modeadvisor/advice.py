@@ -1,0 +1,130 @@
+"""The output of an assessment: immutable, JSON-serialisable, and explaining itself.
+
+Every figure can be traced: a unit's profile weights come from `evidence` (the rules that fired,
+the trait values they matched, their weights and sources); every recommended or avoided model
+lists `because` — the path unit → archetype → model through the graph, with each link's strength,
+reason and source.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict
+
+ProfileStatus = Literal["ok", "insufficient_evidence"]
+JsonValue = bool | int | float | str | list[str]
+
+
+class _Out(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Evidence(_Out):
+    """One fired rule for one unit."""
+
+    rule: str
+    condition: str
+    matched: dict[str, JsonValue]
+    weights: dict[str, float]
+    contribution: dict[str, float]
+    rationale: str
+    source: list[str]
+    origin: str
+
+
+class Coverage(_Out):
+    """How much was observed: traits of the catalogue seen, and rules that fired."""
+
+    observed_traits: int
+    catalogue_traits: int
+    share: float
+    fired_rules: int
+
+
+class Profile(_Out):
+    """A unit's mix of modes. `weights` sum to 1 whenever any rule fired."""
+
+    weights: dict[str, float]
+    raw: dict[str, float]
+    dominant: str | None
+    secondary: str | None
+    mixed: bool
+    status: ProfileStatus
+    coverage: Coverage
+
+
+class Reason(_Out):
+    """One step of the path unit → archetype → model behind a model's score."""
+
+    path: list[str]
+    archetype: str
+    relation: Literal["suits", "poor_fit"]
+    archetype_weight: float
+    strength: float
+    contribution: float
+    reason: str
+    source: list[str]
+
+
+class ModelAdvice(_Out):
+    """A management or measurement model, scored for the unit's profile."""
+
+    model: str
+    name: str
+    kind: Literal["management", "measurement"]
+    score: float
+    in_use: bool
+    because: list[Reason]
+
+
+class Direction(_Out):
+    """Where the source says a unit's dominant mode tends to develop (S-G3)."""
+
+    to: str
+    reason: str
+    source: list[str]
+
+
+class UnitAdvice(_Out):
+    id: str
+    name: str
+    parent: str | None
+    profile: Profile
+    recommendations: list[ModelAdvice]
+    avoid: list[ModelAdvice]
+    evidence: list[Evidence]
+    direction: list[Direction]
+    notes: list[str]
+
+
+class PackRef(_Out):
+    id: str
+    version: str
+
+
+class Advice(_Out):
+    """The advice for one organisation: per unit, in the order of the organisation file."""
+
+    organisation: str
+    language: Literal["en", "fi"]
+    pack: PackRef
+    archetypes: dict[str, str]
+    units: list[UnitAdvice]
+
+    def unit(self, unit_id: str) -> UnitAdvice:
+        """The advice for one unit; raises UnknownUnitError with a did-you-mean."""
+        from .errors import Location, Problem, UnknownUnitError, did_you_mean
+
+        for unit in self.units:
+            if unit.id == unit_id:
+                return unit
+        ids = [u.id for u in self.units]
+        raise UnknownUnitError([Problem(Location("<organisation>"),
+                                        f"no unit '{unit_id}' in {self.organisation}",
+                                        did_you_mean(unit_id, ids) or
+                                        f"units: {', '.join(ids)}")])
+
+    def to_json(self) -> str:
+        """Deterministic JSON: same input, same bytes."""
+        return self.model_dump_json(indent=2) + "\n"

@@ -1,0 +1,230 @@
+"""The step library for feature files, registered as a pytest plugin (entry point `pytest11`).
+
+With modeadvisor installed, a `.feature` file needs no Python of its own beyond a
+`scenarios("features")` line: these steps describe units in a consultant's words and check the
+advice through the real advisor and engine.
+
+    Given a unit "plant" with traits:
+      | trait                        | value |
+      | profitability_before_growth  | 5     |
+    And the unit uses "balanced_scorecard"
+    When the unit is assessed
+    Then the dominant mode is "production"
+    And "balanced_scorecard" is recommended
+    And "milestone_project_followup" is to be avoided
+
+Trait values in tables are read as YAML scalars (`5`, `true`, `[a, b]`, `cost`), safely.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from pytest_bdd import given, parsers, then, when
+
+from .advice import Advice, ModelAdvice, UnitAdvice
+from .advisor import Advisor
+from .knowledge import load_knowledge_base, shipped_rules_dir
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--modeadvisor-rules", metavar="DIR", default=None,
+                     help="rule pack folder the modeadvisor feature steps use "
+                          "(default: the shipped pack)")
+
+
+@dataclass
+class AdviceContext:
+    """What a scenario has said so far: the units described and the advice obtained."""
+
+    units: list[dict[str, Any]] = field(default_factory=list)
+    organisation_file: Path | None = None
+    advice: Advice | None = None
+
+    @property
+    def current(self) -> dict[str, Any]:
+        if not self.units:
+            raise AssertionError('no unit described yet: start with Given a unit "..." ...')
+        return self.units[-1]
+
+    def unit_advice(self, unit_id: str | None = None) -> UnitAdvice:
+        if self.advice is None:
+            raise AssertionError("nothing assessed yet: add a When step")
+        if unit_id is None:
+            unit_id = str(self.current["id"]) if self.units else self.advice.units[-1].id
+        return self.advice.unit(unit_id)
+
+
+@pytest.fixture(scope="session")
+def modeadvisor_advisor(request: pytest.FixtureRequest) -> Advisor:
+    """One advisor for the whole run (building it compiles the pack)."""
+    folder = request.config.getoption("--modeadvisor-rules")
+    return Advisor(load_knowledge_base(folder or shipped_rules_dir()))
+
+
+@pytest.fixture
+def modeadvisor_context() -> AdviceContext:
+    return AdviceContext()
+
+
+def _cell(text: str) -> Any:
+    return yaml.safe_load(text) if text.strip() else None
+
+
+# --- Given -----------------------------------------------------------------------------------
+
+
+@given(parsers.parse('a unit "{unit}" with traits:'))
+def _unit_with_traits(modeadvisor_context: AdviceContext, unit: str,
+                      datatable: list[list[str]]) -> None:
+    header, *rows = datatable
+    if [h.strip().lower() for h in header] != ["trait", "value"]:
+        raise AssertionError("the trait table needs the header | trait | value |")
+    modeadvisor_context.units.append(
+        {"id": unit, "traits": {row[0].strip(): _cell(row[1]) for row in rows}})
+
+
+@given(parsers.parse('a unit "{unit}" under "{parent}" with traits:'))
+def _child_with_traits(modeadvisor_context: AdviceContext, unit: str, parent: str,
+                       datatable: list[list[str]]) -> None:
+    _unit_with_traits(modeadvisor_context, unit, datatable)
+    modeadvisor_context.current["parent"] = parent
+
+
+@given(parsers.parse('the unit uses "{models}"'))
+def _unit_uses(modeadvisor_context: AdviceContext, models: str) -> None:
+    modeadvisor_context.current["models_in_use"] = [m.strip() for m in models.split(",")]
+
+
+@given(parsers.parse('the organisation file "{path}"'))
+def _organisation_file(modeadvisor_context: AdviceContext, path: str,
+                       request: pytest.FixtureRequest) -> None:
+    modeadvisor_context.organisation_file = Path(request.config.rootpath) / path
+
+
+# --- When ------------------------------------------------------------------------------------
+
+
+@when("the unit is assessed")
+@when("the units are assessed")
+def _assess_units(modeadvisor_context: AdviceContext, modeadvisor_advisor: Advisor) -> None:
+    organisation = {"organisation": "scenario", "units": modeadvisor_context.units}
+    modeadvisor_context.advice = modeadvisor_advisor.assess(organisation)
+
+
+@when("the organisation is assessed")
+def _assess_file(modeadvisor_context: AdviceContext, modeadvisor_advisor: Advisor) -> None:
+    if modeadvisor_context.organisation_file is None:
+        raise AssertionError('no organisation given: add Given the organisation file "..."')
+    modeadvisor_context.advice = modeadvisor_advisor.assess(modeadvisor_context.organisation_file)
+
+
+# --- Then ------------------------------------------------------------------------------------
+
+
+def _profile_text(unit: UnitAdvice) -> str:
+    weights = ", ".join(f"{a} {w:.2f}" for a, w in unit.profile.weights.items())
+    return f"{unit.id}: dominant {unit.profile.dominant} ({weights})"
+
+
+@then(parsers.parse('the dominant mode is "{archetype}"'))
+def _dominant(modeadvisor_context: AdviceContext, archetype: str) -> None:
+    unit = modeadvisor_context.unit_advice()
+    assert unit.profile.dominant == archetype, _profile_text(unit)
+
+
+@then(parsers.parse('the dominant mode of "{unit}" is "{archetype}"'))
+def _dominant_of(modeadvisor_context: AdviceContext, unit: str, archetype: str) -> None:
+    advice = modeadvisor_context.unit_advice(unit)
+    assert advice.profile.dominant == archetype, _profile_text(advice)
+
+
+@then("the profile is mixed")
+def _mixed(modeadvisor_context: AdviceContext) -> None:
+    unit = modeadvisor_context.unit_advice()
+    assert unit.profile.mixed, _profile_text(unit)
+
+
+@then("the profile is not mixed")
+def _not_mixed(modeadvisor_context: AdviceContext) -> None:
+    unit = modeadvisor_context.unit_advice()
+    assert not unit.profile.mixed, _profile_text(unit)
+
+
+@then("there is too little evidence to name a mode")
+def _insufficient(modeadvisor_context: AdviceContext) -> None:
+    unit = modeadvisor_context.unit_advice()
+    assert unit.profile.status == "insufficient_evidence", _profile_text(unit)
+    assert unit.profile.dominant is None
+    assert not unit.recommendations
+
+
+def _names(models: list[ModelAdvice]) -> str:
+    return ", ".join(f"{m.model} {m.score:+.2f}" for m in models) or "none"
+
+
+@then(parsers.parse('"{model}" is recommended'))
+def _recommended(modeadvisor_context: AdviceContext, model: str) -> None:
+    unit = modeadvisor_context.unit_advice()
+    assert model in [m.model for m in unit.recommendations], \
+        f"recommended: {_names(unit.recommendations)}"
+
+
+@then(parsers.parse('"{model}" is among the top {count:d} recommendations'))
+def _top(modeadvisor_context: AdviceContext, model: str, count: int) -> None:
+    unit = modeadvisor_context.unit_advice()
+    assert model in [m.model for m in unit.recommendations[:count]], \
+        f"recommended: {_names(unit.recommendations)}"
+
+
+@then(parsers.parse('"{model}" is not recommended'))
+def _not_recommended(modeadvisor_context: AdviceContext, model: str) -> None:
+    unit = modeadvisor_context.unit_advice()
+    assert model not in [m.model for m in unit.recommendations], \
+        f"recommended: {_names(unit.recommendations)}"
+
+
+@then(parsers.parse('"{model}" is to be avoided'))
+def _avoided(modeadvisor_context: AdviceContext, model: str) -> None:
+    unit = modeadvisor_context.unit_advice()
+    assert model in [m.model for m in unit.avoid], f"avoid: {_names(unit.avoid)}"
+
+
+@then(parsers.parse('"{model}" is to be avoided as it is in use'))
+def _avoided_in_use(modeadvisor_context: AdviceContext, model: str) -> None:
+    unit = modeadvisor_context.unit_advice()
+    found = [m for m in unit.avoid if m.model == model]
+    assert found and found[0].in_use, f"avoid: {_names(unit.avoid)}"
+
+
+@then(parsers.parse('"{model}" is recommended for "{unit}"'))
+def _recommended_for(modeadvisor_context: AdviceContext, model: str, unit: str) -> None:
+    advice = modeadvisor_context.unit_advice(unit)
+    assert model in [m.model for m in advice.recommendations], \
+        f"recommended for {unit}: {_names(advice.recommendations)}"
+
+
+@then(parsers.parse('"{model}" is to be avoided for "{unit}"'))
+def _avoided_for(modeadvisor_context: AdviceContext, model: str, unit: str) -> None:
+    advice = modeadvisor_context.unit_advice(unit)
+    assert model in [m.model for m in advice.avoid], \
+        f"avoid for {unit}: {_names(advice.avoid)}"
+
+
+@then(parsers.parse('the rule "{rule}" fired'))
+def _fired(modeadvisor_context: AdviceContext, rule: str) -> None:
+    unit = modeadvisor_context.unit_advice()
+    assert rule in [e.rule for e in unit.evidence], \
+        f"fired: {', '.join(e.rule for e in unit.evidence) or 'none'}"
+
+
+@then(parsers.parse('the advice cites "{source}"'))
+def _cites(modeadvisor_context: AdviceContext, source: str) -> None:
+    unit = modeadvisor_context.unit_advice()
+    cited = {s for e in unit.evidence for s in e.source}
+    cited |= {s for m in unit.recommendations + unit.avoid for r in m.because for s in r.source}
+    assert source in cited, f"cited: {', '.join(sorted(cited))}"

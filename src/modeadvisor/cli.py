@@ -1,0 +1,127 @@
+"""The `modeadvisor` command.
+
+Exit codes scripts can rely on: 0 done; 2 bad input or usage (the message on stderr names the
+file and line); 3 an internal error (a bug in modeadvisor; MODEADVISOR_DEBUG=1 shows the trace).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import traceback
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TextIO
+
+from .advisor import Advisor
+from .errors import EngineError, ModeAdvisorError
+from .knowledge import KnowledgeBase, load_knowledge_base, shipped_rules_dir
+from .render import explain_text, to_markdown, to_text
+
+EXIT_OK, EXIT_INPUT, EXIT_INTERNAL = 0, 2, 3
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="modeadvisor",
+        description="Explained advice on managing and measuring an organisation by its modes.")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def with_rules(p: argparse.ArgumentParser) -> argparse.ArgumentParser:
+        p.add_argument("--rules", type=Path, metavar="DIR",
+                       help="a rule pack folder (default: the shipped pack)")
+        p.add_argument("--lang", choices=("en", "fi"), default="en",
+                       help="language of names and reasons (default: en)")
+        return p
+
+    assess = with_rules(commands.add_parser("assess", help="assess an organisation file"))
+    assess.add_argument("file", type=Path, help="organisation file (YAML or JSON)")
+    assess.add_argument("--format", choices=("text", "json", "markdown"), default="text")
+
+    explain = with_rules(commands.add_parser(
+        "explain", help="the full explanation trail for one unit"))
+    explain.add_argument("file", type=Path, help="organisation file (YAML or JSON)")
+    explain.add_argument("--unit", required=True, metavar="ID", help="the unit's id")
+    explain.add_argument("--format", choices=("text", "json"), default="text")
+
+    validate = commands.add_parser("validate", help="load and check a rule pack")
+    validate.add_argument("rules", type=Path, nargs="?", metavar="RULES_DIR",
+                          help="the pack folder (default: the shipped pack)")
+
+    traits = with_rules(commands.add_parser("traits", help="list the trait catalogue"))
+    traits.add_argument("--format", choices=("text", "json"), default="text")
+
+    graph = with_rules(commands.add_parser(
+        "graph", help="the archetype-model graph as Mermaid or Graphviz DOT"))
+    graph.add_argument("--format", choices=("mermaid", "dot"), default="mermaid")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit code."""
+    try:
+        args = _parser().parse_args(argv)
+    except SystemExit as stop:  # argparse has printed its usage message
+        return int(stop.code or 0) if not isinstance(stop.code, str) else EXIT_INPUT
+    try:
+        return _run(args, sys.stdout)
+    except EngineError as error:
+        print(f"modeadvisor: engine error: {error}", file=sys.stderr)
+        return EXIT_INTERNAL
+    except ModeAdvisorError as error:
+        print(f"modeadvisor: {error}", file=sys.stderr)
+        return EXIT_INPUT
+    except Exception as error:  # never a bare traceback for a user
+        if os.environ.get("MODEADVISOR_DEBUG"):
+            traceback.print_exc()
+        print(f"modeadvisor: internal error ({type(error).__name__}: {error}); this is a bug "
+              "in modeadvisor; set MODEADVISOR_DEBUG=1 to see the trace", file=sys.stderr)
+        return EXIT_INTERNAL
+
+
+def _knowledge_base(folder: Path | None) -> KnowledgeBase:
+    return load_knowledge_base(folder if folder is not None else shipped_rules_dir())
+
+
+def _run(args: argparse.Namespace, out: TextIO) -> int:
+    match args.command:
+        case "assess":
+            advice = Advisor(_knowledge_base(args.rules), lang=args.lang).assess(args.file)
+            render = {"json": lambda a: a.to_json(), "text": to_text,
+                      "markdown": to_markdown}[args.format]
+            out.write(render(advice))
+        case "explain":
+            advice = Advisor(_knowledge_base(args.rules), lang=args.lang).assess(args.file)
+            if args.format == "json":
+                out.write(advice.unit(args.unit).model_dump_json(indent=2) + "\n")
+            else:
+                out.write(explain_text(advice, args.unit))
+        case "validate":
+            kb = _knowledge_base(args.rules)
+            out.write(f"{kb.root}: ok — {len(kb.archetypes)} archetypes, {len(kb.traits)} "
+                      f"traits, {len(kb.rules)} rules, {len(kb.models)} models, "
+                      f"{len(kb.links)} links\n")
+        case "traits":
+            _traits(_knowledge_base(args.rules), args.lang, args.format, out)
+        case "graph":
+            graph = Advisor(_knowledge_base(args.rules), lang=args.lang).graph
+            out.write(graph.to_mermaid(args.lang) if args.format == "mermaid"
+                      else graph.to_dot(args.lang))
+    return EXIT_OK
+
+
+def _traits(kb: KnowledgeBase, lang: str, fmt: str, out: TextIO) -> None:
+    language = "fi" if lang == "fi" else "en"
+    if fmt == "json":
+        rows = [trait.model_dump(mode="json", exclude_none=True) for trait in kb.traits.values()]
+        out.write(json.dumps(rows, indent=2, ensure_ascii=False) + "\n")
+        return
+    for trait in kb.traits.values():
+        out.write(f"{trait.id}  ({trait.kind_text()})  [{', '.join(trait.observes)}]\n")
+        out.write(f"    {trait.label.get(language)}: {trait.description.get(language)}\n")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,214 @@
+"""Reading YAML and JSON files into plain data that remembers where each value stood.
+
+PyYAML's composer gives nodes with positions; we build plain dicts, lists and scalars from those
+nodes ourselves, so that (a) no YAML tag can construct a Python object — only the safe scalar
+types are resolved — and (b) every value's line and column is kept for error messages, keyed by
+its path (`("rules", 3, "when")`) in the document. JSON is read by the same path (JSON is YAML
+1.2 for our purposes), so both formats get identical error locations.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .errors import Location, Problem, display_path
+
+PathKey = tuple[str | int, ...]
+
+#: Upper bound of nodes built from one document; stops alias bombs ("billion laughs") early.
+MAX_NODES = 1_000_000
+MAX_DEPTH = 100
+
+
+class DocumentError(Exception):
+    """Raised inside this module; callers turn its problems into their own error type."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = problems
+        super().__init__("; ".join(str(p) for p in problems))
+
+
+@dataclass(slots=True)
+class Document:
+    """A parsed file: its data, and where each value and mapping key stood in the text."""
+
+    path: Path
+    name: str
+    data: Any
+    lines: list[str]
+    values: dict[PathKey, tuple[int, int]] = field(default_factory=dict)
+    keys: dict[PathKey, tuple[int, int]] = field(default_factory=dict)
+
+    def location(self, path: PathKey, *, key: bool = False) -> Location:
+        """The location of the value at `path`, or of the nearest enclosing value known."""
+        table = self.keys if key else self.values
+        probe = tuple(path)
+        while probe:
+            if probe in table:
+                line, column = table[probe]
+                return Location(self.name, line, column)
+            if key and probe in self.values:  # no key position: fall back to the value
+                line, column = self.values[probe]
+                return Location(self.name, line, column)
+            probe = probe[:-1]
+        if () in self.values:
+            line, column = self.values[()]
+            return Location(self.name, line, column)
+        return Location(self.name, 1, 1)
+
+    def problem(
+        self, path: PathKey, message: str, hint: str | None = None, *, key: bool = False
+    ) -> Problem:
+        location = self.location(path, key=key)
+        return Problem(location, message, hint, self.source_line(location.line))
+
+    def source_line(self, line: int | None) -> str | None:
+        if line is None or not 1 <= line <= len(self.lines):
+            return None
+        return self.lines[line - 1]
+
+
+def load_document(path: Path) -> Document:
+    """Read one YAML or JSON file. Raises DocumentError with located problems."""
+    name = display_path(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as error:
+        reason = error.strerror or str(error)
+        raise DocumentError([Problem(Location(name), f"cannot read file: {reason}")]) from error
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = raw.count(b"\n", 0, error.start) + 1
+        column = error.start - (raw.rfind(b"\n", 0, error.start) + 1) + 1
+        message = f"file is not valid UTF-8 (byte 0x{raw[error.start]:02x})"
+        raise DocumentError(
+            [Problem(Location(name, line, column), message, "save the file as UTF-8")]
+        ) from error
+    return parse_document(text, path, name)
+
+
+def parse_document(text: str, path: Path, name: str | None = None) -> Document:
+    """Parse YAML/JSON text already decoded; `name` is what error messages call the file."""
+    name = name or display_path(path)
+    lines = text.splitlines()
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        location = Location(name, mark.line + 1, mark.column + 1) if mark else Location(name)
+        what = error.problem or error.context or "malformed YAML"
+        problem = Problem(location, f"malformed YAML/JSON: {what}", None,
+                          lines[location.line - 1] if location.line and
+                          location.line <= len(lines) else None)
+        raise DocumentError([problem]) from error
+    except yaml.YAMLError as error:  # e.g. a reader error on a control character
+        raise DocumentError([Problem(Location(name), f"malformed YAML/JSON: {error}")]) from error
+    document = Document(path=path, name=name, data=None, lines=lines)
+    if node is None:
+        return document
+    builder = _Builder(document)
+    document.data = builder.build(node, (), 0)
+    if builder.problems:
+        raise DocumentError(builder.problems)
+    return document
+
+
+class _Builder:
+    """Turns composed nodes into plain data, recording positions and refusing unsafe tags."""
+
+    def __init__(self, document: Document) -> None:
+        self.document = document
+        self.problems: list[Problem] = []
+        self.count = 0
+        self._constructor = yaml.SafeLoader("")  # resolves safe scalar tags only
+
+    def build(self, node: yaml.Node, path: PathKey, depth: int) -> Any:
+        self.count += 1
+        if self.count > MAX_NODES:
+            raise DocumentError([self._at(node, f"document has more than {MAX_NODES:,} values "
+                                          "(an alias bomb or a file far too large)")])
+        if depth > MAX_DEPTH:
+            raise DocumentError([self._at(node, f"document nests deeper than {MAX_DEPTH} levels")])
+        self.document.values[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
+        if isinstance(node, yaml.MappingNode):
+            return self._mapping(node, path, depth)
+        if isinstance(node, yaml.SequenceNode):
+            return [self.build(item, (*path, i), depth + 1) for i, item in enumerate(node.value)]
+        return self._scalar(node)
+
+    def _mapping(self, node: yaml.MappingNode, path: PathKey, depth: int) -> dict[str, Any]:
+        if node.tag != "tag:yaml.org,2002:map":
+            self.problems.append(self._at(node, f"unsupported YAML tag {node.tag}"))
+        result: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            if key_node.tag == "tag:yaml.org,2002:merge":
+                self.problems.append(self._at(key_node, "YAML merge keys (<<) are not supported"))
+                continue
+            key = self._scalar(key_node) if isinstance(key_node, yaml.ScalarNode) else None
+            if not isinstance(key, str | int) or isinstance(key, bool):
+                self.problems.append(self._at(key_node, "mapping keys must be plain names"))
+                continue
+            key = str(key)
+            child = (*path, key)
+            if key in result:
+                self.problems.append(self._at(key_node, f"duplicate key '{key}'"))
+                continue
+            self.document.keys[child] = (key_node.start_mark.line + 1,
+                                         key_node.start_mark.column + 1)
+            result[key] = self.build(value_node, child, depth + 1)
+        return result
+
+    def _scalar(self, node: yaml.Node) -> Any:
+        if not isinstance(node, yaml.ScalarNode):
+            self.problems.append(self._at(node, "expected a plain value here"))
+            return None
+        try:
+            value = self._constructor.construct_object(node, deep=True)
+        except yaml.constructor.ConstructorError:
+            self.problems.append(self._at(node, f"unsupported YAML tag {node.tag}",
+                                          "only plain values, lists and mappings are allowed"))
+            return None
+        if not isinstance(value, str | int | float | bool) and value is not None:
+            # timestamps and binary: keep the text as written, let the schema judge it
+            return str(node.value)
+        return value
+
+    def _at(self, node: yaml.Node, message: str, hint: str | None = None) -> Problem:
+        line = node.start_mark.line + 1
+        return Problem(Location(self.document.name, line, node.start_mark.column + 1),
+                       message, hint, self.document.source_line(line))
+
+
+def expect_mapping(document: Document, what: str) -> Mapping[str, Any]:
+    """The document's top level as a mapping, or a located problem saying what was expected."""
+    if document.data is None:
+        raise DocumentError([Problem(Location(document.name, 1, 1),
+                                     f"file is empty; expected {what}")])
+    if not isinstance(document.data, dict):
+        raise DocumentError([document.problem((), f"expected {what} at the top of the file, "
+                                                  f"found {type_name(document.data)}")])
+    return document.data
+
+
+def type_name(value: object) -> str:
+    """How a value's type reads to a non-programmer."""
+    match value:
+        case bool():
+            return "true/false"
+        case int() | float():
+            return "a number"
+        case str():
+            return "text"
+        case list():
+            return "a list"
+        case dict():
+            return "a mapping"
+        case None:
+            return "nothing (null)"
+    return type(value).__name__

@@ -1,0 +1,101 @@
+"""The durable-rules adapter: the only module that imports the engine.
+
+Each `DurableEngine` owns its own `Host` (never `durable.lang` and its module-level registry),
+registers the compiled rules under names unique to it, and runs each assessment in a fresh
+session (sid) that it deletes afterwards. Units go in as *facts*, so every matching rule fires
+(events would be consumed by the first match). Engine failures become `EngineError`.
+"""
+
+from __future__ import annotations
+
+import itertools
+import threading
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+from durable.engine import Host
+
+from .compiler import FACT_KIND, CompiledPack, Json, chunk_names
+from .errors import EngineError
+
+Firing = tuple[str, str]  # (unit id, rule id)
+
+_engine_ids = itertools.count()
+#: A rule that matches every unit fact: without it a fact that matches no scoring rule would be
+#: refused (MessageNotHandled), spoil a batch, and make `delete_state` segfault on its session.
+_CATCH_ALL = "_catch_all"
+
+
+class _QuietHost(Host):  # type: ignore[misc]
+    """A Host without the two re-arming timer threads: all our actions run synchronously."""
+
+    def _run(self) -> None:
+        return None
+
+
+class DurableEngine:
+    """Fires compiled scoring rules over unit facts; one instance per Advisor."""
+
+    def __init__(self, pack: CompiledPack) -> None:
+        self._pack = pack
+        self._host = _QuietHost()
+        self._lock = threading.Lock()
+        self._sessions = itertools.count()
+        self._firings: dict[str, list[Firing]] = {}
+        self._names = chunk_names(f"modeadvisor{next(_engine_ids)}", pack)
+        try:
+            for name, chunk in zip(self._names, pack.chunks, strict=True):
+                definition: Json = {
+                    rule_id: {"all": [{"m": condition}], "run": self._action(rule_id)}
+                    for rule_id, condition in chunk
+                }
+                definition[_CATCH_ALL] = {"all": [{"m": {"kind": FACT_KIND}}], "run": _ignore}
+                # the engine deletes `run` from the dicts it is given: built fresh, never reused
+                self._host.register_rulesets({name: definition})
+        except Exception as error:  # the C engine raises bare Exceptions with codes
+            raise EngineError(f"the rule engine refused the compiled rules: {error}") from None
+
+    def _action(self, rule_id: str) -> Callable[[Any], None]:
+        firings = self._firings
+
+        def record(closure: Any) -> None:
+            firings[closure.s.sid].append((closure._m["m"]["uid"], rule_id))
+
+        return record
+
+    def fire(self, facts: Sequence[Mapping[str, Any]]) -> list[Firing]:
+        """Assert the unit facts in a new session; return every (unit, rule) that fired."""
+        if not facts:
+            return []
+        with self._lock:  # the C engine has no locks of its own
+            sid = f"s{next(self._sessions)}"
+            self._firings[sid] = []
+            asserted: list[str] = []
+            try:
+                for name in self._names:
+                    batch = [{**fact, "sid": sid} for fact in facts]
+                    asserted.append(name)
+                    self._host.assert_facts(name, batch)
+                    state = self._host.get_state(name, sid)
+                    if "exception" in state:
+                        raise EngineError(f"a rule action failed: {state['exception']}")
+                return list(self._firings[sid])
+            except EngineError:
+                raise
+            except Exception as error:
+                raise EngineError(f"the rule engine failed: {error}") from None
+            finally:
+                del self._firings[sid]
+                for name in asserted:
+                    try:
+                        self._host.delete_state(name, sid)
+                    except Exception:  # noqa: S110 - cleanup must not hide the real error
+                        pass
+
+    @property
+    def ruleset_count(self) -> int:
+        return len(self._names)
+
+
+def _ignore(closure: Any) -> None:
+    del closure

@@ -1,0 +1,112 @@
+"""One error tree for everything a user can get wrong.
+
+Every problem carries its location (file, line, column) so that a consultant can go straight to
+it; a load collects all problems of a file set and raises them together, so one run shows every
+mistake rather than one per run.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+@dataclass(frozen=True, slots=True)
+class Location:
+    """Where a problem is: a file and, when known, a 1-based line and column."""
+
+    file: str
+    line: int | None = None
+    column: int | None = None
+
+    def __str__(self) -> str:
+        parts = [self.file]
+        if self.line is not None:
+            parts.append(str(self.line))
+            if self.column is not None:
+                parts.append(str(self.column))
+        return ":".join(parts)
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One located mistake, with what was expected and, where a name is close, a suggestion."""
+
+    location: Location
+    message: str
+    hint: str | None = None
+    source_line: str | None = field(default=None, compare=False)
+
+    def __str__(self) -> str:
+        text = f"{self.location}: {self.message}"
+        if self.hint:
+            text += f" ({self.hint})"
+        if self.source_line is not None and self.location.column is not None:
+            marker = " " * (self.location.column - 1) + "^"
+            text += f"\n    {self.source_line}\n    {marker}"
+        return text
+
+
+class ModeAdvisorError(Exception):
+    """Root of every error modeadvisor raises on purpose; carries one or more located problems."""
+
+    def __init__(self, problems: Sequence[Problem] | str) -> None:
+        if isinstance(problems, str):
+            problems = [Problem(Location("<modeadvisor>"), problems)]
+        self.problems: tuple[Problem, ...] = tuple(sorted(problems, key=_problem_order))
+        super().__init__(self._summary())
+
+    @property
+    def file(self) -> str:
+        return self.problems[0].location.file
+
+    @property
+    def line(self) -> int | None:
+        return self.problems[0].location.line
+
+    def _summary(self) -> str:
+        if len(self.problems) == 1:
+            return str(self.problems[0])
+        lines = [f"{len(self.problems)} problems:"]
+        lines.extend(str(problem) for problem in self.problems)
+        return "\n".join(lines)
+
+
+class KnowledgeBaseError(ModeAdvisorError, ValueError):
+    """A rule pack (archetypes, traits, rules, models, links) is malformed or inconsistent."""
+
+
+class OrganisationError(ModeAdvisorError, ValueError):
+    """An organisation file is malformed or does not fit the knowledge base."""
+
+
+class UnknownUnitError(ModeAdvisorError, KeyError):
+    """A unit id asked for (e.g. by `explain`) is not in the assessed organisation."""
+
+    def __str__(self) -> str:  # KeyError would otherwise print the repr
+        return self._summary()
+
+
+class EngineError(ModeAdvisorError, RuntimeError):
+    """The rule engine refused or failed on compiled rules; a bug in modeadvisor, not the input."""
+
+
+def _problem_order(problem: Problem) -> tuple[str, int, int, str]:
+    loc = problem.location
+    return (loc.file, loc.line or 0, loc.column or 0, problem.message)
+
+
+def did_you_mean(name: str, candidates: Iterable[str]) -> str | None:
+    """A hint naming the closest known name, if any is close enough to be a likely typo."""
+    matches = difflib.get_close_matches(name, sorted(set(candidates)), n=1, cutoff=0.6)
+    return f"did you mean '{matches[0]}'?" if matches else None
+
+
+def display_path(path: Path) -> str:
+    """A path as the user would want to read it: relative to the working directory if inside."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)

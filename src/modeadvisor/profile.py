@@ -1,0 +1,75 @@
+"""From fired rules to a unit's mode profile, with the evidence that explains every figure."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from . import conditions as cond
+from .advice import Coverage, Evidence, JsonValue, Profile
+from .knowledge import KnowledgeBase, Lang, Rule
+
+DECIMALS = 4
+
+
+def evidence_for(rules: Sequence[Rule], values: Mapping[str, cond.TraitValue],
+                 lang: Lang) -> list[Evidence]:
+    """The fired rules of one unit, in pack order, each with the values it matched."""
+    total = sum(sum(rule.spec.weights.values()) for rule in rules)
+    evidence = []
+    for rule in rules:
+        matched: dict[str, JsonValue] = {
+            trait: sorted(value) if isinstance(value, frozenset) else value
+            for trait in cond.traits_of(rule.condition)
+            if (value := values.get(trait)) is not None
+        }
+        weights = dict(rule.spec.weights)
+        evidence.append(Evidence(
+            rule=rule.id, condition=rule.spec.when, matched=matched,
+            weights={a: round(w, DECIMALS) for a, w in weights.items()},
+            contribution={a: round(w / total, DECIMALS) for a, w in weights.items()},
+            rationale=rule.spec.rationale.get(lang), source=list(rule.spec.source),
+            origin=str(rule.origin)))
+    return evidence
+
+
+def build_profile(kb: KnowledgeBase, rules: Sequence[Rule],
+                  values: Mapping[str, cond.TraitValue]) -> tuple[Profile, list[str]]:
+    """Sum fired rule weights per archetype; decide dominant, secondary, mixed or too little.
+
+    Returns the profile and plain-language notes on how it was decided.
+    """
+    settings = kb.settings
+    raw = dict.fromkeys(kb.archetypes, 0.0)
+    for rule in rules:
+        for archetype, weight in rule.spec.weights.items():
+            raw[archetype] += weight
+    total = sum(raw.values())
+    weights = {a: (w / total if total else 0.0) for a, w in raw.items()}
+    share = len(values) / len(kb.traits) if kb.traits else 0.0
+    coverage = Coverage(observed_traits=len(values), catalogue_traits=len(kb.traits),
+                        share=round(share, DECIMALS), fired_rules=len(rules))
+    notes: list[str] = []
+    order = list(kb.archetypes)
+    ranked = sorted(order, key=lambda a: (-weights[a], order.index(a)))
+    enough = len(rules) >= settings.min_evidence and share >= settings.min_coverage
+    if not enough:
+        notes.append(
+            f"too little evidence to name a mode: {len(rules)} rule(s) fired (at least "
+            f"{settings.min_evidence} needed) on {len(values)} of {len(kb.traits)} traits "
+            f"observed ({share:.0%}; at least {settings.min_coverage:.0%} needed)")
+        dominant = secondary = None
+        mixed = False
+    else:
+        dominant = ranked[0]
+        secondary = ranked[1] if len(ranked) > 1 and weights[ranked[1]] > 0 else None
+        lead = weights[ranked[0]] - (weights[secondary] if secondary else 0.0)
+        mixed = lead < settings.mixed_margin
+        if mixed and secondary:
+            notes.append(f"mixed profile: {dominant} leads {secondary} by only {lead:.2f} "
+                         f"(less than {settings.mixed_margin:.2f}); advice weighs both")
+    profile = Profile(
+        weights={a: round(w, DECIMALS) for a, w in weights.items()},
+        raw={a: round(w, DECIMALS) for a, w in raw.items()},
+        dominant=dominant, secondary=secondary, mixed=mixed,
+        status="ok" if enough else "insufficient_evidence", coverage=coverage)
+    return profile, notes
