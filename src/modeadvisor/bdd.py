@@ -198,7 +198,8 @@ def _avoided(modeadvisor_context: AdviceContext, model: str) -> None:
 def _avoided_in_use(modeadvisor_context: AdviceContext, model: str) -> None:
     unit = modeadvisor_context.unit_advice()
     found = [m for m in unit.avoid if m.model == model]
-    assert found and found[0].in_use, f"avoid: {_names(unit.avoid)}"
+    assert found, f"avoid: {_names(unit.avoid)}"
+    assert found[0].in_use, f"'{model}' is avoided but not marked in use"
 
 
 @then(parsers.parse('"{model}" is recommended for "{unit}"'))

@@ -17,7 +17,7 @@ from typing import TextIO
 
 from .advisor import Advisor
 from .errors import EngineError, ModeAdvisorError
-from .knowledge import KnowledgeBase, load_knowledge_base, shipped_rules_dir
+from .knowledge import KnowledgeBase, Lang, load_knowledge_base, shipped_rules_dir
 from .render import explain_text, to_markdown, to_text
 
 EXIT_OK, EXIT_INPUT, EXIT_INTERNAL = 0, 2, 3
@@ -112,8 +112,7 @@ def _run(args: argparse.Namespace, out: TextIO) -> int:
     return EXIT_OK
 
 
-def _traits(kb: KnowledgeBase, lang: str, fmt: str, out: TextIO) -> None:
-    language = "fi" if lang == "fi" else "en"
+def _traits(kb: KnowledgeBase, language: Lang, fmt: str, out: TextIO) -> None:
     if fmt == "json":
         rows = [trait.model_dump(mode="json", exclude_none=True) for trait in kb.traits.values()]
         out.write(json.dumps(rows, indent=2, ensure_ascii=False) + "\n")

@@ -62,7 +62,7 @@ def member_property(trait_id: str, value: str) -> str:
 def engine_value(trait: Trait, value: cond.TraitValue | cond.Scalar) -> bool | int | str:
     """A trait value as the engine compares it: numbers as integer millionths."""
     if trait.type == "number":
-        assert isinstance(value, int | float) and not isinstance(value, bool)
+        assert isinstance(value, int | float)
         return int(Decimal(str(value)).scaleb(NUMBER_DECIMALS).to_integral_value())
     assert isinstance(value, bool | int | str)
     return value

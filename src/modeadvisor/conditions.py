@@ -119,11 +119,12 @@ def parse(text: str) -> Condition:
         tree = _parser.parse(text)
     except lark.exceptions.UnexpectedCharacters as error:
         raise ConditionSyntaxError(
-            f"unexpected character {text[error.pos_in_stream]!r}"
+            f"unexpected character {text[error.pos_in_stream or 0]!r}"
             f"{_expected(error.allowed)}", error.column) from None
     except lark.exceptions.UnexpectedEOF as error:
         raise ConditionSyntaxError(
-            f"condition ends too early{_expected(error.expected)}", len(text) + 1) from None
+            "condition ends too early" + _expected({t.type for t in error.expected}),
+            len(text) + 1) from None
     except lark.exceptions.UnexpectedToken as error:
         token = error.token
         if token.type == "$END":
@@ -185,8 +186,8 @@ class _Build(lark.Transformer[lark.Token, Condition]):
         name, *values = items
         assert isinstance(name, lark.Token)
         column = name.column or 0
-        return AnyOf(tuple(Comparison(_name(name), "==", v, column)  # type: ignore[arg-type]
-                           for v in values))
+        return AnyOf(tuple(Comparison(_name(name), "==", v, column)
+                           for v in values if not isinstance(v, lark.Token)))
 
     def contains(self, items: list[lark.Token | Scalar]) -> Condition:
         value, name = items

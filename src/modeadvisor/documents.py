@@ -93,7 +93,8 @@ def load_document(path: Path) -> Document:
     return parse_document(text, path, name)
 
 
-def parse_document(text: str, path: Path, name: str | None = None) -> Document:
+def parse_document(text: str, path: Path, name: str | None = None, *,
+                   max_nodes: int = MAX_NODES) -> Document:
     """Parse YAML/JSON text already decoded; `name` is what error messages call the file."""
     name = name or display_path(path)
     lines = text.splitlines()
@@ -112,7 +113,7 @@ def parse_document(text: str, path: Path, name: str | None = None) -> Document:
     document = Document(path=path, name=name, data=None, lines=lines)
     if node is None:
         return document
-    builder = _Builder(document)
+    builder = _Builder(document, max_nodes)
     document.data = builder.build(node, (), 0)
     if builder.problems:
         raise DocumentError(builder.problems)
@@ -122,16 +123,17 @@ def parse_document(text: str, path: Path, name: str | None = None) -> Document:
 class _Builder:
     """Turns composed nodes into plain data, recording positions and refusing unsafe tags."""
 
-    def __init__(self, document: Document) -> None:
+    def __init__(self, document: Document, max_nodes: int) -> None:
         self.document = document
+        self.max_nodes = max_nodes
         self.problems: list[Problem] = []
         self.count = 0
         self._constructor = yaml.SafeLoader("")  # resolves safe scalar tags only
 
     def build(self, node: yaml.Node, path: PathKey, depth: int) -> Any:
         self.count += 1
-        if self.count > MAX_NODES:
-            raise DocumentError([self._at(node, f"document has more than {MAX_NODES:,} values "
+        if self.count > self.max_nodes:
+            raise DocumentError([self._at(node, f"document has more than {self.max_nodes:,} values "
                                           "(an alias bomb or a file far too large)")])
         if depth > MAX_DEPTH:
             raise DocumentError([self._at(node, f"document nests deeper than {MAX_DEPTH} levels")])
@@ -139,12 +141,16 @@ class _Builder:
         if isinstance(node, yaml.MappingNode):
             return self._mapping(node, path, depth)
         if isinstance(node, yaml.SequenceNode):
+            if node.tag != "tag:yaml.org,2002:seq":
+                self.problems.append(self._at(node, f"unsupported YAML tag {node.tag}"))
+                return None
             return [self.build(item, (*path, i), depth + 1) for i, item in enumerate(node.value)]
         return self._scalar(node)
 
     def _mapping(self, node: yaml.MappingNode, path: PathKey, depth: int) -> dict[str, Any]:
         if node.tag != "tag:yaml.org,2002:map":
             self.problems.append(self._at(node, f"unsupported YAML tag {node.tag}"))
+            return None
         result: dict[str, Any] = {}
         for key_node, value_node in node.value:
             if key_node.tag == "tag:yaml.org,2002:merge":

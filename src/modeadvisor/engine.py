@@ -8,6 +8,7 @@ session (sid) that it deletes afterwards. Units go in as *facts*, so every match
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import threading
 from collections.abc import Callable, Mapping, Sequence
@@ -87,10 +88,9 @@ class DurableEngine:
             finally:
                 del self._firings[sid]
                 for name in asserted:
-                    try:
+                    # cleanup must not hide the real error (a session never created: code 309)
+                    with contextlib.suppress(Exception):
                         self._host.delete_state(name, sid)
-                    except Exception:  # noqa: S110 - cleanup must not hide the real error
-                        pass
 
     @property
     def ruleset_count(self) -> int:

@@ -3,7 +3,7 @@
 Nodes are archetypes and management/measurement models; edges are the pack's links: `suits` and
 `poor_fit` from an archetype to a model (with strength, reason, source), and `evolves_to` between
 archetypes (S-G3). A model's score for a unit is the sum over the unit's archetype weights of
-weight × strength, positive for `suits` and negative for `poor_fit`, so a unit that is half
+weight x strength, positive for `suits` and negative for `poor_fit`, so a unit that is half
 production and half development gets no push for the balanced scorecard either way.
 """
 
@@ -26,7 +26,7 @@ class ModeGraph:
 
     def __init__(self, kb: KnowledgeBase) -> None:
         self.kb = kb
-        graph = nx.DiGraph()
+        graph: nx.DiGraph[str] = nx.DiGraph()
         for archetype in kb.archetypes.values():
             graph.add_node(archetype.id, type="archetype")
         for model in kb.models.values():
@@ -34,7 +34,7 @@ class ModeGraph:
         for link in kb.links:
             graph.add_edge(link.source_node, link.target, relation=link.relation,
                            strength=link.strength, link=link)
-        self.graph: nx.DiGraph = nx.freeze(graph)
+        self.graph: nx.DiGraph[str] = nx.freeze(graph)
 
     def score_models(self, unit_id: str, weights: Mapping[str, float],
                      in_use: frozenset[str], lang: Lang) -> list[ModelAdvice]:
@@ -56,10 +56,10 @@ class ModeGraph:
                     reason=link.reason.get(lang), source=list(link.source)))
         scored = []
         for model_id, because in reasons.items():
-            model = self.kb.models[model_id]
+            spec = self.kb.models[model_id]
             because.sort(key=lambda r: (-abs(r.contribution), r.archetype))
             score = round(sum(r.contribution for r in because), SCORE_DECIMALS)
-            scored.append(ModelAdvice(model=model_id, name=model.name.get(lang), kind=model.kind,
+            scored.append(ModelAdvice(model=model_id, name=spec.name.get(lang), kind=spec.kind,
                                       score=score, in_use=model_id in in_use, because=because))
         return sorted(scored, key=lambda m: (-m.score, m.kind, m.model))
 
@@ -75,7 +75,8 @@ class ModeGraph:
     def to_mermaid(self, lang: Lang = "en") -> str:
         """A Mermaid flowchart: archetypes as rounded nodes, models by kind, links labelled."""
         lines = ["flowchart LR"]
-        for node, data in sorted(self.graph.nodes(data=True)):
+        for node in sorted(self.graph.nodes):
+            data = self.graph.nodes[node]
             label = _mermaid_text(self._label(node, lang))
             if data["type"] == "archetype":
                 lines.append(f'  {node}(["{label}"])')
@@ -83,23 +84,26 @@ class ModeGraph:
                 lines.append(f'  {node}["{label}"]')
             else:
                 lines.append(f'  {node}[/"{label}"/]')
-        for source, target, data in sorted(self.graph.edges(data=True)):
-            text = f"{data['relation']} {data['strength']:g}"
-            arrow = {"suits": "-->", "poor_fit": "-.->", "evolves_to": "==>"}[data["relation"]]
+        for source, target in sorted(self.graph.edges):
+            edge = self.graph.edges[source, target]
+            text = f"{edge['relation']} {edge['strength']:g}"
+            arrow = {"suits": "-->", "poor_fit": "-.->", "evolves_to": "==>"}[edge["relation"]]
             lines.append(f"  {source} {arrow}|{text}| {target}")
         return "\n".join(lines) + "\n"
 
     def to_dot(self, lang: Lang = "en") -> str:
         """Graphviz DOT, through pydot (which does the quoting and escaping)."""
-        export = nx.DiGraph(name="modeadvisor")
-        for node, data in sorted(self.graph.nodes(data=True)):
+        export: nx.DiGraph[str] = nx.DiGraph(name="modeadvisor")
+        for node in sorted(self.graph.nodes):
+            data = self.graph.nodes[node]
             shape = "ellipse" if data["type"] == "archetype" else (
                 "box" if data["kind"] == "management" else "parallelogram")
             export.add_node(node, label=self._label(node, lang), shape=shape)
         styles = {"suits": "solid", "poor_fit": "dashed", "evolves_to": "bold"}
-        for source, target, data in sorted(self.graph.edges(data=True)):
-            export.add_edge(source, target, label=f"{data['relation']} {data['strength']:g}",
-                            style=styles[data["relation"]])
+        for source, target in sorted(self.graph.edges):
+            edge = self.graph.edges[source, target]
+            export.add_edge(source, target, label=f"{edge['relation']} {edge['strength']:g}",
+                            style=styles[edge["relation"]])
         dot: pydot.Dot = nx.nx_pydot.to_pydot(export)
         return str(dot.to_string())
 

@@ -15,8 +15,14 @@ from importlib import resources
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, \
-    model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationError,
+    model_validator,
+)
 
 from . import conditions as cond
 from .documents import Document, DocumentError, PathKey, expect_mapping, load_document, type_name
@@ -527,7 +533,7 @@ def _is_union_tag(part: str | int) -> bool:
 
 
 def _pattern_message(value: object, loc: tuple[str | int, ...]) -> str:
-    if loc and loc[-1] in ("source", "observes") or (len(loc) > 1 and loc[-2] in
+    if (loc and loc[-1] in ("source", "observes")) or (len(loc) > 1 and loc[-2] in
                                                         ("source", "observes")):
         return f"'{value}' is not a source id; expected the form S-P3"
     return (f"'{value}' is not a valid id; use lower-case letters, digits and _ "

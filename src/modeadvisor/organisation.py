@@ -18,8 +18,15 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, Validation
 from .conditions import TraitValue
 from .documents import Document, DocumentError, PathKey, expect_mapping, load_document, type_name
 from .errors import Location, OrganisationError, Problem, did_you_mean
-from .knowledge import NUMBER_DECIMALS, NUMBER_LIMIT, SCALE_MAX, SCALE_MIN, KnowledgeBase, \
-    Trait, pydantic_problems
+from .knowledge import (
+    NUMBER_DECIMALS,
+    NUMBER_LIMIT,
+    SCALE_MAX,
+    SCALE_MIN,
+    KnowledgeBase,
+    Trait,
+    pydantic_problems,
+)
 
 UnitId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$",
                                           max_length=100)]
@@ -168,7 +175,7 @@ def _num(value: float | None) -> str:
 
 
 def _cycles(organisation: Organisation, place: _Locator) -> list[Problem]:
-    graph = nx.DiGraph()
+    graph: nx.DiGraph[str] = nx.DiGraph()
     index = {unit.id: i for i, unit in enumerate(organisation.units)}
     graph.add_edges_from((u.id, u.parent) for u in organisation.units
                          if u.parent is not None and u.parent in index)
@@ -181,7 +188,7 @@ def _cycles(organisation: Organisation, place: _Locator) -> list[Problem]:
     return problems
 
 
-def _cycle_order(graph: nx.DiGraph, start: str) -> list[str]:
+def _cycle_order(graph: nx.DiGraph[str], start: str) -> list[str]:
     order, node = [start], start
     while True:
         node = next(iter(graph.successors(node)))

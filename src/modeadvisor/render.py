@@ -59,7 +59,8 @@ def _unit_text(advice: Advice, unit: UnitAdvice) -> Iterator[str]:
         yield "  avoid:"
         yield from (f"    {_model_line(m)}" for m in unit.avoid)
     for direction in unit.direction:
-        yield f"  direction: towards {advice.archetypes[direction.to]} ({', '.join(direction.source)})"
+        sources = ", ".join(direction.source)
+        yield f"  direction: towards {advice.archetypes[direction.to]} ({sources})"
     for note in unit.notes:
         yield f"  note: {note}"
 

@@ -1,0 +1,43 @@
+"""Shared fixtures: the shipped advisor (built once) and the tiny test pack."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from modeadvisor import Advisor, KnowledgeBase, load_knowledge_base
+from modeadvisor.knowledge import shipped_rules_dir
+
+DATA = Path(__file__).parent / "data"
+ROOT = Path(__file__).parent.parent
+
+
+@pytest.fixture(scope="session")
+def shipped_kb() -> KnowledgeBase:
+    return load_knowledge_base(shipped_rules_dir())
+
+
+@pytest.fixture(scope="session")
+def advisor(shipped_kb: KnowledgeBase) -> Advisor:
+    return Advisor(shipped_kb)
+
+
+@pytest.fixture(scope="session")
+def mini_kb() -> KnowledgeBase:
+    return load_knowledge_base(DATA / "mini")
+
+
+@pytest.fixture(scope="session")
+def mini_advisor(mini_kb: KnowledgeBase) -> Advisor:
+    return Advisor(mini_kb)
+
+
+def write_pack(folder: Path, files: dict[str, str], base: Path = DATA / "mini") -> Path:
+    """A copy of the mini pack in `folder`, with `files` (name -> text) added or replaced."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for source in base.glob("*.yaml"):
+        (folder / source.name).write_text(source.read_text(encoding="utf-8"), encoding="utf-8")
+    for name, text in files.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    return folder

@@ -1,0 +1,76 @@
+"""Reading YAML/JSON safely, with positions, and every malformed file located."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from modeadvisor.documents import DocumentError, load_document, parse_document
+
+
+def _parse(text: str) -> object:
+    return parse_document(text, Path("f.yaml"), "f.yaml")
+
+
+def test_positions_of_values_and_keys() -> None:
+    document = _parse("rules:\n  - id: a\n    when: x >= 3\n")
+    assert document.data == {"rules": [{"id": "a", "when": "x >= 3"}]}
+    assert document.values[("rules", 0, "when")] == (3, 11)
+    assert document.keys[("rules", 0, "when")] == (3, 5)
+    assert str(document.location(("rules", 0, "when", "deeper"))) == "f.yaml:3:11"
+
+
+def test_malformed_yaml_is_located() -> None:
+    with pytest.raises(DocumentError) as caught:
+        _parse("a: [1, 2\nb: 3\n")
+    problem = caught.value.problems[0]
+    assert problem.location.file == "f.yaml"
+    assert problem.location.line == 2
+    assert "malformed YAML" in problem.message
+
+
+def test_duplicate_keys_are_refused() -> None:
+    with pytest.raises(DocumentError, match="duplicate key 'a'") as caught:
+        _parse("a: 1\na: 2\n")
+    assert caught.value.problems[0].location.line == 2
+
+
+@pytest.mark.parametrize("text", [
+    "a: !!python/object/apply:os.system ['echo hacked']\n",
+    "a: !!python/name:os.system\n",
+    "a: !custom 3\n",
+])
+def test_no_tag_constructs_python_objects(text: str) -> None:
+    with pytest.raises(DocumentError, match="unsupported YAML tag"):
+        _parse(text)
+
+
+def test_alias_bomb_is_refused_quickly() -> None:
+    lines = ['a0: &a0 ["x","x","x","x","x","x","x","x","x","x"]']
+    lines += [f"a{i}: &a{i} [" + ",".join([f"*a{i - 1}"] * 10) + "]" for i in range(1, 9)]
+    with pytest.raises(DocumentError, match="alias bomb"):
+        parse_document("\n".join(lines) + "\n", Path("f.yaml"), max_nodes=10_000)
+
+
+def test_not_utf8_names_line_and_byte(tmp_path: Path) -> None:
+    path = tmp_path / "latin1.yaml"
+    path.write_bytes("organisation: ok\nname: J\u00e4rvel\u00e4\n".encode("latin-1"))
+    with pytest.raises(DocumentError, match="not valid UTF-8") as caught:
+        load_document(path)
+    assert caught.value.problems[0].location.line == 2
+
+
+def test_missing_file_is_a_problem_not_a_crash(tmp_path: Path) -> None:
+    with pytest.raises(DocumentError, match="cannot read file"):
+        load_document(tmp_path / "nope.yaml")
+
+
+def test_json_reads_through_the_same_path() -> None:
+    document = _parse('{"organisation": "X", "units": [{"id": "a"}]}')
+    assert document.data == {"organisation": "X", "units": [{"id": "a"}]}
+    assert document.values[("units", 0, "id")][0] == 1
+
+
+def test_empty_document_has_no_data() -> None:
+    assert _parse("# only a comment\n").data is None
