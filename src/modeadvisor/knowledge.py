@@ -505,8 +505,13 @@ def _example(trait: Trait) -> str:
 def pydantic_problems(error: ValidationError, document: Document, base: PathKey,
                       model: type[BaseModel]) -> Iterator[Problem]:
     """Turn pydantic's errors into located problems, with a did-you-mean for unknown keys."""
-    for detail in error.errors(include_url=False):
+    details = error.errors(include_url=False)
+    item_locs = [d["loc"] for d in details if d["type"] != "too_short"]
+    for detail in details:
         loc = tuple(part for part in detail["loc"] if not _is_union_tag(part))
+        if detail["type"] == "too_short" and any(
+                other[:len(detail["loc"])] == detail["loc"] for other in item_locs):
+            continue  # pydantic also counts the invalid items out; their own errors say more
         path = (*base, *loc)
         kind = detail["type"]
         where = ".".join(str(p) for p in loc)
@@ -523,7 +528,8 @@ def pydantic_problems(error: ValidationError, document: Document, base: PathKey,
             if message.startswith("Value error, "):
                 message = message.removeprefix("Value error, ")
             if kind == "string_pattern_mismatch":
-                message = _pattern_message(detail.get("input"), loc)
+                pattern = str((detail.get("ctx") or {}).get("pattern", ""))
+                message = _pattern_message(detail.get("input"), loc, pattern)
             shown = f"'{where}': " if where else ""
             yield document.problem(path, f"{shown}{message}")
 
@@ -532,12 +538,17 @@ def _is_union_tag(part: str | int) -> bool:
     return isinstance(part, str) and ("[" in part or part in {"float", "int", "str", "bool"})
 
 
-def _pattern_message(value: object, loc: tuple[str | int, ...]) -> str:
-    if (loc and loc[-1] in ("source", "observes")) or (len(loc) > 1 and loc[-2] in
-                                                        ("source", "observes")):
+_PATTERN_WORDS = {
+    "^[a-z][a-z0-9_]*$": "lower-case letters, digits and _, starting with a letter",
+    "^[a-z0-9][a-z0-9_]*$": "lower-case letters, digits and _",
+    "^[A-Za-z0-9][A-Za-z0-9_.-]*$": "letters, digits, _ . and -, no spaces",
+}
+
+
+def _pattern_message(value: object, loc: tuple[str | int, ...], pattern: str) -> str:
+    if "source" in loc or "observes" in loc:
         return f"'{value}' is not a source id; expected the form S-P3"
-    return (f"'{value}' is not a valid id; use lower-case letters, digits and _ "
-            "(starting with a letter)")
+    return f"'{value}' is not a valid id; use {_PATTERN_WORDS.get(pattern, pattern)}"
 
 
 def _fields_at(model: type[BaseModel], loc: tuple[str | int, ...]) -> list[str]:

@@ -1,0 +1,158 @@
+"""The durable-rules adapter: every matching rule fires, exactly as the reference evaluation says.
+
+The differential tests compare what fired in the engine with `conditions.evaluate`, the plain
+Python reading of the same normalised conditions, over generated units and generated rules.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from modeadvisor import Advisor, EngineError, KnowledgeBase
+from modeadvisor import conditions as cond
+from modeadvisor.compiler import MAX_FACT_PROPERTIES, compile_pack
+from modeadvisor.engine import DurableEngine
+from modeadvisor.errors import Location
+from modeadvisor.knowledge import Rule, ScoringRule, Text, Trait
+from modeadvisor.organisation import coerce_value
+
+
+def _value(trait: Trait) -> st.SearchStrategy[Any]:
+    match trait.type:
+        case "scale":
+            return st.integers(1, 5)
+        case "bool":
+            return st.booleans()
+        case "category":
+            return st.sampled_from(list(trait.values or ()))
+        case "set":
+            return st.lists(st.sampled_from(list(trait.values or ())), unique=True)
+    low = trait.min if trait.min is not None else -1000
+    high = trait.max if trait.max is not None else 1000
+    return st.one_of(st.integers(int(low), int(high)),
+                     st.decimals(low, high, places=2).map(float))
+
+
+def _units(kb: KnowledgeBase, max_units: int = 4) -> st.SearchStrategy[list[dict[str, Any]]]:
+    traits = st.fixed_dictionaries({}, optional={t.id: _value(t) for t in kb.traits.values()})
+    return st.lists(traits, min_size=1, max_size=max_units).map(
+        lambda units: [{"id": f"u{i}", "traits": t} for i, t in enumerate(units)])
+
+
+def _expected(kb: KnowledgeBase, traits: dict[str, Any]) -> list[str]:
+    typed = {name: coerce_value(kb.traits[name], raw)[0] for name, raw in traits.items()}
+    values = {k: v for k, v in typed.items() if v is not None}
+    return [rule.id for rule in kb.rules if cond.evaluate(rule.condition, values)]
+
+
+def _fired(advisor: Advisor, units: list[dict[str, Any]]) -> dict[str, list[str]]:
+    advice = advisor.assess({"organisation": "generated", "units": units})
+    return {unit.id: [e.rule for e in unit.evidence] for unit in advice.units}
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+def test_shipped_rules_fire_exactly_as_the_reference(advisor: Advisor, data: st.DataObject) -> None:
+    kb = advisor.knowledge_base
+    units = data.draw(_units(kb))
+    assert _fired(advisor, units) == {u["id"]: _expected(kb, u["traits"]) for u in units}
+
+
+# --- generated rule packs over the mini catalogue --------------------------------------------
+
+_MINI_LEAVES = st.one_of(
+    st.builds(lambda op, v: f"cost {op} {v}", st.sampled_from(["==", "!=", ">=", "<=", ">", "<"]),
+              st.integers(1, 5)),
+    st.sampled_from(["risky", "not risky", "risky == false", "risky != true"]),
+    st.sampled_from(['sector == "public"', 'sector != "private"', 'sector in ["public"]']),
+    st.sampled_from(['"loyalty" in focus', 'not "cost" in focus', '"novelty" in focus']),
+    st.builds(lambda op, v: f"project_share {op} {v}", st.sampled_from([">=", "<", "==", "!="]),
+              st.sampled_from(["0", "50", "50.5", "99.99", "100", "12.345678"])),
+)
+_MINI_CONDITIONS = st.recursive(
+    _MINI_LEAVES,
+    lambda inner: st.one_of(
+        st.builds(lambda a, b: f"({a}) and ({b})", inner, inner),
+        st.builds(lambda a, b: f"({a}) or ({b})", inner, inner),
+        st.builds(lambda a: f"not ({a})", inner)),
+    max_leaves=6)
+
+
+def _pack_with(kb: KnowledgeBase, texts: list[str]) -> KnowledgeBase:
+    rules = tuple(
+        Rule(ScoringRule(id=f"g{i}", when=text, weights={"prod": 1.0},
+                         rationale=Text(en="generated")),
+             cond.normalise(cond.parse(text)), Location("generated", i + 1))
+        for i, text in enumerate(texts))
+    return dataclasses.replace(kb, rules=rules)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(texts=st.lists(_MINI_CONDITIONS, min_size=1, max_size=6), data=st.data())
+def test_generated_rules_fire_exactly_as_the_reference(mini_kb: KnowledgeBase, texts: list[str],
+                                                      data: st.DataObject) -> None:
+    kb = _pack_with(mini_kb, texts)
+    units = data.draw(_units(kb))
+    assert _fired(Advisor(kb), units) == {u["id"]: _expected(kb, u["traits"]) for u in units}
+
+
+def test_rules_split_over_several_rulesets_fire_the_same(shipped_kb: KnowledgeBase) -> None:
+    one = DurableEngine(compile_pack(shipped_kb))
+    many = DurableEngine(compile_pack(shipped_kb, chunk_size=7))
+    assert one.ruleset_count == 1
+    assert many.ruleset_count == -(-len(shipped_kb.rules) // 7)
+    pack = compile_pack(shipped_kb)
+    facts = [pack.fact("a", {"profitability_before_growth": 5}),
+             pack.fact("b", {t: 5 for t, s in shipped_kb.traits.items() if s.type == "scale"})]
+    assert sorted(one.fire(facts)) == sorted(many.fire(facts))
+    assert len(one.fire(facts)) > 5
+
+
+# --- isolation, cleanup, determinism ---------------------------------------------------------
+
+
+def test_two_advisors_with_different_packs_do_not_interfere(advisor: Advisor,
+                                                             mini_advisor: Advisor) -> None:
+    mini_org = {"organisation": "m", "units": [{"id": "a", "traits": {"cost": 5}}]}
+    shipped_org = {"organisation": "s", "units": [
+        {"id": "a", "traits": {"profitability_before_growth": 5}}]}
+    before = (mini_advisor.assess(mini_org).to_json(), advisor.assess(shipped_org).to_json())
+    other = Advisor(mini_advisor.knowledge_base)
+    for _ in range(3):
+        assert other.assess(mini_org).to_json() == before[0]
+        assert advisor.assess(shipped_org).to_json() == before[1]
+        assert mini_advisor.assess(mini_org).to_json() == before[0]
+    assert [e.rule for e in advisor.assess(shipped_org).units[0].evidence] != \
+        [e.rule for e in mini_advisor.assess(mini_org).units[0].evidence]
+
+
+def test_sessions_are_cleaned_up(mini_advisor: Advisor) -> None:
+    """The engine takes 1,024 live sessions per ruleset; 1,500 assessments prove cleanup."""
+    org = {"organisation": "m", "units": [{"id": "a", "traits": {"cost": 5}}]}
+    first = mini_advisor.assess(org)
+    for _ in range(1500):
+        assert mini_advisor.assess(org) == first
+
+
+def test_same_organisation_twice_gives_identical_json(advisor: Advisor) -> None:
+    path = "examples/manufacturer.yaml"
+    assert advisor.assess(path).to_json() == advisor.assess(path).to_json()
+
+
+def test_catalogue_too_large_for_a_fact_is_refused(mini_kb: KnowledgeBase) -> None:
+    values = tuple(f"v{i}" for i in range(MAX_FACT_PROPERTIES))
+    huge = Trait(id="huge", type="set", values=values, label=Text(en="h"),
+                 description=Text(en="h"))
+    kb = dataclasses.replace(mini_kb, traits={**mini_kb.traits, "huge": huge})
+    with pytest.raises(EngineError, match="fact properties"):
+        compile_pack(kb)
+
+
+def test_empty_organisation_fires_nothing(mini_advisor: Advisor) -> None:
+    engine = DurableEngine(compile_pack(mini_advisor.knowledge_base))
+    assert engine.fire([]) == []

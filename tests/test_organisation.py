@@ -1,0 +1,109 @@
+"""Organisation files: structure, content checked against the catalogue, every mistake located."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from modeadvisor import Advisor, Organisation, OrganisationError
+from modeadvisor.organisation import check_organisation, load_organisation
+
+from .conftest import DATA
+
+
+def _check(advisor: Advisor, tmp_path: Path, text: str | bytes) -> OrganisationError:
+    path = tmp_path / "org.yaml"
+    if isinstance(text, bytes):
+        path.write_bytes(text)
+    else:
+        path.write_text(text, encoding="utf-8")
+    with pytest.raises(OrganisationError) as caught:
+        advisor.assess(path)
+    return caught.value
+
+
+def test_example_file_loads(mini_advisor: Advisor) -> None:
+    organisation, document = load_organisation(DATA / "org-mini.yaml")
+    values = check_organisation(mini_advisor.knowledge_base, organisation, document)
+    assert values["lab"] == {"risky": True, "focus": frozenset({"novelty"}),
+                             "project_share": 80}
+
+
+def test_json_organisation_file(mini_advisor: Advisor, tmp_path: Path) -> None:
+    path = tmp_path / "org.json"
+    path.write_text(json.dumps({"organisation": "J", "units": [
+        {"id": "a", "traits": {"cost": 5, "sector": "private"}}]}), encoding="utf-8")
+    assert mini_advisor.assess(path).units[0].profile.dominant == "prod"
+
+
+@pytest.mark.parametrize(("text", "line", "message", "hint"), [
+    ("organisation: X\nunits:\n  - id: a\n    traits: {cots: 3}\n", 4,
+     "unknown trait 'cots'", "did you mean 'cost'?"),
+    ("organisation: X\nunits:\n  - id: a\n    traits:\n      cost: 7\n", 5,
+     "7 is out of range: 'cost' is a scale (1-5)", None),
+    ("organisation: X\nunits:\n  - id: a\n    traits:\n      risky: 3\n", 5,
+     "'risky' is true/false, found a number 3", None),
+    ("organisation: X\nunits:\n  - id: a\n    traits:\n      cost: '4'\n", 5,
+     "'cost' is a scale (1-5), found text '4'", None),
+    ("organisation: X\nunits:\n  - id: a\n    traits:\n      sector: pubic\n", 5,
+     "'pubic' is not a value of 'sector'", None),
+    ("organisation: X\nunits:\n  - id: a\n    traits:\n      focus: [novelty, lolyalty]\n", 5,
+     "'lolyalty' is not a value of 'focus'", None),
+    ("organisation: X\nunits:\n  - id: a\n    traits:\n      project_share: 101\n", 5,
+     "101 is out of range: 'project_share' is between 0 and 100", None),
+    ("organisation: X\nunits:\n  - id: a\n    traits:\n      project_share: .nan\n", 5,
+     "not a usable number", None),
+    ("organisation: X\nunits:\n  - id: a\n    models_in_use: [scorecrad]\n", 4,
+     "unknown model 'scorecrad'", "did you mean 'scorecard'?"),
+    ("organisation: X\nunits:\n  - id: a\n  - id: b\n    parent: c\n", 5,
+     "unit 'b' names parent 'c', which is not a unit", None),
+    ("organisation: X\nunits:\n  - id: a\n  - id: a\n", 4, "duplicate unit id 'a'", None),
+    ("organisation: X\nunits:\n  - id: a\n    parent: b\n  - id: b\n    parent: a\n", 4,
+     "units a -> b -> a form a cycle of parents", "a unit cannot be its own ancestor"),
+    ("organisation: X\nunits:\n  - id: a\n    parent: a\n", 4, "units a -> a form a cycle", None),
+    ("organisation: X\nunits: []\n", 2, "at least 1 item", None),
+    ("organisation: X\nunits:\n  - id: a\n    trait: {cost: 3}\n", 4, "unknown key 'trait'",
+     "did you mean 'traits'?"),
+    ("units:\n  - id: a\n", 1, "missing required key 'organisation'", None),
+    ("organisation: X\nunits:\n  - id: 'bad id'\n", 3, "'bad id' is not a valid id; use letters", None),
+    ("- a\n- b\n", 1, "expected a mapping with `organisation` and `units`", None),
+    ("organisation: X\nunits: [\n", 3, "malformed YAML", None),
+    ("", 1, "file is empty", None),
+])
+def test_located_mistakes(mini_advisor: Advisor, tmp_path: Path, text: str, line: int,
+                          message: str, hint: str | None) -> None:
+    error = _check(mini_advisor, tmp_path, text)
+    problem = error.problems[0]
+    assert problem.location.file.endswith("org.yaml")
+    assert problem.location.line == line
+    assert message.lower() in problem.message.lower()
+    if hint:
+        assert problem.hint == hint
+
+
+def test_not_utf8(mini_advisor: Advisor, tmp_path: Path) -> None:
+    error = _check(mini_advisor, tmp_path, "organisation: J\u00e4rvel\u00e4\n".encode("cp1252"))
+    assert "not valid UTF-8" in str(error)
+    assert error.line == 1
+
+
+def test_every_problem_of_a_file_is_reported(mini_advisor: Advisor, tmp_path: Path) -> None:
+    error = _check(mini_advisor, tmp_path, (
+        "organisation: X\nunits:\n  - id: a\n    traits: {cost: 9, risky: 1, nope: 2}\n"
+        "  - id: b\n    parent: z\n"))
+    assert len(error.problems) == 4
+
+
+def test_python_data_is_checked_too(mini_advisor: Advisor) -> None:
+    with pytest.raises(OrganisationError, match=r"<organisation>:units\[0\]\.traits\.cost"):
+        mini_advisor.assess({"organisation": "X", "units": [{"id": "a", "traits": {"cost": 0}}]})
+    with pytest.raises(OrganisationError, match="units"):
+        mini_advisor.assess({"organisation": "X"})
+
+
+def test_model_objects_are_accepted(mini_advisor: Advisor) -> None:
+    organisation = Organisation.model_validate(
+        {"organisation": "X", "units": [{"id": "a", "traits": {"cost": 5, "sector": "private"}}]})
+    assert mini_advisor.assess(organisation).units[0].profile.dominant == "prod"
