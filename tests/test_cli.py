@@ -1,0 +1,148 @@
+"""The command line: every sub-command, formats, exit codes, and errors without tracebacks."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from modeadvisor.cli import main
+
+from .conftest import DATA, ROOT
+
+EXAMPLE = ROOT / "examples" / "manufacturer.yaml"
+MINI = ["--rules", str(DATA / "mini")]
+
+
+def test_assess_json_has_the_documented_shape(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["assess", str(EXAMPLE), "--format", "json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["organisation"]
+    unit = data["units"][0]
+    assert {"id", "profile", "recommendations", "avoid", "evidence"} <= set(unit)
+    assert {"weights", "dominant", "mixed"} <= set(unit["profile"])
+    assert {"model", "kind", "score", "because"} <= set(unit["recommendations"][0])
+    assert {"rule", "weights", "matched", "source"} <= set(unit["evidence"][0])
+
+
+def test_assess_json_is_byte_identical_across_processes() -> None:
+    def run() -> bytes:
+        return subprocess.run([sys.executable, "-m", "modeadvisor.cli", "assess", str(EXAMPLE),
+                               "--format", "json"], capture_output=True, check=True).stdout
+    assert run() == run()
+
+
+@pytest.mark.parametrize("fmt", ["text", "markdown"])
+def test_assess_human_formats(capsys: pytest.CaptureFixture[str], fmt: str) -> None:
+    assert main(["assess", str(EXAMPLE), "--format", fmt]) == 0
+    out = capsys.readouterr().out
+    assert "Balanced scorecard" in out
+    if fmt == "markdown":
+        assert out.startswith("# ")
+        assert "| Unit | Mode |" in out
+
+
+def test_assess_in_finnish(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["assess", str(EXAMPLE), "--lang", "fi"]) == 0
+    assert "Tuotantolähtöinen" in capsys.readouterr().out
+
+
+def test_explain_shows_the_trail(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["explain", str(EXAMPLE), "--unit", "rnd"]) == 0
+    out = capsys.readouterr().out
+    assert "Why this profile" in out
+    assert "matched" in out
+    assert "rnd -> development -> balanced_scorecard: poor_fit" in out
+
+
+def test_explain_json(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["explain", str(EXAMPLE), "--unit", "rnd", "--format", "json"]) == 0
+    assert json.loads(capsys.readouterr().out)["id"] == "rnd"
+
+
+def test_explain_unknown_unit(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["explain", str(EXAMPLE), "--unit", "plnt"]) == 2
+    assert "did you mean 'plant'" in capsys.readouterr().err
+
+
+def test_validate(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["validate"]) == 0
+    assert "ok" in capsys.readouterr().out
+    assert main(["validate", str(DATA / "mini")]) == 0
+
+
+def test_traits(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["traits"]) == 0
+    assert "profitability_before_growth" in capsys.readouterr().out
+    assert main(["traits", "--format", "json", "--lang", "fi"]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    assert {"id", "type", "label", "description", "observes"} <= set(rows[0])
+
+
+def test_graph_mermaid_and_dot(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["graph", *MINI]) == 0
+    mermaid = capsys.readouterr().out
+    assert mermaid.startswith("flowchart LR")
+    assert "prod -->|suits 0.9| scorecard" in mermaid
+    assert main(["graph", "--format", "dot"]) == 0
+    dot = capsys.readouterr().out
+    assert dot.startswith("strict digraph")
+    assert "development -> balanced_scorecard" in dot
+
+
+@pytest.mark.parametrize(("content", "fragment"), [
+    ("organisation: X\nunits:\n  - id: a\n    traits: {cots: 3}\n",
+     "org.yaml:4:14: unknown trait 'cots' (did you mean 'cost'?)"),
+    ("organisation: X\nunits: [\n", "malformed YAML"),
+    ("", "file is empty"),
+    (b"organisation: \xe4\n", "not valid UTF-8"),
+])
+def test_bad_input_exits_2_with_location(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                         content: str | bytes, fragment: str) -> None:
+    path = tmp_path / "org.yaml"
+    if isinstance(content, bytes):
+        path.write_bytes(content)
+    else:
+        path.write_text(content, encoding="utf-8")
+    assert main(["assess", str(path), *MINI]) == 2
+    err = capsys.readouterr().err
+    assert fragment in err
+    assert "Traceback" not in err
+
+
+def test_missing_file_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["assess", "no-such-file.yaml"]) == 2
+    assert "cannot read file" in capsys.readouterr().err
+
+
+def test_bad_rules_folder_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "r.yaml").write_text("rules:\n  - id: x\n    when: 'a >'\n", encoding="utf-8")
+    assert main(["validate", str(tmp_path)]) == 2
+    err = capsys.readouterr().err
+    assert "r.yaml" in err
+    assert "Traceback" not in err
+
+
+def test_usage_errors_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["assess"]) == 2
+    assert main(["frobnicate"]) == 2
+    assert main(["assess", str(EXAMPLE), "--format", "xml"]) == 2
+    assert "usage" in capsys.readouterr().err
+
+
+def test_help_exits_0(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--help"]) == 0
+    assert "assess" in capsys.readouterr().out
+
+
+def test_console_script_runs_from_another_directory(tmp_path: Path) -> None:
+    script = Path(sys.executable).parent / "modeadvisor"
+    if not script.exists():
+        pytest.skip("console script not installed in this environment")
+    result = subprocess.run([str(script), "assess", str(EXAMPLE)], cwd=tmp_path,
+                            capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stderr
+    assert "Tampere" in result.stdout or "plant" in result.stdout
