@@ -37,7 +37,8 @@ def test_evidence_explains_every_figure(mini_advisor: Advisor) -> None:
     assert projects.weights == {"dev": 1.0, "prod": 0.5}
     assert projects.contribution == {"dev": round(1 / 3.5, 4), "prod": round(0.5 / 3.5, 4)}
     assert projects.source == ["S-D1"]
-    assert projects.origin.endswith("rules.yaml:12:5")
+    assert projects.pack == "mini"
+    assert projects.origin == "rules.yaml:12:9"
     assert projects.condition == 'project_share > 50.5 or sector in ["private"]'
     raw = {a: 0.0 for a in unit.profile.raw}
     for evidence in unit.evidence:

@@ -113,6 +113,7 @@ def test_sources_match_the_seed_document(shipped_kb: KnowledgeBase) -> None:
 
 def test_rule_origins_name_file_and_line(shipped_kb: KnowledgeBase) -> None:
     origin = shipped_kb.rules[0].origin
+    assert origin.file.startswith("scoring/")
     assert origin.file.endswith(".yaml")
     assert origin.line is not None
 

@@ -30,6 +30,7 @@ class Evidence(_Out):
     contribution: dict[str, float]
     rationale: str
     source: list[str]
+    pack: str
     origin: str
 
 

@@ -72,8 +72,7 @@ class Advisor:
         if profile.status == "ok":
             scored = self.graph.score_models(unit_id, profile.weights, in_use, self.lang)
             recommendations = [m for m in scored if m.score >= settings.recommend_min]
-            avoid = sorted((m for m in scored if m.score < 0 and
-                            (m.in_use or m.score <= -settings.recommend_min)),
+            avoid = sorted((m for m in scored if m.score <= -settings.avoid_min),
                            key=lambda m: (not m.in_use, m.score, m.model))
             assert profile.dominant is not None
             direction = self.graph.directions(profile.dominant, self.lang)
@@ -83,5 +82,6 @@ class Advisor:
                                  f"poorly (score {model.score:+.2f})")
         return UnitAdvice(id=unit_id, name=name, parent=parent, profile=profile,
                           recommendations=recommendations, avoid=avoid,
-                          evidence=evidence_for(rules, values, self.lang),
+                          evidence=evidence_for(self.knowledge_base.info.id, rules, values,
+                                                               self.lang),
                           direction=direction, notes=notes)

@@ -78,7 +78,7 @@ def _cell(text: str) -> Any:
 # --- Given -----------------------------------------------------------------------------------
 
 
-@given(parsers.parse('a unit "{unit}" with traits:'))
+@given(parsers.re(r'a unit "(?P<unit>[^"]+)" with traits:'))
 def _unit_with_traits(modeadvisor_context: AdviceContext, unit: str,
                       datatable: list[list[str]]) -> None:
     header, *rows = datatable
@@ -88,7 +88,7 @@ def _unit_with_traits(modeadvisor_context: AdviceContext, unit: str,
         {"id": unit, "traits": {row[0].strip(): _cell(row[1]) for row in rows}})
 
 
-@given(parsers.parse('a unit "{unit}" under "{parent}" with traits:'))
+@given(parsers.re(r'a unit "(?P<unit>[^"]+)" under "(?P<parent>[^"]+)" with traits:'))
 def _child_with_traits(modeadvisor_context: AdviceContext, unit: str, parent: str,
                        datatable: list[list[str]]) -> None:
     _unit_with_traits(modeadvisor_context, unit, datatable)
@@ -194,6 +194,12 @@ def _avoided(modeadvisor_context: AdviceContext, model: str) -> None:
     assert model in [m.model for m in unit.avoid], f"avoid: {_names(unit.avoid)}"
 
 
+@then(parsers.parse('"{model}" is not to be avoided'))
+def _not_avoided(modeadvisor_context: AdviceContext, model: str) -> None:
+    unit = modeadvisor_context.unit_advice()
+    assert model not in [m.model for m in unit.avoid], f"avoid: {_names(unit.avoid)}"
+
+
 @then(parsers.parse('"{model}" is to be avoided as it is in use'))
 def _avoided_in_use(modeadvisor_context: AdviceContext, model: str) -> None:
     unit = modeadvisor_context.unit_advice()
@@ -221,6 +227,12 @@ def _fired(modeadvisor_context: AdviceContext, rule: str) -> None:
     unit = modeadvisor_context.unit_advice()
     assert rule in [e.rule for e in unit.evidence], \
         f"fired: {', '.join(e.rule for e in unit.evidence) or 'none'}"
+
+
+@then(parsers.parse('the rule "{rule}" did not fire'))
+def _not_fired(modeadvisor_context: AdviceContext, rule: str) -> None:
+    unit = modeadvisor_context.unit_advice()
+    assert rule not in [e.rule for e in unit.evidence], f"'{rule}' fired"
 
 
 @then(parsers.parse('the advice cites "{source}"'))

@@ -63,6 +63,7 @@ class ProfileSettings(_Frozen):
     min_evidence: int = Field(2, ge=1)
     min_coverage: float = Field(0.2, ge=0, le=1)
     recommend_min: float = Field(0.15, ge=0, le=1)
+    avoid_min: float = Field(0.10, ge=0, le=1)
 
 
 class PackInfo(_Frozen):
@@ -169,7 +170,7 @@ class Rule:
 
     spec: ScoringRule
     condition: cond.Condition
-    origin: Location
+    origin: Location  # file relative to the pack folder
 
     @property
     def id(self) -> str:
@@ -330,7 +331,10 @@ class _PackLoader:
                         did_you_mean(archetype_id, archetypes), "weights", archetype_id))
             checked = self._condition(rule, placed, {k: v[0] for k, v in traits.items()})
             if checked is not None:
-                compiled.append(Rule(rule, checked, placed.location))
+                where = placed.document.location((*placed.path, "id"))
+                # origin relative to the pack, so explanations do not depend on where it lives
+                relative = placed.document.path.relative_to(self.root).as_posix()
+                compiled.append(Rule(rule, checked, Location(relative, where.line, where.column)))
         links: list[Link] = []
         for link, placed in self.items["links"]:
             check_sources(link.source, placed, "source")

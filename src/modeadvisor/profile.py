@@ -11,7 +11,7 @@ from .knowledge import KnowledgeBase, Lang, Rule
 DECIMALS = 4
 
 
-def evidence_for(rules: Sequence[Rule], values: Mapping[str, cond.TraitValue],
+def evidence_for(pack: str, rules: Sequence[Rule], values: Mapping[str, cond.TraitValue],
                  lang: Lang) -> list[Evidence]:
     """The fired rules of one unit, in pack order, each with the values it matched."""
     total = sum(sum(rule.spec.weights.values()) for rule in rules)
@@ -28,7 +28,7 @@ def evidence_for(rules: Sequence[Rule], values: Mapping[str, cond.TraitValue],
             weights={a: round(w, DECIMALS) for a, w in weights.items()},
             contribution={a: round(w / total, DECIMALS) for a, w in weights.items()},
             rationale=rule.spec.rationale.get(lang), source=list(rule.spec.source),
-            origin=str(rule.origin)))
+            pack=pack, origin=str(rule.origin)))
     return evidence
 
 

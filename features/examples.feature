@@ -1,0 +1,79 @@
+Feature: Advice for the example organisations
+  The organisations in examples/ combine units in different modes (S-C7): a machinery
+  manufacturer, a facility-services company and a city. Each unit gets advice for its own mode,
+  and models used today are flagged where the source says they fit poorly (S-D12, S-S4, S-S7).
+
+  Scenario: The manufacturer's group management is production-oriented and keeps its scorecard
+    Given the organisation file "examples/manufacturer.yaml"
+    When the organisation is assessed
+    Then the dominant mode of "group" is "production"
+    And "balanced_scorecard" is recommended for "group"
+    And "financial_time_series" is recommended for "group"
+
+  Scenario: The manufacturer's plant is production-oriented and is steered through its resources
+    Given the organisation file "examples/manufacturer.yaml"
+    When the organisation is assessed
+    Then the dominant mode of "plant" is "production"
+    And "resource_steering" is recommended for "plant"
+    And "balanced_scorecard" is recommended for "plant"
+    And "continuity_leadership" is recommended for "plant"
+
+  Scenario: The manufacturer's R&D unit, followed with the group scorecard, is told to switch to milestone follow-up
+    Given the organisation file "examples/manufacturer.yaml"
+    When the organisation is assessed
+    Then the dominant mode of "rnd" is "development"
+    And "milestone_project_followup" is recommended for "rnd"
+    And "portfolio_go_kill" is recommended for "rnd"
+    And "balanced_scorecard" is to be avoided for "rnd"
+    And "financial_time_series" is to be avoided for "rnd"
+
+  Scenario: The service company's workplace services measure loyalty and customer feedback, not satisfaction and financial series
+    Given the organisation file "examples/service-company.yaml"
+    When the organisation is assessed
+    Then the dominant mode of "workplace-services" is "customer_service"
+    And "customer_feedback_system" is recommended for "workplace-services"
+    And "customer_loyalty_measurement" is recommended for "workplace-services"
+    And "staff_wellbeing_followup" is recommended for "workplace-services"
+    And "customer_satisfaction_survey" is to be avoided for "workplace-services"
+    And "financial_time_series" is to be avoided for "workplace-services"
+
+  Scenario: The service company's housing services are customer-service-oriented too
+    Given the organisation file "examples/service-company.yaml"
+    When the organisation is assessed
+    Then the dominant mode of "housing-services" is "customer_service"
+    And "customer_feedback_system" is recommended for "housing-services"
+    And "feedback_reactive_leadership" is recommended for "housing-services"
+    And "financial_time_series" is to be avoided for "housing-services"
+    And "customer_satisfaction_survey" is to be avoided for "housing-services"
+
+  Scenario: The service company's shared service centre is production-oriented and keeps its financial follow-up
+    Given the organisation file "examples/service-company.yaml"
+    When the organisation is assessed
+    Then the dominant mode of "shared-services" is "production"
+    And "financial_time_series" is recommended for "shared-services"
+    And "resource_steering" is recommended for "shared-services"
+    And "balanced_scorecard" is recommended for "shared-services"
+
+  Scenario: The city's central administration sets goals for its statutory basic task
+    Given the organisation file "examples/municipality.yaml"
+    When the organisation is assessed
+    Then the dominant mode of "central-administration" is "public_administration"
+    And "basic_task_goal_setting" is recommended for "central-administration"
+
+  Scenario: The city's social and health services are public-administrative, steered by customer feedback rather than financial series
+    Given the organisation file "examples/municipality.yaml"
+    When the organisation is assessed
+    Then the dominant mode of "social-health" is "public_administration"
+    And "basic_task_goal_setting" is recommended for "social-health"
+    And "customer_feedback_system" is recommended for "social-health"
+    And "staff_wellbeing_followup" is recommended for "social-health"
+    And "financial_time_series" is to be avoided for "social-health"
+    And "customer_satisfaction_survey" is to be avoided for "social-health"
+
+  Scenario: The city's digitalisation programme, followed with the city scorecard, is told to switch to milestone follow-up
+    Given the organisation file "examples/municipality.yaml"
+    When the organisation is assessed
+    Then the dominant mode of "digitalisation" is "development"
+    And "milestone_project_followup" is recommended for "digitalisation"
+    And "experiment_driven_development" is recommended for "digitalisation"
+    And "balanced_scorecard" is to be avoided for "digitalisation"

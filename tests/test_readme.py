@@ -1,0 +1,76 @@
+"""The README's examples run as tests, so the README never lies."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import os
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+
+from modeadvisor import Advisor, load_knowledge_base
+from modeadvisor.knowledge import shipped_rules_dir
+
+from .conftest import ROOT
+
+pytest_plugins = ["pytester"]
+
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def _blocks(language: str) -> list[str]:
+    return re.findall(rf"```{language}\n(.*?)```", README, re.DOTALL)
+
+
+def test_python_example_runs(monkeypatch: pytest.MonkeyPatch) -> None:
+    (code,) = _blocks("python")
+    monkeypatch.chdir(ROOT)
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        exec(compile(code, "README.md", "exec"), {})  # noqa: S102 - our own README
+    first = out.getvalue().splitlines()[0]
+    assert first.startswith("development ")
+
+
+def test_organisation_example_is_valid_and_advises_as_it_says(advisor: Advisor) -> None:
+    organisation = next(yaml.safe_load(b) for b in _blocks("yaml") if "organisation:" in b)
+    advice = advisor.assess(organisation)
+    rnd = advice.unit("rnd")
+    assert rnd.profile.dominant == "development"
+    assert [m.model for m in rnd.avoid if m.in_use] == ["balanced_scorecard"]
+    assert advice.unit("group").profile.dominant == "production"
+
+
+def test_rule_example_loads_into_the_shipped_pack(tmp_path: Path) -> None:
+    rule = next(b for b in _blocks("yaml") if b.startswith("rules:"))
+    pack = tmp_path / "pack"
+    shutil.copytree(shipped_rules_dir(), pack)
+    (pack / "readme_rule.yaml").write_text(rule, encoding="utf-8")
+    kb = load_knowledge_base(pack)
+    assert "varying_project_work" in [r.id for r in kb.rules]
+
+
+def test_feature_example_passes_through_the_plugin(pytester: pytest.Pytester) -> None:
+    (feature,) = _blocks("gherkin")
+    pytester.makefile(".feature", readme=feature)
+    pytester.makepyfile(test_readme_feature='from pytest_bdd import scenarios\n'
+                                            'scenarios("readme.feature")\n')
+    env_keep = os.environ.get("PYTEST_DISABLE_PLUGIN_AUTOLOAD")
+    assert env_keep is None, "the plugin must load by its entry point"
+    result = pytester.runpytest_subprocess("-p", "no:cacheprovider", "-W",
+                                           "ignore::DeprecationWarning")
+    result.assert_outcomes(passed=1)
+
+
+def test_steps_documented_in_the_readme_exist() -> None:
+    bdd = (ROOT / "src" / "modeadvisor" / "bdd.py").read_text(encoding="utf-8")
+    section = README.split("## Writing feature files")[1].split("## ")[0]
+    for phrase in re.findall(r"`((?:Given|When|Then) [^`]+)`", section):
+        pattern = re.sub(r'"[A-Z-]+"', '"{x}"', phrase.split(" ", 1)[1])
+        pattern = pattern.replace(" N ", " {count:d} ")
+        words = re.sub(r"\{[^}]*\}", "", pattern).split()
+        assert all(word in bdd for word in words), phrase
