@@ -40,7 +40,7 @@ def test_evidence_explains_every_figure(mini_advisor: Advisor) -> None:
     assert projects.pack == "mini"
     assert projects.origin == "rules.yaml:12:9"
     assert projects.condition == 'project_share > 50.5 or sector in ["private"]'
-    raw = {a: 0.0 for a in unit.profile.raw}
+    raw = dict.fromkeys(unit.profile.raw, 0.0)
     for evidence in unit.evidence:
         for archetype, weight in evidence.weights.items():
             raw[archetype] += weight

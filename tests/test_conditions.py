@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -91,7 +93,8 @@ full_units = st.fixed_dictionaries({
 
 
 @given(conditions_text, full_units)
-def test_not_is_exact_negation_when_every_trait_is_observed(text: str, unit: dict) -> None:
+def test_not_is_exact_negation_when_every_trait_is_observed(text: str,
+                                                              unit: dict[str, Any]) -> None:
     positive = cond.normalise(cond.parse(text))
     negative = cond.normalise(cond.parse(f"not ({text})"))
     assert cond.evaluate(negative, unit) is (not cond.evaluate(positive, unit))

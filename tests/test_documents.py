@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from modeadvisor.documents import DocumentError, load_document, parse_document
+from modeadvisor.documents import Document, DocumentError, load_document, parse_document
 
 
-def _parse(text: str) -> object:
+def _parse(text: str) -> Document:
     return parse_document(text, Path("f.yaml"), "f.yaml")
 
 

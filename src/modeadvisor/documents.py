@@ -147,7 +147,8 @@ class _Builder:
             return [self.build(item, (*path, i), depth + 1) for i, item in enumerate(node.value)]
         return self._scalar(node)
 
-    def _mapping(self, node: yaml.MappingNode, path: PathKey, depth: int) -> dict[str, Any]:
+    def _mapping(self, node: yaml.MappingNode, path: PathKey,
+                 depth: int) -> dict[str, Any] | None:
         if node.tag != "tag:yaml.org,2002:map":
             self.problems.append(self._at(node, f"unsupported YAML tag {node.tag}"))
             return None
