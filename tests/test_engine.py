@@ -156,3 +156,32 @@ def test_catalogue_too_large_for_a_fact_is_refused(mini_kb: KnowledgeBase) -> No
 def test_empty_organisation_fires_nothing(mini_advisor: Advisor) -> None:
     engine = DurableEngine(compile_pack(mini_advisor.knowledge_base))
     assert engine.fire([]) == []
+
+
+LARGE_PACK = """
+import dataclasses, json
+from modeadvisor import Advisor, conditions as cond
+from modeadvisor.errors import Location
+from modeadvisor.knowledge import Rule, ScoringRule, Text, load_knowledge_base
+kb = load_knowledge_base({mini!r})
+texts = ["cost >= 3"] * 300 + [f"project_share >= {{i / 10}}" for i in range(300)]
+rules = tuple(Rule(ScoringRule(id=f"g{{i}}", when=t, weights={{"prod": 1.0}},
+                               rationale=Text(en="g")),
+                   cond.normalise(cond.parse(t)), Location("g", i + 1))
+              for i, t in enumerate(texts))
+advice = Advisor(dataclasses.replace(kb, rules=rules)).assess(
+    {{"organisation": "o", "units": [{{"id": "a", "traits": {{"cost": 4, "project_share": 20}}}}]}})
+print(len(advice.units[0].evidence))
+"""
+
+
+def test_a_pack_beyond_the_engine_limits_is_split_and_fires_fully(mini_kb: KnowledgeBase) -> None:
+    """600 rules, 300 with one identical condition: one ruleset would hang or be refused."""
+    import subprocess
+    import sys
+
+    script = LARGE_PACK.format(mini=str(mini_kb.root))
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                            timeout=120, check=False)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert result.stdout.strip() == str(300 + 201)  # every cost rule, project_share 0.0..20.0

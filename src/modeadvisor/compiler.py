@@ -6,7 +6,8 @@ Everything here respects the measured limits of durable-rules 2.0.28 (see DURABL
 - numbers reach the engine as integers in millionths (exponent-free, finite, exact equality);
 - set traits are flattened into one true/false property per declared value, so membership and
   its negation are plain equality tests (the engine's `$iall` is false on an empty list);
-- rules are split into chunks well below the 512 condition nodes that hang `create_ruleset`;
+- rules are split into chunks of 128: `create_ruleset` hangs past 512 distinct condition nodes,
+  and refuses (error 107) more than 128 rules sharing one identical condition;
 - a fact has at most 253 properties (measured: 254 segfaults the engine), checked here.
 """
 
@@ -22,7 +23,7 @@ from .errors import EngineError
 from .knowledge import NUMBER_DECIMALS, KnowledgeBase, Rule, Trait
 
 FACT_KIND = "unit"
-#: Condition nodes per ruleset; the engine hangs past 512, and `$or` can multiply nodes.
+#: Rules per engine ruleset (measured: 513 distinct conditions hang, 129 identical ones fail).
 RULES_PER_RULESET = 128
 MAX_FACT_PROPERTIES = 253
 _RESERVED = ("kind", "uid", "sid")
