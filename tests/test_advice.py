@@ -95,6 +95,19 @@ def test_finnish_advice_uses_finnish_names(mini_kb: Any) -> None:
         {"organisation": "t", "units": [{"id": "u", "traits": {"cost": 5}}]})
     assert advice.archetypes == {"prod": "Tuotanto", "dev": "Kehitys"}
     assert advice.language == "fi"
+    mixed = Advisor(mini_kb, lang="fi").assess({"organisation": "t", "units": [
+        {"id": "u", "traits": {"cost": 4, "risky": True, "focus": []}}]})
+    assert mixed.units[0].notes[0].startswith("sekaprofiili: Tuotanto (0.50) ja Kehitys (0.50)")
+
+
+def test_advisor_shared_by_threads_gives_the_sequential_results(advisor: Advisor) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    files = ["examples/manufacturer.yaml", "examples/service-company.yaml",
+             "examples/municipality.yaml"] * 20
+    sequential = [advisor.assess(f).to_json() for f in files]
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        assert list(pool.map(lambda f: advisor.assess(f).to_json(), files)) == sequential
 
 
 @settings(max_examples=100, deadline=None)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -29,10 +30,12 @@ def test_assess_json_has_the_documented_shape(capsys: pytest.CaptureFixture[str]
 
 
 def test_assess_json_is_byte_identical_across_processes() -> None:
-    def run() -> bytes:
+    def run(seed: str) -> bytes:
+        env = {**os.environ, "PYTHONHASHSEED": seed}
         return subprocess.run([sys.executable, "-m", "modeadvisor.cli", "assess", str(EXAMPLE),
-                               "--format", "json"], capture_output=True, check=True).stdout
-    assert run() == run()
+                               "--format", "json"], capture_output=True, check=True,
+                              env=env).stdout
+    assert run("1") == run("2") == run("12345")
 
 
 @pytest.mark.parametrize("fmt", ["text", "markdown"])

@@ -16,6 +16,7 @@ from .documents import Document
 from .engine import DurableEngine
 from .graph import ModeGraph
 from .knowledge import KnowledgeBase, Lang, Rule, load_knowledge_base, shipped_rules_dir
+from .messages import note
 from .organisation import Organisation, check_organisation, from_data, load_organisation
 from .profile import build_profile, evidence_for
 
@@ -66,7 +67,7 @@ class Advisor:
                      values: Mapping[str, Any], fired: set[str],
                      in_use: frozenset[str]) -> UnitAdvice:
         rules = [rule for rule in self.knowledge_base.rules if rule.id in fired]  # pack order
-        profile, notes = build_profile(self.knowledge_base, rules, values)
+        profile, notes = build_profile(self.knowledge_base, rules, values, self.lang)
         settings = self.knowledge_base.settings
         recommendations, avoid, direction = [], [], []
         if profile.status == "ok":
@@ -78,8 +79,8 @@ class Advisor:
             direction = self.graph.directions(profile.dominant, self.lang)
             for model in avoid:
                 if model.in_use:
-                    notes.append(f"'{model.model}' is in use today but fits this unit's mode "
-                                 f"poorly (score {model.score:+.2f})")
+                    notes.append(note("in_use_poor_fit", self.lang, model=model.model,
+                                      score=model.score))
         return UnitAdvice(id=unit_id, name=name, parent=parent, profile=profile,
                           recommendations=recommendations, avoid=avoid,
                           evidence=evidence_for(self.knowledge_base.info.id, rules, values,

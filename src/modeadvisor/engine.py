@@ -47,8 +47,8 @@ class DurableEngine:
         try:
             for name, chunk in zip(self._names, pack.chunks, strict=True):
                 definition: Json = {
-                    rule_id: {"all": [{"m": condition}], "run": self._action(rule_id)}
-                    for rule_id, condition in chunk
+                    rule.name: {"all": [{"m": rule.condition}], "run": self._action(rule.rule_id)}
+                    for rule in chunk
                 }
                 definition[_CATCH_ALL] = {"all": [{"m": {"kind": FACT_KIND}}], "run": _ignore}
                 # the engine deletes `run` from the dicts it is given: built fresh, never reused
@@ -75,8 +75,10 @@ class DurableEngine:
             try:
                 for name in self._names:
                     batch = [{**fact, "sid": sid} for fact in facts]
-                    asserted.append(name)
                     self._host.assert_facts(name, batch)
+                    # only a session whose facts were taken may be deleted: deleting one after a
+                    # failed assert crashes the process (measured), so a failure leaks one sid
+                    asserted.append(name)
                     state = self._host.get_state(name, sid)
                     if "exception" in state:
                         raise EngineError(f"a rule action failed: {state['exception']}")
@@ -88,8 +90,7 @@ class DurableEngine:
             finally:
                 del self._firings[sid]
                 for name in asserted:
-                    # cleanup must not hide the real error (a session never created: code 309)
-                    with contextlib.suppress(Exception):
+                    with contextlib.suppress(Exception):  # cleanup must not hide the real error
                         self._host.delete_state(name, sid)
 
     @property

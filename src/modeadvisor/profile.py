@@ -7,6 +7,7 @@ from collections.abc import Mapping, Sequence
 from . import conditions as cond
 from .advice import Coverage, Evidence, JsonValue, Profile
 from .knowledge import KnowledgeBase, Lang, Rule
+from .messages import note
 
 DECIMALS = 4
 
@@ -32,8 +33,8 @@ def evidence_for(pack: str, rules: Sequence[Rule], values: Mapping[str, cond.Tra
     return evidence
 
 
-def build_profile(kb: KnowledgeBase, rules: Sequence[Rule],
-                  values: Mapping[str, cond.TraitValue]) -> tuple[Profile, list[str]]:
+def build_profile(kb: KnowledgeBase, rules: Sequence[Rule], values: Mapping[str, cond.TraitValue],
+                  lang: Lang = "en") -> tuple[Profile, list[str]]:
     """Sum fired rule weights per archetype; decide dominant, secondary, mixed or too little.
 
     Returns the profile and plain-language notes on how it was decided.
@@ -53,10 +54,9 @@ def build_profile(kb: KnowledgeBase, rules: Sequence[Rule],
     ranked = sorted(order, key=lambda a: (-weights[a], order.index(a)))
     enough = len(rules) >= settings.min_evidence and share >= settings.min_coverage
     if not enough:
-        notes.append(
-            f"too little evidence to name a mode: {len(rules)} rule(s) fired (at least "
-            f"{settings.min_evidence} needed) on {len(values)} of {len(kb.traits)} traits "
-            f"observed ({share:.0%}; at least {settings.min_coverage:.0%} needed)")
+        notes.append(note("insufficient", lang, fired=len(rules), min_fired=settings.min_evidence,
+                          observed=len(values), catalogue=len(kb.traits), share=share,
+                          min_share=settings.min_coverage))
         dominant = secondary = None
         mixed = False
     else:
@@ -65,8 +65,11 @@ def build_profile(kb: KnowledgeBase, rules: Sequence[Rule],
         lead = weights[ranked[0]] - (weights[secondary] if secondary else 0.0)
         mixed = lead < settings.mixed_margin
         if mixed and secondary:
-            notes.append(f"mixed profile: {dominant} leads {secondary} by only {lead:.2f} "
-                         f"(less than {settings.mixed_margin:.2f}); advice weighs both")
+            names = kb.archetypes
+            notes.append(note("mixed", lang, dominant=names[dominant].name.get(lang),
+                              secondary=names[secondary].name.get(lang),
+                              first=weights[dominant], second=weights[secondary],
+                              margin=settings.mixed_margin))
     profile = Profile(
         weights={a: round(w, DECIMALS) for a, w in weights.items()},
         raw={a: round(w, DECIMALS) for a, w in raw.items()},
