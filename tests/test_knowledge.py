@@ -152,6 +152,8 @@ def test_unknown_trait_in_condition_has_location_and_suggestion(tmp_path: Path) 
     ("cost >= 2.5", "whole number"),
     ("project_share > true", "is a number"),
     ('sector > "public"', "only ==, != and `in [...]` apply"),
+    ("project_share > 1.1234567", "more than 6 decimals"),
+    ("project_share > 10000000000000", "too large"),
 ])
 def test_type_mismatches_in_conditions(tmp_path: Path, when: str, message: str) -> None:
     error = _errors(tmp_path, {"extra.yaml": _rule(when)})

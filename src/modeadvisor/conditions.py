@@ -12,7 +12,6 @@ same normalised tree, and `evaluate` here is the reference the engine is tested 
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
@@ -305,11 +304,6 @@ def _equal(a: object, b: object) -> bool:
     if _both_numbers(a, b):
         return Decimal(str(a)) == Decimal(str(b))
     return type(a) is type(b) and a == b
-
-
-def is_finite_number(value: object) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool) \
-        and math.isfinite(value)
 
 
 def render(condition: Condition) -> str:

@@ -8,9 +8,9 @@ source ids, condition types) and reports all problems of the pack at once.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 from importlib import resources
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -162,6 +162,10 @@ class PackFile(_Frozen):
 
 
 SECTIONS = tuple(PackFile.model_fields)
+_ITEM_MODELS: dict[str, type[BaseModel]] = {
+    "sources": Source, "archetypes": Archetype, "traits": Trait, "rules": ScoringRule,
+    "models": Model, "links": Link,
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -275,7 +279,7 @@ class _PackLoader:
                 self.problems.append(document.problem(
                     (section,), f"'{section}' must be a list of items, found {type_name(value)}"))
                 continue
-            item_type = PackFile.model_fields[section].annotation.__args__[0]  # type: ignore
+            item_type = _ITEM_MODELS[section]
             for index, item in enumerate(value):
                 self._validate(item_type, item, document, (section, index), section)
 
@@ -319,8 +323,6 @@ class _PackLoader:
             check_sources(archetype.source, placed, "source")
         for trait, placed in traits.values():
             check_sources(trait.observes, placed, "observes")
-        for model_item, placed in models.values():
-            del model_item, placed  # models cite no sources; their links do
         compiled: list[Rule] = []
         for rule, placed in rules.values():
             check_sources(rule.source, placed, "source")
@@ -475,6 +477,11 @@ def _leaf_problem(leaf: cond.Comparison | cond.Member | cond.Truthy,
         case "number":
             if isinstance(value, bool) or not isinstance(value, int | float):
                 return f"'{name}' is a number; compare it with a number", _example(trait)
+            digits = Decimal(str(value)).as_tuple().exponent
+            if isinstance(digits, int) and -digits > NUMBER_DECIMALS:
+                return f"{value} has more than {NUMBER_DECIMALS} decimals", None
+            if abs(value) > NUMBER_LIMIT:
+                return f"{value} is too large; numbers are compared up to ±1e12", None
         case "category":
             if not isinstance(value, str):
                 return f"'{name}' is {trait.kind_text()}; compare it with a \"quoted value\"", \
@@ -577,13 +584,3 @@ def _inner_model(annotation: Any) -> Any:
         if found is not None:
             return found
     return None
-
-
-def normalise_number(value: float | int) -> float | int:
-    """Numbers as the engine can take them: finite, bounded, at NUMBER_DECIMALS decimals."""
-    if isinstance(value, int):
-        return value
-    if not math.isfinite(value):
-        raise ValueError("not a finite number")
-    rounded = round(value, NUMBER_DECIMALS)
-    return int(rounded) if rounded.is_integer() else rounded

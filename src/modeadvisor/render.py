@@ -118,8 +118,9 @@ def to_markdown(advice: Advice) -> str:
             lines += [f"### {title}", "", "| Model | Kind | Score | In use | Because |",
                       "|---|---|---:|---|---|"]
             for m in models:
-                because = "; ".join(f"{r.archetype} {r.relation} ({', '.join(r.source)}): "
-                                    f"{r.reason}" for r in m.because)
+                because = "; ".join(
+                    f"{advice.archetypes[r.archetype]} {r.relation.replace('_', ' ')} "
+                    f"({', '.join(r.source)}): {r.reason}" for r in m.because)
                 lines.append(f"| {_cell(m.name)} | {m.kind} | {m.score:+.2f} | "
                              f"{'yes' if m.in_use else ''} | {_cell(because)} |")
             lines.append("")
