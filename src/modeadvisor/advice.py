@@ -12,6 +12,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
+from .errors import Location, Problem, UnknownUnitError, did_you_mean
+
 ProfileStatus = Literal["ok", "insufficient_evidence"]
 JsonValue = bool | int | float | str | list[str]
 
@@ -115,8 +117,6 @@ class Advice(_Out):
 
     def unit(self, unit_id: str) -> UnitAdvice:
         """The advice for one unit; raises UnknownUnitError with a did-you-mean."""
-        from .errors import Location, Problem, UnknownUnitError, did_you_mean
-
         for unit in self.units:
             if unit.id == unit_id:
                 return unit

@@ -167,59 +167,57 @@ def _names(models: list[ModelAdvice]) -> str:
     return ", ".join(f"{m.model} {m.score:+.2f}" for m in models) or "none"
 
 
+def _check_listed(context: AdviceContext, model: str, which: str, *, listed: bool,
+                  unit_id: str | None = None, top: int | None = None) -> ModelAdvice | None:
+    """Assert that `model` is (or is not) in a unit's recommendations or avoid list."""
+    unit = context.unit_advice(unit_id)
+    models: list[ModelAdvice] = getattr(unit, which)
+    found = [m for m in models[:top] if m.model == model]
+    label = "recommended" if which == "recommendations" else "avoid"
+    assert bool(found) == listed, f"{label} for {unit.id}: {_names(models)}"
+    return found[0] if found else None
+
+
 @then(parsers.parse('"{model}" is recommended'))
 def _recommended(modeadvisor_context: AdviceContext, model: str) -> None:
-    unit = modeadvisor_context.unit_advice()
-    assert model in [m.model for m in unit.recommendations], \
-        f"recommended: {_names(unit.recommendations)}"
+    _check_listed(modeadvisor_context, model, "recommendations", listed=True)
 
 
 @then(parsers.parse('"{model}" is among the top {count:d} recommendations'))
 def _top(modeadvisor_context: AdviceContext, model: str, count: int) -> None:
-    unit = modeadvisor_context.unit_advice()
-    assert model in [m.model for m in unit.recommendations[:count]], \
-        f"recommended: {_names(unit.recommendations)}"
+    _check_listed(modeadvisor_context, model, "recommendations", listed=True, top=count)
 
 
 @then(parsers.parse('"{model}" is not recommended'))
 def _not_recommended(modeadvisor_context: AdviceContext, model: str) -> None:
-    unit = modeadvisor_context.unit_advice()
-    assert model not in [m.model for m in unit.recommendations], \
-        f"recommended: {_names(unit.recommendations)}"
+    _check_listed(modeadvisor_context, model, "recommendations", listed=False)
 
 
 @then(parsers.parse('"{model}" is to be avoided'))
 def _avoided(modeadvisor_context: AdviceContext, model: str) -> None:
-    unit = modeadvisor_context.unit_advice()
-    assert model in [m.model for m in unit.avoid], f"avoid: {_names(unit.avoid)}"
+    _check_listed(modeadvisor_context, model, "avoid", listed=True)
 
 
 @then(parsers.parse('"{model}" is not to be avoided'))
 def _not_avoided(modeadvisor_context: AdviceContext, model: str) -> None:
-    unit = modeadvisor_context.unit_advice()
-    assert model not in [m.model for m in unit.avoid], f"avoid: {_names(unit.avoid)}"
+    _check_listed(modeadvisor_context, model, "avoid", listed=False)
 
 
 @then(parsers.parse('"{model}" is to be avoided as it is in use'))
 def _avoided_in_use(modeadvisor_context: AdviceContext, model: str) -> None:
-    unit = modeadvisor_context.unit_advice()
-    found = [m for m in unit.avoid if m.model == model]
-    assert found, f"avoid: {_names(unit.avoid)}"
-    assert found[0].in_use, f"'{model}' is avoided but not marked in use"
+    found = _check_listed(modeadvisor_context, model, "avoid", listed=True)
+    assert found is not None
+    assert found.in_use, f"'{model}' is avoided but not marked in use"
 
 
 @then(parsers.parse('"{model}" is recommended for "{unit}"'))
 def _recommended_for(modeadvisor_context: AdviceContext, model: str, unit: str) -> None:
-    advice = modeadvisor_context.unit_advice(unit)
-    assert model in [m.model for m in advice.recommendations], \
-        f"recommended for {unit}: {_names(advice.recommendations)}"
+    _check_listed(modeadvisor_context, model, "recommendations", listed=True, unit_id=unit)
 
 
 @then(parsers.parse('"{model}" is to be avoided for "{unit}"'))
 def _avoided_for(modeadvisor_context: AdviceContext, model: str, unit: str) -> None:
-    advice = modeadvisor_context.unit_advice(unit)
-    assert model in [m.model for m in advice.avoid], \
-        f"avoid for {unit}: {_names(advice.avoid)}"
+    _check_listed(modeadvisor_context, model, "avoid", listed=True, unit_id=unit)
 
 
 @then(parsers.parse('the rule "{rule}" fired'))
