@@ -15,7 +15,7 @@ from .compiler import compile_pack
 from .documents import Document
 from .engine import DurableEngine
 from .graph import ModeGraph
-from .knowledge import KnowledgeBase, Lang, Rule, load_knowledge_base, shipped_rules_dir
+from .knowledge import KnowledgeBase, Lang, load_knowledge_base, shipped_rules_dir
 from .messages import note
 from .organisation import Organisation, check_organisation, from_data, load_organisation
 from .profile import build_profile, evidence_for
@@ -30,7 +30,6 @@ class Advisor:
         self.graph = ModeGraph(knowledge_base)
         self._pack = compile_pack(knowledge_base)
         self._engine = DurableEngine(self._pack)
-        self._rules: dict[str, Rule] = {rule.id: rule for rule in knowledge_base.rules}
 
     @classmethod
     def default(cls, *, lang: Lang = "en") -> Advisor:

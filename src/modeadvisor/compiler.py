@@ -169,7 +169,3 @@ def _leaf(leaf: Leaf, traits: Mapping[str, Trait]) -> Json:
     if leaf.op == "==":
         return {prop: target}
     return {_OPERATORS[leaf.op]: {prop: target}}
-
-
-def chunk_names(prefix: str, pack: CompiledPack) -> Sequence[str]:
-    return [f"{prefix}_{i}" for i in range(len(pack.chunks))]

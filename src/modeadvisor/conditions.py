@@ -179,13 +179,13 @@ class _Build(lark.Transformer[lark.Token, Condition]):
     def compare(self, items: list[lark.Token | Scalar]) -> Condition:
         name, op, value = items
         assert isinstance(name, lark.Token)
-        return Comparison(_name(name), str(op), value, name.column or 0)  # type: ignore[arg-type]
+        return Comparison(str(name), str(op), value, name.column or 0)  # type: ignore[arg-type]
 
     def one_of(self, items: list[lark.Token | Scalar]) -> Condition:
         name, *values = items
         assert isinstance(name, lark.Token)
         column = name.column or 0
-        return AnyOf(tuple(Comparison(_name(name), "==", v, column)
+        return AnyOf(tuple(Comparison(str(name), "==", v, column)
                            for v in values if not isinstance(v, lark.Token)))
 
     def contains(self, items: list[lark.Token | Scalar]) -> Condition:
@@ -194,14 +194,10 @@ class _Build(lark.Transformer[lark.Token, Condition]):
         if not isinstance(value, str):
             raise ConditionSyntaxError('a membership test takes a "quoted value" before \'in\'',
                                        name.column or 1)
-        return Member(_name(name), value, True, name.column or 0)
+        return Member(str(name), value, True, name.column or 0)
 
     def truthy(self, items: list[lark.Token]) -> Condition:
-        return Truthy(_name(items[0]), items[0].column or 0)
-
-
-def _name(token: lark.Token) -> str:
-    return str(token)
+        return Truthy(str(items[0]), items[0].column or 0)
 
 
 # --- normalisation and evaluation ------------------------------------------------------------

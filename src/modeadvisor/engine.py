@@ -16,7 +16,7 @@ from typing import Any
 
 from durable.engine import Host
 
-from .compiler import FACT_KIND, CompiledPack, Json, chunk_names
+from .compiler import FACT_KIND, CompiledPack, Json
 from .errors import EngineError
 
 Firing = tuple[str, str]  # (unit id, rule id)
@@ -43,7 +43,8 @@ class DurableEngine:
         self._lock = threading.Lock()
         self._sessions = itertools.count()
         self._firings: dict[str, list[Firing]] = {}
-        self._names = chunk_names(f"modeadvisor{next(_engine_ids)}", pack)
+        prefix = f"modeadvisor{next(_engine_ids)}"  # unique per engine: names cannot be reused
+        self._names = [f"{prefix}_{i}" for i in range(len(pack.chunks))]
         try:
             for name, chunk in zip(self._names, pack.chunks, strict=True):
                 definition: Json = {
