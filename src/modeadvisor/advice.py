@@ -89,6 +89,24 @@ class Direction(_Out):
     source: list[str]
 
 
+class ModeRating(_Out):
+    """Respondents' self-assessed centrality of one mode (1-5), and how far they agree."""
+
+    archetype: str
+    mean: float
+    respondents: int
+    rwg: float | None  # None with a single respondent: agreement needs two
+    consensus: float | None
+
+
+class SelfAssessment(_Out):
+    """What respondents said about the unit. `disputed`: they disagree, the mean is no consensus."""
+
+    respondents: int
+    ratings: list[ModeRating]
+    disputed: bool
+
+
 class UnitAdvice(_Out):
     id: str
     name: str
@@ -99,6 +117,28 @@ class UnitAdvice(_Out):
     evidence: list[Evidence]
     direction: list[Direction]
     notes: list[str]
+    perspectives: dict[str, dict[str, float]]  # stated views (desired, strategy): weights
+    self_assessment: SelfAssessment | None
+
+
+Severity = Literal["low", "medium", "high"]
+FactValue = bool | int | float | str | list[str] | None
+
+
+class Conflict(_Out):
+    """A tension the conflict rules found, between units or between views of one unit."""
+
+    kind: str
+    severity: Severity
+    units: list[str]
+    explanation: str
+    resolution: str
+    details: list[str]  # one line per match, when the rule has a `detail` text
+    rule: str
+    source: list[str]
+    pack: str
+    origin: str
+    matches: list[dict[str, dict[str, FactValue]]]  # per firing: alias -> the fact it bound
 
 
 class PackRef(_Out):
@@ -114,6 +154,7 @@ class Advice(_Out):
     pack: PackRef
     archetypes: dict[str, str]
     units: list[UnitAdvice]
+    conflicts: list[Conflict]
 
     def unit(self, unit_id: str) -> UnitAdvice:
         """The advice for one unit; raises UnknownUnitError with a did-you-mean."""
@@ -125,6 +166,17 @@ class Advice(_Out):
                                         f"no unit '{unit_id}' in {self.organisation}",
                                         did_you_mean(unit_id, ids) or
                                         f"units: {', '.join(ids)}")])
+
+    def conflicts_of(self, unit_id: str) -> list[Conflict]:
+        """The conflicts a unit is part of."""
+        self.unit(unit_id)  # unknown ids raise
+        return [c for c in self.conflicts if unit_id in c.units]
+
+    def worst_severity(self) -> Severity | None:
+        """The highest severity among the conflicts, or None without conflicts."""
+        order: list[Severity] = ["low", "medium", "high"]
+        found = [order.index(c.severity) for c in self.conflicts]
+        return order[max(found)] if found else None
 
     def to_json(self) -> str:
         """Deterministic JSON: same input, same bytes."""

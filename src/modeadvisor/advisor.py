@@ -10,15 +10,23 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from .advice import Advice, PackRef, UnitAdvice
-from .compiler import compile_pack
+from .advice import Advice, Conflict, ModelAdvice, PackRef, SelfAssessment, UnitAdvice
+from .compiler import compile_conflicts, compile_pack, engine_fact
+from .conflicts import summarise
 from .documents import Document
 from .engine import DurableEngine
 from .graph import ModeGraph
 from .knowledge import KnowledgeBase, Lang, load_knowledge_base, shipped_rules_dir
 from .messages import note
-from .organisation import Organisation, check_organisation, from_data, load_organisation
+from .organisation import (
+    CheckedOrganisation,
+    Organisation,
+    check_organisation,
+    from_data,
+    load_organisation,
+)
 from .profile import build_profile, evidence_for
+from .situation import UnitState, mode_ratings, situation
 
 
 class Advisor:
@@ -30,6 +38,8 @@ class Advisor:
         self.graph = ModeGraph(knowledge_base)
         self._pack = compile_pack(knowledge_base)
         self._engine = DurableEngine(self._pack)
+        self._conflict_pack = compile_conflicts(knowledge_base)
+        self._conflict_engine = DurableEngine(self._conflict_pack)
 
     @classmethod
     def default(cls, *, lang: Lang = "en") -> Advisor:
@@ -48,31 +58,54 @@ class Advisor:
             organisation, document = load_organisation(organisation)
         elif not isinstance(organisation, Organisation):
             organisation = from_data(organisation)
-        values = check_organisation(self.knowledge_base, organisation, document)
+        checked = check_organisation(self.knowledge_base, organisation, document)
+        values = checked.values
         facts = [self._pack.fact(unit.id, values[unit.id]) for unit in organisation.units]
         fired: dict[str, set[str]] = {unit.id: set() for unit in organisation.units}
-        for unit_id, rule_id in self._engine.fire(facts):
-            fired[unit_id].add(rule_id)
-        units = [self._unit_advice(unit.id, unit.title, unit.parent, values[unit.id],
-                                   fired[unit.id], frozenset(unit.models_in_use))
-                 for unit in organisation.units]
+        for rule_id, bound in self._engine.fire(facts):
+            fired[organisation.units[bound["m"]].id].add(rule_id)
         kb = self.knowledge_base
+        states = [self._unit_state(unit.id, unit.parent, values[unit.id], fired[unit.id],
+                                   frozenset(unit.models_in_use))
+                  for unit in organisation.units]
+        conflicts = self._conflicts(organisation, checked, [state for state, _ in states])
+        units = [self._unit_advice(state, notes, unit.title, checked, conflicts)
+                 for (state, notes), unit in zip(states, organisation.units, strict=True)]
         return Advice(organisation=organisation.organisation, language=self.lang,
                       pack=PackRef(id=kb.info.id, version=kb.info.version),
                       archetypes={a.id: a.name.get(self.lang) for a in kb.archetypes.values()},
-                      units=units)
+                      units=units, conflicts=conflicts)
 
-    def _unit_advice(self, unit_id: str, name: str, parent: str | None,
-                     values: Mapping[str, Any], fired: set[str],
-                     in_use: frozenset[str]) -> UnitAdvice:
+    def _unit_state(self, unit_id: str, parent: str | None, values: Mapping[str, Any],
+                    fired: set[str], in_use: frozenset[str]) -> tuple[UnitState, list[str]]:
         rules = [rule for rule in self.knowledge_base.rules if rule.id in fired]  # pack order
         profile, notes = build_profile(self.knowledge_base, rules, values, self.lang)
-        settings = self.knowledge_base.settings
-        recommendations, avoid, direction = [], [], []
+        scored: list[ModelAdvice] = []
         if profile.status == "ok":
             scored = self.graph.score_models(unit_id, profile.weights, in_use, self.lang)
-            recommendations = [m for m in scored if m.score >= settings.recommend_min]
-            avoid = sorted((m for m in scored if m.score <= -settings.avoid_min),
+        return UnitState(unit_id, parent, values, profile, scored, in_use, tuple(rules)), notes
+
+    def _conflicts(self, organisation: Organisation, checked: CheckedOrganisation,
+                   states: list[UnitState]) -> list[Conflict]:
+        kb = self.knowledge_base
+        if not kb.conflicts:
+            return []
+        facts = situation(kb, states, organisation.imposed_models, checked.views,
+                          checked.ratings)
+        firings = self._conflict_engine.fire([engine_fact(f, kb.traits) for f in facts])
+        names = {unit.id: unit.title for unit in organisation.units}
+        return summarise(kb, firings, facts, names, self.lang)
+
+    def _unit_advice(self, state: UnitState, notes: list[str], name: str,
+                     checked: CheckedOrganisation, conflicts: list[Conflict]) -> UnitAdvice:
+        settings = self.knowledge_base.settings
+        profile = state.profile
+        recommendations: list[ModelAdvice] = []
+        avoid: list[ModelAdvice] = []
+        direction = []
+        if profile.status == "ok":
+            recommendations = [m for m in state.scored if m.score >= settings.recommend_min]
+            avoid = sorted((m for m in state.scored if m.score <= -settings.avoid_min),
                            key=lambda m: (not m.in_use, m.score, m.model))
             assert profile.dominant is not None
             direction = self.graph.directions(profile.dominant, self.lang)
@@ -80,8 +113,18 @@ class Advisor:
                 if model.in_use:
                     notes.append(note("in_use_poor_fit", self.lang, model=model.model,
                                       score=model.score))
-        return UnitAdvice(id=unit_id, name=name, parent=parent, profile=profile,
+        answers = checked.ratings.get(state.id, [])
+        self_assessment = None
+        if answers:
+            disputed = any(c.kind == "respondent_disagreement" and state.id in c.units
+                           for c in conflicts)
+            self_assessment = SelfAssessment(respondents=len(answers),
+                                             ratings=mode_ratings(answers), disputed=disputed)
+        return UnitAdvice(id=state.id, name=name, parent=state.parent, profile=profile,
                           recommendations=recommendations, avoid=avoid,
-                          evidence=evidence_for(self.knowledge_base.info.id, rules, values,
-                                                               self.lang),
-                          direction=direction, notes=notes)
+                          evidence=evidence_for(self.knowledge_base.info.id, list(state.rules),
+                                                state.values, self.lang),
+                          direction=direction, notes=notes,
+                          perspectives={view: dict(weights) for view, weights
+                                        in checked.views.get(state.id, {}).items()},
+                          self_assessment=self_assessment)

@@ -1,7 +1,8 @@
 """The `modeadvisor` command.
 
-Exit codes scripts can rely on: 0 done; 2 bad input or usage (the message on stderr names the
-file and line); 3 an internal error (a bug in modeadvisor; MODEADVISOR_DEBUG=1 shows the trace).
+Exit codes scripts can rely on: 0 done; 1 `assess --fail-on` found conflicts of that severity;
+2 bad input or usage (the message on stderr names the file and line); 3 an internal error (a bug
+in modeadvisor; MODEADVISOR_DEBUG=1 shows the trace).
 """
 
 from __future__ import annotations
@@ -20,7 +21,10 @@ from .errors import EngineError, ModeAdvisorError
 from .knowledge import KnowledgeBase, Lang, load_knowledge_base, shipped_rules_dir
 from .render import explain_text, to_markdown, to_text
 
-EXIT_OK, EXIT_INPUT, EXIT_INTERNAL = 0, 2, 3
+EXIT_OK, EXIT_CONFLICTS, EXIT_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
+#: `--fail-on` levels: "conflict" is any conflict at all.
+_FAIL_LEVELS = {"conflict": 0, "low": 0, "medium": 1, "high": 2}
+_SEVERITY_LEVEL = {"low": 0, "medium": 1, "high": 2}
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -36,12 +40,22 @@ def _parser() -> argparse.ArgumentParser:
                        help="language of names and reasons (default: en)")
         return p
 
-    assess = with_rules(commands.add_parser("assess", help="assess an organisation file"))
+    def with_settings(p: argparse.ArgumentParser) -> argparse.ArgumentParser:
+        p.add_argument("--perspective-threshold", type=float, metavar="X",
+                       help="weight gap between current, desired and strategy views that counts "
+                            "as a conflict (default: the pack's, 0.10)")
+        return p
+
+    assess = with_settings(with_rules(commands.add_parser(
+        "assess", help="assess an organisation file")))
     assess.add_argument("file", type=Path, help="organisation file (YAML or JSON)")
     assess.add_argument("--format", choices=("text", "json", "markdown"), default="text")
+    assess.add_argument("--fail-on", choices=tuple(_FAIL_LEVELS), metavar="LEVEL",
+                        help="exit 1 when conflicts of at least this severity exist: conflict "
+                             "(any), low, medium or high")
 
-    explain = with_rules(commands.add_parser(
-        "explain", help="the full explanation trail for one unit"))
+    explain = with_settings(with_rules(commands.add_parser(
+        "explain", help="the full explanation trail for one unit")))
     explain.add_argument("file", type=Path, help="organisation file (YAML or JSON)")
     explain.add_argument("--unit", required=True, metavar="ID", help="the unit's id")
     explain.add_argument("--format", choices=("text", "json"), default="text")
@@ -85,24 +99,38 @@ def _knowledge_base(folder: Path | None) -> KnowledgeBase:
     return load_knowledge_base(folder if folder is not None else shipped_rules_dir())
 
 
+def _advisor(args: argparse.Namespace) -> Advisor:
+    kb = _knowledge_base(args.rules)
+    if args.perspective_threshold is not None:
+        kb = kb.with_settings(perspective_threshold=args.perspective_threshold)
+    return Advisor(kb, lang=args.lang)
+
+
 def _run(args: argparse.Namespace, out: TextIO) -> int:
     match args.command:
         case "assess":
-            advice = Advisor(_knowledge_base(args.rules), lang=args.lang).assess(args.file)
+            advice = _advisor(args).assess(args.file)
             render = {"json": lambda a: a.to_json(), "text": to_text,
                       "markdown": to_markdown}[args.format]
             out.write(render(advice))
+            worst = advice.worst_severity()
+            if args.fail_on is not None and worst is not None \
+                    and _SEVERITY_LEVEL[worst] >= _FAIL_LEVELS[args.fail_on]:
+                return EXIT_CONFLICTS
         case "explain":
-            advice = Advisor(_knowledge_base(args.rules), lang=args.lang).assess(args.file)
+            advice = _advisor(args).assess(args.file)
             if args.format == "json":
-                out.write(advice.unit(args.unit).model_dump_json(indent=2) + "\n")
+                unit = advice.unit(args.unit).model_dump(mode="json")
+                unit["conflicts"] = [c.model_dump(mode="json")
+                                     for c in advice.conflicts_of(args.unit)]
+                out.write(json.dumps(unit, indent=2, ensure_ascii=False) + "\n")
             else:
                 out.write(explain_text(advice, args.unit))
         case "validate":
             kb = _knowledge_base(args.rules)
             out.write(f"{kb.root}: ok — {len(kb.archetypes)} archetypes, {len(kb.traits)} "
                       f"traits, {len(kb.rules)} rules, {len(kb.models)} models, "
-                      f"{len(kb.links)} links\n")
+                      f"{len(kb.links)} links, {len(kb.conflicts)} conflict rules\n")
         case "traits":
             _traits(_knowledge_base(args.rules), args.lang, args.format, out)
         case "graph":

@@ -13,12 +13,16 @@ experiments, each pinned by a test):
   (a fact matching more than 64, the catch-all included, fails with error 303 and the session
   then crashes the process when deleted), at most 128 rules sharing one identical condition
   (more: error 107), and so far fewer than the 512 condition nodes that hang `create_ruleset`;
-- a fact has at most 253 properties (measured: 254 segfaults the engine), checked here.
+- a fact has at most 253 properties (measured: 254 segfaults the engine), checked here;
+- conflict rules join facts only with equality (`b.model == a.model`): measured, `!=` and
+  ordering comparisons between two facts segfault the engine, so the loader refuses them; the
+  literal tests of each alias come before its joins.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import json
 from collections import Counter
 from collections.abc import Mapping, Sequence
@@ -28,7 +32,8 @@ from typing import Any
 
 from . import conditions as cond
 from .errors import EngineError, KnowledgeBaseError, Location, Problem, display_path
-from .knowledge import NUMBER_DECIMALS, KnowledgeBase, Trait
+from .facts import FACT_KINDS, UNIT_FIELDS
+from .knowledge import NUMBER_DECIMALS, ConflictRule, KnowledgeBase, Settings, Trait
 
 FACT_KIND = "unit"
 #: Distinct conditions per ruleset (the catch-all makes 64, the most a fact may match).
@@ -37,27 +42,33 @@ MAX_DISTINCT_CONDITIONS = 63
 MAX_SHARED_CONDITION = 128
 #: Alternatives one rule may expand to; a rule beyond this is refused as too complex.
 MAX_ALTERNATIVES = 64
+#: Condition nodes (rules x aliases) per ruleset, well below the 512 that hang the engine.
+MAX_NODES = 480
 MAX_FACT_PROPERTIES = 253
-_RESERVED = ("kind", "uid", "sid")
+#: Properties of a conflict-stage unit fact besides its traits: kind, sid, the adapter's fact
+#: index, and the unit fields.
+_RESERVED = 3 + len(UNIT_FIELDS)
 
 Json = dict[str, Any]
+Firing = tuple[str, dict[str, int]]  # (rule id, alias -> index of the fact it bound)
 
 
 @dataclass(frozen=True, slots=True)
 class EngineRule:
-    """One conjunction of one scoring rule, as the engine will hold it."""
+    """One conjunction of one rule, as the engine will hold it: a condition per alias."""
 
     name: str
     rule_id: str
-    condition: Json
+    patterns: tuple[tuple[str, Json], ...]
 
 
 @dataclass(frozen=True, slots=True)
 class CompiledPack:
-    """Engine rules in chunks that each become one ruleset."""
+    """Engine rules in chunks that each become one ruleset, and the fact kinds they read."""
 
     chunks: tuple[tuple[EngineRule, ...], ...]
     traits: Mapping[str, Trait]
+    kinds: tuple[str, ...] = (FACT_KIND,)
 
     def fact(self, uid: str, values: Mapping[str, cond.TraitValue]) -> Json:
         """The engine fact for one unit's typed trait values."""
@@ -94,10 +105,10 @@ def compile_pack(kb: KnowledgeBase,
                  max_distinct: int = MAX_DISTINCT_CONDITIONS) -> CompiledPack:
     """Compile every rule of a knowledge base into engine rules packed within the limits."""
     properties = sum(len(t.values or ()) if t.type == "set" else 1 for t in kb.traits.values())
-    if properties + len(_RESERVED) > MAX_FACT_PROPERTIES:
+    if properties + _RESERVED > MAX_FACT_PROPERTIES:
         raise EngineError(
             f"the trait catalogue needs {properties} fact properties; the engine takes at most "
-            f"{MAX_FACT_PROPERTIES - len(_RESERVED)} (count set values one each)")
+            f"{MAX_FACT_PROPERTIES - _RESERVED} (count set values one each)")
     engine_rules: list[EngineRule] = []
     too_complex: list[Problem] = []
     for rule in kb.rules:
@@ -113,10 +124,110 @@ def compile_pack(kb: KnowledgeBase,
             condition = {"$and": [{"kind": FACT_KIND},
                                   *(_leaf(leaf, kb.traits) for leaf in conjunction)]}
             name = rule.id if len(alternatives) == 1 else f"{rule.id}#{index}"
-            engine_rules.append(EngineRule(name, rule.id, condition))
+            engine_rules.append(EngineRule(name, rule.id, (("m", condition),)))
     if too_complex:
         raise KnowledgeBaseError(too_complex)
     return CompiledPack(chunks=_pack(engine_rules, max_distinct), traits=kb.traits)
+
+
+def compile_conflicts(kb: KnowledgeBase, max_distinct: int | None = None) -> CompiledPack:
+    """Compile the conflict rules into engine join rules over the conflict-stage facts."""
+    kinds = tuple(FACT_KINDS)
+    limit = MAX_DISTINCT_CONDITIONS + 1 - len(kinds) if max_distinct is None else max_distinct
+    engine_rules: list[EngineRule] = []
+    too_complex: list[Problem] = []
+    for rule in kb.conflicts:
+        per_alias = [[(p.alias, p.kind, conj) for conj in
+                      (disjunctive_form(resolve(p.condition, kb.settings)) if p.condition
+                       else [()])] for p in rule.patterns]
+        count = 1
+        for options in per_alias:
+            count *= len(options)
+        if count > MAX_ALTERNATIVES:
+            origin = rule.origin
+            too_complex.append(Problem(
+                Location(display_path(kb.root / origin.file), origin.line, origin.column),
+                f"the patterns of conflict rule '{rule.id}' expand to {count} alternatives; "
+                f"the engine takes at most {MAX_ALTERNATIVES}", "split it into several rules"))
+            continue
+        kind_of = {p.alias: p.kind for p in rule.patterns}
+        for index, combination in enumerate(itertools.product(*per_alias)):
+            patterns = tuple(
+                (alias, {"$and": [{"kind": kind}, *_ordered(
+                    [_fact_leaf(leaf, kind, kind_of, kb.traits) for leaf in conjunction])]})
+                for alias, kind, conjunction in combination)
+            name = rule.id if count == 1 else f"{rule.id}#{index}"
+            engine_rules.append(EngineRule(name, rule.id, patterns))
+    if too_complex:
+        raise KnowledgeBaseError(too_complex)
+    return CompiledPack(chunks=_pack(engine_rules, limit), traits=kb.traits, kinds=kinds)
+
+
+def resolve(condition: cond.Condition, settings: Settings) -> cond.Condition:
+    """A condition with every `$setting` replaced by the setting's value."""
+    match condition:
+        case cond.All(terms):
+            return cond.All(tuple(resolve(t, settings) for t in terms))
+        case cond.AnyOf(terms):
+            return cond.AnyOf(tuple(resolve(t, settings) for t in terms))
+        case cond.Comparison(value=cond.Param(name)):
+            return dataclasses.replace(condition, value=getattr(settings, name))
+    return condition
+
+
+def _ordered(leaves: list[tuple[bool, Json]]) -> list[Json]:
+    """Literal tests first, then joins: the order measured to be safe."""
+    return [leaf for is_join, leaf in sorted(leaves, key=lambda item: item[0])]
+
+
+def _fact_leaf(leaf: Leaf, kind: str, kind_of: Mapping[str, str],
+               traits: Mapping[str, Trait]) -> tuple[bool, Json]:
+    """One leaf of a conflict pattern as an engine test; True when it joins another alias."""
+    if kind == "unit" and leaf.trait not in UNIT_FIELDS:
+        if isinstance(leaf, cond.Comparison) and isinstance(leaf.value, cond.Ref):
+            return True, {trait_property(leaf.trait): {
+                leaf.value.alias: _property(kind_of[leaf.value.alias], leaf.value.field)}}
+        return False, _leaf(leaf, traits)
+    assert isinstance(leaf, cond.Comparison)
+    prop = leaf.trait
+    if isinstance(leaf.value, cond.Ref):  # the loader lets only == join two facts
+        other = _property(kind_of[leaf.value.alias], leaf.value.field)
+        return True, {prop: {leaf.value.alias: other}}
+    assert not isinstance(leaf.value, cond.Param)
+    target = fact_value(kind, prop, leaf.value)
+    return False, {prop: target} if leaf.op == "==" else {_OPERATORS[leaf.op]: {prop: target}}
+
+
+def _property(kind: str, field: str) -> str:
+    return trait_property(field) if kind == "unit" and field not in UNIT_FIELDS else field
+
+
+def fact_value(kind: str, field: str, value: cond.Scalar) -> bool | int | str:
+    """A value of a conflict-stage fact field as the engine compares it."""
+    if FACT_KINDS[kind][field].type == "number":
+        assert isinstance(value, int | float) and not isinstance(value, bool)
+        return int(Decimal(str(value)).scaleb(NUMBER_DECIMALS).to_integral_value())
+    assert isinstance(value, bool | int | str)
+    return value
+
+
+def engine_fact(fact: Mapping[str, Any], traits: Mapping[str, Trait]) -> Json:
+    """A conflict-stage fact (kind, fields, and for units their trait values) for the engine."""
+    kind = fact["kind"]
+    out: Json = {"kind": kind}
+    for name, value in fact.items():
+        if name == "kind":
+            continue
+        if name in FACT_KINDS[kind]:
+            out[name] = fact_value(kind, name, value)
+            continue
+        trait = traits[name]
+        if trait.type == "set":
+            for option in trait.values or ():
+                out[member_property(name, option)] = option in value
+        else:
+            out[trait_property(name)] = engine_value(trait, value)
+    return out
 
 
 def _pack(rules: Sequence[EngineRule], max_distinct: int) -> tuple[tuple[EngineRule, ...], ...]:
@@ -124,14 +235,18 @@ def _pack(rules: Sequence[EngineRule], max_distinct: int) -> tuple[tuple[EngineR
     chunks: list[tuple[EngineRule, ...]] = []
     current: list[EngineRule] = []
     shared: Counter[str] = Counter()
+    nodes = 0
     for rule in rules:
-        key = json.dumps(rule.condition, sort_keys=True)
-        if current and ((key not in shared and len(shared) >= max_distinct)
-                        or shared[key] >= MAX_SHARED_CONDITION):
+        keys = [json.dumps(condition, sort_keys=True) for _, condition in rule.patterns]
+        new = {key for key in keys if key not in shared}
+        if current and (len(shared) + len(new) > max_distinct
+                        or any(shared[key] >= MAX_SHARED_CONDITION for key in keys)
+                        or nodes + len(keys) > MAX_NODES):
             chunks.append(tuple(current))
-            current, shared = [], Counter()
+            current, shared, nodes = [], Counter(), 0
         current.append(rule)
-        shared[key] += 1
+        shared.update(keys)
+        nodes += len(keys)
     if current:
         chunks.append(tuple(current))
     return tuple(chunks)

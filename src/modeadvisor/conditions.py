@@ -3,6 +3,8 @@
 A condition is a small boolean expression over trait ids, e.g.
 `profitability_before_growth >= 4 and not "loyalty" in customer_metrics`. It is parsed by a lark
 grammar into an immutable tree — never `eval` — and checked against the trait catalogue.
+Conflict rules use the same language over fact fields, plus two right-hand sides: `a.model` (the
+field of the fact bound to another alias: a join) and `$perspective_threshold` (a pack setting).
 
 Semantics: a comparison on a trait the unit did not observe is false, and `not` is pushed down to
 the comparisons (De Morgan) before anything runs, so a negated comparison on an unobserved trait
@@ -33,10 +35,13 @@ _GRAMMAR = r"""
          | atom
 ?atom: "(" or_expr ")"
      | NAME OP literal                        -> compare
+     | NAME OP REF                            -> compare_ref
      | NAME "in" "[" literal ("," literal)* "]" -> one_of
      | literal "in" NAME                      -> contains
      | NAME                                   -> truthy
-literal: NUMBER | STRING | TRUE | FALSE
+literal: NUMBER | STRING | TRUE | FALSE | PARAM
+REF: /[a-z][a-z0-9_]*\.[A-Za-z_][A-Za-z0-9_]*/
+PARAM: /\$[a-z][a-z0-9_]*/
 TRUE.2: "true"
 FALSE.2: "false"
 OP: "==" | "!=" | ">=" | "<=" | ">" | "<"
@@ -52,12 +57,27 @@ STRING: /"[^"\\\n]*"/
 
 
 @dataclass(frozen=True, slots=True)
+class Ref:
+    """`alias.field` on the right of a comparison: a field of the fact bound to another alias."""
+
+    alias: str
+    field: str
+
+
+@dataclass(frozen=True, slots=True)
+class Param:
+    """`$name` on the right of a comparison: a pack setting, resolved before anything runs."""
+
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
 class Comparison:
     """`trait op value`; `column` is where the trait name stands in the condition text."""
 
     trait: str
     op: Op
-    value: Scalar
+    value: Scalar | Ref | Param
     column: int = 0
 
 
@@ -141,7 +161,7 @@ def parse(text: str) -> Condition:
 
 _TERMINAL_WORDS = {
     "NAME": "a trait name", "NUMBER": "a number", "STRING": 'a "quoted value"',
-    "TRUE": "true", "FALSE": "false", "OP": "a comparison (== != >= <= > <)",
+    "TRUE": "true", "FALSE": "false", "REF": "alias.field", "PARAM": "a $setting", "OP": "a comparison (== != >= <= > <)",
     "LPAR": "'('", "RPAR": "')'", "LSQB": "'['", "RSQB": "']'", "COMMA": "','",
     "AND": "'and'", "OR": "'or'", "NOT": "'not'", "IN": "'in'", "$END": "the end",
 }
@@ -164,9 +184,11 @@ class _Build(lark.Transformer[lark.Token, Condition]):
     def negation(self, items: list[Condition]) -> Condition:
         return Not(items[0])
 
-    def literal(self, items: list[lark.Token]) -> Scalar:
+    def literal(self, items: list[lark.Token]) -> Scalar | Param:
         token = items[0]
         match token.type:
+            case "PARAM":
+                return Param(str(token)[1:])
             case "TRUE":
                 return True
             case "FALSE":
@@ -180,6 +202,12 @@ class _Build(lark.Transformer[lark.Token, Condition]):
         name, op, value = items
         assert isinstance(name, lark.Token)
         return Comparison(str(name), str(op), value, name.column or 0)  # type: ignore[arg-type]
+
+    def compare_ref(self, items: list[lark.Token]) -> Condition:
+        name, op, ref = items
+        alias, field = str(ref).split(".", 1)
+        return Comparison(str(name), str(op), Ref(alias, field),  # type: ignore[arg-type]
+                          name.column or 0)
 
     def one_of(self, items: list[lark.Token | Scalar]) -> Condition:
         name, *values = items
@@ -246,13 +274,18 @@ def traits_of(condition: Condition) -> tuple[str, ...]:
     return tuple(dict.fromkeys(leaf.trait for leaf in comparisons(condition)))
 
 
-def evaluate(condition: Condition, traits: Mapping[str, TraitValue]) -> bool:
-    """Reference evaluation of a *normalised* condition against observed trait values."""
+def evaluate(condition: Condition, traits: Mapping[str, TraitValue],
+             bound: Mapping[str, Mapping[str, TraitValue]] | None = None) -> bool:
+    """Reference evaluation of a *normalised* condition against observed trait values.
+
+    `bound` holds the facts bound to other aliases, for `alias.field` references; a reference to
+    a field the other fact lacks is false, like a comparison on an unobserved trait.
+    """
     match condition:
         case All(terms):
-            return all(evaluate(term, traits) for term in terms)
+            return all(evaluate(term, traits, bound) for term in terms)
         case AnyOf(terms):
-            return any(evaluate(term, traits) for term in terms)
+            return any(evaluate(term, traits, bound) for term in terms)
         case Member(trait, value, present):
             observed = traits.get(trait)
             if not isinstance(observed, frozenset):
@@ -261,6 +294,13 @@ def evaluate(condition: Condition, traits: Mapping[str, TraitValue]) -> bool:
         case Comparison(trait, op, value):
             if trait not in traits:
                 return False
+            if isinstance(value, Ref):
+                other = (bound or {}).get(value.alias, {}).get(value.field)
+                if other is None or isinstance(other, frozenset):
+                    return False
+                value = other
+            if isinstance(value, Param):
+                raise TypeError(f"unresolved setting ${value.name}")
             return _compare(traits[trait], op, value)
     raise TypeError(f"not a normalised condition: {condition!r}")
 
@@ -326,7 +366,11 @@ def _wrap(condition: Condition) -> str:
     return f"({text})" if isinstance(condition, All | AnyOf) else text
 
 
-def _literal(value: Scalar) -> str:
+def _literal(value: Scalar | Ref | Param) -> str:
+    if isinstance(value, Ref):
+        return f"{value.alias}.{value.field}"
+    if isinstance(value, Param):
+        return f"${value.name}"
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, str):

@@ -2,8 +2,10 @@
 
 Each `DurableEngine` owns its own `Host` (never `durable.lang` and its module-level registry),
 registers the compiled rules under names unique to it, and runs each assessment in a fresh
-session (sid) that it deletes afterwards. Units go in as *facts*, so every matching rule fires
-(events would be consumed by the first match). Engine failures become `EngineError`.
+session (sid) that it deletes afterwards. Units (and, for conflict rules, the facts about them) go
+in as *facts*, so every matching rule fires (events would be consumed by the first match), and
+each firing comes back as the rule and the index of the fact bound to each alias. Engine failures
+become `EngineError`.
 """
 
 from __future__ import annotations
@@ -16,15 +18,13 @@ from typing import Any
 
 from durable.engine import Host
 
-from .compiler import FACT_KIND, CompiledPack, Json
+from .compiler import CompiledPack, Firing, Json
 from .errors import EngineError
 
-Firing = tuple[str, str]  # (unit id, rule id)
-
 _engine_ids = itertools.count()
-#: A rule that matches every unit fact: without it a fact that matches no scoring rule would be
+#: Rules that match every fact of a kind: without them a fact that matches no rule would be
 #: refused (MessageNotHandled), spoil a batch, and make `delete_state` segfault on its session.
-_CATCH_ALL = "_catch_all"
+_CATCH_ALL = "_catch_all_"
 
 
 class _QuietHost(Host):  # type: ignore[misc]
@@ -35,7 +35,7 @@ class _QuietHost(Host):  # type: ignore[misc]
 
 
 class DurableEngine:
-    """Fires compiled scoring rules over unit facts; one instance per Advisor."""
+    """Fires compiled rules over facts; an Advisor has one for scoring and one for conflicts."""
 
     def __init__(self, pack: CompiledPack) -> None:
         self._pack = pack
@@ -48,10 +48,13 @@ class DurableEngine:
         try:
             for name, chunk in zip(self._names, pack.chunks, strict=True):
                 definition: Json = {
-                    rule.name: {"all": [{"m": rule.condition}], "run": self._action(rule.rule_id)}
+                    rule.name: {"all": [{alias: condition} for alias, condition in rule.patterns],
+                                "run": self._action(rule.rule_id)}
                     for rule in chunk
                 }
-                definition[_CATCH_ALL] = {"all": [{"m": {"kind": FACT_KIND}}], "run": _ignore}
+                for kind in pack.kinds:
+                    definition[_CATCH_ALL + kind] = {"all": [{"m": {"kind": kind}}],
+                                                     "run": _ignore}
                 # the engine deletes `run` from the dicts it is given: built fresh, never reused
                 self._host.register_rulesets({name: definition})
         except Exception as error:  # the C engine raises bare Exceptions with codes
@@ -61,12 +64,13 @@ class DurableEngine:
         firings = self._firings
 
         def record(closure: Any) -> None:
-            firings[closure.s.sid].append((closure._m["m"]["uid"], rule_id))
+            bound = {alias: fact["fid"] for alias, fact in closure._m.items()}
+            firings[closure.s.sid].append((rule_id, bound))
 
         return record
 
     def fire(self, facts: Sequence[Mapping[str, Any]]) -> list[Firing]:
-        """Assert the unit facts in a new session; return every (unit, rule) that fired."""
+        """Assert the facts in a new session; return every firing with its facts' indexes."""
         if not facts:
             return []
         with self._lock:  # the C engine has no locks of its own
@@ -75,7 +79,7 @@ class DurableEngine:
             asserted: list[str] = []
             try:
                 for name in self._names:
-                    batch = [{**fact, "sid": sid} for fact in facts]
+                    batch = [{**fact, "sid": sid, "fid": i} for i, fact in enumerate(facts)]
                     self._host.assert_facts(name, batch)
                     # only a session whose facts were taken may be deleted: deleting one after a
                     # failed assert crashes the process (measured), so a failure leaks one sid

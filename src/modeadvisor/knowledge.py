@@ -1,13 +1,16 @@
 """The knowledge base: what a rule pack holds, and loading it with every mistake located.
 
 A pack is a folder of YAML files. Each file may hold any of the sections `pack`, `sources`,
-`archetypes`, `traits`, `rules`, `models`, `links`; the loader merges the files (in name order),
-validates each item with pydantic, then checks every cross-reference (trait, archetype, model and
-source ids, condition types) and reports all problems of the pack at once.
+`archetypes`, `traits`, `rules`, `models`, `links`, `conflicts`; the loader merges the files (in
+name order), validates each item with pydantic, then checks every cross-reference (trait,
+archetype, model and source ids, condition types, fact fields and joins of conflict rules) and
+reports all problems of the pack at once.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -27,6 +30,7 @@ from pydantic import (
 from . import conditions as cond
 from .documents import Document, DocumentError, PathKey, expect_mapping, load_document, type_name
 from .errors import KnowledgeBaseError, Location, Problem, did_you_mean, display_path
+from .facts import FACT_KINDS, UNIT_FIELDS, FactField
 
 Id = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$", max_length=40)]
 ValueId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_]*$", max_length=30)]
@@ -35,6 +39,10 @@ Lang = Literal["en", "fi"]
 TraitType = Literal["scale", "bool", "category", "number", "set"]
 ModelKind = Literal["management", "measurement"]
 Relation = Literal["suits", "poor_fit", "evolves_to"]
+Severity = Literal["low", "medium", "high"]
+SEVERITIES: tuple[Severity, ...] = ("low", "medium", "high")
+#: Aliases one conflict rule may join: more would multiply the engine's join work.
+MAX_ALIASES = 4
 
 SCALE_MIN, SCALE_MAX = 1, 5
 #: Numbers are compared at this many decimals (the engine needs exact, exponent-free numbers).
@@ -56,21 +64,23 @@ class Text(_Frozen):
         return (self.fi or self.en) if lang == "fi" else self.en
 
 
-class ProfileSettings(_Frozen):
-    """How fired-rule weights become a profile: thresholds a pack can tune."""
+class Settings(_Frozen):
+    """Thresholds a pack can tune; conflict rules read them as `$name`."""
 
     mixed_margin: float = Field(0.10, ge=0, le=1)
     min_evidence: int = Field(2, ge=1)
     min_coverage: float = Field(0.2, ge=0, le=1)
     recommend_min: float = Field(0.15, ge=0, le=1)
     avoid_min: float = Field(0.10, ge=0, le=1)
+    #: A gap between two views of a unit's modes counts from this much weight (OCAI: ~10 of 100).
+    perspective_threshold: float = Field(0.10, gt=0, le=1)
 
 
 class PackInfo(_Frozen):
     id: Id
     name: Text
     version: str = "0"
-    profile: ProfileSettings = ProfileSettings()
+    settings: Settings = Settings()
 
 
 class Source(_Frozen):
@@ -149,6 +159,25 @@ class Link(_Frozen):
     source: tuple[SourceId, ...] = ()
 
 
+class ConflictRuleSpec(_Frozen):
+    """A conflict rule as written: fact patterns joined by alias, and what to say when they match.
+
+    `match` maps aliases to patterns `KIND` or `KIND where CONDITION`; a condition may compare a
+    field with `other_alias.field` (an earlier alias) to join facts. Texts may quote matched
+    fields as `{alias.field}`.
+    """
+
+    id: Id
+    kind: Id
+    severity: Severity
+    match: dict[Id, Annotated[str, StringConstraints(min_length=1)]] = Field(
+        min_length=1, max_length=MAX_ALIASES)
+    explanation: Text
+    resolution: Text
+    detail: Text | None = None
+    source: tuple[SourceId, ...] = ()
+
+
 class PackFile(_Frozen):
     """The shape of one file of a pack: any subset of the sections."""
 
@@ -159,12 +188,13 @@ class PackFile(_Frozen):
     rules: tuple[ScoringRule, ...] = ()
     models: tuple[Model, ...] = ()
     links: tuple[Link, ...] = ()
+    conflicts: tuple[ConflictRuleSpec, ...] = ()
 
 
 SECTIONS = tuple(PackFile.model_fields)
 _ITEM_MODELS: dict[str, type[BaseModel]] = {
     "sources": Source, "archetypes": Archetype, "traits": Trait, "rules": ScoringRule,
-    "models": Model, "links": Link,
+    "models": Model, "links": Link, "conflicts": ConflictRuleSpec,
 }
 
 
@@ -174,6 +204,28 @@ class Rule:
 
     spec: ScoringRule
     condition: cond.Condition
+    origin: Location  # file relative to the pack folder
+
+    @property
+    def id(self) -> str:
+        return self.spec.id
+
+
+@dataclass(frozen=True, slots=True)
+class Pattern:
+    """One alias of a conflict rule: the kind of fact it binds and its normalised condition."""
+
+    alias: str
+    kind: str
+    condition: cond.Condition | None  # None: every fact of the kind
+
+
+@dataclass(frozen=True, slots=True)
+class ConflictRule:
+    """A validated conflict rule; its conditions may still hold `$settings` (see `resolve`)."""
+
+    spec: ConflictRuleSpec
+    patterns: tuple[Pattern, ...]
     origin: Location  # file relative to the pack folder
 
     @property
@@ -193,10 +245,26 @@ class KnowledgeBase:
     rules: tuple[Rule, ...]
     models: Mapping[str, Model]
     links: tuple[Link, ...]
+    conflicts: tuple[ConflictRule, ...] = ()
 
     @property
-    def settings(self) -> ProfileSettings:
-        return self.info.profile
+    def settings(self) -> Settings:
+        return self.info.settings
+
+    def with_settings(self, **overrides: float) -> KnowledgeBase:
+        """The same knowledge with some settings changed (validated like the pack's own)."""
+        unknown = sorted(set(overrides) - set(Settings.model_fields))
+        if unknown:
+            raise KnowledgeBaseError([Problem(
+                Location("<settings>"), f"unknown setting '{unknown[0]}'",
+                did_you_mean(unknown[0], Settings.model_fields))])
+        try:
+            settings = Settings.model_validate({**self.settings.model_dump(), **overrides})
+        except ValidationError as error:
+            raise KnowledgeBaseError([Problem(
+                Location("<settings>"), f"setting '{d['loc'][0]}': {d['msg']}")
+                for d in error.errors(include_url=False)]) from None
+        return dataclasses.replace(self, info=self.info.model_copy(update={"settings": settings}))
 
     def archetype_ids(self) -> tuple[str, ...]:
         return tuple(self.archetypes)
@@ -343,6 +411,20 @@ class _PackLoader:
             self._check_link(link, placed, archetypes, models)
             links.append(link)
         self._duplicate_links(self.items["links"])
+        trait_map = {k: v[0] for k, v in traits.items()}
+        for trait, placed in traits.values():
+            if trait.id in UNIT_FIELDS:
+                self.problems.append(placed.problem(
+                    f"trait id '{trait.id}' is reserved: conflict rules read it as a field of "
+                    f"unit facts ({', '.join(sorted(UNIT_FIELDS))})", None, "id"))
+        conflicts: list[ConflictRule] = []
+        for spec, placed in self._unique("conflicts", "conflict rule").values():
+            check_sources(spec.source, placed, "source")
+            checker = _ConflictChecker(self.root, spec, placed, trait_map, tuple(archetypes), tuple(models))
+            checked_rule = checker.check()
+            self.problems.extend(checker.problems)
+            if checked_rule is not None:
+                conflicts.append(checked_rule)
         if self.problems:
             raise KnowledgeBaseError(self.problems)
         return KnowledgeBase(
@@ -353,6 +435,7 @@ class _PackLoader:
             rules=tuple(compiled),
             models={k: v[0] for k, v in models.items()},
             links=tuple(links),
+            conflicts=tuple(conflicts),
         )
 
     def _unique(self, section: str, what: str) -> dict[str, tuple[Any, _Placed]]:
@@ -415,6 +498,173 @@ class _PackLoader:
         return None if found else cond.normalise(parsed)
 
 
+_PATTERN = re.compile(r"\s*(?P<kind>\S+)\s*(?:\s(?:where|WHERE)\s+(?P<when>.*\S))?\s*",
+                      re.DOTALL)
+_PLACEHOLDER = re.compile(r"\{([a-z][a-z0-9_]*)\.([A-Za-z_][A-Za-z0-9_]*)\}")
+#: How a field may be joined with another: only fields of one family compare meaningfully.
+Family = tuple[str, tuple[str, ...]]
+
+
+class _ConflictChecker:
+    """Checks one conflict rule: its fact kinds, fields, literal types, joins and placeholders."""
+
+    def __init__(self, root: Path, spec: ConflictRuleSpec, placed: _Placed,
+                 traits: Mapping[str, Trait], archetypes: tuple[str, ...],
+                 models: tuple[str, ...]) -> None:
+        self.root, self.spec, self.placed, self.traits = root, spec, placed, traits
+        self.archetypes, self.models = archetypes, models
+        self.problems: list[Problem] = []
+        self.kinds: dict[str, str] = {}  # alias -> fact kind, for aliases that parsed
+
+    def check(self) -> ConflictRule | None:
+        patterns = [self._pattern(alias, text) for alias, text in self.spec.match.items()]
+        for name in ("explanation", "resolution", "detail"):
+            text = getattr(self.spec, name)
+            for lang in ("en", "fi"):
+                if text is not None and getattr(text, lang) is not None:
+                    self._placeholders(getattr(text, lang), (name, lang))
+        if self.problems or any(p is None for p in patterns):
+            return None
+        where = self.placed.document.location((*self.placed.path, "id"))
+        relative = self.placed.document.path.relative_to(self.root).as_posix()
+        return ConflictRule(self.spec, tuple(p for p in patterns if p is not None),
+                            Location(relative, where.line, where.column))
+
+    def fields(self, kind: str) -> dict[str, FactField | Trait]:
+        found: dict[str, FactField | Trait] = dict(FACT_KINDS[kind])
+        if kind == "unit":
+            found.update({k: t for k, t in self.traits.items() if k not in UNIT_FIELDS})
+        return found
+
+    def _pattern(self, alias: str, text: str) -> Pattern | None:
+        at: PathKey = (*self.placed.path, "match", alias)
+        document = self.placed.document
+        matched = _PATTERN.fullmatch(text)
+        if matched is None or matched["kind"] not in FACT_KINDS:
+            kind = matched["kind"] if matched else text.split()[0] if text.split() else text
+            self.problems.append(document.problem(
+                at, f"'{kind}' is not a kind of fact; expected `KIND` or `KIND where CONDITION` "
+                    f"with KIND one of {', '.join(FACT_KINDS)}", did_you_mean(kind, FACT_KINDS)))
+            return None
+        kind = matched["kind"]
+        when = matched["when"]
+        bound = dict(self.kinds)  # only aliases above this one can be referred to
+        self.kinds[alias] = kind
+        if when is None:
+            return Pattern(alias, kind, None)
+        offset = matched.start("when")
+        try:
+            parsed = cond.parse(when)
+        except cond.ConditionSyntaxError as error:
+            self.problems.append(_in_condition(document, at, offset + error.column,
+                                               f"condition does not parse: {error}"))
+            return None
+        found: list[tuple[int, str, str | None]] = []
+        fields = self.fields(kind)
+        for leaf in cond.comparisons(parsed):
+            field = fields.get(leaf.trait)
+            if field is None:
+                found.append((leaf.column, f"unknown field '{leaf.trait}' of {kind} facts; "
+                                           f"fields: {', '.join(sorted(fields))}",
+                              did_you_mean(leaf.trait, fields)))
+                continue
+            problem = self._leaf(leaf, alias, field, bound)
+            if problem is not None:
+                found.append((leaf.column, *problem))
+        normal = cond.normalise(parsed)
+        if not found:
+            for leaf in cond.comparisons(normal):
+                if isinstance(leaf, cond.Comparison) and isinstance(leaf.value, cond.Ref) \
+                        and leaf.op != "==":
+                    found.append((leaf.column, f"`{cond.render(leaf)}`: only == may join two "
+                                               "facts (the engine crashes on other comparisons "
+                                               "between facts)",
+                                  "compare each fact with a value, or join on another field"))
+        for column, message, hint in found:
+            self.problems.append(_in_condition(document, at, offset + column, message, hint))
+        return None if found else Pattern(alias, kind, normal)
+
+    def _leaf(self, leaf: cond.Comparison | cond.Member | cond.Truthy, alias: str,
+              field: FactField | Trait, bound: Mapping[str, str]) -> tuple[str, str | None] | None:
+        name = leaf.trait
+        if isinstance(leaf, cond.Comparison) and isinstance(leaf.value, cond.Ref):
+            ref = leaf.value
+            if ref.alias not in bound:
+                if ref.alias == alias or ref.alias in self.spec.match:
+                    return (f"'{ref.alias}' is not bound above '{alias}'; a join refers to an "
+                            "alias listed earlier in `match`", None)
+                return f"unknown alias '{ref.alias}'", did_you_mean(ref.alias, bound)
+            other_fields = self.fields(bound[ref.alias])
+            other = other_fields.get(ref.field)
+            if other is None:
+                return (f"unknown field '{ref.field}' of {bound[ref.alias]} facts",
+                        did_you_mean(ref.field, other_fields))
+            mine, theirs = _family(field), _family(other)
+            if mine is None or mine != theirs:
+                return (f"'{name}' ({_describe(field)}) cannot be joined with "
+                        f"'{ref.alias}.{ref.field}' ({_describe(other)})", None)
+            return None
+        if isinstance(leaf, cond.Comparison) and isinstance(leaf.value, cond.Param):
+            setting = leaf.value.name
+            if setting not in Settings.model_fields:
+                return (f"unknown setting '${setting}'",
+                        did_you_mean(setting, Settings.model_fields))
+            if _family(field) not in (("number", ()), ("scale", ())):
+                return f"'{name}' is {_describe(field)}; a $setting is a number", None
+            return None
+        if isinstance(field, Trait):
+            return _leaf_problem(leaf, field)
+        if field.type == "unit":
+            if not isinstance(leaf, cond.Comparison) or not isinstance(leaf.value, str) \
+                    or leaf.op not in ("==", "!="):
+                return (f"'{name}' is a unit id; compare it with == or != and a \"quoted id\", "
+                        "or join it with another fact's unit id", None)
+            return None
+        return _leaf_problem(leaf, _as_trait(name, field, self.archetypes, self.models))
+
+    def _placeholders(self, text: str, sub: tuple[str, str]) -> None:
+        for match in _PLACEHOLDER.finditer(text):
+            alias, name = match.groups()
+            if alias not in self.spec.match:
+                self.problems.append(self.placed.problem(
+                    f"'{{{alias}.{name}}}' names no alias of `match`",
+                    did_you_mean(alias, self.spec.match), *sub))
+            elif alias in self.kinds and name not in self.fields(self.kinds[alias]):
+                self.problems.append(self.placed.problem(
+                    f"'{{{alias}.{name}}}': {self.kinds[alias]} facts have no field '{name}'",
+                    did_you_mean(name, self.fields(self.kinds[alias])), *sub))
+
+
+def _as_trait(name: str, field: FactField, archetypes: tuple[str, ...],
+              models: tuple[str, ...]) -> Trait:
+    """A fact field as a trait, so literal checks and messages are shared with scoring rules."""
+    kind: TraitType = "number" if field.type == "number" else (
+        "bool" if field.type == "bool" else "category")
+    values = {"archetype": archetypes, "model": models, "choice": field.values}.get(field.type)
+    # model_construct: ids of archetypes and models may be longer than trait value ids
+    return Trait.model_construct(id=name, type=kind, label=Text(en=name),
+                                 description=Text(en=field.description), observes=(),
+                                 values=values, min=None, max=None, unit=None)
+
+
+def _family(field: FactField | Trait) -> Family | None:
+    if isinstance(field, Trait):
+        if field.type == "set":
+            return None
+        return (field.type, tuple(field.values or ()) if field.type == "category" else ())
+    if field.type == "choice":
+        return ("category", field.values)
+    return (field.type, ())
+
+
+def _describe(field: FactField | Trait) -> str:
+    if isinstance(field, Trait):
+        return field.kind_text()
+    return {"unit": "a unit id", "archetype": "an archetype id", "model": "a model id",
+            "number": "a number", "bool": "true/false"}.get(
+        field.type, f"one of {', '.join(field.values)}")
+
+
 def _in_condition(document: Document, path: PathKey, column: int, message: str,
                   hint: str | None = None) -> Problem:
     """A problem at a column inside a condition string, mapped to its place in the file."""
@@ -446,6 +696,9 @@ def check_condition(condition: cond.Condition,
 def _leaf_problem(leaf: cond.Comparison | cond.Member | cond.Truthy,
                   trait: Trait) -> tuple[str, str | None] | None:
     name = trait.id
+    if isinstance(leaf, cond.Comparison) and isinstance(leaf.value, cond.Ref | cond.Param):
+        return (f"`{cond.render(leaf)}`: references to other facts and $settings are for "
+                "conflict rules; a scoring rule compares a trait with a value", _example(trait))
     if isinstance(leaf, cond.Truthy):
         if trait.type == "bool":
             return None

@@ -1,14 +1,19 @@
 """Organisations: the input of an assessment — units in a tree, their traits and models in use.
 
-The structure is checked by pydantic; the content (trait ids and value types, model ids, the unit
-tree) is checked against a knowledge base by `check_organisation`, which reports every problem
-with its line in the organisation file.
+Beside what is observed, an organisation may state how it sees itself: `perspectives` (desired and
+strategy-chosen modes, as weights or a ranking), `respondents` (self-assessed 1-5 ratings of how
+central each mode is, as in the 2015 survey) and `imposed_models` (measurement systems imposed on
+every unit). Organisation-level perspectives and respondents without a `unit` belong to the top
+unit. The structure is checked by pydantic; the content (trait ids and value types, model and
+archetype ids, weights, ratings, the unit tree) is checked against a knowledge base by
+`check_organisation`, which reports every problem with its line in the organisation file.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -31,6 +36,31 @@ from .knowledge import (
 UnitId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$",
                                           max_length=100)]
 RawValue = bool | int | float | str | list[str]
+#: A stated view: weights per archetype (summing to 1, or to 100 points), or a ranking.
+RawView = dict[str, Any] | list[Any]
+RATING_MIN, RATING_MAX = 1, 5
+#: Stated weights may be off their total by this much (rounding in a spreadsheet).
+WEIGHT_TOLERANCE = 0.01
+
+
+class Perspectives(BaseModel):
+    """How a unit (or the organisation) says it wants to work, beside what its traits show."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    desired: RawView | None = None
+    strategy: RawView | None = None
+
+
+class Respondent(BaseModel):
+    """One person's self-assessment: how central each mode is to the unit, 1-5."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    id: str | None = None
+    unit: UnitId | None = None
+    role: str | None = None
+    ratings: dict[str, Any] = Field(min_length=1)
 
 
 class Unit(BaseModel):
@@ -43,6 +73,7 @@ class Unit(BaseModel):
     parent: UnitId | None = None
     traits: dict[str, RawValue] = Field(default_factory=dict)
     models_in_use: tuple[str, ...] = ()
+    perspectives: Perspectives | None = None
 
     @property
     def title(self) -> str:
@@ -56,6 +87,18 @@ class Organisation(BaseModel):
 
     organisation: Annotated[str, StringConstraints(min_length=1)]
     units: tuple[Unit, ...] = Field(min_length=1)
+    imposed_models: tuple[str, ...] = ()
+    perspectives: Perspectives | None = None
+    respondents: tuple[Respondent, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class CheckedOrganisation:
+    """An organisation's content in the catalogue's terms, ready to assess."""
+
+    values: Mapping[str, dict[str, TraitValue]]  # unit id -> typed trait values
+    views: Mapping[str, dict[str, dict[str, float]]]  # unit id -> view -> archetype -> weight
+    ratings: Mapping[str, list[dict[str, int]]]  # unit id -> one rating dict per respondent
 
 
 def load_organisation(path: Path | str) -> tuple[Organisation, Document]:
@@ -84,11 +127,12 @@ def from_data(data: Mapping[str, Any]) -> Organisation:
 
 
 def check_organisation(kb: KnowledgeBase, organisation: Organisation,
-                       document: Document | None = None) -> dict[str, dict[str, TraitValue]]:
-    """Check an organisation against the catalogue; return each unit's typed trait values.
+                       document: Document | None = None) -> CheckedOrganisation:
+    """Check an organisation against the catalogue; return its content typed.
 
-    Raises OrganisationError listing every problem: unknown traits, models and parents (with a
-    did-you-mean), values of the wrong type or out of range, duplicate unit ids, parent cycles.
+    Raises OrganisationError listing every problem: unknown traits, models, archetypes, parents
+    and units (with a did-you-mean), values of the wrong type or out of range, weights that are
+    negative or do not add up, ratings outside 1-5, duplicate unit ids, parent cycles.
     """
     place = _Locator(document)
     problems: list[Problem] = []
@@ -125,9 +169,117 @@ def check_organisation(kb: KnowledgeBase, organisation: Organisation,
                                   f"unit '{unit.id}' names parent '{unit.parent}', which is not "
                                   "a unit of this organisation", did_you_mean(unit.parent, seen)))
     problems.extend(_cycles(organisation, place))
+    for i, model in enumerate(organisation.imposed_models):
+        if model not in kb.models:
+            problems.append(place(("imposed_models", i), f"unknown model '{model}'",
+                                  did_you_mean(model, kb.models)))
+    tops = [unit.id for unit in organisation.units if unit.parent is None]
+    views: dict[str, dict[str, dict[str, float]]] = {}
+    stated = [(("units", i, "perspectives"), unit.perspectives, unit.id)
+              for i, unit in enumerate(organisation.units) if unit.perspectives is not None]
+    if organisation.perspectives is not None:
+        top = _top_unit(tops, ("perspectives",), place, problems)
+        if top is not None:
+            stated.insert(0, (("perspectives",), organisation.perspectives, top))
+    for at, perspectives, unit_id in stated:
+        for view in ("desired", "strategy"):
+            raw = getattr(perspectives, view)
+            if raw is None:
+                continue
+            weights, found = stated_weights(kb, raw, (*at, view), place)
+            problems.extend(found)
+            if unit_id in views and view in views[unit_id]:
+                problems.append(place((*at, view), f"a second {view} view for unit '{unit_id}' "
+                                                   "(organisation-level views belong to the top "
+                                                   "unit)"))
+            elif weights is not None:
+                views.setdefault(unit_id, {})[view] = weights
+    ratings: dict[str, list[dict[str, int]]] = {}
+    for index, respondent in enumerate(organisation.respondents):
+        at = ("respondents", index)
+        unit_id = respondent.unit
+        if unit_id is None:
+            unit_id = _top_unit(tops, (*at, "ratings"), place, problems)
+        elif unit_id not in seen:
+            problems.append(place((*at, "unit"), f"respondent {index + 1} answered for unit "
+                                                 f"'{unit_id}', which is not a unit of this "
+                                                 "organisation", did_you_mean(unit_id, seen)))
+            unit_id = None
+        rated: dict[str, int] = {}
+        for archetype, value in respondent.ratings.items():
+            if archetype not in kb.archetypes:
+                problems.append(place((*at, "ratings", archetype), f"unknown archetype "
+                                      f"'{archetype}'", did_you_mean(archetype, kb.archetypes),
+                                      key=True))
+            elif isinstance(value, bool) or not isinstance(value, int) \
+                    or not RATING_MIN <= value <= RATING_MAX:
+                problems.append(place((*at, "ratings", archetype), (
+                    f"rating {value!r} of '{archetype}' is not a whole number from {RATING_MIN} "
+                    f"(not central) to {RATING_MAX} (central)")))
+            else:
+                rated[archetype] = value
+        if unit_id is not None and rated:
+            ratings.setdefault(unit_id, []).append(rated)
     if problems:
         raise OrganisationError(problems)
-    return typed
+    return CheckedOrganisation(values=typed, views=views, ratings=ratings)
+
+
+def _top_unit(tops: list[str], at: PathKey, place: _Locator,
+              problems: list[Problem]) -> str | None:
+    if len(tops) == 1:
+        return tops[0]
+    problems.append(place(at, f"this belongs to the top unit, but the organisation has "
+                              f"{len(tops)} ({', '.join(tops) or 'none'})",
+                          "name the unit it belongs to"))
+    return None
+
+
+def stated_weights(kb: KnowledgeBase, raw: RawView, at: PathKey,
+                   place: _Locator) -> tuple[dict[str, float] | None, list[Problem]]:
+    """A stated view as weights over every archetype summing to 1, or the problems with it.
+
+    Weights may sum to 1 or to 100 points (as in OCAI); a ranking (most central first) gets rank
+    order centroid weights over the archetypes it lists, the others none.
+    """
+    problems: list[Problem] = []
+    given: dict[str, float] = {}
+    if isinstance(raw, list):
+        if not raw:
+            return None, [place(at, "an empty ranking; list archetype ids, most central first")]
+        for i, item in enumerate(raw):
+            if not isinstance(item, str) or item not in kb.archetypes:
+                problems.append(place((*at, i), f"unknown archetype {item!r} in the ranking",
+                                      did_you_mean(str(item), kb.archetypes)))
+            elif item in given:
+                problems.append(place((*at, i), f"'{item}' is ranked twice"))
+            else:
+                given[item] = 0.0
+        if problems:
+            return None, problems
+        n = len(given)
+        given = {a: sum(1 / k for k in range(rank, n + 1)) / n
+                 for rank, a in enumerate(given, start=1)}
+    else:
+        for archetype, value in raw.items():
+            if archetype not in kb.archetypes:
+                problems.append(place((*at, archetype), f"unknown archetype '{archetype}'",
+                                      did_you_mean(archetype, kb.archetypes), key=True))
+            elif isinstance(value, bool) or not isinstance(value, int | float) \
+                    or not math.isfinite(value) or value < 0:
+                problems.append(place((*at, archetype), f"the weight of '{archetype}' must be "
+                                                        f"a number of 0 or more, found {value!r}"))
+            else:
+                given[archetype] = float(value)
+        if problems:
+            return None, problems
+        total = sum(given.values())
+        scale = next((s for s in (1.0, 100.0) if abs(total - s) <= WEIGHT_TOLERANCE * s), None)
+        if scale is None:
+            return None, [place(at, f"the weights add up to {total:g}; they must add up to 1 "
+                                    "(or to 100 points)")]
+        given = {a: w / total for a, w in given.items()}
+    return {a: round(given.get(a, 0.0), NUMBER_DECIMALS) for a in kb.archetypes}, []
 
 
 def coerce_value(trait: Trait, raw: RawValue) -> tuple[TraitValue | None, str | None]:

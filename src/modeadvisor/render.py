@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from .advice import Advice, ModelAdvice, UnitAdvice
+from .advice import Advice, Conflict, ModelAdvice, UnitAdvice
 
 
 def _value(value: object) -> str:
@@ -40,7 +40,34 @@ def to_text(advice: Advice) -> str:
     for unit in advice.units:
         lines.extend(_unit_text(advice, unit))
         lines.append("")
+    lines.extend(_conflicts_text(advice.conflicts))
     return "\n".join(lines)
+
+
+def _conflicts_text(conflicts: list[Conflict]) -> Iterator[str]:
+    if not conflicts:
+        yield "Conflicts: none found"
+        yield ""
+        return
+    yield f"Conflicts ({len(conflicts)}):"
+    for conflict in conflicts:
+        yield (f"  [{conflict.severity}] {conflict.kind}: {', '.join(conflict.units)}  "
+               f"({conflict.rule}, {', '.join(conflict.source)})")
+        yield f"    {conflict.explanation}"
+        yield from (f"      - {detail}" for detail in conflict.details)
+        yield f"    what to do: {conflict.resolution}"
+    yield ""
+
+
+def _stated_text(advice: Advice, unit: UnitAdvice) -> Iterator[str]:
+    for view, weights in unit.perspectives.items():
+        shown = "  ".join(f"{a} {w:.2f}" for a, w in weights.items())
+        yield f"  {view + ':':<9} {shown}"
+    assessment = unit.self_assessment
+    if assessment is not None:
+        rated = "  ".join(f"{r.archetype} {r.mean:.1f}" for r in assessment.ratings)
+        verdict = "they disagree: no consensus" if assessment.disputed else "mean of 1-5"
+        yield (f"  self-rated by {assessment.respondents}: {rated}  ({verdict})")
 
 
 def _unit_text(advice: Advice, unit: UnitAdvice) -> Iterator[str]:
@@ -52,6 +79,7 @@ def _unit_text(advice: Advice, unit: UnitAdvice) -> Iterator[str]:
     cov = unit.profile.coverage
     yield (f"  evidence: {cov.fired_rules} rules fired on {cov.observed_traits} of "
            f"{cov.catalogue_traits} traits observed")
+    yield from _stated_text(advice, unit)
     if unit.recommendations:
         yield "  recommended:"
         yield from (f"    {_model_line(m)}" for m in unit.recommendations)
@@ -91,7 +119,12 @@ def explain_text(advice: Advice, unit_id: str) -> str:
                              f"{r.archetype_weight:.2f} = {r.contribution:+.2f}  "
                              f"[{', '.join(r.source)}]")
                 lines.append(f"      {r.reason}")
-    return "\n".join(lines) + "\n"
+    conflicts = advice.conflicts_of(unit_id)
+    if conflicts:
+        lines += ["", *_conflicts_text(conflicts)]
+        for conflict in conflicts:
+            lines.append(f"  {conflict.rule} is written at {conflict.pack}:{conflict.origin}")
+    return "\n".join(lines).rstrip("\n") + "\n"
 
 
 # --- Markdown --------------------------------------------------------------------------------
@@ -134,4 +167,17 @@ def to_markdown(advice: Advice) -> str:
                              f"{', '.join(ev.source)} |")
         for note in unit.notes:
             lines += ["", f"> {_cell(note)}"]
-    return "\n".join(lines) + "\n"
+    lines += ["", "## Conflicts", ""]
+    if not advice.conflicts:
+        lines.append("None found.")
+    for conflict in advice.conflicts:
+        lines += [f"### {conflict.severity.upper()}: {conflict.kind} — "
+                  f"{_cell(', '.join(conflict.units))}", "",
+                  _cell(conflict.explanation), ""]
+        lines += [f"- {_cell(detail)}" for detail in conflict.details]
+        if conflict.details:
+            lines.append("")
+        lines += [f"**What to do:** {_cell(conflict.resolution)}", "",
+                  f"Rule `{conflict.rule}` ({', '.join(conflict.source)}), "
+                  f"`{conflict.pack}:{conflict.origin}`.", ""]
+    return "\n".join(lines).rstrip("\n") + "\n"

@@ -1,0 +1,93 @@
+"""The facts conflict rules see: their kinds and fields, as a vocabulary the loader checks against.
+
+After every unit has its profile and model scores, an assessment asserts these facts into the
+conflict rulesets (one fact per unit, per unit and model, per stated view and archetype, ...).
+Conflict rules match them by kind and field and join them with `alias.field`; this table is what
+the loader uses to say "unknown field" or "compare it with a number" before anything runs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Literal
+
+FieldType = Literal["unit", "archetype", "model", "number", "bool", "choice"]
+VIEWS = ("current", "desired", "strategy")
+STATED_VIEWS = ("desired", "strategy")
+STATUSES = ("ok", "insufficient_evidence")
+MODEL_KINDS = ("management", "measurement")
+
+
+@dataclass(frozen=True, slots=True)
+class FactField:
+    type: FieldType
+    description: str
+    values: tuple[str, ...] = ()  # for `choice` fields
+
+
+_UID = FactField("unit", "the unit's id")
+_PARENT = FactField("unit", "the parent unit's id (absent for a top unit)")
+_ARCHETYPE = FactField("archetype", "an archetype id")
+_MODEL = FactField("model", "a model id")
+_MODEL_KIND = FactField("choice", "management or measurement", MODEL_KINDS)
+
+FACT_KINDS: Mapping[str, Mapping[str, FactField]] = {
+    "unit": {
+        "uid": _UID,
+        "parent": _PARENT,
+        "status": FactField("choice", "ok, or insufficient_evidence when no mode is named",
+                            STATUSES),
+        "dominant": FactField("archetype", "the dominant mode (absent without evidence)"),
+        "secondary": FactField("archetype", "the second mode (absent when none fired)"),
+        "mixed": FactField("bool", "true when the top two modes are within the mixed margin"),
+        # ... and every trait of the catalogue by its id, as observed
+    },
+    "fit": {
+        "uid": _UID,
+        "parent": _PARENT,
+        "dominant": FactField("archetype", "the unit's dominant mode"),
+        "model": _MODEL,
+        "model_kind": _MODEL_KIND,
+        "score": FactField("number", "how well the model fits the unit's profile (-1 to 1)"),
+        "in_use": FactField("bool", "the unit says it uses the model"),
+        "recommended": FactField("bool", "the score reaches the pack's recommend_min"),
+        "avoid": FactField("bool", "the score is at or below minus the pack's avoid_min"),
+    },
+    "imposed": {
+        "model": _MODEL,
+        "model_kind": _MODEL_KIND,
+    },
+    "view": {
+        "uid": _UID,
+        "view": FactField("choice", "current (from traits), desired or strategy", VIEWS),
+        "archetype": _ARCHETYPE,
+        "weight": FactField("number", "the archetype's weight in this view (0 to 1)"),
+        "top": FactField("bool", "the archetype leads this view"),
+    },
+    "gap": {
+        "uid": _UID,
+        "first": FactField("choice", "the first view compared", VIEWS),
+        "second": FactField("choice", "the second view compared", VIEWS),
+        "archetype": _ARCHETYPE,
+        "first_weight": FactField("number", "the archetype's weight in the first view"),
+        "second_weight": FactField("number", "the archetype's weight in the second view"),
+        "gap": FactField("number", "the absolute difference of the two weights"),
+    },
+    "rating": {
+        "uid": _UID,
+        "archetype": _ARCHETYPE,
+        "rating": FactField("number", "mean self-assessed centrality of the mode (1-5)"),
+        "respondents": FactField("number", "how many respondents rated it"),
+    },
+    "agreement": {
+        "uid": _UID,
+        "archetype": _ARCHETYPE,
+        "respondents": FactField("number", "how many respondents rated the mode (2 or more)"),
+        "rwg": FactField("number", "within-group agreement against a uniform null (0 to 1)"),
+        "consensus": FactField("number", "Tastle-Wierman consensus (0 camps, 1 all agree)"),
+    },
+}
+
+#: Fields of `unit` facts: a trait must not take one of these ids.
+UNIT_FIELDS = frozenset(FACT_KINDS["unit"])
