@@ -26,7 +26,7 @@ def _check(advisor: Advisor, tmp_path: Path, text: str | bytes) -> OrganisationE
 
 def test_example_file_loads(mini_advisor: Advisor) -> None:
     organisation, document = load_organisation(DATA / "org-mini.yaml")
-    values = check_organisation(mini_advisor.knowledge_base, organisation, document)
+    values = check_organisation(mini_advisor.knowledge_base, organisation, document).values
     assert values["lab"] == {"risky": True, "focus": frozenset({"novelty"}),
                              "project_share": 80}
 

@@ -33,7 +33,7 @@ from typing import Any
 from . import conditions as cond
 from .errors import EngineError, KnowledgeBaseError, Location, Problem, display_path
 from .facts import FACT_KINDS, UNIT_FIELDS
-from .knowledge import NUMBER_DECIMALS, ConflictRule, KnowledgeBase, Settings, Trait
+from .knowledge import NUMBER_DECIMALS, KnowledgeBase, Settings, Trait
 
 FACT_KIND = "unit"
 #: Distinct conditions per ruleset (the catch-all makes 64, the most a fact may match).
@@ -205,7 +205,8 @@ def _property(kind: str, field: str) -> str:
 def fact_value(kind: str, field: str, value: cond.Scalar) -> bool | int | str:
     """A value of a conflict-stage fact field as the engine compares it."""
     if FACT_KINDS[kind][field].type == "number":
-        assert isinstance(value, int | float) and not isinstance(value, bool)
+        assert isinstance(value, int | float)
+        assert not isinstance(value, bool)
         return int(Decimal(str(value)).scaleb(NUMBER_DECIMALS).to_integral_value())
     assert isinstance(value, bool | int | str)
     return value
@@ -280,6 +281,7 @@ def _leaf(leaf: Leaf, traits: Mapping[str, Trait]) -> Json:
     if isinstance(leaf, cond.Member):
         return {member_property(leaf.trait, leaf.value): leaf.present}
     prop = trait_property(leaf.trait)
+    assert not isinstance(leaf.value, cond.Ref | cond.Param)  # refused in scoring rules
     target = engine_value(traits[leaf.trait], leaf.value)
     if leaf.op == "==":
         return {prop: target}

@@ -161,7 +161,8 @@ def parse(text: str) -> Condition:
 
 _TERMINAL_WORDS = {
     "NAME": "a trait name", "NUMBER": "a number", "STRING": 'a "quoted value"',
-    "TRUE": "true", "FALSE": "false", "REF": "alias.field", "PARAM": "a $setting", "OP": "a comparison (== != >= <= > <)",
+    "TRUE": "true", "FALSE": "false", "REF": "alias.field", "PARAM": "a $setting",
+    "OP": "a comparison (== != >= <= > <)",
     "LPAR": "'('", "RPAR": "')'", "LSQB": "'['", "RSQB": "']'", "COMMA": "','",
     "AND": "'and'", "OR": "'or'", "NOT": "'not'", "IN": "'in'", "$END": "the end",
 }

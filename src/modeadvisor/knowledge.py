@@ -420,7 +420,8 @@ class _PackLoader:
         conflicts: list[ConflictRule] = []
         for spec, placed in self._unique("conflicts", "conflict rule").values():
             check_sources(spec.source, placed, "source")
-            checker = _ConflictChecker(self.root, spec, placed, trait_map, tuple(archetypes), tuple(models))
+            checker = _ConflictChecker(self.root, spec, placed, trait_map, tuple(archetypes),
+                                       tuple(models))
             checked_rule = checker.check()
             self.problems.extend(checker.problems)
             if checked_rule is not None:

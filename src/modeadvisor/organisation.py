@@ -174,8 +174,22 @@ def check_organisation(kb: KnowledgeBase, organisation: Organisation,
             problems.append(place(("imposed_models", i), f"unknown model '{model}'",
                                   did_you_mean(model, kb.models)))
     tops = [unit.id for unit in organisation.units if unit.parent is None]
-    views: dict[str, dict[str, dict[str, float]]] = {}
-    stated = [(("units", i, "perspectives"), unit.perspectives, unit.id)
+    views = _stated_views(kb, organisation, tops, place, problems)
+    ratings = _respondent_ratings(kb, organisation, tops, set(seen), place, problems)
+    if problems:
+        raise OrganisationError(problems)
+    return CheckedOrganisation(values=typed, views=views, ratings=ratings)
+
+
+Views = dict[str, dict[str, dict[str, float]]]  # unit id -> view -> archetype -> weight
+
+
+def _stated_views(kb: KnowledgeBase, organisation: Organisation, tops: list[str],
+                  place: _Locator, problems: list[Problem]) -> Views:
+    """Desired and strategy views per unit; the organisation's own belong to its top unit."""
+    views: Views = {}
+    stated: list[tuple[PathKey, Perspectives, str]] = [
+        (("units", i, "perspectives"), unit.perspectives, unit.id)
               for i, unit in enumerate(organisation.units) if unit.perspectives is not None]
     if organisation.perspectives is not None:
         top = _top_unit(tops, ("perspectives",), place, problems)
@@ -194,16 +208,23 @@ def check_organisation(kb: KnowledgeBase, organisation: Organisation,
                                                    "unit)"))
             elif weights is not None:
                 views.setdefault(unit_id, {})[view] = weights
+    return views
+
+
+def _respondent_ratings(kb: KnowledgeBase, organisation: Organisation, tops: list[str],
+                        units: set[str], place: _Locator,
+                        problems: list[Problem]) -> dict[str, list[dict[str, int]]]:
+    """Each respondent's valid ratings, under the unit they answered for."""
     ratings: dict[str, list[dict[str, int]]] = {}
     for index, respondent in enumerate(organisation.respondents):
-        at = ("respondents", index)
-        unit_id = respondent.unit
+        at: PathKey = ("respondents", index)
+        unit_id: str | None = respondent.unit
         if unit_id is None:
             unit_id = _top_unit(tops, (*at, "ratings"), place, problems)
-        elif unit_id not in seen:
+        elif unit_id not in units:
             problems.append(place((*at, "unit"), f"respondent {index + 1} answered for unit "
                                                  f"'{unit_id}', which is not a unit of this "
-                                                 "organisation", did_you_mean(unit_id, seen)))
+                                                 "organisation", did_you_mean(unit_id, units)))
             unit_id = None
         rated: dict[str, int] = {}
         for archetype, value in respondent.ratings.items():
@@ -220,9 +241,7 @@ def check_organisation(kb: KnowledgeBase, organisation: Organisation,
                 rated[archetype] = value
         if unit_id is not None and rated:
             ratings.setdefault(unit_id, []).append(rated)
-    if problems:
-        raise OrganisationError(problems)
-    return CheckedOrganisation(values=typed, views=views, ratings=ratings)
+    return ratings
 
 
 def _top_unit(tops: list[str], at: PathKey, place: _Locator,
@@ -230,7 +249,7 @@ def _top_unit(tops: list[str], at: PathKey, place: _Locator,
     if len(tops) == 1:
         return tops[0]
     problems.append(place(at, f"this belongs to the top unit, but the organisation has "
-                              f"{len(tops)} ({', '.join(tops) or 'none'})",
+                              f"{len(tops)} top units ({', '.join(tops) or 'none'})",
                           "name the unit it belongs to"))
     return None
 
