@@ -2,6 +2,10 @@ Feature: Advice for the example organisations
   The organisations in examples/ combine units in different modes (S-C7): a machinery
   manufacturer, a facility-services company and a city. Each unit gets advice for its own mode,
   and models used today are flagged where the source says they fit poorly (S-D12, S-S4, S-S7).
+  Together the examples show every kind of conflict: units whose modes call for opposite models,
+  measurement that misfits a mode, crossing current and strategy views (S-C6), saying one mode
+  while working in another (S-C4, S-C5), customers who expect a production model from a unit
+  aiming at customer service (S-S11), and respondents who disagree (S-C1, S-C4).
 
   Scenario: The manufacturer's group management is production-oriented and keeps its scorecard
     Given the organisation file "examples/manufacturer.yaml"
@@ -77,3 +81,53 @@ Feature: Advice for the example organisations
     And "milestone_project_followup" is recommended for "digitalisation"
     And "experiment_driven_development" is recommended for "digitalisation"
     And "balanced_scorecard" is to be avoided for "digitalisation"
+
+  Scenario: The manufacturer's R&D unit calls for the opposite models from group management and the plant
+    Given the organisation file "examples/manufacturer.yaml"
+    When the organisation is assessed
+    Then there is one "unit_mode_conflict" conflict between "group" and "rnd"
+    And there is one "unit_mode_conflict" conflict between "plant" and "rnd"
+    And there is one "measurement_misfit" conflict for "rnd"
+    And the "measurement_misfit" conflict is of high severity
+    And the "measurement_misfit" conflict mentions "Balanced scorecard (BSC)"
+
+  Scenario: The service company's service units follow themselves with measurement that misfits customer service
+    Given the organisation file "examples/service-company.yaml"
+    When the organisation is assessed
+    Then there is one "measurement_misfit" conflict for "workplace-services"
+    And there is one "measurement_misfit" conflict for "housing-services"
+
+  Scenario: The housing companies expect a well-working production model, though the strategy puts customer service first
+    Given the organisation file "examples/service-company.yaml"
+    When the organisation is assessed
+    Then there is one "customer_expectation_mismatch" conflict for "housing-services"
+    And the "customer_expectation_mismatch" conflict mentions "expect a well-working production model"
+    And the "customer_expectation_mismatch" conflict mentions "(strategy)"
+
+  Scenario: The shared service centre says it is customer-service-oriented but works in the production mode
+    Given the organisation file "examples/service-company.yaml"
+    When the organisation is assessed
+    Then the dominant mode of "shared-services" is "production"
+    And there is one "say_do_mismatch" conflict for "shared-services"
+    And the "say_do_mismatch" conflict mentions "mean 4.5 of 5"
+
+  Scenario: The city strategy chooses customer service and development while the central administration works public-administratively
+    Given the organisation file "examples/municipality.yaml"
+    When the organisation is assessed
+    Then there is one "perspective_conflict" conflict for "central-administration"
+    And the "perspective_conflict" conflict is of high severity
+    And the "perspective_conflict" conflict mentions "Customer-service-oriented: current 0, strategy 0.61"
+
+  Scenario: The social and health services' respondents disagree on how customer-service-oriented the services are
+    Given the organisation file "examples/municipality.yaml"
+    When the organisation is assessed
+    Then there is one "respondent_disagreement" conflict for "social-health"
+    And the "respondent_disagreement" conflict mentions "rwg 0, consensus 0"
+    And there is no "say_do_mismatch" conflict
+
+  Scenario: The city's digitalisation programme calls for the opposite models from the central administration
+    Given the organisation file "examples/municipality.yaml"
+    When the organisation is assessed
+    Then there is one "unit_mode_conflict" conflict between "central-administration" and "digitalisation"
+    And there is one "measurement_misfit" conflict for "digitalisation"
+    And there is one "measurement_misfit" conflict for "social-health"

@@ -13,6 +13,11 @@ advice through the real advisor and engine.
     And "balanced_scorecard" is recommended
     And "milestone_project_followup" is to be avoided
 
+Conflicts have their own steps: stated views (`the unit's desired mode is:` with an
+| archetype | weight | table, or `the unit's strategy ranking is "a, b"`), respondents
+(`respondents rate the unit:` with | respondent | production | ... |), `the organisation imposes
+"m"`, and checks such as `there is a "unit_mode_conflict" conflict between "a" and "b"`.
+
 Trait values in tables are read as YAML scalars (`5`, `true`, `[a, b]`, `cost`), safely.
 """
 
@@ -26,7 +31,7 @@ import pytest
 import yaml
 from pytest_bdd import given, parsers, then, when
 
-from .advice import Advice, ModelAdvice, UnitAdvice
+from .advice import Advice, Conflict, ModelAdvice, UnitAdvice
 from .advisor import Advisor
 from .knowledge import load_knowledge_base, shipped_rules_dir
 
@@ -42,6 +47,8 @@ class AdviceContext:
     """What a scenario has said so far: the units described and the advice obtained."""
 
     units: list[dict[str, Any]] = field(default_factory=list)
+    organisation: dict[str, Any] = field(default_factory=dict)  # imposed models, respondents
+    settings: dict[str, float] = field(default_factory=dict)
     organisation_file: Path | None = None
     advice: Advice | None = None
 
@@ -106,21 +113,69 @@ def _organisation_file(modeadvisor_context: AdviceContext, path: str,
     modeadvisor_context.organisation_file = Path(request.config.rootpath) / path
 
 
+@given(parsers.re(r"the unit's (?P<view>desired|strategy) mode is:"))
+def _stated_weights(modeadvisor_context: AdviceContext, view: str,
+                    datatable: list[list[str]]) -> None:
+    header, *rows = datatable
+    if [h.strip().lower() for h in header] != ["archetype", "weight"]:
+        raise AssertionError("the view table needs the header | archetype | weight |")
+    perspectives = modeadvisor_context.current.setdefault("perspectives", {})
+    perspectives[view] = {row[0].strip(): _cell(row[1]) for row in rows}
+
+
+@given(parsers.re(r"the unit's (?P<view>desired|strategy) ranking is \"(?P<ranking>[^\"]+)\""))
+def _stated_ranking(modeadvisor_context: AdviceContext, view: str, ranking: str) -> None:
+    perspectives = modeadvisor_context.current.setdefault("perspectives", {})
+    perspectives[view] = [a.strip() for a in ranking.split(",")]
+
+
+@given("respondents rate the unit:")
+def _respondents(modeadvisor_context: AdviceContext, datatable: list[list[str]]) -> None:
+    header, *rows = datatable
+    if not header or header[0].strip().lower() != "respondent":
+        raise AssertionError("the rating table needs the header | respondent | <archetype> ... |")
+    unit = modeadvisor_context.current["id"]
+    respondents = modeadvisor_context.organisation.setdefault("respondents", [])
+    for row in rows:
+        ratings = {h.strip(): _cell(v) for h, v in zip(header[1:], row[1:], strict=True)
+                   if v.strip()}
+        respondents.append({"id": row[0].strip(), "unit": unit, "ratings": ratings})
+
+
+@given(parsers.parse('the organisation imposes "{models}"'))
+def _imposes(modeadvisor_context: AdviceContext, models: str) -> None:
+    modeadvisor_context.organisation["imposed_models"] = [m.strip() for m in models.split(",")]
+
+
+@given(parsers.parse("the perspective threshold is {value:g}"))
+def _threshold(modeadvisor_context: AdviceContext, value: float) -> None:
+    modeadvisor_context.settings["perspective_threshold"] = value
+
+
 # --- When ------------------------------------------------------------------------------------
+
+
+def _advisor_for(context: AdviceContext, advisor: Advisor) -> Advisor:
+    if not context.settings:
+        return advisor
+    return Advisor(advisor.knowledge_base.with_settings(**context.settings), lang=advisor.lang)
 
 
 @when("the unit is assessed")
 @when("the units are assessed")
 def _assess_units(modeadvisor_context: AdviceContext, modeadvisor_advisor: Advisor) -> None:
-    organisation = {"organisation": "scenario", "units": modeadvisor_context.units}
-    modeadvisor_context.advice = modeadvisor_advisor.assess(organisation)
+    organisation = {"organisation": "scenario", "units": modeadvisor_context.units,
+                    **modeadvisor_context.organisation}
+    advisor = _advisor_for(modeadvisor_context, modeadvisor_advisor)
+    modeadvisor_context.advice = advisor.assess(organisation)
 
 
 @when("the organisation is assessed")
 def _assess_file(modeadvisor_context: AdviceContext, modeadvisor_advisor: Advisor) -> None:
     if modeadvisor_context.organisation_file is None:
         raise AssertionError('no organisation given: add Given the organisation file "..."')
-    modeadvisor_context.advice = modeadvisor_advisor.assess(modeadvisor_context.organisation_file)
+    advisor = _advisor_for(modeadvisor_context, modeadvisor_advisor)
+    modeadvisor_context.advice = advisor.assess(modeadvisor_context.organisation_file)
 
 
 # --- Then ------------------------------------------------------------------------------------
@@ -239,3 +294,88 @@ def _cites(modeadvisor_context: AdviceContext, source: str) -> None:
     cited = {s for e in unit.evidence for s in e.source}
     cited |= {s for m in unit.recommendations + unit.avoid for r in m.because for s in r.source}
     assert source in cited, f"cited: {', '.join(sorted(cited))}"
+
+
+# --- conflicts -------------------------------------------------------------------------------
+
+
+def _conflicts(context: AdviceContext) -> list[Conflict]:
+    if context.advice is None:
+        raise AssertionError("nothing assessed yet: add a When step")
+    return context.advice.conflicts
+
+
+def _conflict_list(conflicts: list[Conflict]) -> str:
+    return "; ".join(f"{c.kind} [{c.severity}] {', '.join(c.units)} ({c.rule})"
+                     for c in conflicts) or "none"
+
+
+def _one_conflict(context: AdviceContext, kind: str, units: list[str] | None = None) -> Conflict:
+    conflicts = _conflicts(context)
+    found = [c for c in conflicts if c.kind == kind
+             and (units is None or sorted(units) == sorted(c.units))]
+    assert found, f"conflicts: {_conflict_list(conflicts)}"
+    assert len(found) == 1, f"{len(found)} such conflicts: {_conflict_list(found)}"
+    return found[0]
+
+
+@then(parsers.parse('there is a "{kind}" conflict'))
+def _conflict(modeadvisor_context: AdviceContext, kind: str) -> None:
+    conflicts = _conflicts(modeadvisor_context)
+    assert any(c.kind == kind for c in conflicts), f"conflicts: {_conflict_list(conflicts)}"
+
+
+@then(parsers.parse('there is one "{kind}" conflict between "{first}" and "{second}"'))
+def _conflict_between(modeadvisor_context: AdviceContext, kind: str, first: str,
+                      second: str) -> None:
+    _one_conflict(modeadvisor_context, kind, [first, second])
+
+
+@then(parsers.parse('there is one "{kind}" conflict for "{unit}"'))
+def _conflict_for(modeadvisor_context: AdviceContext, kind: str, unit: str) -> None:
+    _one_conflict(modeadvisor_context, kind, [unit])
+
+
+@then(parsers.parse('there is no "{kind}" conflict'))
+def _no_conflict_of(modeadvisor_context: AdviceContext, kind: str) -> None:
+    conflicts = _conflicts(modeadvisor_context)
+    assert not any(c.kind == kind for c in conflicts), f"conflicts: {_conflict_list(conflicts)}"
+
+
+@then("there are no conflicts")
+def _no_conflicts(modeadvisor_context: AdviceContext) -> None:
+    conflicts = _conflicts(modeadvisor_context)
+    assert not conflicts, f"conflicts: {_conflict_list(conflicts)}"
+
+
+@then(parsers.parse('the "{kind}" conflict is of {severity} severity'))
+def _severity(modeadvisor_context: AdviceContext, kind: str, severity: str) -> None:
+    conflict = _one_conflict(modeadvisor_context, kind)
+    assert conflict.severity == severity, _conflict_list([conflict])
+
+
+@then(parsers.parse('the "{kind}" conflict mentions "{text}"'))
+def _mentions(modeadvisor_context: AdviceContext, kind: str, text: str) -> None:
+    conflict = _one_conflict(modeadvisor_context, kind)
+    said = "\n".join([conflict.explanation, *conflict.details])
+    assert text in said, said
+
+
+@then(parsers.parse('the "{kind}" conflict cites "{source}"'))
+def _conflict_cites(modeadvisor_context: AdviceContext, kind: str, source: str) -> None:
+    conflict = _one_conflict(modeadvisor_context, kind)
+    assert source in conflict.source, f"cited: {', '.join(conflict.source)}"
+
+
+@then("the self-assessment is disputed")
+def _disputed(modeadvisor_context: AdviceContext) -> None:
+    assessment = modeadvisor_context.unit_advice().self_assessment
+    assert assessment is not None, "no respondents rated the unit"
+    assert assessment.disputed, assessment.model_dump_json()
+
+
+@then("the self-assessment is not disputed")
+def _undisputed(modeadvisor_context: AdviceContext) -> None:
+    assessment = modeadvisor_context.unit_advice().self_assessment
+    assert assessment is not None, "no respondents rated the unit"
+    assert not assessment.disputed, assessment.model_dump_json()

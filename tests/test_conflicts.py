@@ -1,0 +1,311 @@
+"""Conflict rules: loading them with located errors, running them as engine joins, the output."""
+
+from __future__ import annotations
+
+import json
+import random
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from modeadvisor import Advisor, KnowledgeBase, KnowledgeBaseError, load_knowledge_base
+from modeadvisor.agreement import consensus, rwg
+from modeadvisor.knowledge import shipped_rules_dir
+
+from .conftest import ROOT, write_pack
+
+MANUFACTURER = ROOT / "examples" / "manufacturer.yaml"
+
+RULE = """conflicts:
+  - id: c1
+    kind: unit_mode_conflict
+    severity: medium
+    match:
+      a: {a}
+      b: {b}
+    explanation: {{en: "{text}"}}
+    resolution: {{en: "r"}}
+"""
+
+
+def _load(tmp_path: Path, a: str, b: str = "fit", text: str = "x") -> KnowledgeBase:
+    return load_knowledge_base(write_pack(tmp_path, {
+        "conflicts.yaml": RULE.format(a=f"'{a}'", b=f"'{b}'", text=text)}))
+
+
+def _error(tmp_path: Path, a: str, b: str = "fit", text: str = "x") -> str:
+    with pytest.raises(KnowledgeBaseError) as raised:
+        _load(tmp_path, a, b, text)
+    return str(raised.value)
+
+
+# --- loading conflict rules: every mistake located -------------------------------------------
+
+
+def test_a_valid_join_loads(tmp_path: Path) -> None:
+    kb = _load(tmp_path, "fit where recommended", "fit where avoid and model == a.model",
+               "{a.uid} and {b.uid}")
+    (rule,) = kb.conflicts
+    assert [(p.alias, p.kind) for p in rule.patterns] == [("a", "fit"), ("b", "fit")]
+    assert rule.origin.file == "conflicts.yaml"
+    assert rule.origin.line == 2
+
+
+@pytest.mark.parametrize(("a", "b", "message"), [
+    ("fits where avoid", "fit", "'fits' is not a kind of fact"),
+    ("fit where scor > 0.1", "fit", "unknown field 'scor' of fit facts"),
+    ("fit where score == \"high\"", "fit", "'score' is a number"),
+    ("fit where model == \"bsc\"", "fit", "'bsc' is not a value of 'model'"),
+    ("fit", "fit where model != a.model", "only == may join two facts"),
+    ("fit", "fit where score > a.score", "only == may join two facts"),
+    ("fit", "fit where not (model == a.model)", "only == may join two facts"),
+    ("fit where model == b.model", "fit", "'b' is not bound above 'a'"),
+    ("fit", "fit where model == c.model", "unknown alias 'c'"),
+    ("fit", "fit where model == a.dominant", "cannot be joined"),
+    ("fit", "fit where model == a.modle", "unknown field 'modle' of fit facts"),
+    ("fit where score > $avoid_mni", "fit", "unknown setting '$avoid_mni'"),
+    ("fit where model == $avoid_min", "fit", "a $setting is a number"),
+    ("unit where cost >= 9", "fit", "outside the scale"),
+    ("unit where uid > \"a\"", "fit", "is a unit id"),
+    ("fit where (score > 0.1", "fit", "condition does not parse"),
+])
+def test_conflict_rule_mistakes_are_located(tmp_path: Path, a: str, b: str,
+                                            message: str) -> None:
+    error = _error(tmp_path, a, b)
+    assert message in error
+    assert "conflicts.yaml:" in error
+
+
+def test_did_you_mean_for_kinds_fields_and_settings(tmp_path: Path) -> None:
+    assert "did you mean 'fit'" in _error(tmp_path, "fitt")
+    assert "did you mean 'score'" in _error(tmp_path, "fit where scor > 0")
+    assert "did you mean 'avoid_min'" in _error(tmp_path, "fit where score > $avoid_mni")
+
+
+def test_the_error_column_points_into_the_condition(tmp_path: Path) -> None:
+    error = _error(tmp_path, "fit where score > 0.1 and modle == \"x\"")
+    line = next(part for part in error.split() if part.startswith(str(tmp_path)))
+    assert line.endswith(":6:37:")  # the `m` of modle in `      a: 'fit where ... and modle`
+
+
+def test_placeholders_must_name_aliases_and_fields(tmp_path: Path) -> None:
+    assert "'{c.uid}' names no alias" in _error(tmp_path, "fit", text="{c.uid}")
+    assert "fit facts have no field 'uidd'" in _error(tmp_path, "fit", text="{a.uidd}")
+
+
+def test_scoring_rules_cannot_join(tmp_path: Path) -> None:
+    rules = "rules:\n  - {id: j, when: 'cost == a.cost', weights: {prod: 1}, rationale: {en: r}}\n"
+    with pytest.raises(KnowledgeBaseError, match="references to other facts"):
+        load_knowledge_base(write_pack(tmp_path, {"more.yaml": rules}))
+
+
+def test_a_trait_may_not_take_a_unit_field_name(tmp_path: Path) -> None:
+    traits = ("traits:\n  - {id: status, type: bool, label: {en: s}, "
+              "description: {en: s}}\n")
+    with pytest.raises(KnowledgeBaseError, match="trait id 'status' is reserved"):
+        load_knowledge_base(write_pack(tmp_path, {"more.yaml": traits}))
+
+
+def test_too_many_aliases_are_refused(tmp_path: Path) -> None:
+    match = "\n".join(f"      a{i}: fit" for i in range(5))
+    text = RULE.replace("      a: {a}\n      b: {b}", match).format(text="x")
+    with pytest.raises(KnowledgeBaseError, match="at most 4"):
+        load_knowledge_base(write_pack(tmp_path, {"conflicts.yaml": text}))
+
+
+def test_unknown_settings_override_is_refused(shipped_kb: KnowledgeBase) -> None:
+    with pytest.raises(KnowledgeBaseError, match="did you mean 'perspective_threshold'"):
+        shipped_kb.with_settings(perspective_treshold=0.2)
+    with pytest.raises(KnowledgeBaseError, match="perspective_threshold"):
+        shipped_kb.with_settings(perspective_threshold=2)
+
+
+def test_every_shipped_conflict_rule_cites_a_source_and_speaks_finnish(
+        shipped_kb: KnowledgeBase) -> None:
+    kinds = {rule.spec.kind for rule in shipped_kb.conflicts}
+    assert kinds == {"unit_mode_conflict", "measurement_misfit", "perspective_conflict",
+                     "say_do_mismatch", "customer_expectation_mismatch",
+                     "respondent_disagreement"}
+    for rule in shipped_kb.conflicts:
+        assert rule.spec.source, rule.id
+        assert rule.spec.explanation.fi, rule.id
+        assert rule.spec.resolution.fi, rule.id
+
+
+# --- the engine runs the joins exactly as the reference ----------------------------------------
+
+
+def test_engine_joins_match_the_reference_in_a_subprocess() -> None:
+    """Generated rules and facts through the real loader, compiler and engine (see the script)."""
+    script = Path(__file__).parent / "joins_differential.py"
+    result = subprocess.run([sys.executable, str(script), "150", "7"], capture_output=True,
+                            text=True, timeout=600, check=False)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert result.stdout.startswith("cases 450 ")
+    assert "mismatches 0" in result.stdout
+
+
+# --- output, symmetry and order ----------------------------------------------------------------
+
+
+def test_manufacturer_conflicts(advisor: Advisor) -> None:
+    advice = advisor.assess(MANUFACTURER)
+    found = {(c.kind, c.severity, tuple(c.units)) for c in advice.conflicts}
+    assert ("unit_mode_conflict", "high", ("group", "rnd")) in found
+    assert ("unit_mode_conflict", "medium", ("plant", "rnd")) in found
+    assert ("measurement_misfit", "high", ("rnd",)) in found
+    sibling = next(c for c in advice.conflicts if c.units == ["plant", "rnd"])
+    assert any("Balanced scorecard" in d for d in sibling.details)
+    assert sibling.origin.startswith("conflicts.yaml:")
+    assert sibling.matches
+    assert {"a", "b"} <= set(sibling.matches[0])
+    assert advice.worst_severity() == "high"
+
+
+def test_conflicts_are_in_the_json(advisor: Advisor) -> None:
+    data = json.loads(advisor.assess(MANUFACTURER).to_json())
+    conflict = data["conflicts"][0]
+    assert {"kind", "severity", "units", "explanation", "resolution", "rule", "source"} <= set(
+        conflict)
+
+
+def _org_with_units(units: list[dict[str, object]], **extra: object) -> dict[str, object]:
+    return {"organisation": "o", "units": units, **extra}
+
+
+def _manufacturer_units() -> list[dict[str, object]]:
+    import yaml
+
+    data = yaml.safe_load(MANUFACTURER.read_text(encoding="utf-8"))
+    return list(data["units"])
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(seed=st.integers(0, 10_000))
+def test_conflicts_do_not_depend_on_the_order_of_units(advisor: Advisor, seed: int) -> None:
+    units = _manufacturer_units()
+    twin = dict(units[1], id="plant-2", name="Second plant")  # a second production sibling
+    units.append(twin)
+    expected = advisor.assess(_org_with_units(units)).conflicts
+    shuffled = list(units)
+    random.Random(seed).shuffle(shuffled)
+    assert advisor.assess(_org_with_units(shuffled)).conflicts == expected
+
+
+def test_a_symmetric_conflict_is_reported_once(advisor: Advisor) -> None:
+    units = _manufacturer_units()
+    advice = advisor.assess(_org_with_units(units))
+    keys = [(c.rule, tuple(c.units)) for c in advice.conflicts]
+    assert len(keys) == len(set(keys))
+    pair = [c for c in advice.conflicts if c.units == ["plant", "rnd"]]
+    assert len(pair) == 1
+
+
+def test_conflicts_do_not_depend_on_the_order_of_rule_files(tmp_path: Path,
+                                                          advisor: Advisor) -> None:
+    folder = tmp_path / "pack"
+    shutil.copytree(shipped_rules_dir(), folder)
+    text = (folder / "conflicts.yaml").read_text(encoding="utf-8")
+    head, *rules = text.split("\n  - id: ")
+    (folder / "conflicts.yaml").unlink()
+    (folder / "a-conflicts.yaml").write_text(
+        head + "\n  - id: " + "\n  - id: ".join(reversed(rules)), encoding="utf-8")
+    other = Advisor(load_knowledge_base(folder))
+
+    def comparable(a: Advisor) -> list[tuple[str, str, list[str], str]]:
+        return [(c.rule, c.severity, c.units, c.explanation)
+                for c in a.assess(MANUFACTURER).conflicts]
+
+    assert comparable(other) == comparable(advisor)
+
+
+def test_units_in_one_mode_give_no_conflict(advisor: Advisor) -> None:
+    units = _manufacturer_units()
+    plant = units[1]
+    org = _org_with_units([units[0], plant, dict(plant, id="plant-2")])
+    assert advisor.assess(org).conflicts == []
+
+
+# --- perspectives and respondents --------------------------------------------------------------
+
+
+def test_a_stated_strategy_is_compared_with_the_current_mode(advisor: Advisor) -> None:
+    units = _manufacturer_units()
+    units[2] = dict(units[2], perspectives={"strategy": ["customer_service", "development"]})
+    advice = advisor.assess(_org_with_units(units))
+    (conflict,) = [c for c in advice.conflicts if c.kind == "perspective_conflict"]
+    assert conflict.units == ["rnd"]
+    assert any("customer" in d.lower() for d in conflict.details)
+    assert advice.unit("rnd").perspectives["strategy"]["customer_service"] == pytest.approx(
+        0.75)
+
+
+def test_the_threshold_silences_small_gaps(advisor: Advisor) -> None:
+    units = _manufacturer_units()
+    units[2] = dict(units[2], perspectives={"desired": {"development": 0.7,
+                                                        "customer_service": 0.3}})
+    org = _org_with_units(units)
+    assert any(c.kind == "perspective_conflict" for c in advisor.assess(org).conflicts)
+    relaxed = Advisor(advisor.knowledge_base.with_settings(perspective_threshold=0.9))
+    assert not any(c.kind == "perspective_conflict" for c in relaxed.assess(org).conflicts)
+
+
+def test_respondents_who_disagree_are_flagged(advisor: Advisor) -> None:
+    units = _manufacturer_units()
+    respondents = [{"unit": "rnd", "ratings": {"development": 5, "production": 1}},
+                   {"unit": "rnd", "ratings": {"development": 1, "production": 1}}]
+    advice = advisor.assess(_org_with_units(units, respondents=respondents))
+    rnd = advice.unit("rnd")
+    assert rnd.self_assessment is not None
+    assert rnd.self_assessment.disputed
+    (rating,) = [r for r in rnd.self_assessment.ratings if r.archetype == "development"]
+    assert (rating.mean, rating.rwg, rating.consensus) == (3.0, 0.0, 0.0)
+    assert [c.kind for c in advice.conflicts_of("rnd")].count("respondent_disagreement") == 1
+
+
+def test_a_single_respondent_gives_no_disagreement(advisor: Advisor) -> None:
+    respondents = [{"unit": "rnd", "ratings": {"development": 5, "production": 1}}]
+    advice = advisor.assess(_org_with_units(_manufacturer_units(), respondents=respondents))
+    assert not any(c.kind == "respondent_disagreement" for c in advice.conflicts)
+    assessment = advice.unit("rnd").self_assessment
+    assert assessment is not None
+    assert not assessment.disputed
+    assert assessment.ratings[0].rwg is None
+
+
+# --- agreement statistics ----------------------------------------------------------------------
+
+RATINGS = st.lists(st.integers(1, 5), min_size=2, max_size=40)
+
+
+@given(RATINGS)
+def test_agreement_is_between_0_and_1_and_order_free(ratings: list[int]) -> None:
+    for measure in (rwg, consensus):
+        value = measure(ratings)
+        assert 0 <= value <= 1
+        assert measure(list(reversed(ratings))) == pytest.approx(value)
+
+
+@given(st.integers(1, 5), st.integers(2, 30))
+def test_full_agreement_is_1(value: int, count: int) -> None:
+    assert rwg([value] * count) == 1
+    assert consensus([value] * count) == 1
+
+
+@given(st.integers(1, 20))
+def test_two_camps_at_the_ends_are_0(size: int) -> None:
+    ratings = [1] * size + [5] * size
+    assert consensus(ratings) == pytest.approx(0)
+    assert rwg(ratings) == 0
+
+
+def test_known_values() -> None:
+    assert rwg([4, 4, 5]) == pytest.approx(1 - (1 / 3) / 2)
+    assert consensus([3, 5]) == pytest.approx(0.585, abs=1e-3)
+    with pytest.raises(ValueError, match="two or more"):
+        rwg([3])
