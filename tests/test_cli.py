@@ -53,6 +53,60 @@ def test_assess_in_finnish(capsys: pytest.CaptureFixture[str]) -> None:
     assert "Tuotantolähtöinen" in capsys.readouterr().out
 
 
+@pytest.mark.parametrize(("level", "code"), [
+    ("conflict", 1), ("low", 1), ("medium", 1), ("high", 1)])
+def test_fail_on_conflicts(capsys: pytest.CaptureFixture[str], level: str, code: int) -> None:
+    assert main(["assess", str(EXAMPLE), "--fail-on", level]) == code
+    assert "Conflicts (" in capsys.readouterr().out
+
+
+def test_fail_on_passes_without_conflicts(tmp_path: Path,
+                                          capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "o.yaml"
+    path.write_text("organisation: X\nunits:\n  - id: a\n    traits: {cost: 5, sector: private}\n",
+                    encoding="utf-8")
+    assert main(["assess", str(path), *MINI, "--fail-on", "conflict"]) == 0
+    assert "Conflicts: none found" in capsys.readouterr().out
+
+
+def test_fail_on_high_ignores_medium(tmp_path: Path,
+                                    capsys: pytest.CaptureFixture[str]) -> None:
+    import yaml
+
+    data = yaml.safe_load(EXAMPLE.read_text(encoding="utf-8"))
+    group, _plant, rnd = data["units"]
+    group["traits"] = {"sector": "private"}  # too little evidence: no mode, no parent conflict
+    rnd.pop("models_in_use")  # no scorecard on R&D: no measurement misfit
+    path = tmp_path / "o.yaml"
+    path.write_text(yaml.safe_dump(data), encoding="utf-8")
+    assert main(["assess", str(path), "--fail-on", "high"]) == 0
+    assert "[medium] unit_mode_conflict: plant, rnd" in capsys.readouterr().out
+    assert main(["assess", str(path), "--fail-on", "medium"]) == 1
+
+
+def test_perspective_threshold_is_checked(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["assess", str(EXAMPLE), "--perspective-threshold", "2"]) == 2
+    assert "perspective_threshold" in capsys.readouterr().err
+
+
+def test_explain_lists_the_units_conflicts(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["explain", str(EXAMPLE), "--unit", "rnd"]) == 0
+    out = capsys.readouterr().out
+    assert "unit_mode_conflict" in out
+    assert "conflicts.yaml:" in out
+    assert main(["explain", str(EXAMPLE), "--unit", "rnd", "--format", "json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert {c["kind"] for c in data["conflicts"]} >= {"unit_mode_conflict",
+                                                     "measurement_misfit"}
+
+
+def test_markdown_has_a_conflicts_section(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["assess", str(EXAMPLE), "--format", "markdown"]) == 0
+    out = capsys.readouterr().out
+    assert "## Conflicts" in out
+    assert "HIGH: unit_mode_conflict" in out
+
+
 def test_explain_shows_the_trail(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["explain", str(EXAMPLE), "--unit", "rnd"]) == 0
     out = capsys.readouterr().out

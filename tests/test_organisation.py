@@ -84,6 +84,53 @@ def test_located_mistakes(mini_advisor: Advisor, tmp_path: Path, text: str, line
         assert problem.hint == hint
 
 
+VIEWS = "organisation: X\nunits:\n  - id: a\n    perspectives:\n"
+
+
+@pytest.mark.parametrize(("text", "line", "message", "hint"), [
+    (VIEWS + "      desired: {prdo: 1}\n", 5,
+     "unknown archetype 'prdo'", "did you mean 'prod'?"),
+    (VIEWS + "      desired: {prod: 0.5, dev: 0.2}\n", 5,
+     "the weights add up to 0.7; they must add up to 1 (or to 100 points)", None),
+    (VIEWS + "      desired: {prod: -0.5, dev: 1.5}\n", 5,
+     "the weight of 'prod' must be a number of 0 or more", None),
+    (VIEWS + "      strategy: [dev, dev]\n", 5,
+     "'dev' is ranked twice", None),
+    (VIEWS + "      strategy: [dve]\n", 5,
+     "unknown archetype 'dve' in the ranking", "did you mean 'dev'?"),
+    (VIEWS + "      strategy: []\n", 5,
+     "an empty ranking", None),
+    (VIEWS + "      desird: {prod: 1}\n", 5,
+     "unknown key 'desird'", "did you mean 'desired'?"),
+    ("organisation: X\nrespondents:\n  - {unit: b, ratings: {prod: 3}}\nunits:\n  - id: a\n", 3,
+     "respondent 1 answered for unit 'b', which is not a unit", None),
+    ("organisation: X\nrespondents:\n  - {unit: a, ratings: {prod: 6}}\nunits:\n  - id: a\n", 3,
+     "rating 6 of 'prod' is not a whole number from 1", None),
+    ("organisation: X\nrespondents:\n  - {unit: a, ratings: {prod: 2.5}}\nunits:\n  - id: a\n",
+     3, "rating 2.5 of 'prod' is not a whole number", None),
+    ("organisation: X\nrespondents:\n  - {unit: a, ratings: {prdo: 3}}\nunits:\n  - id: a\n", 3,
+     "unknown archetype 'prdo'", "did you mean 'prod'?"),
+    ("organisation: X\nrespondents:\n  - {ratings: {prod: 3}}\nunits:\n  - id: a\n  - id: b\n",
+     3, "this belongs to the top unit, but the organisation has 2 top units (a, b)",
+     "name the unit it belongs to"),
+    ("organisation: X\nimposed_models: [scorecrad]\nunits:\n  - id: a\n", 2,
+     "unknown model 'scorecrad'", "did you mean 'scorecard'?"),
+])
+def test_located_mistakes_in_views_and_ratings(mini_advisor: Advisor, tmp_path: Path, text: str,
+                                               line: int, message: str,
+                                               hint: str | None) -> None:
+    test_located_mistakes(mini_advisor, tmp_path, text, line, message, hint)
+
+
+def test_stated_weights_are_normalised(mini_advisor: Advisor) -> None:
+    organisation = {"organisation": "X", "perspectives": {"desired": {"prod": 30, "dev": 70},
+                                                          "strategy": ["dev", "prod"]},
+                    "units": [{"id": "a", "traits": {"cost": 5, "sector": "private"}}]}
+    views = mini_advisor.assess(organisation).unit("a").perspectives
+    assert views["desired"] == {"prod": pytest.approx(0.3), "dev": pytest.approx(0.7)}
+    assert views["strategy"] == {"dev": pytest.approx(0.75), "prod": pytest.approx(0.25)}
+
+
 def test_not_utf8(mini_advisor: Advisor, tmp_path: Path) -> None:
     error = _check(mini_advisor, tmp_path, "organisation: J\u00e4rvel\u00e4\n".encode("cp1252"))
     assert "not valid UTF-8" in str(error)
