@@ -54,6 +54,26 @@ def test_rule_example_loads_into_the_shipped_pack(tmp_path: Path) -> None:
     assert "varying_project_work" in [r.id for r in kb.rules]
 
 
+def test_views_example_is_valid(advisor: Advisor) -> None:
+    organisation = next(yaml.safe_load(b) for b in _blocks("yaml") if "perspectives:" in b)
+    advice = advisor.assess(organisation)
+    assert advice.unit("company").perspectives["strategy"]["customer_service"] > 0.5
+    assert advice.unit("housing").self_assessment is not None
+
+
+def test_conflict_rule_example_loads_and_fires(tmp_path: Path, advisor: Advisor) -> None:
+    rule = next(b for b in _blocks("yaml") if b.startswith("conflicts:"))
+    pack = tmp_path / "pack"
+    shutil.copytree(shipped_rules_dir(), pack)
+    (pack / "readme_conflict.yaml").write_text(rule, encoding="utf-8")
+    organisation = yaml.safe_load((ROOT / "examples" / "manufacturer.yaml").read_text("utf-8"))
+    organisation["imposed_models"] = ["balanced_scorecard"]
+    advice = Advisor(load_knowledge_base(pack)).assess(organisation)
+    (found,) = [c for c in advice.conflicts if c.rule == "scorecard_on_a_project_unit"]
+    assert found.units == ["rnd"]
+    assert "Balanced scorecard" in found.explanation
+
+
 def test_feature_example_passes_through_the_plugin(pytester: pytest.Pytester) -> None:
     (feature,) = _blocks("gherkin")
     pytester.makefile(".feature", readme=feature)
@@ -72,5 +92,6 @@ def test_steps_documented_in_the_readme_exist() -> None:
     for phrase in re.findall(r"`((?:Given|When|Then) [^`]+)`", section):
         pattern = re.sub(r'"[A-Z-]+"', '"{x}"', phrase.split(" ", 1)[1])
         pattern = pattern.replace(" N ", " {count:d} ")
+        pattern = re.sub(r"\b\d+(\.\d+)?\b", "{n}", pattern)
         words = re.sub(r"\{[^}]*\}", "", pattern).split()
         assert all(word in bdd for word in words), phrase
