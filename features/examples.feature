@@ -123,6 +123,7 @@ Feature: Advice for the example organisations
     When the organisation is assessed
     Then there is one "respondent_disagreement" conflict for "social-health"
     And the "respondent_disagreement" conflict mentions "rwg 0, consensus 0"
+    And the self-assessment of "social-health" is disputed
     And there is no "say_do_mismatch" conflict
 
   Scenario: The city's digitalisation programme calls for the opposite models from the central administration

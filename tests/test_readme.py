@@ -92,6 +92,6 @@ def test_steps_documented_in_the_readme_exist() -> None:
     for phrase in re.findall(r"`((?:Given|When|Then) [^`]+)`", section):
         pattern = re.sub(r'"[A-Z-]+"', '"{x}"', phrase.split(" ", 1)[1])
         pattern = pattern.replace(" N ", " {count:d} ")
-        pattern = re.sub(r"\b\d+(\.\d+)?\b", "{n}", pattern)
+        pattern = re.sub(r"\b\d+(\.\d+)?\b|\b[A-Z][A-Z-]+\b", "{n}", pattern)
         words = re.sub(r"\{[^}]*\}", "", pattern).split()
         assert all(word in bdd for word in words), phrase

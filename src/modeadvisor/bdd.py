@@ -367,15 +367,27 @@ def _conflict_cites(modeadvisor_context: AdviceContext, kind: str, source: str) 
     assert source in conflict.source, f"cited: {', '.join(conflict.source)}"
 
 
+def _check_disputed(context: AdviceContext, unit: str | None, *, disputed: bool) -> None:
+    assessment = context.unit_advice(unit).self_assessment
+    assert assessment is not None, "no respondents rated the unit"
+    assert assessment.disputed == disputed, assessment.model_dump_json()
+
+
 @then("the self-assessment is disputed")
 def _disputed(modeadvisor_context: AdviceContext) -> None:
-    assessment = modeadvisor_context.unit_advice().self_assessment
-    assert assessment is not None, "no respondents rated the unit"
-    assert assessment.disputed, assessment.model_dump_json()
+    _check_disputed(modeadvisor_context, None, disputed=True)
 
 
 @then("the self-assessment is not disputed")
 def _undisputed(modeadvisor_context: AdviceContext) -> None:
-    assessment = modeadvisor_context.unit_advice().self_assessment
-    assert assessment is not None, "no respondents rated the unit"
-    assert not assessment.disputed, assessment.model_dump_json()
+    _check_disputed(modeadvisor_context, None, disputed=False)
+
+
+@then(parsers.parse('the self-assessment of "{unit}" is disputed'))
+def _disputed_of(modeadvisor_context: AdviceContext, unit: str) -> None:
+    _check_disputed(modeadvisor_context, unit, disputed=True)
+
+
+@then(parsers.parse('the self-assessment of "{unit}" is not disputed'))
+def _undisputed_of(modeadvisor_context: AdviceContext, unit: str) -> None:
+    _check_disputed(modeadvisor_context, unit, disputed=False)
