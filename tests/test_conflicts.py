@@ -73,6 +73,8 @@ def test_a_valid_join_loads(tmp_path: Path) -> None:
     ("unit where cost >= 9", "fit", "outside the scale"),
     ("unit where uid > \"a\"", "fit", "is a unit id"),
     ("fit where (score > 0.1", "fit", "condition does not parse"),
+    ("fit where", "fit", "expected `KIND` or `KIND where CONDITION`"),
+    ("fit when avoid", "fit", "expected `KIND` or `KIND where CONDITION`"),
 ])
 def test_conflict_rule_mistakes_are_located(tmp_path: Path, a: str, b: str,
                                             message: str) -> None:

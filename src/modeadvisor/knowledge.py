@@ -541,11 +541,15 @@ class _ConflictChecker:
         at: PathKey = (*self.placed.path, "match", alias)
         document = self.placed.document
         matched = _PATTERN.fullmatch(text)
-        if matched is None or matched["kind"] not in FACT_KINDS:
-            kind = matched["kind"] if matched else text.split()[0] if text.split() else text
+        if matched is None:
             self.problems.append(document.problem(
-                at, f"'{kind}' is not a kind of fact; expected `KIND` or `KIND where CONDITION` "
-                    f"with KIND one of {', '.join(FACT_KINDS)}", did_you_mean(kind, FACT_KINDS)))
+                at, f"'{text}' is not a pattern; expected `KIND` or `KIND where CONDITION`"))
+            return None
+        if matched["kind"] not in FACT_KINDS:
+            kind = matched["kind"]
+            self.problems.append(document.problem(
+                at, f"'{kind}' is not a kind of fact; expected one of {', '.join(FACT_KINDS)}",
+                did_you_mean(kind, FACT_KINDS)))
             return None
         kind = matched["kind"]
         when = matched["when"]
