@@ -7,10 +7,11 @@ from pathlib import Path
 import pytest
 
 from modeadvisor.documents import Document, DocumentError, load_document, parse_document
+from modeadvisor.limits import Limits
 
 
-def _parse(text: str) -> Document:
-    return parse_document(text, Path("f.yaml"), "f.yaml")
+def _parse(text: str, limits: Limits | None = None) -> Document:
+    return parse_document(text, Path("f.yaml"), "f.yaml", limits=limits or Limits())
 
 
 def test_positions_of_values_and_keys() -> None:
@@ -50,7 +51,44 @@ def test_alias_bomb_is_refused_quickly() -> None:
     lines = ['a0: &a0 ["x","x","x","x","x","x","x","x","x","x"]']
     lines += [f"a{i}: &a{i} [" + ",".join([f"*a{i - 1}"] * 10) + "]" for i in range(1, 9)]
     with pytest.raises(DocumentError, match="alias bomb"):
-        parse_document("\n".join(lines) + "\n", Path("f.yaml"), max_nodes=10_000)
+        parse_document("\n".join(lines) + "\n", Path("f.yaml"), limits=Limits(max_values=10_000))
+
+
+def test_alias_bomb_is_refused_at_the_default_limits_in_milliseconds() -> None:
+    lines = ['a0: &a0 ["x","x","x","x","x","x","x","x","x","x"]']
+    lines += [f"a{i}: &a{i} [" + ",".join([f"*a{i - 1}"] * 10) + "]" for i in range(1, 9)]
+    with pytest.raises(DocumentError, match="more than 10,000 values are repeated"):
+        _parse("\n".join(lines) + "\n")
+
+
+def test_plain_aliases_still_work() -> None:
+    assert _parse("a: &x [1, 2]\nb: *x\n").data == {"a": [1, 2], "b": [1, 2]}
+
+
+def test_too_many_values_are_refused() -> None:
+    with pytest.raises(DocumentError, match="more than 1,000 values"):
+        _parse("[" + ",".join(["1"] * 2000) + "]", Limits(max_values=1000))
+
+
+@pytest.mark.parametrize("text", ["[" * 100_000 + "]" * 100_000, "[" * 1_000_000,
+                                  "a:\n" + "".join(" " * i + "- \n" for i in range(1, 300))])
+def test_deep_nesting_is_refused_quickly(text: str) -> None:
+    with pytest.raises(DocumentError, match=r"nest|malformed"):
+        _parse(text)
+
+
+def test_a_very_long_value_is_refused() -> None:
+    with pytest.raises(DocumentError, match="a value of 30,000 characters; the limit is 20,000"):
+        _parse("name: " + "x" * 30_000 + "\n")
+    assert _parse("name: xxxx\n").data == {"name": "xxxx"}
+
+
+def test_a_file_over_the_size_limit_is_not_read(tmp_path: Path) -> None:
+    path = tmp_path / "big.yaml"
+    path.write_text("- 1\n" * 1250, encoding="utf-8")
+    with pytest.raises(DocumentError, match="file is 5,000 bytes; the limit is 4,000"):
+        load_document(path, Limits(max_file_bytes=4_000))
+    assert len(load_document(path, Limits(max_file_bytes=5_000)).data) == 1250
 
 
 def test_not_utf8_names_line_and_byte(tmp_path: Path) -> None:

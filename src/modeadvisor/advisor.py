@@ -12,11 +12,13 @@ from typing import Any
 
 from .advice import Advice, Conflict, ModelAdvice, PackRef, SelfAssessment, UnitAdvice
 from .compiler import compile_conflicts, compile_pack, engine_fact
-from .conflicts import summarise
+from .conflicts import binding_bound, summarise
 from .documents import Document
 from .engine import DurableEngine
+from .errors import LimitError, Location, Problem, display_path
 from .graph import ModeGraph
 from .knowledge import KnowledgeBase, Lang, load_knowledge_base, shipped_rules_dir
+from .limits import DEFAULT_LIMITS, Limits
 from .messages import note
 from .organisation import (
     CheckedOrganisation,
@@ -32,9 +34,11 @@ from .situation import UnitState, mode_ratings, situation
 class Advisor:
     """Assesses organisations against one knowledge base."""
 
-    def __init__(self, knowledge_base: KnowledgeBase, *, lang: Lang = "en") -> None:
+    def __init__(self, knowledge_base: KnowledgeBase, *, lang: Lang = "en",
+                 limits: Limits = DEFAULT_LIMITS) -> None:
         self.knowledge_base = knowledge_base
         self.lang: Lang = lang
+        self.limits = limits
         self.graph = ModeGraph(knowledge_base)
         self._pack = compile_pack(knowledge_base)
         self._engine = DurableEngine(self._pack)
@@ -42,23 +46,24 @@ class Advisor:
         self._conflict_engine = DurableEngine(self._conflict_pack)
 
     @classmethod
-    def default(cls, *, lang: Lang = "en") -> Advisor:
+    def default(cls, *, lang: Lang = "en", limits: Limits = DEFAULT_LIMITS) -> Advisor:
         """An advisor on the knowledge base shipped with modeadvisor."""
-        return cls(load_knowledge_base(shipped_rules_dir()), lang=lang)
+        return cls(load_knowledge_base(shipped_rules_dir(), limits), lang=lang, limits=limits)
 
     @classmethod
-    def from_path(cls, path: str | Path, *, lang: Lang = "en") -> Advisor:
+    def from_path(cls, path: str | Path, *, lang: Lang = "en",
+                  limits: Limits = DEFAULT_LIMITS) -> Advisor:
         """An advisor on the pack in a folder of rule files."""
-        return cls(load_knowledge_base(path), lang=lang)
+        return cls(load_knowledge_base(path, limits), lang=lang, limits=limits)
 
     def assess(self, organisation: Organisation | Mapping[str, Any] | str | Path) -> Advice:
         """Assess an organisation given as a model, as plain data, or as a YAML/JSON file."""
         document: Document | None = None
         if isinstance(organisation, str | Path):
-            organisation, document = load_organisation(organisation)
+            organisation, document = load_organisation(organisation, self.limits)
         elif not isinstance(organisation, Organisation):
             organisation = from_data(organisation)
-        checked = check_organisation(self.knowledge_base, organisation, document)
+        checked = check_organisation(self.knowledge_base, organisation, document, self.limits)
         values = checked.values
         facts = [self._pack.fact(unit.id, values[unit.id]) for unit in organisation.units]
         fired: dict[str, set[str]] = {unit.id: set() for unit in organisation.units}
@@ -92,6 +97,17 @@ class Advisor:
             return []
         facts = situation(kb, states, organisation.imposed_models, checked.views,
                           checked.ratings)
+        for rule in kb.conflicts:
+            bound = binding_bound(rule, facts)
+            if bound > self.limits.max_conflict_bindings:
+                origin = rule.origin
+                raise LimitError([Problem(
+                    Location(display_path(kb.root / origin.file), origin.line, origin.column),
+                    f"conflict rule '{rule.id}' could bind up to {bound:,} combinations of "
+                    f"facts in '{organisation.organisation}' ({len(organisation.units):,} "
+                    f"units); the limit is {self.limits.max_conflict_bindings:,}",
+                    "assess the organisation in parts, join the rule on a narrower field, or "
+                    "raise Limits.max_conflict_bindings")])
         firings = self._conflict_engine.fire([engine_fact(f, kb.traits) for f in facts])
         names = {unit.id: unit.title for unit in organisation.units}
         return summarise(kb, firings, facts, names, self.lang)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections import Counter
 from collections.abc import Iterator, Mapping, Sequence
 
 from . import conditions as cond
@@ -52,6 +53,41 @@ def _bindings(patterns: Sequence[tuple[str, str, cond.Condition | None]],
             bound[alias] = index
             yield from _bindings(rest, facts, bound)
             del bound[alias]
+
+
+def binding_bound(rule: ConflictRule, facts: Sequence[Fact]) -> int:
+    """An upper bound of the bindings a rule can make over these facts, before running it.
+
+    Each alias can bind at most the facts of its kind, and when its condition requires
+    `field == other.field`, at most the largest group of such facts sharing one value of the
+    field. The engine cannot be interrupted once it runs, so this is checked first.
+    """
+    kinds = Counter(str(fact["kind"]) for fact in facts)
+    groups: Counter[tuple[str, str, object]] = Counter()
+    for fact in facts:
+        for name, value in fact.items():
+            if not isinstance(value, frozenset):
+                groups[(str(fact["kind"]), name, value)] += 1
+    largest: dict[tuple[str, str], int] = {}
+    for (kind, name, _), count in groups.items():
+        largest[(kind, name)] = max(largest.get((kind, name), 0), count)
+    bound = 1
+    for pattern in rule.patterns:
+        candidates = kinds[pattern.kind]
+        for leaf in _required_leaves(pattern.condition):
+            if isinstance(leaf, cond.Comparison) and isinstance(leaf.value, cond.Ref):
+                candidates = min(candidates, largest.get((pattern.kind, leaf.trait), 0))
+        bound *= candidates
+    return bound
+
+
+def _required_leaves(condition: cond.Condition | None) -> tuple[cond.Condition, ...]:
+    """The leaves every match must satisfy: a top-level leaf or the leaves of a conjunction."""
+    if condition is None or isinstance(condition, cond.AnyOf):
+        return ()
+    if isinstance(condition, cond.All):
+        return tuple(t for t in condition.terms if not isinstance(t, cond.All | cond.AnyOf))
+    return (condition,)
 
 
 def summarise(kb: KnowledgeBase, firings: Sequence[Firing], facts: Sequence[Fact],

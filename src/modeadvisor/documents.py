@@ -5,6 +5,11 @@ nodes ourselves, so that (a) no YAML tag can construct a Python object — only 
 types are resolved — and (b) every value's line and column is kept for error messages, keyed by
 its path (`("rules", 3, "when")`) in the document. JSON is read by the same path (JSON is YAML
 1.2 for our purposes), so both formats get identical error locations.
+
+The composer is libyaml's (C) where PyYAML has it: the pure-Python one recurses once per nesting
+level and scans nested flow collections in quadratic time, so a few kilobytes of `[[[[...` would
+cost seconds or a RecursionError. File size, values, depth and text length are bounded by
+`Limits`.
 """
 
 from __future__ import annotations
@@ -17,12 +22,11 @@ from typing import Any
 import yaml
 
 from .errors import Location, Problem, display_path
+from .limits import DEFAULT_LIMITS, Limits
 
 PathKey = tuple[str | int, ...]
 
-#: Upper bound of nodes built from one document; stops alias bombs ("billion laughs") early.
-MAX_NODES = 1_000_000
-MAX_DEPTH = 100
+_COMPOSER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 class DocumentError(Exception):
@@ -73,10 +77,15 @@ class Document:
         return self.lines[line - 1]
 
 
-def load_document(path: Path) -> Document:
+def load_document(path: Path, limits: Limits = DEFAULT_LIMITS) -> Document:
     """Read one YAML or JSON file. Raises DocumentError with located problems."""
     name = display_path(path)
     try:
+        size = path.stat().st_size
+        if size > limits.max_file_bytes:
+            raise DocumentError([Problem(Location(name), (
+                f"file is {size:,} bytes; the limit is {limits.max_file_bytes:,}"),
+                "split it, or raise Limits.max_file_bytes")])
         raw = path.read_bytes()
     except OSError as error:
         reason = error.strerror or str(error)
@@ -90,16 +99,16 @@ def load_document(path: Path) -> Document:
         raise DocumentError(
             [Problem(Location(name, line, column), message, "save the file as UTF-8")]
         ) from error
-    return parse_document(text, path, name)
+    return parse_document(text, path, name, limits=limits)
 
 
 def parse_document(text: str, path: Path, name: str | None = None, *,
-                   max_nodes: int = MAX_NODES) -> Document:
+                   limits: Limits = DEFAULT_LIMITS) -> Document:
     """Parse YAML/JSON text already decoded; `name` is what error messages call the file."""
     name = name or display_path(path)
     lines = text.splitlines()
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        node = yaml.compose(text, Loader=_COMPOSER)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         location = Location(name, mark.line + 1, mark.column + 1) if mark else Location(name)
@@ -110,10 +119,12 @@ def parse_document(text: str, path: Path, name: str | None = None, *,
         raise DocumentError([problem]) from error
     except yaml.YAMLError as error:  # e.g. a reader error on a control character
         raise DocumentError([Problem(Location(name), f"malformed YAML/JSON: {error}")]) from error
+    except RecursionError:  # the pure-Python composer, where libyaml is missing
+        raise DocumentError([Problem(Location(name), "document nests far too deeply")]) from None
     document = Document(path=path, name=name, data=None, lines=lines)
     if node is None:
         return document
-    builder = _Builder(document, max_nodes)
+    builder = _Builder(document, limits)
     document.data = builder.build(node, (), 0)
     if builder.problems:
         raise DocumentError(builder.problems)
@@ -123,20 +134,34 @@ def parse_document(text: str, path: Path, name: str | None = None, *,
 class _Builder:
     """Turns composed nodes into plain data, recording positions and refusing unsafe tags."""
 
-    def __init__(self, document: Document, max_nodes: int) -> None:
+    def __init__(self, document: Document, limits: Limits) -> None:
         self.document = document
-        self.max_nodes = max_nodes
+        self.limits = limits
         self.problems: list[Problem] = []
         self.count = 0
+        self.seen: set[int] = set()  # composed nodes already built: seen again = via an alias
+        self.via_alias = 0
         self._constructor = yaml.SafeLoader("")  # resolves safe scalar tags only
 
     def build(self, node: yaml.Node, path: PathKey, depth: int) -> Any:
         self.count += 1
-        if self.count > self.max_nodes:
-            raise DocumentError([self._at(node, f"document has more than {self.max_nodes:,} values "
-                                          "(an alias bomb or a file far too large)")])
-        if depth > MAX_DEPTH:
-            raise DocumentError([self._at(node, f"document nests deeper than {MAX_DEPTH} levels")])
+        limits = self.limits
+        if id(node) in self.seen:
+            self.via_alias += 1
+            if self.via_alias > limits.max_alias_values:
+                raise DocumentError([self._at(node, (
+                    f"more than {limits.max_alias_values:,} values are repeated through YAML "
+                    "aliases (an alias bomb?)"), "write the values out, or raise "
+                                                "Limits.max_alias_values")])
+        else:
+            self.seen.add(id(node))
+        if self.count > limits.max_values:
+            raise DocumentError([self._at(node, f"document has more than {limits.max_values:,} "
+                                                "values (an alias bomb or a file far too large)",
+                                          "raise Limits.max_values if it is meant")])
+        if depth > limits.max_depth:
+            raise DocumentError([self._at(node, f"document nests deeper than {limits.max_depth} "
+                                                "levels")])
         self.document.values[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
         if isinstance(node, yaml.MappingNode):
             return self._mapping(node, path, depth)
@@ -174,6 +199,11 @@ class _Builder:
     def _scalar(self, node: yaml.Node) -> Any:
         if not isinstance(node, yaml.ScalarNode):
             self.problems.append(self._at(node, "expected a plain value here"))
+            return None
+        if len(node.value) > self.limits.max_text:
+            self.problems.append(self._at(node, f"a value of {len(node.value):,} characters; "
+                                                f"the limit is {self.limits.max_text:,}",
+                                          "raise Limits.max_text if it is meant"))
             return None
         try:
             value = self._constructor.construct_object(node, deep=True)

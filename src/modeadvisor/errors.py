@@ -89,6 +89,10 @@ class UnknownUnitError(ModeAdvisorError, KeyError):
         return self._summary()
 
 
+class LimitError(ModeAdvisorError, ValueError):
+    """An input is within the rules but beyond a configured bound of size or work (`Limits`)."""
+
+
 class EngineError(ModeAdvisorError, RuntimeError):
     """The rule engine refused or failed on compiled rules; a bug in modeadvisor, not the input."""
 

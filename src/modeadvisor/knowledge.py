@@ -31,6 +31,7 @@ from . import conditions as cond
 from .documents import Document, DocumentError, PathKey, expect_mapping, load_document, type_name
 from .errors import KnowledgeBaseError, Location, Problem, did_you_mean, display_path
 from .facts import FACT_KINDS, UNIT_FIELDS, FactField
+from .limits import DEFAULT_LIMITS, Limits
 
 Id = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$", max_length=40)]
 ValueId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_]*$", max_length=30)]
@@ -288,16 +289,29 @@ def shipped_rules_dir() -> Path:
 # --- loading ---------------------------------------------------------------------------------
 
 
-def load_knowledge_base(folder: Path | str) -> KnowledgeBase:
-    """Load and validate the pack in `folder`; raises KnowledgeBaseError listing every problem."""
+def load_knowledge_base(folder: Path | str, limits: Limits = DEFAULT_LIMITS) -> KnowledgeBase:
+    """Load and validate the pack in `folder`; raises KnowledgeBaseError listing every problem.
+
+    Files are read in the order of their path inside the pack. A file that a symbolic link
+    leads outside the pack folder is refused unless `limits.allow_outside_pack`.
+    """
     root = Path(folder)
     name = display_path(root)
     if not root.is_dir():
         raise KnowledgeBaseError([Problem(Location(name), "not a folder of rule files")])
-    files = sorted(p for p in root.rglob("*") if p.suffix in (".yaml", ".yml") and p.is_file())
+    files = sorted((p for p in root.rglob("*") if p.suffix in (".yaml", ".yml") and p.is_file()),
+                   key=lambda p: p.relative_to(root).as_posix())
     if not files:
         raise KnowledgeBaseError([Problem(Location(name), "no .yaml rule files in this folder")])
-    loader = _PackLoader(root)
+    inside = root.resolve()
+    outside = [p for p in files if not p.resolve().is_relative_to(inside)]
+    if outside and not limits.allow_outside_pack:
+        raise KnowledgeBaseError([Problem(
+            Location(display_path(p)), f"this file leads outside the pack folder (to "
+                                       f"{p.resolve()})", "copy it into the pack, or allow it "
+                                                          "with Limits(allow_outside_pack=True)")
+            for p in outside])
+    loader = _PackLoader(root, limits)
     for path in files:
         loader.read(path)
     return loader.finish()
@@ -319,14 +333,15 @@ class _Placed:
 
 
 class _PackLoader:
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, limits: Limits) -> None:
         self.root = root
+        self.limits = limits
         self.problems: list[Problem] = []
         self.items: dict[str, list[tuple[Any, _Placed]]] = {s: [] for s in SECTIONS}
 
     def read(self, path: Path) -> None:
         try:
-            document = load_document(path)
+            document = load_document(path, self.limits)
             data = expect_mapping(document, "a mapping of sections (" + ", ".join(SECTIONS) + ")")
         except DocumentError as error:
             self.problems.extend(error.problems)

@@ -32,6 +32,7 @@ from .knowledge import (
     Trait,
     pydantic_problems,
 )
+from .limits import DEFAULT_LIMITS, Limits
 
 UnitId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$",
                                           max_length=100)]
@@ -101,10 +102,11 @@ class CheckedOrganisation:
     ratings: Mapping[str, list[dict[str, int]]]  # unit id -> one rating dict per respondent
 
 
-def load_organisation(path: Path | str) -> tuple[Organisation, Document]:
+def load_organisation(path: Path | str,
+                      limits: Limits = DEFAULT_LIMITS) -> tuple[Organisation, Document]:
     """Read and structurally validate an organisation file (YAML or JSON)."""
     try:
-        document = load_document(Path(path))
+        document = load_document(Path(path), limits)
         data = expect_mapping(document, "a mapping with `organisation` and `units`")
     except DocumentError as error:
         raise OrganisationError(error.problems) from None
@@ -127,7 +129,8 @@ def from_data(data: Mapping[str, Any]) -> Organisation:
 
 
 def check_organisation(kb: KnowledgeBase, organisation: Organisation,
-                       document: Document | None = None) -> CheckedOrganisation:
+                       document: Document | None = None,
+                       limits: Limits = DEFAULT_LIMITS) -> CheckedOrganisation:
     """Check an organisation against the catalogue; return its content typed.
 
     Raises OrganisationError listing every problem: unknown traits, models, archetypes, parents
@@ -135,6 +138,10 @@ def check_organisation(kb: KnowledgeBase, organisation: Organisation,
     negative or do not add up, ratings outside 1-5, duplicate unit ids, parent cycles.
     """
     place = _Locator(document)
+    if len(organisation.units) > limits.max_units:
+        raise OrganisationError([place(("units",), (
+            f"{len(organisation.units):,} units; the limit is {limits.max_units:,}"),
+            "assess the organisation in parts, or raise Limits.max_units")])
     problems: list[Problem] = []
     typed: dict[str, dict[str, TraitValue]] = {}
     seen: dict[str, int] = {}
