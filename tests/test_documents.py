@@ -112,3 +112,9 @@ def test_json_reads_through_the_same_path() -> None:
 
 def test_empty_document_has_no_data() -> None:
     assert _parse("# only a comment\n").data is None
+
+
+def test_numbers_with_exponents_are_numbers_in_yaml_and_json() -> None:
+    assert _parse("a: 1e5\nb: -2.5E-3\nc: '1e5'\nd: 1e\n").data == {
+        "a": 100000.0, "b": -0.0025, "c": "1e5", "d": "1e"}
+    assert _parse('{"a": 1e5}').data == {"a": 100000.0}

@@ -74,8 +74,9 @@ class Advisor:
                                    frozenset(unit.models_in_use))
                   for unit in organisation.units]
         conflicts = self._conflicts(organisation, checked, [state for state, _ in states])
-        units = [self._unit_advice(state, notes, unit.title, checked, conflicts)
-                 for (state, notes), unit in zip(states, organisation.units, strict=True)]
+        advice = {unit.id: self._unit_advice(state, notes, unit.title, checked, conflicts)
+                  for (state, notes), unit in zip(states, organisation.units, strict=True)}
+        units = [advice[unit_id] for unit_id in tree_order(organisation)]
         return Advice(organisation=organisation.organisation, language=self.lang,
                       pack=PackRef(id=kb.info.id, version=kb.info.version),
                       archetypes={a.id: a.name.get(self.lang) for a in kb.archetypes.values()},
@@ -144,3 +145,17 @@ class Advisor:
                           perspectives={view: dict(weights) for view, weights
                                         in checked.views.get(state.id, {}).items()},
                           self_assessment=self_assessment)
+
+
+def tree_order(organisation: Organisation) -> list[str]:
+    """Unit ids top-down, siblings by id: one order whatever the order of the file."""
+    children: dict[str | None, list[str]] = {}
+    for unit in organisation.units:
+        children.setdefault(unit.parent, []).append(unit.id)
+    order: list[str] = []
+    stack = sorted(children.get(None, []), reverse=True)
+    while stack:  # iterative: a deep tree must not hit the recursion limit
+        unit_id = stack.pop()
+        order.append(unit_id)
+        stack.extend(sorted(children.get(unit_id, []), reverse=True))
+    return order

@@ -14,6 +14,7 @@ cost seconds or a RecursionError. File size, values, depth and text length are b
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,6 +28,7 @@ from .limits import DEFAULT_LIMITS, Limits
 PathKey = tuple[str | int, ...]
 
 _COMPOSER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_EXPONENT_NUMBER = re.compile(r"-?(0|[1-9][0-9]*)(\.[0-9]+)?[eE][-+]?[0-9]+")
 
 
 class DocumentError(Exception):
@@ -205,6 +207,9 @@ class _Builder:
                                                 f"the limit is {self.limits.max_text:,}",
                                           "raise Limits.max_text if it is meant"))
             return None
+        if node.tag == "tag:yaml.org,2002:str" and not node.style \
+                and _EXPONENT_NUMBER.fullmatch(node.value):
+            return float(node.value)  # YAML 1.1 reads `1e5` as text; JSON and YAML 1.2 do not
         try:
             value = self._constructor.construct_object(node, deep=True)
         except yaml.constructor.ConstructorError:

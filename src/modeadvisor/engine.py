@@ -22,6 +22,10 @@ from .compiler import CompiledPack, Firing, Json
 from .errors import EngineError
 
 _engine_ids = itertools.count()
+#: A session whose assert failed cannot be deleted safely (deleting it crashed the process,
+#: measured), and a ruleset takes at most 1,024 live sessions; after this many failures the
+#: engine starts over on a new host instead of running into that wall.
+MAX_FAILED_SESSIONS = 500
 #: Rules that match every fact of a kind: without them a fact that matches no rule would be
 #: refused (MessageNotHandled), spoil a batch, and make `delete_state` segfault on its session.
 _CATCH_ALL = "_catch_all_"
@@ -37,22 +41,29 @@ class _QuietHost(Host):  # type: ignore[misc]
 class DurableEngine:
     """Fires compiled rules over facts; an Advisor has one for scoring and one for conflicts."""
 
-    def __init__(self, pack: CompiledPack) -> None:
+    def __init__(self, pack: CompiledPack,
+                 max_failed_sessions: int = MAX_FAILED_SESSIONS) -> None:
         self._pack = pack
-        self._host = _QuietHost()
         self._lock = threading.Lock()
         self._sessions = itertools.count()
         self._firings: dict[str, list[Firing]] = {}
-        prefix = f"modeadvisor{next(_engine_ids)}"  # unique per engine: names cannot be reused
-        self._names = [f"{prefix}_{i}" for i in range(len(pack.chunks))]
+        self._max_failed = max_failed_sessions
+        self._failed = 0
+        self._build()
+
+    def _build(self) -> None:
+        """A fresh host with every ruleset registered under names never used before."""
+        self._host = _QuietHost()
+        prefix = f"modeadvisor{next(_engine_ids)}"  # unique per build: names cannot be reused
+        self._names = [f"{prefix}_{i}" for i in range(len(self._pack.chunks))]
         try:
-            for name, chunk in zip(self._names, pack.chunks, strict=True):
+            for name, chunk in zip(self._names, self._pack.chunks, strict=True):
                 definition: Json = {
                     rule.name: {"all": [{alias: condition} for alias, condition in rule.patterns],
                                 "run": self._action(rule.rule_id)}
                     for rule in chunk
                 }
-                for kind in pack.kinds:
+                for kind in self._pack.kinds:
                     definition[_CATCH_ALL + kind] = {"all": [{"m": {"kind": kind}}],
                                                      "run": _ignore}
                 # the engine deletes `run` from the dicts it is given: built fresh, never reused
@@ -88,15 +99,20 @@ class DurableEngine:
                     if "exception" in state:
                         raise EngineError(f"a rule action failed: {state['exception']}")
                 return list(self._firings[sid])
-            except EngineError:
-                raise
             except Exception as error:
+                if len(asserted) < len(self._names):
+                    self._failed += 1  # at least one session of this sid stays alive
+                if isinstance(error, EngineError):
+                    raise
                 raise EngineError(f"the rule engine failed: {error}") from None
             finally:
                 del self._firings[sid]
                 for name in asserted:
                     with contextlib.suppress(Exception):  # cleanup must not hide the real error
                         self._host.delete_state(name, sid)
+                if self._failed >= self._max_failed:
+                    self._failed = 0
+                    self._build()
 
     @property
     def ruleset_count(self) -> int:

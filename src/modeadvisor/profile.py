@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 
 from . import conditions as cond
@@ -14,7 +15,7 @@ DECIMALS = 4
 
 def evidence_for(pack: str, rules: Sequence[Rule], values: Mapping[str, cond.TraitValue],
                  lang: Lang) -> list[Evidence]:
-    """The fired rules of one unit, in pack order, each with the values it matched."""
+    """The fired rules of one unit, each with the values it matched, weightiest first."""
     total = sum(sum(rule.spec.weights.values()) for rule in rules)
     evidence = []
     for rule in rules:
@@ -30,7 +31,8 @@ def evidence_for(pack: str, rules: Sequence[Rule], values: Mapping[str, cond.Tra
             contribution={a: round(w / total, DECIMALS) for a, w in weights.items()},
             rationale=rule.spec.rationale.get(lang), source=list(rule.spec.source),
             pack=pack, origin=str(rule.origin)))
-    return evidence
+    # a canonical order (not the pack's file order), so the same input gives the same bytes
+    return sorted(evidence, key=lambda e: (-sum(e.contribution.values()), e.rule))
 
 
 def build_profile(kb: KnowledgeBase, rules: Sequence[Rule], values: Mapping[str, cond.TraitValue],
@@ -40,10 +42,8 @@ def build_profile(kb: KnowledgeBase, rules: Sequence[Rule], values: Mapping[str,
     Returns the profile and plain-language notes on how it was decided.
     """
     settings = kb.settings
-    raw = dict.fromkeys(kb.archetypes, 0.0)
-    for rule in rules:
-        for archetype, weight in rule.spec.weights.items():
-            raw[archetype] += weight
+    # fsum is exactly rounded, so the sums do not depend on the order the rules fired in
+    raw = {a: math.fsum(rule.spec.weights.get(a, 0.0) for rule in rules) for a in kb.archetypes}
     total = sum(raw.values())
     weights = {a: (w / total if total else 0.0) for a, w in raw.items()}
     share = len(values) / len(kb.traits) if kb.traits else 0.0

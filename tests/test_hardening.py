@@ -1,0 +1,218 @@
+"""Hardening: bounded input, engine guards, determinism whatever the order, concurrency."""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import subprocess
+import sys
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from modeadvisor import Advisor, KnowledgeBase, KnowledgeBaseError, OrganisationError
+from modeadvisor.cli import main
+from modeadvisor.compiler import compile_conflicts, compile_pack
+from modeadvisor.engine import DurableEngine
+from modeadvisor.errors import EngineError, LimitError
+from modeadvisor.limits import Limits
+
+from .conftest import DATA, ROOT, write_pack
+
+EXAMPLES = sorted((ROOT / "examples").glob("*.yaml"))
+
+
+def _example(path: Path) -> dict[str, Any]:
+    data: dict[str, Any] = yaml.safe_load(path.read_text(encoding="utf-8"))
+    return data
+
+
+# --- determinism -------------------------------------------------------------------------------
+
+
+def _shuffled(data: dict[str, Any], rng: random.Random) -> dict[str, Any]:
+    """The same organisation with units, keys, lists of models and respondents reordered."""
+    def mix(mapping: dict[str, Any]) -> dict[str, Any]:
+        items = list(mapping.items())
+        rng.shuffle(items)
+        return dict(items)
+
+    units = []
+    for unit in data["units"]:
+        unit = mix(dict(unit))
+        if "traits" in unit:
+            unit["traits"] = mix(unit["traits"])
+        if "models_in_use" in unit:
+            unit["models_in_use"] = rng.sample(unit["models_in_use"], len(unit["models_in_use"]))
+        units.append(unit)
+    rng.shuffle(units)
+    result = mix({**data, "units": units})
+    if "respondents" in result:
+        result["respondents"] = rng.sample(result["respondents"], len(result["respondents"]))
+    return result
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(seed=st.integers(0, 2**32 - 1), which=st.sampled_from(EXAMPLES))
+def test_json_is_byte_identical_whatever_the_order(advisor: Advisor, seed: int,
+                                                   which: Path) -> None:
+    data = _example(which)
+    expected = advisor.assess(data).to_json()
+    assert advisor.assess(_shuffled(data, random.Random(seed))).to_json() == expected
+
+
+def test_json_is_byte_identical_across_hash_seeds_and_orders(tmp_path: Path) -> None:
+    outputs = set()
+    for index, seed in enumerate(("0", "1", "4242")):
+        for path in EXAMPLES:
+            shuffled = tmp_path / f"{index}-{path.name}"
+            shuffled.write_text(yaml.safe_dump(_shuffled(_example(path), random.Random(index)),
+                                               allow_unicode=True), encoding="utf-8")
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        runs = [subprocess.run([sys.executable, "-m", "modeadvisor.cli", "assess",
+                                str(tmp_path / f"{index}-{path.name}"), "--format", "json"],
+                               capture_output=True, check=True, env=env).stdout
+                for path in EXAMPLES]
+        outputs.add(tuple(runs))
+    assert len(outputs) == 1
+
+
+# --- concurrency -------------------------------------------------------------------------------
+
+
+def _assess_in_worker(path: str) -> str:
+    return Advisor.default().assess(path).to_json()
+
+
+def test_a_process_pool_gives_the_sequential_results(advisor: Advisor) -> None:
+    paths = [str(p) for p in EXAMPLES] * 2
+    sequential = [advisor.assess(p).to_json() for p in paths]
+    with ProcessPoolExecutor(max_workers=2) as pool:
+        assert list(pool.map(_assess_in_worker, paths)) == sequential
+
+
+def test_threads_sharing_one_advisor_give_the_sequential_results(advisor: Advisor) -> None:
+    paths = [str(p) for p in EXAMPLES] * 8
+    sequential = [advisor.assess(p).to_json() for p in paths]
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        assert list(pool.map(lambda p: advisor.assess(p).to_json(), paths)) == sequential
+
+
+# --- engine guards -----------------------------------------------------------------------------
+
+
+def test_every_engine_condition_is_guarded_by_its_fact_kind(shipped_kb: KnowledgeBase) -> None:
+    """A condition that could match the session's own state fact fires in an endless loop."""
+    for pack in (compile_pack(shipped_kb), compile_conflicts(shipped_kb)):
+        for chunk in pack.chunks:
+            for rule in chunk:
+                for _, condition in rule.patterns:
+                    assert condition["$and"][0]["kind"] in pack.kinds, rule.name
+
+
+def test_numbers_with_exponents_reach_the_engine_as_plain_integers(
+        mini_advisor: Advisor) -> None:
+    org = {"organisation": "o", "units": [{"id": "a", "traits": {
+        "project_share": 5.1e1, "cost": 5, "sector": "private"}}]}
+    fired = [e.rule for e in mini_advisor.assess(org).unit("a").evidence]
+    assert "projects" in fired
+
+
+@pytest.mark.parametrize("value", [".inf", "-.inf", ".nan", "1e400"])
+def test_infinite_and_nan_numbers_are_refused(mini_advisor: Advisor, tmp_path: Path,
+                                              value: str) -> None:
+    path = tmp_path / "o.yaml"
+    path.write_text(f"organisation: o\nunits:\n  - id: a\n    traits: {{project_share: {value}}}\n",
+                    encoding="utf-8")
+    with pytest.raises(OrganisationError, match="not a usable number|out of range"):
+        mini_advisor.assess(path)
+
+
+@pytest.mark.parametrize("when", ["project_share > 1e5", "project_share > inf",
+                                  "project_share > nan", "cost > 0x10"])
+def test_conditions_take_no_exponent_or_special_numbers(tmp_path: Path, when: str) -> None:
+    rules = f"rules:\n  - {{id: x, when: '{when}', weights: {{prod: 1}}, rationale: {{en: r}}}}\n"
+    with pytest.raises(KnowledgeBaseError):
+        from modeadvisor import load_knowledge_base
+        load_knowledge_base(write_pack(tmp_path, {"more.yaml": rules}))
+
+
+def test_failed_sessions_make_the_engine_start_over(mini_kb: KnowledgeBase,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    engine = DurableEngine(compile_pack(mini_kb), max_failed_sessions=3)
+    pack = compile_pack(mini_kb)
+    facts = [pack.fact("a", {"cost": 5})]
+    expected = engine.fire(facts)
+    first_host = engine._host
+
+    def refuse(*args: object) -> None:
+        raise RuntimeError("simulated engine error 303")
+
+    monkeypatch.setattr(first_host, "assert_facts", refuse)
+    for _ in range(3):
+        with pytest.raises(EngineError, match="simulated"):
+            engine.fire(facts)
+    assert engine._host is not first_host
+    assert engine.fire(facts) == expected
+
+
+# --- resource bounds ---------------------------------------------------------------------------
+
+
+def test_too_many_units_are_refused(mini_advisor: Advisor) -> None:
+    small = Advisor(mini_advisor.knowledge_base, limits=Limits(max_units=3))
+    units = [{"id": f"u{i}"} for i in range(4)]
+    with pytest.raises(OrganisationError, match="4 units; the limit is 3"):
+        small.assess({"organisation": "o", "units": units})
+
+
+def test_conflict_work_beyond_the_bound_is_refused_before_the_engine_runs(
+        advisor: Advisor) -> None:
+    data = _example(ROOT / "examples" / "manufacturer.yaml")
+    group, plant, rnd = data["units"]
+    units = [group] + [dict(plant, id=f"p{i}") for i in range(30)] + \
+        [dict(rnd, id=f"r{i}") for i in range(30)]
+    small = Advisor(advisor.knowledge_base, limits=Limits(max_conflict_bindings=10_000))
+    with pytest.raises(LimitError, match=r"could bind up to [\d,]+ combinations") as caught:
+        small.assess({"organisation": "big", "units": units})
+    assert caught.value.problems[0].location.file.endswith("conflicts.yaml")
+    assert advisor.assess({"organisation": "big", "units": units}).conflicts
+
+
+def test_a_pack_file_outside_the_pack_folder_is_refused(tmp_path: Path) -> None:
+    outside = tmp_path / "elsewhere.yaml"
+    outside.write_text("sources: []\n", encoding="utf-8")
+    pack = write_pack(tmp_path / "pack", {})
+    (pack / "linked.yaml").symlink_to(outside)
+    from modeadvisor import load_knowledge_base
+    with pytest.raises(KnowledgeBaseError, match="leads outside the pack folder"):
+        load_knowledge_base(pack)
+    assert load_knowledge_base(pack, Limits(allow_outside_pack=True)).info.id == "mini"
+
+
+def test_a_limit_error_exits_2_with_a_message(tmp_path: Path,
+                                              capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "o.yaml"
+    path.write_text("organisation: o\nunits:\n  - id: a\n    name: " + "x" * 30_000 + "\n",
+                    encoding="utf-8")
+    assert main(["assess", str(path), "--rules", str(DATA / "mini")]) == 2
+    err = capsys.readouterr().err
+    assert "the limit is 20,000" in err
+    assert "Traceback" not in err
+
+
+def test_limits_are_documented_in_the_readme() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    for name in Limits.__dataclass_fields__:
+        assert f"`{name}`" in readme, name
+
+
+def test_the_shipped_pack_and_examples_assess_within_default_limits(advisor: Advisor) -> None:
+    for path in EXAMPLES:
+        assert json.loads(advisor.assess(path).to_json())["units"]
