@@ -119,3 +119,10 @@ def _without_columns(condition: cond.Condition) -> cond.Condition:
         case cond.Member(trait, value, present):
             return cond.Member(trait, value, present)
     return condition
+
+
+def test_small_numbers_render_without_an_exponent() -> None:
+    """Found by fuzz/run.py: `1e-06` rendered from 0.000001 did not parse back."""
+    condition = cond.normalise(cond.parse("project_share == 0.000001"))
+    assert cond.render(condition) == "project_share == 0.000001"
+    assert cond.normalise(cond.parse(cond.render(condition))) == condition

@@ -144,7 +144,7 @@ def test_every_shipped_conflict_rule_cites_a_source_and_speaks_finnish(
 
 def test_engine_joins_match_the_reference_in_a_subprocess() -> None:
     """Generated rules and facts through the real loader, compiler and engine (see the script)."""
-    script = Path(__file__).parent / "joins_differential.py"
+    script = ROOT / "fuzz" / "joins_differential.py"
     result = subprocess.run([sys.executable, str(script), "150", "7"], capture_output=True,
                             text=True, timeout=600, check=False)
     assert result.returncode == 0, result.stderr[-3000:]

@@ -16,7 +16,13 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from modeadvisor import Advisor, KnowledgeBase, KnowledgeBaseError, OrganisationError
+from modeadvisor import (
+    Advisor,
+    KnowledgeBase,
+    KnowledgeBaseError,
+    OrganisationError,
+    load_knowledge_base,
+)
 from modeadvisor.cli import main
 from modeadvisor.compiler import compile_conflicts, compile_pack
 from modeadvisor.engine import DurableEngine
@@ -130,7 +136,7 @@ def test_infinite_and_nan_numbers_are_refused(mini_advisor: Advisor, tmp_path: P
     path = tmp_path / "o.yaml"
     path.write_text(f"organisation: o\nunits:\n  - id: a\n    traits: {{project_share: {value}}}\n",
                     encoding="utf-8")
-    with pytest.raises(OrganisationError, match="not a usable number|out of range"):
+    with pytest.raises(OrganisationError, match=r"not a usable number|out of range"):
         mini_advisor.assess(path)
 
 
@@ -138,9 +144,9 @@ def test_infinite_and_nan_numbers_are_refused(mini_advisor: Advisor, tmp_path: P
                                   "project_share > nan", "cost > 0x10"])
 def test_conditions_take_no_exponent_or_special_numbers(tmp_path: Path, when: str) -> None:
     rules = f"rules:\n  - {{id: x, when: '{when}', weights: {{prod: 1}}, rationale: {{en: r}}}}\n"
+    folder = write_pack(tmp_path, {"more.yaml": rules})
     with pytest.raises(KnowledgeBaseError):
-        from modeadvisor import load_knowledge_base
-        load_knowledge_base(write_pack(tmp_path, {"more.yaml": rules}))
+        load_knowledge_base(folder)
 
 
 def test_failed_sessions_make_the_engine_start_over(mini_kb: KnowledgeBase,
@@ -190,7 +196,6 @@ def test_a_pack_file_outside_the_pack_folder_is_refused(tmp_path: Path) -> None:
     outside.write_text("sources: []\n", encoding="utf-8")
     pack = write_pack(tmp_path / "pack", {})
     (pack / "linked.yaml").symlink_to(outside)
-    from modeadvisor import load_knowledge_base
     with pytest.raises(KnowledgeBaseError, match="leads outside the pack folder"):
         load_knowledge_base(pack)
     assert load_knowledge_base(pack, Limits(allow_outside_pack=True)).info.id == "mini"

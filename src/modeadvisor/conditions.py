@@ -376,4 +376,6 @@ def _literal(value: Scalar | Ref | Param) -> str:
         return "true" if value else "false"
     if isinstance(value, str):
         return f'"{value}"'
+    if isinstance(value, float):  # never an exponent: `1e-06` would not parse back
+        return format(Decimal(repr(value)), "f")
     return repr(value)

@@ -6,7 +6,7 @@ through the real pack loader, fires them through the real compiler and engine, a
 binding with `match_reference`. Run in a subprocess by the test suite, because a join shape the
 engine cannot take would crash or hang the process instead of failing a test.
 
-    python tests/joins_differential.py CASES SEED
+    python fuzz/joins_differential.py CASES SEED
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from modeadvisor.conflicts import match_reference
 from modeadvisor.engine import DurableEngine
 from modeadvisor.knowledge import load_knowledge_base
 
-MINI = Path(__file__).parent / "data" / "mini"
+MINI = Path(__file__).parent.parent / "tests" / "data" / "mini"
 UNITS = ["u1", "u2", "u3", "u4"]
 ARCHETYPES = ["prod", "dev"]
 MODELS = ["scorecard", "milestones", "steering"]
