@@ -118,3 +118,9 @@ def test_numbers_with_exponents_are_numbers_in_yaml_and_json() -> None:
     assert _parse("a: 1e5\nb: -2.5E-3\nc: '1e5'\nd: 1e\n").data == {
         "a": 100000.0, "b": -0.0025, "c": "1e5", "d": "1e"}
     assert _parse('{"a": 1e5}').data == {"a": 100000.0}
+
+
+@pytest.mark.parametrize("path", ["/dev/zero", "/tmp"])
+def test_devices_and_folders_are_not_read(path: str) -> None:
+    with pytest.raises(DocumentError, match="not a regular file"):
+        load_document(Path(path))

@@ -83,12 +83,15 @@ def load_document(path: Path, limits: Limits = DEFAULT_LIMITS) -> Document:
     """Read one YAML or JSON file. Raises DocumentError with located problems."""
     name = display_path(path)
     try:
-        size = path.stat().st_size
-        if size > limits.max_file_bytes:
+        if path.exists() and not path.is_file():  # a folder, a device like /dev/zero, a pipe
+            raise DocumentError([Problem(Location(name), "not a regular file")])
+        with path.open("rb") as stream:  # read at most the limit: sizes can lie (/proc)
+            raw = stream.read(limits.max_file_bytes + 1)
+        if len(raw) > limits.max_file_bytes:
+            size = max(path.stat().st_size, len(raw))
             raise DocumentError([Problem(Location(name), (
                 f"file is {size:,} bytes; the limit is {limits.max_file_bytes:,}"),
                 "split it, or raise Limits.max_file_bytes")])
-        raw = path.read_bytes()
     except OSError as error:
         reason = error.strerror or str(error)
         raise DocumentError([Problem(Location(name), f"cannot read file: {reason}")]) from error
