@@ -198,7 +198,7 @@ def test_a_pack_file_outside_the_pack_folder_is_refused(tmp_path: Path) -> None:
     (pack / "linked.yaml").symlink_to(outside)
     with pytest.raises(KnowledgeBaseError, match="leads outside the pack folder"):
         load_knowledge_base(pack)
-    assert load_knowledge_base(pack, Limits(allow_outside_pack=True)).info.id == "mini"
+    assert load_knowledge_base(pack, limits=Limits(allow_outside_pack=True)).info.id == "mini"
 
 
 def test_a_limit_error_exits_2_with_a_message(tmp_path: Path,

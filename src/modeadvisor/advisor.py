@@ -15,7 +15,7 @@ from .compiler import compile_conflicts, compile_pack, engine_fact
 from .conflicts import binding_bound, summarise
 from .documents import Document
 from .engine import DurableEngine
-from .errors import LimitError, Location, Problem, display_path
+from .errors import LimitError, Problem
 from .graph import ModeGraph
 from .knowledge import KnowledgeBase, Lang, load_knowledge_base, shipped_rules_dir
 from .limits import DEFAULT_LIMITS, Limits
@@ -48,13 +48,14 @@ class Advisor:
     @classmethod
     def default(cls, *, lang: Lang = "en", limits: Limits = DEFAULT_LIMITS) -> Advisor:
         """An advisor on the knowledge base shipped with modeadvisor."""
-        return cls(load_knowledge_base(shipped_rules_dir(), limits), lang=lang, limits=limits)
+        return cls(load_knowledge_base(shipped_rules_dir(), limits=limits), lang=lang,
+                   limits=limits)
 
     @classmethod
-    def from_path(cls, path: str | Path, *, lang: Lang = "en",
+    def from_path(cls, *paths: str | Path, lang: Lang = "en",
                   limits: Limits = DEFAULT_LIMITS) -> Advisor:
-        """An advisor on the pack in a folder of rule files."""
-        return cls(load_knowledge_base(path, limits), lang=lang, limits=limits)
+        """An advisor on the packs in these folders, each layered on the ones before it."""
+        return cls(load_knowledge_base(*paths, limits=limits), lang=lang, limits=limits)
 
     def assess(self, organisation: Organisation | Mapping[str, Any] | str | Path) -> Advice:
         """Assess an organisation given as a model, as plain data, or as a YAML/JSON file."""
@@ -101,9 +102,8 @@ class Advisor:
         for rule in kb.conflicts:
             bound = binding_bound(rule, facts)
             if bound > self.limits.max_conflict_bindings:
-                origin = rule.origin
                 raise LimitError([Problem(
-                    Location(display_path(kb.root / origin.file), origin.line, origin.column),
+                    kb.where(rule.pack, rule.origin),
                     f"conflict rule '{rule.id}' could bind up to {bound:,} combinations of "
                     f"facts in '{organisation.organisation}' ({len(organisation.units):,} "
                     f"units); the limit is {self.limits.max_conflict_bindings:,}",
@@ -139,8 +139,7 @@ class Advisor:
                                              ratings=mode_ratings(answers), disputed=disputed)
         return UnitAdvice(id=state.id, name=name, parent=state.parent, profile=profile,
                           recommendations=recommendations, avoid=avoid,
-                          evidence=evidence_for(self.knowledge_base.info.id, list(state.rules),
-                                                state.values, self.lang),
+                          evidence=evidence_for(list(state.rules), state.values, self.lang),
                           direction=direction, notes=notes,
                           perspectives={view: dict(weights) for view, weights
                                         in checked.views.get(state.id, {}).items()},

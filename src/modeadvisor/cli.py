@@ -12,7 +12,7 @@ import json
 import os
 import sys
 import traceback
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TextIO
 
@@ -34,10 +34,11 @@ def _parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     def with_rules(p: argparse.ArgumentParser) -> argparse.ArgumentParser:
-        p.add_argument("--rules", type=Path, metavar="DIR",
-                       help="a rule pack folder (default: the shipped pack)")
-        p.add_argument("--lang", choices=("en", "fi"), default="en",
-                       help="language of names and reasons (default: en)")
+        p.add_argument("--pack", "--rules", dest="packs", type=Path, metavar="DIR",
+                       action="append", help="a rule pack folder; repeat to layer packs, each "
+                                             "on the ones before (default: the shipped pack)")
+        p.add_argument("--lang", choices=("en", "fi"), default=default_lang(),
+                       help="language of the advice (default: from the locale, else en)")
         return p
 
     def with_settings(p: argparse.ArgumentParser) -> argparse.ArgumentParser:
@@ -61,7 +62,7 @@ def _parser() -> argparse.ArgumentParser:
     explain.add_argument("--format", choices=("text", "json"), default="text")
 
     validate = commands.add_parser("validate", help="load and check a rule pack")
-    validate.add_argument("rules", type=Path, nargs="?", metavar="RULES_DIR",
+    validate.add_argument("packs", type=Path, nargs="*", metavar="PACK_DIR",
                           help="the pack folder (default: the shipped pack)")
 
     traits = with_rules(commands.add_parser("traits", help="list the trait catalogue"))
@@ -95,12 +96,21 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_INTERNAL
 
 
-def _knowledge_base(folder: Path | None) -> KnowledgeBase:
-    return load_knowledge_base(folder if folder is not None else shipped_rules_dir())
+def default_lang(environ: Mapping[str, str] = os.environ) -> Lang:
+    """Finnish when the locale says so (LC_ALL, LC_MESSAGES, LANG, first set wins), else English."""
+    for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        value = environ.get(name)
+        if value:
+            return "fi" if value.lower().startswith("fi") else "en"
+    return "en"
+
+
+def _knowledge_base(folders: Sequence[Path] | None) -> KnowledgeBase:
+    return load_knowledge_base(*(folders or [shipped_rules_dir()]))
 
 
 def _advisor(args: argparse.Namespace) -> Advisor:
-    kb = _knowledge_base(args.rules)
+    kb = _knowledge_base(args.packs)
     if args.perspective_threshold is not None:
         kb = kb.with_settings(perspective_threshold=args.perspective_threshold)
     return Advisor(kb, lang=args.lang)
@@ -127,14 +137,15 @@ def _run(args: argparse.Namespace, out: TextIO) -> int:
             else:
                 out.write(explain_text(advice, args.unit))
         case "validate":
-            kb = _knowledge_base(args.rules)
-            out.write(f"{kb.root}: ok — {len(kb.archetypes)} archetypes, {len(kb.traits)} "
-                      f"traits, {len(kb.rules)} rules, {len(kb.models)} models, "
+            kb = _knowledge_base(args.packs)
+            layers = " on ".join(reversed(kb.layers))
+            out.write(f"{layers} ({kb.root}): ok — {len(kb.archetypes)} archetypes, "
+                      f"{len(kb.traits)} traits, {len(kb.rules)} rules, {len(kb.models)} models, "
                       f"{len(kb.links)} links, {len(kb.conflicts)} conflict rules\n")
         case "traits":
-            _traits(_knowledge_base(args.rules), args.lang, args.format, out)
+            _traits(_knowledge_base(args.packs), args.lang, args.format, out)
         case "graph":
-            graph = Advisor(_knowledge_base(args.rules), lang=args.lang).graph
+            graph = Advisor(_knowledge_base(args.packs), lang=args.lang).graph
             out.write(graph.to_mermaid(args.lang) if args.format == "mermaid"
                       else graph.to_dot(args.lang))
     return EXIT_OK

@@ -31,7 +31,7 @@ from decimal import Decimal
 from typing import Any
 
 from . import conditions as cond
-from .errors import EngineError, KnowledgeBaseError, Location, Problem, display_path
+from .errors import EngineError, KnowledgeBaseError, Problem
 from .facts import FACT_KINDS, UNIT_FIELDS
 from .knowledge import NUMBER_DECIMALS, KnowledgeBase, Settings, Trait
 
@@ -114,9 +114,8 @@ def compile_pack(kb: KnowledgeBase,
     for rule in kb.rules:
         alternatives = disjunctive_form(rule.condition)
         if len(alternatives) > MAX_ALTERNATIVES:
-            origin = rule.origin
             too_complex.append(Problem(
-                Location(display_path(kb.root / origin.file), origin.line, origin.column),
+                kb.where(rule.pack, rule.origin),
                 f"the condition of rule '{rule.id}' expands to {len(alternatives)} alternatives; "
                 f"the engine takes at most {MAX_ALTERNATIVES}", "split it into several rules"))
             continue
@@ -144,9 +143,8 @@ def compile_conflicts(kb: KnowledgeBase, max_distinct: int | None = None) -> Com
         for options in per_alias:
             count *= len(options)
         if count > MAX_ALTERNATIVES:
-            origin = rule.origin
             too_complex.append(Problem(
-                Location(display_path(kb.root / origin.file), origin.line, origin.column),
+                kb.where(rule.pack, rule.origin),
                 f"the patterns of conflict rule '{rule.id}' expand to {count} alternatives; "
                 f"the engine takes at most {MAX_ALTERNATIVES}", "split it into several rules"))
             continue

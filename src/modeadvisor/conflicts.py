@@ -115,7 +115,7 @@ def summarise(kb: KnowledgeBase, firings: Sequence[Firing], facts: Sequence[Fact
             resolution=text.fill(spec.resolution.get(lang), matches[:1], rule),
             details=[text.fill(spec.detail.get(lang), [m], rule) for m in matches]
             if spec.detail else [],
-            rule=rule_id, source=list(spec.source), pack=kb.info.id,
+            rule=rule_id, source=list(spec.source), pack=rule.pack,
             origin=f"{rule.origin.file}:{rule.origin.line}", matches=matches))
     return sorted(conflicts, key=lambda c: (_SEVERITY_ORDER[c.severity], c.kind, c.units,
                                             c.rule))

@@ -18,6 +18,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
+import networkx as nx
 from pydantic import (
     BaseModel,
     ConfigDict,
@@ -81,22 +82,29 @@ class PackInfo(_Frozen):
     id: Id
     name: Text
     version: str = "0"
+    #: The id of the pack this one layers on (the shipped pack is `core`); never a path.
+    extends: Id | None = None
     settings: Settings = Settings()
 
 
-class Source(_Frozen):
+class _Item(_Frozen):
+    #: In a layered pack: this item replaces the one of the same id in a pack below.
+    override: bool = False
+
+
+class Source(_Item):
     id: SourceId
     text: Text
 
 
-class Archetype(_Frozen):
+class Archetype(_Item):
     id: Id
     name: Text
     tagline: Text
     source: tuple[SourceId, ...] = ()
 
 
-class Trait(_Frozen):
+class Trait(_Item):
     id: Id
     type: TraitType
     label: Text
@@ -134,7 +142,7 @@ class Trait(_Frozen):
         return f"a {self.type} of {', '.join(self.values or ())}"
 
 
-class ScoringRule(_Frozen):
+class ScoringRule(_Item):
     id: Id
     when: Annotated[str, StringConstraints(min_length=1)]
     weights: dict[Id, Annotated[float, Field(gt=0, le=100)]] = Field(min_length=1)
@@ -142,14 +150,14 @@ class ScoringRule(_Frozen):
     source: tuple[SourceId, ...] = ()
 
 
-class Model(_Frozen):
+class Model(_Item):
     id: Id
     kind: ModelKind
     name: Text
     description: Text
 
 
-class Link(_Frozen):
+class Link(_Item):
     model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
 
     source_node: Id = Field(alias="from")
@@ -160,7 +168,7 @@ class Link(_Frozen):
     source: tuple[SourceId, ...] = ()
 
 
-class ConflictRuleSpec(_Frozen):
+class ConflictRuleSpec(_Item):
     """A conflict rule as written: fact patterns joined by alias, and what to say when they match.
 
     `match` maps aliases to patterns `KIND` or `KIND where CONDITION`; a condition may compare a
@@ -179,10 +187,36 @@ class ConflictRuleSpec(_Frozen):
     source: tuple[SourceId, ...] = ()
 
 
+class LinkRef(_Frozen):
+    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
+
+    source_node: Id = Field(alias="from")
+    target: Id = Field(alias="to")
+
+
+class Disable(_Frozen):
+    """In a layered pack: items of the packs below to leave out, by id."""
+
+    sources: tuple[SourceId, ...] = ()
+    archetypes: tuple[Id, ...] = ()
+    traits: tuple[Id, ...] = ()
+    rules: tuple[Id, ...] = ()
+    models: tuple[Id, ...] = ()
+    links: tuple[LinkRef, ...] = ()
+    conflicts: tuple[Id, ...] = ()
+
+
+#: `translations: {fi: {rules: {cost_first: {rationale: "..."}}}}`: texts for items of any pack.
+Translations = dict[Lang, dict[str, dict[str, dict[str, Annotated[str, StringConstraints(
+    min_length=1)]]]]]
+
+
 class PackFile(_Frozen):
     """The shape of one file of a pack: any subset of the sections."""
 
     pack: PackInfo | None = None
+    disable: Disable | None = None
+    translations: Translations | None = None
     sources: tuple[Source, ...] = ()
     archetypes: tuple[Archetype, ...] = ()
     traits: tuple[Trait, ...] = ()
@@ -193,6 +227,7 @@ class PackFile(_Frozen):
 
 
 SECTIONS = tuple(PackFile.model_fields)
+_MAPPING_SECTIONS: dict[str, type[BaseModel]] = {"pack": PackInfo, "disable": Disable}
 _ITEM_MODELS: dict[str, type[BaseModel]] = {
     "sources": Source, "archetypes": Archetype, "traits": Trait, "rules": ScoringRule,
     "models": Model, "links": Link, "conflicts": ConflictRuleSpec,
@@ -205,7 +240,8 @@ class Rule:
 
     spec: ScoringRule
     condition: cond.Condition
-    origin: Location  # file relative to the pack folder
+    origin: Location  # file relative to the folder of the pack that wrote it
+    pack: str = ""  # the id of that pack
 
     @property
     def id(self) -> str:
@@ -227,7 +263,8 @@ class ConflictRule:
 
     spec: ConflictRuleSpec
     patterns: tuple[Pattern, ...]
-    origin: Location  # file relative to the pack folder
+    origin: Location  # file relative to the folder of the pack that wrote it
+    pack: str = ""  # the id of that pack
 
     @property
     def id(self) -> str:
@@ -247,10 +284,22 @@ class KnowledgeBase:
     models: Mapping[str, Model]
     links: tuple[Link, ...]
     conflicts: tuple[ConflictRule, ...] = ()
+    #: pack id -> its folder, for every layer (the last is the top pack, `info`)
+    roots: Mapping[str, Path] = dataclasses.field(default_factory=dict)
 
     @property
     def settings(self) -> Settings:
         return self.info.settings
+
+    @property
+    def layers(self) -> tuple[str, ...]:
+        """The pack ids this knowledge base is made of, bottom first."""
+        return tuple(self.roots) or (self.info.id,)
+
+    def where(self, pack: str, origin: Location) -> Location:
+        """Where a rule of a layer is written, as a path the user can open."""
+        root = self.roots.get(pack, self.root)
+        return Location(display_path(root / origin.file), origin.line, origin.column)
 
     def with_settings(self, **overrides: float) -> KnowledgeBase:
         """The same knowledge with some settings changed (validated like the pack's own)."""
@@ -289,13 +338,27 @@ def shipped_rules_dir() -> Path:
 # --- loading ---------------------------------------------------------------------------------
 
 
-def load_knowledge_base(folder: Path | str, limits: Limits = DEFAULT_LIMITS) -> KnowledgeBase:
-    """Load and validate the pack in `folder`; raises KnowledgeBaseError listing every problem.
+def load_knowledge_base(*folders: Path | str, limits: Limits = DEFAULT_LIMITS) -> KnowledgeBase:
+    """Load and validate packs; raises KnowledgeBaseError listing every problem.
 
-    Files are read in the order of their path inside the pack. A file that a symbolic link
-    leads outside the pack folder is refused unless `limits.allow_outside_pack`.
+    With several folders, each pack layers on the ones before it; a pack whose `extends` names
+    a pack id not given (the shipped pack is `core`) gets the shipped pack below it. A layer
+    adds items, replaces one of a lower pack marked `override: true`, leaves items out with
+    `disable`, and may bring `translations`. Files are read in the order of their path inside
+    their pack; a file a symbolic link leads outside its pack folder is refused unless
+    `limits.allow_outside_pack`.
     """
-    root = Path(folder)
+    if not folders:
+        raise KnowledgeBaseError([Problem(Location("<packs>"), "no pack folder given")])
+    loaders = [_read_pack(Path(folder), limits) for folder in folders]
+    chain = _layer_order(loaders, limits)
+    merged = chain[0]
+    for overlay in chain[1:]:
+        merged = merged.layered(overlay)
+    return merged.finish()
+
+
+def _read_pack(root: Path, limits: Limits) -> _PackLoader:
     name = display_path(root)
     if not root.is_dir():
         raise KnowledgeBaseError([Problem(Location(name), "not a folder of rule files")])
@@ -314,7 +377,49 @@ def load_knowledge_base(folder: Path | str, limits: Limits = DEFAULT_LIMITS) -> 
     loader = _PackLoader(root, limits)
     for path in files:
         loader.read(path)
-    return loader.finish()
+    return loader
+
+
+def _layer_order(loaders: list[_PackLoader], limits: Limits) -> list[_PackLoader]:
+    """The packs bottom first: parents before the packs that extend them, else as given."""
+    by_id: dict[str, _PackLoader] = {}
+    problems: list[Problem] = []
+    for loader in loaders:
+        if loader.pack_id is not None:
+            if loader.pack_id in by_id:
+                problems.append(Problem(Location(display_path(loader.root)), (
+                    f"pack id '{loader.pack_id}' is given twice (also "
+                    f"{display_path(by_id[loader.pack_id].root)})")))
+            by_id.setdefault(loader.pack_id, loader)
+    wanted = {loader.extends for loader in loaders if loader.extends is not None}
+    if wanted - set(by_id):
+        shipped = _read_pack(shipped_rules_dir(), limits)
+        if shipped.pack_id is not None and shipped.pack_id not in by_id:
+            by_id[shipped.pack_id] = shipped
+            loaders = [shipped, *loaders]
+    graph: nx.DiGraph[str] = nx.DiGraph()
+    order = {id(loader): i for i, loader in enumerate(loaders)}
+    for loader in loaders:
+        if loader.pack_id is None:
+            continue
+        graph.add_node(loader.pack_id)
+        parent = loader.extends
+        if parent is None:
+            continue
+        if parent not in by_id:
+            problems.append(loader.pack_problem(
+                f"extends unknown pack '{parent}'; known: {', '.join(sorted(by_id))}",
+                did_you_mean(parent, by_id), "extends"))
+        else:
+            graph.add_edge(parent, loader.pack_id)
+    for cycle in sorted(sorted(c) for c in nx.simple_cycles(graph)):
+        problems.append(by_id[cycle[0]].pack_problem(
+            f"packs {' -> '.join(cycle)} extend each other in a cycle", None, "extends"))
+    if problems:
+        raise KnowledgeBaseError(problems)
+    ids = list(nx.lexicographical_topological_sort(
+        graph, key=lambda pack: str(order[id(by_id[pack])]).zfill(6)))
+    return [by_id[pack] for pack in ids] + [loader for loader in loaders if loader.pack_id is None]
 
 
 @dataclass(frozen=True, slots=True)
@@ -323,6 +428,7 @@ class _Placed:
 
     document: Document
     path: PathKey
+    root: Path  # the folder of the pack it belongs to
 
     def problem(self, message: str, hint: str | None = None, *sub: str | int) -> Problem:
         return self.document.problem((*self.path, *sub), message, hint)
@@ -331,6 +437,27 @@ class _Placed:
     def location(self) -> Location:
         return self.document.location(self.path)
 
+    @property
+    def origin(self) -> Location:
+        """Where its `id` stands, with the file relative to its pack folder."""
+        where = self.document.location((*self.path, "id"))
+        relative = self.document.path.relative_to(self.root).as_posix()
+        return Location(relative, where.line, where.column)
+
+
+def _key(section: str, item: Any) -> str:
+    if section == "links":
+        return f"{item.source_node} -> {item.target}"
+    return str(item.id)
+
+
+_WHAT = {"sources": "source", "archetypes": "archetype", "traits": "trait", "rules": "rule",
+         "models": "model", "links": "link", "conflicts": "conflict rule"}
+_TEXT_FIELDS = {"sources": ("text",), "archetypes": ("name", "tagline"),
+                "traits": ("label", "description"), "rules": ("rationale",),
+                "models": ("name", "description"), "links": ("reason",),
+                "conflicts": ("explanation", "resolution", "detail")}
+
 
 class _PackLoader:
     def __init__(self, root: Path, limits: Limits) -> None:
@@ -338,6 +465,20 @@ class _PackLoader:
         self.limits = limits
         self.problems: list[Problem] = []
         self.items: dict[str, list[tuple[Any, _Placed]]] = {s: [] for s in SECTIONS}
+        self.roots: dict[str, Path] = {}  # pack id -> folder, bottom layer first
+
+    @property
+    def pack_id(self) -> str | None:
+        return str(self.items["pack"][0][0].id) if self.items["pack"] else None
+
+    @property
+    def extends(self) -> str | None:
+        return self.items["pack"][0][0].extends if self.items["pack"] else None
+
+    def pack_problem(self, message: str, hint: str | None, *sub: str) -> Problem:
+        if self.items["pack"]:
+            return self.items["pack"][0][1].problem(message, hint, *sub)
+        return Problem(Location(display_path(self.root)), message, hint)
 
     def read(self, path: Path) -> None:
         try:
@@ -355,8 +496,11 @@ class _PackLoader:
             if section not in data:
                 continue
             value = data[section]
-            if section == "pack":
-                self._validate(PackInfo, value, document, (section,), section)
+            if section in _MAPPING_SECTIONS:
+                self._validate(_MAPPING_SECTIONS[section], value, document, (section,), section)
+                continue
+            if section == "translations":
+                self._translations(value, document)
                 continue
             if not isinstance(value, list):
                 self.problems.append(document.problem(
@@ -373,11 +517,146 @@ class _PackLoader:
         except ValidationError as error:
             self.problems.extend(pydantic_problems(error, document, path, model))
             return
-        self.items[section].append((item, _Placed(document, path)))
+        self.items[section].append((item, _Placed(document, path, self.root)))
+
+    def _translations(self, value: Any, document: Document) -> None:
+        """Shape: {lang: {section: {id: {field: text}}}}; ids are checked when layering."""
+        if not isinstance(value, dict):
+            self.problems.append(document.problem(("translations",), (
+                "expected {fi: {rules: {RULE_ID: {rationale: ...}}}}")))
+            return
+        for lang, sections in value.items():
+            at: PathKey = ("translations", lang)
+            if lang not in ("en", "fi"):
+                self.problems.append(document.problem(at, f"unknown language '{lang}'; "
+                                                          "expected en or fi", key=True))
+                continue
+            if not isinstance(sections, dict):
+                self.problems.append(document.problem(at, "expected a mapping of sections"))
+                continue
+            for section, items in sections.items():
+                if section not in _TEXT_FIELDS:
+                    self.problems.append(document.problem(
+                        (*at, section), f"unknown section '{section}' to translate",
+                        did_you_mean(section, _TEXT_FIELDS), key=True))
+                    continue
+                if not isinstance(items, dict):
+                    self.problems.append(document.problem((*at, section), "expected ids"))
+                    continue
+                for item_id, fields in items.items():
+                    where: PathKey = (*at, section, item_id)
+                    if not isinstance(fields, dict) or not all(
+                            isinstance(text, str) and text for text in fields.values()):
+                        self.problems.append(document.problem(
+                            where, "expected {field: text} with non-empty texts"))
+                        continue
+                    for name in fields:
+                        if name not in _TEXT_FIELDS[section]:
+                            self.problems.append(document.problem(
+                                (*where, name), f"'{name}' is not a text of {section}; "
+                                                f"expected {', '.join(_TEXT_FIELDS[section])}",
+                                did_you_mean(name, _TEXT_FIELDS[section]), key=True))
+                    self.items["translations"].append(
+                        ((lang, section, str(item_id), fields), _Placed(document, where,
+                                                                         self.root)))
+
+    # -- layering -------------------------------------------------------------------------
+
+    def layered(self, overlay: _PackLoader) -> _PackLoader:
+        """This pack with `overlay` on top: its disables, overrides, additions, translations."""
+        merged = _PackLoader(overlay.root, overlay.limits)
+        merged.problems = [*self.problems, *overlay.problems]
+        merged.roots = {**self.roots_or_own(), **overlay.roots_or_own()}
+        below = self.pack_id or display_path(self.root)
+        disabled = self._disabled(overlay, merged.problems)
+        for section in _ITEM_MODELS:
+            items: dict[str, tuple[Any, _Placed]] = {}
+            for item, placed in self.items[section]:
+                items.setdefault(_key(section, item), (item, placed))
+            for key in disabled.get(section, ()):
+                items.pop(key, None)
+            for item, placed in overlay.items[section]:
+                key = _key(section, item)
+                if key in items and items[key][1].root == overlay.root:
+                    merged.problems.append(placed.problem(
+                        f"duplicate {_WHAT[section]} '{key}'; first defined at "
+                        f"{items[key][1].location}"))
+                elif key in items and not item.override:
+                    merged.problems.append(placed.problem(
+                        f"{_WHAT[section]} '{key}' is already defined by pack '{below}' at "
+                        f"{items[key][1].location}", "add `override: true` to replace it"))
+                elif key not in items and item.override:
+                    merged.problems.append(placed.problem(
+                        f"`override: true`, but no pack below defines {_WHAT[section]} "
+                        f"'{key}'", did_you_mean(key, items)))
+                else:
+                    items[key] = (item, placed)
+            merged.items[section] = list(items.values())
+        merged.items["pack"] = [self._merged_info(overlay)] if overlay.items["pack"] else \
+            self.items["pack"]
+        merged.items["translations"] = [*self.items["translations"],
+                                        *overlay.items["translations"]]
+        return merged
+
+    def roots_or_own(self) -> dict[str, Path]:
+        return self.roots or ({self.pack_id: self.root} if self.pack_id else {})
+
+    def _disabled(self, overlay: _PackLoader, problems: list[Problem]) -> dict[str, set[str]]:
+        disabled: dict[str, set[str]] = {}
+        for disable, placed in overlay.items["disable"]:
+            for section in _ITEM_MODELS:
+                known = {_key(section, item) for item, _ in self.items[section]}
+                for index, ref in enumerate(getattr(disable, section)):
+                    key = _key(section, ref) if section == "links" else str(ref)
+                    if key not in known:
+                        problems.append(placed.problem(
+                            f"cannot disable {_WHAT[section]} '{key}': no pack below defines it",
+                            did_you_mean(key, known), section, index))
+                    disabled.setdefault(section, set()).add(key)
+        return disabled
+
+    def _merged_info(self, overlay: _PackLoader) -> tuple[PackInfo, _Placed]:
+        info, placed = overlay.items["pack"][0]
+        if self.items["pack"] and "settings" not in info.model_fields_set:
+            info = info.model_copy(update={"settings": self.items["pack"][0][0].settings})
+        elif self.items["pack"]:
+            inherited = self.items["pack"][0][0].settings.model_dump()
+            own = {k: getattr(info.settings, k) for k in info.settings.model_fields_set}
+            info = info.model_copy(update={"settings": Settings(**{**inherited, **own})})
+        return info, placed
+
+    def _translate(self) -> None:
+        """Apply every translation to the merged items; an unknown id or field is a problem."""
+        for (lang, section, item_id, fields), placed in self.items["translations"]:
+            index = {_key(section, item): i for i, (item, _) in enumerate(self.items[section])}
+            if item_id not in index:
+                self.problems.append(placed.problem(
+                    f"no {_WHAT[section]} '{item_id}' to translate", did_you_mean(item_id, index)))
+                continue
+            item, where = self.items[section][index[item_id]]
+            update = {}
+            for name, text in fields.items():
+                current = getattr(item, name, None)
+                if name not in _TEXT_FIELDS[section]:
+                    continue
+                base = current.model_dump() if isinstance(current, Text) else {"en": text}
+                update[name] = Text(**{**base, lang: text})
+            self.items[section][index[item_id]] = (item.model_copy(update=update), where)
 
     # -- cross-checks ---------------------------------------------------------------------
 
     def finish(self) -> KnowledgeBase:
+        self._translate()
+        if len(self.roots_or_own()) <= 1:  # a single pack: nothing below to override or disable
+            for section in _ITEM_MODELS:
+                for item, placed in self.items[section]:
+                    if item.override:
+                        self.problems.append(placed.problem(
+                            "`override: true` needs a pack below: add `extends` to the pack",
+                            None, "override"))
+            for _, placed in self.items["disable"]:
+                self.problems.append(placed.problem(
+                    "`disable` needs a pack below: add `extends` to the pack"))
         packs = self.items["pack"]
         if not packs and not self.problems:
             self.problems.append(Problem(Location(display_path(self.root)),
@@ -416,10 +695,8 @@ class _PackLoader:
                         did_you_mean(archetype_id, archetypes), "weights", archetype_id))
             checked = self._condition(rule, placed, {k: v[0] for k, v in traits.items()})
             if checked is not None:
-                where = placed.document.location((*placed.path, "id"))
-                # origin relative to the pack, so explanations do not depend on where it lives
-                relative = placed.document.path.relative_to(self.root).as_posix()
-                compiled.append(Rule(rule, checked, Location(relative, where.line, where.column)))
+                # origin relative to its pack, so explanations do not depend on where it lives
+                compiled.append(Rule(rule, checked, placed.origin, self._pack_of(placed)))
         links: list[Link] = []
         for link, placed in self.items["links"]:
             check_sources(link.source, placed, "source")
@@ -435,8 +712,8 @@ class _PackLoader:
         conflicts: list[ConflictRule] = []
         for spec, placed in self._unique("conflicts", "conflict rule").values():
             check_sources(spec.source, placed, "source")
-            checker = _ConflictChecker(self.root, spec, placed, trait_map, tuple(archetypes),
-                                       tuple(models))
+            checker = _ConflictChecker(spec, placed, trait_map, tuple(archetypes), tuple(models),
+                                       self._pack_of(placed))
             checked_rule = checker.check()
             self.problems.extend(checker.problems)
             if checked_rule is not None:
@@ -452,7 +729,14 @@ class _PackLoader:
             models={k: v[0] for k, v in models.items()},
             links=tuple(links),
             conflicts=tuple(conflicts),
+            roots=self.roots_or_own(),
         )
+
+    def _pack_of(self, placed: _Placed) -> str:
+        for pack, root in self.roots_or_own().items():
+            if root == placed.root:
+                return pack
+        return self.pack_id or ""
 
     def _unique(self, section: str, what: str) -> dict[str, tuple[Any, _Placed]]:
         seen: dict[str, tuple[Any, _Placed]] = {}
@@ -524,10 +808,9 @@ Family = tuple[str, tuple[str, ...]]
 class _ConflictChecker:
     """Checks one conflict rule: its fact kinds, fields, literal types, joins and placeholders."""
 
-    def __init__(self, root: Path, spec: ConflictRuleSpec, placed: _Placed,
-                 traits: Mapping[str, Trait], archetypes: tuple[str, ...],
-                 models: tuple[str, ...]) -> None:
-        self.root, self.spec, self.placed, self.traits = root, spec, placed, traits
+    def __init__(self, spec: ConflictRuleSpec, placed: _Placed, traits: Mapping[str, Trait],
+                 archetypes: tuple[str, ...], models: tuple[str, ...], pack: str) -> None:
+        self.spec, self.placed, self.traits, self.pack = spec, placed, traits, pack
         self.archetypes, self.models = archetypes, models
         self.problems: list[Problem] = []
         self.kinds: dict[str, str] = {}  # alias -> fact kind, for aliases that parsed
@@ -541,10 +824,8 @@ class _ConflictChecker:
                     self._placeholders(getattr(text, lang), (name, lang))
         if self.problems or any(p is None for p in patterns):
             return None
-        where = self.placed.document.location((*self.placed.path, "id"))
-        relative = self.placed.document.path.relative_to(self.root).as_posix()
         return ConflictRule(self.spec, tuple(p for p in patterns if p is not None),
-                            Location(relative, where.line, where.column))
+                            self.placed.origin, self.pack)
 
     def fields(self, kind: str) -> dict[str, FactField | Trait]:
         found: dict[str, FactField | Trait] = dict(FACT_KINDS[kind])

@@ -13,7 +13,7 @@ from .messages import note
 DECIMALS = 4
 
 
-def evidence_for(pack: str, rules: Sequence[Rule], values: Mapping[str, cond.TraitValue],
+def evidence_for(rules: Sequence[Rule], values: Mapping[str, cond.TraitValue],
                  lang: Lang) -> list[Evidence]:
     """The fired rules of one unit, each with the values it matched, weightiest first."""
     total = sum(sum(rule.spec.weights.values()) for rule in rules)
@@ -30,7 +30,7 @@ def evidence_for(pack: str, rules: Sequence[Rule], values: Mapping[str, cond.Tra
             weights={a: round(w, DECIMALS) for a, w in weights.items()},
             contribution={a: round(w / total, DECIMALS) for a, w in weights.items()},
             rationale=rule.spec.rationale.get(lang), source=list(rule.spec.source),
-            pack=pack, origin=str(rule.origin)))
+            pack=rule.pack, origin=str(rule.origin)))
     # a canonical order (not the pack's file order), so the same input gives the same bytes
     return sorted(evidence, key=lambda e: (-sum(e.contribution.values()), e.rule))
 

@@ -1,0 +1,161 @@
+"""Layered packs: a consultant's pack extends another and adds, overrides, disables, translates."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from modeadvisor import Advisor, KnowledgeBaseError, load_knowledge_base
+from modeadvisor.cli import default_lang, main
+
+from .conftest import DATA, ROOT
+
+MINI = DATA / "mini"
+EXAMPLE = ROOT / "examples" / "manufacturer.yaml"
+
+
+def _pack(folder: Path, text: str, pack: str = "pack:\n  id: mine\n  name: {en: Mine}\n"
+          "  extends: core\n") -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "pack.yaml").write_text(pack, encoding="utf-8")
+    (folder / "more.yaml").write_text(text, encoding="utf-8")
+    return folder
+
+
+def _error(*folders: Path) -> str:
+    with pytest.raises(KnowledgeBaseError) as raised:
+        load_knowledge_base(*folders)
+    return str(raised.value)
+
+
+RULE = """rules:
+  - id: scorecard_culture
+    when: own_business_followup >= 4
+    weights: {production: 1}
+    rationale: {en: "Own figures followed closely.", fi: "Omia lukuja seurataan tarkasti."}
+    source: [S-P6]
+"""
+
+
+def test_a_pack_extending_core_gets_the_shipped_pack_below(tmp_path: Path) -> None:
+    kb = load_knowledge_base(_pack(tmp_path / "mine", RULE))
+    assert kb.layers == ("core", "mine")
+    assert kb.info.id == "mine"
+    assert "scorecard_culture" in [r.id for r in kb.rules]
+    assert len(kb.rules) == 52
+    mine = next(r for r in kb.rules if r.id == "scorecard_culture")
+    assert (mine.pack, mine.origin.file, mine.origin.line) == ("mine", "more.yaml", 2)
+    shipped = next(r for r in kb.rules if r.id == "cost_leadership")
+    assert shipped.pack == "core"
+
+
+def test_evidence_names_the_pack_file_and_line_of_every_fired_rule(tmp_path: Path) -> None:
+    advisor = Advisor.from_path(_pack(tmp_path / "mine", RULE))
+    evidence = {e.rule: e for e in advisor.assess(EXAMPLE).unit("group").evidence}
+    assert (evidence["scorecard_culture"].pack, evidence["scorecard_culture"].origin) == (
+        "mine", "more.yaml:2:9")
+    assert evidence["profitability_first"].pack == "core"
+
+
+def test_override_replaces_and_disable_removes(tmp_path: Path) -> None:
+    text = """rules:
+  - id: cost_leadership
+    override: true
+    when: cost_focus >= 5
+    weights: {production: 3}
+    rationale: {en: "Stricter."}
+    source: [S-P1]
+disable:
+  rules: [profitability_first]
+  links: [{from: production, to: balanced_scorecard}]
+"""
+    kb = load_knowledge_base(_pack(tmp_path / "mine", text))
+    rules = {r.id: r for r in kb.rules}
+    assert rules["cost_leadership"].spec.when == "cost_focus >= 5"
+    assert rules["cost_leadership"].pack == "mine"
+    assert "profitability_first" not in rules
+    assert ("production", "balanced_scorecard") not in {(k.source_node, k.target)
+                                                        for k in kb.links}
+
+
+def test_settings_are_inherited_and_overridden_one_by_one(tmp_path: Path) -> None:
+    pack = ("pack:\n  id: mine\n  name: {en: Mine}\n  extends: core\n"
+            "  settings: {perspective_threshold: 0.2}\n")
+    kb = load_knowledge_base(_pack(tmp_path / "mine", "sources: []\n", pack))
+    assert kb.settings.perspective_threshold == 0.2
+    assert kb.settings.avoid_min == 0.10
+
+
+def test_translations_fill_texts_of_lower_packs(tmp_path: Path) -> None:
+    text = """translations:
+  fi:
+    rules:
+      cost_leadership: {rationale: "Kustannusjohtajuus on tuotantoa."}
+"""
+    kb = load_knowledge_base(_pack(tmp_path / "mine", text))
+    rule = next(r for r in kb.rules if r.id == "cost_leadership")
+    assert rule.spec.rationale.fi == "Kustannusjohtajuus on tuotantoa."
+    assert rule.spec.rationale.en
+
+
+def test_several_packs_layer_in_order_and_by_extends(tmp_path: Path) -> None:
+    first = _pack(tmp_path / "first", RULE, "pack:\n  id: first\n  name: {en: F}\n"
+                  "  extends: core\n")
+    second = _pack(tmp_path / "second", RULE.replace("scorecard_culture", "second_rule"),
+                   "pack:\n  id: second\n  name: {en: S}\n  extends: first\n")
+    for order in ((first, second), (second, first)):
+        kb = load_knowledge_base(*order)
+        assert kb.layers == ("core", "first", "second")
+        assert {"scorecard_culture", "second_rule"} <= {r.id for r in kb.rules}
+
+
+def test_cli_takes_repeated_packs(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    mine = _pack(tmp_path / "mine", RULE)
+    assert main(["validate", str(mine)]) == 0
+    assert "mine on core" in capsys.readouterr().out
+    assert main(["explain", str(EXAMPLE), "--unit", "group", "--pack", str(mine)]) == 0
+    assert "more.yaml:2:9" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(("text", "pack", "message"), [
+    ("sources: []\n", "pack:\n  id: mine\n  name: {en: M}\n  extends: cor\n",
+     "extends unknown pack 'cor'"),
+    (RULE.replace("    when:", "    override: true\n    when:"), None,
+     "`override: true`, but no pack below defines rule 'scorecard_culture'"),
+    (RULE.replace("scorecard_culture", "cost_leadership"), None,
+     "rule 'cost_leadership' is already defined by pack 'core'"),
+    ("disable:\n  rules: [cost_leadershp]\n", None,
+     "cannot disable rule 'cost_leadershp': no pack below defines it"),
+    ("disable:\n  links: [{from: production, to: nothing}]\n", None,
+     "cannot disable link 'production -> nothing'"),
+    ("translations:\n  fi:\n    rules:\n      cost_leadershp: {rationale: x}\n", None,
+     "no rule 'cost_leadershp' to translate"),
+    ("translations:\n  fi:\n    rules:\n      cost_leadership: {rationle: x}\n", None,
+     "'rationle' is not a text of rules"),
+    ("translations:\n  sv:\n    rules: {}\n", None, "unknown language 'sv'"),
+    ("disable:\n  rules: [profitability_first]\n", "pack:\n  id: alone\n  name: {en: A}\n",
+     "`disable` needs a pack below"),
+])
+def test_layering_mistakes_are_located(tmp_path: Path, text: str, pack: str | None,
+                                       message: str) -> None:
+    folder = _pack(tmp_path / "mine", text, *([pack] if pack else []))
+    if pack and "alone" in pack:  # a self-contained pack: copy the mini pack in
+        for source in MINI.glob("*.yaml"):
+            if source.name != "pack.yaml":
+                (folder / source.name).write_text(source.read_text("utf-8"), "utf-8")
+    error = _error(folder)
+    assert message in error
+    assert "more.yaml:" in error or "pack.yaml:" in error
+
+
+def test_a_cycle_of_extends_is_refused(tmp_path: Path) -> None:
+    a = _pack(tmp_path / "a", "sources: []\n", "pack:\n  id: a\n  name: {en: A}\n  extends: b\n")
+    b = _pack(tmp_path / "b", "sources: []\n", "pack:\n  id: b\n  name: {en: B}\n  extends: a\n")
+    assert "extend each other in a cycle" in _error(a, b)
+
+
+def test_the_lang_default_follows_the_locale() -> None:
+    assert default_lang({"LANG": "fi_FI.UTF-8"}) == "fi"
+    assert default_lang({"LC_ALL": "en_GB.UTF-8", "LANG": "fi_FI.UTF-8"}) == "en"
+    assert default_lang({}) == "en"
