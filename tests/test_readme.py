@@ -54,6 +54,18 @@ def test_rule_example_loads_into_the_shipped_pack(tmp_path: Path) -> None:
     assert "varying_project_work" in [r.id for r in kb.rules]
 
 
+def test_layered_pack_example_loads_on_core(tmp_path: Path) -> None:
+    text = next(b for b in _blocks("yaml") if "extends: core" in b)
+    pack = tmp_path / "acme"
+    pack.mkdir()
+    (pack / "acme.yaml").write_text(text, encoding="utf-8")
+    kb = load_knowledge_base(pack)
+    assert kb.layers == ("core", "acme")
+    assert kb.settings.perspective_threshold == 0.15
+    assert kb.models["balanced_scorecard"].name.fi == "Tasapainotettu mittaristo"
+    assert "profitability_first" not in {r.id for r in kb.rules}
+
+
 def test_views_example_is_valid(advisor: Advisor) -> None:
     organisation = next(yaml.safe_load(b) for b in _blocks("yaml") if "perspectives:" in b)
     advice = advisor.assess(organisation)

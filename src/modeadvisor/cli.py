@@ -20,6 +20,7 @@ from .advisor import Advisor
 from .errors import EngineError, ModeAdvisorError
 from .knowledge import KnowledgeBase, Lang, load_knowledge_base, shipped_rules_dir
 from .render import explain_text, to_markdown, to_text
+from .schema import organisation_schema, rules_schema
 
 EXIT_OK, EXIT_CONFLICTS, EXIT_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
 #: `--fail-on` levels: "conflict" is any conflict at all.
@@ -67,6 +68,10 @@ def _parser() -> argparse.ArgumentParser:
 
     traits = with_rules(commands.add_parser("traits", help="list the trait catalogue"))
     traits.add_argument("--format", choices=("text", "json"), default="text")
+
+    schema = with_rules(commands.add_parser(
+        "schema", help="JSON Schema of rule files or organisation files, for editors"))
+    schema.add_argument("kind", choices=("rules", "organisation"))
 
     graph = with_rules(commands.add_parser(
         "graph", help="the archetype-model graph as Mermaid or Graphviz DOT"))
@@ -144,6 +149,10 @@ def _run(args: argparse.Namespace, out: TextIO) -> int:
                       f"{len(kb.links)} links, {len(kb.conflicts)} conflict rules\n")
         case "traits":
             _traits(_knowledge_base(args.packs), args.lang, args.format, out)
+        case "schema":
+            kb = _knowledge_base(args.packs)
+            made = organisation_schema(kb) if args.kind == "organisation" else rules_schema(kb)
+            out.write(json.dumps(made, indent=2, ensure_ascii=False) + "\n")
         case "graph":
             graph = Advisor(_knowledge_base(args.packs), lang=args.lang).graph
             out.write(graph.to_mermaid(args.lang) if args.format == "mermaid"
