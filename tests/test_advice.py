@@ -58,7 +58,7 @@ def test_recommendation_scores_follow_graph_paths(mini_advisor: Advisor) -> None
                                                           ("u", "prod", "scorecard")}
     assert [m.model for m in unit.recommendations] == ["milestones"]
     assert unit.recommendations[0].because[0].reason == "yes"
-    assert any("'scorecard' is in use today" in note for note in unit.notes)
+    assert any("'Scorecard' is in use today" in note for note in unit.notes)
 
 
 def test_mixed_profile_when_no_mode_clearly_leads(mini_advisor: Advisor) -> None:

@@ -112,7 +112,7 @@ def test_explain_shows_the_trail(capsys: pytest.CaptureFixture[str]) -> None:
     out = capsys.readouterr().out
     assert "Why this profile" in out
     assert "matched" in out
-    assert "rnd -> development -> balanced_scorecard: poor_fit" in out
+    assert "rnd -> development -> balanced_scorecard: poor fit" in out
 
 
 def test_explain_json(capsys: pytest.CaptureFixture[str]) -> None:

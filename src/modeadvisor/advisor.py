@@ -128,7 +128,7 @@ class Advisor:
             direction = self.graph.directions(profile.dominant, self.lang)
             for model in avoid:
                 if model.in_use:
-                    notes.append(note("in_use_poor_fit", self.lang, model=model.model,
+                    notes.append(note("in_use_poor_fit", self.lang, model=model.name,
                                       score=model.score))
         answers = checked.ratings.get(state.id, [])
         self_assessment = None

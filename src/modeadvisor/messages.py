@@ -31,3 +31,70 @@ _NOTES: dict[str, dict[Lang, str]] = {
 
 def note(key: str, lang: Lang, **values: Any) -> str:
     return _NOTES[key][lang].format(**values)
+
+
+#: Fixed words of the text and Markdown renderings.
+_LABELS: dict[str, dict[Lang, str]] = {
+    "pack": {"en": "pack", "fi": "tietopaketti"},
+    "no_mode": {"en": "insufficient evidence: no mode named",
+                "fi": "näyttö ei riitä: toimintatapaa ei nimetä"},
+    "then": {"en": "then", "fi": "sitten"},
+    "mixed": {"en": "mixed", "fi": "sekaprofiili"},
+    "in_use": {"en": "in use", "fi": "käytössä"},
+    "part_of": {"en": "part of", "fi": "osa yksikköä"},
+    "mode": {"en": "mode", "fi": "toimintatapa"},
+    "weights": {"en": "weights", "fi": "painot"},
+    "evidence_line": {"en": "{fired} rules fired on {observed} of {catalogue} traits observed",
+                      "fi": "{fired} sääntöä täyttyi, havaittuja piirteitä {observed}/{catalogue}"},
+    "evidence": {"en": "evidence", "fi": "näyttö"},
+    "recommended": {"en": "recommended", "fi": "suositellaan"},
+    "avoid": {"en": "avoid", "fi": "vältä"},
+    "direction": {"en": "direction: towards", "fi": "kehityssuunta: kohti"},
+    "note": {"en": "note", "fi": "huom"},
+    "desired": {"en": "desired", "fi": "toivottu"},
+    "strategy": {"en": "strategy", "fi": "strategia"},
+    "self_rated": {"en": "self-rated by {n}", "fi": "itsearvio, {n} vastaajaa"},
+    "disputed": {"en": "they disagree: no consensus", "fi": "vastaajat ovat eri mieltä: "
+                                                           "ei yhteistä näkemystä"},
+    "mean_of": {"en": "mean of 1-5", "fi": "keskiarvo asteikolla 1-5"},
+    "no_conflicts": {"en": "Conflicts: none found", "fi": "Ristiriidat: ei havaittu"},
+    "conflicts": {"en": "Conflicts", "fi": "Ristiriidat"},
+    "what_to_do": {"en": "what to do", "fi": "mitä tehdä"},
+    "written_at": {"en": "is written at", "fi": "on kirjoitettu kohtaan"},
+    "why_profile": {"en": "Why this profile (rules that fired):",
+                    "fi": "Miksi tämä profiili (täyttyneet säännöt):"},
+    "no_rule": {"en": "no rule fired", "fi": "yksikään sääntö ei täyttynyt"},
+    "when": {"en": "when", "fi": "ehto"},
+    "matched": {"en": "matched", "fi": "havainnot"},
+    "why_recommended": {"en": "Why these recommendations:", "fi": "Miksi nämä suositukset:"},
+    "why_avoid": {"en": "Why avoid:", "fi": "Miksi välttää:"},
+    "weight": {"en": "weight", "fi": "paino"},
+    "advice_from": {"en": "Advice from modeadvisor, pack", "fi": "modeadvisorin neuvot, "
+                                                               "tietopaketti"},
+    "unit": {"en": "Unit", "fi": "Yksikkö"},
+    "mode_title": {"en": "Mode", "fi": "Toimintatapa"},
+    "recommended_title": {"en": "Recommended", "fi": "Suositellaan"},
+    "avoid_title": {"en": "Avoid", "fi": "Vältä"},
+    "model": {"en": "Model", "fi": "Malli"},
+    "kind": {"en": "Kind", "fi": "Laji"},
+    "score": {"en": "Score", "fi": "Pisteet"},
+    "because": {"en": "Because", "fi": "Perustelu"},
+    "yes": {"en": "yes", "fi": "kyllä"},
+    "evidence_title": {"en": "Evidence", "fi": "Näyttö"},
+    "rule": {"en": "Rule", "fi": "Sääntö"},
+    "source": {"en": "Source", "fi": "Lähde"},
+    "none_found": {"en": "None found.", "fi": "Ei havaittu."},
+    "management": {"en": "management", "fi": "johtaminen"},
+    "measurement": {"en": "measurement", "fi": "mittaaminen"},
+    "suits": {"en": "suits", "fi": "sopii"},
+    "poor_fit": {"en": "poor fit", "fi": "sopii huonosti"},
+    "low": {"en": "low", "fi": "matala"},
+    "medium": {"en": "medium", "fi": "keskitaso"},
+    "high": {"en": "high", "fi": "korkea"},
+}
+
+
+def label(key: str, lang: Lang, **values: Any) -> str:
+    """A fixed word or phrase of a rendering, in the advice's language."""
+    text = _LABELS[key][lang]
+    return text.format(**values) if values else text
