@@ -203,3 +203,17 @@ def test_console_script_runs_from_another_directory(tmp_path: Path) -> None:
                             capture_output=True, text=True, check=False)
     assert result.returncode == 0, result.stderr
     assert "Tampere" in result.stdout or "plant" in result.stdout
+
+
+def test_steps_lists_every_step_with_an_example(capsys: pytest.CaptureFixture[str]) -> None:
+    from modeadvisor.bdd import step_catalogue
+
+    assert main(["steps"]) == 0
+    out = capsys.readouterr().out
+    docs = step_catalogue()
+    assert len(docs) >= 60
+    for doc in docs:
+        assert f"{doc.keyword} {doc.phrase}" in out
+        assert "{" not in doc.example, doc
+    assert "# language: fi" in out
+    assert 'Niin hallitseva toimintatapa on "production"' in out

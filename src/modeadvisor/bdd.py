@@ -23,6 +23,7 @@ Trait values in tables are read as YAML scalars (`5`, `true`, `[a, b]`, `cost`),
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -85,16 +86,20 @@ def _cell(text: str) -> Any:
 # --- Given -----------------------------------------------------------------------------------
 
 
+@given(parsers.re(r'yksikkö "(?P<unit>[^"]+)", jonka piirteet ovat:'))
 @given(parsers.re(r'a unit "(?P<unit>[^"]+)" with traits:'))
 def _unit_with_traits(modeadvisor_context: AdviceContext, unit: str,
                       datatable: list[list[str]]) -> None:
     header, *rows = datatable
-    if [h.strip().lower() for h in header] != ["trait", "value"]:
-        raise AssertionError("the trait table needs the header | trait | value |")
+    if [h.strip().lower() for h in header] not in (["trait", "value"], ["piirre", "arvo"]):
+        raise AssertionError("the trait table needs the header | trait | value | "
+                             "(or | piirre | arvo |)")
     modeadvisor_context.units.append(
         {"id": unit, "traits": {row[0].strip(): _cell(row[1]) for row in rows}})
 
 
+@given(parsers.re(r'yksikkö "(?P<unit>[^"]+)" yksikön "(?P<parent>[^"]+)" alla, '
+                  r'jonka piirteet ovat:'))
 @given(parsers.re(r'a unit "(?P<unit>[^"]+)" under "(?P<parent>[^"]+)" with traits:'))
 def _child_with_traits(modeadvisor_context: AdviceContext, unit: str, parent: str,
                        datatable: list[list[str]]) -> None:
@@ -102,11 +107,13 @@ def _child_with_traits(modeadvisor_context: AdviceContext, unit: str, parent: st
     modeadvisor_context.current["parent"] = parent
 
 
+@given(parsers.parse('yksikkö käyttää malleja "{models}"'))
 @given(parsers.parse('the unit uses "{models}"'))
 def _unit_uses(modeadvisor_context: AdviceContext, models: str) -> None:
     modeadvisor_context.current["models_in_use"] = [m.strip() for m in models.split(",")]
 
 
+@given(parsers.parse('organisaatiotiedosto "{path}"'))
 @given(parsers.parse('the organisation file "{path}"'))
 def _organisation_file(modeadvisor_context: AdviceContext, path: str,
                        request: pytest.FixtureRequest) -> None:
@@ -142,6 +149,7 @@ def _respondents(modeadvisor_context: AdviceContext, datatable: list[list[str]])
         respondents.append({"id": row[0].strip(), "unit": unit, "ratings": ratings})
 
 
+@given(parsers.parse('organisaatio edellyttää malleja "{models}"'))
 @given(parsers.parse('the organisation imposes "{models}"'))
 def _imposes(modeadvisor_context: AdviceContext, models: str) -> None:
     modeadvisor_context.organisation["imposed_models"] = [m.strip() for m in models.split(",")]
@@ -161,6 +169,8 @@ def _advisor_for(context: AdviceContext, advisor: Advisor) -> Advisor:
     return Advisor(advisor.knowledge_base.with_settings(**context.settings), lang=advisor.lang)
 
 
+@when("yksikkö arvioidaan")
+@when("yksiköt arvioidaan")
 @when("the unit is assessed")
 @when("the units are assessed")
 def _assess_units(modeadvisor_context: AdviceContext, modeadvisor_advisor: Advisor) -> None:
@@ -170,6 +180,7 @@ def _assess_units(modeadvisor_context: AdviceContext, modeadvisor_advisor: Advis
     modeadvisor_context.advice = advisor.assess(organisation)
 
 
+@when("organisaatio arvioidaan")
 @when("the organisation is assessed")
 def _assess_file(modeadvisor_context: AdviceContext, modeadvisor_advisor: Advisor) -> None:
     if modeadvisor_context.organisation_file is None:
@@ -186,30 +197,35 @@ def _profile_text(unit: UnitAdvice) -> str:
     return f"{unit.id}: dominant {unit.profile.dominant} ({weights})"
 
 
+@then(parsers.parse('hallitseva toimintatapa on "{archetype}"'))
 @then(parsers.parse('the dominant mode is "{archetype}"'))
 def _dominant(modeadvisor_context: AdviceContext, archetype: str) -> None:
     unit = modeadvisor_context.unit_advice()
     assert unit.profile.dominant == archetype, _profile_text(unit)
 
 
+@then(parsers.parse('yksikön "{unit}" hallitseva toimintatapa on "{archetype}"'))
 @then(parsers.parse('the dominant mode of "{unit}" is "{archetype}"'))
 def _dominant_of(modeadvisor_context: AdviceContext, unit: str, archetype: str) -> None:
     advice = modeadvisor_context.unit_advice(unit)
     assert advice.profile.dominant == archetype, _profile_text(advice)
 
 
+@then("profiili on sekaprofiili")
 @then("the profile is mixed")
 def _mixed(modeadvisor_context: AdviceContext) -> None:
     unit = modeadvisor_context.unit_advice()
     assert unit.profile.mixed, _profile_text(unit)
 
 
+@then("profiili ei ole sekaprofiili")
 @then("the profile is not mixed")
 def _not_mixed(modeadvisor_context: AdviceContext) -> None:
     unit = modeadvisor_context.unit_advice()
     assert not unit.profile.mixed, _profile_text(unit)
 
 
+@then("näyttö ei riitä toimintatavan nimeämiseen")
 @then("there is too little evidence to name a mode")
 def _insufficient(modeadvisor_context: AdviceContext) -> None:
     unit = modeadvisor_context.unit_advice()
@@ -233,6 +249,7 @@ def _check_listed(context: AdviceContext, model: str, which: str, *, listed: boo
     return found[0] if found else None
 
 
+@then(parsers.parse('"{model}" suositellaan'))
 @then(parsers.parse('"{model}" is recommended'))
 def _recommended(modeadvisor_context: AdviceContext, model: str) -> None:
     _check_listed(modeadvisor_context, model, "recommendations", listed=True)
@@ -243,21 +260,25 @@ def _top(modeadvisor_context: AdviceContext, model: str, count: int) -> None:
     _check_listed(modeadvisor_context, model, "recommendations", listed=True, top=count)
 
 
+@then(parsers.parse('"{model}" ei suositella'))
 @then(parsers.parse('"{model}" is not recommended'))
 def _not_recommended(modeadvisor_context: AdviceContext, model: str) -> None:
     _check_listed(modeadvisor_context, model, "recommendations", listed=False)
 
 
+@then(parsers.parse('"{model}" tulee välttää'))
 @then(parsers.parse('"{model}" is to be avoided'))
 def _avoided(modeadvisor_context: AdviceContext, model: str) -> None:
     _check_listed(modeadvisor_context, model, "avoid", listed=True)
 
 
+@then(parsers.parse('"{model}" ei tarvitse välttää'))
 @then(parsers.parse('"{model}" is not to be avoided'))
 def _not_avoided(modeadvisor_context: AdviceContext, model: str) -> None:
     _check_listed(modeadvisor_context, model, "avoid", listed=False)
 
 
+@then(parsers.parse('"{model}" tulee välttää, vaikka se on käytössä'))
 @then(parsers.parse('"{model}" is to be avoided as it is in use'))
 def _avoided_in_use(modeadvisor_context: AdviceContext, model: str) -> None:
     found = _check_listed(modeadvisor_context, model, "avoid", listed=True)
@@ -275,6 +296,7 @@ def _avoided_for(modeadvisor_context: AdviceContext, model: str, unit: str) -> N
     _check_listed(modeadvisor_context, model, "avoid", listed=True, unit_id=unit)
 
 
+@then(parsers.parse('sääntö "{rule}" täyttyi'))
 @then(parsers.parse('the rule "{rule}" fired'))
 def _fired(modeadvisor_context: AdviceContext, rule: str) -> None:
     unit = modeadvisor_context.unit_advice()
@@ -288,6 +310,7 @@ def _not_fired(modeadvisor_context: AdviceContext, rule: str) -> None:
     assert rule not in [e.rule for e in unit.evidence], f"'{rule}' fired"
 
 
+@then(parsers.parse('neuvo viittaa lähteeseen "{source}"'))
 @then(parsers.parse('the advice cites "{source}"'))
 def _cites(modeadvisor_context: AdviceContext, source: str) -> None:
     unit = modeadvisor_context.unit_advice()
@@ -319,6 +342,7 @@ def _one_conflict(context: AdviceContext, kind: str, units: list[str] | None = N
     return found[0]
 
 
+@then(parsers.parse('havaitaan ristiriita "{kind}"'))
 @then(parsers.parse('there is a "{kind}" conflict'))
 def _conflict(modeadvisor_context: AdviceContext, kind: str) -> None:
     conflicts = _conflicts(modeadvisor_context)
@@ -336,12 +360,14 @@ def _conflict_for(modeadvisor_context: AdviceContext, kind: str, unit: str) -> N
     _one_conflict(modeadvisor_context, kind, [unit])
 
 
+@then(parsers.parse('ristiriitaa "{kind}" ei havaita'))
 @then(parsers.parse('there is no "{kind}" conflict'))
 def _no_conflict_of(modeadvisor_context: AdviceContext, kind: str) -> None:
     conflicts = _conflicts(modeadvisor_context)
     assert not any(c.kind == kind for c in conflicts), f"conflicts: {_conflict_list(conflicts)}"
 
 
+@then("ristiriitoja ei havaita")
 @then("there are no conflicts")
 def _no_conflicts(modeadvisor_context: AdviceContext) -> None:
     conflicts = _conflicts(modeadvisor_context)
@@ -391,3 +417,55 @@ def _disputed_of(modeadvisor_context: AdviceContext, unit: str) -> None:
 @then(parsers.parse('the self-assessment of "{unit}" is not disputed'))
 def _undisputed_of(modeadvisor_context: AdviceContext, unit: str) -> None:
     _check_disputed(modeadvisor_context, unit, disputed=False)
+
+
+# --- the catalogue `modeadvisor steps` prints --------------------------------------------------
+
+_SAMPLES = {
+    "unit": "plant", "parent": "group", "models": "balanced_scorecard",
+    "path": "examples/manufacturer.yaml", "view": "desired",
+    "ranking": "customer_service, development", "value": "0.2", "archetype": "production",
+    "model": "balanced_scorecard", "count": "3", "rule": "cost_leadership", "source": "S-P6",
+    "kind": "unit_mode_conflict", "first": "plant", "second": "rnd", "severity": "high",
+    "text": "Balanced scorecard",
+}
+_TABLES = {
+    "traits:": "| trait | value |", "ovat:": "| piirre | arvo |",
+    "mode is:": "| archetype | weight |", "the unit:": "| respondent | production | development |",
+}
+
+
+_FINNISH = re.compile(r"yksik|organisaatio|toimintatapa|profiili|näyttö|suositel|välttää|"
+                      r"sääntö|neuvo|ristiri")
+_FINNISH_KEYWORDS = {"Given": "Oletetaan", "When": "Kun", "Then": "Niin"}
+
+
+@dataclass(frozen=True)
+class StepDoc:
+    lang: str  # en, or fi for files starting `# language: fi`
+    keyword: str  # Given, When or Then (Oletetaan, Kun, Niin)
+    phrase: str  # with {placeholders}
+    example: str
+
+
+def step_catalogue() -> list[StepDoc]:
+    """Every step this plugin defines, with a filled-in example, Finnish ones included."""
+    from pytest_bdd.steps import step_function_context_registry
+
+    docs = []
+    for context in step_function_context_registry.values():
+        if context.step_func.__module__ != __name__:
+            continue
+        phrase = re.sub(r"\(\?P<(\w+)>[^)]*\)", r"{\1}", context.parser.name).replace('\\"', '"')
+        phrase = re.sub(r"\{(\w+)(:[^}]*)?\}", r"{\1}", phrase)
+        example = re.sub(r"\{(\w+)\}", lambda m: _SAMPLES.get(m.group(1), m.group(1)), phrase)
+        table = next((t for end, t in _TABLES.items() if phrase.endswith(end)), None)
+        if table:
+            example += "\n      " + table
+        keyword = (context.type or "given").capitalize()
+        lang = "fi" if _FINNISH.search(phrase) else "en"
+        if lang == "fi":
+            keyword = _FINNISH_KEYWORDS[keyword]
+        docs.append(StepDoc(lang, keyword, phrase, example))
+    order = ["Given", "When", "Then", "Oletetaan", "Kun", "Niin"]
+    return sorted(set(docs), key=lambda d: (d.lang, order.index(d.keyword), d.phrase))

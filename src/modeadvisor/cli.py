@@ -73,6 +73,8 @@ def _parser() -> argparse.ArgumentParser:
         "schema", help="JSON Schema of rule files or organisation files, for editors"))
     schema.add_argument("kind", choices=("rules", "organisation"))
 
+    commands.add_parser("steps", help="every feature-file step phrase, with an example")
+
     graph = with_rules(commands.add_parser(
         "graph", help="the archetype-model graph as Mermaid or Graphviz DOT"))
     graph.add_argument("--format", choices=("mermaid", "dot"), default="mermaid")
@@ -149,6 +151,15 @@ def _run(args: argparse.Namespace, out: TextIO) -> int:
                       f"{len(kb.links)} links, {len(kb.conflicts)} conflict rules\n")
         case "traits":
             _traits(_knowledge_base(args.packs), args.lang, args.format, out)
+        case "steps":
+            from .bdd import step_catalogue  # pytest is only needed for this command
+
+            lang = None
+            for doc in step_catalogue():
+                if doc.lang != lang:
+                    lang = doc.lang
+                    out.write("# English\n" if lang == "en" else "\n# language: fi\n")
+                out.write(f"{doc.keyword} {doc.phrase}\n    e.g. {doc.keyword} {doc.example}\n")
         case "schema":
             kb = _knowledge_base(args.packs)
             made = organisation_schema(kb) if args.kind == "organisation" else rules_schema(kb)
