@@ -14,10 +14,12 @@ import sys
 import traceback
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
 from .advisor import Advisor
 from .errors import EngineError, ModeAdvisorError
+from .impact import compare, sample_population
+from .impact import to_text as impact_text
 from .knowledge import KnowledgeBase, Lang, load_knowledge_base, shipped_rules_dir
 from .render import explain_text, to_markdown, to_text
 from .schema import organisation_schema, rules_schema
@@ -74,6 +76,17 @@ def _parser() -> argparse.ArgumentParser:
     schema.add_argument("kind", choices=("rules", "organisation"))
 
     commands.add_parser("steps", help="every feature-file step phrase, with an example")
+
+    impact = commands.add_parser(
+        "impact", help="what changing a pack does to the advice for a population")
+    impact.add_argument("old", type=Path, metavar="OLD_PACK")
+    impact.add_argument("new", type=Path, metavar="NEW_PACK")
+    impact.add_argument("--population", type=Path, nargs="+", metavar="FILE",
+                        help="organisation files to assess (default: a generated sample)")
+    impact.add_argument("--sample", type=int, default=400, metavar="N",
+                        help="units to generate from the catalogue (default: 400)")
+    impact.add_argument("--seed", type=int, default=1, help="seed of the generated sample")
+    impact.add_argument("--format", choices=("text", "json"), default="text")
 
     graph = with_rules(commands.add_parser(
         "graph", help="the archetype-model graph as Mermaid or Graphviz DOT"))
@@ -151,6 +164,12 @@ def _run(args: argparse.Namespace, out: TextIO) -> int:
                       f"{len(kb.links)} links, {len(kb.conflicts)} conflict rules\n")
         case "traits":
             _traits(_knowledge_base(args.packs), args.lang, args.format, out)
+        case "impact":
+            old, new = Advisor.from_path(args.old), Advisor.from_path(args.new)
+            population: list[Any] = list(args.population or []) or sample_population(
+                old.knowledge_base, new.knowledge_base, args.sample, args.seed)
+            result = compare(old, new, population)
+            out.write(result.to_json() if args.format == "json" else impact_text(result))
         case "steps":
             from .bdd import step_catalogue  # pytest is only needed for this command
 

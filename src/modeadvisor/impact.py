@@ -1,0 +1,186 @@
+"""Rule impact analysis: what an edit to a pack does to the advice, before it ships.
+
+A population — given organisation files, or organisations generated reproducibly from the
+catalogue — is assessed with the old and the new pack; every unit whose dominant mode or
+recommendations change, and every conflict that appears or disappears, is counted, with
+examples.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict
+
+from .advice import Advice
+from .advisor import Advisor
+from .knowledge import KnowledgeBase, Trait
+
+#: Units per generated organisation: a parent and children, so conflict rules have pairs.
+UNITS_PER_ORGANISATION = 4
+EXAMPLES = 5
+
+
+class _Out(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class ModeChange(_Out):
+    organisation: str
+    unit: str
+    old: str | None
+    new: str | None
+
+
+class RecommendationChange(_Out):
+    organisation: str
+    unit: str
+    added: list[str]
+    removed: list[str]
+
+
+class ConflictChange(_Out):
+    organisation: str
+    kind: str
+    units: list[str]
+    rule: str
+    change: str  # appeared or disappeared
+
+
+class Impact(_Out):
+    """How many units and conflicts an edit changes, with a few examples of each."""
+
+    old_pack: str
+    new_pack: str
+    organisations: int
+    units: int
+    dominant_changed: int
+    recommendations_changed: int
+    conflicts_appeared: int
+    conflicts_disappeared: int
+    examples_dominant: list[ModeChange]
+    examples_recommendations: list[RecommendationChange]
+    examples_conflicts: list[ConflictChange]
+
+    def to_json(self) -> str:
+        return self.model_dump_json(indent=2) + "\n"
+
+
+def sample_population(old: KnowledgeBase, new: KnowledgeBase, size: int,
+                      seed: int) -> list[dict[str, Any]]:
+    """`size` units in organisations, with values for traits both catalogues know alike."""
+    rng = random.Random(seed)
+    shared = sorted(t for t in old.traits if new.traits.get(t) == old.traits[t])
+    models = sorted(set(old.models) & set(new.models))
+    organisations = []
+    for start in range(0, size, UNITS_PER_ORGANISATION):
+        count = min(UNITS_PER_ORGANISATION, size - start)
+        units = []
+        for index in range(count):
+            chosen = rng.sample(shared, min(len(shared), rng.randint(8, 20)))
+            unit: dict[str, Any] = {"id": f"u{start + index}",
+                                    "traits": {t: _value(old.traits[t], rng) for t in chosen},
+                                    "models_in_use": rng.sample(models, min(len(models), 2))}
+            if index:
+                unit["parent"] = f"u{start}"
+            units.append(unit)
+        organisations.append({"organisation": f"sample-{start // UNITS_PER_ORGANISATION}",
+                              "units": units})
+    return organisations
+
+
+def _value(trait: Trait, rng: random.Random) -> Any:
+    match trait.type:
+        case "scale":
+            return rng.randint(1, 5)
+        case "bool":
+            return rng.random() < 0.5
+        case "number":
+            low = trait.min if trait.min is not None else 0.0
+            high = trait.max if trait.max is not None else low + 100.0
+            return round(rng.uniform(low, high), 2)
+        case "category":
+            return rng.choice(trait.values or ("",))
+    values = list(trait.values or ())
+    return rng.sample(values, rng.randint(0, len(values)))
+
+
+def compare(old: Advisor, new: Advisor, population: Iterable[Any],
+            progress: Callable[[int], None] | None = None) -> Impact:
+    """Assess every organisation with both advisors and count what changed."""
+    mode: list[ModeChange] = []
+    recs: list[RecommendationChange] = []
+    conflicts: list[ConflictChange] = []
+    organisations = units = 0
+    for organisation in population:
+        before, after = old.assess(organisation), new.assess(organisation)
+        organisations += 1
+        units += len(before.units)
+        mode.extend(_mode_changes(before, after))
+        recs.extend(_recommendation_changes(before, after))
+        conflicts.extend(_conflict_changes(before, after))
+        if progress is not None:
+            progress(len(before.units))
+    appeared = [c for c in conflicts if c.change == "appeared"]
+    return Impact(
+        old_pack="+".join(old.knowledge_base.layers), new_pack="+".join(new.knowledge_base.layers),
+        organisations=organisations, units=units, dominant_changed=len(mode),
+        recommendations_changed=len(recs), conflicts_appeared=len(appeared),
+        conflicts_disappeared=len(conflicts) - len(appeared), examples_dominant=mode[:EXAMPLES],
+        examples_recommendations=recs[:EXAMPLES],
+        examples_conflicts=(appeared[:EXAMPLES]
+                            + [c for c in conflicts if c.change != "appeared"][:EXAMPLES]))
+
+
+def _mode_changes(before: Advice, after: Advice) -> Iterable[ModeChange]:
+    for unit in before.units:
+        old, new = unit.profile.dominant, after.unit(unit.id).profile.dominant
+        if old != new:
+            yield ModeChange(organisation=before.organisation, unit=unit.id, old=old, new=new)
+
+
+def _recommendation_changes(before: Advice, after: Advice) -> Iterable[RecommendationChange]:
+    for unit in before.units:
+        old = {m.model for m in unit.recommendations}
+        new = {m.model for m in after.unit(unit.id).recommendations}
+        if old != new:
+            yield RecommendationChange(organisation=before.organisation, unit=unit.id,
+                                       added=sorted(new - old), removed=sorted(old - new))
+
+
+def _conflict_changes(before: Advice, after: Advice) -> Iterable[ConflictChange]:
+    def keys(advice: Advice) -> dict[tuple[str, tuple[str, ...], str], None]:
+        return {(c.kind, tuple(c.units), c.rule): None for c in advice.conflicts}
+
+    old, new = keys(before), keys(after)
+    for change, found, other in (("appeared", new, old), ("disappeared", old, new)):
+        for kind, units, rule in found:
+            if (kind, units, rule) not in other:
+                yield ConflictChange(organisation=before.organisation, kind=kind,
+                                     units=list(units), rule=rule, change=change)
+
+
+def to_text(impact: Impact) -> str:
+    """A summary a consultant reads before shipping an edit."""
+    lines = [f"Impact of {impact.new_pack} against {impact.old_pack} on "
+             f"{impact.units} units in {impact.organisations} organisations:",
+             f"  dominant mode changed:   {impact.dominant_changed}",
+             f"  recommendations changed: {impact.recommendations_changed}",
+             f"  conflicts appeared:      {impact.conflicts_appeared}",
+             f"  conflicts disappeared:   {impact.conflicts_disappeared}"]
+    if impact.examples_dominant:
+        lines.append("Examples, dominant mode:")
+        lines += [f"  {e.organisation}/{e.unit}: {e.old or '-'} -> {e.new or '-'}"
+                  for e in impact.examples_dominant]
+    if impact.examples_recommendations:
+        lines.append("Examples, recommendations:")
+        lines += [f"  {e.organisation}/{e.unit}: added {', '.join(e.added) or 'none'}; "
+                  f"removed {', '.join(e.removed) or 'none'}"
+                  for e in impact.examples_recommendations]
+    if impact.examples_conflicts:
+        lines.append("Examples, conflicts:")
+        lines += [f"  {e.organisation}: {e.change} {e.kind} ({', '.join(e.units)}; {e.rule})"
+                  for e in impact.examples_conflicts]
+    return "\n".join(lines) + "\n"
