@@ -217,3 +217,22 @@ def test_steps_lists_every_step_with_an_example(capsys: pytest.CaptureFixture[st
         assert "{" not in doc.example, doc
     assert "# language: fi" in out
     assert 'Niin hallitseva toimintatapa on "production"' in out
+
+
+def test_lint_the_shipped_pack_is_clean(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["lint"]) == 0
+    assert "0 errors, 0 warnings, 0 infos" in capsys.readouterr().out
+
+
+def test_lint_exits_1_on_errors_and_speaks_json(tmp_path: Path,
+                                                capsys: pytest.CaptureFixture[str]) -> None:
+    pack = tmp_path / "mine"
+    pack.mkdir()
+    (pack / "pack.yaml").write_text(
+        "pack: {id: mine, name: {en: M, fi: M}, extends: core}\nrules:\n  - id: never\n"
+        "    when: cost_focus > 4 and cost_focus < 2\n    weights: {production: 1}\n"
+        "    rationale: {en: r, fi: r}\n    source: [S-P1]\n", encoding="utf-8")
+    assert main(["lint", str(pack), "--format", "json"]) == 1
+    data = json.loads(capsys.readouterr().out)
+    assert [f["code"] for f in data["findings"]] == ["unsatisfiable-condition"]
+    assert data["findings"][0]["file"].endswith("pack.yaml")

@@ -1,6 +1,7 @@
 """The `modeadvisor` command.
 
-Exit codes scripts can rely on: 0 done; 1 `assess --fail-on` found conflicts of that severity;
+Exit codes scripts can rely on: 0 done; 1 `assess --fail-on` found conflicts of that severity,
+or `lint` found errors;
 2 bad input or usage (the message on stderr names the file and line); 3 an internal error (a bug
 in modeadvisor; MODEADVISOR_DEBUG=1 shows the trace).
 """
@@ -21,6 +22,9 @@ from .errors import EngineError, ModeAdvisorError
 from .impact import compare, sample_population
 from .impact import to_text as impact_text
 from .knowledge import KnowledgeBase, Lang, load_knowledge_base, shipped_rules_dir
+from .lint import has_errors, lint
+from .lint import to_json as lint_json
+from .lint import to_text as lint_text
 from .render import explain_text, to_markdown, to_text
 from .schema import organisation_schema, rules_schema
 
@@ -76,6 +80,11 @@ def _parser() -> argparse.ArgumentParser:
     schema.add_argument("kind", choices=("rules", "organisation"))
 
     commands.add_parser("steps", help="every feature-file step phrase, with an example")
+
+    lint_cmd = commands.add_parser("lint", help="statically verify rule packs (exit 1 on errors)")
+    lint_cmd.add_argument("packs", type=Path, nargs="*", metavar="PACK_DIR",
+                          help="packs to check, layered in order (default: the shipped pack)")
+    lint_cmd.add_argument("--format", choices=("text", "json"), default="text")
 
     impact = commands.add_parser(
         "impact", help="what changing a pack does to the advice for a population")
@@ -170,6 +179,13 @@ def _run(args: argparse.Namespace, out: TextIO) -> int:
                 old.knowledge_base, new.knowledge_base, args.sample, args.seed)
             result = compare(old, new, population)
             out.write(result.to_json() if args.format == "json" else impact_text(result))
+        case "lint":
+            kb = _knowledge_base(args.packs)
+            given = {p.resolve() for p in args.packs or [shipped_rules_dir()]}
+            own = {pack for pack, root in kb.roots.items() if root.resolve() in given}
+            findings = lint(kb, packs=own or None)  # a layer below is linted on its own
+            out.write(lint_json(findings) if args.format == "json" else lint_text(findings))
+            return EXIT_CONFLICTS if has_errors(findings) else EXIT_OK
         case "steps":
             from .bdd import step_catalogue  # pytest is only needed for this command
 

@@ -1,0 +1,1012 @@
+"""Static verification of a loaded rule pack: what `modeadvisor lint` reports.
+
+Loading a pack (`load_knowledge_base`) already refuses what is *malformed*: unknown ids, type
+mismatches, conditions that do not parse. Linting looks for what is well-formed but *wrong or
+doubtful*, in the spirit of DMN decision-table verification (gaps, overlaps, masked and subsumed
+rules), adapted to how modeadvisor scores: every rule that fires adds its weights, so rules are
+evidence that accumulates rather than rows of which one wins.
+
+Every finding has a stable code, a severity, a location (file, line and, inside conditions, the
+column of the trait concerned), a message and a hint. Severities: only what is certainly a defect
+is an `error` (a CI gate may fail on it); what is probably a mistake but can be meant is a
+`warning`; `info` is advice.
+
+Errors:
+- `unsatisfiable-condition`: a scoring rule, or a pattern of a conflict rule, that nothing can
+  ever match;
+- `duplicate-rule`: two rules with equivalent conditions and the same weights (one piece of
+  evidence counted twice);
+- `engine-limit`: a rule the rule engine would refuse (too many alternatives or trait
+  properties), so no advisor could be built on the pack;
+- `unreachable-archetype`: an archetype no rule that can fire gives weight: no unit can ever be
+  in that mode.
+
+Warnings:
+- `unsatisfiable-branch`: one alternative (`or` branch) of a rule can never hold, though the
+  rule can fire;
+- `subsumed-rule`: a rule whose condition implies another's with the same weights: whenever it
+  fires the other fires too, so its units get the weights twice;
+- `equivalent-conditions`: two rules with different weights fire for exactly the same units;
+- `contradictory-overlap`: two rules that fire together for one trait pattern push towards
+  different archetypes;
+- `dominated-archetype`: an archetype that gets weight but can never be the dominant mode;
+- `unused-trait`: a catalogue trait no scoring or conflict rule reads;
+- `missing-source`: a scoring rule, conflict rule or link that cites no source;
+- `missing-rationale`: a scoring rule whose rationale is blank;
+- `unreachable-model`: a model no archetype links to (`suits` or `poor_fit`);
+- `missing-suits-link`: an archetype with no `suits` link to a model of a kind the pack has
+  (management, measurement): its units get no recommendation of that kind.
+
+Info:
+- `missing-translation`: an item with a text without Finnish (`fi`); Finnish output falls back
+  to English.
+
+How conditions are reasoned about. A condition is expanded into alternatives (its disjunctive
+form, as the engine runs it), each a conjunction of comparisons. A conjunction is a set of
+values per trait: scale traits are the whole numbers 1..5, bool traits true/false, category
+traits their values, each value of a set trait is present or absent, and number traits are the
+multiples of 0.000001 (the precision observed numbers are rounded to and the engine compares at)
+between the trait's `min` and `max` (else ±1e12). A comparison on a trait the unit did not
+observe is false, so every trait a conjunction mentions must be observed. This makes the
+reasoning exact within one conjunction: it is satisfiable iff no trait is left without a value;
+conjunction A implies B iff B mentions no trait A does not and, trait by trait, A's values are
+among B's. Rule A implies rule B when every unit matching an alternative of A matches some
+alternative of B; this is decided exactly (`cost in [4, 5]` implies `cost >= 4`), by splitting
+A's alternative into pieces until each lies inside one of B's, and after 2000 splits lint gives
+up and claims nothing. Two rules *overlap substantially* when an alternative of each can hold
+for one unit and either one implies the other or both test exactly the same traits (for set
+traits: the same values); only then is a `contradictory-overlap` reported, with an example of
+trait values. A rule pushes towards the archetypes it weighs most; two rules push towards
+different archetypes when those sets do not meet.
+
+Dominance is approximated soundly: an archetype is `unreachable-archetype` when no rule that can
+fire weighs it (its weight is then always 0, and a unit with evidence always has some archetype
+above 0), and `dominated-archetype` when one other archetype Y gets, from every rule that weighs
+it, at least as much weight as it does — and strictly more in every such rule unless Y is listed
+before it (ties go to the archetype listed first). Then Y always ranks above it.
+
+Conflict rules are checked for unsatisfiable patterns with the same reasoning over fact fields
+(joins with other aliases, `a.field`, are left out, which can only make a pattern look more
+satisfiable, never less), and for missing sources and translations.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import re
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
+from pathlib import Path
+from typing import Any, Literal, TypeAlias
+
+from . import conditions as cond
+from .compiler import MAX_ALTERNATIVES, Leaf, compile_conflicts, compile_pack, disjunctive_form
+from .compiler import resolve as resolve_settings
+from .documents import Document, DocumentError, PathKey, load_document
+from .errors import Location, ModeAdvisorError, display_path
+from .facts import FACT_KINDS, UNIT_FIELDS
+from .knowledge import (
+    NUMBER_DECIMALS,
+    NUMBER_LIMIT,
+    SCALE_MAX,
+    SCALE_MIN,
+    ConflictRule,
+    KnowledgeBase,
+    Rule,
+    Text,
+    Trait,
+)
+
+Severity = Literal["error", "warning", "info"]
+SEVERITIES: tuple[Severity, ...] = ("error", "warning", "info")
+_RANK = {severity: rank for rank, severity in enumerate(SEVERITIES)}
+
+#: Model kinds an archetype should have a `suits` link for (when the pack has such models).
+MODEL_KINDS = ("management", "measurement")
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """One thing lint found: a stable `code`, its severity, where, what and what to do."""
+
+    code: str
+    severity: Severity
+    location: Location
+    message: str
+    hint: str
+    pack: str = ""  # the id of the pack (layer) the location belongs to
+
+    def __str__(self) -> str:
+        return f"{self.location}: {self.severity}: {self.message} [{self.code}]"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"code": self.code, "severity": self.severity, "file": self.location.file,
+                "line": self.location.line, "column": self.location.column,
+                "message": self.message, "hint": self.hint, "pack": self.pack}
+
+
+def lint(kb: KnowledgeBase, *, packs: Collection[str] | None = None) -> list[Finding]:
+    """Every finding on a knowledge base, in a deterministic order (file, line, column, ...).
+
+    `packs` keeps only the findings located in those packs (layers), e.g. only the top pack's.
+    """
+    findings = _Linter(kb).run()
+    if packs is not None:
+        findings = [f for f in findings if f.pack in packs]
+    return sorted(findings, key=_order)
+
+
+def has_errors(findings: Iterable[Finding]) -> bool:
+    return any(f.severity == "error" for f in findings)
+
+
+def summary(findings: Iterable[Finding]) -> dict[Severity, int]:
+    """How many findings of each severity."""
+    counts: dict[Severity, int] = dict.fromkeys(SEVERITIES, 0)
+    for finding in findings:
+        counts[finding.severity] += 1
+    return counts
+
+
+def to_text(findings: Sequence[Finding]) -> str:
+    """One line per finding (`file:line:column: severity: message [code]`), its hint, a total."""
+    lines = []
+    for finding in findings:
+        lines.append(str(finding))
+        lines.append(f"    hint: {finding.hint}")
+    counts = summary(findings)
+    lines.append(", ".join(f"{n} {s}{'' if n == 1 else 's'}" for s, n in counts.items()))
+    return "\n".join(lines) + "\n"
+
+
+def to_json(findings: Sequence[Finding]) -> str:
+    """`{"findings": [{code, severity, file, line, column, message, hint, pack}], "summary":
+    {"error": n, "warning": n, "info": n}}`, deterministic."""
+    data = {"findings": [f.to_dict() for f in findings], "summary": summary(findings)}
+    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+
+
+def _order(finding: Finding) -> tuple[str, int, int, int, str, str]:
+    loc = finding.location
+    return (loc.file, loc.line or 0, loc.column or 0, _RANK[finding.severity], finding.code,
+            finding.message)
+
+
+# --- value domains ---------------------------------------------------------------------------
+
+_GRID: int = 10 ** NUMBER_DECIMALS  # numbers are reasoned about in millionths
+_FAR = int(NUMBER_LIMIT) * _GRID
+_OTHER = "\x00another"  # a unit id different from every one a pattern names
+Value: TypeAlias = bool | int | str
+Var: TypeAlias = tuple[str, str | None]  # (trait or field, value of a set trait or None)
+
+
+@dataclass(frozen=True, slots=True)
+class _Finite:
+    """The values still possible, in the order of the trait's values."""
+
+    values: tuple[Value, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class _Grid:
+    """Numbers, in millionths: every whole number from lo to hi except the holes."""
+
+    lo: int
+    hi: int
+    holes: frozenset[int] = frozenset()
+
+
+Domain: TypeAlias = _Finite | _Grid
+
+
+def _millionths(value: cond.Scalar) -> int:
+    assert isinstance(value, int | float)
+    assert not isinstance(value, bool)
+    return int(Decimal(str(value)).scaleb(NUMBER_DECIMALS).to_integral_value())
+
+
+def _restrict(domain: Domain, op: cond.Op, value: cond.Scalar) -> Domain:
+    """The values of `domain` for which `trait op value` holds (the evaluator's semantics)."""
+    if isinstance(domain, _Finite):
+        return _Finite(tuple(v for v in domain.values
+                             if cond.evaluate(cond.Comparison("v", op, value), {"v": v})))
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return _Grid(0, -1)  # a number never equals a non-number (the loader refuses these)
+    c = _millionths(value)
+    lo, hi, holes = domain.lo, domain.hi, domain.holes
+    match op:
+        case "==":
+            lo, hi = max(lo, c), min(hi, c)
+        case "!=":
+            holes = holes | {c}
+        case ">=":
+            lo = max(lo, c)
+        case ">":
+            lo = max(lo, c + 1)
+        case "<=":
+            hi = min(hi, c)
+        case "<":
+            hi = min(hi, c - 1)
+    return _Grid(lo, hi, frozenset(h for h in holes if lo <= h <= hi))
+
+
+def _meet(a: Domain, b: Domain) -> Domain:
+    if isinstance(a, _Finite) and isinstance(b, _Finite):
+        return _Finite(tuple(v for v in a.values if _has(b, v)))
+    assert isinstance(a, _Grid)
+    assert isinstance(b, _Grid)
+    lo, hi = max(a.lo, b.lo), min(a.hi, b.hi)
+    return _Grid(lo, hi, frozenset(h for h in a.holes | b.holes if lo <= h <= hi))
+
+
+def _has(domain: Domain, value: Value) -> bool:
+    if isinstance(domain, _Finite):
+        return any(type(v) is type(value) and v == value for v in domain.values)
+    return isinstance(value, int) and domain.lo <= value <= domain.hi \
+        and value not in domain.holes
+
+
+def _ends(grid: _Grid) -> tuple[int, int] | None:
+    """The smallest and largest number left, or None when none is (holes are few)."""
+    low = grid.lo
+    while low <= grid.hi and low in grid.holes:
+        low += 1
+    if low > grid.hi:
+        return None
+    high = grid.hi
+    while high in grid.holes:
+        high -= 1
+    return low, high
+
+
+def _empty(domain: Domain) -> bool:
+    return not domain.values if isinstance(domain, _Finite) else _ends(domain) is None
+
+
+def _within(a: Domain, b: Domain) -> bool:
+    """Every value of `a` is a value of `b`."""
+    if isinstance(a, _Finite):
+        return all(_has(b, v) for v in a.values)
+    assert isinstance(b, _Grid)
+    ends = _ends(a)
+    if ends is None:
+        return True
+    return b.lo <= ends[0] and ends[1] <= b.hi and not any(_has(a, h) for h in b.holes)
+
+
+def _pick(domain: Domain) -> Value:
+    """A value of a non-empty domain to show: the first, or a round number if there is one."""
+    if isinstance(domain, _Finite):
+        return domain.values[0]
+    if domain.lo > -_FAR:
+        start, step = -(-domain.lo // _GRID) * _GRID, _GRID
+    elif domain.hi < _FAR:
+        start, step = (domain.hi // _GRID) * _GRID, -_GRID
+    else:
+        start, step = 0, _GRID
+    for tries in range(len(domain.holes) + 2):
+        candidate = start + tries * step
+        if _has(domain, candidate):
+            return candidate
+    ends = _ends(domain)
+    assert ends is not None
+    return ends[0]
+
+
+def _full_trait(trait: Trait) -> Domain:
+    match trait.type:
+        case "scale":
+            return _Finite(tuple(range(SCALE_MIN, SCALE_MAX + 1)))
+        case "bool" | "set":
+            return _Finite((True, False))
+        case "category":
+            return _Finite(tuple(trait.values or ()))
+    low = -_FAR if trait.min is None else int(
+        (Decimal(str(trait.min)) * _GRID).to_integral_value(ROUND_CEILING))
+    high = _FAR if trait.max is None else int(
+        (Decimal(str(trait.max)) * _GRID).to_integral_value(ROUND_FLOOR))
+    return _Grid(max(low, -_FAR), min(high, _FAR))
+
+
+# --- conjunctions as regions -----------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _Region:
+    """One conjunction of leaves as the values it leaves to each variable it reads."""
+
+    leaves: tuple[Leaf, ...]
+    domains: Mapping[Var, Domain]
+    empty: Var | None  # a variable left without any value: the conjunction can never hold
+
+    @property
+    def traits(self) -> frozenset[str]:
+        return frozenset(var[0] for var in self.domains)
+
+
+def _var(leaf: Leaf) -> Var:
+    return (leaf.trait, leaf.value) if isinstance(leaf, cond.Member) else (leaf.trait, None)
+
+
+def _region(leaves: tuple[Leaf, ...], full: Callable[[Var], Domain]) -> _Region:
+    domains: dict[Var, Domain] = {}
+    empty: Var | None = None
+    for leaf in leaves:
+        if isinstance(leaf, cond.Comparison) and isinstance(leaf.value, cond.Ref | cond.Param):
+            continue  # a join with another fact: left out (only ever more satisfiable)
+        var = _var(leaf)
+        domain = domains[var] if var in domains else full(var)
+        if isinstance(leaf, cond.Member):
+            domain = _restrict(domain, "==", leaf.present)
+        else:
+            assert not isinstance(leaf.value, cond.Ref | cond.Param)
+            domain = _restrict(domain, leaf.op, leaf.value)
+        domains[var] = domain
+        if empty is None and _empty(domain):
+            empty = var
+    return _Region(leaves, domains, empty)
+
+
+def _implies(a: _Region, b: _Region, full: Callable[[Var], Domain]) -> bool:
+    if a.empty is not None:
+        return True
+    if b.empty is not None or not b.traits <= a.traits:
+        return False
+    return all(_within(a.domains[var] if var in a.domains else full(var), domain)
+               for var, domain in b.domains.items())
+
+
+def _both(a: _Region, b: _Region) -> _Region:
+    domains = dict(a.domains)
+    empty = a.empty or b.empty
+    for var, domain in b.domains.items():
+        met = _meet(domains[var], domain) if var in domains else domain
+        domains[var] = met
+        if empty is None and _empty(met):
+            empty = var
+    return _Region(a.leaves + b.leaves, domains, empty)
+
+
+def _minus(domain: Domain, other: Domain) -> list[Domain]:
+    """The values of `domain` that are not values of `other`, as non-empty pieces."""
+    if isinstance(domain, _Finite):
+        rest = _Finite(tuple(v for v in domain.values if not _has(other, v)))
+        return [rest] if rest.values else []
+    assert isinstance(other, _Grid)
+    pieces = [_meet(domain, _Grid(domain.lo, other.lo - 1)),
+              _meet(domain, _Grid(other.hi + 1, domain.hi))]
+    pieces += [_Grid(h, h) for h in sorted(other.holes) if _has(domain, h)]
+    return [piece for piece in pieces if not _empty(piece)]
+
+
+def _narrowed(region: _Region, var: Var, domain: Domain) -> _Region:
+    return _Region(region.leaves, {**region.domains, var: domain},
+                   region.empty or (var if _empty(domain) else None))
+
+
+#: Region splits one implication check may make before it gives up (and claims nothing).
+_SPLIT_BUDGET = 2000
+
+
+def _covered(region: _Region, others: Sequence[_Region], full: Callable[[Var], Domain],
+             budget: list[int]) -> bool:
+    """Every unit in `region` is in one of `others` (exact, by splitting `region`).
+
+    Gives False when the budget of splits runs out: no implication is claimed then.
+    """
+    if region.empty is not None:
+        return True
+    budget[0] -= 1
+    if budget[0] < 0:
+        return False
+    meeting = [o for o in others if o.empty is None and _both(region, o).empty is None]
+    if any(_implies(region, o, full) for o in meeting):
+        return True
+    for other in meeting:
+        extra = sorted(other.traits - region.traits)
+        if extra:  # units that did not observe it are covered only by regions not reading it
+            trait = extra[0]
+            if not _covered(region, [o for o in meeting if trait not in o.traits], full,
+                            budget):
+                return False
+            var = next(v for v in other.domains if v[0] == trait)
+            return _covered(_narrowed(region, var, full(var)), meeting, full, budget)
+    if not meeting:
+        return False
+    for var, domain in meeting[0].domains.items():
+        mine = region.domains[var] if var in region.domains else full(var)
+        if not _within(mine, domain):
+            pieces = [_meet(mine, domain), *_minus(mine, domain)]
+            return all(_covered(_narrowed(region, var, piece), meeting, full, budget)
+                       for piece in pieces)
+    return True  # pragma: no cover - within on every variable is implication, found above
+
+
+# --- where things are written ----------------------------------------------------------------
+
+_SECTIONS = ("sources", "archetypes", "traits", "rules", "models", "links", "conflicts")
+_WHERE = re.compile(r"\s(?:where|WHERE)\s+")
+_PLACEHOLDER = re.compile(r"\{([a-z][a-z0-9_]*)\.([A-Za-z_][A-Za-z0-9_]*)\}")
+
+
+def _item_key(section: str, item: Any) -> str | None:
+    if not isinstance(item, dict):
+        return None
+    if section == "links":
+        return f"{item.get('from')} -> {item.get('to')}"
+    return str(item["id"]) if "id" in item else None
+
+
+class _Places:
+    """Re-reads the pack files to find where each item (of the layer in effect) is written."""
+
+    def __init__(self, kb: KnowledgeBase) -> None:
+        self.kb = kb
+        self.items: dict[tuple[str, str], tuple[str, Document, PathKey]] = {}
+        for pack in kb.layers:
+            own: dict[tuple[str, str], tuple[str, Document, PathKey]] = {}
+            root = kb.roots.get(pack, kb.root)
+            for document in _documents(root):
+                data = document.data
+                if not isinstance(data, dict):
+                    continue
+                if isinstance(data.get("pack"), dict):
+                    own.setdefault(("pack", ""), (pack, document, ("pack",)))
+                for section in _SECTIONS:
+                    items = data.get(section)
+                    for index, item in enumerate(items if isinstance(items, list) else ()):
+                        key = _item_key(section, item)
+                        if key is not None:
+                            own.setdefault((section, key), (pack, document, (section, index)))
+            self.items.update(own)  # a layer above replaces (overrides) the item below
+
+    def of(self, section: str, key: str, *sub: str | int) -> tuple[Location, str]:
+        """Where an item (or a field of it) is written, and the pack it belongs to."""
+        found = self.items.get((section, key))
+        if found is None:
+            return Location(display_path(self.kb.root)), self.kb.info.id
+        pack, document, path = found
+        return document.location((*path, *sub)), pack
+
+    def rule(self, rule: Rule | ConflictRule) -> Location:
+        """Where a (conflict) rule's id is written: its origin, as the user opens it."""
+        return self.kb.where(rule.pack, rule.origin)
+
+    def in_text(self, section: str, key: str, sub: PathKey, offset: int,
+                column: int) -> Location:
+        """The place of a 1-based `column` of a condition starting at `offset` of a value."""
+        found = self.items.get((section, key))
+        if found is None:
+            return self.of(section, key)[0]
+        _, document, path = found
+        location = document.location((*path, *sub))
+        line = document.source_line(location.line) or ""
+        start = location.column or 1
+        mark = line[start - 1:start]
+        if mark in ("|", ">") or location.line is None:
+            return location  # a block scalar: the line of the value is as close as it gets
+        if mark in ("'", '"'):
+            start += 1
+        return Location(location.file, location.line, start + offset + max(column, 1) - 1)
+
+
+def _documents(root: Path) -> Iterable[Document]:
+    files = sorted((p for p in root.rglob("*") if p.suffix in (".yaml", ".yml") and p.is_file()),
+                   key=lambda p: p.relative_to(root).as_posix())
+    for path in files:
+        try:
+            yield load_document(path)
+        except DocumentError:
+            continue
+
+
+# --- the linter ------------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class _Scored:
+    """A scoring rule as lint sees it."""
+
+    rule: Rule
+    index: int
+    regions: list[_Region]
+    complex: bool  # beyond the engine's alternatives: not analysed further
+    columns: dict[Leaf, int]
+
+    @property
+    def live(self) -> list[_Region]:
+        return [r for r in self.regions if r.empty is None]
+
+    @property
+    def can_fire(self) -> bool:
+        return self.complex or bool(self.live)
+
+    @property
+    def tops(self) -> frozenset[str]:
+        weights = self.rule.spec.weights
+        most = max(weights.values())
+        return frozenset(a for a, w in weights.items() if w == most)
+
+
+class _Linter:
+    def __init__(self, kb: KnowledgeBase) -> None:
+        self.kb = kb
+        self.places = _Places(kb)
+        self.findings: list[Finding] = []
+        layers = {pack: i for i, pack in enumerate(kb.layers)}
+        ordered = sorted(kb.rules, key=lambda r: (
+            layers.get(r.pack, len(layers)), r.origin.file, r.origin.line or 0,
+            r.origin.column or 0, r.id))
+        self.rules = [self._scored(rule, i) for i, rule in enumerate(ordered)]
+
+    def add(self, code: str, severity: Severity, where: tuple[Location, str], message: str,
+            hint: str) -> None:
+        self.findings.append(Finding(code, severity, where[0], message, hint, where[1]))
+
+    def run(self) -> list[Finding]:
+        self._conditions()
+        self._pairs()
+        self._archetypes()
+        self._conflict_patterns()
+        self._engine()
+        self._unused_traits()
+        self._sources()
+        self._graph()
+        self._translations()
+        return self.findings
+
+    # -- scoring rules, one by one ----------------------------------------------------------
+
+    def _full(self, var: Var) -> Domain:
+        return _full_trait(self.kb.traits[var[0]])
+
+    def _scored(self, rule: Rule, index: int) -> _Scored:
+        columns = _columns(rule.condition)
+        alternatives = disjunctive_form(rule.condition)
+        if len(alternatives) > MAX_ALTERNATIVES:
+            return _Scored(rule, index, [], True, columns)
+        return _Scored(rule, index, [_region(a, self._full) for a in alternatives], False,
+                       columns)
+
+    def _rule_where(self, scored: _Scored) -> tuple[Location, str]:
+        rule = scored.rule
+        return self.places.rule(rule), rule.pack or self.kb.info.id
+
+    def _conditions(self) -> None:
+        for scored in self.rules:
+            rule = scored.rule
+            if scored.complex:
+                self.add("engine-limit", "error", self._rule_where(scored), (
+                    f"the condition of rule '{rule.id}' expands to more than {MAX_ALTERNATIVES} "
+                    f"alternatives; the engine takes at most {MAX_ALTERNATIVES}"),
+                    "split it into several rules")
+                continue
+            dead = [r for r in scored.regions if r.empty is not None]
+            if not dead:
+                continue
+            first = dead[0]
+            where = self._leaf_where(scored, first)
+            if len(dead) == len(scored.regions):
+                reason = self._why(first, self.kb.traits)
+                if len(dead) > 1:
+                    reason = f"none of its {len(dead)} alternatives can hold (e.g. {reason})"
+                self.add("unsatisfiable-condition", "error", where,
+                         f"rule '{rule.id}' can never fire: {reason}",
+                         "a comparison on a trait the unit did not observe is false, so no unit "
+                         "matches; fix the bounds or the values compared")
+                continue
+            for region in dead:
+                self.add("unsatisfiable-branch", "warning", self._leaf_where(scored, region), (
+                    f"rule '{rule.id}': the alternative `{_render(region.leaves)}` can never "
+                    f"hold: {self._why(region, self.kb.traits)}"),
+                    "remove the alternative or fix its bounds; the rest of the rule still fires")
+
+    def _leaf_where(self, scored: _Scored, region: _Region) -> tuple[Location, str]:
+        leaf = next(x for x in region.leaves if _var(x) == region.empty)
+        column = scored.columns.get(dataclasses.replace(leaf, column=0), 0)
+        rule = scored.rule
+        if ("rules", rule.id) not in self.places.items:
+            return self._rule_where(scored)
+        pack = rule.pack or self.kb.info.id
+        return self.places.in_text("rules", rule.id, ("when",), 0, column), pack
+
+    @staticmethod
+    def _why(region: _Region, traits: Mapping[str, Trait],
+             describe: Callable[[str], str] | None = None) -> str:
+        var = region.empty
+        assert var is not None
+        leaves = [x for x in region.leaves if _var(x) == var]
+        name = var[0]
+        if describe is not None:
+            kind = describe(name)
+        elif name in traits:
+            kind = _kind(traits[name])
+        else:
+            kind = "a field"
+        return f"no value of '{name}' ({kind}) satisfies `{_render(tuple(leaves))}`"
+
+    # -- scoring rules, in pairs ------------------------------------------------------------
+
+    def _pairs(self) -> None:
+        by_trait: dict[str, set[int]] = {}
+        for scored in self.rules:
+            if scored.complex or not scored.live:
+                continue
+            for region in scored.live:
+                for trait in region.traits:
+                    by_trait.setdefault(trait, set()).add(scored.index)
+        pairs = sorted({(i, j) for indices in by_trait.values() for i in indices
+                        for j in indices if i < j})
+        for i, j in pairs:
+            self._pair(self.rules[i], self.rules[j])
+
+    def _rule_implies(self, a: _Scored, b: _Scored) -> bool:
+        budget = [_SPLIT_BUDGET]
+        return all(_covered(x, b.live, self._full, budget) for x in a.live)
+
+    def _pair(self, first: _Scored, second: _Scored) -> None:
+        forward = self._rule_implies(first, second)
+        backward = self._rule_implies(second, first)
+        same = first.rule.spec.weights == second.rule.spec.weights
+        weights = _weights(first.rule.spec.weights)
+        if same and forward and backward:
+            self.add("duplicate-rule", "error", self._rule_where(second), (
+                f"rule '{second.rule.id}' duplicates rule '{first.rule.id}' "
+                f"({self.places.rule(first.rule)}): their conditions hold for exactly the same "
+                f"units and both give {weights}"),
+                "the same evidence is counted twice (and as two fired rules towards "
+                "min_evidence); delete one, or merge their sources into the other")
+            return
+        if same and (forward or backward):
+            narrow, wide = (first, second) if forward else (second, first)
+            self.add("subsumed-rule", "warning", self._rule_where(narrow), (
+                f"rule '{narrow.rule.id}' is subsumed by rule '{wide.rule.id}' "
+                f"({self.places.rule(wide.rule)}): whenever it fires, '{wide.rule.id}' fires "
+                f"too, with the same weights {weights}"),
+                "weights add up, so its units get the weights twice (and two fired rules "
+                "towards min_evidence); delete it, or give it its own weights if it is meant "
+                "as extra evidence on top of the other")
+            return
+        if not first.tops & second.tops:
+            self._overlap(first, second, forward, backward)
+            return
+        if forward and backward:
+            self.add("equivalent-conditions", "warning", self._rule_where(second), (
+                f"rules '{second.rule.id}' and '{first.rule.id}' "
+                f"({self.places.rule(first.rule)}) fire for exactly the same units, with "
+                f"weights {_weights(second.rule.spec.weights)} and {weights}"),
+                "one observation counted as two rules (also towards min_evidence); merge them "
+                "into one rule with the combined weights, unless separate sources justify them")
+
+    def _overlap(self, first: _Scored, second: _Scored, forward: bool, backward: bool) -> None:
+        example = None
+        for x in first.live:
+            for y in second.live:
+                both = _both(x, y)
+                if both.empty is not None:
+                    continue
+                if set(x.domains) == set(y.domains) or _implies(x, y, self._full) \
+                        or _implies(y, x, self._full):
+                    example = both
+                    break
+            if example is not None:
+                break
+        if example is None:
+            return
+        values = _example(example, self.kb.traits)
+        towards = {s.rule.id: ", ".join(sorted(s.tops)) for s in (first, second)}
+        if forward != backward:
+            narrow, wide = (first, second) if forward else (second, first)
+            message = (f"whenever rule '{narrow.rule.id}' (towards {towards[narrow.rule.id]}) "
+                       f"fires, rule '{wide.rule.id}' ({self.places.rule(wide.rule)}, towards "
+                       f"{towards[wide.rule.id]}) fires too, e.g. for {values}")
+            at = narrow
+        else:
+            other = first
+            at = second
+            together = "fire for exactly the same units" if forward else "both fire"
+            message = (f"rules '{at.rule.id}' (towards {towards[at.rule.id]}) and "
+                       f"'{other.rule.id}' ({self.places.rule(other.rule)}, towards "
+                       f"{towards[other.rule.id]}) {together}, e.g. for {values}")
+        self.add("contradictory-overlap", "warning", self._rule_where(at),
+                 message + ": one trait pattern pushes towards different modes",
+                 "make the conditions exclusive (e.g. split the shared range), or, if one rule "
+                 "deliberately corrects the other, say so in its rationale")
+
+    # -- archetypes -------------------------------------------------------------------------
+
+    def _archetypes(self) -> None:
+        order = list(self.kb.archetypes)
+        for position, archetype in enumerate(order):
+            where = self.places.of("archetypes", archetype, "id")
+            giving = [s for s in self.rules if archetype in s.rule.spec.weights]
+            firing = [s for s in giving if s.can_fire]
+            if not firing:
+                dead = f" (only rules that can never fire weigh it: " \
+                       f"{', '.join(s.rule.id for s in giving)})" if giving else ""
+                self.add("unreachable-archetype", "error", where, (
+                    f"archetype '{archetype}' gets weight from no rule that can fire{dead}, so "
+                    "no unit can ever be in this mode"),
+                    f"write scoring rules that weigh it (`weights: {{{archetype}: 2}}`), or "
+                    "remove the archetype and its links")
+                continue
+            for rival in order:
+                if rival == archetype:
+                    continue
+                earlier = order.index(rival) < position
+                if all(s.rule.spec.weights.get(rival, 0.0) > s.rule.spec.weights[archetype]
+                       or (earlier and s.rule.spec.weights.get(rival, 0.0)
+                           >= s.rule.spec.weights[archetype]) for s in firing):
+                    than = "at least as much (and it is listed first, winning ties)" if earlier \
+                        else "more"
+                    self.add("dominated-archetype", "warning", where, (
+                        f"archetype '{archetype}' can never be a unit's dominant mode: every rule "
+                        f"that weighs it ({', '.join(s.rule.id for s in firing)}) gives {than} "
+                        f"to '{rival}'"),
+                        f"write rules that are evidence for '{archetype}' more than for "
+                        f"'{rival}'")
+                    break
+
+    # -- conflict rules ---------------------------------------------------------------------
+
+    def _conflict_patterns(self) -> None:
+        for rule in self.kb.conflicts:
+            pack = rule.pack or self.kb.info.id
+            count = 1
+            for pattern in rule.patterns:
+                if pattern.condition is None:
+                    continue
+                condition = resolve_settings(pattern.condition, self.kb.settings)
+                alternatives = disjunctive_form(condition)
+                count *= len(alternatives)
+                if len(alternatives) > MAX_ALTERNATIVES:
+                    continue
+                full = self._field_domains(pattern.kind, condition)
+                regions = [_region(a, full) for a in alternatives]
+                if any(r.empty is None for r in regions):
+                    continue
+                fields = FACT_KINDS[pattern.kind]
+
+                def describe(name: str, fields: Mapping[str, Any] = fields) -> str:
+                    if name in fields:
+                        return str(fields[name].description)
+                    return _kind(self.kb.traits[name])
+
+                reason = self._why(regions[0], self.kb.traits, describe)
+                if len(regions) > 1:
+                    reason = f"none of its {len(regions)} alternatives can hold (e.g. {reason})"
+                self.add("unsatisfiable-condition", "error",
+                         (self._pattern_where(rule, pattern.alias, regions[0],
+                                              _columns(condition)), pack),
+                         f"conflict rule '{rule.id}' can never match: the pattern of "
+                         f"'{pattern.alias}' fits no {pattern.kind} fact: {reason}",
+                         "a field the fact lacks matches nothing, so the rule can never report "
+                         "a conflict; fix the bounds or the values compared")
+            if count > MAX_ALTERNATIVES:
+                self.add("engine-limit", "error", (self.places.rule(rule), pack), (
+                    f"the patterns of conflict rule '{rule.id}' expand to {count} "
+                    f"alternatives; the engine takes at most {MAX_ALTERNATIVES}"),
+                    "split it into several rules")
+
+    def _pattern_where(self, rule: ConflictRule, alias: str, region: _Region,
+                       columns: Mapping[Leaf, int]) -> Location:
+        if ("conflicts", rule.id) not in self.places.items:
+            return self.places.rule(rule)
+        found = _WHERE.search(rule.spec.match[alias])
+        if found is None:
+            return self.places.of("conflicts", rule.id, "match", alias)[0]
+        leaf = next(x for x in region.leaves if _var(x) == region.empty)
+        column = columns.get(dataclasses.replace(leaf, column=0), 0)
+        return self.places.in_text("conflicts", rule.id, ("match", alias), found.end(), column)
+
+    def _field_domains(self, kind: str, condition: cond.Condition) -> Callable[[Var], Domain]:
+        fields = FACT_KINDS[kind]
+        named: dict[str, list[str]] = {}
+        for leaf in cond.comparisons(condition):
+            if isinstance(leaf, cond.Comparison) and isinstance(leaf.value, str):
+                named.setdefault(leaf.trait, []).append(leaf.value)
+
+        def full(var: Var) -> Domain:
+            name = var[0]
+            if kind == "unit" and name not in UNIT_FIELDS:
+                return _full_trait(self.kb.traits[name])
+            field = fields[name]
+            match field.type:
+                case "number":
+                    return _Grid(-_FAR, _FAR)
+                case "bool":
+                    return _Finite((True, False))
+                case "choice":
+                    return _Finite(field.values)
+                case "archetype":
+                    return _Finite(tuple(self.kb.archetypes))
+                case "model":
+                    return _Finite(tuple(self.kb.models))
+            return _Finite((*dict.fromkeys(named.get(name, ())), _OTHER))
+
+        return full
+
+    # -- engine limits ----------------------------------------------------------------------
+
+    def _engine(self) -> None:
+        if any(f.code == "engine-limit" for f in self.findings):
+            return  # the compilers would stop at the same place
+        for compile_ in (compile_pack, compile_conflicts):
+            try:
+                compile_(self.kb)
+            except ModeAdvisorError as error:
+                for problem in error.problems:
+                    location = problem.location
+                    if location.line is None:
+                        location = Location(display_path(self.kb.root))
+                    self.add("engine-limit", "error", (location, self.kb.info.id),
+                             problem.message, problem.hint or "simplify the pack")
+
+    # -- traits -----------------------------------------------------------------------------
+
+    def _unused_traits(self) -> None:
+        read: set[str] = set()
+        for rule in self.kb.rules:
+            read.update(cond.traits_of(rule.condition))
+        for conflict in self.kb.conflicts:
+            units = {p.alias for p in conflict.patterns if p.kind == "unit"}
+            for pattern in conflict.patterns:
+                for leaf in cond.comparisons(pattern.condition) if pattern.condition else ():
+                    if pattern.kind == "unit" and leaf.trait not in UNIT_FIELDS:
+                        read.add(leaf.trait)
+                    if isinstance(leaf, cond.Comparison) and isinstance(leaf.value, cond.Ref) \
+                            and leaf.value.alias in units:
+                        read.add(leaf.value.field)
+            spec = conflict.spec
+            for text in (spec.explanation, spec.resolution, spec.detail):
+                for value in (text.en, text.fi) if text is not None else ():
+                    for alias, name in _PLACEHOLDER.findall(value or ""):
+                        if alias in units:
+                            read.add(name)
+        for trait in self.kb.traits:
+            if trait not in read:
+                self.add("unused-trait", "warning", self.places.of("traits", trait, "id"), (
+                    f"trait '{trait}' is read by no scoring or conflict rule: observing it "
+                    "changes no advice"),
+                    "write a rule that reads it, or remove it from the catalogue (observed, it "
+                    "still counts towards a unit's coverage)")
+
+    # -- sources and rationales -------------------------------------------------------------
+
+    def _sources(self) -> None:
+        cite = "add `source: [S-..]` with the points of the source document it rests on, so " \
+               "readers can trace the advice"
+        for scored in self.rules:
+            spec = scored.rule.spec
+            if not spec.source:
+                self.add("missing-source", "warning", self._rule_where(scored),
+                         f"rule '{spec.id}' cites no source", cite)
+            if not spec.rationale.en.strip() or (spec.rationale.fi is not None
+                                                 and not spec.rationale.fi.strip()):
+                self.add("missing-rationale", "warning",
+                         self.places.of("rules", spec.id, "rationale"),
+                         f"rule '{spec.id}' has a blank rationale",
+                         "say in a sentence why the condition is evidence for its archetypes; "
+                         "the advice shows it to readers")
+        for conflict in self.kb.conflicts:
+            if not conflict.spec.source:
+                self.add("missing-source", "warning",
+                         (self.places.rule(conflict), conflict.pack or self.kb.info.id),
+                         f"conflict rule '{conflict.id}' cites no source", cite)
+        for link in self.kb.links:
+            if not link.source:
+                key = f"{link.source_node} -> {link.target}"
+                self.add("missing-source", "warning", self.places.of("links", key),
+                         f"link {key} ({link.relation}) cites no source", cite)
+
+    # -- the graph --------------------------------------------------------------------------
+
+    def _graph(self) -> None:
+        linked = {link.target for link in self.kb.links if link.relation != "evolves_to"}
+        for model in self.kb.models:
+            if model not in linked:
+                self.add("unreachable-model", "warning", self.places.of("models", model, "id"),
+                         f"model '{model}' is linked from no archetype (no suits or poor_fit "
+                         "link), so it is never recommended nor advised against",
+                         f"link an archetype to it (`{{from: ARCHETYPE, to: {model}, relation: "
+                         "suits, ...}`), or remove it")
+        kinds = [k for k in MODEL_KINDS if any(m.kind == k for m in self.kb.models.values())]
+        for archetype in self.kb.archetypes:
+            suited = {self.kb.models[link.target].kind for link in self.kb.links
+                      if link.source_node == archetype and link.relation == "suits"
+                      and link.target in self.kb.models}
+            for kind in kinds:
+                if kind not in suited:
+                    self.add("missing-suits-link", "warning",
+                             self.places.of("archetypes", archetype, "id"),
+                             f"archetype '{archetype}' has no `suits` link to a {kind} model: "
+                             f"units in this mode get no {kind} recommendation",
+                             f"link it to the {kind} models that fit it, with `relation: suits`")
+
+    # -- translations -----------------------------------------------------------------------
+
+    def _translations(self) -> None:
+        kb = self.kb
+        items: list[tuple[str, str, str, Mapping[str, Text | None]]] = [
+            ("pack", "", "pack", {"name": kb.info.name})]
+        items += [("sources", k, f"source '{k}'", {"text": s.text})
+                  for k, s in kb.sources.items()]
+        items += [("archetypes", k, f"archetype '{k}'", {"name": a.name, "tagline": a.tagline})
+                  for k, a in kb.archetypes.items()]
+        items += [("traits", k, f"trait '{k}'", {"label": t.label, "description": t.description})
+                  for k, t in kb.traits.items()]
+        items += [("rules", s.rule.id, f"rule '{s.rule.id}'", {"rationale": s.rule.spec.rationale})
+                  for s in self.rules]
+        items += [("models", k, f"model '{k}'", {"name": m.name, "description": m.description})
+                  for k, m in kb.models.items()]
+        items += [("links", f"{k.source_node} -> {k.target}",
+                   f"link {k.source_node} -> {k.target}", {"reason": k.reason}) for k in kb.links]
+        items += [("conflicts", c.id, f"conflict rule '{c.id}'",
+                   {"explanation": c.spec.explanation, "resolution": c.spec.resolution,
+                    "detail": c.spec.detail}) for c in kb.conflicts]
+        for section, key, what, texts in items:
+            missing = [name for name, text in texts.items()
+                       if text is not None and text.fi is None]
+            if missing:
+                where = self.places.of(section, key, "name") if section == "pack" else \
+                    self.places.of(section, key, missing[0])
+                self.add("missing-translation", "info", where,
+                         f"{what}: no Finnish (fi) text for {', '.join(missing)}",
+                         "add `fi:` beside `en:` (or a `translations: {fi: ...}` section); "
+                         "until then Finnish output shows the English text")
+
+
+# --- small helpers ---------------------------------------------------------------------------
+
+
+def _columns(condition: cond.Condition) -> dict[Leaf, int]:
+    """Where each leaf (without its column) first stands in the condition text."""
+    columns: dict[Leaf, int] = {}
+    for leaf in cond.comparisons(condition):
+        if isinstance(leaf, cond.Comparison | cond.Member):
+            columns.setdefault(dataclasses.replace(leaf, column=0), leaf.column)
+    return columns
+
+
+def _render(leaves: tuple[Leaf, ...]) -> str:
+    return " and ".join(cond.render(leaf) for leaf in leaves)
+
+
+def _kind(trait: Trait) -> str:
+    if trait.type == "number" and (trait.min is not None or trait.max is not None):
+        low = "…" if trait.min is None else f"{trait.min:g}"
+        high = "…" if trait.max is None else f"{trait.max:g}"
+        return f"a number from {low} to {high}"
+    return trait.kind_text()
+
+
+def _weights(weights: Mapping[str, float]) -> str:
+    return "{" + ", ".join(f"{a}: {w:g}" for a, w in weights.items()) + "}"
+
+
+def _example(region: _Region, traits: Mapping[str, Trait]) -> str:
+    """Trait values for which every leaf of a satisfiable region holds, as `trait=value`."""
+    shown: dict[str, str] = {}
+    members: dict[str, list[str]] = {}
+    for (name, value), domain in region.domains.items():
+        pick = _pick(domain)
+        if value is not None:
+            members.setdefault(name, [])
+            shown.setdefault(name, "")
+            if pick is True:
+                members[name].append(value)
+            continue
+        trait = traits.get(name)
+        if trait is not None and trait.type == "number":
+            assert isinstance(pick, int)
+            shown[name] = format(Decimal(pick).scaleb(-NUMBER_DECIMALS).normalize(), "f")
+        elif isinstance(pick, bool):
+            shown[name] = "true" if pick else "false"
+        else:
+            shown[name] = str(pick)
+    for name, values in members.items():
+        shown[name] = "[" + ", ".join(values) + "]"
+    return ", ".join(f"{name}={text}" for name, text in shown.items())
