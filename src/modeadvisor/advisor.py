@@ -16,7 +16,7 @@ from .conflicts import binding_bound, summarise
 from .documents import Document
 from .engine import DurableEngine
 from .errors import LimitError, Problem
-from .graph import ModeGraph
+from .graph import ModeGraph, ScoredModel
 from .knowledge import KnowledgeBase, Lang, load_knowledge_base, shipped_rules_dir
 from .limits import DEFAULT_LIMITS, Limits
 from .messages import note
@@ -28,6 +28,7 @@ from .organisation import (
     load_organisation,
 )
 from .profile import build_profile, evidence_for
+from .scoring import micro
 from .situation import UnitState, mode_ratings, situation
 
 
@@ -86,10 +87,10 @@ class Advisor:
     def _unit_state(self, unit_id: str, parent: str | None, values: Mapping[str, Any],
                     fired: set[str], in_use: frozenset[str]) -> tuple[UnitState, list[str]]:
         rules = [rule for rule in self.knowledge_base.rules if rule.id in fired]  # pack order
-        profile, notes = build_profile(self.knowledge_base, rules, values, self.lang)
-        scored: list[ModelAdvice] = []
+        profile, notes, weights = build_profile(self.knowledge_base, rules, values, self.lang)
+        scored: list[ScoredModel] = []
         if profile.status == "ok":
-            scored = self.graph.score_models(unit_id, profile.weights, in_use, self.lang)
+            scored = self.graph.score_models(unit_id, weights, in_use, self.lang)
         return UnitState(unit_id, parent, values, profile, scored, in_use, tuple(rules)), notes
 
     def _conflicts(self, organisation: Organisation, checked: CheckedOrganisation,
@@ -121,9 +122,11 @@ class Advisor:
         avoid: list[ModelAdvice] = []
         direction = []
         if profile.status == "ok":
-            recommendations = [m for m in state.scored if m.score >= settings.recommend_min]
-            avoid = sorted((m for m in state.scored if m.score <= -settings.avoid_min),
-                           key=lambda m: (not m.in_use, m.score, m.model))
+            recommendations = [m.advice for m in state.scored
+                               if m.micro >= micro(settings.recommend_min)]
+            avoid = [m.advice for m in sorted(
+                (m for m in state.scored if m.micro <= -micro(settings.avoid_min)),
+                key=lambda m: (not m.advice.in_use, m.micro, m.advice.model))]
             assert profile.dominant is not None
             direction = self.graph.directions(profile.dominant, self.lang)
             for model in avoid:

@@ -11,14 +11,24 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from dataclasses import dataclass
 
 import networkx as nx
 import pydot
 
 from .advice import Direction, ModelAdvice, Reason
 from .knowledge import KnowledgeBase, Lang
+from .scoring import MICRO, contribution
 
 SCORE_DECIMALS = 4
+
+
+@dataclass(frozen=True, slots=True)
+class ScoredModel:
+    """A model's advice and its exact score in millionths (what decisions compare)."""
+
+    advice: ModelAdvice
+    micro: int
 
 
 class ModeGraph:
@@ -37,9 +47,13 @@ class ModeGraph:
         self.graph: nx.DiGraph[str] = nx.freeze(graph)
 
     def score_models(self, unit_id: str, weights: Mapping[str, float],
-                     in_use: frozenset[str], lang: Lang) -> list[ModelAdvice]:
-        """Every model some archetype of the profile links to, scored with its reasons."""
-        reasons: dict[str, list[Reason]] = {}
+                     in_use: frozenset[str], lang: Lang) -> list[ScoredModel]:
+        """Every model some archetype of the profile links to, scored with its reasons.
+
+        `weights` are the exact profile weights; scores are summed in millionths
+        (`scoring.contribution`), so every backend computes the same.
+        """
+        reasons: dict[str, list[tuple[Reason, int]]] = {}
         for archetype, weight in weights.items():
             if weight <= 0:
                 continue
@@ -49,19 +63,22 @@ class ModeGraph:
                     continue
                 sign = 1.0 if relation == "suits" else -1.0
                 link = data["link"]
-                reasons.setdefault(model, []).append(Reason(
+                pushed = contribution(sign, weight, link.strength)
+                reasons.setdefault(model, []).append((Reason(
                     path=[unit_id, archetype, model], archetype=archetype, relation=relation,
                     archetype_weight=round(weight, SCORE_DECIMALS), strength=link.strength,
-                    contribution=round(sign * weight * link.strength, SCORE_DECIMALS),
-                    reason=link.reason.get(lang), source=list(link.source)))
+                    contribution=round(pushed / MICRO, SCORE_DECIMALS),
+                    reason=link.reason.get(lang), source=list(link.source)), pushed))
         scored = []
-        for model_id, because in reasons.items():
+        for model_id, pairs in reasons.items():
             spec = self.kb.models[model_id]
-            because.sort(key=lambda r: (-abs(r.contribution), r.archetype))
-            score = round(sum(r.contribution for r in because), SCORE_DECIMALS)
-            scored.append(ModelAdvice(model=model_id, name=spec.name.get(lang), kind=spec.kind,
-                                      score=score, in_use=model_id in in_use, because=because))
-        return sorted(scored, key=lambda m: (-m.score, m.kind, m.model))
+            pairs.sort(key=lambda pair: (-abs(pair[1]), pair[0].archetype))
+            total = sum(pushed for _, pushed in pairs)
+            advice = ModelAdvice(model=model_id, name=spec.name.get(lang), kind=spec.kind,
+                                 score=round(total / MICRO, SCORE_DECIMALS),
+                                 in_use=model_id in in_use, because=[r for r, _ in pairs])
+            scored.append(ScoredModel(advice, total))
+        return sorted(scored, key=lambda m: (-m.micro, m.advice.kind, m.advice.model))
 
     def directions(self, archetype: str, lang: Lang) -> list[Direction]:
         """The `evolves_to` links out of an archetype."""

@@ -688,7 +688,11 @@ class _PackLoader:
         compiled: list[Rule] = []
         for rule, placed in rules.values():
             check_sources(rule.source, placed, "source")
-            for archetype_id in rule.weights:
+            for archetype_id, weight in rule.weights.items():
+                if _decimals(weight) > NUMBER_DECIMALS:
+                    self.problems.append(placed.problem(
+                        f"weight {weight} has more than {NUMBER_DECIMALS} decimals", None,
+                        "weights", archetype_id))
                 if archetype_id not in archetypes:
                     self.problems.append(placed.problem(
                         f"unknown archetype '{archetype_id}' in weights",
@@ -700,6 +704,10 @@ class _PackLoader:
         links: list[Link] = []
         for link, placed in self.items["links"]:
             check_sources(link.source, placed, "source")
+            if _decimals(link.strength) > NUMBER_DECIMALS:
+                self.problems.append(placed.problem(
+                    f"strength {link.strength} has more than {NUMBER_DECIMALS} decimals", None,
+                    "strength"))
             self._check_link(link, placed, archetypes, models)
             links.append(link)
         self._duplicate_links(self.items["links"])
@@ -964,6 +972,11 @@ def _describe(field: FactField | Trait) -> str:
     return {"unit": "a unit id", "archetype": "an archetype id", "model": "a model id",
             "number": "a number", "bool": "true/false"}.get(
         field.type, f"one of {', '.join(field.values)}")
+
+
+def _decimals(value: float) -> int:
+    exponent = Decimal(str(value)).as_tuple().exponent
+    return -exponent if isinstance(exponent, int) and exponent < 0 else 0
 
 
 def _in_condition(document: Document, path: PathKey, column: int, message: str,

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping, Sequence
 
 from . import conditions as cond
 from .advice import Coverage, Evidence, JsonValue, Profile
 from .knowledge import KnowledgeBase, Lang, Rule
 from .messages import note
+from .scoring import MICRO, micro, ranking, shares
 
 DECIMALS = 4
 
@@ -36,33 +36,29 @@ def evidence_for(rules: Sequence[Rule], values: Mapping[str, cond.TraitValue],
 
 
 def build_profile(kb: KnowledgeBase, rules: Sequence[Rule], values: Mapping[str, cond.TraitValue],
-                  lang: Lang = "en") -> tuple[Profile, list[str]]:
+                  lang: Lang = "en") -> tuple[Profile, list[str], dict[str, float]]:
     """Sum fired rule weights per archetype; decide dominant, secondary, mixed or too little.
 
-    Returns the profile and plain-language notes on how it was decided.
+    Returns the profile, plain-language notes on how it was decided, and the exact (unrounded)
+    weights that model scores are computed from.
     """
     settings = kb.settings
-    # fsum is exactly rounded, so the sums do not depend on the order the rules fired in
-    raw = {a: math.fsum(rule.spec.weights.get(a, 0.0) for rule in rules) for a in kb.archetypes}
-    total = sum(raw.values())
-    weights = {a: (w / total if total else 0.0) for a, w in raw.items()}
+    order = list(kb.archetypes)
+    raw = {a: sum(micro(rule.spec.weights.get(a, 0.0)) for rule in rules) for a in order}
+    weights = shares(raw)
     share = len(values) / len(kb.traits) if kb.traits else 0.0
     coverage = Coverage(observed_traits=len(values), catalogue_traits=len(kb.traits),
                         share=round(share, DECIMALS), fired_rules=len(rules))
     notes: list[str] = []
-    order = list(kb.archetypes)
-    ranked = sorted(order, key=lambda a: (-weights[a], order.index(a)))
     enough = len(rules) >= settings.min_evidence and share >= settings.min_coverage
+    dominant = secondary = None
+    mixed = False
     if not enough:
         notes.append(note("insufficient", lang, fired=len(rules), min_fired=settings.min_evidence,
                           observed=len(values), catalogue=len(kb.traits), share=share,
                           min_share=settings.min_coverage))
-        dominant = secondary = None
-        mixed = False
     else:
-        dominant = ranked[0]
-        secondary = ranked[1] if len(ranked) > 1 and weights[ranked[1]] > 0 else None
-        lead = weights[ranked[0]] - (weights[secondary] if secondary else 0.0)
+        dominant, secondary, lead = ranking(weights, order)
         mixed = lead < settings.mixed_margin
         if mixed and secondary:
             names = kb.archetypes
@@ -72,7 +68,7 @@ def build_profile(kb: KnowledgeBase, rules: Sequence[Rule], values: Mapping[str,
                               margin=settings.mixed_margin))
     profile = Profile(
         weights={a: round(w, DECIMALS) for a, w in weights.items()},
-        raw={a: round(w, DECIMALS) for a, w in raw.items()},
+        raw={a: round(w / MICRO, DECIMALS) for a, w in raw.items()},
         dominant=dominant, secondary=secondary, mixed=mixed,
         status="ok" if enough else "insufficient_evidence", coverage=coverage)
-    return profile, notes
+    return profile, notes, weights

@@ -12,11 +12,13 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import combinations
 
-from .advice import ModelAdvice, ModeRating, Profile
+from .advice import ModeRating, Profile
 from .agreement import consensus, rwg
 from .conditions import TraitValue
 from .facts import VIEWS
+from .graph import ScoredModel
 from .knowledge import NUMBER_DECIMALS, KnowledgeBase, Rule
+from .scoring import MICRO, micro
 
 Fact = dict[str, TraitValue]
 
@@ -29,7 +31,7 @@ class UnitState:
     parent: str | None
     values: Mapping[str, TraitValue]
     profile: Profile
-    scored: Sequence[ModelAdvice]  # every model the profile reaches, with its score
+    scored: Sequence[ScoredModel]  # every model the profile reaches, with its score
     in_use: frozenset[str]
     rules: tuple[Rule, ...]  # the scoring rules that fired, in pack order
 
@@ -61,14 +63,14 @@ def situation(kb: KnowledgeBase, units: Sequence[UnitState], imposed: Iterable[s
         unit_views: dict[str, Mapping[str, float]] = dict(views.get(unit.id, {}))
         if profile.status == "ok" and profile.dominant is not None:
             unit_views["current"] = profile.weights
-            scores = {m.model: m.score for m in unit.scored}
+            scores = {m.advice.model: m.micro for m in unit.scored}
             for model in sorted(set(scores) | unit.in_use | set(imposed)):
-                score = _round(scores.get(model, 0.0))
+                score = scores.get(model, 0)
                 fit: Fact = {"kind": "fit", "uid": unit.id, "dominant": profile.dominant,
                              "model": model, "model_kind": kb.models[model].kind,
-                             "score": score, "in_use": model in unit.in_use,
-                             "recommended": score >= settings.recommend_min,
-                             "avoid": score <= -settings.avoid_min}
+                             "score": score / MICRO, "in_use": model in unit.in_use,
+                             "recommended": score >= micro(settings.recommend_min),
+                             "avoid": score <= -micro(settings.avoid_min)}
                 if unit.parent is not None:
                     fit["parent"] = unit.parent
                 facts.append(fit)
