@@ -2,20 +2,27 @@
 
 An Advisor holds no global state: two advisors with different packs live side by side in one
 process. It is safe to share between threads (the engine adapter serialises its sessions).
+
+Two backends give the same advice: `durable` runs the rules in durable-rules; `python` scores
+with the vectorised evaluator (`batch`) and matches conflict rules in plain Python. `auto` (the
+default) takes durable-rules where it can be imported and otherwise falls back to `python` with
+one warning (durable-rules 2.0.28 does not import on Python 3.13).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import sys
+import warnings
+from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from .advice import Advice, Conflict, ModelAdvice, PackRef, SelfAssessment, UnitAdvice
+from .batch import BatchResult, Scorer, Table, UnitTable, evaluate_table, read_table
 from .compiler import compile_conflicts, compile_pack, engine_fact
-from .conflicts import binding_bound, summarise
+from .conflicts import binding_bound, match_reference, summarise
 from .documents import Document
-from .engine import DurableEngine
-from .errors import LimitError, Problem
+from .errors import EngineError, LimitError, Location, Problem
 from .graph import ModeGraph, ScoredModel
 from .knowledge import KnowledgeBase, Lang, load_knowledge_base, shipped_rules_dir
 from .limits import DEFAULT_LIMITS, Limits
@@ -36,27 +43,54 @@ class Advisor:
     """Assesses organisations against one knowledge base."""
 
     def __init__(self, knowledge_base: KnowledgeBase, *, lang: Lang = "en",
-                 limits: Limits = DEFAULT_LIMITS) -> None:
+                 limits: Limits = DEFAULT_LIMITS, backend: Backend = "auto") -> None:
         self.knowledge_base = knowledge_base
         self.lang: Lang = lang
         self.limits = limits
         self.graph = ModeGraph(knowledge_base)
         self._pack = compile_pack(knowledge_base)
-        self._engine = DurableEngine(self._pack)
         self._conflict_pack = compile_conflicts(knowledge_base)
-        self._conflict_engine = DurableEngine(self._conflict_pack)
+        self._scorer = Scorer(knowledge_base)
+        self.backend: Backend = _choose(backend)
+        if self.backend == "durable":
+            from .engine import DurableEngine  # imported only where durable-rules exists
+
+            self._engine: Any = DurableEngine(self._pack)
+            self._conflict_engine: Any = DurableEngine(self._conflict_pack)
 
     @classmethod
-    def default(cls, *, lang: Lang = "en", limits: Limits = DEFAULT_LIMITS) -> Advisor:
+    def default(cls, *, lang: Lang = "en", limits: Limits = DEFAULT_LIMITS,
+                backend: Backend = "auto") -> Advisor:
         """An advisor on the knowledge base shipped with modeadvisor."""
         return cls(load_knowledge_base(shipped_rules_dir(), limits=limits), lang=lang,
-                   limits=limits)
+                   limits=limits, backend=backend)
 
     @classmethod
-    def from_path(cls, *paths: str | Path, lang: Lang = "en",
-                  limits: Limits = DEFAULT_LIMITS) -> Advisor:
+    def from_path(cls, *paths: str | Path, lang: Lang = "en", limits: Limits = DEFAULT_LIMITS,
+                  backend: Backend = "auto") -> Advisor:
         """An advisor on the packs in these folders, each layered on the ones before it."""
-        return cls(load_knowledge_base(*paths, limits=limits), lang=lang, limits=limits)
+        return cls(load_knowledge_base(*paths, limits=limits), lang=lang, limits=limits,
+                   backend=backend)
+
+    def assess_many(self, table: Table | Sequence[Mapping[str, Any]] | str | Path | Any,
+                    top: int = 3) -> BatchResult:
+        """Score a table of units at once (vectorised), one unit per row.
+
+        `table` is a CSV file (columns `unit`, trait ids, optional `models_in_use` separated by
+        `;`), rows as mappings, or a pandas/pyarrow frame. Each unit is its own organisation;
+        `result.table.raw_unit(i)` gives it for `assess` when its full Advice is wanted.
+        """
+        if not isinstance(table, Table):
+            table = read_table(self.knowledge_base, table)
+        if len(table.ids) > self.limits.max_units * 50:  # a table is lighter than an org file
+            raise LimitError([Problem(Location("<table>"), (
+                f"{len(table.ids):,} rows; the limit is {self.limits.max_units * 50:,}"),
+                "split the table, or raise Limits.max_units")])
+        return evaluate_table(self.knowledge_base, table, top, self._scorer)
+
+    def advice_for(self, result: BatchResult, row: int) -> Advice:
+        """The full Advice (with its explanation) of one row of a batch result."""
+        return self.assess({"organisation": result.ids[row], "units": [result.table.raw_unit(row)]})
 
     def assess(self, organisation: Organisation | Mapping[str, Any] | str | Path) -> Advice:
         """Assess an organisation given as a model, as plain data, or as a YAML/JSON file."""
@@ -67,10 +101,7 @@ class Advisor:
             organisation = from_data(organisation)
         checked = check_organisation(self.knowledge_base, organisation, document, self.limits)
         values = checked.values
-        facts = [self._pack.fact(unit.id, values[unit.id]) for unit in organisation.units]
-        fired: dict[str, set[str]] = {unit.id: set() for unit in organisation.units}
-        for rule_id, bound in self._engine.fire(facts):
-            fired[organisation.units[bound["m"]].id].add(rule_id)
+        fired = self._fired(organisation, values)
         kb = self.knowledge_base
         states = [self._unit_state(unit.id, unit.parent, values[unit.id], fired[unit.id],
                                    frozenset(unit.models_in_use))
@@ -93,6 +124,21 @@ class Advisor:
             scored = self.graph.score_models(unit_id, weights, in_use, self.lang)
         return UnitState(unit_id, parent, values, profile, scored, in_use, tuple(rules)), notes
 
+    def _fired(self, organisation: Organisation,
+               values: Mapping[str, Mapping[str, Any]]) -> dict[str, set[str]]:
+        """The scoring rules that fire for each unit, on the chosen backend."""
+        fired: dict[str, set[str]] = {unit.id: set() for unit in organisation.units}
+        if self.backend == "durable":
+            facts = [self._pack.fact(unit.id, values[unit.id]) for unit in organisation.units]
+            for rule_id, bound in self._engine.fire(facts):
+                fired[organisation.units[bound["m"]].id].add(rule_id)
+            return fired
+        table = UnitTable(self.knowledge_base, [values[unit.id] for unit in organisation.units])
+        matrix = self._scorer.fired(table)
+        for row, unit in enumerate(organisation.units):
+            fired[unit.id] = {self._scorer.rule_ids[i] for i in matrix[row].nonzero()[0]}
+        return fired
+
     def _conflicts(self, organisation: Organisation, checked: CheckedOrganisation,
                    states: list[UnitState]) -> list[Conflict]:
         kb = self.knowledge_base
@@ -110,7 +156,10 @@ class Advisor:
                     f"units); the limit is {self.limits.max_conflict_bindings:,}",
                     "assess the organisation in parts, join the rule on a narrower field, or "
                     "raise Limits.max_conflict_bindings")])
-        firings = self._conflict_engine.fire([engine_fact(f, kb.traits) for f in facts])
+        if self.backend == "durable":
+            firings = self._conflict_engine.fire([engine_fact(f, kb.traits) for f in facts])
+        else:
+            firings = match_reference(kb.conflicts, facts, kb.settings)
         names = {unit.id: unit.title for unit in organisation.units}
         return summarise(kb, firings, facts, names, self.lang)
 
@@ -161,3 +210,33 @@ def tree_order(organisation: Organisation) -> list[str]:
         order.append(unit_id)
         stack.extend(sorted(children.get(unit_id, []), reverse=True))
     return order
+
+
+Backend = Literal["auto", "durable", "python"]
+_warned = False
+
+
+def durable_available() -> bool:
+    """Whether durable-rules imports here (it does not on Python 3.13)."""
+    try:
+        import durable.engine  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def _choose(backend: Backend) -> Backend:
+    global _warned
+    if backend == "python":
+        return "python"
+    if durable_available():
+        return "durable"
+    if backend == "durable":
+        raise EngineError("durable-rules cannot be imported here (it does not support Python "
+                          f"{sys.version_info.major}.{sys.version_info.minor}); use "
+                          "backend='python'")
+    if not _warned:  # one warning per process, not per advisor
+        _warned = True
+        warnings.warn("durable-rules cannot be imported here; modeadvisor uses its python "
+                      "backend, which gives the same advice", RuntimeWarning, stacklevel=3)
+    return "python"

@@ -1,0 +1,505 @@
+"""The vectorised backend: scoring rules, profiles, model scores and per-unit conflict checks
+for a whole table of units at once, with numpy.
+
+It reads the same validated rules as the engine and gives the same advice: conditions are the
+same disjunctive normal form (an unobserved trait fails every comparison, negated or not),
+numbers are compared as integer millionths, and profiles and scores use `scoring`'s exact
+arithmetic, step for step. The test suite checks it against the durable-rules path on generated
+units and generated packs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from . import conditions as cond
+from .compiler import disjunctive_form
+from .facts import FACT_KINDS
+from .knowledge import NUMBER_DECIMALS, ConflictRule, KnowledgeBase, Trait
+from .scoring import MICRO, micro
+
+BoolArray = npt.NDArray[np.bool_]
+IntArray = npt.NDArray[np.int64]
+FloatArray = npt.NDArray[np.float64]
+#: Beyond this magnitude a float cannot hold every millionth: such numbers go through Decimal.
+_EXACT_LIMIT = 2**52 / MICRO
+
+
+@dataclass(frozen=True)
+class Column:
+    """One trait over all units: `values` (codes, millionths, 0/1) where `observed`."""
+
+    values: IntArray
+    observed: BoolArray
+
+
+class UnitTable:
+    """Units' typed trait values as columns, ready for vectorised evaluation."""
+
+    def __init__(self, kb: KnowledgeBase, values: Sequence[Mapping[str, cond.TraitValue]],
+                 in_use: Sequence[frozenset[str]] | None = None) -> None:
+        self.size = len(values)
+        self.observed_count = np.array([len(v) for v in values], dtype=np.int64)
+        self.columns: dict[str, Column] = {}
+        self.members: dict[tuple[str, str], BoolArray] = {}
+        for trait in kb.traits.values():
+            raw = [v.get(trait.id) for v in values]
+            observed = np.array([r is not None for r in raw], dtype=np.bool_)
+            if trait.type == "set":
+                for option in trait.values or ():
+                    self.members[(trait.id, option)] = np.array(
+                        [isinstance(r, frozenset) and option in r for r in raw], dtype=np.bool_)
+            self.columns[trait.id] = Column(_encode(trait, raw), observed)
+        models = list(kb.models)
+        self.in_use = np.zeros((self.size, len(models)), dtype=np.bool_)
+        for row, used in enumerate(in_use or ()):
+            for model in used:
+                self.in_use[row, models.index(model)] = True
+
+
+def _encode(trait: Trait, raw: Sequence[cond.TraitValue | None]) -> IntArray:
+    match trait.type:
+        case "number":
+            numbers = np.array([0.0 if r is None else float(r) for r in raw],  # type: ignore[arg-type]
+                               dtype=np.float64)
+            encoded = np.rint(numbers * MICRO).astype(np.int64)
+            for i in np.flatnonzero(np.abs(numbers) >= _EXACT_LIMIT).tolist():
+                encoded[i] = int(Decimal(str(raw[i])).scaleb(NUMBER_DECIMALS).to_integral_value())
+            return encoded
+        case "category":
+            codes = {v: i for i, v in enumerate(trait.values or ())}
+            return np.array([codes.get(r, -1) if isinstance(r, str) else -1 for r in raw],
+                            dtype=np.int64)
+        case "set":
+            return np.zeros(len(raw), dtype=np.int64)
+    return np.array([0 if r is None else int(r) for r in raw], dtype=np.int64)  # type: ignore[arg-type]
+
+
+def _literal(trait: Trait, value: cond.Scalar) -> int:
+    """A condition's literal in the column's encoding."""
+    match trait.type:
+        case "number":
+            return int(Decimal(str(value)).scaleb(NUMBER_DECIMALS).to_integral_value())
+        case "category":
+            return list(trait.values or ()).index(str(value))
+    return int(value)  # scale, and bool as 0/1
+
+
+def _compare(values: IntArray, op: str, target: int) -> BoolArray:
+    result: BoolArray = _operator(values, op, target)
+    return result
+
+
+def _operator(values: IntArray, op: str, target: int) -> Any:
+    match op:
+        case "==":
+            return values == target
+        case "!=":
+            return values != target
+        case ">=":
+            return values >= target
+        case "<=":
+            return values <= target
+        case ">":
+            return values > target
+    return values < target
+
+
+class Scorer:
+    """A pack's scoring rules as vectorised tests over a UnitTable."""
+
+    def __init__(self, kb: KnowledgeBase) -> None:
+        self.kb = kb
+        self.rule_ids = [rule.id for rule in kb.rules]
+        self.alternatives = [disjunctive_form(rule.condition) for rule in kb.rules]
+        self.weights = np.array([[micro(rule.spec.weights.get(a, 0.0)) for a in kb.archetypes]
+                                 for rule in kb.rules], dtype=np.int64).reshape(
+            len(kb.rules), len(kb.archetypes))
+
+    def fired(self, table: UnitTable) -> BoolArray:
+        """Which rules fire for which units: shape (units, rules)."""
+        result = np.zeros((table.size, len(self.rule_ids)), dtype=np.bool_)
+        cache: dict[cond.Comparison | cond.Member, BoolArray] = {}
+        for index, alternatives in enumerate(self.alternatives):
+            fires = np.zeros(table.size, dtype=np.bool_)
+            for conjunction in alternatives:
+                holds = np.ones(table.size, dtype=np.bool_)
+                for leaf in conjunction:
+                    if leaf not in cache:
+                        cache[leaf] = self._leaf(leaf, table)
+                    holds &= cache[leaf]
+                fires |= holds
+            result[:, index] = fires
+        return result
+
+    def _leaf(self, leaf: cond.Comparison | cond.Member, table: UnitTable) -> BoolArray:
+        column = table.columns[leaf.trait]
+        if isinstance(leaf, cond.Member):
+            member = table.members[(leaf.trait, leaf.value)]
+            return column.observed & (member if leaf.present else ~member)
+        assert not isinstance(leaf.value, cond.Ref | cond.Param)
+        trait = self.kb.traits[leaf.trait]
+        return column.observed & _compare(column.values, leaf.op, _literal(trait, leaf.value))
+
+
+@dataclass(frozen=True)
+class Profiles:
+    """Per unit: exact weights, status, dominant and secondary (indexes, -1 for none), mixed."""
+
+    raw: IntArray  # (units, archetypes) in millionths
+    weights: FloatArray
+    ok: BoolArray
+    dominant: IntArray
+    secondary: IntArray
+    mixed: BoolArray
+    fired_count: IntArray
+
+
+def profiles(kb: KnowledgeBase, fired: BoolArray, table: UnitTable) -> Profiles:
+    """`profile.build_profile` for every unit at once, with the same arithmetic."""
+    settings = kb.settings
+    raw = fired.astype(np.int64) @ Scorer(kb).weights if fired.size else np.zeros(
+        (fired.shape[0], len(kb.archetypes)), dtype=np.int64)
+    total = raw.sum(axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        weights = np.where(total[:, None] > 0, raw / np.maximum(total, 1)[:, None], 0.0)
+    fired_count = fired.sum(axis=1).astype(np.int64)
+    share = table.observed_count / len(kb.traits) if kb.traits else np.zeros(table.size)
+    ok = (fired_count >= settings.min_evidence) & (share >= settings.min_coverage)
+    dominant = np.argmax(weights, axis=1) if len(kb.archetypes) else np.zeros(0, np.int64)
+    rest = weights.copy()
+    rest[np.arange(table.size), dominant] = -np.inf
+    secondary = np.argmax(rest, axis=1) if len(kb.archetypes) > 1 else np.full(table.size, -1)
+    has_second = (secondary >= 0) & (rest[np.arange(table.size), np.maximum(secondary, 0)] > 0)
+    secondary = np.where(has_second, secondary, -1)
+    second_weight = np.where(has_second, rest[np.arange(table.size), np.maximum(secondary, 0)],
+                             0.0)
+    lead = weights[np.arange(table.size), dominant] - second_weight
+    mixed = ok & (lead < settings.mixed_margin)
+    return Profiles(raw=raw, weights=weights, ok=ok,
+                    dominant=np.where(ok, dominant, -1).astype(np.int64),
+                    secondary=np.where(ok, secondary, -1).astype(np.int64), mixed=mixed,
+                    fired_count=fired_count)
+
+
+@dataclass(frozen=True)
+class ModelScores:
+    micro: IntArray  # (units, models)
+    reached: BoolArray
+
+
+def model_scores(kb: KnowledgeBase, found: Profiles) -> ModelScores:
+    """`graph.score_models` for every unit at once: exact millionth contributions."""
+    archetypes, models = list(kb.archetypes), list(kb.models)
+    size = found.weights.shape[0]
+    score = np.zeros((size, len(models)), dtype=np.int64)
+    reached = np.zeros((size, len(models)), dtype=np.bool_)
+    for link in kb.links:
+        if link.relation == "evolves_to":
+            continue
+        sign = 1.0 if link.relation == "suits" else -1.0
+        weight = found.weights[:, archetypes.index(link.source_node)]
+        active = found.ok & (weight > 0)
+        pushed = np.rint(sign * weight * link.strength * MICRO).astype(np.int64)
+        column = models.index(link.target)
+        score[:, column] += np.where(active, pushed, 0)
+        reached[:, column] |= active
+    return ModelScores(score, reached)
+
+
+class ConflictChecks:
+    """Conflict rules about a single unit (one alias of kind `unit` or `fit`), vectorised.
+
+    Rules that join several facts (or need facts a table has no data for) are left to the full
+    assessment of the unit's organisation.
+    """
+
+    def __init__(self, kb: KnowledgeBase) -> None:
+        self.kb = kb
+        self.rules = [rule for rule in kb.conflicts if self.checkable(rule)]
+
+    @staticmethod
+    def checkable(rule: ConflictRule) -> bool:
+        if len(rule.patterns) != 1 or rule.patterns[0].kind not in ("unit", "fit"):
+            return False
+        condition = rule.patterns[0].condition
+        return condition is None or not any(
+            leaf.trait in ("uid", "parent") or isinstance(getattr(leaf, "value", None), cond.Ref)
+            for leaf in cond.comparisons(condition))
+
+    def flags(self, table: UnitTable, found: Profiles, scores: ModelScores) -> dict[str, BoolArray]:
+        """For each checkable rule: does it find a conflict for each unit."""
+        result = {}
+        settings = self.kb.settings
+        fit_exists = found.ok[:, None] & (scores.reached | table.in_use)
+        for rule in self.rules:
+            pattern = rule.patterns[0]
+            if pattern.kind == "unit":
+                holds = self._holds(pattern.condition, lambda f: self._unit_field(f, table, found),
+                                    (table.size,), settings)
+                result[rule.id] = holds
+            else:
+                holds = self._holds(pattern.condition,
+                                    lambda f: self._fit_field(f, table, found, scores),
+                                    fit_exists.shape, settings)
+                result[rule.id] = np.asarray((holds & fit_exists).any(axis=1), dtype=np.bool_)
+        return result
+
+    def _holds(self, condition: cond.Condition | None, field: Any, shape: tuple[int, ...],
+               settings: Any) -> BoolArray:
+        if condition is None:
+            return np.ones(shape, dtype=np.bool_)
+        from .compiler import resolve
+
+        holds = np.zeros(shape, dtype=np.bool_)
+        for conjunction in disjunctive_form(resolve(condition, settings)):
+            part: BoolArray = np.ones(shape, dtype=np.bool_)
+            for leaf in conjunction:
+                part = np.logical_and(part, self._leaf(leaf, field, shape))
+            holds |= part
+        return holds
+
+    def _leaf(self, leaf: cond.Comparison | cond.Member, field: Any,
+              shape: tuple[int, ...]) -> BoolArray:
+        values, observed, encode = field(leaf.trait)
+        if isinstance(leaf, cond.Member):
+            member = values[leaf.value]
+            return np.broadcast_to(observed & (member if leaf.present else ~member), shape)
+        target = encode(leaf.value)
+        return np.broadcast_to(observed & _compare(values, leaf.op, target), shape)
+
+    def _unit_field(self, name: str, table: UnitTable, found: Profiles) -> Any:
+        archetypes = list(self.kb.archetypes)
+        match name:
+            case "status":
+                return (np.where(found.ok, 0, 1), np.ones(table.size, np.bool_),
+                        lambda v: ["ok", "insufficient_evidence"].index(v))
+            case "dominant" | "secondary":
+                codes = found.dominant if name == "dominant" else found.secondary
+                return codes, codes >= 0, archetypes.index
+            case "mixed":
+                return found.mixed.astype(np.int64), np.ones(table.size, np.bool_), int
+        trait = self.kb.traits[name]
+        column = table.columns[name]
+        if trait.type == "set":
+            members = {v: table.members[(name, v)] for v in trait.values or ()}
+            return members, column.observed, None
+        return column.values, column.observed, lambda v: _literal(trait, v)
+
+    def _fit_field(self, name: str, table: UnitTable, found: Profiles,
+                   scores: ModelScores) -> Any:
+        archetypes, models = list(self.kb.archetypes), list(self.kb.models)
+        size, count = scores.micro.shape
+        everywhere = np.ones((size, count), np.bool_)
+        settings = self.kb.settings
+        match name:
+            case "dominant":
+                return found.dominant[:, None], found.dominant[:, None] >= 0, archetypes.index
+            case "model":
+                return np.arange(count)[None, :], everywhere, models.index
+            case "model_kind":
+                kinds = np.array([FACT_KINDS["fit"]["model_kind"].values.index(
+                    self.kb.models[m].kind) for m in models])
+                return kinds[None, :], everywhere, FACT_KINDS["fit"]["model_kind"].values.index
+            case "score":
+                return scores.micro, everywhere, lambda v: round(float(v) * MICRO)
+            case "in_use":
+                return table.in_use.astype(np.int64), everywhere, int
+            case "recommended":
+                flag = scores.micro >= micro(settings.recommend_min)
+                return flag.astype(np.int64), everywhere, int
+            case "avoid":
+                flag = scores.micro <= -micro(settings.avoid_min)
+                return flag.astype(np.int64), everywhere, int
+        raise KeyError(name)
+
+
+# --- tables in, columns out ------------------------------------------------------------------
+
+_TRUE = {"true", "yes", "1", "kyllä", "k"}
+_FALSE = {"false", "no", "0", "ei", "e"}
+
+
+@dataclass(frozen=True)
+class Table:
+    """Units from a table: ids, typed trait values, models in use (one row per unit)."""
+
+    ids: list[str]
+    values: list[dict[str, cond.TraitValue]]
+    in_use: list[frozenset[str]]
+
+    def raw_unit(self, row: int) -> dict[str, Any]:
+        """Row `row` as an organisation file's unit."""
+        traits = {k: sorted(v) if isinstance(v, frozenset) else v
+                  for k, v in self.values[row].items()}
+        return {"id": self.ids[row], "traits": traits, "models_in_use": sorted(self.in_use[row])}
+
+
+def table_from_rows(kb: KnowledgeBase, rows: Sequence[Mapping[str, Any]],
+                    source: str = "<table>") -> Table:
+    """Rows as mappings (CSV rows, `DataFrame.to_dict("records")`): `unit`, traits by id,
+    optional `models_in_use` (`;`-separated); an empty cell is not observed."""
+    from .errors import Location, OrganisationError, Problem, did_you_mean
+    from .organisation import coerce_value
+
+    problems: list[Problem] = []
+    ids: list[str] = []
+    values: list[dict[str, cond.TraitValue]] = []
+    in_use: list[frozenset[str]] = []
+    known = {"unit", "models_in_use", *kb.traits}
+    for number, row in enumerate(rows, start=2):  # row 1 is the header
+        unknown = [k for k in row if k not in known]
+        for key in unknown:
+            problems.append(Problem(Location(source, number), f"unknown column '{key}'",
+                                    did_you_mean(str(key), known)))
+        unit = str(row.get("unit") or "").strip()
+        if not unit:
+            problems.append(Problem(Location(source, number), "column 'unit' is empty"))
+        typed: dict[str, cond.TraitValue] = {}
+        for name, cell in row.items():
+            trait = kb.traits.get(str(name))
+            if trait is None or cell is None or (isinstance(cell, float) and cell != cell) \
+                    or str(cell).strip() == "":
+                continue
+            value, problem = coerce_value(trait, _cell(trait, cell))
+            if problem is not None:
+                problems.append(Problem(Location(source, number), f"column '{name}': {problem}"))
+            elif value is not None:
+                typed[str(name)] = value
+        listed = row.get("models_in_use")
+        listed = "" if listed is None or (isinstance(listed, float) and listed != listed) \
+            else str(listed)
+        models = frozenset(m.strip() for m in listed.split(";") if m.strip())
+        for model in sorted(models - set(kb.models)):
+            problems.append(Problem(Location(source, number), f"unknown model '{model}'",
+                                    did_you_mean(model, kb.models)))
+        ids.append(unit)
+        values.append(typed)
+        in_use.append(models & frozenset(kb.models))
+    if problems:
+        raise OrganisationError(problems[:200])
+    return Table(ids, values, in_use)
+
+
+def _cell(trait: Trait, cell: Any) -> Any:
+    """A table cell as the raw value an organisation file would hold."""
+    if not isinstance(cell, str):
+        value = cell.item() if hasattr(cell, "item") else cell  # numpy scalars from frames
+        if trait.type == "scale" and isinstance(value, float) and value.is_integer():
+            return int(value)  # frames hold integer columns with gaps as floats
+        return value
+    text = cell.strip()
+    match trait.type:
+        case "scale":
+            return int(text) if text.lstrip("-").isdigit() else text
+        case "number":
+            try:
+                return float(text)
+            except ValueError:
+                return text
+        case "bool":
+            lowered = text.lower()
+            return True if lowered in _TRUE else False if lowered in _FALSE else text
+        case "set":
+            return [v.strip() for v in text.split(";") if v.strip()]
+    return text
+
+
+@dataclass(frozen=True)
+class BatchResult:
+    """Advice for a table of units as columns; any unit's full Advice on demand."""
+
+    ids: list[str]
+    archetypes: list[str]
+    models: list[str]
+    weights: FloatArray  # exact weights, (units, archetypes)
+    status: list[str]
+    dominant: list[str | None]
+    mixed: BoolArray
+    top_recommendations: list[list[str]]
+    conflict_flags: dict[str, BoolArray]  # rule id -> units it finds a conflict for
+    table: Table
+
+    def to_json(self) -> str:
+        import json
+
+        return json.dumps({
+            "units": self.ids, "archetypes": self.archetypes,
+            "weights": [[round(float(w), 4) for w in row] for row in self.weights],
+            "status": self.status, "dominant": self.dominant,
+            "mixed": [bool(m) for m in self.mixed],
+            "top_recommendations": self.top_recommendations,
+            "conflicts": {rule: [self.ids[i] for i in np.flatnonzero(flags)]
+                          for rule, flags in sorted(self.conflict_flags.items())},
+        }, indent=1, ensure_ascii=False) + "\n"
+
+    def to_csv(self) -> str:
+        import csv
+        import io
+
+        out = io.StringIO()
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(["unit", "status", "dominant", "mixed", *self.archetypes,
+                         "top_recommendations", "conflicts"])
+        for i, unit in enumerate(self.ids):
+            flagged = [rule for rule, flags in sorted(self.conflict_flags.items()) if flags[i]]
+            writer.writerow([unit, self.status[i], self.dominant[i] or "",
+                             "true" if self.mixed[i] else "false",
+                             *(f"{w:.4f}" for w in self.weights[i]),
+                             ";".join(self.top_recommendations[i]), ";".join(flagged)])
+        return out.getvalue()
+
+
+def evaluate_table(kb: KnowledgeBase, table: Table, top: int = 3,
+                   scorer: Scorer | None = None) -> BatchResult:
+    """Score every unit of a table at once."""
+    units = UnitTable(kb, table.values, table.in_use)
+    fired = (scorer or Scorer(kb)).fired(units)
+    found = profiles(kb, fired, units)
+    scores = model_scores(kb, found)
+    flags = ConflictChecks(kb).flags(units, found, scores)
+    archetypes, models = list(kb.archetypes), list(kb.models)
+    order = sorted(range(len(models)), key=lambda m: (kb.models[models[m]].kind, models[m]))
+    rank = np.empty(len(models), dtype=np.int64)
+    rank[order] = np.arange(len(models))
+    key = -scores.micro * (len(models) + 1) + rank[None, :]
+    recommended = found.ok[:, None] & scores.reached & (
+        scores.micro >= micro(kb.settings.recommend_min))
+    key = np.where(recommended, key, np.iinfo(np.int64).max)
+    best = np.argsort(key, axis=1, kind="stable")[:, :top]
+    top_lists = [[models[m] for m in row if recommended[i, m]] for i, row in enumerate(best)]
+    return BatchResult(
+        ids=table.ids, archetypes=archetypes, models=models, weights=found.weights,
+        status=["ok" if ok else "insufficient_evidence" for ok in found.ok],
+        dominant=[archetypes[d] if d >= 0 else None for d in found.dominant],
+        mixed=found.mixed, top_recommendations=top_lists, conflict_flags=flags, table=table)
+
+
+def read_table(kb: KnowledgeBase, source: Any) -> Table:
+    """A table from a CSV file, rows as mappings, or a pandas or pyarrow frame."""
+    from pathlib import Path
+
+    if isinstance(source, str | Path):
+        import csv
+
+        path = Path(source)
+        from .errors import Location, OrganisationError, Problem
+
+        try:
+            with path.open(encoding="utf-8-sig", newline="") as stream:
+                rows = list(csv.DictReader(stream))
+        except (OSError, UnicodeDecodeError, csv.Error) as error:
+            raise OrganisationError([Problem(Location(str(path)),
+                                             f"cannot read the table: {error}")]) from None
+        return table_from_rows(kb, rows, str(path))
+    if hasattr(source, "to_pylist"):  # pyarrow.Table
+        return table_from_rows(kb, source.to_pylist())
+    if hasattr(source, "to_dict"):  # pandas.DataFrame
+        return table_from_rows(kb, source.to_dict("records"))
+    return table_from_rows(kb, list(source))
