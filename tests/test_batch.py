@@ -16,7 +16,9 @@ from modeadvisor.advisor import durable_available
 from modeadvisor.batch import ConflictChecks, read_table
 
 from .conftest import ROOT
-from .test_engine import _MINI_CONDITIONS, _pack_with, _units
+from .strategies import MINI_CONDITIONS as _MINI_CONDITIONS
+from .strategies import pack_with as _pack_with
+from .strategies import units as _units
 
 needs_durable = pytest.mark.skipif(not durable_available(), reason="durable-rules not importable")
 

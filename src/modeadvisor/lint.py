@@ -688,8 +688,9 @@ class _Linter:
                 both = _both(x, y)
                 if both.empty is not None:
                     continue
-                if set(x.domains) == set(y.domains) or _implies(x, y, self._full) \
-                        or _implies(y, x, self._full):
+                # when one rule implies the other, any shared region is an example of it
+                if forward or backward or set(x.domains) == set(y.domains) \
+                        or _implies(x, y, self._full) or _implies(y, x, self._full):
                     example = both
                     break
             if example is not None:
