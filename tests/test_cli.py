@@ -236,3 +236,59 @@ def test_lint_exits_1_on_errors_and_speaks_json(tmp_path: Path,
     data = json.loads(capsys.readouterr().out)
     assert [f["code"] for f in data["findings"]] == ["unsatisfiable-condition"]
     assert data["findings"][0]["file"].endswith("pack.yaml")
+
+
+def test_report_html_and_markdown(tmp_path: Path) -> None:
+    html = tmp_path / "report.html"
+    assert main(["report", str(EXAMPLE), "-o", str(html)]) == 0
+    text = html.read_text(encoding="utf-8")
+    assert 'id="overview"' in text
+    assert "<svg" in text
+    markdown = tmp_path / "report.md"
+    assert main(["report", str(EXAMPLE), "--format", "markdown", "-o", str(markdown)]) == 0
+    charts = sorted((tmp_path / "report-charts").glob("*.svg"))
+    assert len(charts) == 3
+    assert "report-charts/" in markdown.read_text(encoding="utf-8")
+
+
+def test_survey_text_and_json(capsys: pytest.CaptureFixture[str]) -> None:
+    survey = ROOT / "examples" / "survey-synthetic.csv"
+    assert main(["survey", str(survey), "--format", "json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["respondents"] == 360
+    assert len(data["organisations"]) == 269
+    assert "prevalence" in data
+    assert main(["survey", str(survey), "--lang", "fi"]) == 0
+    assert "Kysely: 360 vastaajaa 269 organisaatiosta" in capsys.readouterr().out
+
+
+def test_batch_scores_a_table(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    table = tmp_path / "units.csv"
+    table.write_text("unit,cost_focus,established_way_of_working,resource_based_steering,"
+                     "goal_clarity,output_standardisation,uncertainty_level,stabilising_leadership,"
+                     "customer_value_basis,models_in_use\n"
+                     "plant,5,5,5,5,4,1,4,low_price,balanced_scorecard\nempty,,,,,,,,,\n",
+                     encoding="utf-8")
+    assert main(["batch", str(table)]) == 0
+    rows = capsys.readouterr().out.splitlines()
+    assert rows[0].startswith("unit,status,dominant,mixed,production")
+    assert rows[1].startswith("plant,ok,production,false")
+    assert rows[2].startswith("empty,insufficient_evidence,,false")
+
+
+def test_progress_shows_only_on_a_terminal() -> None:
+    import io
+
+    from modeadvisor.progress import progress_bar
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    quiet, loud = io.StringIO(), Terminal()
+    for stream in (quiet, loud):
+        with progress_bar("work", "rows", 100, stream=stream) as progress:
+            for done in range(0, 101, 10):
+                progress(done)
+    assert quiet.getvalue() == ""
+    assert "work" in loud.getvalue()

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from .advisor import Advisor
+from .batch import read_table
 from .errors import EngineError, ModeAdvisorError
 from .impact import compare, sample_population
 from .impact import to_text as impact_text
@@ -25,8 +26,12 @@ from .knowledge import KnowledgeBase, Lang, load_knowledge_base, shipped_rules_d
 from .lint import has_errors, lint
 from .lint import to_json as lint_json
 from .lint import to_text as lint_text
+from .progress import progress_bar
 from .render import explain_text, to_markdown, to_text
+from .report import to_html, to_markdown_report, write_markdown
 from .schema import organisation_schema, rules_schema
+from .survey import read_survey
+from .survey import to_text as survey_text
 
 EXIT_OK, EXIT_CONFLICTS, EXIT_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
 #: `--fail-on` levels: "conflict" is any conflict at all.
@@ -78,6 +83,25 @@ def _parser() -> argparse.ArgumentParser:
     schema = with_rules(commands.add_parser(
         "schema", help="JSON Schema of rule files or organisation files, for editors"))
     schema.add_argument("kind", choices=("rules", "organisation"))
+
+    report = with_settings(with_rules(commands.add_parser(
+        "report", help="an HTML or Markdown report with charts")))
+    report.add_argument("file", type=Path, help="organisation file (YAML or JSON)")
+    report.add_argument("--format", choices=("html", "markdown"), default="html")
+    report.add_argument("-o", "--output", type=Path, metavar="OUT",
+                        help="file to write (default: standard output)")
+    report.add_argument("--no-charts", action="store_true",
+                        help="Markdown: write no SVG chart files beside the report")
+
+    survey = with_rules(commands.add_parser(
+        "survey", help="aggregate a survey table (CSV) of respondents' ratings"))
+    survey.add_argument("file", type=Path, help="responses, one respondent per row (CSV)")
+    survey.add_argument("--format", choices=("text", "json"), default="text")
+
+    batch = with_rules(commands.add_parser(
+        "batch", help="score a table of units (CSV) at once, vectorised"))
+    batch.add_argument("file", type=Path, help="units, one per row: unit, traits, models_in_use")
+    batch.add_argument("--format", choices=("csv", "json"), default="csv")
 
     commands.add_parser("steps", help="every feature-file step phrase, with an example")
 
@@ -177,7 +201,9 @@ def _run(args: argparse.Namespace, out: TextIO) -> int:
             old, new = Advisor.from_path(args.old), Advisor.from_path(args.new)
             population: list[Any] = list(args.population or []) or sample_population(
                 old.knowledge_base, new.knowledge_base, args.sample, args.seed)
-            result = compare(old, new, population)
+            total = None if args.population else args.sample
+            with progress_bar("impact", "units", total) as progress:
+                result = compare(old, new, population, progress)
             out.write(result.to_json() if args.format == "json" else impact_text(result))
         case "lint":
             kb = _knowledge_base(args.packs)
@@ -186,6 +212,29 @@ def _run(args: argparse.Namespace, out: TextIO) -> int:
             findings = lint(kb, packs=own or None)  # a layer below is linted on its own
             out.write(lint_json(findings) if args.format == "json" else lint_text(findings))
             return EXIT_CONFLICTS if has_errors(findings) else EXIT_OK
+        case "report":
+            advice = _advisor(args).assess(args.file)
+            if args.format == "markdown" and args.output is not None:
+                write_markdown(advice, args.output, charts=not args.no_charts)
+            else:
+                text = to_html(advice) if args.format == "html" else to_markdown_report(advice)
+                if args.output is None:
+                    out.write(text)
+                else:
+                    args.output.write_text(text, encoding="utf-8", newline="\n")
+        case "survey":
+            kb = _knowledge_base(args.packs)
+            with progress_bar("survey", "rows") as progress:
+                summary = read_survey(args.file, kb, progress=progress)
+            out.write(summary.to_json() if args.format == "json"
+                      else survey_text(summary, args.lang))
+        case "batch":
+            advisor = Advisor(_knowledge_base(args.packs), lang=args.lang, backend="python")
+            table = read_table(advisor.knowledge_base, args.file)
+            with progress_bar("batch", "units", len(table.ids)) as progress:
+                scored = advisor.assess_many(table)
+                progress(len(table.ids))
+            out.write(scored.to_json() if args.format == "json" else scored.to_csv())
         case "steps":
             from .bdd import step_catalogue  # pytest is only needed for this command
 

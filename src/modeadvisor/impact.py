@@ -109,7 +109,10 @@ def _value(trait: Trait, rng: random.Random) -> Any:
 
 def compare(old: Advisor, new: Advisor, population: Iterable[Any],
             progress: Callable[[int], None] | None = None) -> Impact:
-    """Assess every organisation with both advisors and count what changed."""
+    """Assess every organisation with both advisors and count what changed.
+
+    `progress`, when given, is called with the number of units assessed so far.
+    """
     mode: list[ModeChange] = []
     recs: list[RecommendationChange] = []
     conflicts: list[ConflictChange] = []
@@ -122,7 +125,7 @@ def compare(old: Advisor, new: Advisor, population: Iterable[Any],
         recs.extend(_recommendation_changes(before, after))
         conflicts.extend(_conflict_changes(before, after))
         if progress is not None:
-            progress(len(before.units))
+            progress(units)
     appeared = [c for c in conflicts if c.change == "appeared"]
     return Impact(
         old_pack="+".join(old.knowledge_base.layers), new_pack="+".join(new.knowledge_base.layers),
