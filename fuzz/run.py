@@ -9,6 +9,7 @@ shrinks a failing case to a small one before reporting it):
 - rule_file:     mutated files of the shipped pack (lines dropped, doubled, swapped, cut, tokens
                  replaced, garbage inserted) loaded and compiled as a pack;
 - organisation:  mutated example organisations and generated YAML structures, assessed;
+- survey:        mutated survey tables (cells, delimiters, encodings, quotes) read and summed;
 - scoring:       generated scoring rules of every condition shape over every trait type, fired
                  through the real engine and compared with the reference evaluator;
 - joins:         generated conflict rules and facts through the engine against the reference
@@ -34,7 +35,7 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
-TARGETS = ("condition", "rule_file", "organisation", "scoring", "joins")
+TARGETS = ("condition", "rule_file", "organisation", "survey", "scoring", "joins")
 TIMEOUT_S = 3600
 
 
@@ -339,6 +340,47 @@ def fuzz_organisation(cases: int, seed: int) -> dict[str, int]:
     return dict(stats)
 
 
+def fuzz_survey(cases: int, seed: int) -> dict[str, int]:
+    from hypothesis import given
+    from hypothesis import strategies as st
+
+    from modeadvisor import load_knowledge_base
+    from modeadvisor.knowledge import shipped_rules_dir
+    from modeadvisor.survey import SurveyError, read_survey
+
+    kb = load_knowledge_base(shipped_rules_dir())
+    lines = (ROOT / "examples" / "survey-synthetic.csv").read_text(encoding="utf-8").split("\n")
+    sample = "\n".join(lines[:40])
+    junk = st.sampled_from([",", ";", "\t", '"', "\r", "6", "0", "-1", "4.5", "x", "",
+                            "top_manager", "production", "Ä", "\x00"])
+    stats: Counter[str] = Counter()
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "survey.csv"
+
+        @_hypothesis(cases, seed)
+        @given(_mutations(), st.lists(st.tuples(st.integers(0, 5000), junk), max_size=4),
+               st.sampled_from(["utf-8", "utf-8-sig", "cp1252", "utf-16"]))
+        def run(steps: list[tuple[str, int, int, str]], cells: list[tuple[int, str]],
+                encoding: str) -> None:
+            text = _mutate(sample, steps)
+            for at, piece in cells:
+                position = at % (len(text) + 1)
+                text = text[:position] + piece + text[position:]
+            try:
+                path.write_bytes(text.encode(encoding, errors="replace"))
+            except UnicodeError:
+                return
+            try:
+                json.loads(read_survey(path, kb).to_json())
+                stats["read"] += 1
+            except SurveyError as error:
+                _located(error)
+                stats["refused, located"] += 1
+
+        run()
+    return dict(stats)
+
+
 def fuzz_scoring(cases: int, seed: int) -> dict[str, int]:
     """Generated scoring packs over the mini catalogue, fired through the engine."""
     import dataclasses
@@ -413,7 +455,8 @@ def fuzz_joins(cases: int, seed: int) -> dict[str, int]:
 
 CHILDREN: dict[str, Callable[[int, int], dict[str, int]]] = {
     "condition": fuzz_condition, "rule_file": fuzz_rule_file,
-    "organisation": fuzz_organisation, "scoring": fuzz_scoring, "joins": fuzz_joins}
+    "organisation": fuzz_organisation, "survey": fuzz_survey, "scoring": fuzz_scoring,
+    "joins": fuzz_joins}
 
 if __name__ == "__main__":
     sys.exit(main())

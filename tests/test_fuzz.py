@@ -12,7 +12,8 @@ from modeadvisor.advisor import durable_available
 from .conftest import ROOT
 
 
-@pytest.mark.parametrize("target", ["condition", "rule_file", "organisation", "scoring", "joins"])
+@pytest.mark.parametrize("target", ["condition", "rule_file", "organisation", "survey", "scoring",
+                                    "joins"])
 def test_fuzz_target_short_run(target: str) -> None:
     """Each target in a child process: a crash or a hang is a failure, not a dead test run."""
     if target in ("scoring", "joins") and not durable_available():
