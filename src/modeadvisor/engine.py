@@ -22,6 +22,9 @@ from .compiler import CompiledPack, Firing, Json
 from .errors import EngineError
 
 _engine_ids = itertools.count()
+#: Matches handed to one action call. One Python call per firing is what makes the engine slow
+#: (measured: 84,000 firings, 709 units/s one call each, 3,200 units/s with a cap of 1,000).
+CAP = 1000
 #: A session whose assert failed cannot be deleted safely (deleting it crashed the process,
 #: measured), and a ruleset takes at most 1,024 live sessions; after this many failures the
 #: engine starts over on a new host instead of running into that wall.
@@ -60,7 +63,8 @@ class DurableEngine:
             for name, chunk in zip(self._names, self._pack.chunks, strict=True):
                 definition: Json = {
                     rule.name: {"all": [{alias: condition} for alias, condition in rule.patterns],
-                                "run": self._action(rule.rule_id)}
+                                "run": self._action(rule.rule_id, rule.patterns[0][0]),
+                                "cap": CAP}
                     for rule in chunk
                 }
                 for kind in self._pack.kinds:
@@ -71,12 +75,19 @@ class DurableEngine:
         except Exception as error:  # the C engine raises bare Exceptions with codes
             raise EngineError(f"the rule engine refused the compiled rules: {error}") from None
 
-    def _action(self, rule_id: str) -> Callable[[Any], None]:
+    def _action(self, rule_id: str, first_alias: str) -> Callable[[Any], None]:
         firings = self._firings
 
         def record(closure: Any) -> None:
-            bound = {alias: fact["fid"] for alias, fact in closure._m.items()}
-            firings[closure.s.sid].append((rule_id, bound))
+            # with `cap`, one call brings a list of matches: the fact itself for a rule of one
+            # alias, else each alias -> the fact it bound
+            matches = closure.m if isinstance(closure.m, list) else [closure._m]
+            found = firings[closure.s.sid]
+            for match in matches:
+                if "fid" in match:
+                    found.append((rule_id, {first_alias: match["fid"]}))
+                else:
+                    found.append((rule_id, {a: fact["fid"] for a, fact in match.items()}))
 
         return record
 
