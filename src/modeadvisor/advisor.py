@@ -20,7 +20,7 @@ from typing import Any, Literal
 from .advice import Advice, Conflict, ModelAdvice, PackRef, SelfAssessment, UnitAdvice
 from .batch import BatchResult, Scorer, Table, UnitTable, evaluate_table, read_table
 from .compiler import compile_conflicts, compile_pack, engine_fact
-from .conflicts import binding_bound, match_reference, summarise
+from .conflicts import binding_bounds, match_reference, summarise
 from .documents import Document
 from .errors import EngineError, LimitError, Location, Problem
 from .graph import ModeGraph, ScoredModel
@@ -146,8 +146,9 @@ class Advisor:
             return []
         facts = situation(kb, states, organisation.imposed_models, checked.views,
                           checked.ratings)
+        bounds = binding_bounds(kb.conflicts, facts)
         for rule in kb.conflicts:
-            bound = binding_bound(rule, facts)
+            bound = bounds[rule.id]
             if bound > self.limits.max_conflict_bindings:
                 raise LimitError([Problem(
                     kb.where(rule.pack, rule.origin),

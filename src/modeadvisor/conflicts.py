@@ -55,8 +55,8 @@ def _bindings(patterns: Sequence[tuple[str, str, cond.Condition | None]],
             del bound[alias]
 
 
-def binding_bound(rule: ConflictRule, facts: Sequence[Fact]) -> int:
-    """An upper bound of the bindings a rule can make over these facts, before running it.
+def binding_bounds(rules: Sequence[ConflictRule], facts: Sequence[Fact]) -> dict[str, int]:
+    """For each rule, an upper bound of the bindings it can make over these facts.
 
     Each alias can bind at most the facts of its kind, and when its condition requires
     `field == other.field`, at most the largest group of such facts sharing one value of the
@@ -65,20 +65,24 @@ def binding_bound(rule: ConflictRule, facts: Sequence[Fact]) -> int:
     kinds = Counter(str(fact["kind"]) for fact in facts)
     groups: Counter[tuple[str, str, object]] = Counter()
     for fact in facts:
+        kind = str(fact["kind"])
         for name, value in fact.items():
             if not isinstance(value, frozenset):
-                groups[(str(fact["kind"]), name, value)] += 1
+                groups[(kind, name, value)] += 1
     largest: dict[tuple[str, str], int] = {}
     for (kind, name, _), count in groups.items():
         largest[(kind, name)] = max(largest.get((kind, name), 0), count)
-    bound = 1
-    for pattern in rule.patterns:
-        candidates = kinds[pattern.kind]
-        for leaf in _required_leaves(pattern.condition):
-            if isinstance(leaf, cond.Comparison) and isinstance(leaf.value, cond.Ref):
-                candidates = min(candidates, largest.get((pattern.kind, leaf.trait), 0))
-        bound *= candidates
-    return bound
+    bounds = {}
+    for rule in rules:
+        bound = 1
+        for pattern in rule.patterns:
+            candidates = kinds[pattern.kind]
+            for leaf in _required_leaves(pattern.condition):
+                if isinstance(leaf, cond.Comparison) and isinstance(leaf.value, cond.Ref):
+                    candidates = min(candidates, largest.get((pattern.kind, leaf.trait), 0))
+            bound *= candidates
+        bounds[rule.id] = bound
+    return bounds
 
 
 def _required_leaves(condition: cond.Condition | None) -> tuple[cond.Condition, ...]:

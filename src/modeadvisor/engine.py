@@ -44,8 +44,10 @@ class _QuietHost(Host):  # type: ignore[misc]
 class DurableEngine:
     """Fires compiled rules over facts; an Advisor has one for scoring and one for conflicts."""
 
-    def __init__(self, pack: CompiledPack,
-                 max_failed_sessions: int = MAX_FAILED_SESSIONS) -> None:
+    def __init__(self, pack: CompiledPack, max_failed_sessions: int = MAX_FAILED_SESSIONS,
+                 *, naive: bool = False) -> None:
+        # naive: no cap, one assert per fact: only the benchmark's baseline uses it
+        self._naive = naive
         self._pack = pack
         self._lock = threading.Lock()
         self._sessions = itertools.count()
@@ -64,7 +66,7 @@ class DurableEngine:
                 definition: Json = {
                     rule.name: {"all": [{alias: condition} for alias, condition in rule.patterns],
                                 "run": self._action(rule.rule_id, rule.patterns[0][0]),
-                                "cap": CAP}
+                                **({} if self._naive else {"cap": CAP})}
                     for rule in chunk
                 }
                 for kind in self._pack.kinds:
@@ -102,7 +104,11 @@ class DurableEngine:
             try:
                 for name in self._names:
                     batch = [{**fact, "sid": sid, "fid": i} for i, fact in enumerate(facts)]
-                    self._host.assert_facts(name, batch)
+                    if self._naive:
+                        for fact in batch:
+                            self._host.assert_fact(name, fact)
+                    else:
+                        self._host.assert_facts(name, batch)
                     # only a session whose facts were taken may be deleted: deleting one after a
                     # failed assert crashes the process (measured), so a failure leaks one sid
                     asserted.append(name)
