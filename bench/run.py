@@ -221,6 +221,24 @@ def population_scale(kb: KnowledgeBase, counts: Sequence[int]) -> None:
         line(f"{count:,} units", rate(count, seconds), ref_rate, "units/s")
 
 
+def what_if_latency(kb: KnowledgeBase, report: dict[str, float], count: int) -> None:
+    advisor = Advisor(kb, backend="python")
+    population = sample_population(kb, kb, count, 21)
+    targets = list(kb.archetypes)
+    times, found = [], 0
+    for i, unit in enumerate(u for o in population for u in o["units"]):
+        unit = {k: v for k, v in unit.items() if k != "parent"}
+        start = time.perf_counter()
+        repair = advisor.what_if(unit, target=targets[i % len(targets)])
+        times.append((time.perf_counter() - start) * 1000)
+        found += repair.found
+    times.sort()
+    p50, worst = statistics.median(times), times[-1]
+    report["what_if_p50_ms"] = p50
+    print(f"what-if, {len(times)} generated units, target cycling the archetypes: p50 "
+          f"{p50:.1f} ms, max {worst:.1f} ms (target 50 ms); repaired {found} of {len(times)}")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="a run of under a minute")
@@ -234,6 +252,7 @@ def main() -> int:
     cold_start(report, backend)
     latency(kb, report, 200 if args.quick else 2000, backend)
     throughput(kb, 20_000 if args.quick else 100_000, report, durable=durable)
+    what_if_latency(kb, report, 12 if args.quick else 100)
     pack_scale(kb, (100, 500) if args.quick else (100, 500, 2_000, 10_000),
                500 if args.quick else 2_000, durable)
     if not args.quick:

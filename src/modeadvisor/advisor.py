@@ -30,6 +30,7 @@ from .messages import note
 from .organisation import (
     CheckedOrganisation,
     Organisation,
+    Unit,
     check_organisation,
     from_data,
     load_organisation,
@@ -37,6 +38,7 @@ from .organisation import (
 from .profile import build_profile, evidence_for
 from .scoring import micro
 from .situation import UnitState, mode_ratings, situation
+from .whatif import WhatIf, what_if
 
 
 class Advisor:
@@ -87,6 +89,19 @@ class Advisor:
                 f"{len(table.ids):,} rows; the limit is {self.limits.max_units * 50:,}"),
                 "split the table, or raise Limits.max_units")])
         return evaluate_table(self.knowledge_base, table, top, self._scorer)
+
+    def what_if(self, unit: Unit | Mapping[str, Any], *, target: str | None = None,
+                clear: str | None = None) -> WhatIf:
+        """The fewest, smallest trait changes that make `target` the unit's dominant mode, or
+        that clear a conflict the unit raises on its own (a rule id or kind)."""
+        data = unit.model_dump() if isinstance(unit, Unit) else dict(unit)
+        data.pop("parent", None)
+        data.pop("perspectives", None)
+        organisation = from_data({"organisation": "what-if", "units": [data]})
+        checked = check_organisation(self.knowledge_base, organisation, None, self.limits)
+        only = organisation.units[0]
+        return what_if(self.knowledge_base, self._scorer, only.id, checked.values[only.id],
+                       frozenset(only.models_in_use), target=target, clear=clear)
 
     def advice_for(self, result: BatchResult, row: int) -> Advice:
         """The full Advice (with its explanation) of one row of a batch result."""

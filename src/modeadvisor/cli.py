@@ -19,13 +19,21 @@ from typing import Any, TextIO
 
 from .advisor import Advisor
 from .batch import read_table
-from .errors import EngineError, ModeAdvisorError
+from .errors import (
+    EngineError,
+    Location,
+    ModeAdvisorError,
+    Problem,
+    UnknownUnitError,
+    did_you_mean,
+)
 from .impact import compare, sample_population
 from .impact import to_text as impact_text
 from .knowledge import KnowledgeBase, Lang, load_knowledge_base, shipped_rules_dir
 from .lint import has_errors, lint
 from .lint import to_json as lint_json
 from .lint import to_text as lint_text
+from .organisation import load_organisation
 from .progress import progress_bar
 from .render import explain_text, to_markdown, to_text
 from .report import to_html, to_markdown_report, write_markdown
@@ -102,6 +110,15 @@ def _parser() -> argparse.ArgumentParser:
         "batch", help="score a table of units (CSV) at once, vectorised"))
     batch.add_argument("file", type=Path, help="units, one per row: unit, traits, models_in_use")
     batch.add_argument("--format", choices=("csv", "json"), default="csv")
+
+    whatif = with_rules(commands.add_parser(
+        "what-if", help="the smallest trait changes that make a mode dominant or clear a conflict"))
+    whatif.add_argument("file", type=Path, help="organisation file (YAML or JSON)")
+    whatif.add_argument("--unit", required=True, metavar="ID")
+    goal = whatif.add_mutually_exclusive_group(required=True)
+    goal.add_argument("--target", metavar="ARCHETYPE", help="the mode to make dominant")
+    goal.add_argument("--clear", metavar="CONFLICT", help="a conflict rule id or kind to clear")
+    whatif.add_argument("--format", choices=("text", "json"), default="text")
 
     commands.add_parser("steps", help="every feature-file step phrase, with an example")
 
@@ -235,6 +252,18 @@ def _run(args: argparse.Namespace, out: TextIO) -> int:
                 scored = advisor.assess_many(table)
                 progress(len(table.ids))
             out.write(scored.to_json() if args.format == "json" else scored.to_csv())
+        case "what-if":
+            advisor = Advisor(_knowledge_base(args.packs), lang=args.lang)
+            organisation, _ = load_organisation(args.file, advisor.limits)
+            chosen = next((u for u in organisation.units if u.id == args.unit), None)
+            if chosen is None:
+                ids = [u.id for u in organisation.units]
+                raise UnknownUnitError([Problem(Location(str(args.file)),
+                                                f"no unit '{args.unit}'",
+                                                did_you_mean(args.unit, ids))])
+            repair = advisor.what_if(chosen, target=args.target, clear=args.clear)
+            out.write(repair.model_dump_json(indent=2) + "\n" if args.format == "json"
+                      else repair.to_text())
         case "steps":
             from .bdd import step_catalogue  # pytest is only needed for this command
 
