@@ -125,10 +125,12 @@ def _cost(trait: Trait, current: cond.TraitValue | None, value: cond.TraitValue)
         return 1.0  # observing a new trait is a full move
     match trait.type:
         case "scale":
-            assert isinstance(value, int) and isinstance(current, int)
+            assert isinstance(value, int)
+            assert isinstance(current, int)
             return abs(value - current) / (SCALE_MAX - SCALE_MIN)
         case "number":
-            assert isinstance(value, int | float) and isinstance(current, int | float)
+            assert isinstance(value, int | float)
+            assert isinstance(current, int | float)
             span = (trait.max - trait.min) if trait.max is not None and trait.min is not None \
                 else max(abs(float(current)), abs(float(value)), 1.0)
             return min(1.0, abs(float(value) - float(current)) / span)
