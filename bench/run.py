@@ -90,7 +90,7 @@ def throughput(kb: KnowledgeBase, count: int, report: dict[str, float], *,
 
     def batch() -> None:
         fired = scorer.fired(table)
-        model_scores(kb, profiles(kb, fired, table))
+        model_scores(kb, profiles(kb, fired, table, scorer))
 
     batch_rate = rate(count, timed(batch, 3))
     report["batch_units_per_s"] = batch_rate
@@ -215,7 +215,7 @@ def population_scale(kb: KnowledgeBase, counts: Sequence[int]) -> None:
         table = UnitTable(kb, repeated)
 
         def work(table: UnitTable = table) -> None:
-            model_scores(kb, profiles(kb, scorer.fired(table), table))
+            model_scores(kb, profiles(kb, scorer.fired(table), table, scorer))
 
         seconds = timed(work)
         line(f"{count:,} units", rate(count, seconds), ref_rate, "units/s")

@@ -63,6 +63,40 @@ class UnitTable:
                 self.in_use[row, models.index(model)] = True
 
 
+def variants(kb: KnowledgeBase, base: Mapping[str, cond.TraitValue],
+             changes: Sequence[Mapping[str, cond.TraitValue]],
+             in_use: frozenset[str] = frozenset()) -> UnitTable:
+    """A table of one unit changed in several ways: the base encoded once, then patched (the
+    what-if search scores thousands of variants at a time)."""
+    one = UnitTable(kb, [base], [in_use])
+    size = len(changes)
+    table = UnitTable.__new__(UnitTable)
+    table.size = size
+    table.columns = {name: Column(np.repeat(c.values, size), np.repeat(c.observed, size))
+                     for name, c in one.columns.items()}
+    table.members = {key: np.repeat(m, size) for key, m in one.members.items()}
+    table.in_use = np.repeat(one.in_use, size, axis=0)
+    table.observed_count = np.full(size, len(base), dtype=np.int64)
+    encoded: dict[tuple[str, cond.TraitValue], int] = {}
+    for row, change in enumerate(changes):
+        for name, value in change.items():
+            trait = kb.traits[name]
+            column = table.columns[name]
+            if not column.observed[row]:
+                table.observed_count[row] += 1
+            column.observed[row] = True
+            if trait.type == "set":
+                assert isinstance(value, frozenset)
+                for option in trait.values or ():
+                    table.members[(name, option)][row] = option in value
+                continue
+            key = (name, value)
+            if key not in encoded:
+                encoded[key] = int(_encode(trait, [value])[0])
+            column.values[row] = encoded[key]
+    return table
+
+
 def _encode(trait: Trait, raw: Sequence[cond.TraitValue | None]) -> IntArray:
     match trait.type:
         case "number":
@@ -161,10 +195,12 @@ class Profiles:
     fired_count: IntArray
 
 
-def profiles(kb: KnowledgeBase, fired: BoolArray, table: UnitTable) -> Profiles:
+def profiles(kb: KnowledgeBase, fired: BoolArray, table: UnitTable,
+             scorer: Scorer | None = None) -> Profiles:
     """`profile.build_profile` for every unit at once, with the same arithmetic."""
     settings = kb.settings
-    raw = fired.astype(np.int64) @ Scorer(kb).weights if fired.size else np.zeros(
+    weights_matrix = (scorer or Scorer(kb)).weights
+    raw = fired.astype(np.int64) @ weights_matrix if fired.size else np.zeros(
         (fired.shape[0], len(kb.archetypes)), dtype=np.int64)
     total = raw.sum(axis=1)
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -460,8 +496,9 @@ def evaluate_table(kb: KnowledgeBase, table: Table, top: int = 3,
                    scorer: Scorer | None = None) -> BatchResult:
     """Score every unit of a table at once."""
     units = UnitTable(kb, table.values, table.in_use)
-    fired = (scorer or Scorer(kb)).fired(units)
-    found = profiles(kb, fired, units)
+    scorer = scorer or Scorer(kb)
+    fired = scorer.fired(units)
+    found = profiles(kb, fired, units, scorer)
     scores = model_scores(kb, found)
     flags = ConflictChecks(kb).flags(units, found, scores)
     archetypes, models = list(kb.archetypes), list(kb.models)

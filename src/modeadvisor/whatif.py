@@ -20,12 +20,12 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict
 
 from . import conditions as cond
-from .batch import ConflictChecks, Scorer, UnitTable, model_scores, profiles
+from .batch import ConflictChecks, Scorer, UnitTable, model_scores, profiles, variants
 from .errors import Location, OrganisationError, Problem, did_you_mean
 from .knowledge import SCALE_MAX, SCALE_MIN, KnowledgeBase, Trait
 
 #: Single changes kept as seeds for pairs and triples (by how much they help).
-SEEDS = 24
+SEEDS = 16
 MAX_CHANGES = 3
 STEP = 1e-6  # numbers are compared at six decimals: the next value over a threshold
 
@@ -145,11 +145,11 @@ def what_if(kb: KnowledgeBase, scorer: Scorer, unit_id: str,
     moves = candidates(kb, values)
     base = dict(values)
     tried = 0
-    before = _evaluate(kb, scorer, [base], in_use, target, clear)
+    before = _evaluate(kb, scorer, base, [[]], in_use, target, clear)
     if before.reached[0]:
         return _result(kb, scorer, unit_id, goal, base, [], base, in_use, tried)
     singles = [[m] for m in moves]
-    evaluated = _evaluate(kb, scorer, [_apply(base, s) for s in singles], in_use, target, clear)
+    evaluated = _evaluate(kb, scorer, base, singles, in_use, target, clear)
     tried += len(singles)
     best = _best(singles, evaluated.reached)
     if best is not None:
@@ -161,7 +161,7 @@ def what_if(kb: KnowledgeBase, scorer: Scorer, unit_id: str,
                 if len({m.trait for m in c}) == size]
         if not sets:
             break
-        evaluated = _evaluate(kb, scorer, [_apply(base, s) for s in sets], in_use, target, clear)
+        evaluated = _evaluate(kb, scorer, base, sets, in_use, target, clear)
         tried += len(sets)
         best = _best(sets, evaluated.reached)
         if best is not None:
@@ -204,11 +204,12 @@ class _Evaluated:
     progress: np.ndarray[Any, np.dtype[np.float64]]  # how close each candidate gets
 
 
-def _evaluate(kb: KnowledgeBase, scorer: Scorer, units: Sequence[Mapping[str, Any]],
-              in_use: frozenset[str], target: str | None, clear: str | None) -> _Evaluated:
-    table = UnitTable(kb, units, [in_use] * len(units))
+def _evaluate(kb: KnowledgeBase, scorer: Scorer, base: Mapping[str, cond.TraitValue],
+              sets: Sequence[Sequence[_Move]], in_use: frozenset[str], target: str | None,
+              clear: str | None) -> _Evaluated:
+    table = variants(kb, base, [{m.trait: m.value for m in moves} for moves in sets], in_use)
     fired = scorer.fired(table)
-    found = profiles(kb, fired, table)
+    found = profiles(kb, fired, table, scorer)
     if target is not None:
         column = list(kb.archetypes).index(target)
         reached = found.ok & (found.dominant == column)
@@ -241,7 +242,7 @@ def _result(kb: KnowledgeBase, scorer: Scorer, unit_id: str, goal: str,
             tried: int) -> WhatIf:
     table = UnitTable(kb, [base, after], [in_use, in_use])
     fired = scorer.fired(table)
-    found = profiles(kb, fired, table)
+    found = profiles(kb, fired, table, scorer)
     archetypes = list(kb.archetypes)
     names = scorer.rule_ids
 
