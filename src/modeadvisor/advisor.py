@@ -14,6 +14,7 @@ from __future__ import annotations
 import sys
 import warnings
 from collections.abc import Mapping, Sequence
+from functools import cached_property
 from pathlib import Path
 from typing import Any, Literal
 
@@ -52,13 +53,18 @@ class Advisor:
         self.graph = ModeGraph(knowledge_base)
         self._pack = compile_pack(knowledge_base)
         self._conflict_pack = compile_conflicts(knowledge_base)
-        self._scorer = Scorer(knowledge_base)
         self.backend: Backend = _choose(backend)
         if self.backend == "durable":
             from .engine import DurableEngine  # imported only where durable-rules exists
 
             self._engine: Any = DurableEngine(self._pack)
             self._conflict_engine: Any = DurableEngine(self._conflict_pack)
+
+    @cached_property
+    def _scorer(self) -> Scorer:
+        # built on first use: the durable backend needs it only for tables and what-if, and
+        # with a large pack it repeats the compiler's expansion of every condition
+        return Scorer(self.knowledge_base)
 
     @classmethod
     def default(cls, *, lang: Lang = "en", limits: Limits = DEFAULT_LIMITS,

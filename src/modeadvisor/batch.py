@@ -145,6 +145,13 @@ def _operator(values: IntArray, op: str, target: int) -> Any:
     return values < target
 
 
+def rule_weights(kb: KnowledgeBase) -> IntArray:
+    """Each scoring rule's weights in millionths: shape (rules, archetypes)."""
+    return np.array([[micro(rule.spec.weights.get(a, 0.0)) for a in kb.archetypes]
+                     for rule in kb.rules], dtype=np.int64).reshape(
+        len(kb.rules), len(kb.archetypes))
+
+
 class Scorer:
     """A pack's scoring rules as vectorised tests over a UnitTable."""
 
@@ -152,9 +159,7 @@ class Scorer:
         self.kb = kb
         self.rule_ids = [rule.id for rule in kb.rules]
         self.alternatives = [disjunctive_form(rule.condition) for rule in kb.rules]
-        self.weights = np.array([[micro(rule.spec.weights.get(a, 0.0)) for a in kb.archetypes]
-                                 for rule in kb.rules], dtype=np.int64).reshape(
-            len(kb.rules), len(kb.archetypes))
+        self.weights = rule_weights(kb)
 
     def fired(self, table: UnitTable) -> BoolArray:
         """Which rules fire for which units: shape (units, rules)."""
@@ -199,7 +204,7 @@ def profiles(kb: KnowledgeBase, fired: BoolArray, table: UnitTable,
              scorer: Scorer | None = None) -> Profiles:
     """`profile.build_profile` for every unit at once, with the same arithmetic."""
     settings = kb.settings
-    weights_matrix = (scorer or Scorer(kb)).weights
+    weights_matrix = scorer.weights if scorer is not None else rule_weights(kb)
     raw = fired.astype(np.int64) @ weights_matrix if fired.size else np.zeros(
         (fired.shape[0], len(kb.archetypes)), dtype=np.int64)
     total = raw.sum(axis=1)

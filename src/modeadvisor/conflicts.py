@@ -99,20 +99,20 @@ def summarise(kb: KnowledgeBase, firings: Sequence[Firing], facts: Sequence[Fact
     """Group firings into conflicts (one per rule and set of units), explained in `lang`."""
     rules = {rule.id: rule for rule in kb.conflicts}
     groups: dict[tuple[str, tuple[str, ...]], dict[str, dict[str, dict[str, FactValue]]]] = {}
+    read_by = {rule.id: _fields_read(rule) for rule in kb.conflicts}
     for rule_id, bound in firings:
-        rule = rules[rule_id]
         units = tuple(sorted({str(facts[i]["uid"]) for i in bound.values()
                               if "uid" in facts[i]}))
-        read = _fields_read(rule)
+        read = read_by[rule_id]
         match = {alias: _public(facts[index], read) for alias, index in bound.items()}
         key = json.dumps(match, sort_keys=True)
         groups.setdefault((rule_id, units), {})[key] = match
     conflicts = []
+    text = _Texts(kb, unit_names, lang)
     for (rule_id, units), found in groups.items():
         rule = rules[rule_id]
         matches = [found[key] for key in sorted(found)]
         spec = rule.spec
-        text = _Texts(kb, unit_names, lang)
         conflicts.append(Conflict(
             kind=spec.kind, severity=spec.severity, units=list(units),
             explanation=text.fill(spec.explanation.get(lang), matches[:1], rule),

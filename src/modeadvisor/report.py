@@ -19,6 +19,7 @@ from urllib.parse import quote
 
 from .advice import Advice, Conflict, Evidence, JsonValue, ModelAdvice, Reason, UnitAdvice
 from .knowledge import Lang
+from .messages import label
 
 __all__ = ["radar_svg", "to_html", "to_markdown_report", "write_markdown"]
 
@@ -33,13 +34,11 @@ _LABELS: dict[str, dict[Lang, str]] = {
     "overview": {"en": "Overview", "fi": "Yleiskuva"},
     "tree": {"en": "Units and their modes", "fi": "Yksiköt ja niiden toimintatavat"},
     "profiles": {"en": "Profile weights", "fi": "Profiilin painot"},
-    "unit": {"en": "Unit", "fi": "Yksikkö"},
     "mode": {"en": "Mode", "fi": "Toimintatapa"},
     "part_of": {"en": "part of", "fi": "yläyksikkö:"},
     "no_mode": {"en": "none named (insufficient evidence)",
                 "fi": "ei nimetty (näyttö ei riitä)"},
     "then": {"en": "then", "fi": "toisena"},
-    "mixed": {"en": "mixed", "fi": "sekaprofiili"},
     "coverage": {"en": "Rules fired: {fired} · traits observed: {observed} of {catalogue} "
                        "({share})",
                  "fi": "Täyttyneitä sääntöjä: {fired} · havaittuja piirteitä: "
@@ -53,15 +52,10 @@ _LABELS: dict[str, dict[Lang, str]] = {
     "view.strategy": {"en": "Strategy-chosen", "fi": "Strategian mukainen"},
     "recommended": {"en": "Recommended models", "fi": "Suositellut mallit"},
     "avoid": {"en": "Models to avoid", "fi": "Vältettävät mallit"},
-    "model": {"en": "Model", "fi": "Malli"},
-    "kind": {"en": "Kind", "fi": "Laji"},
     "kind.management": {"en": "management", "fi": "johtamismalli"},
     "kind.measurement": {"en": "measurement", "fi": "mittausmalli"},
-    "score": {"en": "Score", "fi": "Pisteet"},
     "in_use": {"en": "In use", "fi": "Käytössä"},
-    "yes": {"en": "yes", "fi": "kyllä"},
     "because": {"en": "Because", "fi": "Perustelut"},
-    "suits": {"en": "suits", "fi": "sopii"},
     "poor_fit": {"en": "fits poorly", "fi": "sopii huonosti"},
     "link": {"en": "strength {strength} x weight {weight} = {contribution}",
              "fi": "vahvuus {strength} x paino {weight} = {contribution}"},
@@ -81,13 +75,11 @@ _LABELS: dict[str, dict[Lang, str]] = {
     "evidence": {"en": "Explanation trail: rules that fired ({n})",
                  "fi": "Perustelupolku: täyttyneet säännöt ({n})"},
     "no_evidence": {"en": "No rule fired.", "fi": "Yksikään sääntö ei täyttynyt."},
-    "rule": {"en": "Rule", "fi": "Sääntö"},
     "condition": {"en": "Condition", "fi": "Ehto"},
     "matched": {"en": "Matched traits", "fi": "Täsmänneet piirteet"},
     "weights": {"en": "Weights", "fi": "Painot"},
     "share": {"en": "share", "fi": "osuus"},
     "rationale": {"en": "Rationale", "fi": "Perustelu"},
-    "source": {"en": "Source", "fi": "Lähde"},
     "origin": {"en": "Origin", "fi": "Sijainti"},
     "conflicts": {"en": "Conflicts ({n})", "fi": "Ristiriidat ({n})"},
     "unit_conflicts": {"en": "Conflicts of this unit", "fi": "Yksikön ristiriidat"},
@@ -100,6 +92,9 @@ _LABELS: dict[str, dict[Lang, str]] = {
 
 
 def _t(lang: Lang, key: str, **values: object) -> str:
+    """A fixed text of the report; words the other renderings share come from `messages`."""
+    if key not in _LABELS:
+        return label(key, lang, **values)
     text = _LABELS[key][lang]
     return text.format(**values) if values else text
 
