@@ -134,3 +134,14 @@ def test_a_pandas_like_frame_is_accepted(advisor: Advisor) -> None:
 
     result = advisor.assess_many(Frame())
     assert result.ids == ["a"]
+
+
+def test_a_table_with_the_wrong_columns_says_so_once(advisor: Advisor, tmp_path: Path) -> None:
+    wrong = tmp_path / "wrong.csv"
+    wrong.write_text("organisation,role\nA,expert\nB,expert,extra\n", encoding="utf-8")
+    with pytest.raises(OrganisationError) as raised:
+        read_table(advisor.knowledge_base, wrong)
+    messages = [p.message for p in raised.value.problems]
+    assert messages.count("unknown column 'organisation'") == 1
+    assert "no 'unit' column: each row needs the id of the unit it describes" in messages
+    assert "the row has more cells than the header has columns" in messages

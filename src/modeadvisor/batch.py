@@ -394,14 +394,26 @@ def table_from_rows(kb: KnowledgeBase, rows: Sequence[Mapping[str, Any]],
     values: list[dict[str, cond.TraitValue]] = []
     in_use: list[frozenset[str]] = []
     known = {"unit", "models_in_use", *kb.traits}
+    reported: set[str] = set()  # a wrong column is one mistake, not one per row
     for number, row in enumerate(rows, start=2):  # row 1 is the header
-        unknown = [k for k in row if k not in known]
-        for key in unknown:
-            problems.append(Problem(Location(source, number), f"unknown column '{key}'",
-                                    did_you_mean(str(key), known)))
-        unit = str(row.get("unit") or "").strip()
-        if not unit:
+        for key in row:
+            if key in known or str(key) in reported:
+                continue
+            reported.add(str(key))
+            if key is None:  # csv.DictReader's key for cells beyond the header
+                problems.append(Problem(Location(source, number),
+                                        "the row has more cells than the header has columns"))
+            else:
+                problems.append(Problem(Location(source, number), f"unknown column '{key}'",
+                                        did_you_mean(str(key), known)))
+        if "unit" not in row:
+            if "unit" not in reported:
+                reported.add("unit")
+                problems.append(Problem(Location(source, 1), "no 'unit' column: each row needs "
+                                                             "the id of the unit it describes"))
+        elif not str(row.get("unit") or "").strip():
             problems.append(Problem(Location(source, number), "column 'unit' is empty"))
+        unit = str(row.get("unit") or "").strip()
         typed: dict[str, cond.TraitValue] = {}
         for name, cell in row.items():
             trait = kb.traits.get(str(name))
