@@ -31,11 +31,25 @@ def main() -> int:
     parser.add_argument("--count", type=int, default=1_000_000)
     args = parser.parse_args()
     advisor = Advisor.default(backend="durable")
-    organisation = {"organisation": "o", "units": [{"id": "plant", "traits": {
-        "cost_focus": 5, "established_way_of_working": 5, "resource_based_steering": 4,
-        "goal_clarity": 5, "output_standardisation": 4, "uncertainty_level": 2,
-        "stabilising_leadership": 4, "customer_value_basis": ["low_price"]},
-        "models_in_use": ["balanced_scorecard"]}]}
+    organisation = {
+        "organisation": "o",
+        "units": [
+            {
+                "id": "plant",
+                "traits": {
+                    "cost_focus": 5,
+                    "established_way_of_working": 5,
+                    "resource_based_steering": 4,
+                    "goal_clarity": 5,
+                    "output_standardisation": 4,
+                    "uncertainty_level": 2,
+                    "stabilising_leadership": 4,
+                    "customer_value_basis": ["low_price"],
+                },
+                "models_in_use": ["balanced_scorecard"],
+            }
+        ],
+    }
     first = advisor.assess(organisation)
     for _ in range(10_000):  # warm-up: caches, allocator arenas
         advisor.assess(organisation)
@@ -46,12 +60,17 @@ def main() -> int:
         advice = advisor.assess(organisation)
         if done % step == 0:
             assert advice == first
-            print(f"{done:>9,} assessments: {rss_mb():.1f} MB, "
-                  f"{done / (time.perf_counter() - start):,.0f}/s", flush=True)
+            print(
+                f"{done:>9,} assessments: {rss_mb():.1f} MB, "
+                f"{done / (time.perf_counter() - start):,.0f}/s",
+                flush=True,
+            )
     end_rss = rss_mb()
     change = 100 * (end_rss - start_rss) / start_rss
-    print(f"RSS {start_rss:.1f} MB -> {end_rss:.1f} MB over {args.count:,} assessments: "
-          f"{change:+.1f} % (bound ±10 %)")
+    print(
+        f"RSS {start_rss:.1f} MB -> {end_rss:.1f} MB over {args.count:,} assessments: "
+        f"{change:+.1f} % (bound ±10 %)"
+    )
     return 0 if abs(change) <= 10 else 1
 
 

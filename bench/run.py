@@ -40,8 +40,10 @@ def units(kb: KnowledgeBase, count: int, seed: int = 1) -> list[Values]:
     organisations = sample_population(kb, kb, count, seed)
     result: list[Values] = []
     for data in organisations:
-        data = {**data, "units": [{k: v for k, v in u.items() if k != "parent"}
-                                  for u in data["units"]]}
+        data = {
+            **data,
+            "units": [{k: v for k, v in u.items() if k != "parent"} for u in data["units"]],
+        }
         organisation = from_data(data)
         checked = check_organisation(kb, organisation)
         result.extend(checked.values[u.id] for u in organisation.units)
@@ -53,9 +55,16 @@ def reference(kb: KnowledgeBase, values: Sequence[Values]) -> list[list[str]]:
     compiled = [(rule.id, disjunctive_form(rule.condition)) for rule in kb.rules]
     fired = []
     for unit in values:
-        fired.append([rule_id for rule_id, alternatives in compiled
-                      if any(all(cond.evaluate(leaf, unit) for leaf in conjunction)
-                             for conjunction in alternatives)])
+        fired.append(
+            [
+                rule_id
+                for rule_id, alternatives in compiled
+                if any(
+                    all(cond.evaluate(leaf, unit) for leaf in conjunction)
+                    for conjunction in alternatives
+                )
+            ]
+        )
     return fired
 
 
@@ -75,12 +84,14 @@ def rate(count: int, seconds: float) -> float:
 
 def line(label: str, value: float, reference_value: float, unit: str) -> None:
     ratio = value / reference_value if reference_value else float("nan")
-    print(f"  {label:<44} {value:>14,.0f} {unit:<8} reference {reference_value:>12,.0f}"
-          f"  x{ratio:,.1f}", flush=True)
+    print(
+        f"  {label:<44} {value:>14,.0f} {unit:<8} reference {reference_value:>12,.0f}"
+        f"  x{ratio:,.1f}",
+        flush=True,
+    )
 
 
-def throughput(kb: KnowledgeBase, count: int, report: dict[str, float], *,
-               durable: bool) -> None:
+def throughput(kb: KnowledgeBase, count: int, report: dict[str, float], *, durable: bool) -> None:
     values = units(kb, count)
     ref_s = timed(lambda: reference(kb, values))
     ref_rate = rate(count, ref_s)
@@ -102,7 +113,8 @@ def throughput(kb: KnowledgeBase, count: int, report: dict[str, float], *,
     line("batch: encoding typed values into columns", encode_rate, ref_rate, "units/s")
     assert [sorted(r) for r in reference(kb, values[:2000])] == [
         sorted(scorer.rule_ids[i] for i in row.nonzero()[0])
-        for row in scorer.fired(UnitTable(kb, values[:2000]))], "batch differs from reference"
+        for row in scorer.fired(UnitTable(kb, values[:2000]))
+    ], "batch differs from reference"
     if not durable:
         return
     from modeadvisor.engine import DurableEngine
@@ -114,7 +126,7 @@ def throughput(kb: KnowledgeBase, count: int, report: dict[str, float], *,
 
     def fire(with_engine: Any, subset: int) -> None:
         for start in range(0, subset, chunk):
-            with_engine.fire(facts[start:start + chunk])
+            with_engine.fire(facts[start : start + chunk])
 
     subset = min(count, 20_000)
     durable_rate = rate(subset, timed(lambda: fire(engine, subset)))
@@ -145,8 +157,10 @@ def latency(kb: KnowledgeBase, report: dict[str, float], runs: int, backend: str
     report["single_p50_ms"] = p50
     report["single_p99_ms"] = p99
     print(f"single assessment, 10 units in a tree, {backend} backend, {runs} runs:")
-    print(f"  p50 {p50:.2f} ms, p99 {p99:.2f} ms; reference (rules only, plain Python) "
-          f"{ref_ms:.3f} ms")
+    print(
+        f"  p50 {p50:.2f} ms, p99 {p99:.2f} ms; reference (rules only, plain Python) "
+        f"{ref_ms:.3f} ms"
+    )
 
 
 def cold_start(report: dict[str, float], backend: str) -> None:
@@ -156,8 +170,10 @@ def cold_start(report: dict[str, float], backend: str) -> None:
     Advisor(kb, backend=backend)  # type: ignore[arg-type]
     built = time.perf_counter()
     report["cold_start_ms"] = (built - start) * 1000
-    print(f"cold start: load {1000 * (loaded - start):.0f} ms, compile and register "
-          f"{1000 * (built - loaded):.0f} ms")
+    print(
+        f"cold start: load {1000 * (loaded - start):.0f} ms, compile and register "
+        f"{1000 * (built - loaded):.0f} ms"
+    )
 
 
 def generated_pack(kb: KnowledgeBase, size: int, seed: int = 3) -> KnowledgeBase:
@@ -173,9 +189,19 @@ def generated_pack(kb: KnowledgeBase, size: int, seed: int = 3) -> KnowledgeBase
             tests.append(rng.choice(flags).id)
         text = " and ".join(tests) if rng.random() < 0.8 else " or ".join(tests)
         parsed = cond.normalise(cond.parse(text))
-        rules.append(Rule(ScoringRule(id=f"g{i}", when=text, weights={rng.choice(archetypes): 1},
-                                      rationale=Text(en="generated")), parsed,
-                          Location("generated.yaml", i + 1), kb.info.id))
+        rules.append(
+            Rule(
+                ScoringRule(
+                    id=f"g{i}",
+                    when=text,
+                    weights={rng.choice(archetypes): 1},
+                    rationale=Text(en="generated"),
+                ),
+                parsed,
+                Location("generated.yaml", i + 1),
+                kb.info.id,
+            )
+        )
     return dataclasses.replace(kb, rules=tuple(rules), conflicts=())
 
 
@@ -200,8 +226,10 @@ def pack_scale(kb: KnowledgeBase, sizes: Sequence[int], count: int, durable: boo
             durable_rate = rate(count, timed(partial(engine.fire, facts)))
             expected = sum(len(r) for r in reference(pack, values))
             assert len({(r, b["m"]) for r, b in fired}) == expected, "durable differs"
-            text += (f", durable {durable_rate:>7,.0f} units/s over "
-                     f"{engine.ruleset_count} rulesets (built in {built:.1f} s)")
+            text += (
+                f", durable {durable_rate:>7,.0f} units/s over "
+                f"{engine.ruleset_count} rulesets (built in {built:.1f} s)"
+            )
         print(text + f"  (batch x{batch_rate / ref_rate:,.0f})", flush=True)
 
 
@@ -235,8 +263,10 @@ def what_if_latency(kb: KnowledgeBase, report: dict[str, float], count: int) -> 
     times.sort()
     p50, worst = statistics.median(times), times[-1]
     report["what_if_p50_ms"] = p50
-    print(f"what-if, {len(times)} generated units, target cycling the archetypes: p50 "
-          f"{p50:.1f} ms, max {worst:.1f} ms (target 50 ms); repaired {found} of {len(times)}")
+    print(
+        f"what-if, {len(times)} generated units, target cycling the archetypes: p50 "
+        f"{p50:.1f} ms, max {worst:.1f} ms (target 50 ms); repaired {found} of {len(times)}"
+    )
 
 
 def main() -> int:
@@ -247,14 +277,20 @@ def main() -> int:
     backend = "durable" if durable else "python"
     kb = load_knowledge_base(shipped_rules_dir())
     report: dict[str, float] = {}
-    print(f"Python {sys.version.split()[0]}, backend {backend}, pack {kb.info.id} "
-          f"({len(kb.rules)} rules, {len(kb.traits)} traits)")
+    print(
+        f"Python {sys.version.split()[0]}, backend {backend}, pack {kb.info.id} "
+        f"({len(kb.rules)} rules, {len(kb.traits)} traits)"
+    )
     cold_start(report, backend)
     latency(kb, report, 200 if args.quick else 2000, backend)
     throughput(kb, 20_000 if args.quick else 100_000, report, durable=durable)
     what_if_latency(kb, report, 12 if args.quick else 100)
-    pack_scale(kb, (100, 500) if args.quick else (100, 500, 2_000, 10_000),
-               500 if args.quick else 2_000, durable)
+    pack_scale(
+        kb,
+        (100, 500) if args.quick else (100, 500, 2_000, 10_000),
+        500 if args.quick else 2_000,
+        durable,
+    )
     if not args.quick:
         population_scale(kb, (1_000, 10_000, 100_000, 1_000_000))
     table = BatchTable([f"u{i}" for i in range(3)], units(kb, 3), [frozenset()] * 3)

@@ -31,17 +31,32 @@ NUMBERS = [0, 0.1, 0.25, 0.5, 1, 3, 4.5]
 
 # field -> (family, literal choices); the family decides which fields may be joined
 FIELDS: dict[str, dict[str, tuple[str, list[Any]]]] = {
-    "unit": {"uid": ("unit", UNITS), "parent": ("unit", UNITS),
-             "dominant": ("archetype", ARCHETYPES), "mixed": ("bool", [True, False]),
-             "cost": ("scale", [1, 3, 5]), "risky": ("bool", [True, False]),
-             "sector": ("sector", ["public", "private"]), "project_share": ("number", NUMBERS)},
-    "fit": {"uid": ("unit", UNITS), "parent": ("unit", UNITS),
-            "dominant": ("archetype", ARCHETYPES), "model": ("model", MODELS),
-            "score": ("number", NUMBERS), "in_use": ("bool", [True, False]),
-            "avoid": ("bool", [True, False])},
-    "view": {"uid": ("unit", UNITS), "view": ("view", VIEWS),
-             "archetype": ("archetype", ARCHETYPES), "weight": ("number", NUMBERS),
-             "top": ("bool", [True, False])},
+    "unit": {
+        "uid": ("unit", UNITS),
+        "parent": ("unit", UNITS),
+        "dominant": ("archetype", ARCHETYPES),
+        "mixed": ("bool", [True, False]),
+        "cost": ("scale", [1, 3, 5]),
+        "risky": ("bool", [True, False]),
+        "sector": ("sector", ["public", "private"]),
+        "project_share": ("number", NUMBERS),
+    },
+    "fit": {
+        "uid": ("unit", UNITS),
+        "parent": ("unit", UNITS),
+        "dominant": ("archetype", ARCHETYPES),
+        "model": ("model", MODELS),
+        "score": ("number", NUMBERS),
+        "in_use": ("bool", [True, False]),
+        "avoid": ("bool", [True, False]),
+    },
+    "view": {
+        "uid": ("unit", UNITS),
+        "view": ("view", VIEWS),
+        "archetype": ("archetype", ARCHETYPES),
+        "weight": ("number", NUMBERS),
+        "top": ("bool", [True, False]),
+    },
     "imposed": {"model": ("model", MODELS)},
 }
 OPTIONAL = {"parent", "dominant", "cost", "risky", "sector", "project_share"}
@@ -78,8 +93,12 @@ def generate_rule(rng: random.Random, index: int) -> str:
             terms = [f"({terms[0]} or {terms[1]})"]
         for _ in range(rng.randint(0, 2) if aliases else 0):
             other, other_kind = rng.choice(aliases)
-            pairs = [(f, g) for f, (fam, _) in FIELDS[kind].items()
-                     for g, (gam, _) in FIELDS[other_kind].items() if fam == gam]
+            pairs = [
+                (f, g)
+                for f, (fam, _) in FIELDS[kind].items()
+                for g, (gam, _) in FIELDS[other_kind].items()
+                if fam == gam
+            ]
             if pairs:
                 mine, theirs = rng.choice(pairs)
                 terms.append(f"{mine} == {other}.{theirs}")
@@ -117,8 +136,9 @@ def main(cases: int, seed: int) -> int:
             for source in MINI.glob("*.yaml"):
                 (folder / source.name).write_text(source.read_text("utf-8"), "utf-8")
             rules = [generate_rule(rng, i) for i in range(rng.randint(1, 4))]
-            (folder / "conflicts.yaml").write_text("conflicts:\n" + "\n".join(rules) + "\n",
-                                                   "utf-8")
+            (folder / "conflicts.yaml").write_text(
+                "conflicts:\n" + "\n".join(rules) + "\n", "utf-8"
+            )
             kb = load_knowledge_base(folder)
             engine = DurableEngine(compile_conflicts(kb))
             for _ in range(3):
@@ -134,8 +154,9 @@ def main(cases: int, seed: int) -> int:
                 firings += len(expected)
                 if key(got) != key(expected):
                     mismatches += 1
-                    print("MISMATCH", rules, facts, key(got), key(expected), sep="\n",
-                          file=sys.stderr)
+                    print(
+                        "MISMATCH", rules, facts, key(got), key(expected), sep="\n", file=sys.stderr
+                    )
     print(f"cases {compared} firings {firings} mismatches {mismatches}")
     return 1 if mismatches else 0
 

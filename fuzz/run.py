@@ -55,12 +55,27 @@ def main() -> int:
         start = time.perf_counter()
         try:
             child = subprocess.run(
-                [sys.executable, __file__, "--child", target, "--cases", str(args.cases),
-                 "--seed", str(args.seed)], capture_output=True, text=True, timeout=TIMEOUT_S,
-                check=False)
-            outcome = (child.stdout.strip().splitlines() or ["{}"])[-1] if child.returncode == 0 \
-                else f"FAILED (exit {child.returncode})\n{child.stdout[-3000:]}" \
-                     f"{child.stderr[-3000:]}"
+                [
+                    sys.executable,
+                    __file__,
+                    "--child",
+                    target,
+                    "--cases",
+                    str(args.cases),
+                    "--seed",
+                    str(args.seed),
+                ],
+                capture_output=True,
+                text=True,
+                timeout=TIMEOUT_S,
+                check=False,
+            )
+            outcome = (
+                (child.stdout.strip().splitlines() or ["{}"])[-1]
+                if child.returncode == 0
+                else f"FAILED (exit {child.returncode})\n{child.stdout[-3000:]}"
+                f"{child.stderr[-3000:]}"
+            )
             failed |= child.returncode != 0
         except subprocess.TimeoutExpired:
             outcome, failed = f"HUNG (no answer in {TIMEOUT_S} s)", True
@@ -76,8 +91,12 @@ def _hypothesis(cases: int, seed: int) -> Callable[[Callable[..., None]], Callab
     from hypothesis import seed as fixed_seed
 
     def decorate(test: Callable[..., None]) -> Callable[..., None]:
-        configured = settings(max_examples=cases, deadline=None, database=None,
-                              suppress_health_check=list(HealthCheck))(test)
+        configured = settings(
+            max_examples=cases,
+            deadline=None,
+            database=None,
+            suppress_health_check=list(HealthCheck),
+        )(test)
         return fixed_seed(seed)(configured)
 
     return decorate
@@ -91,9 +110,43 @@ def _located(error: Any) -> None:
         assert problem.message, "a problem without a message"
 
 
-TOKENS = ["cost", "risky", "sector", "focus", "project_share", "a.model", "$avoid_min", "==",
-          "!=", ">=", "<=", ">", "<", "and", "or", "not", "in", "(", ")", "[", "]", ",", "true",
-          "false", '"public"', '"cost"', "3", "-1", "2.5", "1e5", "\"", "\\", "'", "#", "\n"]
+TOKENS = [
+    "cost",
+    "risky",
+    "sector",
+    "focus",
+    "project_share",
+    "a.model",
+    "$avoid_min",
+    "==",
+    "!=",
+    ">=",
+    "<=",
+    ">",
+    "<",
+    "and",
+    "or",
+    "not",
+    "in",
+    "(",
+    ")",
+    "[",
+    "]",
+    ",",
+    "true",
+    "false",
+    '"public"',
+    '"cost"',
+    "3",
+    "-1",
+    "2.5",
+    "1e5",
+    '"',
+    "\\",
+    "'",
+    "#",
+    "\n",
+]
 
 
 def fuzz_condition(cases: int, seed: int) -> dict[str, int]:
@@ -105,20 +158,37 @@ def fuzz_condition(cases: int, seed: int) -> dict[str, int]:
     stats: Counter[str] = Counter()
     soup = st.lists(st.sampled_from(TOKENS), max_size=25).map(" ".join)
     names = st.sampled_from(["cost", "risky", "sector", "focus", "x_1", "and_or", "notin"])
-    literals = st.one_of(st.integers(-10**15, 10**15).map(str), st.sampled_from(
-        ['"public"', "true", "false", "2.5", "0.000001", "a.model", "$avoid_min", "1.5.5"]))
+    literals = st.one_of(
+        st.integers(-(10**15), 10**15).map(str),
+        st.sampled_from(
+            ['"public"', "true", "false", "2.5", "0.000001", "a.model", "$avoid_min", "1.5.5"]
+        ),
+    )
     leaves = st.one_of(
-        st.builds("{} {} {}".format, names, st.sampled_from(["==", "!=", ">=", "<=", ">", "<"]),
-                  literals),
-        st.builds("{} in [{}]".format, names, st.lists(literals, min_size=1, max_size=3).map(
-            ", ".join)),
-        st.builds('"{}" in {}'.format, st.sampled_from(["cost", "novelty"]), names), names)
-    structured = st.recursive(leaves, lambda inner: st.one_of(
-        st.builds("({} and {})".format, inner, inner), st.builds("{} or {}".format, inner, inner),
-        st.builds("not {}".format, inner)), max_leaves=8)
-    damaged = st.builds(lambda text, at, junk: text[:at % (len(text) + 1)] + junk
-                        + text[at % (len(text) + 1):], structured, st.integers(0, 200),
-                        st.sampled_from(TOKENS))
+        st.builds(
+            "{} {} {}".format, names, st.sampled_from(["==", "!=", ">=", "<=", ">", "<"]), literals
+        ),
+        st.builds(
+            "{} in [{}]".format, names, st.lists(literals, min_size=1, max_size=3).map(", ".join)
+        ),
+        st.builds('"{}" in {}'.format, st.sampled_from(["cost", "novelty"]), names),
+        names,
+    )
+    structured = st.recursive(
+        leaves,
+        lambda inner: st.one_of(
+            st.builds("({} and {})".format, inner, inner),
+            st.builds("{} or {}".format, inner, inner),
+            st.builds("not {}".format, inner),
+        ),
+        max_leaves=8,
+    )
+    damaged = st.builds(
+        lambda text, at, junk: text[: at % (len(text) + 1)] + junk + text[at % (len(text) + 1) :],
+        structured,
+        st.integers(0, 200),
+        st.sampled_from(TOKENS),
+    )
 
     @_hypothesis(cases, seed)
     @given(st.one_of(structured, damaged, soup, st.text(max_size=60)))
@@ -139,16 +209,50 @@ def fuzz_condition(cases: int, seed: int) -> dict[str, int]:
 
 
 MUTATIONS = ("drop", "double", "swap", "cut", "token", "garbage", "indent")
-GARBAGE = ["{", "}", "[", "]", ": ", "- ", "&a ", "*a", "!!python/object:os.system", "<<: *a",
-           "'", '"', "\t", "\x00", "\u2028", "9" * 400, "-1e999", ".nan", "~", "null", "id:",
-           "when: x >", "weights: {", "source: [S-", "a.b == c", "$x", "\ufeff"]
+GARBAGE = [
+    "{",
+    "}",
+    "[",
+    "]",
+    ": ",
+    "- ",
+    "&a ",
+    "*a",
+    "!!python/object:os.system",
+    "<<: *a",
+    "'",
+    '"',
+    "\t",
+    "\x00",
+    "\u2028",
+    "9" * 400,
+    "-1e999",
+    ".nan",
+    "~",
+    "null",
+    "id:",
+    "when: x >",
+    "weights: {",
+    "source: [S-",
+    "a.b == c",
+    "$x",
+    "\ufeff",
+]
 
 
 def _mutations() -> Any:
     from hypothesis import strategies as st
-    return st.lists(st.tuples(st.sampled_from(MUTATIONS), st.integers(0, 10_000),
-                              st.integers(0, 10_000), st.sampled_from(GARBAGE)),
-                    min_size=1, max_size=4)
+
+    return st.lists(
+        st.tuples(
+            st.sampled_from(MUTATIONS),
+            st.integers(0, 10_000),
+            st.integers(0, 10_000),
+            st.sampled_from(GARBAGE),
+        ),
+        min_size=1,
+        max_size=4,
+    )
 
 
 def _mutate(text: str, steps: list[tuple[str, int, int, str]]) -> str:
@@ -218,15 +322,46 @@ def fuzz_rule_file(cases: int, seed: int) -> dict[str, int]:
 
 def _yaml_values() -> Any:
     from hypothesis import strategies as st
-    scalars = st.one_of(st.none(), st.booleans(), st.integers(-10**20, 10**20),
-                        st.floats(allow_nan=True, allow_infinity=True), st.text(max_size=20),
-                        st.sampled_from(["production", "balanced_scorecard", "rnd", "group"]))
-    keys = st.one_of(st.text(max_size=12), st.sampled_from(
-        ["organisation", "units", "id", "parent", "traits", "models_in_use", "perspectives",
-         "desired", "strategy", "respondents", "ratings", "unit", "imposed_models",
-         "cost_focus", "experimentation", "customer_value_basis", "project_work_share"]))
-    return st.recursive(scalars, lambda inner: st.one_of(
-        st.lists(inner, max_size=4), st.dictionaries(keys, inner, max_size=5)), max_leaves=25)
+
+    scalars = st.one_of(
+        st.none(),
+        st.booleans(),
+        st.integers(-(10**20), 10**20),
+        st.floats(allow_nan=True, allow_infinity=True),
+        st.text(max_size=20),
+        st.sampled_from(["production", "balanced_scorecard", "rnd", "group"]),
+    )
+    keys = st.one_of(
+        st.text(max_size=12),
+        st.sampled_from(
+            [
+                "organisation",
+                "units",
+                "id",
+                "parent",
+                "traits",
+                "models_in_use",
+                "perspectives",
+                "desired",
+                "strategy",
+                "respondents",
+                "ratings",
+                "unit",
+                "imposed_models",
+                "cost_focus",
+                "experimentation",
+                "customer_value_basis",
+                "project_work_share",
+            ]
+        ),
+    )
+    return st.recursive(
+        scalars,
+        lambda inner: st.one_of(
+            st.lists(inner, max_size=4), st.dictionaries(keys, inner, max_size=5)
+        ),
+        max_leaves=25,
+    )
 
 
 def _organisations() -> Any:
@@ -238,10 +373,13 @@ def _organisations() -> Any:
 
     kb = load_knowledge_base(shipped_rules_dir())
     ids = st.sampled_from(["a", "b", "c", "d", "e"])
-    anything = st.one_of(st.integers(-3, 110), st.booleans(), st.floats(-1, 200),
-                         st.sampled_from(["production", "private", "low_price", "x", ""]),
-                         st.lists(st.sampled_from(["low_price", "novel_solutions", "y"]),
-                                  max_size=3))
+    anything = st.one_of(
+        st.integers(-3, 110),
+        st.booleans(),
+        st.floats(-1, 200),
+        st.sampled_from(["production", "private", "low_price", "x", ""]),
+        st.lists(st.sampled_from(["low_price", "novel_solutions", "y"]), max_size=3),
+    )
 
     def right(trait: Any) -> Any:
         match trait.type:
@@ -250,45 +388,69 @@ def _organisations() -> Any:
             case "bool":
                 return st.booleans()
             case "number":
-                return st.floats(trait.min if trait.min is not None else -1e6,
-                                 trait.max if trait.max is not None else 1e6)
+                return st.floats(
+                    trait.min if trait.min is not None else -1e6,
+                    trait.max if trait.max is not None else 1e6,
+                )
             case "category":
                 return st.sampled_from(trait.values)
         return st.lists(st.sampled_from(trait.values), unique=True).map(list)
 
     traits = st.lists(st.sampled_from(sorted(kb.traits)), max_size=15, unique=True)
+
     def mostly(good: Any, bad: Any) -> Any:  # a wrong value one time in five
         return st.one_of(good, good, good, good, bad)
 
     archetypes = mostly(st.sampled_from(list(kb.archetypes)), st.just("customer_servce"))
-    view = st.one_of(st.dictionaries(archetypes, st.floats(0, 1), min_size=1, max_size=4).map(
-        lambda w: {a: v / (sum(w.values()) or 1) for a, v in w.items()}),
+    view = st.one_of(
+        st.dictionaries(archetypes, st.floats(0, 1), min_size=1, max_size=4).map(
+            lambda w: {a: v / (sum(w.values()) or 1) for a, v in w.items()}
+        ),
         st.dictionaries(archetypes, st.floats(-0.5, 100), max_size=4),
-        st.lists(archetypes, max_size=4, unique=True))
-    models = st.lists(mostly(st.sampled_from(list(kb.models)), st.just("balanced_scorecrd")),
-                      max_size=3, unique=True)
+        st.lists(archetypes, max_size=4, unique=True),
+    )
+    models = st.lists(
+        mostly(st.sampled_from(list(kb.models)), st.just("balanced_scorecrd")),
+        max_size=3,
+        unique=True,
+    )
 
     @st.composite
     def organisation(draw: Any) -> dict[str, Any]:
         units: list[dict[str, Any]] = []
         for unit_id in draw(st.lists(ids, min_size=1, max_size=5, unique=True)):
             chosen = draw(traits)
-            values = {name: draw(anything if draw(st.integers(0, 5)) == 0
-                                 else right(kb.traits[name])) for name in chosen}
-            unit: dict[str, Any] = {"id": unit_id, "traits": values,
-                                    "models_in_use": draw(models)}
+            values = {
+                name: draw(anything if draw(st.integers(0, 5)) == 0 else right(kb.traits[name]))
+                for name in chosen
+            }
+            unit: dict[str, Any] = {"id": unit_id, "traits": values, "models_in_use": draw(models)}
             if units and draw(st.integers(0, 2)) > 0:  # mostly a tree, sometimes a stray parent
                 unit["parent"] = draw(mostly(st.sampled_from([u["id"] for u in units]), ids))
             if draw(st.integers(0, 3)) == 0:
                 unit["perspectives"] = {"desired": draw(view), "strategy": draw(view)}
             units.append(unit)
-        result: dict[str, Any] = {"organisation": "fuzzed", "units": units,
-                                  "imposed_models": draw(models)}
+        result: dict[str, Any] = {
+            "organisation": "fuzzed",
+            "units": units,
+            "imposed_models": draw(models),
+        }
         if draw(st.booleans()):
-            result["respondents"] = draw(st.lists(st.fixed_dictionaries(
-                {"ratings": st.dictionaries(archetypes, mostly(st.integers(1, 5), st.integers(
-                    -1, 7)), min_size=1)},
-                optional={"unit": ids}), max_size=4))
+            result["respondents"] = draw(
+                st.lists(
+                    st.fixed_dictionaries(
+                        {
+                            "ratings": st.dictionaries(
+                                archetypes,
+                                mostly(st.integers(1, 5), st.integers(-1, 7)),
+                                min_size=1,
+                            )
+                        },
+                        optional={"unit": ids},
+                    ),
+                    max_size=4,
+                )
+            )
         return result
 
     return organisation()
@@ -301,8 +463,9 @@ def fuzz_organisation(cases: int, seed: int) -> dict[str, int]:
     from modeadvisor import Advisor, ModeAdvisorError
 
     advisor = Advisor.default()
-    examples = {p.name: p.read_text(encoding="utf-8")
-                for p in sorted((ROOT / "examples").glob("*.yaml"))}
+    examples = {
+        p.name: p.read_text(encoding="utf-8") for p in sorted((ROOT / "examples").glob("*.yaml"))
+    }
     stats: Counter[str] = Counter()
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "organisation.yaml"
@@ -326,12 +489,14 @@ def fuzz_organisation(cases: int, seed: int) -> dict[str, int]:
         @given(_yaml_values())
         def generated(value: Any) -> None:
             import yaml
+
             assess(yaml.safe_dump(value, allow_unicode=True), "generated")
 
         @_hypothesis(cases - cases // 2 - cases // 4, seed)
         @given(_organisations())
         def shaped(value: Any) -> None:
             import yaml
+
             assess(yaml.safe_dump(value, allow_unicode=True), "shaped like an organisation")
 
         mutated()
@@ -351,17 +516,38 @@ def fuzz_survey(cases: int, seed: int) -> dict[str, int]:
     kb = load_knowledge_base(shipped_rules_dir())
     lines = (ROOT / "examples" / "survey-synthetic.csv").read_text(encoding="utf-8").split("\n")
     sample = "\n".join(lines[:40])
-    junk = st.sampled_from([",", ";", "\t", '"', "\r", "6", "0", "-1", "4.5", "x", "",
-                            "top_manager", "production", "Ä", "\x00"])
+    junk = st.sampled_from(
+        [
+            ",",
+            ";",
+            "\t",
+            '"',
+            "\r",
+            "6",
+            "0",
+            "-1",
+            "4.5",
+            "x",
+            "",
+            "top_manager",
+            "production",
+            "Ä",
+            "\x00",
+        ]
+    )
     stats: Counter[str] = Counter()
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "survey.csv"
 
         @_hypothesis(cases, seed)
-        @given(_mutations(), st.lists(st.tuples(st.integers(0, 5000), junk), max_size=4),
-               st.sampled_from(["utf-8", "utf-8-sig", "cp1252", "utf-16"]))
-        def run(steps: list[tuple[str, int, int, str]], cells: list[tuple[int, str]],
-                encoding: str) -> None:
+        @given(
+            _mutations(),
+            st.lists(st.tuples(st.integers(0, 5000), junk), max_size=4),
+            st.sampled_from(["utf-8", "utf-8-sig", "cp1252", "utf-16"]),
+        )
+        def run(
+            steps: list[tuple[str, int, int, str]], cells: list[tuple[int, str]], encoding: str
+        ) -> None:
             text = _mutate(sample, steps)
             for at, piece in cells:
                 position = at % (len(text) + 1)
@@ -397,34 +583,65 @@ def fuzz_scoring(cases: int, seed: int) -> dict[str, int]:
 
     kb = load_knowledge_base(ROOT / "tests" / "data" / "mini")
     leaves = st.one_of(
-        st.builds("cost {} {}".format, st.sampled_from(["==", "!=", ">=", "<=", ">", "<"]),
-                  st.integers(1, 5)),
-        st.sampled_from(["risky", "not risky", 'sector == "public"', 'sector != "private"',
-                         'sector in ["public", "private"]', '"cost" in focus',
-                         'not "novelty" in focus']),
-        st.builds("project_share {} {}".format, st.sampled_from([">=", "<", "==", "!="]),
-                  st.sampled_from([0, 12.5, 50, 50.000001, 99.999999, 100])))
-    conditions = st.recursive(leaves, lambda inner: st.one_of(
-        st.builds("({} and {})".format, inner, inner), st.builds("({} or {})".format, inner, inner),
-        st.builds("not ({})".format, inner)), max_leaves=6)
-    values = st.fixed_dictionaries({}, optional={
-        "cost": st.integers(1, 5), "risky": st.booleans(),
-        "sector": st.sampled_from(["public", "private"]),
-        "focus": st.frozensets(st.sampled_from(["loyalty", "cost", "novelty"])),
-        "project_share": st.sampled_from([0, 12.5, 50, 50.000001, 99.999999, 100])})
+        st.builds(
+            "cost {} {}".format,
+            st.sampled_from(["==", "!=", ">=", "<=", ">", "<"]),
+            st.integers(1, 5),
+        ),
+        st.sampled_from(
+            [
+                "risky",
+                "not risky",
+                'sector == "public"',
+                'sector != "private"',
+                'sector in ["public", "private"]',
+                '"cost" in focus',
+                'not "novelty" in focus',
+            ]
+        ),
+        st.builds(
+            "project_share {} {}".format,
+            st.sampled_from([">=", "<", "==", "!="]),
+            st.sampled_from([0, 12.5, 50, 50.000001, 99.999999, 100]),
+        ),
+    )
+    conditions = st.recursive(
+        leaves,
+        lambda inner: st.one_of(
+            st.builds("({} and {})".format, inner, inner),
+            st.builds("({} or {})".format, inner, inner),
+            st.builds("not ({})".format, inner),
+        ),
+        max_leaves=6,
+    )
+    values = st.fixed_dictionaries(
+        {},
+        optional={
+            "cost": st.integers(1, 5),
+            "risky": st.booleans(),
+            "sector": st.sampled_from(["public", "private"]),
+            "focus": st.frozensets(st.sampled_from(["loyalty", "cost", "novelty"])),
+            "project_share": st.sampled_from([0, 12.5, 50, 50.000001, 99.999999, 100]),
+        },
+    )
     stats: Counter[str] = Counter()
 
     @_hypothesis(max(1, cases // 10), seed)
-    @given(st.lists(conditions, min_size=1, max_size=12), st.lists(values, min_size=1,
-                                                                   max_size=10))
+    @given(st.lists(conditions, min_size=1, max_size=12), st.lists(values, min_size=1, max_size=10))
     def run(texts: list[str], units: list[dict[str, Any]]) -> None:
         rules = []
         for i, text in enumerate(texts):
             parsed = cond.parse(text)
             assert not check_condition(parsed, kb.traits)
-            rules.append(Rule(ScoringRule(id=f"g{i}", when=text, weights={"prod": 1.0},
-                                          rationale=Text(en="g")),
-                              cond.normalise(parsed), Location("g.yaml", i + 1)))
+            rules.append(
+                Rule(
+                    ScoringRule(
+                        id=f"g{i}", when=text, weights={"prod": 1.0}, rationale=Text(en="g")
+                    ),
+                    cond.normalise(parsed),
+                    Location("g.yaml", i + 1),
+                )
+            )
         pack = dataclasses.replace(kb, rules=tuple(rules))
         try:
             compiled = compile_pack(pack)
@@ -432,10 +649,13 @@ def fuzz_scoring(cases: int, seed: int) -> dict[str, int]:
             stats["refused: too many alternatives"] += 1
             return
         engine = DurableEngine(compiled)
-        got = {(rule, bound["m"]) for rule, bound in
-               engine.fire([compiled.fact(f"u{k}", v) for k, v in enumerate(units)])}
-        expected = {(r.id, k) for k, v in enumerate(units) for r in rules
-                    if cond.evaluate(r.condition, v)}
+        got = {
+            (rule, bound["m"])
+            for rule, bound in engine.fire([compiled.fact(f"u{k}", v) for k, v in enumerate(units)])
+        }
+        expected = {
+            (r.id, k) for k, v in enumerate(units) for r in rules if cond.evaluate(r.condition, v)
+        }
         assert got == expected, (texts, units)
         stats["packs compared"] += 1
         stats["units compared"] += len(units)
@@ -454,9 +674,13 @@ def fuzz_joins(cases: int, seed: int) -> dict[str, int]:
 
 
 CHILDREN: dict[str, Callable[[int, int], dict[str, int]]] = {
-    "condition": fuzz_condition, "rule_file": fuzz_rule_file,
-    "organisation": fuzz_organisation, "survey": fuzz_survey, "scoring": fuzz_scoring,
-    "joins": fuzz_joins}
+    "condition": fuzz_condition,
+    "rule_file": fuzz_rule_file,
+    "organisation": fuzz_organisation,
+    "survey": fuzz_survey,
+    "scoring": fuzz_scoring,
+    "joins": fuzz_joins,
+}
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -26,7 +26,11 @@ def test_profile_weights_are_fired_rule_weights_normalised(mini_advisor: Advisor
     assert not profile.mixed
     assert profile.status == "ok"
     assert profile.coverage.model_dump() == {
-        "observed_traits": 2, "catalogue_traits": 5, "share": 0.4, "fired_rules": 2}
+        "observed_traits": 2,
+        "catalogue_traits": 5,
+        "share": 0.4,
+        "fired_rules": 2,
+    }
 
 
 def test_evidence_explains_every_figure(mini_advisor: Advisor) -> None:
@@ -48,14 +52,19 @@ def test_evidence_explains_every_figure(mini_advisor: Advisor) -> None:
 
 
 def test_recommendation_scores_follow_graph_paths(mini_advisor: Advisor) -> None:
-    unit = _assess(mini_advisor, {"risky": True, "focus": ["novelty"], "project_share": 80},
-                   models_in_use=["scorecard"]).units[0]
+    unit = _assess(
+        mini_advisor,
+        {"risky": True, "focus": ["novelty"], "project_share": 80},
+        models_in_use=["scorecard"],
+    ).units[0]
     weights = unit.profile.weights
     scorecard = next(m for m in unit.avoid if m.model == "scorecard")
     assert scorecard.in_use
     assert scorecard.score == pytest.approx(0.9 * weights["prod"] - 0.8 * weights["dev"], abs=1e-3)
-    assert {tuple(r.path) for r in scorecard.because} == {("u", "dev", "scorecard"),
-                                                          ("u", "prod", "scorecard")}
+    assert {tuple(r.path) for r in scorecard.because} == {
+        ("u", "dev", "scorecard"),
+        ("u", "prod", "scorecard"),
+    }
     assert [m.model for m in unit.recommendations] == ["milestones"]
     assert unit.recommendations[0].because[0].reason == "yes"
     assert any("'Scorecard' is in use today" in note for note in unit.notes)
@@ -92,30 +101,45 @@ def test_unknown_unit_suggests_a_close_one(mini_advisor: Advisor) -> None:
 
 def test_finnish_advice_uses_finnish_names(mini_kb: Any) -> None:
     advice = Advisor(mini_kb, lang="fi").assess(
-        {"organisation": "t", "units": [{"id": "u", "traits": {"cost": 5}}]})
+        {"organisation": "t", "units": [{"id": "u", "traits": {"cost": 5}}]}
+    )
     assert advice.archetypes == {"prod": "Tuotanto", "dev": "Kehitys"}
     assert advice.language == "fi"
-    mixed = Advisor(mini_kb, lang="fi").assess({"organisation": "t", "units": [
-        {"id": "u", "traits": {"cost": 4, "risky": True, "focus": []}}]})
+    mixed = Advisor(mini_kb, lang="fi").assess(
+        {
+            "organisation": "t",
+            "units": [{"id": "u", "traits": {"cost": 4, "risky": True, "focus": []}}],
+        }
+    )
     assert mixed.units[0].notes[0].startswith("sekaprofiili: Tuotanto (0.50) ja Kehitys (0.50)")
 
 
 def test_advisor_shared_by_threads_gives_the_sequential_results(advisor: Advisor) -> None:
     from concurrent.futures import ThreadPoolExecutor
 
-    files = ["examples/manufacturer.yaml", "examples/service-company.yaml",
-             "examples/municipality.yaml"] * 20
+    files = [
+        "examples/manufacturer.yaml",
+        "examples/service-company.yaml",
+        "examples/municipality.yaml",
+    ] * 20
     sequential = [advisor.assess(f).to_json() for f in files]
     with ThreadPoolExecutor(max_workers=8) as pool:
         assert list(pool.map(lambda f: advisor.assess(f).to_json(), files)) == sequential
 
 
 @settings(max_examples=100, deadline=None)
-@given(st.fixed_dictionaries({}, optional={
-    "cost": st.integers(1, 5), "risky": st.booleans(),
-    "sector": st.sampled_from(["public", "private"]),
-    "focus": st.lists(st.sampled_from(["loyalty", "cost", "novelty"]), unique=True),
-    "project_share": st.integers(0, 100)}))
+@given(
+    st.fixed_dictionaries(
+        {},
+        optional={
+            "cost": st.integers(1, 5),
+            "risky": st.booleans(),
+            "sector": st.sampled_from(["public", "private"]),
+            "focus": st.lists(st.sampled_from(["loyalty", "cost", "novelty"]), unique=True),
+            "project_share": st.integers(0, 100),
+        },
+    )
+)
 def test_profile_laws_hold_for_all_units(mini_advisor: Advisor, traits: dict[str, Any]) -> None:
     unit = _assess(mini_advisor, traits).units[0]
     profile = unit.profile
@@ -125,6 +149,7 @@ def test_profile_laws_hold_for_all_units(mini_advisor: Advisor, traits: dict[str
     if profile.dominant is not None:
         assert profile.weights[profile.dominant] == max(profile.weights.values())
     assert [m.score for m in unit.recommendations] == sorted(
-        (m.score for m in unit.recommendations), reverse=True)
+        (m.score for m in unit.recommendations), reverse=True
+    )
     assert all(m.score < 0 for m in unit.avoid)
     assert not {m.model for m in unit.recommendations} & {m.model for m in unit.avoid}

@@ -38,8 +38,9 @@ def _organisation(units: list[dict[str, Any]]) -> dict[str, Any]:
 @needs_durable
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(data=st.data())
-def test_python_backend_gives_byte_identical_advice(advisor: Advisor, python_advisor: Advisor,
-                                                    data: st.DataObject) -> None:
+def test_python_backend_gives_byte_identical_advice(
+    advisor: Advisor, python_advisor: Advisor, data: st.DataObject
+) -> None:
     units = data.draw(_units(advisor.knowledge_base, max_units=5))
     organisation = _organisation(units)
     assert python_advisor.assess(organisation).to_json() == advisor.assess(organisation).to_json()
@@ -48,8 +49,9 @@ def test_python_backend_gives_byte_identical_advice(advisor: Advisor, python_adv
 @needs_durable
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(texts=st.lists(_MINI_CONDITIONS, min_size=1, max_size=8), data=st.data())
-def test_python_backend_on_generated_packs(mini_kb: KnowledgeBase, texts: list[str],
-                                           data: st.DataObject) -> None:
+def test_python_backend_on_generated_packs(
+    mini_kb: KnowledgeBase, texts: list[str], data: st.DataObject
+) -> None:
     kb = _pack_with(mini_kb, texts)
     units = data.draw(_units(kb))
     durable, python = Advisor(kb, backend="durable"), Advisor(kb, backend="python")
@@ -59,8 +61,7 @@ def test_python_backend_on_generated_packs(mini_kb: KnowledgeBase, texts: list[s
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(data=st.data())
-def test_batch_columns_match_each_units_full_advice(advisor: Advisor,
-                                                    data: st.DataObject) -> None:
+def test_batch_columns_match_each_units_full_advice(advisor: Advisor, data: st.DataObject) -> None:
     kb = advisor.knowledge_base
     units = data.draw(_units(kb, max_units=12))
     models = list(kb.models)
@@ -79,25 +80,29 @@ def test_batch_columns_match_each_units_full_advice(advisor: Advisor,
         assert result.status[i] == advised.profile.status
         assert bool(result.mixed[i]) == advised.profile.mixed
         assert [round(float(w), 4) for w in result.weights[i]] == list(
-            advised.profile.weights.values())
+            advised.profile.weights.values()
+        )
         assert result.top_recommendations[i] == [m.model for m in advised.recommendations][:3]
         flagged = {rule for rule, flags in result.conflict_flags.items() if flags[i]}
         assert flagged == {c.rule for c in full.conflicts if c.rule in checkable}
 
 
 def test_conflict_checks_cover_the_single_unit_rules(shipped_kb: KnowledgeBase) -> None:
-    assert {r.id for r in ConflictChecks(shipped_kb).rules} == {
-        "measurement_in_use_misfits_mode"}
+    assert {r.id for r in ConflictChecks(shipped_kb).rules} == {"measurement_in_use_misfits_mode"}
 
 
 def test_a_csv_table_is_read_with_located_errors(advisor: Advisor, tmp_path: Path) -> None:
     good = tmp_path / "units.csv"
-    good.write_text("unit,cost_focus,risk_taking_accepted,customer_value_basis,models_in_use\n"
-                    "a,5,false,low_price;reliable_standard_delivery,balanced_scorecard\n"
-                    "b,,true,,\n", encoding="utf-8")
+    good.write_text(
+        "unit,cost_focus,risk_taking_accepted,customer_value_basis,models_in_use\n"
+        "a,5,false,low_price;reliable_standard_delivery,balanced_scorecard\n"
+        "b,,true,,\n",
+        encoding="utf-8",
+    )
     table = read_table(advisor.knowledge_base, good)
     assert table.values[0]["customer_value_basis"] == frozenset(
-        {"low_price", "reliable_standard_delivery"})
+        {"low_price", "reliable_standard_delivery"}
+    )
     assert table.values[1] == {"risk_taking_accepted": True}
     assert table.in_use[0] == frozenset({"balanced_scorecard"})
     bad = tmp_path / "bad.csv"
@@ -111,7 +116,8 @@ def test_a_csv_table_is_read_with_located_errors(advisor: Advisor, tmp_path: Pat
 
 
 def test_the_fallback_warns_once_and_gives_the_same_advice(
-        shipped_kb: KnowledgeBase, monkeypatch: pytest.MonkeyPatch) -> None:
+    shipped_kb: KnowledgeBase, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr(advisor_module, "durable_available", lambda: False)
     monkeypatch.setattr(advisor_module, "_warned", False)
     with pytest.warns(RuntimeWarning, match="python backend"):

@@ -32,9 +32,13 @@ def test_assess_json_has_the_documented_shape(capsys: pytest.CaptureFixture[str]
 def test_assess_json_is_byte_identical_across_processes() -> None:
     def run(seed: str) -> bytes:
         env = {**os.environ, "PYTHONHASHSEED": seed}
-        return subprocess.run([sys.executable, "-m", "modeadvisor.cli", "assess", str(EXAMPLE),
-                               "--format", "json"], capture_output=True, check=True,
-                              env=env).stdout
+        return subprocess.run(
+            [sys.executable, "-m", "modeadvisor.cli", "assess", str(EXAMPLE), "--format", "json"],
+            capture_output=True,
+            check=True,
+            env=env,
+        ).stdout
+
     assert run("1") == run("2") == run("12345")
 
 
@@ -53,24 +57,27 @@ def test_assess_in_finnish(capsys: pytest.CaptureFixture[str]) -> None:
     assert "Tuotantolähtöinen" in capsys.readouterr().out
 
 
-@pytest.mark.parametrize(("level", "code"), [
-    ("conflict", 1), ("low", 1), ("medium", 1), ("high", 1)])
+@pytest.mark.parametrize(
+    ("level", "code"), [("conflict", 1), ("low", 1), ("medium", 1), ("high", 1)]
+)
 def test_fail_on_conflicts(capsys: pytest.CaptureFixture[str], level: str, code: int) -> None:
     assert main(["assess", str(EXAMPLE), "--fail-on", level]) == code
     assert "Conflicts (" in capsys.readouterr().out
 
 
-def test_fail_on_passes_without_conflicts(tmp_path: Path,
-                                          capsys: pytest.CaptureFixture[str]) -> None:
+def test_fail_on_passes_without_conflicts(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     path = tmp_path / "o.yaml"
-    path.write_text("organisation: X\nunits:\n  - id: a\n    traits: {cost: 5, sector: private}\n",
-                    encoding="utf-8")
+    path.write_text(
+        "organisation: X\nunits:\n  - id: a\n    traits: {cost: 5, sector: private}\n",
+        encoding="utf-8",
+    )
     assert main(["assess", str(path), *MINI, "--fail-on", "conflict"]) == 0
     assert "Conflicts: none found" in capsys.readouterr().out
 
 
-def test_fail_on_high_ignores_medium(tmp_path: Path,
-                                    capsys: pytest.CaptureFixture[str]) -> None:
+def test_fail_on_high_ignores_medium(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     import yaml
 
     data = yaml.safe_load(EXAMPLE.read_text(encoding="utf-8"))
@@ -96,8 +103,7 @@ def test_explain_lists_the_units_conflicts(capsys: pytest.CaptureFixture[str]) -
     assert "conflicts.yaml:" in out
     assert main(["explain", str(EXAMPLE), "--unit", "rnd", "--format", "json"]) == 0
     data = json.loads(capsys.readouterr().out)
-    assert {c["kind"] for c in data["conflicts"]} >= {"unit_mode_conflict",
-                                                     "measurement_misfit"}
+    assert {c["kind"] for c in data["conflicts"]} >= {"unit_mode_conflict", "measurement_misfit"}
 
 
 def test_markdown_has_a_conflicts_section(capsys: pytest.CaptureFixture[str]) -> None:
@@ -150,15 +156,21 @@ def test_graph_mermaid_and_dot(capsys: pytest.CaptureFixture[str]) -> None:
     assert "development -> balanced_scorecard" in dot
 
 
-@pytest.mark.parametrize(("content", "fragment"), [
-    ("organisation: X\nunits:\n  - id: a\n    traits: {cots: 3}\n",
-     "org.yaml:4:14: unknown trait 'cots' (did you mean 'cost'?)"),
-    ("organisation: X\nunits: [\n", "malformed YAML"),
-    ("", "file is empty"),
-    (b"organisation: \xe4\n", "not valid UTF-8"),
-])
-def test_bad_input_exits_2_with_location(tmp_path: Path, capsys: pytest.CaptureFixture[str],
-                                         content: str | bytes, fragment: str) -> None:
+@pytest.mark.parametrize(
+    ("content", "fragment"),
+    [
+        (
+            "organisation: X\nunits:\n  - id: a\n    traits: {cots: 3}\n",
+            "org.yaml:4:14: unknown trait 'cots' (did you mean 'cost'?)",
+        ),
+        ("organisation: X\nunits: [\n", "malformed YAML"),
+        ("", "file is empty"),
+        (b"organisation: \xe4\n", "not valid UTF-8"),
+    ],
+)
+def test_bad_input_exits_2_with_location(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], content: str | bytes, fragment: str
+) -> None:
     path = tmp_path / "org.yaml"
     if isinstance(content, bytes):
         path.write_bytes(content)
@@ -199,8 +211,13 @@ def test_console_script_runs_from_another_directory(tmp_path: Path) -> None:
     script = Path(sys.executable).parent / "modeadvisor"
     if not script.exists():
         pytest.skip("console script not installed in this environment")
-    result = subprocess.run([str(script), "assess", str(EXAMPLE)], cwd=tmp_path,
-                            capture_output=True, text=True, check=False)
+    result = subprocess.run(
+        [str(script), "assess", str(EXAMPLE)],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert result.returncode == 0, result.stderr
     assert "Tampere" in result.stdout or "plant" in result.stdout
 
@@ -224,14 +241,17 @@ def test_lint_the_shipped_pack_is_clean(capsys: pytest.CaptureFixture[str]) -> N
     assert "0 errors, 0 warnings, 0 infos" in capsys.readouterr().out
 
 
-def test_lint_exits_1_on_errors_and_speaks_json(tmp_path: Path,
-                                                capsys: pytest.CaptureFixture[str]) -> None:
+def test_lint_exits_1_on_errors_and_speaks_json(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     pack = tmp_path / "mine"
     pack.mkdir()
     (pack / "pack.yaml").write_text(
         "pack: {id: mine, name: {en: M, fi: M}, extends: core}\nrules:\n  - id: never\n"
         "    when: cost_focus > 4 and cost_focus < 2\n    weights: {production: 1}\n"
-        "    rationale: {en: r, fi: r}\n    source: [S-P1]\n", encoding="utf-8")
+        "    rationale: {en: r, fi: r}\n    source: [S-P1]\n",
+        encoding="utf-8",
+    )
     assert main(["lint", str(pack), "--format", "json"]) == 1
     data = json.loads(capsys.readouterr().out)
     assert [f["code"] for f in data["findings"]] == ["unsatisfiable-condition"]
@@ -264,11 +284,13 @@ def test_survey_text_and_json(capsys: pytest.CaptureFixture[str]) -> None:
 
 def test_batch_scores_a_table(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     table = tmp_path / "units.csv"
-    table.write_text("unit,cost_focus,established_way_of_working,resource_based_steering,"
-                     "goal_clarity,output_standardisation,uncertainty_level,stabilising_leadership,"
-                     "customer_value_basis,models_in_use\n"
-                     "plant,5,5,5,5,4,1,4,low_price,balanced_scorecard\nempty,,,,,,,,,\n",
-                     encoding="utf-8")
+    table.write_text(
+        "unit,cost_focus,established_way_of_working,resource_based_steering,"
+        "goal_clarity,output_standardisation,uncertainty_level,stabilising_leadership,"
+        "customer_value_basis,models_in_use\n"
+        "plant,5,5,5,5,4,1,4,low_price,balanced_scorecard\nempty,,,,,,,,,\n",
+        encoding="utf-8",
+    )
     assert main(["batch", str(table)]) == 0
     rows = capsys.readouterr().out.splitlines()
     assert rows[0].startswith("unit,status,dominant,mixed,production")

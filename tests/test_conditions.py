@@ -11,34 +11,40 @@ from hypothesis import strategies as st
 from modeadvisor import conditions as cond
 
 
-@pytest.mark.parametrize(("text", "normalised"), [
-    ("a >= 4", "a >= 4"),
-    ("not a >= 4", "a < 4"),
-    ("flag", "flag == true"),
-    ("not flag", "flag == false"),
-    ('s in ["x", "y"]', 's == "x" or s == "y"'),
-    ('not s in ["x", "y"]', 's != "x" and s != "y"'),
-    ('"v" in tags', '"v" in tags'),
-    ('not "v" in tags', 'not "v" in tags'),
-    ("not (a > 1 and (b or c < 2))", "a <= 1 or (b == false and c >= 2)"),
-    ("a == 1 and (b == 2 and c == 3)", "a == 1 and b == 2 and c == 3"),
-    ("n >= -2.5", "n >= -2.5"),
-])
+@pytest.mark.parametrize(
+    ("text", "normalised"),
+    [
+        ("a >= 4", "a >= 4"),
+        ("not a >= 4", "a < 4"),
+        ("flag", "flag == true"),
+        ("not flag", "flag == false"),
+        ('s in ["x", "y"]', 's == "x" or s == "y"'),
+        ('not s in ["x", "y"]', 's != "x" and s != "y"'),
+        ('"v" in tags', '"v" in tags'),
+        ('not "v" in tags', 'not "v" in tags'),
+        ("not (a > 1 and (b or c < 2))", "a <= 1 or (b == false and c >= 2)"),
+        ("a == 1 and (b == 2 and c == 3)", "a == 1 and b == 2 and c == 3"),
+        ("n >= -2.5", "n >= -2.5"),
+    ],
+)
 def test_normalised_form(text: str, normalised: str) -> None:
     assert cond.render(cond.normalise(cond.parse(text))) == normalised
 
 
-@pytest.mark.parametrize(("text", "column", "fragment"), [
-    ("", 1, "empty"),
-    ("a >= ", 6, "ends too early"),
-    ("a => 3", 3, "unexpected character '='"),
-    ("a and or b", 7, "unexpected 'or'"),
-    ("and", 1, "expected"),
-    ('3 in tags', 6, "quoted value"),
-    ('a == "open', 6, "unexpected character"),
-    ("a >= 4 b", 8, "unexpected 'b'"),
-    ("__import__('os').system('x')", 11, "unexpected '('"),
-])
+@pytest.mark.parametrize(
+    ("text", "column", "fragment"),
+    [
+        ("", 1, "empty"),
+        ("a >= ", 6, "ends too early"),
+        ("a => 3", 3, "unexpected character '='"),
+        ("a and or b", 7, "unexpected 'or'"),
+        ("and", 1, "expected"),
+        ("3 in tags", 6, "quoted value"),
+        ('a == "open', 6, "unexpected character"),
+        ("a >= 4 b", 8, "unexpected 'b'"),
+        ("__import__('os').system('x')", 11, "unexpected '('"),
+    ],
+)
 def test_syntax_errors_have_columns(text: str, column: int, fragment: str) -> None:
     with pytest.raises(cond.ConditionSyntaxError) as caught:
         cond.parse(text)
@@ -69,8 +75,12 @@ TRAITS = {"a": "scale", "b": "scale", "f": "bool", "g": "bool", "s": "set"}
 
 
 def _leaf() -> st.SearchStrategy[str]:
-    scale = st.builds(lambda t, op, v: f"{t} {op} {v}", st.sampled_from(["a", "b"]),
-                      st.sampled_from(["==", "!=", ">=", "<=", ">", "<"]), st.integers(1, 5))
+    scale = st.builds(
+        lambda t, op, v: f"{t} {op} {v}",
+        st.sampled_from(["a", "b"]),
+        st.sampled_from(["==", "!=", ">=", "<=", ">", "<"]),
+        st.integers(1, 5),
+    )
     flag = st.sampled_from(["f", "g", "f == true", "g != false"])
     member = st.sampled_from(['"x" in s', '"y" in s'])
     return st.one_of(scale, flag, member)
@@ -86,15 +96,21 @@ conditions_text = st.recursive(
     max_leaves=8,
 )
 
-full_units = st.fixed_dictionaries({
-    "a": st.integers(1, 5), "b": st.integers(1, 5), "f": st.booleans(), "g": st.booleans(),
-    "s": st.frozensets(st.sampled_from(["x", "y"])),
-})
+full_units = st.fixed_dictionaries(
+    {
+        "a": st.integers(1, 5),
+        "b": st.integers(1, 5),
+        "f": st.booleans(),
+        "g": st.booleans(),
+        "s": st.frozensets(st.sampled_from(["x", "y"])),
+    }
+)
 
 
 @given(conditions_text, full_units)
-def test_not_is_exact_negation_when_every_trait_is_observed(text: str,
-                                                              unit: dict[str, Any]) -> None:
+def test_not_is_exact_negation_when_every_trait_is_observed(
+    text: str, unit: dict[str, Any]
+) -> None:
     positive = cond.normalise(cond.parse(text))
     negative = cond.normalise(cond.parse(f"not ({text})"))
     assert cond.evaluate(negative, unit) is (not cond.evaluate(positive, unit))

@@ -35,8 +35,9 @@ RULE = """conflicts:
 
 
 def _load(tmp_path: Path, a: str, b: str = "fit", text: str = "x") -> KnowledgeBase:
-    return load_knowledge_base(write_pack(tmp_path, {
-        "conflicts.yaml": RULE.format(a=f"'{a}'", b=f"'{b}'", text=text)}))
+    return load_knowledge_base(
+        write_pack(tmp_path, {"conflicts.yaml": RULE.format(a=f"'{a}'", b=f"'{b}'", text=text)})
+    )
 
 
 def _error(tmp_path: Path, a: str, b: str = "fit", text: str = "x") -> str:
@@ -49,36 +50,42 @@ def _error(tmp_path: Path, a: str, b: str = "fit", text: str = "x") -> str:
 
 
 def test_a_valid_join_loads(tmp_path: Path) -> None:
-    kb = _load(tmp_path, "fit where recommended", "fit where avoid and model == a.model",
-               "{a.uid} and {b.uid}")
+    kb = _load(
+        tmp_path,
+        "fit where recommended",
+        "fit where avoid and model == a.model",
+        "{a.uid} and {b.uid}",
+    )
     (rule,) = kb.conflicts
     assert [(p.alias, p.kind) for p in rule.patterns] == [("a", "fit"), ("b", "fit")]
     assert rule.origin.file == "conflicts.yaml"
     assert rule.origin.line == 2
 
 
-@pytest.mark.parametrize(("a", "b", "message"), [
-    ("fits where avoid", "fit", "'fits' is not a kind of fact"),
-    ("fit where scor > 0.1", "fit", "unknown field 'scor' of fit facts"),
-    ("fit where score == \"high\"", "fit", "'score' is a number"),
-    ("fit where model == \"bsc\"", "fit", "'bsc' is not a value of 'model'"),
-    ("fit", "fit where model != a.model", "only == may join two facts"),
-    ("fit", "fit where score > a.score", "only == may join two facts"),
-    ("fit", "fit where not (model == a.model)", "only == may join two facts"),
-    ("fit where model == b.model", "fit", "'b' is not bound above 'a'"),
-    ("fit", "fit where model == c.model", "unknown alias 'c'"),
-    ("fit", "fit where model == a.dominant", "cannot be joined"),
-    ("fit", "fit where model == a.modle", "unknown field 'modle' of fit facts"),
-    ("fit where score > $avoid_mni", "fit", "unknown setting '$avoid_mni'"),
-    ("fit where model == $avoid_min", "fit", "a $setting is a number"),
-    ("unit where cost >= 9", "fit", "outside the scale"),
-    ("unit where uid > \"a\"", "fit", "is a unit id"),
-    ("fit where (score > 0.1", "fit", "condition does not parse"),
-    ("fit where", "fit", "expected `KIND` or `KIND where CONDITION`"),
-    ("fit when avoid", "fit", "expected `KIND` or `KIND where CONDITION`"),
-])
-def test_conflict_rule_mistakes_are_located(tmp_path: Path, a: str, b: str,
-                                            message: str) -> None:
+@pytest.mark.parametrize(
+    ("a", "b", "message"),
+    [
+        ("fits where avoid", "fit", "'fits' is not a kind of fact"),
+        ("fit where scor > 0.1", "fit", "unknown field 'scor' of fit facts"),
+        ('fit where score == "high"', "fit", "'score' is a number"),
+        ('fit where model == "bsc"', "fit", "'bsc' is not a value of 'model'"),
+        ("fit", "fit where model != a.model", "only == may join two facts"),
+        ("fit", "fit where score > a.score", "only == may join two facts"),
+        ("fit", "fit where not (model == a.model)", "only == may join two facts"),
+        ("fit where model == b.model", "fit", "'b' is not bound above 'a'"),
+        ("fit", "fit where model == c.model", "unknown alias 'c'"),
+        ("fit", "fit where model == a.dominant", "cannot be joined"),
+        ("fit", "fit where model == a.modle", "unknown field 'modle' of fit facts"),
+        ("fit where score > $avoid_mni", "fit", "unknown setting '$avoid_mni'"),
+        ("fit where model == $avoid_min", "fit", "a $setting is a number"),
+        ("unit where cost >= 9", "fit", "outside the scale"),
+        ('unit where uid > "a"', "fit", "is a unit id"),
+        ("fit where (score > 0.1", "fit", "condition does not parse"),
+        ("fit where", "fit", "expected `KIND` or `KIND where CONDITION`"),
+        ("fit when avoid", "fit", "expected `KIND` or `KIND where CONDITION`"),
+    ],
+)
+def test_conflict_rule_mistakes_are_located(tmp_path: Path, a: str, b: str, message: str) -> None:
     error = _error(tmp_path, a, b)
     assert message in error
     assert "conflicts.yaml:" in error
@@ -91,7 +98,7 @@ def test_did_you_mean_for_kinds_fields_and_settings(tmp_path: Path) -> None:
 
 
 def test_the_error_column_points_into_the_condition(tmp_path: Path) -> None:
-    error = _error(tmp_path, "fit where score > 0.1 and modle == \"x\"")
+    error = _error(tmp_path, 'fit where score > 0.1 and modle == "x"')
     line = next(part for part in error.split() if part.startswith(str(tmp_path)))
     assert line.endswith(":6:37:")  # the `m` of modle in `      a: 'fit where ... and modle`
 
@@ -108,8 +115,7 @@ def test_scoring_rules_cannot_join(tmp_path: Path) -> None:
 
 
 def test_a_trait_may_not_take_a_unit_field_name(tmp_path: Path) -> None:
-    traits = ("traits:\n  - {id: status, type: bool, label: {en: s}, "
-              "description: {en: s}}\n")
+    traits = "traits:\n  - {id: status, type: bool, label: {en: s}, description: {en: s}}\n"
     with pytest.raises(KnowledgeBaseError, match="trait id 'status' is reserved"):
         load_knowledge_base(write_pack(tmp_path, {"more.yaml": traits}))
 
@@ -129,11 +135,17 @@ def test_unknown_settings_override_is_refused(shipped_kb: KnowledgeBase) -> None
 
 
 def test_every_shipped_conflict_rule_cites_a_source_and_speaks_finnish(
-        shipped_kb: KnowledgeBase) -> None:
+    shipped_kb: KnowledgeBase,
+) -> None:
     kinds = {rule.spec.kind for rule in shipped_kb.conflicts}
-    assert kinds == {"unit_mode_conflict", "measurement_misfit", "perspective_conflict",
-                     "say_do_mismatch", "customer_expectation_mismatch",
-                     "respondent_disagreement"}
+    assert kinds == {
+        "unit_mode_conflict",
+        "measurement_misfit",
+        "perspective_conflict",
+        "say_do_mismatch",
+        "customer_expectation_mismatch",
+        "respondent_disagreement",
+    }
     for rule in shipped_kb.conflicts:
         assert rule.spec.source, rule.id
         assert rule.spec.explanation.fi, rule.id
@@ -147,8 +159,13 @@ def test_every_shipped_conflict_rule_cites_a_source_and_speaks_finnish(
 def test_engine_joins_match_the_reference_in_a_subprocess() -> None:
     """Generated rules and facts through the real loader, compiler and engine (see the script)."""
     script = ROOT / "fuzz" / "joins_differential.py"
-    result = subprocess.run([sys.executable, str(script), "150", "7"], capture_output=True,
-                            text=True, timeout=600, check=False)
+    result = subprocess.run(
+        [sys.executable, str(script), "150", "7"],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
     assert result.returncode == 0, result.stderr[-3000:]
     assert result.stdout.startswith("cases 450 ")
     assert "mismatches 0" in result.stdout
@@ -175,7 +192,8 @@ def test_conflicts_are_in_the_json(advisor: Advisor) -> None:
     data = json.loads(advisor.assess(MANUFACTURER).to_json())
     conflict = data["conflicts"][0]
     assert {"kind", "severity", "units", "explanation", "resolution", "rule", "source"} <= set(
-        conflict)
+        conflict
+    )
 
 
 def _org_with_units(units: list[dict[str, object]], **extra: object) -> dict[str, object]:
@@ -210,20 +228,23 @@ def test_a_symmetric_conflict_is_reported_once(advisor: Advisor) -> None:
     assert len(pair) == 1
 
 
-def test_conflicts_do_not_depend_on_the_order_of_rule_files(tmp_path: Path,
-                                                          advisor: Advisor) -> None:
+def test_conflicts_do_not_depend_on_the_order_of_rule_files(
+    tmp_path: Path, advisor: Advisor
+) -> None:
     folder = tmp_path / "pack"
     shutil.copytree(shipped_rules_dir(), folder)
     text = (folder / "conflicts.yaml").read_text(encoding="utf-8")
     head, *rules = text.split("\n  - id: ")
     (folder / "conflicts.yaml").unlink()
     (folder / "a-conflicts.yaml").write_text(
-        head + "\n  - id: " + "\n  - id: ".join(reversed(rules)), encoding="utf-8")
+        head + "\n  - id: " + "\n  - id: ".join(reversed(rules)), encoding="utf-8"
+    )
     other = Advisor(load_knowledge_base(folder))
 
     def comparable(a: Advisor) -> list[tuple[str, str, list[str], str]]:
-        return [(c.rule, c.severity, c.units, c.explanation)
-                for c in a.assess(MANUFACTURER).conflicts]
+        return [
+            (c.rule, c.severity, c.units, c.explanation) for c in a.assess(MANUFACTURER).conflicts
+        ]
 
     assert comparable(other) == comparable(advisor)
 
@@ -245,14 +266,14 @@ def test_a_stated_strategy_is_compared_with_the_current_mode(advisor: Advisor) -
     (conflict,) = [c for c in advice.conflicts if c.kind == "perspective_conflict"]
     assert conflict.units == ["rnd"]
     assert any("customer" in d.lower() for d in conflict.details)
-    assert advice.unit("rnd").perspectives["strategy"]["customer_service"] == pytest.approx(
-        0.75)
+    assert advice.unit("rnd").perspectives["strategy"]["customer_service"] == pytest.approx(0.75)
 
 
 def test_the_threshold_silences_small_gaps(advisor: Advisor) -> None:
     units = _manufacturer_units()
-    units[2] = dict(units[2], perspectives={"desired": {"development": 0.7,
-                                                        "customer_service": 0.3}})
+    units[2] = dict(
+        units[2], perspectives={"desired": {"development": 0.7, "customer_service": 0.3}}
+    )
     org = _org_with_units(units)
     assert any(c.kind == "perspective_conflict" for c in advisor.assess(org).conflicts)
     relaxed = Advisor(advisor.knowledge_base.with_settings(perspective_threshold=0.9))
@@ -261,8 +282,10 @@ def test_the_threshold_silences_small_gaps(advisor: Advisor) -> None:
 
 def test_respondents_who_disagree_are_flagged(advisor: Advisor) -> None:
     units = _manufacturer_units()
-    respondents = [{"unit": "rnd", "ratings": {"development": 5, "production": 1}},
-                   {"unit": "rnd", "ratings": {"development": 1, "production": 1}}]
+    respondents = [
+        {"unit": "rnd", "ratings": {"development": 5, "production": 1}},
+        {"unit": "rnd", "ratings": {"development": 1, "production": 1}},
+    ]
     advice = advisor.assess(_org_with_units(units, respondents=respondents))
     rnd = advice.unit("rnd")
     assert rnd.self_assessment is not None

@@ -37,11 +37,14 @@ def test_duplicate_keys_are_refused() -> None:
     assert caught.value.problems[0].location.line == 2
 
 
-@pytest.mark.parametrize("text", [
-    "a: !!python/object/apply:os.system ['echo hacked']\n",
-    "a: !!python/name:os.system\n",
-    "a: !custom 3\n",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a: !!python/object/apply:os.system ['echo hacked']\n",
+        "a: !!python/name:os.system\n",
+        "a: !custom 3\n",
+    ],
+)
 def test_no_tag_constructs_python_objects(text: str) -> None:
     with pytest.raises(DocumentError, match="unsupported YAML tag"):
         _parse(text)
@@ -70,8 +73,14 @@ def test_too_many_values_are_refused() -> None:
         _parse("[" + ",".join(["1"] * 2000) + "]", Limits(max_values=1000))
 
 
-@pytest.mark.parametrize("text", ["[" * 100_000 + "]" * 100_000, "[" * 1_000_000,
-                                  "a:\n" + "".join(" " * i + "- \n" for i in range(1, 300))])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "[" * 100_000 + "]" * 100_000,
+        "[" * 1_000_000,
+        "a:\n" + "".join(" " * i + "- \n" for i in range(1, 300)),
+    ],
+)
 def test_deep_nesting_is_refused_quickly(text: str) -> None:
     with pytest.raises(DocumentError, match=r"nest|malformed"):
         _parse(text)
@@ -116,7 +125,11 @@ def test_empty_document_has_no_data() -> None:
 
 def test_numbers_with_exponents_are_numbers_in_yaml_and_json() -> None:
     assert _parse("a: 1e5\nb: -2.5E-3\nc: '1e5'\nd: 1e\n").data == {
-        "a": 100000.0, "b": -0.0025, "c": "1e5", "d": "1e"}
+        "a": 100000.0,
+        "b": -0.0025,
+        "c": "1e5",
+        "d": "1e",
+    }
     assert _parse('{"a": 1e5}').data == {"a": 100000.0}
 
 

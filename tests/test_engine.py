@@ -48,10 +48,12 @@ def test_shipped_rules_fire_exactly_as_the_reference(advisor: Advisor, data: st.
 
 # --- generated rule packs over the mini catalogue --------------------------------------------
 
+
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(texts=st.lists(_MINI_CONDITIONS, min_size=1, max_size=6), data=st.data())
-def test_generated_rules_fire_exactly_as_the_reference(mini_kb: KnowledgeBase, texts: list[str],
-                                                      data: st.DataObject) -> None:
+def test_generated_rules_fire_exactly_as_the_reference(
+    mini_kb: KnowledgeBase, texts: list[str], data: st.DataObject
+) -> None:
     kb = _pack_with(mini_kb, texts)
     units = data.draw(_units(kb))
     assert _fired(Advisor(kb), units) == {u["id"]: _expected(kb, u["traits"]) for u in units}
@@ -63,8 +65,11 @@ def test_rules_split_over_several_rulesets_fire_the_same(shipped_kb: KnowledgeBa
     assert one.ruleset_count == 1
     assert many.ruleset_count > 5
     pack = compile_pack(shipped_kb)
-    facts = [pack.fact("a", {"profitability_before_growth": 5}),
-             pack.fact("b", {t: 5 for t, s in shipped_kb.traits.items() if s.type == "scale"})]
+    facts = [
+        pack.fact("a", {"profitability_before_growth": 5}),
+        pack.fact("b", {t: 5 for t, s in shipped_kb.traits.items() if s.type == "scale"}),
+    ]
+
     def fired(engine: DurableEngine) -> set[tuple[str, int]]:
         return {(rule, bound["m"]) for rule, bound in engine.fire(facts)}
 
@@ -75,19 +80,23 @@ def test_rules_split_over_several_rulesets_fire_the_same(shipped_kb: KnowledgeBa
 # --- isolation, cleanup, determinism ---------------------------------------------------------
 
 
-def test_two_advisors_with_different_packs_do_not_interfere(advisor: Advisor,
-                                                             mini_advisor: Advisor) -> None:
+def test_two_advisors_with_different_packs_do_not_interfere(
+    advisor: Advisor, mini_advisor: Advisor
+) -> None:
     mini_org = {"organisation": "m", "units": [{"id": "a", "traits": {"cost": 5}}]}
-    shipped_org = {"organisation": "s", "units": [
-        {"id": "a", "traits": {"profitability_before_growth": 5}}]}
+    shipped_org = {
+        "organisation": "s",
+        "units": [{"id": "a", "traits": {"profitability_before_growth": 5}}],
+    }
     before = (mini_advisor.assess(mini_org).to_json(), advisor.assess(shipped_org).to_json())
     other = Advisor(mini_advisor.knowledge_base)
     for _ in range(3):
         assert other.assess(mini_org).to_json() == before[0]
         assert advisor.assess(shipped_org).to_json() == before[1]
         assert mini_advisor.assess(mini_org).to_json() == before[0]
-    assert [e.rule for e in advisor.assess(shipped_org).units[0].evidence] != \
-        [e.rule for e in mini_advisor.assess(mini_org).units[0].evidence]
+    assert [e.rule for e in advisor.assess(shipped_org).units[0].evidence] != [
+        e.rule for e in mini_advisor.assess(mini_org).units[0].evidence
+    ]
 
 
 def test_sessions_are_cleaned_up(mini_advisor: Advisor) -> None:
@@ -105,8 +114,7 @@ def test_same_organisation_twice_gives_identical_json(advisor: Advisor) -> None:
 
 def test_catalogue_too_large_for_a_fact_is_refused(mini_kb: KnowledgeBase) -> None:
     values = tuple(f"v{i}" for i in range(MAX_FACT_PROPERTIES))
-    huge = Trait(id="huge", type="set", values=values, label=Text(en="h"),
-                 description=Text(en="h"))
+    huge = Trait(id="huge", type="set", values=values, label=Text(en="h"), description=Text(en="h"))
     kb = dataclasses.replace(mini_kb, traits={**mini_kb.traits, "huge": huge})
     with pytest.raises(EngineError, match="fact properties"):
         compile_pack(kb)
@@ -151,11 +159,26 @@ def test_packs_beyond_the_engine_limits_are_split_and_fire_fully(mini_kb: Knowle
     import subprocess
     import sys
 
-    result = subprocess.run([sys.executable, "-c", STRESS.format(), str(mini_kb.root)],
-                            capture_output=True, text=True, timeout=300, check=False)
+    result = subprocess.run(
+        [sys.executable, "-c", STRESS.format(), str(mini_kb.root)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
     assert result.returncode == 0, result.stderr[-2000:]
-    assert result.stdout.split() == ["identical", "900", "distinct", "633", "mixed", "900",
-                                     "alternatives", "300", "wide", "9"]
+    assert result.stdout.split() == [
+        "identical",
+        "900",
+        "distinct",
+        "633",
+        "mixed",
+        "900",
+        "alternatives",
+        "300",
+        "wide",
+        "9",
+    ]
 
 
 def test_a_rule_with_too_many_alternatives_is_refused(mini_kb: KnowledgeBase) -> None:
@@ -172,4 +195,6 @@ def test_disjunctive_form_removes_duplicates() -> None:
 
     condition = cond.normalise(cond.parse("(a == 1 or a == 1) and (b == 2 or c == 3)"))
     assert [[cond.render(leaf) for leaf in conj] for conj in disjunctive_form(condition)] == [
-        ["a == 1", "b == 2"], ["a == 1", "c == 3"]]
+        ["a == 1", "b == 2"],
+        ["a == 1", "c == 3"],
+    ]

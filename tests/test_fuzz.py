@@ -12,14 +12,28 @@ from modeadvisor.advisor import durable_available
 from .conftest import ROOT
 
 
-@pytest.mark.parametrize("target", ["condition", "rule_file", "organisation", "survey", "scoring",
-                                    "joins"])
+@pytest.mark.parametrize(
+    "target", ["condition", "rule_file", "organisation", "survey", "scoring", "joins"]
+)
 def test_fuzz_target_short_run(target: str) -> None:
     """Each target in a child process: a crash or a hang is a failure, not a dead test run."""
     if target in ("scoring", "joins") and not durable_available():
         pytest.skip("these targets run the durable-rules engine, which does not import here")
-    result = subprocess.run([sys.executable, str(ROOT / "fuzz" / "run.py"), "--target", target,
-                             "--cases", "120", "--seed", "11"],
-                            capture_output=True, text=True, timeout=600, check=False)
+    result = subprocess.run(
+        [
+            sys.executable,
+            str(ROOT / "fuzz" / "run.py"),
+            "--target",
+            target,
+            "--cases",
+            "120",
+            "--seed",
+            "11",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     assert result.stdout.startswith(target)

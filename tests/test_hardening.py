@@ -32,8 +32,9 @@ from modeadvisor.limits import Limits
 from .conftest import DATA, ROOT, write_pack
 
 EXAMPLES = sorted((ROOT / "examples").glob("*.yaml"))
-needs_durable = pytest.mark.skipif(not durable_available(),
-                                   reason="durable-rules does not import here (Python 3.13)")
+needs_durable = pytest.mark.skipif(
+    not durable_available(), reason="durable-rules does not import here (Python 3.13)"
+)
 
 
 def _example(path: Path) -> dict[str, Any]:
@@ -46,6 +47,7 @@ def _example(path: Path) -> dict[str, Any]:
 
 def _shuffled(data: dict[str, Any], rng: random.Random) -> dict[str, Any]:
     """The same organisation with units, keys, lists of models and respondents reordered."""
+
     def mix(mapping: dict[str, Any]) -> dict[str, Any]:
         items = list(mapping.items())
         rng.shuffle(items)
@@ -68,8 +70,9 @@ def _shuffled(data: dict[str, Any], rng: random.Random) -> dict[str, Any]:
 
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(seed=st.integers(0, 2**32 - 1), which=st.sampled_from(EXAMPLES))
-def test_json_is_byte_identical_whatever_the_order(advisor: Advisor, seed: int,
-                                                   which: Path) -> None:
+def test_json_is_byte_identical_whatever_the_order(
+    advisor: Advisor, seed: int, which: Path
+) -> None:
     data = _example(which)
     expected = advisor.assess(data).to_json()
     assert advisor.assess(_shuffled(data, random.Random(seed))).to_json() == expected
@@ -80,13 +83,28 @@ def test_json_is_byte_identical_across_hash_seeds_and_orders(tmp_path: Path) -> 
     for index, seed in enumerate(("0", "1", "4242")):
         for path in EXAMPLES:
             shuffled = tmp_path / f"{index}-{path.name}"
-            shuffled.write_text(yaml.safe_dump(_shuffled(_example(path), random.Random(index)),
-                                               allow_unicode=True), encoding="utf-8")
+            shuffled.write_text(
+                yaml.safe_dump(_shuffled(_example(path), random.Random(index)), allow_unicode=True),
+                encoding="utf-8",
+            )
         env = {**os.environ, "PYTHONHASHSEED": seed}
-        runs = [subprocess.run([sys.executable, "-m", "modeadvisor.cli", "assess",
-                                str(tmp_path / f"{index}-{path.name}"), "--format", "json"],
-                               capture_output=True, check=True, env=env).stdout
-                for path in EXAMPLES]
+        runs = [
+            subprocess.run(
+                [
+                    sys.executable,
+                    "-m",
+                    "modeadvisor.cli",
+                    "assess",
+                    str(tmp_path / f"{index}-{path.name}"),
+                    "--format",
+                    "json",
+                ],
+                capture_output=True,
+                check=True,
+                env=env,
+            ).stdout
+            for path in EXAMPLES
+        ]
         outputs.add(tuple(runs))
     assert len(outputs) == 1
 
@@ -124,26 +142,31 @@ def test_every_engine_condition_is_guarded_by_its_fact_kind(shipped_kb: Knowledg
                     assert condition["$and"][0]["kind"] in pack.kinds, rule.name
 
 
-def test_numbers_with_exponents_reach_the_engine_as_plain_integers(
-        mini_advisor: Advisor) -> None:
-    org = {"organisation": "o", "units": [{"id": "a", "traits": {
-        "project_share": 5.1e1, "cost": 5, "sector": "private"}}]}
+def test_numbers_with_exponents_reach_the_engine_as_plain_integers(mini_advisor: Advisor) -> None:
+    org = {
+        "organisation": "o",
+        "units": [{"id": "a", "traits": {"project_share": 5.1e1, "cost": 5, "sector": "private"}}],
+    }
     fired = [e.rule for e in mini_advisor.assess(org).unit("a").evidence]
     assert "projects" in fired
 
 
 @pytest.mark.parametrize("value", [".inf", "-.inf", ".nan", "1e400"])
-def test_infinite_and_nan_numbers_are_refused(mini_advisor: Advisor, tmp_path: Path,
-                                              value: str) -> None:
+def test_infinite_and_nan_numbers_are_refused(
+    mini_advisor: Advisor, tmp_path: Path, value: str
+) -> None:
     path = tmp_path / "o.yaml"
-    path.write_text(f"organisation: o\nunits:\n  - id: a\n    traits: {{project_share: {value}}}\n",
-                    encoding="utf-8")
+    path.write_text(
+        f"organisation: o\nunits:\n  - id: a\n    traits: {{project_share: {value}}}\n",
+        encoding="utf-8",
+    )
     with pytest.raises(OrganisationError, match=r"not a usable number|out of range"):
         mini_advisor.assess(path)
 
 
-@pytest.mark.parametrize("when", ["project_share > 1e5", "project_share > inf",
-                                  "project_share > nan", "cost > 0x10"])
+@pytest.mark.parametrize(
+    "when", ["project_share > 1e5", "project_share > inf", "project_share > nan", "cost > 0x10"]
+)
 def test_conditions_take_no_exponent_or_special_numbers(tmp_path: Path, when: str) -> None:
     rules = f"rules:\n  - {{id: x, when: '{when}', weights: {{prod: 1}}, rationale: {{en: r}}}}\n"
     folder = write_pack(tmp_path, {"more.yaml": rules})
@@ -152,8 +175,9 @@ def test_conditions_take_no_exponent_or_special_numbers(tmp_path: Path, when: st
 
 
 @needs_durable
-def test_failed_sessions_make_the_engine_start_over(mini_kb: KnowledgeBase,
-                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+def test_failed_sessions_make_the_engine_start_over(
+    mini_kb: KnowledgeBase, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from modeadvisor.engine import DurableEngine
 
     engine = DurableEngine(compile_pack(mini_kb), max_failed_sessions=3)
@@ -183,12 +207,14 @@ def test_too_many_units_are_refused(mini_advisor: Advisor) -> None:
         small.assess({"organisation": "o", "units": units})
 
 
-def test_conflict_work_beyond_the_bound_is_refused_before_the_engine_runs(
-        advisor: Advisor) -> None:
+def test_conflict_work_beyond_the_bound_is_refused_before_the_engine_runs(advisor: Advisor) -> None:
     data = _example(ROOT / "examples" / "manufacturer.yaml")
     group, plant, rnd = data["units"]
-    units = [group] + [dict(plant, id=f"p{i}") for i in range(30)] + \
-        [dict(rnd, id=f"r{i}") for i in range(30)]
+    units = (
+        [group]
+        + [dict(plant, id=f"p{i}") for i in range(30)]
+        + [dict(rnd, id=f"r{i}") for i in range(30)]
+    )
     small = Advisor(advisor.knowledge_base, limits=Limits(max_conflict_bindings=10_000))
     with pytest.raises(LimitError, match=r"could bind up to [\d,]+ combinations") as caught:
         small.assess({"organisation": "big", "units": units})
@@ -206,11 +232,13 @@ def test_a_pack_file_outside_the_pack_folder_is_refused(tmp_path: Path) -> None:
     assert load_knowledge_base(pack, limits=Limits(allow_outside_pack=True)).info.id == "mini"
 
 
-def test_a_limit_error_exits_2_with_a_message(tmp_path: Path,
-                                              capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_limit_error_exits_2_with_a_message(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     path = tmp_path / "o.yaml"
-    path.write_text("organisation: o\nunits:\n  - id: a\n    name: " + "x" * 30_000 + "\n",
-                    encoding="utf-8")
+    path.write_text(
+        "organisation: o\nunits:\n  - id: a\n    name: " + "x" * 30_000 + "\n", encoding="utf-8"
+    )
     assert main(["assess", str(path), "--rules", str(DATA / "mini")]) == 2
     err = capsys.readouterr().err
     assert "the limit is 20,000" in err

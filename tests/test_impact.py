@@ -41,8 +41,9 @@ def test_the_same_pack_changes_nothing(advisor: Advisor) -> None:
 
 def test_an_edit_shows_its_effect_with_examples(advisor: Advisor, edited: Path) -> None:
     new = Advisor.from_path(edited)
-    impact = compare(advisor, new, sample_population(advisor.knowledge_base,
-                                                     new.knowledge_base, 120, 3))
+    impact = compare(
+        advisor, new, sample_population(advisor.knowledge_base, new.knowledge_base, 120, 3)
+    )
     assert impact.dominant_changed > 0
     assert all(e.new == "production" for e in impact.examples_dominant)
     assert impact.recommendations_changed >= impact.dominant_changed
@@ -60,11 +61,27 @@ def test_the_sample_is_reproducible_and_valid(advisor: Advisor) -> None:
 
 def test_cli_impact_json_and_population(edited: Path, capsys: pytest.CaptureFixture[str]) -> None:
     examples = [str(p) for p in sorted((ROOT / "examples").glob("*.yaml"))]
-    assert main(["impact", str(ROOT / "rules"), str(edited), "--population", *examples,
-                 "--format", "json"]) == 0
+    assert (
+        main(
+            [
+                "impact",
+                str(ROOT / "rules"),
+                str(edited),
+                "--population",
+                *examples,
+                "--format",
+                "json",
+            ]
+        )
+        == 0
+    )
     data = json.loads(capsys.readouterr().out)
     assert data["organisations"] == 3
-    assert {"dominant_changed", "recommendations_changed", "conflicts_appeared",
-            "examples_dominant"} <= set(data)
+    assert {
+        "dominant_changed",
+        "recommendations_changed",
+        "conflicts_appeared",
+        "examples_dominant",
+    } <= set(data)
     assert main(["impact", str(ROOT / "rules"), str(edited), "--sample", "20"]) == 0
     assert "dominant mode changed" in capsys.readouterr().out

@@ -23,17 +23,26 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
     venv.create(target, with_pip=True)
     python = target / "bin" / "python"
     env = {**os.environ, "PIP_DISABLE_PIP_VERSION_CHECK": "1"}
-    result = subprocess.run([str(python), "-m", "pip", "install", "--quiet", str(ROOT)],
-                            capture_output=True, text=True, env=env, check=False)
+    result = subprocess.run(
+        [str(python), "-m", "pip", "install", "--quiet", str(ROOT)],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+    )
     assert result.returncode == 0, result.stderr[-3000:]
     return target
 
 
 def test_installed_package_carries_its_rules(installed: Path, tmp_path: Path) -> None:
-    code = ("from modeadvisor.knowledge import shipped_rules_dir;"
-            "print(shipped_rules_dir())")
-    result = subprocess.run([str(installed / "bin" / "python"), "-c", code], cwd=tmp_path,
-                            capture_output=True, text=True, check=True)
+    code = "from modeadvisor.knowledge import shipped_rules_dir;print(shipped_rules_dir())"
+    result = subprocess.run(
+        [str(installed / "bin" / "python"), "-c", code],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     rules = Path(result.stdout.strip())
     assert rules.is_relative_to(installed)
     assert (rules / "traits.yaml").is_file()
@@ -42,17 +51,23 @@ def test_installed_package_carries_its_rules(installed: Path, tmp_path: Path) ->
 def test_installed_cli_assesses_from_another_directory(installed: Path, tmp_path: Path) -> None:
     example = tmp_path / "org.yaml"
     example.write_bytes((ROOT / "examples" / "service-company.yaml").read_bytes())
-    result = subprocess.run([str(installed / "bin" / "modeadvisor"), "assess", "org.yaml",
-                             "--format", "json"], cwd=tmp_path, capture_output=True, text=True,
-                            check=False)
+    result = subprocess.run(
+        [str(installed / "bin" / "modeadvisor"), "assess", "org.yaml", "--format", "json"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert result.returncode == 0, result.stderr
     assert '"dominant": "customer_service"' in result.stdout
 
 
 def test_installed_cli_matches_the_development_tree(installed: Path) -> None:
     args = ["assess", str(ROOT / "examples" / "municipality.yaml"), "--format", "json"]
-    fresh = subprocess.run([str(installed / "bin" / "modeadvisor"), *args],
-                           capture_output=True, check=True).stdout
-    here = subprocess.run([sys.executable, "-m", "modeadvisor.cli", *args],
-                          capture_output=True, check=True).stdout
+    fresh = subprocess.run(
+        [str(installed / "bin" / "modeadvisor"), *args], capture_output=True, check=True
+    ).stdout
+    here = subprocess.run(
+        [sys.executable, "-m", "modeadvisor.cli", *args], capture_output=True, check=True
+    ).stdout
     assert fresh == here

@@ -12,15 +12,25 @@ from modeadvisor import KnowledgeBase, KnowledgeBaseError, load_knowledge_base
 from .conftest import DATA, write_pack
 
 SEED = Path(__file__).parent.parent.parent / "shared" / "seed" / "README.md"
-POINTS = ([f"S-P{i}" for i in range(1, 8)] + [f"S-D{i}" for i in range(1, 14)]
-          + [f"S-S{i}" for i in range(1, 11)] + ["S-G1", "S-G2"])
+POINTS = (
+    [f"S-P{i}" for i in range(1, 8)]
+    + [f"S-D{i}" for i in range(1, 14)]
+    + [f"S-S{i}" for i in range(1, 11)]
+    + ["S-G1", "S-G2"]
+)
 REQUIRED_MODELS = {
-    "balanced_scorecard": "measurement", "financial_time_series": "measurement",
-    "milestone_project_followup": "measurement", "customer_feedback_system": "measurement",
-    "customer_loyalty_measurement": "measurement", "customer_satisfaction_survey": "measurement",
-    "staff_wellbeing_followup": "measurement", "basic_task_goal_setting": "management",
-    "resource_steering": "management", "continuity_leadership": "management",
-    "vision_sharing_leadership": "management", "feedback_reactive_leadership": "management",
+    "balanced_scorecard": "measurement",
+    "financial_time_series": "measurement",
+    "milestone_project_followup": "measurement",
+    "customer_feedback_system": "measurement",
+    "customer_loyalty_measurement": "measurement",
+    "customer_satisfaction_survey": "measurement",
+    "staff_wellbeing_followup": "measurement",
+    "basic_task_goal_setting": "management",
+    "resource_steering": "management",
+    "continuity_leadership": "management",
+    "vision_sharing_leadership": "management",
+    "feedback_reactive_leadership": "management",
 }
 
 
@@ -29,7 +39,11 @@ REQUIRED_MODELS = {
 
 def test_shipped_pack_has_the_four_archetypes(shipped_kb: KnowledgeBase) -> None:
     assert list(shipped_kb.archetypes) == [
-        "production", "development", "customer_service", "public_administration"]
+        "production",
+        "development",
+        "customer_service",
+        "public_administration",
+    ]
 
 
 def test_every_seed_point_is_observable_by_some_trait(shipped_kb: KnowledgeBase) -> None:
@@ -50,26 +64,35 @@ def test_every_rule_and_link_cites_a_source(shipped_kb: KnowledgeBase) -> None:
 
 def test_trait_types_are_all_used(shipped_kb: KnowledgeBase) -> None:
     assert {t.type for t in shipped_kb.traits.values()} == {
-        "scale", "bool", "category", "number", "set"}
+        "scale",
+        "bool",
+        "category",
+        "number",
+        "set",
+    }
 
 
 def test_required_models_exist_with_their_kind(shipped_kb: KnowledgeBase) -> None:
     assert {m: shipped_kb.models[m].kind for m in REQUIRED_MODELS} == REQUIRED_MODELS
 
 
-@pytest.mark.parametrize(("source", "relation", "target", "cites"), [
-    ("production", "suits", "balanced_scorecard", "S-P6"),
-    ("development", "poor_fit", "balanced_scorecard", "S-D12"),
-    ("customer_service", "poor_fit", "financial_time_series", "S-S7"),
-    ("customer_service", "suits", "customer_loyalty_measurement", "S-S4"),
-    ("development", "suits", "milestone_project_followup", "S-D13"),
-    ("customer_service", "suits", "staff_wellbeing_followup", "S-S8"),
-    ("public_administration", "suits", "basic_task_goal_setting", "S-G1"),
-    ("public_administration", "evolves_to", "development", "S-G3"),
-    ("public_administration", "evolves_to", "customer_service", "S-G3"),
-])
-def test_links_the_source_states(shipped_kb: KnowledgeBase, source: str, relation: str,
-                                 target: str, cites: str) -> None:
+@pytest.mark.parametrize(
+    ("source", "relation", "target", "cites"),
+    [
+        ("production", "suits", "balanced_scorecard", "S-P6"),
+        ("development", "poor_fit", "balanced_scorecard", "S-D12"),
+        ("customer_service", "poor_fit", "financial_time_series", "S-S7"),
+        ("customer_service", "suits", "customer_loyalty_measurement", "S-S4"),
+        ("development", "suits", "milestone_project_followup", "S-D13"),
+        ("customer_service", "suits", "staff_wellbeing_followup", "S-S8"),
+        ("public_administration", "suits", "basic_task_goal_setting", "S-G1"),
+        ("public_administration", "evolves_to", "development", "S-G3"),
+        ("public_administration", "evolves_to", "customer_service", "S-G3"),
+    ],
+)
+def test_links_the_source_states(
+    shipped_kb: KnowledgeBase, source: str, relation: str, target: str, cites: str
+) -> None:
     found = [k for k in shipped_kb.links if (k.source_node, k.target) == (source, target)]
     assert len(found) == 1
     assert found[0].relation == relation
@@ -77,10 +100,12 @@ def test_links_the_source_states(shipped_kb: KnowledgeBase, source: str, relatio
 
 
 def test_satisfaction_survey_is_only_secondary_for_customer_service(
-        shipped_kb: KnowledgeBase) -> None:
+    shipped_kb: KnowledgeBase,
+) -> None:
     def strength(target: str) -> float:
-        link = next(k for k in shipped_kb.links
-                    if (k.source_node, k.target) == ("customer_service", target))
+        link = next(
+            k for k in shipped_kb.links if (k.source_node, k.target) == ("customer_service", target)
+        )
         return link.strength if link.relation == "suits" else -link.strength
 
     assert strength("customer_satisfaction_survey") < strength("customer_loyalty_measurement")
@@ -88,8 +113,11 @@ def test_satisfaction_survey_is_only_secondary_for_customer_service(
 
 def test_every_archetype_has_suits_links_of_both_kinds(shipped_kb: KnowledgeBase) -> None:
     for archetype in shipped_kb.archetypes:
-        kinds = {shipped_kb.models[k.target].kind for k in shipped_kb.links
-                 if k.source_node == archetype and k.relation == "suits"}
+        kinds = {
+            shipped_kb.models[k.target].kind
+            for k in shipped_kb.links
+            if k.source_node == archetype and k.relation == "suits"
+        }
         assert kinds == {"management", "measurement"}, archetype
 
 
@@ -128,8 +156,10 @@ def _errors(tmp_path: Path, files: dict[str, str]) -> KnowledgeBaseError:
 
 
 def _rule(when: str, weights: str = "{prod: 1}", extra: str = "") -> str:
-    return (f"rules:\n  - id: extra_rule\n    when: '{when}'\n    weights: {weights}\n"
-            f"    rationale: {{en: r}}\n    source: [S-P1]\n{extra}")
+    return (
+        f"rules:\n  - id: extra_rule\n    when: '{when}'\n    weights: {weights}\n"
+        f"    rationale: {{en: r}}\n    source: [S-P1]\n{extra}"
+    )
 
 
 def test_unknown_trait_in_condition_has_location_and_suggestion(tmp_path: Path) -> None:
@@ -142,19 +172,22 @@ def test_unknown_trait_in_condition_has_location_and_suggestion(tmp_path: Path) 
     assert "^" in str(error)
 
 
-@pytest.mark.parametrize(("when", "message"), [
-    ("risky == 3", "'risky' is true/false"),
-    ("cost >= 7", "7 is outside the scale of 'cost'"),
-    ("cost", "'cost' is a scale"),
-    ('sector == "pubic"', "'pubic' is not a value of 'sector'"),
-    ('"x" in cost', "membership tests"),
-    ("focus == 2", "'focus' is a set"),
-    ("cost >= 2.5", "whole number"),
-    ("project_share > true", "is a number"),
-    ('sector > "public"', "only ==, != and `in [...]` apply"),
-    ("project_share > 1.1234567", "more than 6 decimals"),
-    ("project_share > 10000000000000", "too large"),
-])
+@pytest.mark.parametrize(
+    ("when", "message"),
+    [
+        ("risky == 3", "'risky' is true/false"),
+        ("cost >= 7", "7 is outside the scale of 'cost'"),
+        ("cost", "'cost' is a scale"),
+        ('sector == "pubic"', "'pubic' is not a value of 'sector'"),
+        ('"x" in cost', "membership tests"),
+        ("focus == 2", "'focus' is a set"),
+        ("cost >= 2.5", "whole number"),
+        ("project_share > true", "is a number"),
+        ('sector > "public"', "only ==, != and `in [...]` apply"),
+        ("project_share > 1.1234567", "more than 6 decimals"),
+        ("project_share > 10000000000000", "too large"),
+    ],
+)
 def test_type_mismatches_in_conditions(tmp_path: Path, when: str, message: str) -> None:
     error = _errors(tmp_path, {"extra.yaml": _rule(when)})
     assert message in str(error)
@@ -171,7 +204,8 @@ def test_condition_that_does_not_parse(tmp_path: Path) -> None:
 def test_all_problems_of_a_pack_are_reported_together(tmp_path: Path) -> None:
     text = _rule("cots >= 4", "{prdo: 1}") + (
         "  - id: cost_first\n    when: cost >= 1\n    weights: {prod: 1}\n"
-        "    rationale: {en: r}\n    source: [S-X9]\n")
+        "    rationale: {en: r}\n    source: [S-X9]\n"
+    )
     error = _errors(tmp_path, {"extra.yaml": text, "broken.yaml": "traits: [\n"})
     messages = [p.message for p in error.problems]
     assert any("unknown trait 'cots'" in m for m in messages)
@@ -204,26 +238,43 @@ def test_unknown_section_suggests_the_known_one(tmp_path: Path) -> None:
     assert error.problems[0].hint == "did you mean 'rules'?"
 
 
-@pytest.mark.parametrize(("text", "message"), [
-    ("links:\n  - {from: prod, to: scorecrd, relation: suits, strength: 0.5, reason: {en: x}}\n",
-     "unknown model 'scorecrd'"),
-    ("links:\n  - {from: prdo, to: scorecard, relation: suits, strength: 0.5, reason: {en: x}}\n",
-     "unknown archetype 'prdo'"),
-    ("links:\n  - {from: prod, to: scorecard, relation: suits, strength: 1.5, reason: {en: x}}\n",
-     "less than or equal to 1"),
-    ("links:\n  - {from: prod, to: scorecard, relation: fits, strength: 0.5, reason: {en: x}}\n",
-     "'suits', 'poor_fit' or 'evolves_to'"),
-    ("models:\n  - {id: Bad-Id, kind: measurement, name: {en: x}, description: {en: x}}\n",
-     "'Bad-Id' is not a valid id"),
-    ("traits:\n  - {id: t2, type: category, label: {en: x}, description: {en: x}}\n",
-     "a category trait needs `values`"),
-    ("archetypes:\n  - {id: scorecard, name: {en: x}, tagline: {en: x}}\n",
-     "both an archetype and a model id"),
-    ("pack:\n  id: other\n  name: {en: x}\n", "a second `pack:` section"),
-    ("rules: {a: 1}\n", "'rules' must be a list"),
-    ("- just\n- a list\n", "expected a mapping of sections"),
-    ("", "file is empty"),
-])
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (
+            "links:\n  - {from: prod, to: scorecrd, relation: suits, strength: 0.5, reason: {en: x}}\n",
+            "unknown model 'scorecrd'",
+        ),
+        (
+            "links:\n  - {from: prdo, to: scorecard, relation: suits, strength: 0.5, reason: {en: x}}\n",
+            "unknown archetype 'prdo'",
+        ),
+        (
+            "links:\n  - {from: prod, to: scorecard, relation: suits, strength: 1.5, reason: {en: x}}\n",
+            "less than or equal to 1",
+        ),
+        (
+            "links:\n  - {from: prod, to: scorecard, relation: fits, strength: 0.5, reason: {en: x}}\n",
+            "'suits', 'poor_fit' or 'evolves_to'",
+        ),
+        (
+            "models:\n  - {id: Bad-Id, kind: measurement, name: {en: x}, description: {en: x}}\n",
+            "'Bad-Id' is not a valid id",
+        ),
+        (
+            "traits:\n  - {id: t2, type: category, label: {en: x}, description: {en: x}}\n",
+            "a category trait needs `values`",
+        ),
+        (
+            "archetypes:\n  - {id: scorecard, name: {en: x}, tagline: {en: x}}\n",
+            "both an archetype and a model id",
+        ),
+        ("pack:\n  id: other\n  name: {en: x}\n", "a second `pack:` section"),
+        ("rules: {a: 1}\n", "'rules' must be a list"),
+        ("- just\n- a list\n", "expected a mapping of sections"),
+        ("", "file is empty"),
+    ],
+)
 def test_pack_mistakes(tmp_path: Path, text: str, message: str) -> None:
     assert message in str(_errors(tmp_path, {"extra.yaml": text}))
 

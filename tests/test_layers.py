@@ -15,8 +15,9 @@ MINI = DATA / "mini"
 EXAMPLE = ROOT / "examples" / "manufacturer.yaml"
 
 
-def _pack(folder: Path, text: str, pack: str = "pack:\n  id: mine\n  name: {en: Mine}\n"
-          "  extends: core\n") -> Path:
+def _pack(
+    folder: Path, text: str, pack: str = "pack:\n  id: mine\n  name: {en: Mine}\n  extends: core\n"
+) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "pack.yaml").write_text(pack, encoding="utf-8")
     (folder / "more.yaml").write_text(text, encoding="utf-8")
@@ -54,7 +55,9 @@ def test_evidence_names_the_pack_file_and_line_of_every_fired_rule(tmp_path: Pat
     advisor = Advisor.from_path(_pack(tmp_path / "mine", RULE))
     evidence = {e.rule: e for e in advisor.assess(EXAMPLE).unit("group").evidence}
     assert (evidence["scorecard_culture"].pack, evidence["scorecard_culture"].origin) == (
-        "mine", "more.yaml:2:9")
+        "mine",
+        "more.yaml:2:9",
+    )
     assert evidence["profitability_first"].pack == "core"
 
 
@@ -75,13 +78,14 @@ disable:
     assert rules["cost_leadership"].spec.when == "cost_focus >= 5"
     assert rules["cost_leadership"].pack == "mine"
     assert "profitability_first" not in rules
-    assert ("production", "balanced_scorecard") not in {(k.source_node, k.target)
-                                                        for k in kb.links}
+    assert ("production", "balanced_scorecard") not in {(k.source_node, k.target) for k in kb.links}
 
 
 def test_settings_are_inherited_and_overridden_one_by_one(tmp_path: Path) -> None:
-    pack = ("pack:\n  id: mine\n  name: {en: Mine}\n  extends: core\n"
-            "  settings: {perspective_threshold: 0.2}\n")
+    pack = (
+        "pack:\n  id: mine\n  name: {en: Mine}\n  extends: core\n"
+        "  settings: {perspective_threshold: 0.2}\n"
+    )
     kb = load_knowledge_base(_pack(tmp_path / "mine", "sources: []\n", pack))
     assert kb.settings.perspective_threshold == 0.2
     assert kb.settings.avoid_min == 0.10
@@ -100,10 +104,14 @@ def test_translations_fill_texts_of_lower_packs(tmp_path: Path) -> None:
 
 
 def test_several_packs_layer_in_order_and_by_extends(tmp_path: Path) -> None:
-    first = _pack(tmp_path / "first", RULE, "pack:\n  id: first\n  name: {en: F}\n"
-                  "  extends: core\n")
-    second = _pack(tmp_path / "second", RULE.replace("scorecard_culture", "second_rule"),
-                   "pack:\n  id: second\n  name: {en: S}\n  extends: first\n")
+    first = _pack(
+        tmp_path / "first", RULE, "pack:\n  id: first\n  name: {en: F}\n  extends: core\n"
+    )
+    second = _pack(
+        tmp_path / "second",
+        RULE.replace("scorecard_culture", "second_rule"),
+        "pack:\n  id: second\n  name: {en: S}\n  extends: first\n",
+    )
     for order in ((first, second), (second, first)):
         kb = load_knowledge_base(*order)
         assert kb.layers == ("core", "first", "second")
@@ -118,27 +126,55 @@ def test_cli_takes_repeated_packs(tmp_path: Path, capsys: pytest.CaptureFixture[
     assert "more.yaml:2:9" in capsys.readouterr().out
 
 
-@pytest.mark.parametrize(("text", "pack", "message"), [
-    ("sources: []\n", "pack:\n  id: mine\n  name: {en: M}\n  extends: cor\n",
-     "extends unknown pack 'cor'"),
-    (RULE.replace("    when:", "    override: true\n    when:"), None,
-     "`override: true`, but no pack below defines rule 'scorecard_culture'"),
-    (RULE.replace("scorecard_culture", "cost_leadership"), None,
-     "rule 'cost_leadership' is already defined by pack 'core'"),
-    ("disable:\n  rules: [cost_leadershp]\n", None,
-     "cannot disable rule 'cost_leadershp': no pack below defines it"),
-    ("disable:\n  links: [{from: production, to: nothing}]\n", None,
-     "cannot disable link 'production -> nothing'"),
-    ("translations:\n  fi:\n    rules:\n      cost_leadershp: {rationale: x}\n", None,
-     "no rule 'cost_leadershp' to translate"),
-    ("translations:\n  fi:\n    rules:\n      cost_leadership: {rationle: x}\n", None,
-     "'rationle' is not a text of rules"),
-    ("translations:\n  sv:\n    rules: {}\n", None, "unknown language 'sv'"),
-    ("disable:\n  rules: [profitability_first]\n", "pack:\n  id: alone\n  name: {en: A}\n",
-     "`disable` needs a pack below"),
-])
-def test_layering_mistakes_are_located(tmp_path: Path, text: str, pack: str | None,
-                                       message: str) -> None:
+@pytest.mark.parametrize(
+    ("text", "pack", "message"),
+    [
+        (
+            "sources: []\n",
+            "pack:\n  id: mine\n  name: {en: M}\n  extends: cor\n",
+            "extends unknown pack 'cor'",
+        ),
+        (
+            RULE.replace("    when:", "    override: true\n    when:"),
+            None,
+            "`override: true`, but no pack below defines rule 'scorecard_culture'",
+        ),
+        (
+            RULE.replace("scorecard_culture", "cost_leadership"),
+            None,
+            "rule 'cost_leadership' is already defined by pack 'core'",
+        ),
+        (
+            "disable:\n  rules: [cost_leadershp]\n",
+            None,
+            "cannot disable rule 'cost_leadershp': no pack below defines it",
+        ),
+        (
+            "disable:\n  links: [{from: production, to: nothing}]\n",
+            None,
+            "cannot disable link 'production -> nothing'",
+        ),
+        (
+            "translations:\n  fi:\n    rules:\n      cost_leadershp: {rationale: x}\n",
+            None,
+            "no rule 'cost_leadershp' to translate",
+        ),
+        (
+            "translations:\n  fi:\n    rules:\n      cost_leadership: {rationle: x}\n",
+            None,
+            "'rationle' is not a text of rules",
+        ),
+        ("translations:\n  sv:\n    rules: {}\n", None, "unknown language 'sv'"),
+        (
+            "disable:\n  rules: [profitability_first]\n",
+            "pack:\n  id: alone\n  name: {en: A}\n",
+            "`disable` needs a pack below",
+        ),
+    ],
+)
+def test_layering_mistakes_are_located(
+    tmp_path: Path, text: str, pack: str | None, message: str
+) -> None:
     folder = _pack(tmp_path / "mine", text, *([pack] if pack else []))
     if pack and "alone" in pack:  # a self-contained pack: copy the mini pack in
         for source in MINI.glob("*.yaml"):

@@ -123,8 +123,10 @@ def _rules(*rules: tuple[str, str, str], extra: str = "") -> str:
     """Rules as `(id, when, weights)`: rule n's id is on line 5n-3, its condition on 5n-2."""
     text = "rules:\n"
     for rule_id, when, weights in rules:
-        text += (f"  - id: {rule_id}\n    when: '{when}'\n    weights: {weights}\n"
-                 "    rationale: {en: r, fi: r}\n    source: [S-P1]\n")
+        text += (
+            f"  - id: {rule_id}\n    when: '{when}'\n    weights: {weights}\n"
+            "    rationale: {en: r, fi: r}\n    source: [S-P1]\n"
+        )
     return text + extra
 
 
@@ -133,8 +135,7 @@ def _one(findings: list[Finding], code: str) -> Finding:
     return findings[0]
 
 
-def _at(finding: Finding, folder: Path, name: str, line: int,
-        column: int | None = None) -> None:
+def _at(finding: Finding, folder: Path, name: str, line: int, column: int | None = None) -> None:
     assert Path(finding.location.file).resolve() == (folder / "pack" / name).resolve()
     assert finding.location.line == line, finding
     if column is not None:
@@ -149,7 +150,8 @@ def test_the_clean_pack_has_no_findings(tmp_path: Path) -> None:
 
 
 def test_the_mini_pack_lacks_only_translations_and_a_management_link(
-        mini_kb: KnowledgeBase) -> None:
+    mini_kb: KnowledgeBase,
+) -> None:
     findings = lint(mini_kb)
     assert {f.code for f in findings} == {"missing-translation", "missing-suits-link"}
     (link,) = [f for f in findings if f.code == "missing-suits-link"]
@@ -159,18 +161,22 @@ def test_the_mini_pack_lacks_only_translations_and_a_management_link(
     assert not has_errors(findings)
 
 
-@pytest.mark.parametrize(("when", "weights"), [
-    ("cost <= 2", "{dev: 1}"),
-    ('"loyalty" in focus and risky', "{dev: 1}"),
-    ('"novelty" in focus', "{dev: 1}"),
-    ("project_share >= 0 and project_share <= 0", "{prod: 1}"),
-    ('sector == "public" and cost <= 3', "{dev: 1}"),
-    ("project_share > 50 and project_share < 50.000002", "{prod: 1}"),
-    ("cost >= 5 and cost <= 5", "{prod: 1}"),
-    ('sector != "private" and not risky', "{dev: 1}"),
-])
-def test_harmless_variants_of_the_mini_pack_lint_clean(tmp_path: Path, when: str,
-                                                       weights: str) -> None:
+@pytest.mark.parametrize(
+    ("when", "weights"),
+    [
+        ("cost <= 2", "{dev: 1}"),
+        ('"loyalty" in focus and risky', "{dev: 1}"),
+        ('"novelty" in focus', "{dev: 1}"),
+        ("project_share >= 0 and project_share <= 0", "{prod: 1}"),
+        ('sector == "public" and cost <= 3', "{dev: 1}"),
+        ("project_share > 50 and project_share < 50.000002", "{prod: 1}"),
+        ("cost >= 5 and cost <= 5", "{prod: 1}"),
+        ('sector != "private" and not risky', "{dev: 1}"),
+    ],
+)
+def test_harmless_variants_of_the_mini_pack_lint_clean(
+    tmp_path: Path, when: str, weights: str
+) -> None:
     assert _lint(tmp_path, {EXTRA: _rules(("extra", when, weights))}) == []
 
 
@@ -183,24 +189,27 @@ def test_the_shipped_pack_has_no_errors(shipped_kb: KnowledgeBase) -> None:
 # --- 1. unsatisfiable conditions -------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("when", "offset"), [
-    ("cost > 4 and cost < 2", 0),
-    ("cost == 3 and cost != 3", 0),
-    ('sector == "public" and sector == "private"', 0),
-    ('sector != "public" and sector != "private"', 0),
-    ('sector in ["public"] and sector != "public"', 0),
-    ("cost > 5", 0),
-    ("risky and cost >= 3 and not cost > 2", 10),
-    ("project_share > 100", 0),
-    ("project_share > 50 and project_share < 50.000001", 0),
-    ("risky and not risky", 0),
-    ('"cost" in focus and not "cost" in focus', 10),
-    ("(cost > 4 or project_share > 100) and cost < 3", 1),
-])
-def test_a_condition_no_unit_can_meet_is_an_error(tmp_path: Path, when: str,
-                                                  offset: int) -> None:
-    finding = _one(_lint(tmp_path, {EXTRA: _rules(("never", when, "{prod: 1}"))}),
-                   "unsatisfiable-condition")
+@pytest.mark.parametrize(
+    ("when", "offset"),
+    [
+        ("cost > 4 and cost < 2", 0),
+        ("cost == 3 and cost != 3", 0),
+        ('sector == "public" and sector == "private"', 0),
+        ('sector != "public" and sector != "private"', 0),
+        ('sector in ["public"] and sector != "public"', 0),
+        ("cost > 5", 0),
+        ("risky and cost >= 3 and not cost > 2", 10),
+        ("project_share > 100", 0),
+        ("project_share > 50 and project_share < 50.000001", 0),
+        ("risky and not risky", 0),
+        ('"cost" in focus and not "cost" in focus', 10),
+        ("(cost > 4 or project_share > 100) and cost < 3", 1),
+    ],
+)
+def test_a_condition_no_unit_can_meet_is_an_error(tmp_path: Path, when: str, offset: int) -> None:
+    finding = _one(
+        _lint(tmp_path, {EXTRA: _rules(("never", when, "{prod: 1}"))}), "unsatisfiable-condition"
+    )
     assert finding.severity == "error"
     _at(finding, tmp_path, EXTRA, 3, WHEN + offset)
     assert "'never' can never fire" in finding.message
@@ -208,8 +217,9 @@ def test_a_condition_no_unit_can_meet_is_an_error(tmp_path: Path, when: str,
 
 def test_an_alternative_no_unit_can_meet_is_a_warning(tmp_path: Path) -> None:
     when = "(cost >= 4 and risky) or cost > 5"
-    finding = _one(_lint(tmp_path, {EXTRA: _rules(("half", when, "{prod: 1}"))}),
-                   "unsatisfiable-branch")
+    finding = _one(
+        _lint(tmp_path, {EXTRA: _rules(("half", when, "{prod: 1}"))}), "unsatisfiable-branch"
+    )
     assert finding.severity == "warning"
     _at(finding, tmp_path, EXTRA, 3, WHEN + when.index("cost > 5"))
     assert "`cost > 5`" in finding.message
@@ -235,12 +245,13 @@ conflicts:
 # --- 2. duplicate and subsumed rules ---------------------------------------------------------
 
 
-@pytest.mark.parametrize("when", ["cost >= 4", "cost > 3", "not cost <= 3", "cost in [4, 5]",
-                                  "cost == 4 or cost >= 5"])
+@pytest.mark.parametrize(
+    "when", ["cost >= 4", "cost > 3", "not cost <= 3", "cost in [4, 5]", "cost == 4 or cost >= 5"]
+)
 def test_a_rule_equivalent_to_another_with_the_same_weights_is_a_duplicate(
-        tmp_path: Path, when: str) -> None:
-    finding = _one(_lint(tmp_path, {EXTRA: _rules(("again", when, "{prod: 2}"))}),
-                   "duplicate-rule")
+    tmp_path: Path, when: str
+) -> None:
+    finding = _one(_lint(tmp_path, {EXTRA: _rules(("again", when, "{prod: 2}"))}), "duplicate-rule")
     assert finding.severity == "error"
     _at(finding, tmp_path, EXTRA, 2, 9)
     assert "'again' duplicates rule 'cost_first'" in finding.message
@@ -249,41 +260,47 @@ def test_a_rule_equivalent_to_another_with_the_same_weights_is_a_duplicate(
 
 @pytest.mark.parametrize("when", ["cost >= 5", "cost >= 4 and risky", "cost == 4"])
 def test_a_rule_whose_condition_implies_another_with_the_same_weights_is_subsumed(
-        tmp_path: Path, when: str) -> None:
-    finding = _one(_lint(tmp_path, {EXTRA: _rules(("narrow", when, "{prod: 2}"))}),
-                   "subsumed-rule")
+    tmp_path: Path, when: str
+) -> None:
+    finding = _one(_lint(tmp_path, {EXTRA: _rules(("narrow", when, "{prod: 2}"))}), "subsumed-rule")
     assert finding.severity == "warning"
     _at(finding, tmp_path, EXTRA, 2, 9)
     assert "'narrow' is subsumed by rule 'cost_first'" in finding.message
 
 
 def test_the_wider_rule_is_not_the_one_reported(tmp_path: Path) -> None:
-    rules = _rules(("narrow", "cost == 5 and risky", "{prod: 1}"),
-                   ("wide", "cost >= 5", "{prod: 1}"))
+    rules = _rules(
+        ("narrow", "cost == 5 and risky", "{prod: 1}"), ("wide", "cost >= 5", "{prod: 1}")
+    )
     finding = _one(_lint(tmp_path, {EXTRA: rules}), "subsumed-rule")
     _at(finding, tmp_path, EXTRA, 2, 9)
     assert "'narrow' is subsumed by rule 'wide'" in finding.message
 
 
-def test_rules_with_equivalent_conditions_and_other_weights_are_a_warning(
-        tmp_path: Path) -> None:
-    finding = _one(_lint(tmp_path, {EXTRA: _rules(("twin", "cost > 3", "{prod: 1}"))}),
-                   "equivalent-conditions")
+def test_rules_with_equivalent_conditions_and_other_weights_are_a_warning(tmp_path: Path) -> None:
+    finding = _one(
+        _lint(tmp_path, {EXTRA: _rules(("twin", "cost > 3", "{prod: 1}"))}), "equivalent-conditions"
+    )
     _at(finding, tmp_path, EXTRA, 2, 9)
 
 
 # --- 3. overlapping rules towards different archetypes ---------------------------------------
 
 
-@pytest.mark.parametrize(("when", "example"), [
-    ("cost >= 5", "cost=5"),  # implies cost_first
-    ("cost <= 4", "cost=4"),  # the same trait, ranges that meet
-    ("cost >= 4 and risky", "cost=4, risky=true"),
-])
+@pytest.mark.parametrize(
+    ("when", "example"),
+    [
+        ("cost >= 5", "cost=5"),  # implies cost_first
+        ("cost <= 4", "cost=4"),  # the same trait, ranges that meet
+        ("cost >= 4 and risky", "cost=4, risky=true"),
+    ],
+)
 def test_overlapping_rules_pushing_to_other_archetypes_are_a_warning(
-        tmp_path: Path, when: str, example: str) -> None:
-    finding = _one(_lint(tmp_path, {EXTRA: _rules(("other", when, "{dev: 2}"))}),
-                   "contradictory-overlap")
+    tmp_path: Path, when: str, example: str
+) -> None:
+    finding = _one(
+        _lint(tmp_path, {EXTRA: _rules(("other", when, "{dev: 2}"))}), "contradictory-overlap"
+    )
     assert finding.severity == "warning"
     _at(finding, tmp_path, EXTRA, 2, 9)
     assert f"e.g. for {example}:" in finding.message
@@ -291,8 +308,9 @@ def test_overlapping_rules_pushing_to_other_archetypes_are_a_warning(
 
 
 def test_exclusive_or_unrelated_rules_do_not_overlap(tmp_path: Path) -> None:
-    rules = _rules(("low_cost", "cost <= 3", "{dev: 2}"), ("novel", '"novelty" in focus',
-                                                           "{dev: 1}"))
+    rules = _rules(
+        ("low_cost", "cost <= 3", "{dev: 2}"), ("novel", '"novelty" in focus', "{dev: 1}")
+    )
     assert _lint(tmp_path, {EXTRA: rules}) == []
 
 
@@ -320,15 +338,15 @@ def test_an_archetype_no_rule_weighs_is_an_error(tmp_path: Path) -> None:
 def test_an_archetype_only_dead_rules_weigh_is_unreachable_too(tmp_path: Path) -> None:
     rules = _rules(("dead", "cost > 5", "{pub: 2}"))
     findings = _lint(tmp_path, {EXTRA: PUB + rules.replace("rules:", "\nrules:")})
-    assert sorted(f.code for f in findings) == ["unreachable-archetype",
-                                                "unsatisfiable-condition"]
+    assert sorted(f.code for f in findings) == ["unreachable-archetype", "unsatisfiable-condition"]
     (unreachable,) = [f for f in findings if f.code == "unreachable-archetype"]
     assert "(only rules that can never fire weigh it: dead)" in unreachable.message
 
 
 @pytest.mark.parametrize("weights", ["{pub: 1, prod: 1}", "{pub: 1, dev: 1.5}"])
-def test_an_archetype_always_outweighed_in_its_rules_is_dominated(tmp_path: Path,
-                                                                  weights: str) -> None:
+def test_an_archetype_always_outweighed_in_its_rules_is_dominated(
+    tmp_path: Path, weights: str
+) -> None:
     rules = _rules(("public", 'sector == "public"', weights)).replace("rules:", "\nrules:")
     finding = _one(_lint(tmp_path, {EXTRA: PUB + rules}), "dominated-archetype")
     assert finding.severity == "warning"
@@ -377,7 +395,8 @@ conflicts:
 
 def test_a_rule_without_source_is_a_warning(tmp_path: Path) -> None:
     rules = _rules(("unsourced", 'sector == "public"', "{prod: 1}")).replace(
-        "    source: [S-P1]\n", "")
+        "    source: [S-P1]\n", ""
+    )
     finding = _one(_lint(tmp_path, {EXTRA: rules}), "missing-source")
     assert finding.severity == "warning"
     _at(finding, tmp_path, EXTRA, 2, 9)
@@ -398,12 +417,15 @@ links:
 """
     findings = _lint(tmp_path, {EXTRA: text})
     assert [(f.code, f.location.line) for f in findings] == [
-        ("missing-source", 2), ("missing-source", 10)]
+        ("missing-source", 2),
+        ("missing-source", 10),
+    ]
 
 
 def test_a_blank_rationale_is_a_warning(tmp_path: Path) -> None:
     rules = _rules(("blank", 'sector == "public"', "{prod: 1}")).replace(
-        "{en: r, fi: r}", '{en: " ", fi: " "}')
+        "{en: r, fi: r}", '{en: " ", fi: " "}'
+    )
     finding = _one(_lint(tmp_path, {EXTRA: rules}), "missing-rationale")
     _at(finding, tmp_path, EXTRA, 5, 16)
 
@@ -412,8 +434,10 @@ def test_a_blank_rationale_is_a_warning(tmp_path: Path) -> None:
 
 
 def test_a_model_no_archetype_links_to_is_a_warning(tmp_path: Path) -> None:
-    model = ("models:\n  - {id: audit, kind: measurement, name: {en: Audit, fi: Auditointi},\n"
-             "     description: {en: Audit, fi: Auditointi}}\n")
+    model = (
+        "models:\n  - {id: audit, kind: measurement, name: {en: Audit, fi: Auditointi},\n"
+        "     description: {en: Audit, fi: Auditointi}}\n"
+    )
     finding = _one(_lint(tmp_path, {EXTRA: model}), "unreachable-model")
     _at(finding, tmp_path, EXTRA, 2, 10)
 
@@ -431,7 +455,8 @@ def test_an_archetype_without_a_suits_link_of_a_kind_is_a_warning(tmp_path: Path
 
 def test_a_text_without_finnish_is_an_info(tmp_path: Path) -> None:
     rules = _rules(("english", 'sector == "public"', "{prod: 1}")).replace(
-        "{en: r, fi: r}", "{en: r}")
+        "{en: r, fi: r}", "{en: r}"
+    )
     finding = _one(_lint(tmp_path, {EXTRA: rules}), "missing-translation")
     assert finding.severity == "info"
     _at(finding, tmp_path, EXTRA, 5, 16)
@@ -442,10 +467,11 @@ def test_a_text_without_finnish_is_an_info(tmp_path: Path) -> None:
 
 
 def test_a_rule_the_engine_would_refuse_is_an_error(tmp_path: Path) -> None:
-    when = " and ".join(f"(cost >= {i} or project_share < {i})" for i in range(1, 6)) \
+    when = (
+        " and ".join(f"(cost >= {i} or project_share < {i})" for i in range(1, 6))
         + ' and (risky or sector == "public") and ("loyalty" in focus or cost <= 2)'
-    finding = _one(_lint(tmp_path, {EXTRA: _rules(("huge", when, "{prod: 1}"))}),
-                   "engine-limit")
+    )
+    finding = _one(_lint(tmp_path, {EXTRA: _rules(("huge", when, "{prod: 1}"))}), "engine-limit")
     assert finding.severity == "error"
     _at(finding, tmp_path, EXTRA, 2, 9)
 
@@ -457,10 +483,13 @@ def test_findings_in_a_layer_are_located_in_its_own_files(tmp_path: Path) -> Non
     mine = tmp_path / "mine"
     mine.mkdir()
     (mine / "pack.yaml").write_text(
-        "pack:\n  id: mine\n  name: {en: Mine, fi: Oma}\n  extends: core\n", encoding="utf-8")
+        "pack:\n  id: mine\n  name: {en: Mine, fi: Oma}\n  extends: core\n", encoding="utf-8"
+    )
     (mine / "more.yaml").write_text(
         "rules:\n  - id: cost_again\n    when: cost_focus > 3\n    weights: {production: 2}\n"
-        "    rationale: {en: r, fi: r}\n    source: [S-P1]\n", encoding="utf-8")
+        "    rationale: {en: r, fi: r}\n    source: [S-P1]\n",
+        encoding="utf-8",
+    )
     kb = load_knowledge_base(mine)
     findings = lint(kb, packs={"mine"})
     finding = _one(findings, "duplicate-rule")
@@ -477,8 +506,10 @@ def test_findings_in_a_layer_are_located_in_its_own_files(tmp_path: Path) -> Non
 
 def _several(tmp_path: Path) -> list[Finding]:
     rules = _rules(("never", "cost > 5", "{prod: 1}"), ("narrow", "cost == 5", "{prod: 2}"))
-    rules += ("  - id: unsourced\n    when: 'sector == \"public\"'\n    weights: {prod: 1}\n"
-              "    rationale: {en: r, fi: r}\n")
+    rules += (
+        "  - id: unsourced\n    when: 'sector == \"public\"'\n    weights: {prod: 1}\n"
+        "    rationale: {en: r, fi: r}\n"
+    )
     return _lint(tmp_path, {EXTRA: rules})
 
 
@@ -488,12 +519,18 @@ def test_json_output_has_one_object_per_finding_and_a_summary(tmp_path: Path) ->
     assert set(data) == {"findings", "summary"}
     assert data["summary"] == {"error": 1, "warning": 2, "info": 0}
     assert [f["code"] for f in data["findings"]] == [
-        "unsatisfiable-condition", "subsumed-rule", "missing-source"]
+        "unsatisfiable-condition",
+        "subsumed-rule",
+        "missing-source",
+    ]
     first = data["findings"][0]
-    assert set(first) == {"code", "severity", "file", "line", "column", "message", "hint",
-                          "pack"}
+    assert set(first) == {"code", "severity", "file", "line", "column", "message", "hint", "pack"}
     assert (first["severity"], first["line"], first["column"], first["pack"]) == (
-        "error", 3, WHEN, "mini")
+        "error",
+        3,
+        WHEN,
+        "mini",
+    )
     assert first["file"].endswith(EXTRA)
     assert isinstance(first["hint"], str)
     assert first["hint"]
@@ -503,18 +540,28 @@ def test_text_output_names_file_line_column_severity_and_code(tmp_path: Path) ->
     findings = _several(tmp_path)
     text = to_text(findings)
     lines = text.splitlines()
-    assert lines[0].endswith(f"{EXTRA}:3:{WHEN}: error: rule 'never' can never fire: no value "
-                             "of 'cost' (a scale (1-5)) satisfies `cost > 5` "
-                             "[unsatisfiable-condition]")
+    assert lines[0].endswith(
+        f"{EXTRA}:3:{WHEN}: error: rule 'never' can never fire: no value "
+        "of 'cost' (a scale (1-5)) satisfies `cost > 5` "
+        "[unsatisfiable-condition]"
+    )
     assert lines[1].startswith("    hint: ")
     assert lines[-1] == "1 error, 2 warnings, 0 infos"
     assert to_text([]) == "0 errors, 0 warnings, 0 infos\n"
 
 
 def test_lint_is_deterministic_and_sorted_by_place(tmp_path: Path) -> None:
-    folder = write_pack(tmp_path / "pack", {**CLEAN, EXTRA: _rules(
-        ("never", "cost > 5", "{prod: 1}"), ("narrow", "cost == 5", "{prod: 2}"),
-        ("other", "cost <= 4", "{dev: 2}"))})
+    folder = write_pack(
+        tmp_path / "pack",
+        {
+            **CLEAN,
+            EXTRA: _rules(
+                ("never", "cost > 5", "{prod: 1}"),
+                ("narrow", "cost == 5", "{prod: 2}"),
+                ("other", "cost <= 4", "{dev: 2}"),
+            ),
+        },
+    )
     first = lint(load_knowledge_base(folder))
     again = lint(load_knowledge_base(folder))
     assert first == again
@@ -537,28 +584,50 @@ def test_has_errors_only_for_errors() -> None:
 #: Every comparison the generated conditions make, and units that meet every combination of them:
 #: for numbers, each constant and its neighbours 0.000001 away stand for all numbers between.
 _LEAVES = st.one_of(
-    st.builds(lambda op, k: f"cost {op} {k}", st.sampled_from(["==", "!=", ">=", "<=", ">", "<"]),
-              st.integers(1, 5)),
+    st.builds(
+        lambda op, k: f"cost {op} {k}",
+        st.sampled_from(["==", "!=", ">=", "<=", ">", "<"]),
+        st.integers(1, 5),
+    ),
     st.sampled_from(["risky", "not risky"]),
-    st.builds(lambda op, v: f'sector {op} "{v}"', st.sampled_from(["==", "!="]),
-              st.sampled_from(["public", "private"])),
+    st.builds(
+        lambda op, v: f'sector {op} "{v}"',
+        st.sampled_from(["==", "!="]),
+        st.sampled_from(["public", "private"]),
+    ),
     st.builds(lambda v: f'"{v}" in focus', st.sampled_from(["loyalty", "cost"])),
-    st.builds(lambda op, c: f"project_share {op} {c}",
-              st.sampled_from(["==", "!=", ">=", "<=", ">", "<"]),
-              st.sampled_from(["0", "50", "50.5", "100"])),
+    st.builds(
+        lambda op, c: f"project_share {op} {c}",
+        st.sampled_from(["==", "!=", ">=", "<=", ">", "<"]),
+        st.sampled_from(["0", "50", "50.5", "100"]),
+    ),
 )
 _CONDITIONS = st.recursive(
-    _LEAVES, lambda inner: st.one_of(
+    _LEAVES,
+    lambda inner: st.one_of(
         st.builds(lambda a, b: f"({a} and {b})", inner, inner),
         st.builds(lambda a, b: f"({a} or {b})", inner, inner),
-        st.builds(lambda a: f"not ({a})", inner)), max_leaves=5)
+        st.builds(lambda a: f"not ({a})", inner),
+    ),
+    max_leaves=5,
+)
 _SAMPLES: dict[str, list[cond.TraitValue]] = {
     "cost": [1, 2, 3, 4, 5],
     "risky": [True, False],
     "sector": ["public", "private"],
     "focus": [frozenset(s) for s in ([], ["loyalty"], ["cost"], ["loyalty", "cost"])],
-    "project_share": [0, 0.000001, 49.999999, 50, 50.000001, 50.499999, 50.5, 50.500001,
-                      99.999999, 100],
+    "project_share": [
+        0,
+        0.000001,
+        49.999999,
+        50,
+        50.000001,
+        50.499999,
+        50.5,
+        50.500001,
+        99.999999,
+        100,
+    ],
 }
 
 
@@ -570,8 +639,9 @@ def _units(traits: Iterable[str]) -> Iterator[dict[str, cond.TraitValue]]:
 
 
 def _rule(rule_id: str, when: str, weights: dict[str, float]) -> Rule:
-    spec = ScoringRule(id=rule_id, when=when, weights=weights,
-                       rationale=Text(en="r", fi="r"), source=("S-P1",))
+    spec = ScoringRule(
+        id=rule_id, when=when, weights=weights, rationale=Text(en="r", fi="r"), source=("S-P1",)
+    )
     return Rule(spec, cond.normalise(cond.parse(when)), Location("z.yaml", 1, 1), "mini")
 
 
@@ -599,7 +669,8 @@ def _parse_example(message: str, kb: KnowledgeBase) -> dict[str, cond.TraitValue
 @settings(max_examples=200, deadline=None)
 @given(first=_CONDITIONS, second=_CONDITIONS, other_archetype=st.booleans())
 def test_claims_about_conditions_hold_for_every_unit(
-        clean_kb: KnowledgeBase, first: str, second: str, other_archetype: bool) -> None:
+    clean_kb: KnowledgeBase, first: str, second: str, other_archetype: bool
+) -> None:
     a = _rule("aaa", first, {"prod": 1})
     b = _rule("bbb", second, {"dev": 1} if other_archetype else {"prod": 1})
     findings = lint(dataclasses.replace(clean_kb, rules=(a, b)))

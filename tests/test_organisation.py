@@ -27,54 +27,121 @@ def _check(advisor: Advisor, tmp_path: Path, text: str | bytes) -> OrganisationE
 def test_example_file_loads(mini_advisor: Advisor) -> None:
     organisation, document = load_organisation(DATA / "org-mini.yaml")
     values = check_organisation(mini_advisor.knowledge_base, organisation, document).values
-    assert values["lab"] == {"risky": True, "focus": frozenset({"novelty"}),
-                             "project_share": 80}
+    assert values["lab"] == {"risky": True, "focus": frozenset({"novelty"}), "project_share": 80}
 
 
 def test_json_organisation_file(mini_advisor: Advisor, tmp_path: Path) -> None:
     path = tmp_path / "org.json"
-    path.write_text(json.dumps({"organisation": "J", "units": [
-        {"id": "a", "traits": {"cost": 5, "sector": "private"}}]}), encoding="utf-8")
+    path.write_text(
+        json.dumps(
+            {
+                "organisation": "J",
+                "units": [{"id": "a", "traits": {"cost": 5, "sector": "private"}}],
+            }
+        ),
+        encoding="utf-8",
+    )
     assert mini_advisor.assess(path).units[0].profile.dominant == "prod"
 
 
-@pytest.mark.parametrize(("text", "line", "message", "hint"), [
-    ("organisation: X\nunits:\n  - id: a\n    traits: {cots: 3}\n", 4,
-     "unknown trait 'cots'", "did you mean 'cost'?"),
-    ("organisation: X\nunits:\n  - id: a\n    traits:\n      cost: 7\n", 5,
-     "7 is out of range: 'cost' is a scale (1-5)", None),
-    ("organisation: X\nunits:\n  - id: a\n    traits:\n      risky: 3\n", 5,
-     "'risky' is true/false, found a number 3", None),
-    ("organisation: X\nunits:\n  - id: a\n    traits:\n      cost: '4'\n", 5,
-     "'cost' is a scale (1-5), found text '4'", None),
-    ("organisation: X\nunits:\n  - id: a\n    traits:\n      sector: pubic\n", 5,
-     "'pubic' is not a value of 'sector'", None),
-    ("organisation: X\nunits:\n  - id: a\n    traits:\n      focus: [novelty, lolyalty]\n", 5,
-     "'lolyalty' is not a value of 'focus'", None),
-    ("organisation: X\nunits:\n  - id: a\n    traits:\n      project_share: 101\n", 5,
-     "101 is out of range: 'project_share' is between 0 and 100", None),
-    ("organisation: X\nunits:\n  - id: a\n    traits:\n      project_share: .nan\n", 5,
-     "not a usable number", None),
-    ("organisation: X\nunits:\n  - id: a\n    models_in_use: [scorecrad]\n", 4,
-     "unknown model 'scorecrad'", "did you mean 'scorecard'?"),
-    ("organisation: X\nunits:\n  - id: a\n  - id: b\n    parent: c\n", 5,
-     "unit 'b' names parent 'c', which is not a unit", None),
-    ("organisation: X\nunits:\n  - id: a\n  - id: a\n", 4, "duplicate unit id 'a'", None),
-    ("organisation: X\nunits:\n  - id: a\n    parent: b\n  - id: b\n    parent: a\n", 4,
-     "units a -> b -> a form a cycle of parents", "a unit cannot be its own ancestor"),
-    ("organisation: X\nunits:\n  - id: a\n    parent: a\n", 4, "units a -> a form a cycle", None),
-    ("organisation: X\nunits: []\n", 2, "at least 1 item", None),
-    ("organisation: X\nunits:\n  - id: a\n    trait: {cost: 3}\n", 4, "unknown key 'trait'",
-     "did you mean 'traits'?"),
-    ("units:\n  - id: a\n", 1, "missing required key 'organisation'", None),
-    ("organisation: X\nunits:\n  - id: 'bad id'\n", 3, "'bad id' is not a valid id; use letters",
-     None),
-    ("- a\n- b\n", 1, "expected a mapping with `organisation` and `units`", None),
-    ("organisation: X\nunits: [\n", 3, "malformed YAML", None),
-    ("", 1, "file is empty", None),
-])
-def test_located_mistakes(mini_advisor: Advisor, tmp_path: Path, text: str, line: int,
-                          message: str, hint: str | None) -> None:
+@pytest.mark.parametrize(
+    ("text", "line", "message", "hint"),
+    [
+        (
+            "organisation: X\nunits:\n  - id: a\n    traits: {cots: 3}\n",
+            4,
+            "unknown trait 'cots'",
+            "did you mean 'cost'?",
+        ),
+        (
+            "organisation: X\nunits:\n  - id: a\n    traits:\n      cost: 7\n",
+            5,
+            "7 is out of range: 'cost' is a scale (1-5)",
+            None,
+        ),
+        (
+            "organisation: X\nunits:\n  - id: a\n    traits:\n      risky: 3\n",
+            5,
+            "'risky' is true/false, found a number 3",
+            None,
+        ),
+        (
+            "organisation: X\nunits:\n  - id: a\n    traits:\n      cost: '4'\n",
+            5,
+            "'cost' is a scale (1-5), found text '4'",
+            None,
+        ),
+        (
+            "organisation: X\nunits:\n  - id: a\n    traits:\n      sector: pubic\n",
+            5,
+            "'pubic' is not a value of 'sector'",
+            None,
+        ),
+        (
+            "organisation: X\nunits:\n  - id: a\n    traits:\n      focus: [novelty, lolyalty]\n",
+            5,
+            "'lolyalty' is not a value of 'focus'",
+            None,
+        ),
+        (
+            "organisation: X\nunits:\n  - id: a\n    traits:\n      project_share: 101\n",
+            5,
+            "101 is out of range: 'project_share' is between 0 and 100",
+            None,
+        ),
+        (
+            "organisation: X\nunits:\n  - id: a\n    traits:\n      project_share: .nan\n",
+            5,
+            "not a usable number",
+            None,
+        ),
+        (
+            "organisation: X\nunits:\n  - id: a\n    models_in_use: [scorecrad]\n",
+            4,
+            "unknown model 'scorecrad'",
+            "did you mean 'scorecard'?",
+        ),
+        (
+            "organisation: X\nunits:\n  - id: a\n  - id: b\n    parent: c\n",
+            5,
+            "unit 'b' names parent 'c', which is not a unit",
+            None,
+        ),
+        ("organisation: X\nunits:\n  - id: a\n  - id: a\n", 4, "duplicate unit id 'a'", None),
+        (
+            "organisation: X\nunits:\n  - id: a\n    parent: b\n  - id: b\n    parent: a\n",
+            4,
+            "units a -> b -> a form a cycle of parents",
+            "a unit cannot be its own ancestor",
+        ),
+        (
+            "organisation: X\nunits:\n  - id: a\n    parent: a\n",
+            4,
+            "units a -> a form a cycle",
+            None,
+        ),
+        ("organisation: X\nunits: []\n", 2, "at least 1 item", None),
+        (
+            "organisation: X\nunits:\n  - id: a\n    trait: {cost: 3}\n",
+            4,
+            "unknown key 'trait'",
+            "did you mean 'traits'?",
+        ),
+        ("units:\n  - id: a\n", 1, "missing required key 'organisation'", None),
+        (
+            "organisation: X\nunits:\n  - id: 'bad id'\n",
+            3,
+            "'bad id' is not a valid id; use letters",
+            None,
+        ),
+        ("- a\n- b\n", 1, "expected a mapping with `organisation` and `units`", None),
+        ("organisation: X\nunits: [\n", 3, "malformed YAML", None),
+        ("", 1, "file is empty", None),
+    ],
+)
+def test_located_mistakes(
+    mini_advisor: Advisor, tmp_path: Path, text: str, line: int, message: str, hint: str | None
+) -> None:
     error = _check(mini_advisor, tmp_path, text)
     problem = error.problems[0]
     assert problem.location.file.endswith("org.yaml")
@@ -87,45 +154,86 @@ def test_located_mistakes(mini_advisor: Advisor, tmp_path: Path, text: str, line
 VIEWS = "organisation: X\nunits:\n  - id: a\n    perspectives:\n"
 
 
-@pytest.mark.parametrize(("text", "line", "message", "hint"), [
-    (VIEWS + "      desired: {prdo: 1}\n", 5,
-     "unknown archetype 'prdo'", "did you mean 'prod'?"),
-    (VIEWS + "      desired: {prod: 0.5, dev: 0.2}\n", 5,
-     "the weights add up to 0.7; they must add up to 1 (or to 100 points)", None),
-    (VIEWS + "      desired: {prod: -0.5, dev: 1.5}\n", 5,
-     "the weight of 'prod' must be a number of 0 or more", None),
-    (VIEWS + "      strategy: [dev, dev]\n", 5,
-     "'dev' is ranked twice", None),
-    (VIEWS + "      strategy: [dve]\n", 5,
-     "unknown archetype 'dve' in the ranking", "did you mean 'dev'?"),
-    (VIEWS + "      strategy: []\n", 5,
-     "an empty ranking", None),
-    (VIEWS + "      desird: {prod: 1}\n", 5,
-     "unknown key 'desird'", "did you mean 'desired'?"),
-    ("organisation: X\nrespondents:\n  - {unit: b, ratings: {prod: 3}}\nunits:\n  - id: a\n", 3,
-     "respondent 1 answered for unit 'b', which is not a unit", None),
-    ("organisation: X\nrespondents:\n  - {unit: a, ratings: {prod: 6}}\nunits:\n  - id: a\n", 3,
-     "rating 6 of 'prod' is not a whole number from 1", None),
-    ("organisation: X\nrespondents:\n  - {unit: a, ratings: {prod: 2.5}}\nunits:\n  - id: a\n",
-     3, "rating 2.5 of 'prod' is not a whole number", None),
-    ("organisation: X\nrespondents:\n  - {unit: a, ratings: {prdo: 3}}\nunits:\n  - id: a\n", 3,
-     "unknown archetype 'prdo'", "did you mean 'prod'?"),
-    ("organisation: X\nrespondents:\n  - {ratings: {prod: 3}}\nunits:\n  - id: a\n  - id: b\n",
-     3, "this belongs to the top unit, but the organisation has 2 top units (a, b)",
-     "name the unit it belongs to"),
-    ("organisation: X\nimposed_models: [scorecrad]\nunits:\n  - id: a\n", 2,
-     "unknown model 'scorecrad'", "did you mean 'scorecard'?"),
-])
-def test_located_mistakes_in_views_and_ratings(mini_advisor: Advisor, tmp_path: Path, text: str,
-                                               line: int, message: str,
-                                               hint: str | None) -> None:
+@pytest.mark.parametrize(
+    ("text", "line", "message", "hint"),
+    [
+        (
+            VIEWS + "      desired: {prdo: 1}\n",
+            5,
+            "unknown archetype 'prdo'",
+            "did you mean 'prod'?",
+        ),
+        (
+            VIEWS + "      desired: {prod: 0.5, dev: 0.2}\n",
+            5,
+            "the weights add up to 0.7; they must add up to 1 (or to 100 points)",
+            None,
+        ),
+        (
+            VIEWS + "      desired: {prod: -0.5, dev: 1.5}\n",
+            5,
+            "the weight of 'prod' must be a number of 0 or more",
+            None,
+        ),
+        (VIEWS + "      strategy: [dev, dev]\n", 5, "'dev' is ranked twice", None),
+        (
+            VIEWS + "      strategy: [dve]\n",
+            5,
+            "unknown archetype 'dve' in the ranking",
+            "did you mean 'dev'?",
+        ),
+        (VIEWS + "      strategy: []\n", 5, "an empty ranking", None),
+        (VIEWS + "      desird: {prod: 1}\n", 5, "unknown key 'desird'", "did you mean 'desired'?"),
+        (
+            "organisation: X\nrespondents:\n  - {unit: b, ratings: {prod: 3}}\nunits:\n  - id: a\n",
+            3,
+            "respondent 1 answered for unit 'b', which is not a unit",
+            None,
+        ),
+        (
+            "organisation: X\nrespondents:\n  - {unit: a, ratings: {prod: 6}}\nunits:\n  - id: a\n",
+            3,
+            "rating 6 of 'prod' is not a whole number from 1",
+            None,
+        ),
+        (
+            "organisation: X\nrespondents:\n  - {unit: a, ratings: {prod: 2.5}}\nunits:\n  - id: a\n",
+            3,
+            "rating 2.5 of 'prod' is not a whole number",
+            None,
+        ),
+        (
+            "organisation: X\nrespondents:\n  - {unit: a, ratings: {prdo: 3}}\nunits:\n  - id: a\n",
+            3,
+            "unknown archetype 'prdo'",
+            "did you mean 'prod'?",
+        ),
+        (
+            "organisation: X\nrespondents:\n  - {ratings: {prod: 3}}\nunits:\n  - id: a\n  - id: b\n",
+            3,
+            "this belongs to the top unit, but the organisation has 2 top units (a, b)",
+            "name the unit it belongs to",
+        ),
+        (
+            "organisation: X\nimposed_models: [scorecrad]\nunits:\n  - id: a\n",
+            2,
+            "unknown model 'scorecrad'",
+            "did you mean 'scorecard'?",
+        ),
+    ],
+)
+def test_located_mistakes_in_views_and_ratings(
+    mini_advisor: Advisor, tmp_path: Path, text: str, line: int, message: str, hint: str | None
+) -> None:
     test_located_mistakes(mini_advisor, tmp_path, text, line, message, hint)
 
 
 def test_stated_weights_are_normalised(mini_advisor: Advisor) -> None:
-    organisation = {"organisation": "X", "perspectives": {"desired": {"prod": 30, "dev": 70},
-                                                          "strategy": ["dev", "prod"]},
-                    "units": [{"id": "a", "traits": {"cost": 5, "sector": "private"}}]}
+    organisation = {
+        "organisation": "X",
+        "perspectives": {"desired": {"prod": 30, "dev": 70}, "strategy": ["dev", "prod"]},
+        "units": [{"id": "a", "traits": {"cost": 5, "sector": "private"}}],
+    }
     views = mini_advisor.assess(organisation).unit("a").perspectives
     assert views["desired"] == {"prod": pytest.approx(0.3), "dev": pytest.approx(0.7)}
     assert views["strategy"] == {"dev": pytest.approx(0.75), "prod": pytest.approx(0.25)}
@@ -138,9 +246,14 @@ def test_not_utf8(mini_advisor: Advisor, tmp_path: Path) -> None:
 
 
 def test_every_problem_of_a_file_is_reported(mini_advisor: Advisor, tmp_path: Path) -> None:
-    error = _check(mini_advisor, tmp_path, (
-        "organisation: X\nunits:\n  - id: a\n    traits: {cost: 9, risky: 1, nope: 2}\n"
-        "  - id: b\n    parent: z\n"))
+    error = _check(
+        mini_advisor,
+        tmp_path,
+        (
+            "organisation: X\nunits:\n  - id: a\n    traits: {cost: 9, risky: 1, nope: 2}\n"
+            "  - id: b\n    parent: z\n"
+        ),
+    )
     assert len(error.problems) == 4
 
 
@@ -153,5 +266,6 @@ def test_python_data_is_checked_too(mini_advisor: Advisor) -> None:
 
 def test_model_objects_are_accepted(mini_advisor: Advisor) -> None:
     organisation = Organisation.model_validate(
-        {"organisation": "X", "units": [{"id": "a", "traits": {"cost": 5, "sector": "private"}}]})
+        {"organisation": "X", "units": [{"id": "a", "traits": {"cost": 5, "sector": "private"}}]}
+    )
     assert mini_advisor.assess(organisation).units[0].profile.dominant == "prod"

@@ -89,12 +89,14 @@ def test_conflict_rule_example_loads_and_fires(tmp_path: Path, advisor: Advisor)
 def test_feature_example_passes_through_the_plugin(pytester: pytest.Pytester) -> None:
     (feature,) = _blocks("gherkin")
     pytester.makefile(".feature", readme=feature)
-    pytester.makepyfile(test_readme_feature='from pytest_bdd import scenarios\n'
-                                            'scenarios("readme.feature")\n')
+    pytester.makepyfile(
+        test_readme_feature='from pytest_bdd import scenarios\nscenarios("readme.feature")\n'
+    )
     env_keep = os.environ.get("PYTEST_DISABLE_PLUGIN_AUTOLOAD")
     assert env_keep is None, "the plugin must load by its entry point"
-    result = pytester.runpytest_subprocess("-p", "no:cacheprovider", "-W",
-                                           "ignore::DeprecationWarning")
+    result = pytester.runpytest_subprocess(
+        "-p", "no:cacheprovider", "-W", "ignore::DeprecationWarning"
+    )
     result.assert_outcomes(passed=1)
 
 

@@ -32,29 +32,52 @@ def advisors(shipped_kb: KnowledgeBase) -> dict[str, Advisor]:
 
 @pytest.fixture(scope="module")
 def examples(advisors: dict[str, Advisor]) -> dict[tuple[str, str], Advice]:
-    return {(name, lang): advisors[lang].assess(ROOT / "examples" / f"{name}.yaml")
-            for name in EXAMPLES for lang in LANGS}
+    return {
+        (name, lang): advisors[lang].assess(ROOT / "examples" / f"{name}.yaml")
+        for name in EXAMPLES
+        for lang in LANGS
+    }
 
 
 @pytest.fixture(scope="module")
 def stated(advisors: dict[str, Advisor]) -> Advice:
     """A hostile name, all three views on one unit, and a unit too thin to name a mode."""
-    return advisors["en"].assess({
-        "organisation": HOSTILE,
-        "units": [
-            {"id": "hq", "name": HOSTILE,
-             "traits": {"sector": "public", "basic_task_set_by_law": True,
-                        "aims_at_surplus": False, "publicly_funded": True,
-                        "goals_set_for_basic_task": 4, "goal_clarity": 4,
-                        "established_way_of_working": 4, "stabilising_leadership": 3,
-                        "mission_based_promise": 4, "periodic_figures_informative": 3,
-                        "own_business_followup": 4, "uncertainty_level": 3},
-             "perspectives": {"desired": {"development": 0.7, "customer_service": 0.3},
-                              "strategy": ["customer_service", "development"]}},
-            {"id": "thin", "parent": "hq", "name": "Thin & <b>bold</b>",
-             "traits": {"sector": "public"},
-             "perspectives": {"desired": ["development"]}},
-        ]})
+    return advisors["en"].assess(
+        {
+            "organisation": HOSTILE,
+            "units": [
+                {
+                    "id": "hq",
+                    "name": HOSTILE,
+                    "traits": {
+                        "sector": "public",
+                        "basic_task_set_by_law": True,
+                        "aims_at_surplus": False,
+                        "publicly_funded": True,
+                        "goals_set_for_basic_task": 4,
+                        "goal_clarity": 4,
+                        "established_way_of_working": 4,
+                        "stabilising_leadership": 3,
+                        "mission_based_promise": 4,
+                        "periodic_figures_informative": 3,
+                        "own_business_followup": 4,
+                        "uncertainty_level": 3,
+                    },
+                    "perspectives": {
+                        "desired": {"development": 0.7, "customer_service": 0.3},
+                        "strategy": ["customer_service", "development"],
+                    },
+                },
+                {
+                    "id": "thin",
+                    "parent": "hq",
+                    "name": "Thin & <b>bold</b>",
+                    "traits": {"sector": "public"},
+                    "perspectives": {"desired": ["development"]},
+                },
+            ],
+        }
+    )
 
 
 def _views(advice: Advice, unit_id: str) -> list[str]:
@@ -85,8 +108,14 @@ class _Outline(HTMLParser):
         if attributes.get("id"):
             self.ids.append(str(attributes["id"]))
         if tag == "svg" and attributes.get("class") == "radar":
-            section = next((a.get("id") for t, a in reversed(self.stack)
-                            if t == "section" and a.get("class") == "unit"), None)
+            section = next(
+                (
+                    a.get("id")
+                    for t, a in reversed(self.stack)
+                    if t == "section" and a.get("class") == "unit"
+                ),
+                None,
+            )
             self.radars[str(section)] = []
         if tag == "polygon" and attributes.get("data-view"):
             self.radars[list(self.radars)[-1]].append(str(attributes["data-view"]))
@@ -118,8 +147,9 @@ def _outline(html: str) -> _Outline:
 
 @pytest.mark.parametrize("name", EXAMPLES)
 @pytest.mark.parametrize("lang", LANGS)
-def test_html_is_one_self_contained_file(examples: dict[tuple[str, str], Advice], name: str,
-                                         lang: str) -> None:
+def test_html_is_one_self_contained_file(
+    examples: dict[tuple[str, str], Advice], name: str, lang: str
+) -> None:
     html = to_html(examples[name, lang])
     assert html.startswith("<!DOCTYPE html>\n")
     assert f'<html lang="{lang}">' in html
@@ -130,8 +160,9 @@ def test_html_is_one_self_contained_file(examples: dict[tuple[str, str], Advice]
 
 
 @pytest.mark.parametrize("name", EXAMPLES)
-def test_html_marks_every_section_and_chart(examples: dict[tuple[str, str], Advice],
-                                            name: str) -> None:
+def test_html_marks_every_section_and_chart(
+    examples: dict[tuple[str, str], Advice], name: str
+) -> None:
     advice = examples[name, "en"]
     outline = _outline(to_html(advice))
     assert {"overview", "conflicts", "units"} <= set(outline.ids)
@@ -163,13 +194,22 @@ def test_html_shows_the_whole_advice(examples: dict[tuple[str, str], Advice]) ->
         assert conflict.rule in html
     assert "Disputed: the respondents disagree" in html
     # the tree: both children are listed inside their parent's item
-    assert re.search(r'data-unit="central-administration".*?<ul>\s*<li data-unit='
-                     r'"digitalisation"', html, re.S)
+    assert re.search(
+        r'data-unit="central-administration".*?<ul>\s*<li data-unit='
+        r'"digitalisation"',
+        html,
+        re.S,
+    )
 
 
 def _text(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace(
-        '"', "&quot;").replace("'", "&#x27;")
+    return (
+        text.replace("&", "&amp;")
+        .replace("<", "&lt;")
+        .replace(">", "&gt;")
+        .replace('"', "&quot;")
+        .replace("'", "&#x27;")
+    )
 
 
 def test_radar_draws_one_polygon_per_view(stated: Advice) -> None:
@@ -189,9 +229,9 @@ def test_a_unit_without_evidence_has_a_note_and_no_observed_polygon(stated: Advi
     assert re.findall(r'<polygon data-view="(\w+)"', svg) == ["desired"]
     assert 'class="no-chart"' in svg
     html = to_html(stated)
-    section = html[html.index('id="unit-thin"'):]
+    section = html[html.index('id="unit-thin"') :]
     assert '<p class="insufficient">Too little evidence to chart' in section
-    assert "Mode:</strong> <span class=\"mode\">none named (insufficient evidence)" in section
+    assert 'Mode:</strong> <span class="mode">none named (insufficient evidence)' in section
     markdown = to_markdown_report(stated)
     assert "> Too little evidence to chart the observed profile." in markdown
 
@@ -216,14 +256,30 @@ def test_names_from_user_files_are_escaped(stated: Advice, tmp_path: Path) -> No
 def test_finnish_report_has_finnish_headings(examples: dict[tuple[str, str], Advice]) -> None:
     advice = examples["municipality", "fi"]
     html = to_html(advice)
-    for heading in ("Yleiskuva", f"Ristiriidat ({len(advice.conflicts)})",
-                    "Suositellut mallit", "Vältettävät mallit",
-                    "Perustelupolku: täyttyneet säännöt", "Itsearvio", "Kehityssuunta",
-                    "Toimenpide-ehdotus", "Toimintatapaprofiili: Keskushallinto",
-                    "Strategian mukainen", "Kiistanalainen"):
+    for heading in (
+        "Yleiskuva",
+        f"Ristiriidat ({len(advice.conflicts)})",
+        "Suositellut mallit",
+        "Vältettävät mallit",
+        "Perustelupolku: täyttyneet säännöt",
+        "Itsearvio",
+        "Kehityssuunta",
+        "Toimenpide-ehdotus",
+        "Toimintatapaprofiili: Keskushallinto",
+        "Strategian mukainen",
+        "Kiistanalainen",
+    ):
         assert heading in html, heading
-    for english in ("Overview", "Conflicts", "Recommended", "Explanation trail", "Mode:",
-                    "Current (observed)", "What to do", "Disputed"):
+    for english in (
+        "Overview",
+        "Conflicts",
+        "Recommended",
+        "Explanation trail",
+        "Mode:",
+        "Current (observed)",
+        "What to do",
+        "Disputed",
+    ):
         assert english not in html, english
     markdown = to_markdown_report(advice)
     assert "## Yleiskuva" in markdown
@@ -236,13 +292,16 @@ def test_same_advice_same_bytes(advisors: dict[str, Advisor], tmp_path: Path) ->
     first, second = advisors["en"].assess(path), advisors["en"].assess(path)
     again = Advice.model_validate_json(first.to_json())  # as read back from `assess --format json`
     assert to_html(first) == to_html(second) == to_html(again)
-    written = [write_markdown(advice, tmp_path / str(k) / "r.md")
-               for k, advice in enumerate((first, again))]
+    written = [
+        write_markdown(advice, tmp_path / str(k) / "r.md")
+        for k, advice in enumerate((first, again))
+    ]
     assert [p.read_bytes() for p in written[0]] == [p.read_bytes() for p in written[1]]
 
 
-def test_markdown_writes_its_charts_and_links_them(examples: dict[tuple[str, str], Advice],
-                                                   tmp_path: Path) -> None:
+def test_markdown_writes_its_charts_and_links_them(
+    examples: dict[tuple[str, str], Advice], tmp_path: Path
+) -> None:
     advice = examples["service-company", "en"]
     report = tmp_path / "out" / "report.md"
     report.parent.mkdir()
@@ -275,8 +334,9 @@ def test_markdown_carries_the_same_content(examples: dict[tuple[str, str], Advic
     assert "**Disputed: the respondents disagree" in markdown
 
 
-def test_markdown_without_charts_writes_none(examples: dict[tuple[str, str], Advice],
-                                             tmp_path: Path) -> None:
+def test_markdown_without_charts_writes_none(
+    examples: dict[tuple[str, str], Advice], tmp_path: Path
+) -> None:
     files = write_markdown(examples["municipality", "en"], tmp_path / "report.md", charts=False)
     assert files == [tmp_path / "report.md"]
     assert not (tmp_path / "report-charts").exists()
@@ -291,8 +351,10 @@ def test_chart_links_survive_spaces_in_the_file_name(stated: Advice, tmp_path: P
 
 def test_odd_unit_ids_stay_inside_the_chart_folder(stated: Advice, tmp_path: Path) -> None:
     # an Advice read from someone else's JSON is not held to the organisation file's id rules
-    units = [stated.units[0].model_copy(update={"id": "../../evil"}),
-             stated.units[1].model_copy(update={"id": "_Evil", "parent": "../../evil"})]
+    units = [
+        stated.units[0].model_copy(update={"id": "../../evil"}),
+        stated.units[1].model_copy(update={"id": "_Evil", "parent": "../../evil"}),
+    ]
     odd = stated.model_copy(update={"units": units, "conflicts": []})
     files = write_markdown(odd, tmp_path / "r.md")
     assert [f.name for f in files[1:]] == ["evil.svg", "Evil-2.svg"]  # unique without case too
@@ -305,7 +367,8 @@ def test_odd_unit_ids_stay_inside_the_chart_folder(stated: Advice, tmp_path: Pat
 needs_chromium = pytest.mark.skipif(
     not CHROMIUM.exists(),
     reason=f"headless browser test: Debian's chromium is not installed at {CHROMIUM} "
-           "(apt-get install chromium)")
+    "(apt-get install chromium)",
+)
 
 
 @pytest.fixture(scope="module")
@@ -362,9 +425,9 @@ def test_the_network_guard_catches_a_request(browser: Browser, tmp_path: Path) -
 @needs_chromium
 @pytest.mark.parametrize("name", EXAMPLES)
 @pytest.mark.parametrize("lang", LANGS)
-def test_report_renders_in_a_real_browser(browser: Browser, tmp_path: Path,
-                                          examples: dict[tuple[str, str], Advice],
-                                          name: str, lang: str) -> None:
+def test_report_renders_in_a_real_browser(
+    browser: Browser, tmp_path: Path, examples: dict[tuple[str, str], Advice], name: str, lang: str
+) -> None:
     advice = examples[name, lang]
     report = tmp_path / f"{name}-{lang}.html"
     report.write_text(to_html(advice), encoding="utf-8")
@@ -381,13 +444,15 @@ def test_report_renders_in_a_real_browser(browser: Browser, tmp_path: Path,
             _assert_shown(radar)
             views = radar.locator("g.view")
             assert [views.nth(k).get_attribute("data-view") for k in range(views.count())] == (
-                _views(advice, unit.id))
+                _views(advice, unit.id)
+            )
             for k in range(views.count()):
                 assert views.nth(k).locator("polygon").count() == 1  # one polygon per view
                 _assert_shown(views.nth(k))
             first = unit.evidence[0]
-            rule = page.locator(f"#unit-{unit.id} details.evidence "
-                                f"article[data-rule='{first.rule}']")
+            rule = page.locator(
+                f"#unit-{unit.id} details.evidence article[data-rule='{first.rule}']"
+            )
             assert not rule.is_visible()  # folded until asked for
             page.locator(f"#unit-{unit.id} details.evidence > summary").click()
             _assert_shown(rule)

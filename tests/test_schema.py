@@ -37,16 +37,20 @@ def test_shipped_rule_files_fit_the_rules_schema(shipped_kb: KnowledgeBase) -> N
         assert _errors(schema, yaml.safe_load(path.read_text(encoding="utf-8"))) == [], path
 
 
-@pytest.mark.parametrize(("unit", "fragment"), [
-    ({"id": "a", "traits": {"cost_fokus": 3}}, "cost_fokus"),
-    ({"id": "a", "traits": {"cost_focus": 7}}, "7 is greater than the maximum of 5"),
-    ({"id": "a", "traits": {"sector": "pubic"}}, "'pubic' is not one of"),
-    ({"id": "a", "traits": {"customer_value_basis": ["cheap"]}}, "'cheap' is not one of"),
-    ({"id": "a", "models_in_use": ["bsc"]}, "'bsc' is not one of"),
-    ({"id": "a", "perspectives": {"desired": {"prod": 1}}}, "is not valid under any"),
-])
-def test_the_organisation_schema_knows_the_catalogue(shipped_kb: KnowledgeBase,
-                                                     unit: dict[str, Any], fragment: str) -> None:
+@pytest.mark.parametrize(
+    ("unit", "fragment"),
+    [
+        ({"id": "a", "traits": {"cost_fokus": 3}}, "cost_fokus"),
+        ({"id": "a", "traits": {"cost_focus": 7}}, "7 is greater than the maximum of 5"),
+        ({"id": "a", "traits": {"sector": "pubic"}}, "'pubic' is not one of"),
+        ({"id": "a", "traits": {"customer_value_basis": ["cheap"]}}, "'cheap' is not one of"),
+        ({"id": "a", "models_in_use": ["bsc"]}, "'bsc' is not one of"),
+        ({"id": "a", "perspectives": {"desired": {"prod": 1}}}, "is not valid under any"),
+    ],
+)
+def test_the_organisation_schema_knows_the_catalogue(
+    shipped_kb: KnowledgeBase, unit: dict[str, Any], fragment: str
+) -> None:
     errors = _errors(organisation_schema(shipped_kb), {"organisation": "o", "units": [unit]})
     assert any(fragment in e for e in errors), errors
 
@@ -58,8 +62,17 @@ def test_trait_labels_are_offered_as_descriptions(shipped_kb: KnowledgeBase) -> 
 
 def test_rules_schema_offers_ids_but_allows_new_ones(shipped_kb: KnowledgeBase) -> None:
     schema = rules_schema(shipped_kb)
-    rule = {"rules": [{"id": "r", "when": "x", "weights": {"new_mode": 1},
-                       "rationale": {"en": "r"}, "source": ["S-P1"]}]}
+    rule = {
+        "rules": [
+            {
+                "id": "r",
+                "when": "x",
+                "weights": {"new_mode": 1},
+                "rationale": {"en": "r"},
+                "source": ["S-P1"],
+            }
+        ]
+    }
     assert _errors(schema, rule) == []
     rule["rules"][0]["weights"] = {"Bad Mode": 1}
     assert _errors(schema, rule)

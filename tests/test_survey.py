@@ -58,8 +58,9 @@ def test_synthetic_survey_has_the_shape_of_the_study(synthetic: SurveyResult) ->
     # S-C1: 360 respondents from 269 organisations, about 84 % top management.
     assert synthetic.respondents == 360
     assert synthetic.organisation_count == len(synthetic.organisations) == 269
-    assert synthetic.roles["top_management"] / synthetic.respondents == pytest.approx(0.84,
-                                                                                     abs=0.01)
+    assert synthetic.roles["top_management"] / synthetic.respondents == pytest.approx(
+        0.84, abs=0.01
+    )
     assert sum(synthetic.roles.values()) == 360
     sizes = [o.respondents for o in synthetic.organisations]
     assert sum(sizes) == 360
@@ -83,15 +84,14 @@ def test_synthetic_generator_is_deterministic(tmp_path: Path) -> None:
     outputs = []
     for run in range(2):
         target = tmp_path / f"run{run}.csv"
-        subprocess.run([sys.executable, str(SCRIPT), str(target)], check=True,
-                       capture_output=True)
+        subprocess.run([sys.executable, str(SCRIPT), str(target)], check=True, capture_output=True)
         outputs.append(target.read_bytes())
     assert outputs[0] == outputs[1] == SYNTHETIC.read_bytes()
 
 
-def test_json_is_deterministic_whatever_the_row_order(shipped_kb: KnowledgeBase,
-                                                      synthetic: SurveyResult,
-                                                      tmp_path: Path) -> None:
+def test_json_is_deterministic_whatever_the_row_order(
+    shipped_kb: KnowledgeBase, synthetic: SurveyResult, tmp_path: Path
+) -> None:
     lines = SYNTHETIC.read_text(encoding="utf-8").splitlines(keepends=True)
     rows = lines[2:]
     random.Random(7).shuffle(rows)
@@ -100,7 +100,8 @@ def test_json_is_deterministic_whatever_the_row_order(shipped_kb: KnowledgeBase,
     data = json.loads(synthetic.to_json())
     assert {"organisations", "prevalence", "respondents", "organisation_count"} <= set(data)
     assert [o["organisation"] for o in data["organisations"]] == sorted(
-        (o["organisation"] for o in data["organisations"]), key=lambda n: (n.casefold(), n))
+        (o["organisation"] for o in data["organisations"]), key=lambda n: (n.casefold(), n)
+    )
 
 
 def test_text_in_english_and_finnish(synthetic: SurveyResult) -> None:
@@ -153,25 +154,30 @@ def test_agreement_and_dominance(shipped_kb: KnowledgeBase, tmp_path: Path) -> N
     assert camps.disputed
     assert camps.disputed_modes == ["production"]
     # the same figures as an organisation file's self-assessment (situation.mode_ratings)
-    answers = [{"production": 5, "customer_service": 4}, {"production": 5, "customer_service": 4},
-               {"production": 1, "development": 3, "customer_service": 5},
-               {"production": 1, "customer_service": 5}]
+    answers = [
+        {"production": 5, "customer_service": 4},
+        {"production": 5, "customer_service": 4},
+        {"production": 1, "development": 3, "customer_service": 5},
+        {"production": 1, "customer_service": 5},
+    ]
     assert camps.ratings == mode_ratings(answers)
     # units: each apart; the organisation pools every respondent, with or without a unit
     assert [u.unit for u in camps.units] == ["plant", "sales"]
     sales = camps.units[1]
     assert sales.respondents == 2
     assert not sales.disputed
-    assert {r.archetype: r.rwg for r in sales.ratings} == {"customer_service": 1.0,
-                                                           "production": 1.0}
+    assert {r.archetype: r.rwg for r in sales.ratings} == {
+        "customer_service": 1.0,
+        "production": 1.0,
+    }
     assert sales.dominant == "production"
 
 
 def test_statistics_match_the_self_assessment_of_organisation_files(
-        shipped_kb: KnowledgeBase, tmp_path: Path) -> None:
+    shipped_kb: KnowledgeBase, tmp_path: Path
+) -> None:
     rng = random.Random(11)
-    answers = [{mode: rng.randint(1, 5) for mode in MODES if rng.random() < 0.8}
-               for _ in range(40)]
+    answers = [{mode: rng.randint(1, 5) for mode in MODES if rng.random() < 0.8} for _ in range(40)]
     rows = ["organisation," + ",".join(MODES)]
     rows += ["A," + ",".join(str(answer.get(mode, "")) for mode in MODES) for answer in answers]
     (organisation,) = _read(shipped_kb, tmp_path, "\n".join(rows) + "\n").organisations
@@ -194,8 +200,10 @@ def test_ties_are_reported_not_picked(shipped_kb: KnowledgeBase, tmp_path: Path)
     assert by_mode["customer_service"].central == 2
     assert by_mode["customer_service"].respondents_central == 5
     assert prevalence.most_prevalent == ["customer_service"]
-    assert "tied for the top: Product/service-development-oriented, Customer-service-oriented" \
+    assert (
+        "tied for the top: Product/service-development-oriented, Customer-service-oriented"
         in to_text(result)
+    )
 
 
 def test_lookup_suggests_a_close_name(shipped_kb: KnowledgeBase, tmp_path: Path) -> None:
@@ -205,10 +213,12 @@ def test_lookup_suggests_a_close_name(shipped_kb: KnowledgeBase, tmp_path: Path)
 
 
 def test_traits_are_typed_by_the_catalogue(shipped_kb: KnowledgeBase, tmp_path: Path) -> None:
-    text = ("organisation;customer_service;sector;goal_clarity;risk_taking_accepted;"
-            "project_work_share;customer_value_basis\n"
-            'Kärkkäinen Oy;5;private;4;yes;12,5;"low_price; tailored_service"\n'
-            "Kärkkäinen Oy;4;private;5;ei;30;tailored_service\n")
+    text = (
+        "organisation;customer_service;sector;goal_clarity;risk_taking_accepted;"
+        "project_work_share;customer_value_basis\n"
+        'Kärkkäinen Oy;5;private;4;yes;12,5;"low_price; tailored_service"\n'
+        "Kärkkäinen Oy;4;private;5;ei;30;tailored_service\n"
+    )
     (organisation,) = _read(shipped_kb, tmp_path, text).organisations
     traits = {t.trait: t for t in organisation.traits}
     assert traits["sector"].counts == {"private": 2}
@@ -222,12 +232,14 @@ def test_traits_are_typed_by_the_catalogue(shipped_kb: KnowledgeBase, tmp_path: 
 
 
 def test_semicolon_delimiter_bom_and_crlf(shipped_kb: KnowledgeBase, tmp_path: Path) -> None:
-    text = ("\ufeff# exported from Excel\r\n"
-            "Organisation;Unit;Role;Production;Customer_Service\r\n"
-            "Kärkkäinen Oy;Myynti;top_management;2;5\r\n"
-            ";;;;\r\n"
-            "\r\n"
-            "Kärkkäinen Oy;Myynti;expert;3;4\r\n")
+    text = (
+        "\ufeff# exported from Excel\r\n"
+        "Organisation;Unit;Role;Production;Customer_Service\r\n"
+        "Kärkkäinen Oy;Myynti;top_management;2;5\r\n"
+        ";;;;\r\n"
+        "\r\n"
+        "Kärkkäinen Oy;Myynti;expert;3;4\r\n"
+    )
     result = _read(shipped_kb, tmp_path, text)
     (organisation,) = result.organisations
     assert organisation.organisation == "Kärkkäinen Oy"
@@ -266,15 +278,23 @@ def test_a_whole_file_in_windows_1252(shipped_kb: KnowledgeBase, tmp_path: Path)
     assert "CSV UTF-8" in problem.hint
 
 
-@pytest.mark.parametrize(("data", "line", "message"), [
-    (b"organisation,production\nA,4\nB\x00,4\n", 3, "a NUL byte in column 'organisation'"),
-    ("organisation,production\nA,4\n".encode("utf-16-le"), 1, "a NUL byte in column 1"),
-    (b"organisation,production\rA,4\rB,5\r", 1, "carriage return only"),
-    (b"organisation,production\nA," + b"9" * 200_000 + b"\n", 2, "field larger than field limit"),
-    ("organisation,tuotantö\nA,4\n".encode("cp1252"), 1, "byte 0xf6 in column 2"),
-])
-def test_unreadable_text_is_one_clear_problem(shipped_kb: KnowledgeBase, tmp_path: Path,
-                                              data: bytes, line: int, message: str) -> None:
+@pytest.mark.parametrize(
+    ("data", "line", "message"),
+    [
+        (b"organisation,production\nA,4\nB\x00,4\n", 3, "a NUL byte in column 'organisation'"),
+        ("organisation,production\nA,4\n".encode("utf-16-le"), 1, "a NUL byte in column 1"),
+        (b"organisation,production\rA,4\rB,5\r", 1, "carriage return only"),
+        (
+            b"organisation,production\nA," + b"9" * 200_000 + b"\n",
+            2,
+            "field larger than field limit",
+        ),
+        ("organisation,tuotantö\nA,4\n".encode("cp1252"), 1, "byte 0xf6 in column 2"),
+    ],
+)
+def test_unreadable_text_is_one_clear_problem(
+    shipped_kb: KnowledgeBase, tmp_path: Path, data: bytes, line: int, message: str
+) -> None:
     (problem,) = _problems(shipped_kb, tmp_path, data).problems
     assert problem.location.line == line
     assert message in problem.message
@@ -298,49 +318,138 @@ def test_utf16_and_workbooks_are_refused(shipped_kb: KnowledgeBase, tmp_path: Pa
 HEADER = "organisation,unit,role,respondent,production,customer_service,sector\n"
 
 
-@pytest.mark.parametrize(("text", "line", "column", "message", "hint"), [
-    ("", None, None, "the file is empty", "organisation, role"),
-    ("# only a comment\n\n", None, None, "the file is empty", None),
-    (HEADER, 1, None, "no respondents: the file has a header but no rows", None),
-    ("organization,production\nA,4\n", 1, 1, "unknown column 'organization'",
-     "did you mean 'organisation'?"),
-    ("organization,production\nA,4\n", 1, None, "no 'organisation' column",
-     "did you mean 'organization'?"),
-    ("organisation,role\nA,expert\n", 1, None, "no rating columns", None),
-    ("organisation,prodution\nA,4\n", 1, 2, "unknown column 'prodution'",
-     "did you mean 'production'?"),
-    ("organisation,production,production\nA,4,4\n", 1, 3,
-     "column 'production' appears twice (first as column 2)", None),
-    (HEADER + "A,,expert,,7,4,private\n", 2, 5,
-     "column 'production': rating '7' is not a whole number from 1", "leave it empty"),
-    (HEADER + "A,,expert,,4.5,4,private\n", 2, 5, "rating '4.5' is not a whole number", None),
-    (HEADER + "A,,expert,,4,high,private\n", 2, 6, "column 'customer_service': rating 'high'",
-     None),
-    (HEADER + "A,,expert,,4,4,private\n ,,expert,,4,4,private\n", 3, 1,
-     "column 'organisation': empty", None),
-    (HEADER + "A,,top_managment,,4,4,private\n", 2, 3, "unknown role 'top_managment'",
-     "did you mean 'top_management'?"),
-    (HEADER + "A,,expert,,4,4,privat\n", 2, 7,
-     "column 'sector': 'privat' is not a value of 'sector'", None),
-    ("organisation,production,goal_clarity\nA,4,9\n", 2, 3,
-     "column 'goal_clarity': 9 is out of range", None),
-    ("organisation,production,goal_clarity\nA,4,often\n", 2, 3,
-     "'goal_clarity' is a scale (1-5), found 'often'", None),
-    ("organisation,production,risk_taking_accepted\nA,4,maybe\n", 2, 3,
-     "'risk_taking_accepted' is true/false, found 'maybe'", None),
-    ("organisation,production,customer_value_basis\nA,4,low_price;cheap\n", 2, 3,
-     "'cheap' is not a value of 'customer_value_basis'", None),
-    (HEADER + "A,,expert,r1,4,4,private\nA,,expert,r1,3,3,private\n", 3, None,
-     "respondent 'r1' of 'A' answers twice (first on line 2)", None),
-    (HEADER + "A,,expert,,4,4\n", 2, None, "the row has 6 columns; the header has 7", None),
-    (HEADER + 'A,"sales,expert,,4,4,private\nB,,expert,,4,4,private\n', 2, None,
-     "the row has", "is a quote (\") left open?"),
-    ("organisation,production,\nA,4,\nB,4,x\n", 3, 3, "a value in column 3, which has no name",
-     None),
-])
-def test_located_mistakes(shipped_kb: KnowledgeBase, tmp_path: Path, text: str,
-                          line: int | None, column: int | None, message: str,
-                          hint: str | None) -> None:
+@pytest.mark.parametrize(
+    ("text", "line", "column", "message", "hint"),
+    [
+        ("", None, None, "the file is empty", "organisation, role"),
+        ("# only a comment\n\n", None, None, "the file is empty", None),
+        (HEADER, 1, None, "no respondents: the file has a header but no rows", None),
+        (
+            "organization,production\nA,4\n",
+            1,
+            1,
+            "unknown column 'organization'",
+            "did you mean 'organisation'?",
+        ),
+        (
+            "organization,production\nA,4\n",
+            1,
+            None,
+            "no 'organisation' column",
+            "did you mean 'organization'?",
+        ),
+        ("organisation,role\nA,expert\n", 1, None, "no rating columns", None),
+        (
+            "organisation,prodution\nA,4\n",
+            1,
+            2,
+            "unknown column 'prodution'",
+            "did you mean 'production'?",
+        ),
+        (
+            "organisation,production,production\nA,4,4\n",
+            1,
+            3,
+            "column 'production' appears twice (first as column 2)",
+            None,
+        ),
+        (
+            HEADER + "A,,expert,,7,4,private\n",
+            2,
+            5,
+            "column 'production': rating '7' is not a whole number from 1",
+            "leave it empty",
+        ),
+        (HEADER + "A,,expert,,4.5,4,private\n", 2, 5, "rating '4.5' is not a whole number", None),
+        (
+            HEADER + "A,,expert,,4,high,private\n",
+            2,
+            6,
+            "column 'customer_service': rating 'high'",
+            None,
+        ),
+        (
+            HEADER + "A,,expert,,4,4,private\n ,,expert,,4,4,private\n",
+            3,
+            1,
+            "column 'organisation': empty",
+            None,
+        ),
+        (
+            HEADER + "A,,top_managment,,4,4,private\n",
+            2,
+            3,
+            "unknown role 'top_managment'",
+            "did you mean 'top_management'?",
+        ),
+        (
+            HEADER + "A,,expert,,4,4,privat\n",
+            2,
+            7,
+            "column 'sector': 'privat' is not a value of 'sector'",
+            None,
+        ),
+        (
+            "organisation,production,goal_clarity\nA,4,9\n",
+            2,
+            3,
+            "column 'goal_clarity': 9 is out of range",
+            None,
+        ),
+        (
+            "organisation,production,goal_clarity\nA,4,often\n",
+            2,
+            3,
+            "'goal_clarity' is a scale (1-5), found 'often'",
+            None,
+        ),
+        (
+            "organisation,production,risk_taking_accepted\nA,4,maybe\n",
+            2,
+            3,
+            "'risk_taking_accepted' is true/false, found 'maybe'",
+            None,
+        ),
+        (
+            "organisation,production,customer_value_basis\nA,4,low_price;cheap\n",
+            2,
+            3,
+            "'cheap' is not a value of 'customer_value_basis'",
+            None,
+        ),
+        (
+            HEADER + "A,,expert,r1,4,4,private\nA,,expert,r1,3,3,private\n",
+            3,
+            None,
+            "respondent 'r1' of 'A' answers twice (first on line 2)",
+            None,
+        ),
+        (HEADER + "A,,expert,,4,4\n", 2, None, "the row has 6 columns; the header has 7", None),
+        (
+            HEADER + 'A,"sales,expert,,4,4,private\nB,,expert,,4,4,private\n',
+            2,
+            None,
+            "the row has",
+            'is a quote (") left open?',
+        ),
+        (
+            "organisation,production,\nA,4,\nB,4,x\n",
+            3,
+            3,
+            "a value in column 3, which has no name",
+            None,
+        ),
+    ],
+)
+def test_located_mistakes(
+    shipped_kb: KnowledgeBase,
+    tmp_path: Path,
+    text: str,
+    line: int | None,
+    column: int | None,
+    message: str,
+    hint: str | None,
+) -> None:
     error = _problems(shipped_kb, tmp_path, text)
     assert isinstance(error, ModeAdvisorError)
     assert isinstance(error, ValueError)
@@ -354,10 +463,7 @@ def test_located_mistakes(shipped_kb: KnowledgeBase, tmp_path: Path, text: str,
 
 
 def test_every_mistake_is_reported_at_once(shipped_kb: KnowledgeBase, tmp_path: Path) -> None:
-    text = ("organisation,rol,production,customer_service\n"
-            "A,expert,9,4\n"
-            ",expert,4,0\n"
-            "C,expert,4,4\n")
+    text = "organisation,rol,production,customer_service\nA,expert,9,4\n,expert,4,0\nC,expert,4,4\n"
     error = _problems(shipped_kb, tmp_path, text)
     where = [(p.location.line, p.location.column) for p in error.problems]
     assert where == [(1, 2), (2, 3), (3, 1), (3, 4)]
@@ -396,10 +502,14 @@ def test_a_survey_of_100000_rows(shipped_kb: KnowledgeBase, tmp_path: Path) -> N
     pool = [",".join(str(rng.randint(1, 5)) for _ in MODES) for _ in range(997)]
     path = tmp_path / "big.csv"
     with path.open("w", encoding="utf-8", newline="") as out:
-        out.write("organisation,unit,role,respondent,production,development,customer_service,"
-                  "public_administration,sector\n")
-        out.writelines(f"Org {i % 2_000:04d},unit {i % 3},expert,r{i},{pool[i % 997]},private\n"
-                       for i in range(100_000))
+        out.write(
+            "organisation,unit,role,respondent,production,development,customer_service,"
+            "public_administration,sector\n"
+        )
+        out.writelines(
+            f"Org {i % 2_000:04d},unit {i % 3},expert,r{i},{pool[i % 997]},private\n"
+            for i in range(100_000)
+        )
     seen: list[int] = []
     start = time.process_time()  # CPU time: the bound holds on a busy machine too
     result = read_survey(path, shipped_kb, progress=seen.append)

@@ -12,17 +12,41 @@ from modeadvisor.cli import main
 from .conftest import ROOT
 
 WORKS: dict[str, Any] = {
-    "id": "works", "models_in_use": ["balanced_scorecard"],
-    "traits": {"sector": "private", "aims_at_surplus": True, "established_way_of_working": 4,
-               "cost_focus": 4, "resource_based_steering": 4, "own_business_followup": 4,
-               "profitability_before_growth": 3, "risk_taking_accepted": True,
-               "experimentation": 4, "project_work_share": 50, "milestone_structured_work": 4,
-               "goal_clarity": 3, "uncertainty_level": 3}}
-LAB: dict[str, Any] = {**WORKS, "id": "lab", "traits": {
-    "sector": "private", "aims_at_surplus": True, "established_way_of_working": 4,
-    "cost_focus": 4, "resource_based_steering": 4, "risk_taking_accepted": True,
-    "experimentation": 5, "project_work_share": 70, "milestone_structured_work": 4,
-    "work_variability": 4, "uncertainty_level": 4}}
+    "id": "works",
+    "models_in_use": ["balanced_scorecard"],
+    "traits": {
+        "sector": "private",
+        "aims_at_surplus": True,
+        "established_way_of_working": 4,
+        "cost_focus": 4,
+        "resource_based_steering": 4,
+        "own_business_followup": 4,
+        "profitability_before_growth": 3,
+        "risk_taking_accepted": True,
+        "experimentation": 4,
+        "project_work_share": 50,
+        "milestone_structured_work": 4,
+        "goal_clarity": 3,
+        "uncertainty_level": 3,
+    },
+}
+LAB: dict[str, Any] = {
+    **WORKS,
+    "id": "lab",
+    "traits": {
+        "sector": "private",
+        "aims_at_surplus": True,
+        "established_way_of_working": 4,
+        "cost_focus": 4,
+        "resource_based_steering": 4,
+        "risk_taking_accepted": True,
+        "experimentation": 5,
+        "project_work_share": 70,
+        "milestone_structured_work": 4,
+        "work_variability": 4,
+        "uncertainty_level": 4,
+    },
+}
 
 
 def _apply(unit: dict[str, Any], changes: list[Any]) -> dict[str, Any]:
@@ -36,7 +60,8 @@ def test_the_repair_makes_the_target_dominant(advisor: Advisor) -> None:
     repair = advisor.what_if(WORKS, target="production")
     assert repair.found
     assert [(c.trait, c.before, c.after) for c in repair.changes] == [
-        ("project_work_share", 50, 49.999999)]
+        ("project_work_share", 50, 49.999999)
+    ]
     assert repair.rules_stop == ["project_based_work"]
     fixed = advisor.assess({"organisation": "o", "units": [_apply(WORKS, repair.changes)]})
     assert fixed.units[0].profile.dominant == "production"
@@ -70,11 +95,14 @@ def test_fewest_traits_first(advisor: Advisor) -> None:
             assert again.units[0].profile.dominant != "production"
 
 
-@pytest.mark.parametrize(("kwargs", "message"), [
-    ({"target": "prodution"}, "did you mean 'production'"),
-    ({"clear": "unit_mode_conflict"}, "not a conflict a unit raises on its own"),
-    ({}, "give either a target archetype or a conflict"),
-])
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"target": "prodution"}, "did you mean 'production'"),
+        ({"clear": "unit_mode_conflict"}, "not a conflict a unit raises on its own"),
+        ({}, "give either a target archetype or a conflict"),
+    ],
+)
 def test_bad_goals_are_refused(advisor: Advisor, kwargs: dict[str, str], message: str) -> None:
     with pytest.raises(OrganisationError, match=message):
         advisor.what_if(WORKS, **kwargs)

@@ -162,10 +162,15 @@ class Advice(_Out):
             if unit.id == unit_id:
                 return unit
         ids = [u.id for u in self.units]
-        raise UnknownUnitError([Problem(Location("<organisation>"),
-                                        f"no unit '{unit_id}' in {self.organisation}",
-                                        did_you_mean(unit_id, ids) or
-                                        f"units: {', '.join(ids)}")])
+        raise UnknownUnitError(
+            [
+                Problem(
+                    Location("<organisation>"),
+                    f"no unit '{unit_id}' in {self.organisation}",
+                    did_you_mean(unit_id, ids) or f"units: {', '.join(ids)}",
+                )
+            ]
+        )
 
     def conflicts_of(self, unit_id: str) -> list[Conflict]:
         """The conflicts a unit is part of."""

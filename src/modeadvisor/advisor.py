@@ -45,8 +45,14 @@ from .whatif import WhatIf, what_if
 class Advisor:
     """Assesses organisations against one knowledge base."""
 
-    def __init__(self, knowledge_base: KnowledgeBase, *, lang: Lang = "en",
-                 limits: Limits = DEFAULT_LIMITS, backend: Backend = "auto") -> None:
+    def __init__(
+        self,
+        knowledge_base: KnowledgeBase,
+        *,
+        lang: Lang = "en",
+        limits: Limits = DEFAULT_LIMITS,
+        backend: Backend = "auto",
+    ) -> None:
         self.knowledge_base = knowledge_base
         self.lang: Lang = lang
         self.limits = limits
@@ -67,21 +73,33 @@ class Advisor:
         return Scorer(self.knowledge_base)
 
     @classmethod
-    def default(cls, *, lang: Lang = "en", limits: Limits = DEFAULT_LIMITS,
-                backend: Backend = "auto") -> Advisor:
+    def default(
+        cls, *, lang: Lang = "en", limits: Limits = DEFAULT_LIMITS, backend: Backend = "auto"
+    ) -> Advisor:
         """An advisor on the knowledge base shipped with modeadvisor."""
-        return cls(load_knowledge_base(shipped_rules_dir(), limits=limits), lang=lang,
-                   limits=limits, backend=backend)
+        return cls(
+            load_knowledge_base(shipped_rules_dir(), limits=limits),
+            lang=lang,
+            limits=limits,
+            backend=backend,
+        )
 
     @classmethod
-    def from_path(cls, *paths: str | Path, lang: Lang = "en", limits: Limits = DEFAULT_LIMITS,
-                  backend: Backend = "auto") -> Advisor:
+    def from_path(
+        cls,
+        *paths: str | Path,
+        lang: Lang = "en",
+        limits: Limits = DEFAULT_LIMITS,
+        backend: Backend = "auto",
+    ) -> Advisor:
         """An advisor on the packs in these folders, each layered on the ones before it."""
-        return cls(load_knowledge_base(*paths, limits=limits), lang=lang, limits=limits,
-                   backend=backend)
+        return cls(
+            load_knowledge_base(*paths, limits=limits), lang=lang, limits=limits, backend=backend
+        )
 
-    def assess_many(self, table: Table | Sequence[Mapping[str, Any]] | str | Path | Any,
-                    top: int = 3) -> BatchResult:
+    def assess_many(
+        self, table: Table | Sequence[Mapping[str, Any]] | str | Path | Any, top: int = 3
+    ) -> BatchResult:
         """Score a table of units at once (vectorised), one unit per row.
 
         `table` is a CSV file (columns `unit`, trait ids, optional `models_in_use` separated by
@@ -91,13 +109,20 @@ class Advisor:
         if not isinstance(table, Table):
             table = read_table(self.knowledge_base, table)
         if len(table.ids) > self.limits.max_units * 50:  # a table is lighter than an org file
-            raise LimitError([Problem(Location("<table>"), (
-                f"{len(table.ids):,} rows; the limit is {self.limits.max_units * 50:,}"),
-                "split the table, or raise Limits.max_units")])
+            raise LimitError(
+                [
+                    Problem(
+                        Location("<table>"),
+                        (f"{len(table.ids):,} rows; the limit is {self.limits.max_units * 50:,}"),
+                        "split the table, or raise Limits.max_units",
+                    )
+                ]
+            )
         return evaluate_table(self.knowledge_base, table, top, self._scorer)
 
-    def what_if(self, unit: Unit | Mapping[str, Any], *, target: str | None = None,
-                clear: str | None = None) -> WhatIf:
+    def what_if(
+        self, unit: Unit | Mapping[str, Any], *, target: str | None = None, clear: str | None = None
+    ) -> WhatIf:
         """The fewest, smallest trait changes that make `target` the unit's dominant mode, or
         that clear a conflict the unit raises on its own (a rule id or kind)."""
         data = unit.model_dump() if isinstance(unit, Unit) else dict(unit)
@@ -106,8 +131,15 @@ class Advisor:
         organisation = from_data({"organisation": "what-if", "units": [data]})
         checked = check_organisation(self.knowledge_base, organisation, None, self.limits)
         only = organisation.units[0]
-        return what_if(self.knowledge_base, self._scorer, only.id, checked.values[only.id],
-                       frozenset(only.models_in_use), target=target, clear=clear)
+        return what_if(
+            self.knowledge_base,
+            self._scorer,
+            only.id,
+            checked.values[only.id],
+            frozenset(only.models_in_use),
+            target=target,
+            clear=clear,
+        )
 
     def advice_for(self, result: BatchResult, row: int) -> Advice:
         """The full Advice (with its explanation) of one row of a batch result."""
@@ -124,20 +156,35 @@ class Advisor:
         values = checked.values
         fired = self._fired(organisation, values)
         kb = self.knowledge_base
-        states = [self._unit_state(unit.id, unit.parent, values[unit.id], fired[unit.id],
-                                   frozenset(unit.models_in_use))
-                  for unit in organisation.units]
+        states = [
+            self._unit_state(
+                unit.id, unit.parent, values[unit.id], fired[unit.id], frozenset(unit.models_in_use)
+            )
+            for unit in organisation.units
+        ]
         conflicts = self._conflicts(organisation, checked, [state for state, _ in states])
-        advice = {unit.id: self._unit_advice(state, notes, unit.title, checked, conflicts)
-                  for (state, notes), unit in zip(states, organisation.units, strict=True)}
+        advice = {
+            unit.id: self._unit_advice(state, notes, unit.title, checked, conflicts)
+            for (state, notes), unit in zip(states, organisation.units, strict=True)
+        }
         units = [advice[unit_id] for unit_id in tree_order(organisation)]
-        return Advice(organisation=organisation.organisation, language=self.lang,
-                      pack=PackRef(id=kb.info.id, version=kb.info.version),
-                      archetypes={a.id: a.name.get(self.lang) for a in kb.archetypes.values()},
-                      units=units, conflicts=conflicts)
+        return Advice(
+            organisation=organisation.organisation,
+            language=self.lang,
+            pack=PackRef(id=kb.info.id, version=kb.info.version),
+            archetypes={a.id: a.name.get(self.lang) for a in kb.archetypes.values()},
+            units=units,
+            conflicts=conflicts,
+        )
 
-    def _unit_state(self, unit_id: str, parent: str | None, values: Mapping[str, Any],
-                    fired: set[str], in_use: frozenset[str]) -> tuple[UnitState, list[str]]:
+    def _unit_state(
+        self,
+        unit_id: str,
+        parent: str | None,
+        values: Mapping[str, Any],
+        fired: set[str],
+        in_use: frozenset[str],
+    ) -> tuple[UnitState, list[str]]:
         rules = [rule for rule in self.knowledge_base.rules if rule.id in fired]  # pack order
         profile, notes, weights = build_profile(self.knowledge_base, rules, values, self.lang)
         scored: list[ScoredModel] = []
@@ -145,8 +192,9 @@ class Advisor:
             scored = self.graph.score_models(unit_id, weights, in_use, self.lang)
         return UnitState(unit_id, parent, values, profile, scored, in_use, tuple(rules)), notes
 
-    def _fired(self, organisation: Organisation,
-               values: Mapping[str, Mapping[str, Any]]) -> dict[str, set[str]]:
+    def _fired(
+        self, organisation: Organisation, values: Mapping[str, Mapping[str, Any]]
+    ) -> dict[str, set[str]]:
         """The scoring rules that fire for each unit, on the chosen backend."""
         fired: dict[str, set[str]] = {unit.id: set() for unit in organisation.units}
         if self.backend == "durable":
@@ -160,24 +208,29 @@ class Advisor:
             fired[unit.id] = {self._scorer.rule_ids[i] for i in matrix[row].nonzero()[0]}
         return fired
 
-    def _conflicts(self, organisation: Organisation, checked: CheckedOrganisation,
-                   states: list[UnitState]) -> list[Conflict]:
+    def _conflicts(
+        self, organisation: Organisation, checked: CheckedOrganisation, states: list[UnitState]
+    ) -> list[Conflict]:
         kb = self.knowledge_base
         if not kb.conflicts:
             return []
-        facts = situation(kb, states, organisation.imposed_models, checked.views,
-                          checked.ratings)
+        facts = situation(kb, states, organisation.imposed_models, checked.views, checked.ratings)
         bounds = binding_bounds(kb.conflicts, facts)
         for rule in kb.conflicts:
             bound = bounds[rule.id]
             if bound > self.limits.max_conflict_bindings:
-                raise LimitError([Problem(
-                    kb.where(rule.pack, rule.origin),
-                    f"conflict rule '{rule.id}' could bind up to {bound:,} combinations of "
-                    f"facts in '{organisation.organisation}' ({len(organisation.units):,} "
-                    f"units); the limit is {self.limits.max_conflict_bindings:,}",
-                    "assess the organisation in parts, join the rule on a narrower field, or "
-                    "raise Limits.max_conflict_bindings")])
+                raise LimitError(
+                    [
+                        Problem(
+                            kb.where(rule.pack, rule.origin),
+                            f"conflict rule '{rule.id}' could bind up to {bound:,} combinations of "
+                            f"facts in '{organisation.organisation}' ({len(organisation.units):,} "
+                            f"units); the limit is {self.limits.max_conflict_bindings:,}",
+                            "assess the organisation in parts, join the rule on a narrower field, or "
+                            "raise Limits.max_conflict_bindings",
+                        )
+                    ]
+                )
         if self.backend == "durable":
             firings = self._conflict_engine.fire([engine_fact(f, kb.traits) for f in facts])
         else:
@@ -185,39 +238,61 @@ class Advisor:
         names = {unit.id: unit.title for unit in organisation.units}
         return summarise(kb, firings, facts, names, self.lang)
 
-    def _unit_advice(self, state: UnitState, notes: list[str], name: str,
-                     checked: CheckedOrganisation, conflicts: list[Conflict]) -> UnitAdvice:
+    def _unit_advice(
+        self,
+        state: UnitState,
+        notes: list[str],
+        name: str,
+        checked: CheckedOrganisation,
+        conflicts: list[Conflict],
+    ) -> UnitAdvice:
         settings = self.knowledge_base.settings
         profile = state.profile
         recommendations: list[ModelAdvice] = []
         avoid: list[ModelAdvice] = []
         direction = []
         if profile.status == "ok":
-            recommendations = [m.advice for m in state.scored
-                               if m.micro >= micro(settings.recommend_min)]
-            avoid = [m.advice for m in sorted(
-                (m for m in state.scored if m.micro <= -micro(settings.avoid_min)),
-                key=lambda m: (not m.advice.in_use, m.micro, m.advice.model))]
+            recommendations = [
+                m.advice for m in state.scored if m.micro >= micro(settings.recommend_min)
+            ]
+            avoid = [
+                m.advice
+                for m in sorted(
+                    (m for m in state.scored if m.micro <= -micro(settings.avoid_min)),
+                    key=lambda m: (not m.advice.in_use, m.micro, m.advice.model),
+                )
+            ]
             assert profile.dominant is not None
             direction = self.graph.directions(profile.dominant, self.lang)
             for model in avoid:
                 if model.in_use:
-                    notes.append(note("in_use_poor_fit", self.lang, model=model.name,
-                                      score=model.score))
+                    notes.append(
+                        note("in_use_poor_fit", self.lang, model=model.name, score=model.score)
+                    )
         answers = checked.ratings.get(state.id, [])
         self_assessment = None
         if answers:
-            disputed = any(c.kind == "respondent_disagreement" and state.id in c.units
-                           for c in conflicts)
-            self_assessment = SelfAssessment(respondents=len(answers),
-                                             ratings=mode_ratings(answers), disputed=disputed)
-        return UnitAdvice(id=state.id, name=name, parent=state.parent, profile=profile,
-                          recommendations=recommendations, avoid=avoid,
-                          evidence=evidence_for(list(state.rules), state.values, self.lang),
-                          direction=direction, notes=notes,
-                          perspectives={view: dict(weights) for view, weights
-                                        in checked.views.get(state.id, {}).items()},
-                          self_assessment=self_assessment)
+            disputed = any(
+                c.kind == "respondent_disagreement" and state.id in c.units for c in conflicts
+            )
+            self_assessment = SelfAssessment(
+                respondents=len(answers), ratings=mode_ratings(answers), disputed=disputed
+            )
+        return UnitAdvice(
+            id=state.id,
+            name=name,
+            parent=state.parent,
+            profile=profile,
+            recommendations=recommendations,
+            avoid=avoid,
+            evidence=evidence_for(list(state.rules), state.values, self.lang),
+            direction=direction,
+            notes=notes,
+            perspectives={
+                view: dict(weights) for view, weights in checked.views.get(state.id, {}).items()
+            },
+            self_assessment=self_assessment,
+        )
 
 
 def tree_order(organisation: Organisation) -> list[str]:
@@ -254,11 +329,17 @@ def _choose(backend: Backend) -> Backend:
     if durable_available():
         return "durable"
     if backend == "durable":
-        raise EngineError("durable-rules cannot be imported here (it does not support Python "
-                          f"{sys.version_info.major}.{sys.version_info.minor}); use "
-                          "backend='python'")
+        raise EngineError(
+            "durable-rules cannot be imported here (it does not support Python "
+            f"{sys.version_info.major}.{sys.version_info.minor}); use "
+            "backend='python'"
+        )
     if not _warned:  # one warning per process, not per advisor
         _warned = True
-        warnings.warn("durable-rules cannot be imported here; modeadvisor uses its python "
-                      "backend, which gives the same advice", RuntimeWarning, stacklevel=3)
+        warnings.warn(
+            "durable-rules cannot be imported here; modeadvisor uses its python "
+            "backend, which gives the same advice",
+            RuntimeWarning,
+            stacklevel=3,
+        )
     return "python"

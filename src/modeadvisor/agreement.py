@@ -26,7 +26,7 @@ def rwg(ratings: Sequence[int], low: int = SCALE_LOW, high: int = SCALE_HIGH) ->
     mean = sum(ratings) / n
     variance = sum((r - mean) ** 2 for r in ratings) / (n - 1)
     options = high - low + 1
-    null_variance = (options ** 2 - 1) / 12
+    null_variance = (options**2 - 1) / 12
     return max(0.0, 1 - variance / null_variance)
 
 

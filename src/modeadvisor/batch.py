@@ -42,8 +42,12 @@ class Column:
 class UnitTable:
     """Units' typed trait values as columns, ready for vectorised evaluation."""
 
-    def __init__(self, kb: KnowledgeBase, values: Sequence[Mapping[str, cond.TraitValue]],
-                 in_use: Sequence[frozenset[str]] | None = None) -> None:
+    def __init__(
+        self,
+        kb: KnowledgeBase,
+        values: Sequence[Mapping[str, cond.TraitValue]],
+        in_use: Sequence[frozenset[str]] | None = None,
+    ) -> None:
         self.size = len(values)
         self.observed_count = np.array([len(v) for v in values], dtype=np.int64)
         self.columns: dict[str, Column] = {}
@@ -54,7 +58,8 @@ class UnitTable:
             if trait.type == "set":
                 for option in trait.values or ():
                     self.members[(trait.id, option)] = np.array(
-                        [isinstance(r, frozenset) and option in r for r in raw], dtype=np.bool_)
+                        [isinstance(r, frozenset) and option in r for r in raw], dtype=np.bool_
+                    )
             self.columns[trait.id] = Column(_encode(trait, raw), observed)
         models = list(kb.models)
         self.in_use = np.zeros((self.size, len(models)), dtype=np.bool_)
@@ -63,17 +68,22 @@ class UnitTable:
                 self.in_use[row, models.index(model)] = True
 
 
-def variants(kb: KnowledgeBase, base: Mapping[str, cond.TraitValue],
-             changes: Sequence[Mapping[str, cond.TraitValue]],
-             in_use: frozenset[str] = frozenset()) -> UnitTable:
+def variants(
+    kb: KnowledgeBase,
+    base: Mapping[str, cond.TraitValue],
+    changes: Sequence[Mapping[str, cond.TraitValue]],
+    in_use: frozenset[str] = frozenset(),
+) -> UnitTable:
     """A table of one unit changed in several ways: the base encoded once, then patched (the
     what-if search scores thousands of variants at a time)."""
     one = UnitTable(kb, [base], [in_use])
     size = len(changes)
     table = UnitTable.__new__(UnitTable)
     table.size = size
-    table.columns = {name: Column(np.repeat(c.values, size), np.repeat(c.observed, size))
-                     for name, c in one.columns.items()}
+    table.columns = {
+        name: Column(np.repeat(c.values, size), np.repeat(c.observed, size))
+        for name, c in one.columns.items()
+    }
     table.members = {key: np.repeat(m, size) for key, m in one.members.items()}
     table.in_use = np.repeat(one.in_use, size, axis=0)
     table.observed_count = np.full(size, len(base), dtype=np.int64)
@@ -100,16 +110,19 @@ def variants(kb: KnowledgeBase, base: Mapping[str, cond.TraitValue],
 def _encode(trait: Trait, raw: Sequence[cond.TraitValue | None]) -> IntArray:
     match trait.type:
         case "number":
-            numbers = np.array([0.0 if r is None else float(r) for r in raw],  # type: ignore[arg-type]
-                               dtype=np.float64)
+            numbers = np.array(
+                [0.0 if r is None else float(r) for r in raw],  # type: ignore[arg-type]
+                dtype=np.float64,
+            )
             encoded = np.rint(numbers * MICRO).astype(np.int64)
             for i in np.flatnonzero(np.abs(numbers) >= _EXACT_LIMIT).tolist():
                 encoded[i] = int(Decimal(str(raw[i])).scaleb(NUMBER_DECIMALS).to_integral_value())
             return encoded
         case "category":
             codes = {v: i for i, v in enumerate(trait.values or ())}
-            return np.array([codes.get(r, -1) if isinstance(r, str) else -1 for r in raw],
-                            dtype=np.int64)
+            return np.array(
+                [codes.get(r, -1) if isinstance(r, str) else -1 for r in raw], dtype=np.int64
+            )
         case "set":
             return np.zeros(len(raw), dtype=np.int64)
     return np.array([0 if r is None else int(r) for r in raw], dtype=np.int64)  # type: ignore[arg-type]
@@ -147,9 +160,10 @@ def _operator(values: IntArray, op: str, target: int) -> Any:
 
 def rule_weights(kb: KnowledgeBase) -> IntArray:
     """Each scoring rule's weights in millionths: shape (rules, archetypes)."""
-    return np.array([[micro(rule.spec.weights.get(a, 0.0)) for a in kb.archetypes]
-                     for rule in kb.rules], dtype=np.int64).reshape(
-        len(kb.rules), len(kb.archetypes))
+    return np.array(
+        [[micro(rule.spec.weights.get(a, 0.0)) for a in kb.archetypes] for rule in kb.rules],
+        dtype=np.int64,
+    ).reshape(len(kb.rules), len(kb.archetypes))
 
 
 class Scorer:
@@ -200,13 +214,17 @@ class Profiles:
     fired_count: IntArray
 
 
-def profiles(kb: KnowledgeBase, fired: BoolArray, table: UnitTable,
-             scorer: Scorer | None = None) -> Profiles:
+def profiles(
+    kb: KnowledgeBase, fired: BoolArray, table: UnitTable, scorer: Scorer | None = None
+) -> Profiles:
     """`profile.build_profile` for every unit at once, with the same arithmetic."""
     settings = kb.settings
     weights_matrix = scorer.weights if scorer is not None else rule_weights(kb)
-    raw = fired.astype(np.int64) @ weights_matrix if fired.size else np.zeros(
-        (fired.shape[0], len(kb.archetypes)), dtype=np.int64)
+    raw = (
+        fired.astype(np.int64) @ weights_matrix
+        if fired.size
+        else np.zeros((fired.shape[0], len(kb.archetypes)), dtype=np.int64)
+    )
     total = raw.sum(axis=1)
     with np.errstate(invalid="ignore", divide="ignore"):
         weights = np.where(total[:, None] > 0, raw / np.maximum(total, 1)[:, None], 0.0)
@@ -219,14 +237,18 @@ def profiles(kb: KnowledgeBase, fired: BoolArray, table: UnitTable,
     secondary = np.argmax(rest, axis=1) if len(kb.archetypes) > 1 else np.full(table.size, -1)
     has_second = (secondary >= 0) & (rest[np.arange(table.size), np.maximum(secondary, 0)] > 0)
     secondary = np.where(has_second, secondary, -1)
-    second_weight = np.where(has_second, rest[np.arange(table.size), np.maximum(secondary, 0)],
-                             0.0)
+    second_weight = np.where(has_second, rest[np.arange(table.size), np.maximum(secondary, 0)], 0.0)
     lead = weights[np.arange(table.size), dominant] - second_weight
     mixed = ok & (lead < settings.mixed_margin)
-    return Profiles(raw=raw, weights=weights, ok=ok,
-                    dominant=np.where(ok, dominant, -1).astype(np.int64),
-                    secondary=np.where(ok, secondary, -1).astype(np.int64), mixed=mixed,
-                    fired_count=fired_count)
+    return Profiles(
+        raw=raw,
+        weights=weights,
+        ok=ok,
+        dominant=np.where(ok, dominant, -1).astype(np.int64),
+        secondary=np.where(ok, secondary, -1).astype(np.int64),
+        mixed=mixed,
+        fired_count=fired_count,
+    )
 
 
 @dataclass(frozen=True)
@@ -272,7 +294,8 @@ class ConflictChecks:
         condition = rule.patterns[0].condition
         return condition is None or not any(
             leaf.trait in ("uid", "parent") or isinstance(getattr(leaf, "value", None), cond.Ref)
-            for leaf in cond.comparisons(condition))
+            for leaf in cond.comparisons(condition)
+        )
 
     def flags(self, table: UnitTable, found: Profiles, scores: ModelScores) -> dict[str, BoolArray]:
         """For each checkable rule: does it find a conflict for each unit."""
@@ -282,18 +305,26 @@ class ConflictChecks:
         for rule in self.rules:
             pattern = rule.patterns[0]
             if pattern.kind == "unit":
-                holds = self._holds(pattern.condition, lambda f: self._unit_field(f, table, found),
-                                    (table.size,), settings)
+                holds = self._holds(
+                    pattern.condition,
+                    lambda f: self._unit_field(f, table, found),
+                    (table.size,),
+                    settings,
+                )
                 result[rule.id] = holds
             else:
-                holds = self._holds(pattern.condition,
-                                    lambda f: self._fit_field(f, table, found, scores),
-                                    fit_exists.shape, settings)
+                holds = self._holds(
+                    pattern.condition,
+                    lambda f: self._fit_field(f, table, found, scores),
+                    fit_exists.shape,
+                    settings,
+                )
                 result[rule.id] = np.asarray((holds & fit_exists).any(axis=1), dtype=np.bool_)
         return result
 
-    def _holds(self, condition: cond.Condition | None, field: Any, shape: tuple[int, ...],
-               settings: Any) -> BoolArray:
+    def _holds(
+        self, condition: cond.Condition | None, field: Any, shape: tuple[int, ...], settings: Any
+    ) -> BoolArray:
         if condition is None:
             return np.ones(shape, dtype=np.bool_)
         from .compiler import resolve
@@ -306,8 +337,9 @@ class ConflictChecks:
             holds |= part
         return holds
 
-    def _leaf(self, leaf: cond.Comparison | cond.Member, field: Any,
-              shape: tuple[int, ...]) -> BoolArray:
+    def _leaf(
+        self, leaf: cond.Comparison | cond.Member, field: Any, shape: tuple[int, ...]
+    ) -> BoolArray:
         values, observed, encode = field(leaf.trait)
         if isinstance(leaf, cond.Member):
             member = values[leaf.value]
@@ -319,8 +351,11 @@ class ConflictChecks:
         archetypes = list(self.kb.archetypes)
         match name:
             case "status":
-                return (np.where(found.ok, 0, 1), np.ones(table.size, np.bool_),
-                        lambda v: ["ok", "insufficient_evidence"].index(v))
+                return (
+                    np.where(found.ok, 0, 1),
+                    np.ones(table.size, np.bool_),
+                    lambda v: ["ok", "insufficient_evidence"].index(v),
+                )
             case "dominant" | "secondary":
                 codes = found.dominant if name == "dominant" else found.secondary
                 return codes, codes >= 0, archetypes.index
@@ -333,8 +368,7 @@ class ConflictChecks:
             return members, column.observed, None
         return column.values, column.observed, lambda v: _literal(trait, v)
 
-    def _fit_field(self, name: str, table: UnitTable, found: Profiles,
-                   scores: ModelScores) -> Any:
+    def _fit_field(self, name: str, table: UnitTable, found: Profiles, scores: ModelScores) -> Any:
         archetypes, models = list(self.kb.archetypes), list(self.kb.models)
         size, count = scores.micro.shape
         everywhere = np.ones((size, count), np.bool_)
@@ -345,8 +379,12 @@ class ConflictChecks:
             case "model":
                 return np.arange(count)[None, :], everywhere, models.index
             case "model_kind":
-                kinds = np.array([FACT_KINDS["fit"]["model_kind"].values.index(
-                    self.kb.models[m].kind) for m in models])
+                kinds = np.array(
+                    [
+                        FACT_KINDS["fit"]["model_kind"].values.index(self.kb.models[m].kind)
+                        for m in models
+                    ]
+                )
                 return kinds[None, :], everywhere, FACT_KINDS["fit"]["model_kind"].values.index
             case "score":
                 return scores.micro, everywhere, lambda v: round(float(v) * MICRO)
@@ -377,13 +415,15 @@ class Table:
 
     def raw_unit(self, row: int) -> dict[str, Any]:
         """Row `row` as an organisation file's unit."""
-        traits = {k: sorted(v) if isinstance(v, frozenset) else v
-                  for k, v in self.values[row].items()}
+        traits = {
+            k: sorted(v) if isinstance(v, frozenset) else v for k, v in self.values[row].items()
+        }
         return {"id": self.ids[row], "traits": traits, "models_in_use": sorted(self.in_use[row])}
 
 
-def table_from_rows(kb: KnowledgeBase, rows: Sequence[Mapping[str, Any]],
-                    source: str = "<table>") -> Table:
+def table_from_rows(
+    kb: KnowledgeBase, rows: Sequence[Mapping[str, Any]], source: str = "<table>"
+) -> Table:
     """Rows as mappings (CSV rows, `DataFrame.to_dict("records")`): `unit`, traits by id,
     optional `models_in_use` (`;`-separated); an empty cell is not observed."""
     from .errors import Location, OrganisationError, Problem, did_you_mean
@@ -401,24 +441,41 @@ def table_from_rows(kb: KnowledgeBase, rows: Sequence[Mapping[str, Any]],
                 continue
             reported.add(str(key))
             if key is None:  # csv.DictReader's key for cells beyond the header
-                problems.append(Problem(Location(source, number),
-                                        "the row has more cells than the header has columns"))
+                problems.append(
+                    Problem(
+                        Location(source, number),
+                        "the row has more cells than the header has columns",
+                    )
+                )
             else:
-                problems.append(Problem(Location(source, number), f"unknown column '{key}'",
-                                        did_you_mean(str(key), known)))
+                problems.append(
+                    Problem(
+                        Location(source, number),
+                        f"unknown column '{key}'",
+                        did_you_mean(str(key), known),
+                    )
+                )
         if "unit" not in row:
             if "unit" not in reported:
                 reported.add("unit")
-                problems.append(Problem(Location(source, 1), "no 'unit' column: each row needs "
-                                                             "the id of the unit it describes"))
+                problems.append(
+                    Problem(
+                        Location(source, 1),
+                        "no 'unit' column: each row needs the id of the unit it describes",
+                    )
+                )
         elif not str(row.get("unit") or "").strip():
             problems.append(Problem(Location(source, number), "column 'unit' is empty"))
         unit = str(row.get("unit") or "").strip()
         typed: dict[str, cond.TraitValue] = {}
         for name, cell in row.items():
             trait = kb.traits.get(str(name))
-            if trait is None or cell is None or (isinstance(cell, float) and cell != cell) \
-                    or str(cell).strip() == "":
+            if (
+                trait is None
+                or cell is None
+                or (isinstance(cell, float) and cell != cell)
+                or str(cell).strip() == ""
+            ):
                 continue
             value, problem = coerce_value(trait, _cell(trait, cell))
             if problem is not None:
@@ -426,12 +483,20 @@ def table_from_rows(kb: KnowledgeBase, rows: Sequence[Mapping[str, Any]],
             elif value is not None:
                 typed[str(name)] = value
         listed = row.get("models_in_use")
-        listed = "" if listed is None or (isinstance(listed, float) and listed != listed) \
+        listed = (
+            ""
+            if listed is None or (isinstance(listed, float) and listed != listed)
             else str(listed)
+        )
         models = frozenset(m.strip() for m in listed.split(";") if m.strip())
         for model in sorted(models - set(kb.models)):
-            problems.append(Problem(Location(source, number), f"unknown model '{model}'",
-                                    did_you_mean(model, kb.models)))
+            problems.append(
+                Problem(
+                    Location(source, number),
+                    f"unknown model '{model}'",
+                    did_you_mean(model, kb.models),
+                )
+            )
         ids.append(unit)
         values.append(typed)
         in_use.append(models & frozenset(kb.models))
@@ -482,15 +547,26 @@ class BatchResult:
     def to_json(self) -> str:
         import json
 
-        return json.dumps({
-            "units": self.ids, "archetypes": self.archetypes,
-            "weights": [[round(float(w), 4) for w in row] for row in self.weights],
-            "status": self.status, "dominant": self.dominant,
-            "mixed": [bool(m) for m in self.mixed],
-            "top_recommendations": self.top_recommendations,
-            "conflicts": {rule: [self.ids[i] for i in np.flatnonzero(flags)]
-                          for rule, flags in sorted(self.conflict_flags.items())},
-        }, indent=1, ensure_ascii=False) + "\n"
+        return (
+            json.dumps(
+                {
+                    "units": self.ids,
+                    "archetypes": self.archetypes,
+                    "weights": [[round(float(w), 4) for w in row] for row in self.weights],
+                    "status": self.status,
+                    "dominant": self.dominant,
+                    "mixed": [bool(m) for m in self.mixed],
+                    "top_recommendations": self.top_recommendations,
+                    "conflicts": {
+                        rule: [self.ids[i] for i in np.flatnonzero(flags)]
+                        for rule, flags in sorted(self.conflict_flags.items())
+                    },
+                },
+                indent=1,
+                ensure_ascii=False,
+            )
+            + "\n"
+        )
 
     def to_csv(self) -> str:
         import csv
@@ -498,19 +574,36 @@ class BatchResult:
 
         out = io.StringIO()
         writer = csv.writer(out, lineterminator="\n")
-        writer.writerow(["unit", "status", "dominant", "mixed", *self.archetypes,
-                         "top_recommendations", "conflicts"])
+        writer.writerow(
+            [
+                "unit",
+                "status",
+                "dominant",
+                "mixed",
+                *self.archetypes,
+                "top_recommendations",
+                "conflicts",
+            ]
+        )
         for i, unit in enumerate(self.ids):
             flagged = [rule for rule, flags in sorted(self.conflict_flags.items()) if flags[i]]
-            writer.writerow([unit, self.status[i], self.dominant[i] or "",
-                             "true" if self.mixed[i] else "false",
-                             *(f"{w:.4f}" for w in self.weights[i]),
-                             ";".join(self.top_recommendations[i]), ";".join(flagged)])
+            writer.writerow(
+                [
+                    unit,
+                    self.status[i],
+                    self.dominant[i] or "",
+                    "true" if self.mixed[i] else "false",
+                    *(f"{w:.4f}" for w in self.weights[i]),
+                    ";".join(self.top_recommendations[i]),
+                    ";".join(flagged),
+                ]
+            )
         return out.getvalue()
 
 
-def evaluate_table(kb: KnowledgeBase, table: Table, top: int = 3,
-                   scorer: Scorer | None = None) -> BatchResult:
+def evaluate_table(
+    kb: KnowledgeBase, table: Table, top: int = 3, scorer: Scorer | None = None
+) -> BatchResult:
     """Score every unit of a table at once."""
     units = UnitTable(kb, table.values, table.in_use)
     scorer = scorer or Scorer(kb)
@@ -523,16 +616,24 @@ def evaluate_table(kb: KnowledgeBase, table: Table, top: int = 3,
     rank = np.empty(len(models), dtype=np.int64)
     rank[order] = np.arange(len(models))
     key = -scores.micro * (len(models) + 1) + rank[None, :]
-    recommended = found.ok[:, None] & scores.reached & (
-        scores.micro >= micro(kb.settings.recommend_min))
+    recommended = (
+        found.ok[:, None] & scores.reached & (scores.micro >= micro(kb.settings.recommend_min))
+    )
     key = np.where(recommended, key, np.iinfo(np.int64).max)
     best = np.argsort(key, axis=1, kind="stable")[:, :top]
     top_lists = [[models[m] for m in row if recommended[i, m]] for i, row in enumerate(best)]
     return BatchResult(
-        ids=table.ids, archetypes=archetypes, models=models, weights=found.weights,
+        ids=table.ids,
+        archetypes=archetypes,
+        models=models,
+        weights=found.weights,
         status=["ok" if ok else "insufficient_evidence" for ok in found.ok],
         dominant=[archetypes[d] if d >= 0 else None for d in found.dominant],
-        mixed=found.mixed, top_recommendations=top_lists, conflict_flags=flags, table=table)
+        mixed=found.mixed,
+        top_recommendations=top_lists,
+        conflict_flags=flags,
+        table=table,
+    )
 
 
 def read_table(kb: KnowledgeBase, source: Any) -> Table:
@@ -549,8 +650,9 @@ def read_table(kb: KnowledgeBase, source: Any) -> Table:
             with path.open(encoding="utf-8-sig", newline="") as stream:
                 rows = list(csv.DictReader(stream))
         except (OSError, UnicodeDecodeError, csv.Error) as error:
-            raise OrganisationError([Problem(Location(str(path)),
-                                             f"cannot read the table: {error}")]) from None
+            raise OrganisationError(
+                [Problem(Location(str(path)), f"cannot read the table: {error}")]
+            ) from None
         return table_from_rows(kb, rows, str(path))
     if hasattr(source, "to_pylist"):  # pyarrow.Table
         return table_from_rows(kb, source.to_pylist())

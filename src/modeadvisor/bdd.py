@@ -38,9 +38,12 @@ from .knowledge import load_knowledge_base, shipped_rules_dir
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
-    parser.addoption("--modeadvisor-rules", metavar="DIR", default=None,
-                     help="rule pack folder the modeadvisor feature steps use "
-                          "(default: the shipped pack)")
+    parser.addoption(
+        "--modeadvisor-rules",
+        metavar="DIR",
+        default=None,
+        help="rule pack folder the modeadvisor feature steps use (default: the shipped pack)",
+    )
 
 
 @dataclass
@@ -88,21 +91,29 @@ def _cell(text: str) -> Any:
 
 @given(parsers.re(r'yksikkö "(?P<unit>[^"]+)", jonka piirteet ovat:'))
 @given(parsers.re(r'a unit "(?P<unit>[^"]+)" with traits:'))
-def _unit_with_traits(modeadvisor_context: AdviceContext, unit: str,
-                      datatable: list[list[str]]) -> None:
+def _unit_with_traits(
+    modeadvisor_context: AdviceContext, unit: str, datatable: list[list[str]]
+) -> None:
     header, *rows = datatable
     if [h.strip().lower() for h in header] not in (["trait", "value"], ["piirre", "arvo"]):
-        raise AssertionError("the trait table needs the header | trait | value | "
-                             "(or | piirre | arvo |)")
+        raise AssertionError(
+            "the trait table needs the header | trait | value | (or | piirre | arvo |)"
+        )
     modeadvisor_context.units.append(
-        {"id": unit, "traits": {row[0].strip(): _cell(row[1]) for row in rows}})
+        {"id": unit, "traits": {row[0].strip(): _cell(row[1]) for row in rows}}
+    )
 
 
-@given(parsers.re(r'yksikkö "(?P<unit>[^"]+)" yksikön "(?P<parent>[^"]+)" alla, '
-                  r'jonka piirteet ovat:'))
+@given(
+    parsers.re(
+        r'yksikkö "(?P<unit>[^"]+)" yksikön "(?P<parent>[^"]+)" alla, '
+        r"jonka piirteet ovat:"
+    )
+)
 @given(parsers.re(r'a unit "(?P<unit>[^"]+)" under "(?P<parent>[^"]+)" with traits:'))
-def _child_with_traits(modeadvisor_context: AdviceContext, unit: str, parent: str,
-                       datatable: list[list[str]]) -> None:
+def _child_with_traits(
+    modeadvisor_context: AdviceContext, unit: str, parent: str, datatable: list[list[str]]
+) -> None:
     _unit_with_traits(modeadvisor_context, unit, datatable)
     modeadvisor_context.current["parent"] = parent
 
@@ -115,14 +126,16 @@ def _unit_uses(modeadvisor_context: AdviceContext, models: str) -> None:
 
 @given(parsers.parse('organisaatiotiedosto "{path}"'))
 @given(parsers.parse('the organisation file "{path}"'))
-def _organisation_file(modeadvisor_context: AdviceContext, path: str,
-                       request: pytest.FixtureRequest) -> None:
+def _organisation_file(
+    modeadvisor_context: AdviceContext, path: str, request: pytest.FixtureRequest
+) -> None:
     modeadvisor_context.organisation_file = Path(request.config.rootpath) / path
 
 
 @given(parsers.re(r"the unit's (?P<view>desired|strategy) mode is:"))
-def _stated_weights(modeadvisor_context: AdviceContext, view: str,
-                    datatable: list[list[str]]) -> None:
+def _stated_weights(
+    modeadvisor_context: AdviceContext, view: str, datatable: list[list[str]]
+) -> None:
     header, *rows = datatable
     if [h.strip().lower() for h in header] != ["archetype", "weight"]:
         raise AssertionError("the view table needs the header | archetype | weight |")
@@ -144,8 +157,9 @@ def _respondents(modeadvisor_context: AdviceContext, datatable: list[list[str]])
     unit = modeadvisor_context.current["id"]
     respondents = modeadvisor_context.organisation.setdefault("respondents", [])
     for row in rows:
-        ratings = {h.strip(): _cell(v) for h, v in zip(header[1:], row[1:], strict=True)
-                   if v.strip()}
+        ratings = {
+            h.strip(): _cell(v) for h, v in zip(header[1:], row[1:], strict=True) if v.strip()
+        }
         respondents.append({"id": row[0].strip(), "unit": unit, "ratings": ratings})
 
 
@@ -174,8 +188,11 @@ def _advisor_for(context: AdviceContext, advisor: Advisor) -> Advisor:
 @when("the unit is assessed")
 @when("the units are assessed")
 def _assess_units(modeadvisor_context: AdviceContext, modeadvisor_advisor: Advisor) -> None:
-    organisation = {"organisation": "scenario", "units": modeadvisor_context.units,
-                    **modeadvisor_context.organisation}
+    organisation = {
+        "organisation": "scenario",
+        "units": modeadvisor_context.units,
+        **modeadvisor_context.organisation,
+    }
     advisor = _advisor_for(modeadvisor_context, modeadvisor_advisor)
     modeadvisor_context.advice = advisor.assess(organisation)
 
@@ -238,8 +255,15 @@ def _names(models: list[ModelAdvice]) -> str:
     return ", ".join(f"{m.model} {m.score:+.2f}" for m in models) or "none"
 
 
-def _check_listed(context: AdviceContext, model: str, which: str, *, listed: bool,
-                  unit_id: str | None = None, top: int | None = None) -> ModelAdvice | None:
+def _check_listed(
+    context: AdviceContext,
+    model: str,
+    which: str,
+    *,
+    listed: bool,
+    unit_id: str | None = None,
+    top: int | None = None,
+) -> ModelAdvice | None:
     """Assert that `model` is (or is not) in a unit's recommendations or avoid list."""
     unit = context.unit_advice(unit_id)
     models: list[ModelAdvice] = getattr(unit, which)
@@ -300,8 +324,9 @@ def _avoided_for(modeadvisor_context: AdviceContext, model: str, unit: str) -> N
 @then(parsers.parse('the rule "{rule}" fired'))
 def _fired(modeadvisor_context: AdviceContext, rule: str) -> None:
     unit = modeadvisor_context.unit_advice()
-    assert rule in [e.rule for e in unit.evidence], \
+    assert rule in [e.rule for e in unit.evidence], (
         f"fired: {', '.join(e.rule for e in unit.evidence) or 'none'}"
+    )
 
 
 @then(parsers.parse('the rule "{rule}" did not fire'))
@@ -329,14 +354,19 @@ def _conflicts(context: AdviceContext) -> list[Conflict]:
 
 
 def _conflict_list(conflicts: list[Conflict]) -> str:
-    return "; ".join(f"{c.kind} [{c.severity}] {', '.join(c.units)} ({c.rule})"
-                     for c in conflicts) or "none"
+    return (
+        "; ".join(f"{c.kind} [{c.severity}] {', '.join(c.units)} ({c.rule})" for c in conflicts)
+        or "none"
+    )
 
 
 def _one_conflict(context: AdviceContext, kind: str, units: list[str] | None = None) -> Conflict:
     conflicts = _conflicts(context)
-    found = [c for c in conflicts if c.kind == kind
-             and (units is None or sorted(units) == sorted(c.units))]
+    found = [
+        c
+        for c in conflicts
+        if c.kind == kind and (units is None or sorted(units) == sorted(c.units))
+    ]
     assert found, f"conflicts: {_conflict_list(conflicts)}"
     assert len(found) == 1, f"{len(found)} such conflicts: {_conflict_list(found)}"
     return found[0]
@@ -350,8 +380,9 @@ def _conflict(modeadvisor_context: AdviceContext, kind: str) -> None:
 
 
 @then(parsers.parse('there is one "{kind}" conflict between "{first}" and "{second}"'))
-def _conflict_between(modeadvisor_context: AdviceContext, kind: str, first: str,
-                      second: str) -> None:
+def _conflict_between(
+    modeadvisor_context: AdviceContext, kind: str, first: str, second: str
+) -> None:
     _one_conflict(modeadvisor_context, kind, [first, second])
 
 
@@ -422,21 +453,36 @@ def _undisputed_of(modeadvisor_context: AdviceContext, unit: str) -> None:
 # --- the catalogue `modeadvisor steps` prints --------------------------------------------------
 
 _SAMPLES = {
-    "unit": "plant", "parent": "group", "models": "balanced_scorecard",
-    "path": "examples/manufacturer.yaml", "view": "desired",
-    "ranking": "customer_service, development", "value": "0.2", "archetype": "production",
-    "model": "balanced_scorecard", "count": "3", "rule": "cost_leadership", "source": "S-P6",
-    "kind": "unit_mode_conflict", "first": "plant", "second": "rnd", "severity": "high",
+    "unit": "plant",
+    "parent": "group",
+    "models": "balanced_scorecard",
+    "path": "examples/manufacturer.yaml",
+    "view": "desired",
+    "ranking": "customer_service, development",
+    "value": "0.2",
+    "archetype": "production",
+    "model": "balanced_scorecard",
+    "count": "3",
+    "rule": "cost_leadership",
+    "source": "S-P6",
+    "kind": "unit_mode_conflict",
+    "first": "plant",
+    "second": "rnd",
+    "severity": "high",
     "text": "Balanced scorecard",
 }
 _TABLES = {
-    "traits:": "| trait | value |", "ovat:": "| piirre | arvo |",
-    "mode is:": "| archetype | weight |", "the unit:": "| respondent | production | development |",
+    "traits:": "| trait | value |",
+    "ovat:": "| piirre | arvo |",
+    "mode is:": "| archetype | weight |",
+    "the unit:": "| respondent | production | development |",
 }
 
 
-_FINNISH = re.compile(r"yksik|organisaatio|toimintatapa|profiili|näyttö|suositel|välttää|"
-                      r"sääntö|neuvo|ristiri")
+_FINNISH = re.compile(
+    r"yksik|organisaatio|toimintatapa|profiili|näyttö|suositel|välttää|"
+    r"sääntö|neuvo|ristiri"
+)
 _FINNISH_KEYWORDS = {"Given": "Oletetaan", "When": "Kun", "Then": "Niin"}
 
 

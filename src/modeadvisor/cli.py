@@ -50,69 +50,110 @@ _SEVERITY_LEVEL = {"low": 0, "medium": 1, "high": 2}
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="modeadvisor",
-        description="Explained advice on managing and measuring an organisation by its modes.")
+        description="Explained advice on managing and measuring an organisation by its modes.",
+    )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     def with_rules(p: argparse.ArgumentParser) -> argparse.ArgumentParser:
-        p.add_argument("--pack", "--rules", dest="packs", type=Path, metavar="DIR",
-                       action="append", help="a rule pack folder; repeat to layer packs, each "
-                                             "on the ones before (default: the shipped pack)")
-        p.add_argument("--lang", choices=("en", "fi"), default=default_lang(),
-                       help="language of the advice (default: from the locale, else en)")
+        p.add_argument(
+            "--pack",
+            "--rules",
+            dest="packs",
+            type=Path,
+            metavar="DIR",
+            action="append",
+            help="a rule pack folder; repeat to layer packs, each "
+            "on the ones before (default: the shipped pack)",
+        )
+        p.add_argument(
+            "--lang",
+            choices=("en", "fi"),
+            default=default_lang(),
+            help="language of the advice (default: from the locale, else en)",
+        )
         return p
 
     def with_settings(p: argparse.ArgumentParser) -> argparse.ArgumentParser:
-        p.add_argument("--perspective-threshold", type=float, metavar="X",
-                       help="weight gap between current, desired and strategy views that counts "
-                            "as a conflict (default: the pack's, 0.10)")
+        p.add_argument(
+            "--perspective-threshold",
+            type=float,
+            metavar="X",
+            help="weight gap between current, desired and strategy views that counts "
+            "as a conflict (default: the pack's, 0.10)",
+        )
         return p
 
-    assess = with_settings(with_rules(commands.add_parser(
-        "assess", help="assess an organisation file")))
+    assess = with_settings(
+        with_rules(commands.add_parser("assess", help="assess an organisation file"))
+    )
     assess.add_argument("file", type=Path, help="organisation file (YAML or JSON)")
     assess.add_argument("--format", choices=("text", "json", "markdown"), default="text")
-    assess.add_argument("--fail-on", choices=tuple(_FAIL_LEVELS), metavar="LEVEL",
-                        help="exit 1 when conflicts of at least this severity exist: conflict "
-                             "(any), low, medium or high")
+    assess.add_argument(
+        "--fail-on",
+        choices=tuple(_FAIL_LEVELS),
+        metavar="LEVEL",
+        help="exit 1 when conflicts of at least this severity exist: conflict "
+        "(any), low, medium or high",
+    )
 
-    explain = with_settings(with_rules(commands.add_parser(
-        "explain", help="the full explanation trail for one unit")))
+    explain = with_settings(
+        with_rules(commands.add_parser("explain", help="the full explanation trail for one unit"))
+    )
     explain.add_argument("file", type=Path, help="organisation file (YAML or JSON)")
     explain.add_argument("--unit", required=True, metavar="ID", help="the unit's id")
     explain.add_argument("--format", choices=("text", "json"), default="text")
 
     validate = commands.add_parser("validate", help="load and check a rule pack")
-    validate.add_argument("packs", type=Path, nargs="*", metavar="PACK_DIR",
-                          help="the pack folder (default: the shipped pack)")
+    validate.add_argument(
+        "packs",
+        type=Path,
+        nargs="*",
+        metavar="PACK_DIR",
+        help="the pack folder (default: the shipped pack)",
+    )
 
     traits = with_rules(commands.add_parser("traits", help="list the trait catalogue"))
     traits.add_argument("--format", choices=("text", "json"), default="text")
 
-    schema = with_rules(commands.add_parser(
-        "schema", help="JSON Schema of rule files or organisation files, for editors"))
+    schema = with_rules(
+        commands.add_parser(
+            "schema", help="JSON Schema of rule files or organisation files, for editors"
+        )
+    )
     schema.add_argument("kind", choices=("rules", "organisation"))
 
-    report = with_settings(with_rules(commands.add_parser(
-        "report", help="an HTML or Markdown report with charts")))
+    report = with_settings(
+        with_rules(commands.add_parser("report", help="an HTML or Markdown report with charts"))
+    )
     report.add_argument("file", type=Path, help="organisation file (YAML or JSON)")
     report.add_argument("--format", choices=("html", "markdown"), default="html")
-    report.add_argument("-o", "--output", type=Path, metavar="OUT",
-                        help="file to write (default: standard output)")
-    report.add_argument("--no-charts", action="store_true",
-                        help="Markdown: write no SVG chart files beside the report")
+    report.add_argument(
+        "-o", "--output", type=Path, metavar="OUT", help="file to write (default: standard output)"
+    )
+    report.add_argument(
+        "--no-charts",
+        action="store_true",
+        help="Markdown: write no SVG chart files beside the report",
+    )
 
-    survey = with_rules(commands.add_parser(
-        "survey", help="aggregate a survey table (CSV) of respondents' ratings"))
+    survey = with_rules(
+        commands.add_parser("survey", help="aggregate a survey table (CSV) of respondents' ratings")
+    )
     survey.add_argument("file", type=Path, help="responses, one respondent per row (CSV)")
     survey.add_argument("--format", choices=("text", "json"), default="text")
 
-    batch = with_rules(commands.add_parser(
-        "batch", help="score a table of units (CSV) at once, vectorised"))
+    batch = with_rules(
+        commands.add_parser("batch", help="score a table of units (CSV) at once, vectorised")
+    )
     batch.add_argument("file", type=Path, help="units, one per row: unit, traits, models_in_use")
     batch.add_argument("--format", choices=("csv", "json"), default="csv")
 
-    whatif = with_rules(commands.add_parser(
-        "what-if", help="the smallest trait changes that make a mode dominant or clear a conflict"))
+    whatif = with_rules(
+        commands.add_parser(
+            "what-if",
+            help="the smallest trait changes that make a mode dominant or clear a conflict",
+        )
+    )
     whatif.add_argument("file", type=Path, help="organisation file (YAML or JSON)")
     whatif.add_argument("--unit", required=True, metavar="ID")
     goal = whatif.add_mutually_exclusive_group(required=True)
@@ -123,23 +164,40 @@ def _parser() -> argparse.ArgumentParser:
     commands.add_parser("steps", help="every feature-file step phrase, with an example")
 
     lint_cmd = commands.add_parser("lint", help="statically verify rule packs (exit 1 on errors)")
-    lint_cmd.add_argument("packs", type=Path, nargs="*", metavar="PACK_DIR",
-                          help="packs to check, layered in order (default: the shipped pack)")
+    lint_cmd.add_argument(
+        "packs",
+        type=Path,
+        nargs="*",
+        metavar="PACK_DIR",
+        help="packs to check, layered in order (default: the shipped pack)",
+    )
     lint_cmd.add_argument("--format", choices=("text", "json"), default="text")
 
     impact = commands.add_parser(
-        "impact", help="what changing a pack does to the advice for a population")
+        "impact", help="what changing a pack does to the advice for a population"
+    )
     impact.add_argument("old", type=Path, metavar="OLD_PACK")
     impact.add_argument("new", type=Path, metavar="NEW_PACK")
-    impact.add_argument("--population", type=Path, nargs="+", metavar="FILE",
-                        help="organisation files to assess (default: a generated sample)")
-    impact.add_argument("--sample", type=int, default=400, metavar="N",
-                        help="units to generate from the catalogue (default: 400)")
+    impact.add_argument(
+        "--population",
+        type=Path,
+        nargs="+",
+        metavar="FILE",
+        help="organisation files to assess (default: a generated sample)",
+    )
+    impact.add_argument(
+        "--sample",
+        type=int,
+        default=400,
+        metavar="N",
+        help="units to generate from the catalogue (default: 400)",
+    )
     impact.add_argument("--seed", type=int, default=1, help="seed of the generated sample")
     impact.add_argument("--format", choices=("text", "json"), default="text")
 
-    graph = with_rules(commands.add_parser(
-        "graph", help="the archetype-model graph as Mermaid or Graphviz DOT"))
+    graph = with_rules(
+        commands.add_parser("graph", help="the archetype-model graph as Mermaid or Graphviz DOT")
+    )
     graph.add_argument("--format", choices=("mermaid", "dot"), default="mermaid")
     return parser
 
@@ -161,8 +219,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as error:  # never a bare traceback for a user
         if os.environ.get("MODEADVISOR_DEBUG"):
             traceback.print_exc()
-        print(f"modeadvisor: internal error ({type(error).__name__}: {error}); this is a bug "
-              "in modeadvisor; set MODEADVISOR_DEBUG=1 to see the trace", file=sys.stderr)
+        print(
+            f"modeadvisor: internal error ({type(error).__name__}: {error}); this is a bug "
+            "in modeadvisor; set MODEADVISOR_DEBUG=1 to see the trace",
+            file=sys.stderr,
+        )
         return EXIT_INTERNAL
 
 
@@ -190,34 +251,42 @@ def _run(args: argparse.Namespace, out: TextIO) -> int:
     match args.command:
         case "assess":
             advice = _advisor(args).assess(args.file)
-            render = {"json": lambda a: a.to_json(), "text": to_text,
-                      "markdown": to_markdown}[args.format]
+            render = {"json": lambda a: a.to_json(), "text": to_text, "markdown": to_markdown}[
+                args.format
+            ]
             out.write(render(advice))
             worst = advice.worst_severity()
-            if args.fail_on is not None and worst is not None \
-                    and _SEVERITY_LEVEL[worst] >= _FAIL_LEVELS[args.fail_on]:
+            if (
+                args.fail_on is not None
+                and worst is not None
+                and _SEVERITY_LEVEL[worst] >= _FAIL_LEVELS[args.fail_on]
+            ):
                 return EXIT_CONFLICTS
         case "explain":
             advice = _advisor(args).assess(args.file)
             if args.format == "json":
                 unit = advice.unit(args.unit).model_dump(mode="json")
-                unit["conflicts"] = [c.model_dump(mode="json")
-                                     for c in advice.conflicts_of(args.unit)]
+                unit["conflicts"] = [
+                    c.model_dump(mode="json") for c in advice.conflicts_of(args.unit)
+                ]
                 out.write(json.dumps(unit, indent=2, ensure_ascii=False) + "\n")
             else:
                 out.write(explain_text(advice, args.unit))
         case "validate":
             kb = _knowledge_base(args.packs)
             layers = " on ".join(reversed(kb.layers))
-            out.write(f"{layers} ({kb.root}): ok — {len(kb.archetypes)} archetypes, "
-                      f"{len(kb.traits)} traits, {len(kb.rules)} rules, {len(kb.models)} models, "
-                      f"{len(kb.links)} links, {len(kb.conflicts)} conflict rules\n")
+            out.write(
+                f"{layers} ({kb.root}): ok — {len(kb.archetypes)} archetypes, "
+                f"{len(kb.traits)} traits, {len(kb.rules)} rules, {len(kb.models)} models, "
+                f"{len(kb.links)} links, {len(kb.conflicts)} conflict rules\n"
+            )
         case "traits":
             _traits(_knowledge_base(args.packs), args.lang, args.format, out)
         case "impact":
             old, new = Advisor.from_path(args.old), Advisor.from_path(args.new)
             population: list[Any] = list(args.population or []) or sample_population(
-                old.knowledge_base, new.knowledge_base, args.sample, args.seed)
+                old.knowledge_base, new.knowledge_base, args.sample, args.seed
+            )
             total = None if args.population else args.sample
             with progress_bar("impact", "units", total) as progress:
                 result = compare(old, new, population, progress)
@@ -243,8 +312,9 @@ def _run(args: argparse.Namespace, out: TextIO) -> int:
             kb = _knowledge_base(args.packs)
             with progress_bar("survey", "rows") as progress:
                 summary = read_survey(args.file, kb, progress=progress)
-            out.write(summary.to_json() if args.format == "json"
-                      else survey_text(summary, args.lang))
+            out.write(
+                summary.to_json() if args.format == "json" else survey_text(summary, args.lang)
+            )
         case "batch":
             advisor = Advisor(_knowledge_base(args.packs), lang=args.lang, backend="python")
             table = read_table(advisor.knowledge_base, args.file)
@@ -258,12 +328,21 @@ def _run(args: argparse.Namespace, out: TextIO) -> int:
             chosen = next((u for u in organisation.units if u.id == args.unit), None)
             if chosen is None:
                 ids = [u.id for u in organisation.units]
-                raise UnknownUnitError([Problem(Location(str(args.file)),
-                                                f"no unit '{args.unit}'",
-                                                did_you_mean(args.unit, ids))])
+                raise UnknownUnitError(
+                    [
+                        Problem(
+                            Location(str(args.file)),
+                            f"no unit '{args.unit}'",
+                            did_you_mean(args.unit, ids),
+                        )
+                    ]
+                )
             repair = advisor.what_if(chosen, target=args.target, clear=args.clear)
-            out.write(repair.model_dump_json(indent=2) + "\n" if args.format == "json"
-                      else repair.to_text())
+            out.write(
+                repair.model_dump_json(indent=2) + "\n"
+                if args.format == "json"
+                else repair.to_text()
+            )
         case "steps":
             from .bdd import step_catalogue  # pytest is only needed for this command
 
@@ -279,8 +358,9 @@ def _run(args: argparse.Namespace, out: TextIO) -> int:
             out.write(json.dumps(made, indent=2, ensure_ascii=False) + "\n")
         case "graph":
             graph = Advisor(_knowledge_base(args.packs), lang=args.lang).graph
-            out.write(graph.to_mermaid(args.lang) if args.format == "mermaid"
-                      else graph.to_dot(args.lang))
+            out.write(
+                graph.to_mermaid(args.lang) if args.format == "mermaid" else graph.to_dot(args.lang)
+            )
     return EXIT_OK
 
 

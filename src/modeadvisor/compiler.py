@@ -101,27 +101,32 @@ def engine_value(trait: Trait, value: cond.TraitValue | cond.Scalar) -> bool | i
     return value
 
 
-def compile_pack(kb: KnowledgeBase,
-                 max_distinct: int = MAX_DISTINCT_CONDITIONS) -> CompiledPack:
+def compile_pack(kb: KnowledgeBase, max_distinct: int = MAX_DISTINCT_CONDITIONS) -> CompiledPack:
     """Compile every rule of a knowledge base into engine rules packed within the limits."""
     properties = sum(len(t.values or ()) if t.type == "set" else 1 for t in kb.traits.values())
     if properties + _RESERVED > MAX_FACT_PROPERTIES:
         raise EngineError(
             f"the trait catalogue needs {properties} fact properties; the engine takes at most "
-            f"{MAX_FACT_PROPERTIES - _RESERVED} (count set values one each)")
+            f"{MAX_FACT_PROPERTIES - _RESERVED} (count set values one each)"
+        )
     engine_rules: list[EngineRule] = []
     too_complex: list[Problem] = []
     for rule in kb.rules:
         alternatives = disjunctive_form(rule.condition)
         if len(alternatives) > MAX_ALTERNATIVES:
-            too_complex.append(Problem(
-                kb.where(rule.pack, rule.origin),
-                f"the condition of rule '{rule.id}' expands to {len(alternatives)} alternatives; "
-                f"the engine takes at most {MAX_ALTERNATIVES}", "split it into several rules"))
+            too_complex.append(
+                Problem(
+                    kb.where(rule.pack, rule.origin),
+                    f"the condition of rule '{rule.id}' expands to {len(alternatives)} alternatives; "
+                    f"the engine takes at most {MAX_ALTERNATIVES}",
+                    "split it into several rules",
+                )
+            )
             continue
         for index, conjunction in enumerate(alternatives):
-            condition = {"$and": [{"kind": FACT_KIND},
-                                  *(_leaf(leaf, kb.traits) for leaf in conjunction)]}
+            condition = {
+                "$and": [{"kind": FACT_KIND}, *(_leaf(leaf, kb.traits) for leaf in conjunction)]
+            }
             name = rule.id if len(alternatives) == 1 else f"{rule.id}#{index}"
             engine_rules.append(EngineRule(name, rule.id, (("m", condition),)))
     if too_complex:
@@ -136,24 +141,44 @@ def compile_conflicts(kb: KnowledgeBase, max_distinct: int | None = None) -> Com
     engine_rules: list[EngineRule] = []
     too_complex: list[Problem] = []
     for rule in kb.conflicts:
-        per_alias = [[(p.alias, p.kind, conj) for conj in
-                      (disjunctive_form(resolve(p.condition, kb.settings)) if p.condition
-                       else [()])] for p in rule.patterns]
+        per_alias = [
+            [
+                (p.alias, p.kind, conj)
+                for conj in (
+                    disjunctive_form(resolve(p.condition, kb.settings)) if p.condition else [()]
+                )
+            ]
+            for p in rule.patterns
+        ]
         count = 1
         for options in per_alias:
             count *= len(options)
         if count > MAX_ALTERNATIVES:
-            too_complex.append(Problem(
-                kb.where(rule.pack, rule.origin),
-                f"the patterns of conflict rule '{rule.id}' expand to {count} alternatives; "
-                f"the engine takes at most {MAX_ALTERNATIVES}", "split it into several rules"))
+            too_complex.append(
+                Problem(
+                    kb.where(rule.pack, rule.origin),
+                    f"the patterns of conflict rule '{rule.id}' expand to {count} alternatives; "
+                    f"the engine takes at most {MAX_ALTERNATIVES}",
+                    "split it into several rules",
+                )
+            )
             continue
         kind_of = {p.alias: p.kind for p in rule.patterns}
         for index, combination in enumerate(itertools.product(*per_alias)):
             patterns = tuple(
-                (alias, {"$and": [{"kind": kind}, *_ordered(
-                    [_fact_leaf(leaf, kind, kind_of, kb.traits) for leaf in conjunction])]})
-                for alias, kind, conjunction in combination)
+                (
+                    alias,
+                    {
+                        "$and": [
+                            {"kind": kind},
+                            *_ordered(
+                                [_fact_leaf(leaf, kind, kind_of, kb.traits) for leaf in conjunction]
+                            ),
+                        ]
+                    },
+                )
+                for alias, kind, conjunction in combination
+            )
             name = rule.id if count == 1 else f"{rule.id}#{index}"
             engine_rules.append(EngineRule(name, rule.id, patterns))
     if too_complex:
@@ -178,13 +203,17 @@ def _ordered(leaves: list[tuple[bool, Json]]) -> list[Json]:
     return [leaf for is_join, leaf in sorted(leaves, key=lambda item: item[0])]
 
 
-def _fact_leaf(leaf: Leaf, kind: str, kind_of: Mapping[str, str],
-               traits: Mapping[str, Trait]) -> tuple[bool, Json]:
+def _fact_leaf(
+    leaf: Leaf, kind: str, kind_of: Mapping[str, str], traits: Mapping[str, Trait]
+) -> tuple[bool, Json]:
     """One leaf of a conflict pattern as an engine test; True when it joins another alias."""
     if kind == "unit" and leaf.trait not in UNIT_FIELDS:
         if isinstance(leaf, cond.Comparison) and isinstance(leaf.value, cond.Ref):
-            return True, {trait_property(leaf.trait): {
-                leaf.value.alias: _property(kind_of[leaf.value.alias], leaf.value.field)}}
+            return True, {
+                trait_property(leaf.trait): {
+                    leaf.value.alias: _property(kind_of[leaf.value.alias], leaf.value.field)
+                }
+            }
         return False, _leaf(leaf, traits)
     assert isinstance(leaf, cond.Comparison)
     prop = leaf.trait
@@ -238,9 +267,11 @@ def _pack(rules: Sequence[EngineRule], max_distinct: int) -> tuple[tuple[EngineR
     for rule in rules:
         keys = [json.dumps(condition, sort_keys=True) for _, condition in rule.patterns]
         new = {key for key in keys if key not in shared}
-        if current and (len(shared) + len(new) > max_distinct
-                        or any(shared[key] >= MAX_SHARED_CONDITION for key in keys)
-                        or nodes + len(keys) > MAX_NODES):
+        if current and (
+            len(shared) + len(new) > max_distinct
+            or any(shared[key] >= MAX_SHARED_CONDITION for key in keys)
+            or nodes + len(keys) > MAX_NODES
+        ):
             chunks.append(tuple(current))
             current, shared, nodes = [], Counter(), 0
         current.append(rule)

@@ -138,19 +138,22 @@ def parse(text: str) -> Condition:
         tree = _parser.parse(text)
     except lark.exceptions.UnexpectedCharacters as error:
         raise ConditionSyntaxError(
-            f"unexpected character {text[error.pos_in_stream or 0]!r}"
-            f"{_expected(error.allowed)}", error.column) from None
+            f"unexpected character {text[error.pos_in_stream or 0]!r}{_expected(error.allowed)}",
+            error.column,
+        ) from None
     except lark.exceptions.UnexpectedEOF as error:
         raise ConditionSyntaxError(
-            "condition ends too early" + _expected({t.type for t in error.expected}),
-            len(text) + 1) from None
+            "condition ends too early" + _expected({t.type for t in error.expected}), len(text) + 1
+        ) from None
     except lark.exceptions.UnexpectedToken as error:
         token = error.token
         if token.type == "$END":
             raise ConditionSyntaxError(
-                f"condition ends too early{_expected(error.expected)}", len(text) + 1) from None
-        raise ConditionSyntaxError(f"unexpected {str(token)!r}{_expected(error.expected)}",
-                                   token.column or 1) from None
+                f"condition ends too early{_expected(error.expected)}", len(text) + 1
+            ) from None
+        raise ConditionSyntaxError(
+            f"unexpected {str(token)!r}{_expected(error.expected)}", token.column or 1
+        ) from None
     try:
         return _Build().transform(tree)
     except lark.exceptions.VisitError as error:  # lark wraps what our callbacks raise
@@ -160,11 +163,24 @@ def parse(text: str) -> Condition:
 
 
 _TERMINAL_WORDS = {
-    "NAME": "a trait name", "NUMBER": "a number", "STRING": 'a "quoted value"',
-    "TRUE": "true", "FALSE": "false", "REF": "alias.field", "PARAM": "a $setting",
+    "NAME": "a trait name",
+    "NUMBER": "a number",
+    "STRING": 'a "quoted value"',
+    "TRUE": "true",
+    "FALSE": "false",
+    "REF": "alias.field",
+    "PARAM": "a $setting",
     "OP": "a comparison (== != >= <= > <)",
-    "LPAR": "'('", "RPAR": "')'", "LSQB": "'['", "RSQB": "']'", "COMMA": "','",
-    "AND": "'and'", "OR": "'or'", "NOT": "'not'", "IN": "'in'", "$END": "the end",
+    "LPAR": "'('",
+    "RPAR": "')'",
+    "LSQB": "'['",
+    "RSQB": "']'",
+    "COMMA": "','",
+    "AND": "'and'",
+    "OR": "'or'",
+    "NOT": "'not'",
+    "IN": "'in'",
+    "$END": "the end",
 }
 
 
@@ -207,22 +223,32 @@ class _Build(lark.Transformer[lark.Token, Condition]):
     def compare_ref(self, items: list[lark.Token]) -> Condition:
         name, op, ref = items
         alias, field = str(ref).split(".", 1)
-        return Comparison(str(name), str(op), Ref(alias, field),  # type: ignore[arg-type]
-                          name.column or 0)
+        return Comparison(
+            str(name),
+            str(op),
+            Ref(alias, field),  # type: ignore[arg-type]
+            name.column or 0,
+        )
 
     def one_of(self, items: list[lark.Token | Scalar]) -> Condition:
         name, *values = items
         assert isinstance(name, lark.Token)
         column = name.column or 0
-        return AnyOf(tuple(Comparison(str(name), "==", v, column)
-                           for v in values if not isinstance(v, lark.Token)))
+        return AnyOf(
+            tuple(
+                Comparison(str(name), "==", v, column)
+                for v in values
+                if not isinstance(v, lark.Token)
+            )
+        )
 
     def contains(self, items: list[lark.Token | Scalar]) -> Condition:
         value, name = items
         assert isinstance(name, lark.Token)
         if not isinstance(value, str):
-            raise ConditionSyntaxError('a membership test takes a "quoted value" before \'in\'',
-                                       name.column or 1)
+            raise ConditionSyntaxError(
+                "a membership test takes a \"quoted value\" before 'in'", name.column or 1
+            )
         return Member(str(name), value, True, name.column or 0)
 
     def truthy(self, items: list[lark.Token]) -> Condition:
@@ -275,8 +301,11 @@ def traits_of(condition: Condition) -> tuple[str, ...]:
     return tuple(dict.fromkeys(leaf.trait for leaf in comparisons(condition)))
 
 
-def evaluate(condition: Condition, traits: Mapping[str, TraitValue],
-             bound: Mapping[str, Mapping[str, TraitValue]] | None = None) -> bool:
+def evaluate(
+    condition: Condition,
+    traits: Mapping[str, TraitValue],
+    bound: Mapping[str, Mapping[str, TraitValue]] | None = None,
+) -> bool:
     """Reference evaluation of a *normalised* condition against observed trait values.
 
     `bound` holds the facts bound to other aliases, for `alias.field` references; a reference to
@@ -329,8 +358,12 @@ def _compare(observed: TraitValue, op: Op, value: Scalar) -> bool:
 
 
 def _both_numbers(a: object, b: object) -> bool:
-    return (isinstance(a, int | float) and not isinstance(a, bool)
-            and isinstance(b, int | float) and not isinstance(b, bool))
+    return (
+        isinstance(a, int | float)
+        and not isinstance(a, bool)
+        and isinstance(b, int | float)
+        and not isinstance(b, bool)
+    )
 
 
 def _comparable(a: object, b: object) -> bool:

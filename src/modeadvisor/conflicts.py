@@ -26,20 +26,26 @@ _SEVERITY_ORDER = {"high": 0, "medium": 1, "low": 2}
 _YES_NO = {"en": ("yes", "no"), "fi": ("kyllä", "ei")}
 
 
-def match_reference(rules: Sequence[ConflictRule], facts: Sequence[Fact],
-                    settings: Settings) -> list[Firing]:
+def match_reference(
+    rules: Sequence[ConflictRule], facts: Sequence[Fact], settings: Settings
+) -> list[Firing]:
     """Every (rule, alias -> fact index) binding that satisfies a rule, in plain Python."""
     firings: list[Firing] = []
     for rule in rules:
-        conditions = [(p.alias, p.kind, resolve(p.condition, settings) if p.condition else None)
-                      for p in rule.patterns]
+        conditions = [
+            (p.alias, p.kind, resolve(p.condition, settings) if p.condition else None)
+            for p in rule.patterns
+        ]
         for bound in _bindings(conditions, facts, {}):
             firings.append((rule.id, bound))
     return firings
 
 
-def _bindings(patterns: Sequence[tuple[str, str, cond.Condition | None]],
-              facts: Sequence[Fact], bound: dict[str, int]) -> Iterator[dict[str, int]]:
+def _bindings(
+    patterns: Sequence[tuple[str, str, cond.Condition | None]],
+    facts: Sequence[Fact],
+    bound: dict[str, int],
+) -> Iterator[dict[str, int]]:
     if not patterns:
         yield dict(bound)
         return
@@ -94,15 +100,19 @@ def _required_leaves(condition: cond.Condition | None) -> tuple[cond.Condition, 
     return (condition,)
 
 
-def summarise(kb: KnowledgeBase, firings: Sequence[Firing], facts: Sequence[Fact],
-              unit_names: Mapping[str, str], lang: Lang) -> list[Conflict]:
+def summarise(
+    kb: KnowledgeBase,
+    firings: Sequence[Firing],
+    facts: Sequence[Fact],
+    unit_names: Mapping[str, str],
+    lang: Lang,
+) -> list[Conflict]:
     """Group firings into conflicts (one per rule and set of units), explained in `lang`."""
     rules = {rule.id: rule for rule in kb.conflicts}
     groups: dict[tuple[str, tuple[str, ...]], dict[str, dict[str, dict[str, FactValue]]]] = {}
     read_by = {rule.id: _fields_read(rule) for rule in kb.conflicts}
     for rule_id, bound in firings:
-        units = tuple(sorted({str(facts[i]["uid"]) for i in bound.values()
-                              if "uid" in facts[i]}))
+        units = tuple(sorted({str(facts[i]["uid"]) for i in bound.values() if "uid" in facts[i]}))
         read = read_by[rule_id]
         match = {alias: _public(facts[index], read) for alias, index in bound.items()}
         key = json.dumps(match, sort_keys=True)
@@ -113,16 +123,24 @@ def summarise(kb: KnowledgeBase, firings: Sequence[Firing], facts: Sequence[Fact
         rule = rules[rule_id]
         matches = [found[key] for key in sorted(found)]
         spec = rule.spec
-        conflicts.append(Conflict(
-            kind=spec.kind, severity=spec.severity, units=list(units),
-            explanation=text.fill(spec.explanation.get(lang), matches[:1], rule),
-            resolution=text.fill(spec.resolution.get(lang), matches[:1], rule),
-            details=[text.fill(spec.detail.get(lang), [m], rule) for m in matches]
-            if spec.detail else [],
-            rule=rule_id, source=list(spec.source), pack=rule.pack,
-            origin=f"{rule.origin.file}:{rule.origin.line}", matches=matches))
-    return sorted(conflicts, key=lambda c: (_SEVERITY_ORDER[c.severity], c.kind, c.units,
-                                            c.rule))
+        conflicts.append(
+            Conflict(
+                kind=spec.kind,
+                severity=spec.severity,
+                units=list(units),
+                explanation=text.fill(spec.explanation.get(lang), matches[:1], rule),
+                resolution=text.fill(spec.resolution.get(lang), matches[:1], rule),
+                details=[text.fill(spec.detail.get(lang), [m], rule) for m in matches]
+                if spec.detail
+                else [],
+                rule=rule_id,
+                source=list(spec.source),
+                pack=rule.pack,
+                origin=f"{rule.origin.file}:{rule.origin.line}",
+                matches=matches,
+            )
+        )
+    return sorted(conflicts, key=lambda c: (_SEVERITY_ORDER[c.severity], c.kind, c.units, c.rule))
 
 
 def _fields_read(rule: ConflictRule) -> frozenset[str]:
@@ -156,14 +174,19 @@ class _Texts:
     def __init__(self, kb: KnowledgeBase, unit_names: Mapping[str, str], lang: Lang) -> None:
         self.kb, self.unit_names, self.lang = kb, unit_names, lang
 
-    def fill(self, template: str, matches: Sequence[Mapping[str, Mapping[str, FactValue]]],
-             rule: ConflictRule) -> str:
+    def fill(
+        self,
+        template: str,
+        matches: Sequence[Mapping[str, Mapping[str, FactValue]]],
+        rule: ConflictRule,
+    ) -> str:
         kinds = {p.alias: p.kind for p in rule.patterns}
 
         def replace(placeholder: re.Match[str]) -> str:
             alias, field = placeholder.groups()
-            shown = [self.show(kinds[alias], field, m[alias].get(field)) for m in matches
-                     if alias in m]
+            shown = [
+                self.show(kinds[alias], field, m[alias].get(field)) for m in matches if alias in m
+            ]
             return ", ".join(dict.fromkeys(shown))
 
         return _PLACEHOLDER.sub(replace, template)

@@ -89,9 +89,15 @@ def load_document(path: Path, limits: Limits = DEFAULT_LIMITS) -> Document:
             raw = stream.read(limits.max_file_bytes + 1)
         if len(raw) > limits.max_file_bytes:
             size = max(path.stat().st_size, len(raw))
-            raise DocumentError([Problem(Location(name), (
-                f"file is {size:,} bytes; the limit is {limits.max_file_bytes:,}"),
-                "split it, or raise Limits.max_file_bytes")])
+            raise DocumentError(
+                [
+                    Problem(
+                        Location(name),
+                        (f"file is {size:,} bytes; the limit is {limits.max_file_bytes:,}"),
+                        "split it, or raise Limits.max_file_bytes",
+                    )
+                ]
+            )
     except OSError as error:
         reason = error.strerror or str(error)
         raise DocumentError([Problem(Location(name), f"cannot read file: {reason}")]) from error
@@ -107,8 +113,9 @@ def load_document(path: Path, limits: Limits = DEFAULT_LIMITS) -> Document:
     return parse_document(text, path, name, limits=limits)
 
 
-def parse_document(text: str, path: Path, name: str | None = None, *,
-                   limits: Limits = DEFAULT_LIMITS) -> Document:
+def parse_document(
+    text: str, path: Path, name: str | None = None, *, limits: Limits = DEFAULT_LIMITS
+) -> Document:
     """Parse YAML/JSON text already decoded; `name` is what error messages call the file."""
     name = name or display_path(path)
     lines = text.splitlines()
@@ -118,9 +125,12 @@ def parse_document(text: str, path: Path, name: str | None = None, *,
         mark = error.problem_mark or error.context_mark
         location = Location(name, mark.line + 1, mark.column + 1) if mark else Location(name)
         what = error.problem or error.context or "malformed YAML"
-        problem = Problem(location, f"malformed YAML/JSON: {what}", None,
-                          lines[location.line - 1] if location.line and
-                          location.line <= len(lines) else None)
+        problem = Problem(
+            location,
+            f"malformed YAML/JSON: {what}",
+            None,
+            lines[location.line - 1] if location.line and location.line <= len(lines) else None,
+        )
         raise DocumentError([problem]) from error
     except yaml.YAMLError as error:  # e.g. a reader error on a control character
         raise DocumentError([Problem(Location(name), f"malformed YAML/JSON: {error}")]) from error
@@ -154,19 +164,35 @@ class _Builder:
         if id(node) in self.seen:
             self.via_alias += 1
             if self.via_alias > limits.max_alias_values:
-                raise DocumentError([self._at(node, (
-                    f"more than {limits.max_alias_values:,} values are repeated through YAML "
-                    "aliases (an alias bomb?)"), "write the values out, or raise "
-                                                "Limits.max_alias_values")])
+                raise DocumentError(
+                    [
+                        self._at(
+                            node,
+                            (
+                                f"more than {limits.max_alias_values:,} values are repeated through YAML "
+                                "aliases (an alias bomb?)"
+                            ),
+                            "write the values out, or raise Limits.max_alias_values",
+                        )
+                    ]
+                )
         else:
             self.seen.add(id(node))
         if self.count > limits.max_values:
-            raise DocumentError([self._at(node, f"document has more than {limits.max_values:,} "
-                                                "values (an alias bomb or a file far too large)",
-                                          "raise Limits.max_values if it is meant")])
+            raise DocumentError(
+                [
+                    self._at(
+                        node,
+                        f"document has more than {limits.max_values:,} "
+                        "values (an alias bomb or a file far too large)",
+                        "raise Limits.max_values if it is meant",
+                    )
+                ]
+            )
         if depth > limits.max_depth:
-            raise DocumentError([self._at(node, f"document nests deeper than {limits.max_depth} "
-                                                "levels")])
+            raise DocumentError(
+                [self._at(node, f"document nests deeper than {limits.max_depth} levels")]
+            )
         self.document.values[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
         if isinstance(node, yaml.MappingNode):
             return self._mapping(node, path, depth)
@@ -177,8 +203,7 @@ class _Builder:
             return [self.build(item, (*path, i), depth + 1) for i, item in enumerate(node.value)]
         return self._scalar(node)
 
-    def _mapping(self, node: yaml.MappingNode, path: PathKey,
-                 depth: int) -> dict[str, Any] | None:
+    def _mapping(self, node: yaml.MappingNode, path: PathKey, depth: int) -> dict[str, Any] | None:
         if node.tag != "tag:yaml.org,2002:map":
             self.problems.append(self._at(node, f"unsupported YAML tag {node.tag}"))
             return None
@@ -196,8 +221,10 @@ class _Builder:
             if key in result:
                 self.problems.append(self._at(key_node, f"duplicate key '{key}'"))
                 continue
-            self.document.keys[child] = (key_node.start_mark.line + 1,
-                                         key_node.start_mark.column + 1)
+            self.document.keys[child] = (
+                key_node.start_mark.line + 1,
+                key_node.start_mark.column + 1,
+            )
             result[key] = self.build(value_node, child, depth + 1)
         return result
 
@@ -206,18 +233,31 @@ class _Builder:
             self.problems.append(self._at(node, "expected a plain value here"))
             return None
         if len(node.value) > self.limits.max_text:
-            self.problems.append(self._at(node, f"a value of {len(node.value):,} characters; "
-                                                f"the limit is {self.limits.max_text:,}",
-                                          "raise Limits.max_text if it is meant"))
+            self.problems.append(
+                self._at(
+                    node,
+                    f"a value of {len(node.value):,} characters; "
+                    f"the limit is {self.limits.max_text:,}",
+                    "raise Limits.max_text if it is meant",
+                )
+            )
             return None
-        if node.tag == "tag:yaml.org,2002:str" and not node.style \
-                and _EXPONENT_NUMBER.fullmatch(node.value):
+        if (
+            node.tag == "tag:yaml.org,2002:str"
+            and not node.style
+            and _EXPONENT_NUMBER.fullmatch(node.value)
+        ):
             return float(node.value)  # YAML 1.1 reads `1e5` as text; JSON and YAML 1.2 do not
         try:
             value = self._constructor.construct_object(node, deep=True)
         except yaml.constructor.ConstructorError:
-            self.problems.append(self._at(node, f"unsupported YAML tag {node.tag}",
-                                          "only plain values, lists and mappings are allowed"))
+            self.problems.append(
+                self._at(
+                    node,
+                    f"unsupported YAML tag {node.tag}",
+                    "only plain values, lists and mappings are allowed",
+                )
+            )
             return None
         if not isinstance(value, str | int | float | bool) and value is not None:
             # timestamps and binary: keep the text as written, let the schema judge it
@@ -226,18 +266,28 @@ class _Builder:
 
     def _at(self, node: yaml.Node, message: str, hint: str | None = None) -> Problem:
         line = node.start_mark.line + 1
-        return Problem(Location(self.document.name, line, node.start_mark.column + 1),
-                       message, hint, self.document.source_line(line))
+        return Problem(
+            Location(self.document.name, line, node.start_mark.column + 1),
+            message,
+            hint,
+            self.document.source_line(line),
+        )
 
 
 def expect_mapping(document: Document, what: str) -> Mapping[str, Any]:
     """The document's top level as a mapping, or a located problem saying what was expected."""
     if document.data is None:
-        raise DocumentError([Problem(Location(document.name, 1, 1),
-                                     f"file is empty; expected {what}")])
+        raise DocumentError(
+            [Problem(Location(document.name, 1, 1), f"file is empty; expected {what}")]
+        )
     if not isinstance(document.data, dict):
-        raise DocumentError([document.problem((), f"expected {what} at the top of the file, "
-                                                  f"found {type_name(document.data)}")])
+        raise DocumentError(
+            [
+                document.problem(
+                    (), f"expected {what} at the top of the file, found {type_name(document.data)}"
+                )
+            ]
+        )
     return document.data
 
 

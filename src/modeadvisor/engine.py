@@ -44,8 +44,13 @@ class _QuietHost(Host):  # type: ignore[misc]
 class DurableEngine:
     """Fires compiled rules over facts; an Advisor has one for scoring and one for conflicts."""
 
-    def __init__(self, pack: CompiledPack, max_failed_sessions: int = MAX_FAILED_SESSIONS,
-                 *, naive: bool = False) -> None:
+    def __init__(
+        self,
+        pack: CompiledPack,
+        max_failed_sessions: int = MAX_FAILED_SESSIONS,
+        *,
+        naive: bool = False,
+    ) -> None:
         # naive: no cap, one assert per fact: only the benchmark's baseline uses it
         self._naive = naive
         self._pack = pack
@@ -64,14 +69,15 @@ class DurableEngine:
         try:
             for name, chunk in zip(self._names, self._pack.chunks, strict=True):
                 definition: Json = {
-                    rule.name: {"all": [{alias: condition} for alias, condition in rule.patterns],
-                                "run": self._action(rule.rule_id, rule.patterns[0][0]),
-                                **({} if self._naive else {"cap": CAP})}
+                    rule.name: {
+                        "all": [{alias: condition} for alias, condition in rule.patterns],
+                        "run": self._action(rule.rule_id, rule.patterns[0][0]),
+                        **({} if self._naive else {"cap": CAP}),
+                    }
                     for rule in chunk
                 }
                 for kind in self._pack.kinds:
-                    definition[_CATCH_ALL + kind] = {"all": [{"m": {"kind": kind}}],
-                                                     "run": _ignore}
+                    definition[_CATCH_ALL + kind] = {"all": [{"m": {"kind": kind}}], "run": _ignore}
                 # the engine deletes `run` from the dicts it is given: built fresh, never reused
                 self._host.register_rulesets({name: definition})
         except Exception as error:  # the C engine raises bare Exceptions with codes

@@ -36,8 +36,9 @@ FACT_KINDS: Mapping[str, Mapping[str, FactField]] = {
     "unit": {
         "uid": _UID,
         "parent": _PARENT,
-        "status": FactField("choice", "ok, or insufficient_evidence when no mode is named",
-                            STATUSES),
+        "status": FactField(
+            "choice", "ok, or insufficient_evidence when no mode is named", STATUSES
+        ),
         "dominant": FactField("archetype", "the dominant mode (absent without evidence)"),
         "secondary": FactField("archetype", "the second mode (absent when none fired)"),
         "mixed": FactField("bool", "true when the top two modes are within the mixed margin"),

@@ -42,12 +42,18 @@ class ModeGraph:
         for model in kb.models.values():
             graph.add_node(model.id, type="model", kind=model.kind)
         for link in kb.links:
-            graph.add_edge(link.source_node, link.target, relation=link.relation,
-                           strength=link.strength, link=link)
+            graph.add_edge(
+                link.source_node,
+                link.target,
+                relation=link.relation,
+                strength=link.strength,
+                link=link,
+            )
         self.graph: nx.DiGraph[str] = nx.freeze(graph)
 
-    def score_models(self, unit_id: str, weights: Mapping[str, float],
-                     in_use: frozenset[str], lang: Lang) -> list[ScoredModel]:
+    def score_models(
+        self, unit_id: str, weights: Mapping[str, float], in_use: frozenset[str], lang: Lang
+    ) -> list[ScoredModel]:
         """Every model some archetype of the profile links to, scored with its reasons.
 
         `weights` are the exact profile weights; scores are summed in millionths
@@ -64,28 +70,46 @@ class ModeGraph:
                 sign = 1.0 if relation == "suits" else -1.0
                 link = data["link"]
                 pushed = contribution(sign, weight, link.strength)
-                reasons.setdefault(model, []).append((Reason(
-                    path=[unit_id, archetype, model], archetype=archetype, relation=relation,
-                    archetype_weight=round(weight, SCORE_DECIMALS), strength=link.strength,
-                    contribution=round(pushed / MICRO, SCORE_DECIMALS),
-                    reason=link.reason.get(lang), source=list(link.source)), pushed))
+                reasons.setdefault(model, []).append(
+                    (
+                        Reason(
+                            path=[unit_id, archetype, model],
+                            archetype=archetype,
+                            relation=relation,
+                            archetype_weight=round(weight, SCORE_DECIMALS),
+                            strength=link.strength,
+                            contribution=round(pushed / MICRO, SCORE_DECIMALS),
+                            reason=link.reason.get(lang),
+                            source=list(link.source),
+                        ),
+                        pushed,
+                    )
+                )
         scored = []
         for model_id, pairs in reasons.items():
             spec = self.kb.models[model_id]
             pairs.sort(key=lambda pair: (-abs(pair[1]), pair[0].archetype))
             total = sum(pushed for _, pushed in pairs)
-            advice = ModelAdvice(model=model_id, name=spec.name.get(lang), kind=spec.kind,
-                                 score=round(total / MICRO, SCORE_DECIMALS),
-                                 in_use=model_id in in_use, because=[r for r, _ in pairs])
+            advice = ModelAdvice(
+                model=model_id,
+                name=spec.name.get(lang),
+                kind=spec.kind,
+                score=round(total / MICRO, SCORE_DECIMALS),
+                in_use=model_id in in_use,
+                because=[r for r, _ in pairs],
+            )
             scored.append(ScoredModel(advice, total))
         return sorted(scored, key=lambda m: (-m.micro, m.advice.kind, m.advice.model))
 
     def directions(self, archetype: str, lang: Lang) -> list[Direction]:
         """The `evolves_to` links out of an archetype."""
-        return [Direction(to=target, reason=data["link"].reason.get(lang),
-                          source=list(data["link"].source))
-                for _, target, data in sorted(self.graph.out_edges(archetype, data=True))
-                if data["relation"] == "evolves_to"]
+        return [
+            Direction(
+                to=target, reason=data["link"].reason.get(lang), source=list(data["link"].source)
+            )
+            for _, target, data in sorted(self.graph.out_edges(archetype, data=True))
+            if data["relation"] == "evolves_to"
+        ]
 
     # -- export ---------------------------------------------------------------------------
 
@@ -113,14 +137,21 @@ class ModeGraph:
         export: nx.DiGraph[str] = nx.DiGraph(name="modeadvisor")
         for node in sorted(self.graph.nodes):
             data = self.graph.nodes[node]
-            shape = "ellipse" if data["type"] == "archetype" else (
-                "box" if data["kind"] == "management" else "parallelogram")
+            shape = (
+                "ellipse"
+                if data["type"] == "archetype"
+                else ("box" if data["kind"] == "management" else "parallelogram")
+            )
             export.add_node(node, label=self._label(node, lang), shape=shape)
         styles = {"suits": "solid", "poor_fit": "dashed", "evolves_to": "bold"}
         for source, target in sorted(self.graph.edges):
             edge = self.graph.edges[source, target]
-            export.add_edge(source, target, label=f"{edge['relation']} {edge['strength']:g}",
-                            style=styles[edge["relation"]])
+            export.add_edge(
+                source,
+                target,
+                label=f"{edge['relation']} {edge['strength']:g}",
+                style=styles[edge["relation"]],
+            )
         dot: pydot.Dot = nx.nx_pydot.to_pydot(export)
         return str(dot.to_string())
 

@@ -68,8 +68,9 @@ class Impact(_Out):
         return self.model_dump_json(indent=2) + "\n"
 
 
-def sample_population(old: KnowledgeBase, new: KnowledgeBase, size: int,
-                      seed: int) -> list[dict[str, Any]]:
+def sample_population(
+    old: KnowledgeBase, new: KnowledgeBase, size: int, seed: int
+) -> list[dict[str, Any]]:
     """`size` units in organisations, with values for traits both catalogues know alike."""
     rng = random.Random(seed)
     shared = sorted(t for t in old.traits if new.traits.get(t) == old.traits[t])
@@ -80,14 +81,17 @@ def sample_population(old: KnowledgeBase, new: KnowledgeBase, size: int,
         units = []
         for index in range(count):
             chosen = rng.sample(shared, min(len(shared), rng.randint(8, 20)))
-            unit: dict[str, Any] = {"id": f"u{start + index}",
-                                    "traits": {t: _value(old.traits[t], rng) for t in chosen},
-                                    "models_in_use": rng.sample(models, min(len(models), 2))}
+            unit: dict[str, Any] = {
+                "id": f"u{start + index}",
+                "traits": {t: _value(old.traits[t], rng) for t in chosen},
+                "models_in_use": rng.sample(models, min(len(models), 2)),
+            }
             if index:
                 unit["parent"] = f"u{start}"
             units.append(unit)
-        organisations.append({"organisation": f"sample-{start // UNITS_PER_ORGANISATION}",
-                              "units": units})
+        organisations.append(
+            {"organisation": f"sample-{start // UNITS_PER_ORGANISATION}", "units": units}
+        )
     return organisations
 
 
@@ -107,8 +111,12 @@ def _value(trait: Trait, rng: random.Random) -> Any:
     return rng.sample(values, rng.randint(0, len(values)))
 
 
-def compare(old: Advisor, new: Advisor, population: Iterable[Any],
-            progress: Callable[[int], None] | None = None) -> Impact:
+def compare(
+    old: Advisor,
+    new: Advisor,
+    population: Iterable[Any],
+    progress: Callable[[int], None] | None = None,
+) -> Impact:
     """Assess every organisation with both advisors and count what changed.
 
     `progress`, when given, is called with the number of units assessed so far.
@@ -128,13 +136,20 @@ def compare(old: Advisor, new: Advisor, population: Iterable[Any],
             progress(units)
     appeared = [c for c in conflicts if c.change == "appeared"]
     return Impact(
-        old_pack="+".join(old.knowledge_base.layers), new_pack="+".join(new.knowledge_base.layers),
-        organisations=organisations, units=units, dominant_changed=len(mode),
-        recommendations_changed=len(recs), conflicts_appeared=len(appeared),
-        conflicts_disappeared=len(conflicts) - len(appeared), examples_dominant=mode[:EXAMPLES],
+        old_pack="+".join(old.knowledge_base.layers),
+        new_pack="+".join(new.knowledge_base.layers),
+        organisations=organisations,
+        units=units,
+        dominant_changed=len(mode),
+        recommendations_changed=len(recs),
+        conflicts_appeared=len(appeared),
+        conflicts_disappeared=len(conflicts) - len(appeared),
+        examples_dominant=mode[:EXAMPLES],
         examples_recommendations=recs[:EXAMPLES],
-        examples_conflicts=(appeared[:EXAMPLES]
-                            + [c for c in conflicts if c.change != "appeared"][:EXAMPLES]))
+        examples_conflicts=(
+            appeared[:EXAMPLES] + [c for c in conflicts if c.change != "appeared"][:EXAMPLES]
+        ),
+    )
 
 
 def _mode_changes(before: Advice, after: Advice) -> Iterable[ModeChange]:
@@ -149,8 +164,12 @@ def _recommendation_changes(before: Advice, after: Advice) -> Iterable[Recommend
         old = {m.model for m in unit.recommendations}
         new = {m.model for m in after.unit(unit.id).recommendations}
         if old != new:
-            yield RecommendationChange(organisation=before.organisation, unit=unit.id,
-                                       added=sorted(new - old), removed=sorted(old - new))
+            yield RecommendationChange(
+                organisation=before.organisation,
+                unit=unit.id,
+                added=sorted(new - old),
+                removed=sorted(old - new),
+            )
 
 
 def _conflict_changes(before: Advice, after: Advice) -> Iterable[ConflictChange]:
@@ -161,29 +180,42 @@ def _conflict_changes(before: Advice, after: Advice) -> Iterable[ConflictChange]
     for change, found, other in (("appeared", new, old), ("disappeared", old, new)):
         for kind, units, rule in found:
             if (kind, units, rule) not in other:
-                yield ConflictChange(organisation=before.organisation, kind=kind,
-                                     units=list(units), rule=rule, change=change)
+                yield ConflictChange(
+                    organisation=before.organisation,
+                    kind=kind,
+                    units=list(units),
+                    rule=rule,
+                    change=change,
+                )
 
 
 def to_text(impact: Impact) -> str:
     """A summary a consultant reads before shipping an edit."""
-    lines = [f"Impact of {impact.new_pack} against {impact.old_pack} on "
-             f"{impact.units} units in {impact.organisations} organisations:",
-             f"  dominant mode changed:   {impact.dominant_changed}",
-             f"  recommendations changed: {impact.recommendations_changed}",
-             f"  conflicts appeared:      {impact.conflicts_appeared}",
-             f"  conflicts disappeared:   {impact.conflicts_disappeared}"]
+    lines = [
+        f"Impact of {impact.new_pack} against {impact.old_pack} on "
+        f"{impact.units} units in {impact.organisations} organisations:",
+        f"  dominant mode changed:   {impact.dominant_changed}",
+        f"  recommendations changed: {impact.recommendations_changed}",
+        f"  conflicts appeared:      {impact.conflicts_appeared}",
+        f"  conflicts disappeared:   {impact.conflicts_disappeared}",
+    ]
     if impact.examples_dominant:
         lines.append("Examples, dominant mode:")
-        lines += [f"  {e.organisation}/{e.unit}: {e.old or '-'} -> {e.new or '-'}"
-                  for e in impact.examples_dominant]
+        lines += [
+            f"  {e.organisation}/{e.unit}: {e.old or '-'} -> {e.new or '-'}"
+            for e in impact.examples_dominant
+        ]
     if impact.examples_recommendations:
         lines.append("Examples, recommendations:")
-        lines += [f"  {e.organisation}/{e.unit}: added {', '.join(e.added) or 'none'}; "
-                  f"removed {', '.join(e.removed) or 'none'}"
-                  for e in impact.examples_recommendations]
+        lines += [
+            f"  {e.organisation}/{e.unit}: added {', '.join(e.added) or 'none'}; "
+            f"removed {', '.join(e.removed) or 'none'}"
+            for e in impact.examples_recommendations
+        ]
     if impact.examples_conflicts:
         lines.append("Examples, conflicts:")
-        lines += [f"  {e.organisation}: {e.change} {e.kind} ({', '.join(e.units)}; {e.rule})"
-                  for e in impact.examples_conflicts]
+        lines += [
+            f"  {e.organisation}: {e.change} {e.kind} ({', '.join(e.units)}; {e.rule})"
+            for e in impact.examples_conflicts
+        ]
     return "\n".join(lines) + "\n"

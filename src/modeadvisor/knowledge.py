@@ -180,7 +180,8 @@ class ConflictRuleSpec(_Item):
     kind: Id
     severity: Severity
     match: dict[Id, Annotated[str, StringConstraints(min_length=1)]] = Field(
-        min_length=1, max_length=MAX_ALIASES)
+        min_length=1, max_length=MAX_ALIASES
+    )
     explanation: Text
     resolution: Text
     detail: Text | None = None
@@ -207,8 +208,9 @@ class Disable(_Frozen):
 
 
 #: `translations: {fi: {rules: {cost_first: {rationale: "..."}}}}`: texts for items of any pack.
-Translations = dict[Lang, dict[str, dict[str, dict[str, Annotated[str, StringConstraints(
-    min_length=1)]]]]]
+Translations = dict[
+    Lang, dict[str, dict[str, dict[str, Annotated[str, StringConstraints(min_length=1)]]]]
+]
 
 
 class PackFile(_Frozen):
@@ -229,8 +231,13 @@ class PackFile(_Frozen):
 SECTIONS = tuple(PackFile.model_fields)
 _MAPPING_SECTIONS: dict[str, type[BaseModel]] = {"pack": PackInfo, "disable": Disable}
 _ITEM_MODELS: dict[str, type[BaseModel]] = {
-    "sources": Source, "archetypes": Archetype, "traits": Trait, "rules": ScoringRule,
-    "models": Model, "links": Link, "conflicts": ConflictRuleSpec,
+    "sources": Source,
+    "archetypes": Archetype,
+    "traits": Trait,
+    "rules": ScoringRule,
+    "models": Model,
+    "links": Link,
+    "conflicts": ConflictRuleSpec,
 }
 
 
@@ -305,15 +312,24 @@ class KnowledgeBase:
         """The same knowledge with some settings changed (validated like the pack's own)."""
         unknown = sorted(set(overrides) - set(Settings.model_fields))
         if unknown:
-            raise KnowledgeBaseError([Problem(
-                Location("<settings>"), f"unknown setting '{unknown[0]}'",
-                did_you_mean(unknown[0], Settings.model_fields))])
+            raise KnowledgeBaseError(
+                [
+                    Problem(
+                        Location("<settings>"),
+                        f"unknown setting '{unknown[0]}'",
+                        did_you_mean(unknown[0], Settings.model_fields),
+                    )
+                ]
+            )
         try:
             settings = Settings.model_validate({**self.settings.model_dump(), **overrides})
         except ValidationError as error:
-            raise KnowledgeBaseError([Problem(
-                Location("<settings>"), f"setting '{d['loc'][0]}': {d['msg']}")
-                for d in error.errors(include_url=False)]) from None
+            raise KnowledgeBaseError(
+                [
+                    Problem(Location("<settings>"), f"setting '{d['loc'][0]}': {d['msg']}")
+                    for d in error.errors(include_url=False)
+                ]
+            ) from None
         return dataclasses.replace(self, info=self.info.model_copy(update={"settings": settings}))
 
     def archetype_ids(self) -> tuple[str, ...]:
@@ -331,8 +347,9 @@ def shipped_rules_dir() -> Path:
     source_tree = Path(__file__).resolve().parents[2] / "rules"
     if source_tree.is_dir():
         return source_tree
-    raise KnowledgeBaseError([Problem(Location(str(packaged)),
-                                      "the shipped rules folder is missing from the install")])
+    raise KnowledgeBaseError(
+        [Problem(Location(str(packaged)), "the shipped rules folder is missing from the install")]
+    )
 
 
 # --- loading ---------------------------------------------------------------------------------
@@ -362,18 +379,25 @@ def _read_pack(root: Path, limits: Limits) -> _PackLoader:
     name = display_path(root)
     if not root.is_dir():
         raise KnowledgeBaseError([Problem(Location(name), "not a folder of rule files")])
-    files = sorted((p for p in root.rglob("*") if p.suffix in (".yaml", ".yml") and p.is_file()),
-                   key=lambda p: p.relative_to(root).as_posix())
+    files = sorted(
+        (p for p in root.rglob("*") if p.suffix in (".yaml", ".yml") and p.is_file()),
+        key=lambda p: p.relative_to(root).as_posix(),
+    )
     if not files:
         raise KnowledgeBaseError([Problem(Location(name), "no .yaml rule files in this folder")])
     inside = root.resolve()
     outside = [p for p in files if not p.resolve().is_relative_to(inside)]
     if outside and not limits.allow_outside_pack:
-        raise KnowledgeBaseError([Problem(
-            Location(display_path(p)), f"this file leads outside the pack folder (to "
-                                       f"{p.resolve()})", "copy it into the pack, or allow it "
-                                                          "with Limits(allow_outside_pack=True)")
-            for p in outside])
+        raise KnowledgeBaseError(
+            [
+                Problem(
+                    Location(display_path(p)),
+                    f"this file leads outside the pack folder (to {p.resolve()})",
+                    "copy it into the pack, or allow it with Limits(allow_outside_pack=True)",
+                )
+                for p in outside
+            ]
+        )
     loader = _PackLoader(root, limits)
     for path in files:
         loader.read(path)
@@ -387,9 +411,15 @@ def _layer_order(loaders: list[_PackLoader], limits: Limits) -> list[_PackLoader
     for loader in loaders:
         if loader.pack_id is not None:
             if loader.pack_id in by_id:
-                problems.append(Problem(Location(display_path(loader.root)), (
-                    f"pack id '{loader.pack_id}' is given twice (also "
-                    f"{display_path(by_id[loader.pack_id].root)})")))
+                problems.append(
+                    Problem(
+                        Location(display_path(loader.root)),
+                        (
+                            f"pack id '{loader.pack_id}' is given twice (also "
+                            f"{display_path(by_id[loader.pack_id].root)})"
+                        ),
+                    )
+                )
             by_id.setdefault(loader.pack_id, loader)
     wanted = {loader.extends for loader in loaders if loader.extends is not None}
     if wanted - set(by_id):
@@ -407,18 +437,28 @@ def _layer_order(loaders: list[_PackLoader], limits: Limits) -> list[_PackLoader
         if parent is None:
             continue
         if parent not in by_id:
-            problems.append(loader.pack_problem(
-                f"extends unknown pack '{parent}'; known: {', '.join(sorted(by_id))}",
-                did_you_mean(parent, by_id), "extends"))
+            problems.append(
+                loader.pack_problem(
+                    f"extends unknown pack '{parent}'; known: {', '.join(sorted(by_id))}",
+                    did_you_mean(parent, by_id),
+                    "extends",
+                )
+            )
         else:
             graph.add_edge(parent, loader.pack_id)
     for cycle in sorted(sorted(c) for c in nx.simple_cycles(graph)):
-        problems.append(by_id[cycle[0]].pack_problem(
-            f"packs {' -> '.join(cycle)} extend each other in a cycle", None, "extends"))
+        problems.append(
+            by_id[cycle[0]].pack_problem(
+                f"packs {' -> '.join(cycle)} extend each other in a cycle", None, "extends"
+            )
+        )
     if problems:
         raise KnowledgeBaseError(problems)
-    ids = list(nx.lexicographical_topological_sort(
-        graph, key=lambda pack: str(order[id(by_id[pack])]).zfill(6)))
+    ids = list(
+        nx.lexicographical_topological_sort(
+            graph, key=lambda pack: str(order[id(by_id[pack])]).zfill(6)
+        )
+    )
     return [by_id[pack] for pack in ids] + [loader for loader in loaders if loader.pack_id is None]
 
 
@@ -451,12 +491,24 @@ def _key(section: str, item: Any) -> str:
     return str(item.id)
 
 
-_WHAT = {"sources": "source", "archetypes": "archetype", "traits": "trait", "rules": "rule",
-         "models": "model", "links": "link", "conflicts": "conflict rule"}
-_TEXT_FIELDS = {"sources": ("text",), "archetypes": ("name", "tagline"),
-                "traits": ("label", "description"), "rules": ("rationale",),
-                "models": ("name", "description"), "links": ("reason",),
-                "conflicts": ("explanation", "resolution", "detail")}
+_WHAT = {
+    "sources": "source",
+    "archetypes": "archetype",
+    "traits": "trait",
+    "rules": "rule",
+    "models": "model",
+    "links": "link",
+    "conflicts": "conflict rule",
+}
+_TEXT_FIELDS = {
+    "sources": ("text",),
+    "archetypes": ("name", "tagline"),
+    "traits": ("label", "description"),
+    "rules": ("rationale",),
+    "models": ("name", "description"),
+    "links": ("reason",),
+    "conflicts": ("explanation", "resolution", "detail"),
+}
 
 
 class _PackLoader:
@@ -489,9 +541,14 @@ class _PackLoader:
             return
         for key in data:
             if key not in SECTIONS:
-                self.problems.append(document.problem(
-                    (key,), f"unknown section '{key}'; expected one of {', '.join(SECTIONS)}",
-                    did_you_mean(key, SECTIONS), key=True))
+                self.problems.append(
+                    document.problem(
+                        (key,),
+                        f"unknown section '{key}'; expected one of {', '.join(SECTIONS)}",
+                        did_you_mean(key, SECTIONS),
+                        key=True,
+                    )
+                )
         for section in SECTIONS:
             if section not in data:
                 continue
@@ -503,15 +560,19 @@ class _PackLoader:
                 self._translations(value, document)
                 continue
             if not isinstance(value, list):
-                self.problems.append(document.problem(
-                    (section,), f"'{section}' must be a list of items, found {type_name(value)}"))
+                self.problems.append(
+                    document.problem(
+                        (section,), f"'{section}' must be a list of items, found {type_name(value)}"
+                    )
+                )
                 continue
             item_type = _ITEM_MODELS[section]
             for index, item in enumerate(value):
                 self._validate(item_type, item, document, (section, index), section)
 
-    def _validate(self, model: type[BaseModel], value: Any, document: Document,
-                  path: PathKey, section: str) -> None:
+    def _validate(
+        self, model: type[BaseModel], value: Any, document: Document, path: PathKey, section: str
+    ) -> None:
         try:
             item = model.model_validate(value)
         except ValidationError as error:
@@ -522,23 +583,32 @@ class _PackLoader:
     def _translations(self, value: Any, document: Document) -> None:
         """Shape: {lang: {section: {id: {field: text}}}}; ids are checked when layering."""
         if not isinstance(value, dict):
-            self.problems.append(document.problem(("translations",), (
-                "expected {fi: {rules: {RULE_ID: {rationale: ...}}}}")))
+            self.problems.append(
+                document.problem(
+                    ("translations",), ("expected {fi: {rules: {RULE_ID: {rationale: ...}}}}")
+                )
+            )
             return
         for lang, sections in value.items():
             at: PathKey = ("translations", lang)
             if lang not in ("en", "fi"):
-                self.problems.append(document.problem(at, f"unknown language '{lang}'; "
-                                                          "expected en or fi", key=True))
+                self.problems.append(
+                    document.problem(at, f"unknown language '{lang}'; expected en or fi", key=True)
+                )
                 continue
             if not isinstance(sections, dict):
                 self.problems.append(document.problem(at, "expected a mapping of sections"))
                 continue
             for section, items in sections.items():
                 if section not in _TEXT_FIELDS:
-                    self.problems.append(document.problem(
-                        (*at, section), f"unknown section '{section}' to translate",
-                        did_you_mean(section, _TEXT_FIELDS), key=True))
+                    self.problems.append(
+                        document.problem(
+                            (*at, section),
+                            f"unknown section '{section}' to translate",
+                            did_you_mean(section, _TEXT_FIELDS),
+                            key=True,
+                        )
+                    )
                     continue
                 if not isinstance(items, dict):
                     self.problems.append(document.problem((*at, section), "expected ids"))
@@ -546,19 +616,26 @@ class _PackLoader:
                 for item_id, fields in items.items():
                     where: PathKey = (*at, section, item_id)
                     if not isinstance(fields, dict) or not all(
-                            isinstance(text, str) and text for text in fields.values()):
-                        self.problems.append(document.problem(
-                            where, "expected {field: text} with non-empty texts"))
+                        isinstance(text, str) and text for text in fields.values()
+                    ):
+                        self.problems.append(
+                            document.problem(where, "expected {field: text} with non-empty texts")
+                        )
                         continue
                     for name in fields:
                         if name not in _TEXT_FIELDS[section]:
-                            self.problems.append(document.problem(
-                                (*where, name), f"'{name}' is not a text of {section}; "
-                                                f"expected {', '.join(_TEXT_FIELDS[section])}",
-                                did_you_mean(name, _TEXT_FIELDS[section]), key=True))
+                            self.problems.append(
+                                document.problem(
+                                    (*where, name),
+                                    f"'{name}' is not a text of {section}; "
+                                    f"expected {', '.join(_TEXT_FIELDS[section])}",
+                                    did_you_mean(name, _TEXT_FIELDS[section]),
+                                    key=True,
+                                )
+                            )
                     self.items["translations"].append(
-                        ((lang, section, str(item_id), fields), _Placed(document, where,
-                                                                         self.root)))
+                        ((lang, section, str(item_id), fields), _Placed(document, where, self.root))
+                    )
 
     # -- layering -------------------------------------------------------------------------
 
@@ -578,24 +655,34 @@ class _PackLoader:
             for item, placed in overlay.items[section]:
                 key = _key(section, item)
                 if key in items and items[key][1].root == overlay.root:
-                    merged.problems.append(placed.problem(
-                        f"duplicate {_WHAT[section]} '{key}'; first defined at "
-                        f"{items[key][1].location}"))
+                    merged.problems.append(
+                        placed.problem(
+                            f"duplicate {_WHAT[section]} '{key}'; first defined at "
+                            f"{items[key][1].location}"
+                        )
+                    )
                 elif key in items and not item.override:
-                    merged.problems.append(placed.problem(
-                        f"{_WHAT[section]} '{key}' is already defined by pack '{below}' at "
-                        f"{items[key][1].location}", "add `override: true` to replace it"))
+                    merged.problems.append(
+                        placed.problem(
+                            f"{_WHAT[section]} '{key}' is already defined by pack '{below}' at "
+                            f"{items[key][1].location}",
+                            "add `override: true` to replace it",
+                        )
+                    )
                 elif key not in items and item.override:
-                    merged.problems.append(placed.problem(
-                        f"`override: true`, but no pack below defines {_WHAT[section]} "
-                        f"'{key}'", did_you_mean(key, items)))
+                    merged.problems.append(
+                        placed.problem(
+                            f"`override: true`, but no pack below defines {_WHAT[section]} '{key}'",
+                            did_you_mean(key, items),
+                        )
+                    )
                 else:
                     items[key] = (item, placed)
             merged.items[section] = list(items.values())
-        merged.items["pack"] = [self._merged_info(overlay)] if overlay.items["pack"] else \
-            self.items["pack"]
-        merged.items["translations"] = [*self.items["translations"],
-                                        *overlay.items["translations"]]
+        merged.items["pack"] = (
+            [self._merged_info(overlay)] if overlay.items["pack"] else self.items["pack"]
+        )
+        merged.items["translations"] = [*self.items["translations"], *overlay.items["translations"]]
         return merged
 
     def roots_or_own(self) -> dict[str, Path]:
@@ -609,9 +696,14 @@ class _PackLoader:
                 for index, ref in enumerate(getattr(disable, section)):
                     key = _key(section, ref) if section == "links" else str(ref)
                     if key not in known:
-                        problems.append(placed.problem(
-                            f"cannot disable {_WHAT[section]} '{key}': no pack below defines it",
-                            did_you_mean(key, known), section, index))
+                        problems.append(
+                            placed.problem(
+                                f"cannot disable {_WHAT[section]} '{key}': no pack below defines it",
+                                did_you_mean(key, known),
+                                section,
+                                index,
+                            )
+                        )
                     disabled.setdefault(section, set()).add(key)
         return disabled
 
@@ -630,8 +722,12 @@ class _PackLoader:
         for (lang, section, item_id, fields), placed in self.items["translations"]:
             index = {_key(section, item): i for i, (item, _) in enumerate(self.items[section])}
             if item_id not in index:
-                self.problems.append(placed.problem(
-                    f"no {_WHAT[section]} '{item_id}' to translate", did_you_mean(item_id, index)))
+                self.problems.append(
+                    placed.problem(
+                        f"no {_WHAT[section]} '{item_id}' to translate",
+                        did_you_mean(item_id, index),
+                    )
+                )
                 continue
             item, where = self.items[section][index[item_id]]
             update = {}
@@ -651,35 +747,49 @@ class _PackLoader:
             for section in _ITEM_MODELS:
                 for item, placed in self.items[section]:
                     if item.override:
-                        self.problems.append(placed.problem(
-                            "`override: true` needs a pack below: add `extends` to the pack",
-                            None, "override"))
+                        self.problems.append(
+                            placed.problem(
+                                "`override: true` needs a pack below: add `extends` to the pack",
+                                None,
+                                "override",
+                            )
+                        )
             for _, placed in self.items["disable"]:
-                self.problems.append(placed.problem(
-                    "`disable` needs a pack below: add `extends` to the pack"))
+                self.problems.append(
+                    placed.problem("`disable` needs a pack below: add `extends` to the pack")
+                )
         packs = self.items["pack"]
         if not packs and not self.problems:
-            self.problems.append(Problem(Location(display_path(self.root)),
-                                         "no `pack:` section found",
-                                         "add a pack.yaml with `pack: {id: ..., name: {en: ...}}`"))
+            self.problems.append(
+                Problem(
+                    Location(display_path(self.root)),
+                    "no `pack:` section found",
+                    "add a pack.yaml with `pack: {id: ..., name: {en: ...}}`",
+                )
+            )
         for _, placed in packs[1:]:
-            self.problems.append(placed.problem(
-                f"a second `pack:` section; the first is at {packs[0][1].location}"))
+            self.problems.append(
+                placed.problem(f"a second `pack:` section; the first is at {packs[0][1].location}")
+            )
         sources = self._unique("sources", "source")
         archetypes = self._unique("archetypes", "archetype")
         traits = self._unique("traits", "trait")
         models = self._unique("models", "model")
         rules = self._unique("rules", "rule")
         if not archetypes and not self.problems:
-            self.problems.append(Problem(Location(display_path(self.root)),
-                                         "the pack defines no archetypes"))
+            self.problems.append(
+                Problem(Location(display_path(self.root)), "the pack defines no archetypes")
+            )
         self._overlap(archetypes, models, "archetype", "model")
 
         def check_sources(ids: Sequence[str], placed: _Placed, field: str) -> None:
             for i, sid in enumerate(ids):
                 if sid not in sources:
-                    self.problems.append(placed.problem(
-                        f"unknown source id '{sid}'", did_you_mean(sid, sources), field, i))
+                    self.problems.append(
+                        placed.problem(
+                            f"unknown source id '{sid}'", did_you_mean(sid, sources), field, i
+                        )
+                    )
 
         for archetype, placed in archetypes.values():
             check_sources(archetype.source, placed, "source")
@@ -690,13 +800,23 @@ class _PackLoader:
             check_sources(rule.source, placed, "source")
             for archetype_id, weight in rule.weights.items():
                 if _decimals(weight) > NUMBER_DECIMALS:
-                    self.problems.append(placed.problem(
-                        f"weight {weight} has more than {NUMBER_DECIMALS} decimals", None,
-                        "weights", archetype_id))
+                    self.problems.append(
+                        placed.problem(
+                            f"weight {weight} has more than {NUMBER_DECIMALS} decimals",
+                            None,
+                            "weights",
+                            archetype_id,
+                        )
+                    )
                 if archetype_id not in archetypes:
-                    self.problems.append(placed.problem(
-                        f"unknown archetype '{archetype_id}' in weights",
-                        did_you_mean(archetype_id, archetypes), "weights", archetype_id))
+                    self.problems.append(
+                        placed.problem(
+                            f"unknown archetype '{archetype_id}' in weights",
+                            did_you_mean(archetype_id, archetypes),
+                            "weights",
+                            archetype_id,
+                        )
+                    )
             checked = self._condition(rule, placed, {k: v[0] for k, v in traits.items()})
             if checked is not None:
                 # origin relative to its pack, so explanations do not depend on where it lives
@@ -705,23 +825,33 @@ class _PackLoader:
         for link, placed in self.items["links"]:
             check_sources(link.source, placed, "source")
             if _decimals(link.strength) > NUMBER_DECIMALS:
-                self.problems.append(placed.problem(
-                    f"strength {link.strength} has more than {NUMBER_DECIMALS} decimals", None,
-                    "strength"))
+                self.problems.append(
+                    placed.problem(
+                        f"strength {link.strength} has more than {NUMBER_DECIMALS} decimals",
+                        None,
+                        "strength",
+                    )
+                )
             self._check_link(link, placed, archetypes, models)
             links.append(link)
         self._duplicate_links(self.items["links"])
         trait_map = {k: v[0] for k, v in traits.items()}
         for trait, placed in traits.values():
             if trait.id in UNIT_FIELDS:
-                self.problems.append(placed.problem(
-                    f"trait id '{trait.id}' is reserved: conflict rules read it as a field of "
-                    f"unit facts ({', '.join(sorted(UNIT_FIELDS))})", None, "id"))
+                self.problems.append(
+                    placed.problem(
+                        f"trait id '{trait.id}' is reserved: conflict rules read it as a field of "
+                        f"unit facts ({', '.join(sorted(UNIT_FIELDS))})",
+                        None,
+                        "id",
+                    )
+                )
         conflicts: list[ConflictRule] = []
         for spec, placed in self._unique("conflicts", "conflict rule").values():
             check_sources(spec.source, placed, "source")
-            checker = _ConflictChecker(spec, placed, trait_map, tuple(archetypes), tuple(models),
-                                       self._pack_of(placed))
+            checker = _ConflictChecker(
+                spec, placed, trait_map, tuple(archetypes), tuple(models), self._pack_of(placed)
+            )
             checked_rule = checker.check()
             self.problems.extend(checker.problems)
             if checked_rule is not None:
@@ -729,7 +859,8 @@ class _PackLoader:
         if self.problems:
             raise KnowledgeBaseError(self.problems)
         return KnowledgeBase(
-            info=packs[0][0], root=self.root,
+            info=packs[0][0],
+            root=self.root,
             sources={k: v[0] for k, v in sources.items()},
             archetypes={k: v[0] for k, v in archetypes.items()},
             traits={k: v[0] for k, v in traits.items()},
@@ -751,54 +882,82 @@ class _PackLoader:
         for item, placed in self.items[section]:
             if item.id in seen:
                 first = seen[item.id][1].document.location((*seen[item.id][1].path, "id"))
-                self.problems.append(placed.problem(
-                    f"duplicate {what} id '{item.id}'; first defined at {first}", None, "id"))
+                self.problems.append(
+                    placed.problem(
+                        f"duplicate {what} id '{item.id}'; first defined at {first}", None, "id"
+                    )
+                )
                 continue
             seen[item.id] = (item, placed)
         return seen
 
-    def _overlap(self, archetypes: Mapping[str, Any], models: Mapping[str, Any],
-                 a: str, b: str) -> None:
+    def _overlap(
+        self, archetypes: Mapping[str, Any], models: Mapping[str, Any], a: str, b: str
+    ) -> None:
         for shared in sorted(set(archetypes) & set(models)):
             placed = models[shared][1]
-            self.problems.append(placed.problem(
-                f"'{shared}' is both an {a} and a {b} id; graph node ids must be unique",
-                None, "id"))
+            self.problems.append(
+                placed.problem(
+                    f"'{shared}' is both an {a} and a {b} id; graph node ids must be unique",
+                    None,
+                    "id",
+                )
+            )
 
-    def _check_link(self, link: Link, placed: _Placed,
-                    archetypes: Mapping[str, Any], models: Mapping[str, Any]) -> None:
+    def _check_link(
+        self, link: Link, placed: _Placed, archetypes: Mapping[str, Any], models: Mapping[str, Any]
+    ) -> None:
         if link.source_node not in archetypes:
-            self.problems.append(placed.problem(
-                f"unknown archetype '{link.source_node}' (links start at an archetype)",
-                did_you_mean(link.source_node, archetypes), "from"))
+            self.problems.append(
+                placed.problem(
+                    f"unknown archetype '{link.source_node}' (links start at an archetype)",
+                    did_you_mean(link.source_node, archetypes),
+                    "from",
+                )
+            )
         if link.relation == "evolves_to":
             if link.target not in archetypes:
-                self.problems.append(placed.problem(
-                    f"unknown archetype '{link.target}' (evolves_to links two archetypes)",
-                    did_you_mean(link.target, archetypes), "to"))
+                self.problems.append(
+                    placed.problem(
+                        f"unknown archetype '{link.target}' (evolves_to links two archetypes)",
+                        did_you_mean(link.target, archetypes),
+                        "to",
+                    )
+                )
         elif link.target not in models:
-            self.problems.append(placed.problem(
-                f"unknown model '{link.target}'", did_you_mean(link.target, models), "to"))
+            self.problems.append(
+                placed.problem(
+                    f"unknown model '{link.target}'", did_you_mean(link.target, models), "to"
+                )
+            )
 
     def _duplicate_links(self, links: Iterable[tuple[Link, _Placed]]) -> None:
         seen: dict[tuple[str, str], _Placed] = {}
         for link, placed in links:
             key = (link.source_node, link.target)
             if key in seen:
-                self.problems.append(placed.problem(
-                    f"a second link from '{key[0]}' to '{key[1]}'; the first is at "
-                    f"{seen[key].location}", "one archetype has one relation to a model"))
+                self.problems.append(
+                    placed.problem(
+                        f"a second link from '{key[0]}' to '{key[1]}'; the first is at "
+                        f"{seen[key].location}",
+                        "one archetype has one relation to a model",
+                    )
+                )
             else:
                 seen[key] = placed
 
-    def _condition(self, rule: ScoringRule, placed: _Placed,
-                   traits: Mapping[str, Trait]) -> cond.Condition | None:
+    def _condition(
+        self, rule: ScoringRule, placed: _Placed, traits: Mapping[str, Trait]
+    ) -> cond.Condition | None:
         when = (*placed.path, "when")
         try:
             parsed = cond.parse(rule.when)
         except cond.ConditionSyntaxError as error:
-            self.problems.append(_in_condition(placed.document, when, error.column,
-                                               f"condition does not parse: {error}"))
+            self.problems.append(
+                _in_condition(
+                    placed.document, when, error.column, f"condition does not parse: {error}"
+                )
+            )
             return None
         found = check_condition(parsed, traits)
         for column, message, hint in found:
@@ -806,8 +965,7 @@ class _PackLoader:
         return None if found else cond.normalise(parsed)
 
 
-_PATTERN = re.compile(r"\s*(?P<kind>\S+)\s*(?:\s(?:where|WHERE)\s+(?P<when>.*\S))?\s*",
-                      re.DOTALL)
+_PATTERN = re.compile(r"\s*(?P<kind>\S+)\s*(?:\s(?:where|WHERE)\s+(?P<when>.*\S))?\s*", re.DOTALL)
 _PLACEHOLDER = re.compile(r"\{([a-z][a-z0-9_]*)\.([A-Za-z_][A-Za-z0-9_]*)\}")
 #: How a field may be joined with another: only fields of one family compare meaningfully.
 Family = tuple[str, tuple[str, ...]]
@@ -816,8 +974,15 @@ Family = tuple[str, tuple[str, ...]]
 class _ConflictChecker:
     """Checks one conflict rule: its fact kinds, fields, literal types, joins and placeholders."""
 
-    def __init__(self, spec: ConflictRuleSpec, placed: _Placed, traits: Mapping[str, Trait],
-                 archetypes: tuple[str, ...], models: tuple[str, ...], pack: str) -> None:
+    def __init__(
+        self,
+        spec: ConflictRuleSpec,
+        placed: _Placed,
+        traits: Mapping[str, Trait],
+        archetypes: tuple[str, ...],
+        models: tuple[str, ...],
+        pack: str,
+    ) -> None:
         self.spec, self.placed, self.traits, self.pack = spec, placed, traits, pack
         self.archetypes, self.models = archetypes, models
         self.problems: list[Problem] = []
@@ -832,8 +997,9 @@ class _ConflictChecker:
                     self._placeholders(getattr(text, lang), (name, lang))
         if self.problems or any(p is None for p in patterns):
             return None
-        return ConflictRule(self.spec, tuple(p for p in patterns if p is not None),
-                            self.placed.origin, self.pack)
+        return ConflictRule(
+            self.spec, tuple(p for p in patterns if p is not None), self.placed.origin, self.pack
+        )
 
     def fields(self, kind: str) -> dict[str, FactField | Trait]:
         found: dict[str, FactField | Trait] = dict(FACT_KINDS[kind])
@@ -846,14 +1012,21 @@ class _ConflictChecker:
         document = self.placed.document
         matched = _PATTERN.fullmatch(text)
         if matched is None:
-            self.problems.append(document.problem(
-                at, f"'{text}' is not a pattern; expected `KIND` or `KIND where CONDITION`"))
+            self.problems.append(
+                document.problem(
+                    at, f"'{text}' is not a pattern; expected `KIND` or `KIND where CONDITION`"
+                )
+            )
             return None
         if matched["kind"] not in FACT_KINDS:
             kind = matched["kind"]
-            self.problems.append(document.problem(
-                at, f"'{kind}' is not a kind of fact; expected one of {', '.join(FACT_KINDS)}",
-                did_you_mean(kind, FACT_KINDS)))
+            self.problems.append(
+                document.problem(
+                    at,
+                    f"'{kind}' is not a kind of fact; expected one of {', '.join(FACT_KINDS)}",
+                    did_you_mean(kind, FACT_KINDS),
+                )
+            )
             return None
         kind = matched["kind"]
         when = matched["when"]
@@ -865,17 +1038,25 @@ class _ConflictChecker:
         try:
             parsed = cond.parse(when)
         except cond.ConditionSyntaxError as error:
-            self.problems.append(_in_condition(document, at, offset + error.column,
-                                               f"condition does not parse: {error}"))
+            self.problems.append(
+                _in_condition(
+                    document, at, offset + error.column, f"condition does not parse: {error}"
+                )
+            )
             return None
         found: list[tuple[int, str, str | None]] = []
         fields = self.fields(kind)
         for leaf in cond.comparisons(parsed):
             field = fields.get(leaf.trait)
             if field is None:
-                found.append((leaf.column, f"unknown field '{leaf.trait}' of {kind} facts; "
-                                           f"fields: {', '.join(sorted(fields))}",
-                              did_you_mean(leaf.trait, fields)))
+                found.append(
+                    (
+                        leaf.column,
+                        f"unknown field '{leaf.trait}' of {kind} facts; "
+                        f"fields: {', '.join(sorted(fields))}",
+                        did_you_mean(leaf.trait, fields),
+                    )
+                )
                 continue
             problem = self._leaf(leaf, alias, field, bound)
             if problem is not None:
@@ -883,51 +1064,80 @@ class _ConflictChecker:
         normal = cond.normalise(parsed)
         if not found:
             for leaf in cond.comparisons(normal):
-                if isinstance(leaf, cond.Comparison) and isinstance(leaf.value, cond.Ref) \
-                        and leaf.op != "==":
-                    found.append((leaf.column, f"`{cond.render(leaf)}`: only == may join two "
-                                               "facts (the engine crashes on other comparisons "
-                                               "between facts)",
-                                  "compare each fact with a value, or join on another field"))
+                if (
+                    isinstance(leaf, cond.Comparison)
+                    and isinstance(leaf.value, cond.Ref)
+                    and leaf.op != "=="
+                ):
+                    found.append(
+                        (
+                            leaf.column,
+                            f"`{cond.render(leaf)}`: only == may join two "
+                            "facts (the engine crashes on other comparisons "
+                            "between facts)",
+                            "compare each fact with a value, or join on another field",
+                        )
+                    )
         for column, message, hint in found:
             self.problems.append(_in_condition(document, at, offset + column, message, hint))
         return None if found else Pattern(alias, kind, normal)
 
-    def _leaf(self, leaf: cond.Comparison | cond.Member | cond.Truthy, alias: str,
-              field: FactField | Trait, bound: Mapping[str, str]) -> tuple[str, str | None] | None:
+    def _leaf(
+        self,
+        leaf: cond.Comparison | cond.Member | cond.Truthy,
+        alias: str,
+        field: FactField | Trait,
+        bound: Mapping[str, str],
+    ) -> tuple[str, str | None] | None:
         name = leaf.trait
         if isinstance(leaf, cond.Comparison) and isinstance(leaf.value, cond.Ref):
             ref = leaf.value
             if ref.alias not in bound:
                 if ref.alias == alias or ref.alias in self.spec.match:
-                    return (f"'{ref.alias}' is not bound above '{alias}'; a join refers to an "
-                            "alias listed earlier in `match`", None)
+                    return (
+                        f"'{ref.alias}' is not bound above '{alias}'; a join refers to an "
+                        "alias listed earlier in `match`",
+                        None,
+                    )
                 return f"unknown alias '{ref.alias}'", did_you_mean(ref.alias, bound)
             other_fields = self.fields(bound[ref.alias])
             other = other_fields.get(ref.field)
             if other is None:
-                return (f"unknown field '{ref.field}' of {bound[ref.alias]} facts",
-                        did_you_mean(ref.field, other_fields))
+                return (
+                    f"unknown field '{ref.field}' of {bound[ref.alias]} facts",
+                    did_you_mean(ref.field, other_fields),
+                )
             mine, theirs = _family(field), _family(other)
             if mine is None or mine != theirs:
-                return (f"'{name}' ({_describe(field)}) cannot be joined with "
-                        f"'{ref.alias}.{ref.field}' ({_describe(other)})", None)
+                return (
+                    f"'{name}' ({_describe(field)}) cannot be joined with "
+                    f"'{ref.alias}.{ref.field}' ({_describe(other)})",
+                    None,
+                )
             return None
         if isinstance(leaf, cond.Comparison) and isinstance(leaf.value, cond.Param):
             setting = leaf.value.name
             if setting not in Settings.model_fields:
-                return (f"unknown setting '${setting}'",
-                        did_you_mean(setting, Settings.model_fields))
+                return (
+                    f"unknown setting '${setting}'",
+                    did_you_mean(setting, Settings.model_fields),
+                )
             if _family(field) not in (("number", ()), ("scale", ())):
                 return f"'{name}' is {_describe(field)}; a $setting is a number", None
             return None
         if isinstance(field, Trait):
             return _leaf_problem(leaf, field)
         if field.type == "unit":
-            if not isinstance(leaf, cond.Comparison) or not isinstance(leaf.value, str) \
-                    or leaf.op not in ("==", "!="):
-                return (f"'{name}' is a unit id; compare it with == or != and a \"quoted id\", "
-                        "or join it with another fact's unit id", None)
+            if (
+                not isinstance(leaf, cond.Comparison)
+                or not isinstance(leaf.value, str)
+                or leaf.op not in ("==", "!=")
+            ):
+                return (
+                    f"'{name}' is a unit id; compare it with == or != and a \"quoted id\", "
+                    "or join it with another fact's unit id",
+                    None,
+                )
             return None
         return _leaf_problem(leaf, _as_trait(name, field, self.archetypes, self.models))
 
@@ -935,25 +1145,43 @@ class _ConflictChecker:
         for match in _PLACEHOLDER.finditer(text):
             alias, name = match.groups()
             if alias not in self.spec.match:
-                self.problems.append(self.placed.problem(
-                    f"'{{{alias}.{name}}}' names no alias of `match`",
-                    did_you_mean(alias, self.spec.match), *sub))
+                self.problems.append(
+                    self.placed.problem(
+                        f"'{{{alias}.{name}}}' names no alias of `match`",
+                        did_you_mean(alias, self.spec.match),
+                        *sub,
+                    )
+                )
             elif alias in self.kinds and name not in self.fields(self.kinds[alias]):
-                self.problems.append(self.placed.problem(
-                    f"'{{{alias}.{name}}}': {self.kinds[alias]} facts have no field '{name}'",
-                    did_you_mean(name, self.fields(self.kinds[alias])), *sub))
+                self.problems.append(
+                    self.placed.problem(
+                        f"'{{{alias}.{name}}}': {self.kinds[alias]} facts have no field '{name}'",
+                        did_you_mean(name, self.fields(self.kinds[alias])),
+                        *sub,
+                    )
+                )
 
 
-def _as_trait(name: str, field: FactField, archetypes: tuple[str, ...],
-              models: tuple[str, ...]) -> Trait:
+def _as_trait(
+    name: str, field: FactField, archetypes: tuple[str, ...], models: tuple[str, ...]
+) -> Trait:
     """A fact field as a trait, so literal checks and messages are shared with scoring rules."""
-    kind: TraitType = "number" if field.type == "number" else (
-        "bool" if field.type == "bool" else "category")
+    kind: TraitType = (
+        "number" if field.type == "number" else ("bool" if field.type == "bool" else "category")
+    )
     values = {"archetype": archetypes, "model": models, "choice": field.values}.get(field.type)
     # model_construct: ids of archetypes and models may be longer than trait value ids
-    return Trait.model_construct(id=name, type=kind, label=Text(en=name),
-                                 description=Text(en=field.description), observes=(),
-                                 values=values, min=None, max=None, unit=None)
+    return Trait.model_construct(
+        id=name,
+        type=kind,
+        label=Text(en=name),
+        description=Text(en=field.description),
+        observes=(),
+        values=values,
+        min=None,
+        max=None,
+        unit=None,
+    )
 
 
 def _family(field: FactField | Trait) -> Family | None:
@@ -969,9 +1197,13 @@ def _family(field: FactField | Trait) -> Family | None:
 def _describe(field: FactField | Trait) -> str:
     if isinstance(field, Trait):
         return field.kind_text()
-    return {"unit": "a unit id", "archetype": "an archetype id", "model": "a model id",
-            "number": "a number", "bool": "true/false"}.get(
-        field.type, f"one of {', '.join(field.values)}")
+    return {
+        "unit": "a unit id",
+        "archetype": "an archetype id",
+        "model": "a model id",
+        "number": "a number",
+        "bool": "true/false",
+    }.get(field.type, f"one of {', '.join(field.values)}")
 
 
 def _decimals(value: float) -> int:
@@ -979,27 +1211,30 @@ def _decimals(value: float) -> int:
     return -exponent if isinstance(exponent, int) and exponent < 0 else 0
 
 
-def _in_condition(document: Document, path: PathKey, column: int, message: str,
-                  hint: str | None = None) -> Problem:
+def _in_condition(
+    document: Document, path: PathKey, column: int, message: str, hint: str | None = None
+) -> Problem:
     """A problem at a column inside a condition string, mapped to its place in the file."""
     location = document.location(path)
     line_text = document.source_line(location.line) or ""
     start = location.column or 1
-    if line_text[start - 1:start] in ("'", '"'):
+    if line_text[start - 1 : start] in ("'", '"'):
         start += 1  # a quoted scalar: the text starts after the quote
     place = Location(location.file, location.line, start + max(column, 1) - 1)
     return Problem(place, message, hint, line_text if location.line else None)
 
 
-def check_condition(condition: cond.Condition,
-                    traits: Mapping[str, Trait]) -> list[tuple[int, str, str | None]]:
+def check_condition(
+    condition: cond.Condition, traits: Mapping[str, Trait]
+) -> list[tuple[int, str, str | None]]:
     """Type-check a parsed condition against the catalogue: (column, message, hint) per problem."""
     found: list[tuple[int, str, str | None]] = []
     for leaf in cond.comparisons(condition):
         trait = traits.get(leaf.trait)
         if trait is None:
-            found.append((leaf.column, f"unknown trait '{leaf.trait}'",
-                          did_you_mean(leaf.trait, traits)))
+            found.append(
+                (leaf.column, f"unknown trait '{leaf.trait}'", did_you_mean(leaf.trait, traits))
+            )
             continue
         problem = _leaf_problem(leaf, trait)
         if problem is not None:
@@ -1007,40 +1242,54 @@ def check_condition(condition: cond.Condition,
     return found
 
 
-def _leaf_problem(leaf: cond.Comparison | cond.Member | cond.Truthy,
-                  trait: Trait) -> tuple[str, str | None] | None:
+def _leaf_problem(
+    leaf: cond.Comparison | cond.Member | cond.Truthy, trait: Trait
+) -> tuple[str, str | None] | None:
     name = trait.id
     if isinstance(leaf, cond.Comparison) and isinstance(leaf.value, cond.Ref | cond.Param):
-        return (f"`{cond.render(leaf)}`: references to other facts and $settings are for "
-                "conflict rules; a scoring rule compares a trait with a value", _example(trait))
+        return (
+            f"`{cond.render(leaf)}`: references to other facts and $settings are for "
+            "conflict rules; a scoring rule compares a trait with a value",
+            _example(trait),
+        )
     if isinstance(leaf, cond.Truthy):
         if trait.type == "bool":
             return None
-        return (f"'{name}' is {trait.kind_text()}, not true/false; compare it with a value",
-                _example(trait))
+        return (
+            f"'{name}' is {trait.kind_text()}, not true/false; compare it with a value",
+            _example(trait),
+        )
     if isinstance(leaf, cond.Member):
         if trait.type != "set":
-            return (f"'{name}' is {trait.kind_text()}; membership tests (\"value\" in trait) are "
-                    "for set traits", _example(trait))
+            return (
+                f"'{name}' is {trait.kind_text()}; membership tests (\"value\" in trait) are "
+                "for set traits",
+                _example(trait),
+            )
         if leaf.value not in (trait.values or ()):
-            return (f"'{leaf.value}' is not a value of '{name}' ({', '.join(trait.values or ())})",
-                    did_you_mean(leaf.value, trait.values or ()))
+            return (
+                f"'{leaf.value}' is not a value of '{name}' ({', '.join(trait.values or ())})",
+                did_you_mean(leaf.value, trait.values or ()),
+            )
         return None
     value, op = leaf.value, leaf.op
     match trait.type:
         case "bool":
             if not isinstance(value, bool):
-                return (f"'{name}' is true/false, compared with {cond.render(leaf).split()[-1]}",
-                        f"write `{name}` or `not {name}`")
+                return (
+                    f"'{name}' is true/false, compared with {cond.render(leaf).split()[-1]}",
+                    f"write `{name}` or `not {name}`",
+                )
             if op not in ("==", "!="):
                 return f"'{name}' is true/false: only == and != apply", f"write `{name}`"
         case "scale":
             if isinstance(value, bool) or not isinstance(value, int):
-                return (f"'{name}' is {trait.kind_text()}; compare it with a whole number",
-                        _example(trait))
+                return (
+                    f"'{name}' is {trait.kind_text()}; compare it with a whole number",
+                    _example(trait),
+                )
             if not SCALE_MIN <= value <= SCALE_MAX:
-                return (f"{value} is outside the scale of '{name}' ({SCALE_MIN}-{SCALE_MAX})",
-                        None)
+                return (f"{value} is outside the scale of '{name}' ({SCALE_MIN}-{SCALE_MAX})", None)
         case "number":
             if isinstance(value, bool) or not isinstance(value, int | float):
                 return f"'{name}' is a number; compare it with a number", _example(trait)
@@ -1051,16 +1300,19 @@ def _leaf_problem(leaf: cond.Comparison | cond.Member | cond.Truthy,
                 return f"{value} is too large; numbers are compared up to ±1e12", None
         case "category":
             if not isinstance(value, str):
-                return f"'{name}' is {trait.kind_text()}; compare it with a \"quoted value\"", \
-                    _example(trait)
+                return (
+                    f"'{name}' is {trait.kind_text()}; compare it with a \"quoted value\"",
+                    _example(trait),
+                )
             if op not in ("==", "!="):
                 return f"'{name}' is a category: only ==, != and `in [...]` apply", None
             if value not in (trait.values or ()):
-                return (f"'{value}' is not a value of '{name}' ({', '.join(trait.values or ())})",
-                        did_you_mean(value, trait.values or ()))
+                return (
+                    f"'{value}' is not a value of '{name}' ({', '.join(trait.values or ())})",
+                    did_you_mean(value, trait.values or ()),
+                )
         case "set":
-            return (f"'{name}' is {trait.kind_text()}; test membership instead",
-                    _example(trait))
+            return (f"'{name}' is {trait.kind_text()}; test membership instead", _example(trait))
     return None
 
 
@@ -1080,15 +1332,17 @@ def _example(trait: Trait) -> str:
 # --- pydantic errors, located ----------------------------------------------------------------
 
 
-def pydantic_problems(error: ValidationError, document: Document, base: PathKey,
-                      model: type[BaseModel]) -> Iterator[Problem]:
+def pydantic_problems(
+    error: ValidationError, document: Document, base: PathKey, model: type[BaseModel]
+) -> Iterator[Problem]:
     """Turn pydantic's errors into located problems, with a did-you-mean for unknown keys."""
     details = error.errors(include_url=False)
     item_locs = [d["loc"] for d in details if d["type"] != "too_short"]
     for detail in details:
         loc = tuple(part for part in detail["loc"] if not _is_union_tag(part))
         if detail["type"] == "too_short" and any(
-                other[:len(detail["loc"])] == detail["loc"] for other in item_locs):
+            other[: len(detail["loc"])] == detail["loc"] for other in item_locs
+        ):
             continue  # pydantic also counts the invalid items out; their own errors say more
         path = (*base, *loc)
         kind = detail["type"]
@@ -1096,9 +1350,12 @@ def pydantic_problems(error: ValidationError, document: Document, base: PathKey,
         if kind == "extra_forbidden":
             key = str(loc[-1]) if loc else ""
             allowed = _fields_at(model, loc[:-1])
-            yield document.problem(path, f"unknown key '{key}'; expected one of "
-                                         f"{', '.join(allowed)}", did_you_mean(key, allowed),
-                                   key=True)
+            yield document.problem(
+                path,
+                f"unknown key '{key}'; expected one of {', '.join(allowed)}",
+                did_you_mean(key, allowed),
+                key=True,
+            )
         elif kind == "missing":
             yield document.problem(path[:-1], f"missing required key '{loc[-1]}'")
         else:

@@ -122,9 +122,16 @@ class Finding:
         return f"{self.location}: {self.severity}: {self.message} [{self.code}]"
 
     def to_dict(self) -> dict[str, Any]:
-        return {"code": self.code, "severity": self.severity, "file": self.location.file,
-                "line": self.location.line, "column": self.location.column,
-                "message": self.message, "hint": self.hint, "pack": self.pack}
+        return {
+            "code": self.code,
+            "severity": self.severity,
+            "file": self.location.file,
+            "line": self.location.line,
+            "column": self.location.column,
+            "message": self.message,
+            "hint": self.hint,
+            "pack": self.pack,
+        }
 
 
 def lint(kb: KnowledgeBase, *, packs: Collection[str] | None = None) -> list[Finding]:
@@ -170,13 +177,19 @@ def to_json(findings: Sequence[Finding]) -> str:
 
 def _order(finding: Finding) -> tuple[str, int, int, int, str, str]:
     loc = finding.location
-    return (loc.file, loc.line or 0, loc.column or 0, _RANK[finding.severity], finding.code,
-            finding.message)
+    return (
+        loc.file,
+        loc.line or 0,
+        loc.column or 0,
+        _RANK[finding.severity],
+        finding.code,
+        finding.message,
+    )
 
 
 # --- value domains ---------------------------------------------------------------------------
 
-_GRID: int = 10 ** NUMBER_DECIMALS  # numbers are reasoned about in millionths
+_GRID: int = 10**NUMBER_DECIMALS  # numbers are reasoned about in millionths
 _FAR = int(NUMBER_LIMIT) * _GRID
 _OTHER = "\x00another"  # a unit id different from every one a pattern names
 Value: TypeAlias = bool | int | str
@@ -211,8 +224,11 @@ def _millionths(value: cond.Scalar) -> int:
 def _restrict(domain: Domain, op: cond.Op, value: cond.Scalar) -> Domain:
     """The values of `domain` for which `trait op value` holds (the evaluator's semantics)."""
     if isinstance(domain, _Finite):
-        return _Finite(tuple(v for v in domain.values
-                             if cond.evaluate(cond.Comparison("v", op, value), {"v": v})))
+        return _Finite(
+            tuple(
+                v for v in domain.values if cond.evaluate(cond.Comparison("v", op, value), {"v": v})
+            )
+        )
     if isinstance(value, bool) or not isinstance(value, int | float):
         return _Grid(0, -1)  # a number never equals a non-number (the loader refuses these)
     c = _millionths(value)
@@ -245,8 +261,7 @@ def _meet(a: Domain, b: Domain) -> Domain:
 def _has(domain: Domain, value: Value) -> bool:
     if isinstance(domain, _Finite):
         return any(type(v) is type(value) and v == value for v in domain.values)
-    return isinstance(value, int) and domain.lo <= value <= domain.hi \
-        and value not in domain.holes
+    return isinstance(value, int) and domain.lo <= value <= domain.hi and value not in domain.holes
 
 
 def _ends(grid: _Grid) -> tuple[int, int] | None:
@@ -304,10 +319,16 @@ def _full_trait(trait: Trait) -> Domain:
             return _Finite((True, False))
         case "category":
             return _Finite(tuple(trait.values or ()))
-    low = -_FAR if trait.min is None else int(
-        (Decimal(str(trait.min)) * _GRID).to_integral_value(ROUND_CEILING))
-    high = _FAR if trait.max is None else int(
-        (Decimal(str(trait.max)) * _GRID).to_integral_value(ROUND_FLOOR))
+    low = (
+        -_FAR
+        if trait.min is None
+        else int((Decimal(str(trait.min)) * _GRID).to_integral_value(ROUND_CEILING))
+    )
+    high = (
+        _FAR
+        if trait.max is None
+        else int((Decimal(str(trait.max)) * _GRID).to_integral_value(ROUND_FLOOR))
+    )
     return _Grid(max(low, -_FAR), min(high, _FAR))
 
 
@@ -355,8 +376,10 @@ def _implies(a: _Region, b: _Region, full: Callable[[Var], Domain]) -> bool:
         return True
     if b.empty is not None or not b.traits <= a.traits:
         return False
-    return all(_within(a.domains[var] if var in a.domains else full(var), domain)
-               for var, domain in b.domains.items())
+    return all(
+        _within(a.domains[var] if var in a.domains else full(var), domain)
+        for var, domain in b.domains.items()
+    )
 
 
 def _both(a: _Region, b: _Region) -> _Region:
@@ -376,23 +399,29 @@ def _minus(domain: Domain, other: Domain) -> list[Domain]:
         rest = _Finite(tuple(v for v in domain.values if not _has(other, v)))
         return [rest] if rest.values else []
     assert isinstance(other, _Grid)
-    pieces = [_meet(domain, _Grid(domain.lo, other.lo - 1)),
-              _meet(domain, _Grid(other.hi + 1, domain.hi))]
+    pieces = [
+        _meet(domain, _Grid(domain.lo, other.lo - 1)),
+        _meet(domain, _Grid(other.hi + 1, domain.hi)),
+    ]
     pieces += [_Grid(h, h) for h in sorted(other.holes) if _has(domain, h)]
     return [piece for piece in pieces if not _empty(piece)]
 
 
 def _narrowed(region: _Region, var: Var, domain: Domain) -> _Region:
-    return _Region(region.leaves, {**region.domains, var: domain},
-                   region.empty or (var if _empty(domain) else None))
+    return _Region(
+        region.leaves,
+        {**region.domains, var: domain},
+        region.empty or (var if _empty(domain) else None),
+    )
 
 
 #: Region splits one implication check may make before it gives up (and claims nothing).
 _SPLIT_BUDGET = 2000
 
 
-def _covered(region: _Region, others: Sequence[_Region], full: Callable[[Var], Domain],
-             budget: list[int]) -> bool:
+def _covered(
+    region: _Region, others: Sequence[_Region], full: Callable[[Var], Domain], budget: list[int]
+) -> bool:
     """Every unit in `region` is in one of `others` (exact, by splitting `region`).
 
     Gives False when the budget of splits runs out: no implication is claimed then.
@@ -409,8 +438,7 @@ def _covered(region: _Region, others: Sequence[_Region], full: Callable[[Var], D
         extra = sorted(other.traits - region.traits)
         if extra:  # units that did not observe it are covered only by regions not reading it
             trait = extra[0]
-            if not _covered(region, [o for o in meeting if trait not in o.traits], full,
-                            budget):
+            if not _covered(region, [o for o in meeting if trait not in o.traits], full, budget):
                 return False
             var = next(v for v in other.domains if v[0] == trait)
             return _covered(_narrowed(region, var, full(var)), meeting, full, budget)
@@ -420,8 +448,9 @@ def _covered(region: _Region, others: Sequence[_Region], full: Callable[[Var], D
         mine = region.domains[var] if var in region.domains else full(var)
         if not _within(mine, domain):
             pieces = [_meet(mine, domain), *_minus(mine, domain)]
-            return all(_covered(_narrowed(region, var, piece), meeting, full, budget)
-                       for piece in pieces)
+            return all(
+                _covered(_narrowed(region, var, piece), meeting, full, budget) for piece in pieces
+            )
     return True  # pragma: no cover - within on every variable is implication, found above
 
 
@@ -475,8 +504,7 @@ class _Places:
         """Where a (conflict) rule's id is written: its origin, as the user opens it."""
         return self.kb.where(rule.pack, rule.origin)
 
-    def in_text(self, section: str, key: str, sub: PathKey, offset: int,
-                column: int) -> Location:
+    def in_text(self, section: str, key: str, sub: PathKey, offset: int, column: int) -> Location:
         """The place of a 1-based `column` of a condition starting at `offset` of a value."""
         found = self.items.get((section, key))
         if found is None:
@@ -485,7 +513,7 @@ class _Places:
         location = document.location((*path, *sub))
         line = document.source_line(location.line) or ""
         start = location.column or 1
-        mark = line[start - 1:start]
+        mark = line[start - 1 : start]
         if mark in ("|", ">") or location.line is None:
             return location  # a block scalar: the line of the value is as close as it gets
         if mark in ("'", '"'):
@@ -494,8 +522,10 @@ class _Places:
 
 
 def _documents(root: Path) -> Iterable[Document]:
-    files = sorted((p for p in root.rglob("*") if p.suffix in (".yaml", ".yml") and p.is_file()),
-                   key=lambda p: p.relative_to(root).as_posix())
+    files = sorted(
+        (p for p in root.rglob("*") if p.suffix in (".yaml", ".yml") and p.is_file()),
+        key=lambda p: p.relative_to(root).as_posix(),
+    )
     for path in files:
         try:
             yield load_document(path)
@@ -537,13 +567,21 @@ class _Linter:
         self.places = _Places(kb)
         self.findings: list[Finding] = []
         layers = {pack: i for i, pack in enumerate(kb.layers)}
-        ordered = sorted(kb.rules, key=lambda r: (
-            layers.get(r.pack, len(layers)), r.origin.file, r.origin.line or 0,
-            r.origin.column or 0, r.id))
+        ordered = sorted(
+            kb.rules,
+            key=lambda r: (
+                layers.get(r.pack, len(layers)),
+                r.origin.file,
+                r.origin.line or 0,
+                r.origin.column or 0,
+                r.id,
+            ),
+        )
         self.rules = [self._scored(rule, i) for i, rule in enumerate(ordered)]
 
-    def add(self, code: str, severity: Severity, where: tuple[Location, str], message: str,
-            hint: str) -> None:
+    def add(
+        self, code: str, severity: Severity, where: tuple[Location, str], message: str, hint: str
+    ) -> None:
         self.findings.append(Finding(code, severity, where[0], message, hint, where[1]))
 
     def run(self) -> list[Finding]:
@@ -568,8 +606,7 @@ class _Linter:
         alternatives = disjunctive_form(rule.condition)
         if len(alternatives) > MAX_ALTERNATIVES:
             return _Scored(rule, index, [], True, columns)
-        return _Scored(rule, index, [_region(a, self._full) for a in alternatives], False,
-                       columns)
+        return _Scored(rule, index, [_region(a, self._full) for a in alternatives], False, columns)
 
     def _rule_where(self, scored: _Scored) -> tuple[Location, str]:
         rule = scored.rule
@@ -579,10 +616,16 @@ class _Linter:
         for scored in self.rules:
             rule = scored.rule
             if scored.complex:
-                self.add("engine-limit", "error", self._rule_where(scored), (
-                    f"the condition of rule '{rule.id}' expands to more than {MAX_ALTERNATIVES} "
-                    f"alternatives; the engine takes at most {MAX_ALTERNATIVES}"),
-                    "split it into several rules")
+                self.add(
+                    "engine-limit",
+                    "error",
+                    self._rule_where(scored),
+                    (
+                        f"the condition of rule '{rule.id}' expands to more than {MAX_ALTERNATIVES} "
+                        f"alternatives; the engine takes at most {MAX_ALTERNATIVES}"
+                    ),
+                    "split it into several rules",
+                )
                 continue
             dead = [r for r in scored.regions if r.empty is not None]
             if not dead:
@@ -593,16 +636,26 @@ class _Linter:
                 reason = self._why(first, self.kb.traits)
                 if len(dead) > 1:
                     reason = f"none of its {len(dead)} alternatives can hold (e.g. {reason})"
-                self.add("unsatisfiable-condition", "error", where,
-                         f"rule '{rule.id}' can never fire: {reason}",
-                         "a comparison on a trait the unit did not observe is false, so no unit "
-                         "matches; fix the bounds or the values compared")
+                self.add(
+                    "unsatisfiable-condition",
+                    "error",
+                    where,
+                    f"rule '{rule.id}' can never fire: {reason}",
+                    "a comparison on a trait the unit did not observe is false, so no unit "
+                    "matches; fix the bounds or the values compared",
+                )
                 continue
             for region in dead:
-                self.add("unsatisfiable-branch", "warning", self._leaf_where(scored, region), (
-                    f"rule '{rule.id}': the alternative `{_render(region.leaves)}` can never "
-                    f"hold: {self._why(region, self.kb.traits)}"),
-                    "remove the alternative or fix its bounds; the rest of the rule still fires")
+                self.add(
+                    "unsatisfiable-branch",
+                    "warning",
+                    self._leaf_where(scored, region),
+                    (
+                        f"rule '{rule.id}': the alternative `{_render(region.leaves)}` can never "
+                        f"hold: {self._why(region, self.kb.traits)}"
+                    ),
+                    "remove the alternative or fix its bounds; the rest of the rule still fires",
+                )
 
     def _leaf_where(self, scored: _Scored, region: _Region) -> tuple[Location, str]:
         leaf = next(x for x in region.leaves if _var(x) == region.empty)
@@ -614,8 +667,9 @@ class _Linter:
         return self.places.in_text("rules", rule.id, ("when",), 0, column), pack
 
     @staticmethod
-    def _why(region: _Region, traits: Mapping[str, Trait],
-             describe: Callable[[str], str] | None = None) -> str:
+    def _why(
+        region: _Region, traits: Mapping[str, Trait], describe: Callable[[str], str] | None = None
+    ) -> str:
         var = region.empty
         assert var is not None
         leaves = [x for x in region.leaves if _var(x) == var]
@@ -638,8 +692,9 @@ class _Linter:
             for region in scored.live:
                 for trait in region.traits:
                     by_trait.setdefault(trait, set()).add(scored.index)
-        pairs = sorted({(i, j) for indices in by_trait.values() for i in indices
-                        for j in indices if i < j})
+        pairs = sorted(
+            {(i, j) for indices in by_trait.values() for i in indices for j in indices if i < j}
+        )
         for i, j in pairs:
             self._pair(self.rules[i], self.rules[j])
 
@@ -653,33 +708,51 @@ class _Linter:
         same = first.rule.spec.weights == second.rule.spec.weights
         weights = _weights(first.rule.spec.weights)
         if same and forward and backward:
-            self.add("duplicate-rule", "error", self._rule_where(second), (
-                f"rule '{second.rule.id}' duplicates rule '{first.rule.id}' "
-                f"({self.places.rule(first.rule)}): their conditions hold for exactly the same "
-                f"units and both give {weights}"),
+            self.add(
+                "duplicate-rule",
+                "error",
+                self._rule_where(second),
+                (
+                    f"rule '{second.rule.id}' duplicates rule '{first.rule.id}' "
+                    f"({self.places.rule(first.rule)}): their conditions hold for exactly the same "
+                    f"units and both give {weights}"
+                ),
                 "the same evidence is counted twice (and as two fired rules towards "
-                "min_evidence); delete one, or merge their sources into the other")
+                "min_evidence); delete one, or merge their sources into the other",
+            )
             return
         if same and (forward or backward):
             narrow, wide = (first, second) if forward else (second, first)
-            self.add("subsumed-rule", "warning", self._rule_where(narrow), (
-                f"rule '{narrow.rule.id}' is subsumed by rule '{wide.rule.id}' "
-                f"({self.places.rule(wide.rule)}): whenever it fires, '{wide.rule.id}' fires "
-                f"too, with the same weights {weights}"),
+            self.add(
+                "subsumed-rule",
+                "warning",
+                self._rule_where(narrow),
+                (
+                    f"rule '{narrow.rule.id}' is subsumed by rule '{wide.rule.id}' "
+                    f"({self.places.rule(wide.rule)}): whenever it fires, '{wide.rule.id}' fires "
+                    f"too, with the same weights {weights}"
+                ),
                 "weights add up, so its units get the weights twice (and two fired rules "
                 "towards min_evidence); delete it, or give it its own weights if it is meant "
-                "as extra evidence on top of the other")
+                "as extra evidence on top of the other",
+            )
             return
         if not first.tops & second.tops:
             self._overlap(first, second, forward, backward)
             return
         if forward and backward:
-            self.add("equivalent-conditions", "warning", self._rule_where(second), (
-                f"rules '{second.rule.id}' and '{first.rule.id}' "
-                f"({self.places.rule(first.rule)}) fire for exactly the same units, with "
-                f"weights {_weights(second.rule.spec.weights)} and {weights}"),
+            self.add(
+                "equivalent-conditions",
+                "warning",
+                self._rule_where(second),
+                (
+                    f"rules '{second.rule.id}' and '{first.rule.id}' "
+                    f"({self.places.rule(first.rule)}) fire for exactly the same units, with "
+                    f"weights {_weights(second.rule.spec.weights)} and {weights}"
+                ),
                 "one observation counted as two rules (also towards min_evidence); merge them "
-                "into one rule with the combined weights, unless separate sources justify them")
+                "into one rule with the combined weights, unless separate sources justify them",
+            )
 
     def _overlap(self, first: _Scored, second: _Scored, forward: bool, backward: bool) -> None:
         example = None
@@ -689,8 +762,13 @@ class _Linter:
                 if both.empty is not None:
                     continue
                 # when one rule implies the other, any shared region is an example of it
-                if forward or backward or set(x.domains) == set(y.domains) \
-                        or _implies(x, y, self._full) or _implies(y, x, self._full):
+                if (
+                    forward
+                    or backward
+                    or set(x.domains) == set(y.domains)
+                    or _implies(x, y, self._full)
+                    or _implies(y, x, self._full)
+                ):
                     example = both
                     break
             if example is not None:
@@ -701,21 +779,29 @@ class _Linter:
         towards = {s.rule.id: ", ".join(sorted(s.tops)) for s in (first, second)}
         if forward != backward:
             narrow, wide = (first, second) if forward else (second, first)
-            message = (f"whenever rule '{narrow.rule.id}' (towards {towards[narrow.rule.id]}) "
-                       f"fires, rule '{wide.rule.id}' ({self.places.rule(wide.rule)}, towards "
-                       f"{towards[wide.rule.id]}) fires too, e.g. for {values}")
+            message = (
+                f"whenever rule '{narrow.rule.id}' (towards {towards[narrow.rule.id]}) "
+                f"fires, rule '{wide.rule.id}' ({self.places.rule(wide.rule)}, towards "
+                f"{towards[wide.rule.id]}) fires too, e.g. for {values}"
+            )
             at = narrow
         else:
             other = first
             at = second
             together = "fire for exactly the same units" if forward else "both fire"
-            message = (f"rules '{at.rule.id}' (towards {towards[at.rule.id]}) and "
-                       f"'{other.rule.id}' ({self.places.rule(other.rule)}, towards "
-                       f"{towards[other.rule.id]}) {together}, e.g. for {values}")
-        self.add("contradictory-overlap", "warning", self._rule_where(at),
-                 message + ": one trait pattern pushes towards different modes",
-                 "make the conditions exclusive (e.g. split the shared range), or, if one rule "
-                 "deliberately corrects the other, say so in its rationale")
+            message = (
+                f"rules '{at.rule.id}' (towards {towards[at.rule.id]}) and "
+                f"'{other.rule.id}' ({self.places.rule(other.rule)}, towards "
+                f"{towards[other.rule.id]}) {together}, e.g. for {values}"
+            )
+        self.add(
+            "contradictory-overlap",
+            "warning",
+            self._rule_where(at),
+            message + ": one trait pattern pushes towards different modes",
+            "make the conditions exclusive (e.g. split the shared range), or, if one rule "
+            "deliberately corrects the other, say so in its rationale",
+        )
 
     # -- archetypes -------------------------------------------------------------------------
 
@@ -726,29 +812,52 @@ class _Linter:
             giving = [s for s in self.rules if archetype in s.rule.spec.weights]
             firing = [s for s in giving if s.can_fire]
             if not firing:
-                dead = f" (only rules that can never fire weigh it: " \
-                       f"{', '.join(s.rule.id for s in giving)})" if giving else ""
-                self.add("unreachable-archetype", "error", where, (
-                    f"archetype '{archetype}' gets weight from no rule that can fire{dead}, so "
-                    "no unit can ever be in this mode"),
+                dead = (
+                    f" (only rules that can never fire weigh it: "
+                    f"{', '.join(s.rule.id for s in giving)})"
+                    if giving
+                    else ""
+                )
+                self.add(
+                    "unreachable-archetype",
+                    "error",
+                    where,
+                    (
+                        f"archetype '{archetype}' gets weight from no rule that can fire{dead}, so "
+                        "no unit can ever be in this mode"
+                    ),
                     f"write scoring rules that weigh it (`weights: {{{archetype}: 2}}`), or "
-                    "remove the archetype and its links")
+                    "remove the archetype and its links",
+                )
                 continue
             for rival in order:
                 if rival == archetype:
                     continue
                 earlier = order.index(rival) < position
-                if all(s.rule.spec.weights.get(rival, 0.0) > s.rule.spec.weights[archetype]
-                       or (earlier and s.rule.spec.weights.get(rival, 0.0)
-                           >= s.rule.spec.weights[archetype]) for s in firing):
-                    than = "at least as much (and it is listed first, winning ties)" if earlier \
+                if all(
+                    s.rule.spec.weights.get(rival, 0.0) > s.rule.spec.weights[archetype]
+                    or (
+                        earlier
+                        and s.rule.spec.weights.get(rival, 0.0) >= s.rule.spec.weights[archetype]
+                    )
+                    for s in firing
+                ):
+                    than = (
+                        "at least as much (and it is listed first, winning ties)"
+                        if earlier
                         else "more"
-                    self.add("dominated-archetype", "warning", where, (
-                        f"archetype '{archetype}' can never be a unit's dominant mode: every rule "
-                        f"that weighs it ({', '.join(s.rule.id for s in firing)}) gives {than} "
-                        f"to '{rival}'"),
-                        f"write rules that are evidence for '{archetype}' more than for "
-                        f"'{rival}'")
+                    )
+                    self.add(
+                        "dominated-archetype",
+                        "warning",
+                        where,
+                        (
+                            f"archetype '{archetype}' can never be a unit's dominant mode: every rule "
+                            f"that weighs it ({', '.join(s.rule.id for s in firing)}) gives {than} "
+                            f"to '{rival}'"
+                        ),
+                        f"write rules that are evidence for '{archetype}' more than for '{rival}'",
+                    )
                     break
 
     # -- conflict rules ---------------------------------------------------------------------
@@ -779,21 +888,33 @@ class _Linter:
                 reason = self._why(regions[0], self.kb.traits, describe)
                 if len(regions) > 1:
                     reason = f"none of its {len(regions)} alternatives can hold (e.g. {reason})"
-                self.add("unsatisfiable-condition", "error",
-                         (self._pattern_where(rule, pattern.alias, regions[0],
-                                              _columns(condition)), pack),
-                         f"conflict rule '{rule.id}' can never match: the pattern of "
-                         f"'{pattern.alias}' fits no {pattern.kind} fact: {reason}",
-                         "a field the fact lacks matches nothing, so the rule can never report "
-                         "a conflict; fix the bounds or the values compared")
+                self.add(
+                    "unsatisfiable-condition",
+                    "error",
+                    (
+                        self._pattern_where(rule, pattern.alias, regions[0], _columns(condition)),
+                        pack,
+                    ),
+                    f"conflict rule '{rule.id}' can never match: the pattern of "
+                    f"'{pattern.alias}' fits no {pattern.kind} fact: {reason}",
+                    "a field the fact lacks matches nothing, so the rule can never report "
+                    "a conflict; fix the bounds or the values compared",
+                )
             if count > MAX_ALTERNATIVES:
-                self.add("engine-limit", "error", (self.places.rule(rule), pack), (
-                    f"the patterns of conflict rule '{rule.id}' expand to {count} "
-                    f"alternatives; the engine takes at most {MAX_ALTERNATIVES}"),
-                    "split it into several rules")
+                self.add(
+                    "engine-limit",
+                    "error",
+                    (self.places.rule(rule), pack),
+                    (
+                        f"the patterns of conflict rule '{rule.id}' expand to {count} "
+                        f"alternatives; the engine takes at most {MAX_ALTERNATIVES}"
+                    ),
+                    "split it into several rules",
+                )
 
-    def _pattern_where(self, rule: ConflictRule, alias: str, region: _Region,
-                       columns: Mapping[Leaf, int]) -> Location:
+    def _pattern_where(
+        self, rule: ConflictRule, alias: str, region: _Region, columns: Mapping[Leaf, int]
+    ) -> Location:
         if ("conflicts", rule.id) not in self.places.items:
             return self.places.rule(rule)
         found = _WHERE.search(rule.spec.match[alias])
@@ -843,8 +964,13 @@ class _Linter:
                     location = problem.location
                     if location.line is None:
                         location = Location(display_path(self.kb.root))
-                    self.add("engine-limit", "error", (location, self.kb.info.id),
-                             problem.message, problem.hint or "simplify the pack")
+                    self.add(
+                        "engine-limit",
+                        "error",
+                        (location, self.kb.info.id),
+                        problem.message,
+                        problem.hint or "simplify the pack",
+                    )
 
     # -- traits -----------------------------------------------------------------------------
 
@@ -858,8 +984,11 @@ class _Linter:
                 for leaf in cond.comparisons(pattern.condition) if pattern.condition else ():
                     if pattern.kind == "unit" and leaf.trait not in UNIT_FIELDS:
                         read.add(leaf.trait)
-                    if isinstance(leaf, cond.Comparison) and isinstance(leaf.value, cond.Ref) \
-                            and leaf.value.alias in units:
+                    if (
+                        isinstance(leaf, cond.Comparison)
+                        and isinstance(leaf.value, cond.Ref)
+                        and leaf.value.alias in units
+                    ):
                         read.add(leaf.value.field)
             spec = conflict.spec
             for text in (spec.explanation, spec.resolution, spec.detail):
@@ -869,39 +998,65 @@ class _Linter:
                             read.add(name)
         for trait in self.kb.traits:
             if trait not in read:
-                self.add("unused-trait", "warning", self.places.of("traits", trait, "id"), (
-                    f"trait '{trait}' is read by no scoring or conflict rule: observing it "
-                    "changes no advice"),
+                self.add(
+                    "unused-trait",
+                    "warning",
+                    self.places.of("traits", trait, "id"),
+                    (
+                        f"trait '{trait}' is read by no scoring or conflict rule: observing it "
+                        "changes no advice"
+                    ),
                     "write a rule that reads it, or remove it from the catalogue (observed, it "
-                    "still counts towards a unit's coverage)")
+                    "still counts towards a unit's coverage)",
+                )
 
     # -- sources and rationales -------------------------------------------------------------
 
     def _sources(self) -> None:
-        cite = "add `source: [S-..]` with the points of the source document it rests on, so " \
-               "readers can trace the advice"
+        cite = (
+            "add `source: [S-..]` with the points of the source document it rests on, so "
+            "readers can trace the advice"
+        )
         for scored in self.rules:
             spec = scored.rule.spec
             if not spec.source:
-                self.add("missing-source", "warning", self._rule_where(scored),
-                         f"rule '{spec.id}' cites no source", cite)
-            if not spec.rationale.en.strip() or (spec.rationale.fi is not None
-                                                 and not spec.rationale.fi.strip()):
-                self.add("missing-rationale", "warning",
-                         self.places.of("rules", spec.id, "rationale"),
-                         f"rule '{spec.id}' has a blank rationale",
-                         "say in a sentence why the condition is evidence for its archetypes; "
-                         "the advice shows it to readers")
+                self.add(
+                    "missing-source",
+                    "warning",
+                    self._rule_where(scored),
+                    f"rule '{spec.id}' cites no source",
+                    cite,
+                )
+            if not spec.rationale.en.strip() or (
+                spec.rationale.fi is not None and not spec.rationale.fi.strip()
+            ):
+                self.add(
+                    "missing-rationale",
+                    "warning",
+                    self.places.of("rules", spec.id, "rationale"),
+                    f"rule '{spec.id}' has a blank rationale",
+                    "say in a sentence why the condition is evidence for its archetypes; "
+                    "the advice shows it to readers",
+                )
         for conflict in self.kb.conflicts:
             if not conflict.spec.source:
-                self.add("missing-source", "warning",
-                         (self.places.rule(conflict), conflict.pack or self.kb.info.id),
-                         f"conflict rule '{conflict.id}' cites no source", cite)
+                self.add(
+                    "missing-source",
+                    "warning",
+                    (self.places.rule(conflict), conflict.pack or self.kb.info.id),
+                    f"conflict rule '{conflict.id}' cites no source",
+                    cite,
+                )
         for link in self.kb.links:
             if not link.source:
                 key = f"{link.source_node} -> {link.target}"
-                self.add("missing-source", "warning", self.places.of("links", key),
-                         f"link {key} ({link.relation}) cites no source", cite)
+                self.add(
+                    "missing-source",
+                    "warning",
+                    self.places.of("links", key),
+                    f"link {key} ({link.relation}) cites no source",
+                    cite,
+                )
 
     # -- the graph --------------------------------------------------------------------------
 
@@ -909,55 +1064,97 @@ class _Linter:
         linked = {link.target for link in self.kb.links if link.relation != "evolves_to"}
         for model in self.kb.models:
             if model not in linked:
-                self.add("unreachable-model", "warning", self.places.of("models", model, "id"),
-                         f"model '{model}' is linked from no archetype (no suits or poor_fit "
-                         "link), so it is never recommended nor advised against",
-                         f"link an archetype to it (`{{from: ARCHETYPE, to: {model}, relation: "
-                         "suits, ...}`), or remove it")
+                self.add(
+                    "unreachable-model",
+                    "warning",
+                    self.places.of("models", model, "id"),
+                    f"model '{model}' is linked from no archetype (no suits or poor_fit "
+                    "link), so it is never recommended nor advised against",
+                    f"link an archetype to it (`{{from: ARCHETYPE, to: {model}, relation: "
+                    "suits, ...}`), or remove it",
+                )
         kinds = [k for k in MODEL_KINDS if any(m.kind == k for m in self.kb.models.values())]
         for archetype in self.kb.archetypes:
-            suited = {self.kb.models[link.target].kind for link in self.kb.links
-                      if link.source_node == archetype and link.relation == "suits"
-                      and link.target in self.kb.models}
+            suited = {
+                self.kb.models[link.target].kind
+                for link in self.kb.links
+                if link.source_node == archetype
+                and link.relation == "suits"
+                and link.target in self.kb.models
+            }
             for kind in kinds:
                 if kind not in suited:
-                    self.add("missing-suits-link", "warning",
-                             self.places.of("archetypes", archetype, "id"),
-                             f"archetype '{archetype}' has no `suits` link to a {kind} model: "
-                             f"units in this mode get no {kind} recommendation",
-                             f"link it to the {kind} models that fit it, with `relation: suits`")
+                    self.add(
+                        "missing-suits-link",
+                        "warning",
+                        self.places.of("archetypes", archetype, "id"),
+                        f"archetype '{archetype}' has no `suits` link to a {kind} model: "
+                        f"units in this mode get no {kind} recommendation",
+                        f"link it to the {kind} models that fit it, with `relation: suits`",
+                    )
 
     # -- translations -----------------------------------------------------------------------
 
     def _translations(self) -> None:
         kb = self.kb
         items: list[tuple[str, str, str, Mapping[str, Text | None]]] = [
-            ("pack", "", "pack", {"name": kb.info.name})]
-        items += [("sources", k, f"source '{k}'", {"text": s.text})
-                  for k, s in kb.sources.items()]
-        items += [("archetypes", k, f"archetype '{k}'", {"name": a.name, "tagline": a.tagline})
-                  for k, a in kb.archetypes.items()]
-        items += [("traits", k, f"trait '{k}'", {"label": t.label, "description": t.description})
-                  for k, t in kb.traits.items()]
-        items += [("rules", s.rule.id, f"rule '{s.rule.id}'", {"rationale": s.rule.spec.rationale})
-                  for s in self.rules]
-        items += [("models", k, f"model '{k}'", {"name": m.name, "description": m.description})
-                  for k, m in kb.models.items()]
-        items += [("links", f"{k.source_node} -> {k.target}",
-                   f"link {k.source_node} -> {k.target}", {"reason": k.reason}) for k in kb.links]
-        items += [("conflicts", c.id, f"conflict rule '{c.id}'",
-                   {"explanation": c.spec.explanation, "resolution": c.spec.resolution,
-                    "detail": c.spec.detail}) for c in kb.conflicts]
+            ("pack", "", "pack", {"name": kb.info.name})
+        ]
+        items += [("sources", k, f"source '{k}'", {"text": s.text}) for k, s in kb.sources.items()]
+        items += [
+            ("archetypes", k, f"archetype '{k}'", {"name": a.name, "tagline": a.tagline})
+            for k, a in kb.archetypes.items()
+        ]
+        items += [
+            ("traits", k, f"trait '{k}'", {"label": t.label, "description": t.description})
+            for k, t in kb.traits.items()
+        ]
+        items += [
+            ("rules", s.rule.id, f"rule '{s.rule.id}'", {"rationale": s.rule.spec.rationale})
+            for s in self.rules
+        ]
+        items += [
+            ("models", k, f"model '{k}'", {"name": m.name, "description": m.description})
+            for k, m in kb.models.items()
+        ]
+        items += [
+            (
+                "links",
+                f"{k.source_node} -> {k.target}",
+                f"link {k.source_node} -> {k.target}",
+                {"reason": k.reason},
+            )
+            for k in kb.links
+        ]
+        items += [
+            (
+                "conflicts",
+                c.id,
+                f"conflict rule '{c.id}'",
+                {
+                    "explanation": c.spec.explanation,
+                    "resolution": c.spec.resolution,
+                    "detail": c.spec.detail,
+                },
+            )
+            for c in kb.conflicts
+        ]
         for section, key, what, texts in items:
-            missing = [name for name, text in texts.items()
-                       if text is not None and text.fi is None]
+            missing = [name for name, text in texts.items() if text is not None and text.fi is None]
             if missing:
-                where = self.places.of(section, key, "name") if section == "pack" else \
-                    self.places.of(section, key, missing[0])
-                self.add("missing-translation", "info", where,
-                         f"{what}: no Finnish (fi) text for {', '.join(missing)}",
-                         "add `fi:` beside `en:` (or a `translations: {fi: ...}` section); "
-                         "until then Finnish output shows the English text")
+                where = (
+                    self.places.of(section, key, "name")
+                    if section == "pack"
+                    else self.places.of(section, key, missing[0])
+                )
+                self.add(
+                    "missing-translation",
+                    "info",
+                    where,
+                    f"{what}: no Finnish (fi) text for {', '.join(missing)}",
+                    "add `fi:` beside `en:` (or a `translations: {fi: ...}` section); "
+                    "until then Finnish output shows the English text",
+                )
 
 
 # --- small helpers ---------------------------------------------------------------------------

@@ -34,8 +34,7 @@ from .knowledge import (
 )
 from .limits import DEFAULT_LIMITS, Limits
 
-UnitId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$",
-                                          max_length=100)]
+UnitId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$", max_length=100)]
 RawValue = bool | int | float | str | list[str]
 #: A stated view: weights per archetype (summing to 1, or to 100 points), or a ranking.
 RawView = dict[str, Any] | list[Any]
@@ -102,8 +101,9 @@ class CheckedOrganisation:
     ratings: Mapping[str, list[dict[str, int]]]  # unit id -> one rating dict per respondent
 
 
-def load_organisation(path: Path | str,
-                      limits: Limits = DEFAULT_LIMITS) -> tuple[Organisation, Document]:
+def load_organisation(
+    path: Path | str, limits: Limits = DEFAULT_LIMITS
+) -> tuple[Organisation, Document]:
     """Read and structurally validate an organisation file (YAML or JSON)."""
     try:
         document = load_document(Path(path), limits)
@@ -113,8 +113,9 @@ def load_organisation(path: Path | str,
     try:
         return Organisation.model_validate(data), document
     except ValidationError as error:
-        raise OrganisationError(list(pydantic_problems(error, document, (), Organisation))) \
-            from None
+        raise OrganisationError(
+            list(pydantic_problems(error, document, (), Organisation))
+        ) from None
 
 
 def from_data(data: Mapping[str, Any]) -> Organisation:
@@ -122,15 +123,18 @@ def from_data(data: Mapping[str, Any]) -> Organisation:
     try:
         return Organisation.model_validate(data)
     except ValidationError as error:
-        document = Document(path=Path("<organisation>"), name="<organisation>", data=data,
-                            lines=[])
-        raise OrganisationError(list(pydantic_problems(error, document, (), Organisation))) \
-            from None
+        document = Document(path=Path("<organisation>"), name="<organisation>", data=data, lines=[])
+        raise OrganisationError(
+            list(pydantic_problems(error, document, (), Organisation))
+        ) from None
 
 
-def check_organisation(kb: KnowledgeBase, organisation: Organisation,
-                       document: Document | None = None,
-                       limits: Limits = DEFAULT_LIMITS) -> CheckedOrganisation:
+def check_organisation(
+    kb: KnowledgeBase,
+    organisation: Organisation,
+    document: Document | None = None,
+    limits: Limits = DEFAULT_LIMITS,
+) -> CheckedOrganisation:
     """Check an organisation against the catalogue; return its content typed.
 
     Raises OrganisationError listing every problem: unknown traits, models, archetypes, parents
@@ -139,26 +143,41 @@ def check_organisation(kb: KnowledgeBase, organisation: Organisation,
     """
     place = _Locator(document)
     if len(organisation.units) > limits.max_units:
-        raise OrganisationError([place(("units",), (
-            f"{len(organisation.units):,} units; the limit is {limits.max_units:,}"),
-            "assess the organisation in parts, or raise Limits.max_units")])
+        raise OrganisationError(
+            [
+                place(
+                    ("units",),
+                    (f"{len(organisation.units):,} units; the limit is {limits.max_units:,}"),
+                    "assess the organisation in parts, or raise Limits.max_units",
+                )
+            ]
+        )
     problems: list[Problem] = []
     typed: dict[str, dict[str, TraitValue]] = {}
     seen: dict[str, int] = {}
     for index, unit in enumerate(organisation.units):
         at: PathKey = ("units", index)
         if unit.id in seen:
-            problems.append(place(
-                (*at, "id"), f"duplicate unit id '{unit.id}' (first used by unit "
-                             f"{seen[unit.id] + 1})"))
+            problems.append(
+                place(
+                    (*at, "id"),
+                    f"duplicate unit id '{unit.id}' (first used by unit {seen[unit.id] + 1})",
+                )
+            )
             continue
         seen[unit.id] = index
         values: dict[str, TraitValue] = {}
         for name, raw in unit.traits.items():
             trait = kb.traits.get(name)
             if trait is None:
-                problems.append(place((*at, "traits", name), f"unknown trait '{name}'",
-                                      did_you_mean(name, kb.traits), key=True))
+                problems.append(
+                    place(
+                        (*at, "traits", name),
+                        f"unknown trait '{name}'",
+                        did_you_mean(name, kb.traits),
+                        key=True,
+                    )
+                )
                 continue
             value, problem = coerce_value(trait, raw)
             if problem is not None:
@@ -167,19 +186,34 @@ def check_organisation(kb: KnowledgeBase, organisation: Organisation,
                 values[name] = value
         for i, model in enumerate(unit.models_in_use):
             if model not in kb.models:
-                problems.append(place((*at, "models_in_use", i), f"unknown model '{model}'",
-                                      did_you_mean(model, kb.models)))
+                problems.append(
+                    place(
+                        (*at, "models_in_use", i),
+                        f"unknown model '{model}'",
+                        did_you_mean(model, kb.models),
+                    )
+                )
         typed[unit.id] = values
     for index, unit in enumerate(organisation.units):
         if unit.parent is not None and unit.parent not in seen:
-            problems.append(place(("units", index, "parent"),
-                                  f"unit '{unit.id}' names parent '{unit.parent}', which is not "
-                                  "a unit of this organisation", did_you_mean(unit.parent, seen)))
+            problems.append(
+                place(
+                    ("units", index, "parent"),
+                    f"unit '{unit.id}' names parent '{unit.parent}', which is not "
+                    "a unit of this organisation",
+                    did_you_mean(unit.parent, seen),
+                )
+            )
     problems.extend(_cycles(organisation, place))
     for i, model in enumerate(organisation.imposed_models):
         if model not in kb.models:
-            problems.append(place(("imposed_models", i), f"unknown model '{model}'",
-                                  did_you_mean(model, kb.models)))
+            problems.append(
+                place(
+                    ("imposed_models", i),
+                    f"unknown model '{model}'",
+                    did_you_mean(model, kb.models),
+                )
+            )
     tops = [unit.id for unit in organisation.units if unit.parent is None]
     views = _stated_views(kb, organisation, tops, place, problems)
     ratings = _respondent_ratings(kb, organisation, tops, set(seen), place, problems)
@@ -191,13 +225,20 @@ def check_organisation(kb: KnowledgeBase, organisation: Organisation,
 Views = dict[str, dict[str, dict[str, float]]]  # unit id -> view -> archetype -> weight
 
 
-def _stated_views(kb: KnowledgeBase, organisation: Organisation, tops: list[str],
-                  place: _Locator, problems: list[Problem]) -> Views:
+def _stated_views(
+    kb: KnowledgeBase,
+    organisation: Organisation,
+    tops: list[str],
+    place: _Locator,
+    problems: list[Problem],
+) -> Views:
     """Desired and strategy views per unit; the organisation's own belong to its top unit."""
     views: Views = {}
     stated: list[tuple[PathKey, Perspectives, str]] = [
         (("units", i, "perspectives"), unit.perspectives, unit.id)
-              for i, unit in enumerate(organisation.units) if unit.perspectives is not None]
+        for i, unit in enumerate(organisation.units)
+        if unit.perspectives is not None
+    ]
     if organisation.perspectives is not None:
         top = _top_unit(tops, ("perspectives",), place, problems)
         if top is not None:
@@ -210,17 +251,27 @@ def _stated_views(kb: KnowledgeBase, organisation: Organisation, tops: list[str]
             weights, found = stated_weights(kb, raw, (*at, view), place)
             problems.extend(found)
             if unit_id in views and view in views[unit_id]:
-                problems.append(place((*at, view), f"a second {view} view for unit '{unit_id}' "
-                                                   "(organisation-level views belong to the top "
-                                                   "unit)"))
+                problems.append(
+                    place(
+                        (*at, view),
+                        f"a second {view} view for unit '{unit_id}' "
+                        "(organisation-level views belong to the top "
+                        "unit)",
+                    )
+                )
             elif weights is not None:
                 views.setdefault(unit_id, {})[view] = weights
     return views
 
 
-def _respondent_ratings(kb: KnowledgeBase, organisation: Organisation, tops: list[str],
-                        units: set[str], place: _Locator,
-                        problems: list[Problem]) -> dict[str, list[dict[str, int]]]:
+def _respondent_ratings(
+    kb: KnowledgeBase,
+    organisation: Organisation,
+    tops: list[str],
+    units: set[str],
+    place: _Locator,
+    problems: list[Problem],
+) -> dict[str, list[dict[str, int]]]:
     """Each respondent's valid ratings, under the unit they answered for."""
     ratings: dict[str, list[dict[str, int]]] = {}
     for index, respondent in enumerate(organisation.respondents):
@@ -229,21 +280,41 @@ def _respondent_ratings(kb: KnowledgeBase, organisation: Organisation, tops: lis
         if unit_id is None:
             unit_id = _top_unit(tops, (*at, "ratings"), place, problems)
         elif unit_id not in units:
-            problems.append(place((*at, "unit"), f"respondent {index + 1} answered for unit "
-                                                 f"'{unit_id}', which is not a unit of this "
-                                                 "organisation", did_you_mean(unit_id, units)))
+            problems.append(
+                place(
+                    (*at, "unit"),
+                    f"respondent {index + 1} answered for unit "
+                    f"'{unit_id}', which is not a unit of this "
+                    "organisation",
+                    did_you_mean(unit_id, units),
+                )
+            )
             unit_id = None
         rated: dict[str, int] = {}
         for archetype, value in respondent.ratings.items():
             if archetype not in kb.archetypes:
-                problems.append(place((*at, "ratings", archetype), f"unknown archetype "
-                                      f"'{archetype}'", did_you_mean(archetype, kb.archetypes),
-                                      key=True))
-            elif isinstance(value, bool) or not isinstance(value, int) \
-                    or not RATING_MIN <= value <= RATING_MAX:
-                problems.append(place((*at, "ratings", archetype), (
-                    f"rating {value!r} of '{archetype}' is not a whole number from {RATING_MIN} "
-                    f"(not central) to {RATING_MAX} (central)")))
+                problems.append(
+                    place(
+                        (*at, "ratings", archetype),
+                        f"unknown archetype '{archetype}'",
+                        did_you_mean(archetype, kb.archetypes),
+                        key=True,
+                    )
+                )
+            elif (
+                isinstance(value, bool)
+                or not isinstance(value, int)
+                or not RATING_MIN <= value <= RATING_MAX
+            ):
+                problems.append(
+                    place(
+                        (*at, "ratings", archetype),
+                        (
+                            f"rating {value!r} of '{archetype}' is not a whole number from {RATING_MIN} "
+                            f"(not central) to {RATING_MAX} (central)"
+                        ),
+                    )
+                )
             else:
                 rated[archetype] = value
         if unit_id is not None and rated:
@@ -251,18 +322,23 @@ def _respondent_ratings(kb: KnowledgeBase, organisation: Organisation, tops: lis
     return ratings
 
 
-def _top_unit(tops: list[str], at: PathKey, place: _Locator,
-              problems: list[Problem]) -> str | None:
+def _top_unit(tops: list[str], at: PathKey, place: _Locator, problems: list[Problem]) -> str | None:
     if len(tops) == 1:
         return tops[0]
-    problems.append(place(at, f"this belongs to the top unit, but the organisation has "
-                              f"{len(tops)} top units ({', '.join(tops) or 'none'})",
-                          "name the unit it belongs to"))
+    problems.append(
+        place(
+            at,
+            f"this belongs to the top unit, but the organisation has "
+            f"{len(tops)} top units ({', '.join(tops) or 'none'})",
+            "name the unit it belongs to",
+        )
+    )
     return None
 
 
-def stated_weights(kb: KnowledgeBase, raw: RawView, at: PathKey,
-                   place: _Locator) -> tuple[dict[str, float] | None, list[Problem]]:
+def stated_weights(
+    kb: KnowledgeBase, raw: RawView, at: PathKey, place: _Locator
+) -> tuple[dict[str, float] | None, list[Problem]]:
     """A stated view as weights over every archetype summing to 1, or the problems with it.
 
     Weights may sum to 1 or to 100 points (as in OCAI); a ranking (most central first) gets rank
@@ -275,8 +351,13 @@ def stated_weights(kb: KnowledgeBase, raw: RawView, at: PathKey,
             return None, [place(at, "an empty ranking; list archetype ids, most central first")]
         for i, item in enumerate(raw):
             if not isinstance(item, str) or item not in kb.archetypes:
-                problems.append(place((*at, i), f"unknown archetype {item!r} in the ranking",
-                                      did_you_mean(str(item), kb.archetypes)))
+                problems.append(
+                    place(
+                        (*at, i),
+                        f"unknown archetype {item!r} in the ranking",
+                        did_you_mean(str(item), kb.archetypes),
+                    )
+                )
             elif item in given:
                 problems.append(place((*at, i), f"'{item}' is ranked twice"))
             else:
@@ -284,17 +365,33 @@ def stated_weights(kb: KnowledgeBase, raw: RawView, at: PathKey,
         if problems:
             return None, problems
         n = len(given)
-        given = {a: sum(1 / k for k in range(rank, n + 1)) / n
-                 for rank, a in enumerate(given, start=1)}
+        given = {
+            a: sum(1 / k for k in range(rank, n + 1)) / n for rank, a in enumerate(given, start=1)
+        }
     else:
         for archetype, value in raw.items():
             if archetype not in kb.archetypes:
-                problems.append(place((*at, archetype), f"unknown archetype '{archetype}'",
-                                      did_you_mean(archetype, kb.archetypes), key=True))
-            elif isinstance(value, bool) or not isinstance(value, int | float) \
-                    or not math.isfinite(value) or value < 0:
-                problems.append(place((*at, archetype), f"the weight of '{archetype}' must be "
-                                                        f"a number of 0 or more, found {value!r}"))
+                problems.append(
+                    place(
+                        (*at, archetype),
+                        f"unknown archetype '{archetype}'",
+                        did_you_mean(archetype, kb.archetypes),
+                        key=True,
+                    )
+                )
+            elif (
+                isinstance(value, bool)
+                or not isinstance(value, int | float)
+                or not math.isfinite(value)
+                or value < 0
+            ):
+                problems.append(
+                    place(
+                        (*at, archetype),
+                        f"the weight of '{archetype}' must be "
+                        f"a number of 0 or more, found {value!r}",
+                    )
+                )
             else:
                 given[archetype] = float(value)
         if problems:
@@ -302,8 +399,11 @@ def stated_weights(kb: KnowledgeBase, raw: RawView, at: PathKey,
         total = sum(given.values())
         scale = next((s for s in (1.0, 100.0) if abs(total - s) <= WEIGHT_TOLERANCE * s), None)
         if scale is None:
-            return None, [place(at, f"the weights add up to {total:g}; they must add up to 1 "
-                                    "(or to 100 points)")]
+            return None, [
+                place(
+                    at, f"the weights add up to {total:g}; they must add up to 1 (or to 100 points)"
+                )
+            ]
         given = {a: w / total for a, w in given.items()}
     return {a: round(given.get(a, 0.0), NUMBER_DECIMALS) for a in kb.archetypes}, []
 
@@ -326,8 +426,10 @@ def coerce_value(trait: Trait, raw: RawValue) -> tuple[TraitValue | None, str | 
                     return None, f"{raw} is not a usable number: {expected} within ±1e12"
                 low, high = trait.min, trait.max
                 if (low is not None and raw < low) or (high is not None and raw > high):
-                    return None, (f"{raw} is out of range: '{trait.id}' is between "
-                                  f"{_num(low)} and {_num(high)}")
+                    return None, (
+                        f"{raw} is out of range: '{trait.id}' is between "
+                        f"{_num(low)} and {_num(high)}"
+                    )
                 rounded = round(float(raw), NUMBER_DECIMALS)
                 return (int(rounded) if rounded.is_integer() else rounded), None
         case "category":
@@ -335,8 +437,7 @@ def coerce_value(trait: Trait, raw: RawValue) -> tuple[TraitValue | None, str | 
                 if raw in (trait.values or ()):
                     return raw, None
                 hint = did_you_mean(raw, trait.values or ())
-                return None, f"'{raw}' is not a value of {expected}" + (
-                    f"; {hint}" if hint else "")
+                return None, f"'{raw}' is not a value of {expected}" + (f"; {hint}" if hint else "")
         case "set":
             if isinstance(raw, list):
                 unknown = [v for v in raw if v not in (trait.values or ())]
@@ -344,7 +445,8 @@ def coerce_value(trait: Trait, raw: RawValue) -> tuple[TraitValue | None, str | 
                     return frozenset(raw), None
                 hint = did_you_mean(unknown[0], trait.values or ())
                 return None, f"'{unknown[0]}' is not a value of {expected}" + (
-                    f"; {hint}" if hint else "")
+                    f"; {hint}" if hint else ""
+                )
     return None, f"{expected}, found {type_name(raw)} {raw!r}"
 
 
@@ -355,14 +457,19 @@ def _num(value: float | None) -> str:
 def _cycles(organisation: Organisation, place: _Locator) -> list[Problem]:
     graph: nx.DiGraph[str] = nx.DiGraph()
     index = {unit.id: i for i, unit in enumerate(organisation.units)}
-    graph.add_edges_from((u.id, u.parent) for u in organisation.units
-                         if u.parent is not None and u.parent in index)
+    graph.add_edges_from(
+        (u.id, u.parent) for u in organisation.units if u.parent is not None and u.parent in index
+    )
     problems = []
     for cycle in sorted(sorted(c) for c in nx.simple_cycles(graph)):
         first = cycle[0]
-        problems.append(place(("units", index[first], "parent"),
-                              f"units {' -> '.join(_cycle_order(graph, first))} form a cycle "
-                              "of parents", "a unit cannot be its own ancestor"))
+        problems.append(
+            place(
+                ("units", index[first], "parent"),
+                f"units {' -> '.join(_cycle_order(graph, first))} form a cycle of parents",
+                "a unit cannot be its own ancestor",
+            )
+        )
     return problems
 
 
@@ -381,8 +488,9 @@ class _Locator:
     def __init__(self, document: Document | None) -> None:
         self.document = document
 
-    def __call__(self, path: PathKey, message: str, hint: str | None = None, *,
-                 key: bool = False) -> Problem:
+    def __call__(
+        self, path: PathKey, message: str, hint: str | None = None, *, key: bool = False
+    ) -> Problem:
         if self.document is not None:
             return self.document.problem(path, message, hint, key=key)
         where = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in path).lstrip(".")

@@ -11,12 +11,20 @@ from tqdm import tqdm
 
 
 @contextmanager
-def progress_bar(description: str, unit: str, total: int | None = None,
-                 stream: TextIO | None = None) -> Iterator[Callable[[int], None]]:
+def progress_bar(
+    description: str, unit: str, total: int | None = None, stream: TextIO | None = None
+) -> Iterator[Callable[[int], None]]:
     """A callback that takes the count done so far and moves a bar (on stderr by default)."""
     out = stream if stream is not None else sys.stderr
-    bar = tqdm(total=total, desc=description, unit=unit, file=out, leave=False,
-               disable=not out.isatty(), dynamic_ncols=True)
+    bar = tqdm(
+        total=total,
+        desc=description,
+        unit=unit,
+        file=out,
+        leave=False,
+        disable=not out.isatty(),
+        dynamic_ncols=True,
+    )
 
     def advance(done: int) -> None:
         bar.update(done - bar.n)

@@ -26,26 +26,31 @@ __all__ = ["radar_svg", "to_html", "to_markdown_report", "write_markdown"]
 # --- fixed texts -----------------------------------------------------------------------------
 
 _LABELS: dict[str, dict[Lang, str]] = {
-    "title": {"en": "Advice on management and measurement models",
-              "fi": "Johtamis- ja mittausmallisuositukset"},
-    "meta": {"en": "Rule pack: {pack} {version} · units: {units} · conflicts: {conflicts}",
-             "fi": "Sääntöpaketti: {pack} {version} · yksiköitä: {units} · "
-                   "ristiriitoja: {conflicts}"},
+    "title": {
+        "en": "Advice on management and measurement models",
+        "fi": "Johtamis- ja mittausmallisuositukset",
+    },
+    "meta": {
+        "en": "Rule pack: {pack} {version} · units: {units} · conflicts: {conflicts}",
+        "fi": "Sääntöpaketti: {pack} {version} · yksiköitä: {units} · ristiriitoja: {conflicts}",
+    },
     "overview": {"en": "Overview", "fi": "Yleiskuva"},
     "tree": {"en": "Units and their modes", "fi": "Yksiköt ja niiden toimintatavat"},
     "profiles": {"en": "Profile weights", "fi": "Profiilin painot"},
     "mode": {"en": "Mode", "fi": "Toimintatapa"},
     "part_of": {"en": "part of", "fi": "yläyksikkö:"},
-    "no_mode": {"en": "none named (insufficient evidence)",
-                "fi": "ei nimetty (näyttö ei riitä)"},
+    "no_mode": {"en": "none named (insufficient evidence)", "fi": "ei nimetty (näyttö ei riitä)"},
     "then": {"en": "then", "fi": "toisena"},
-    "coverage": {"en": "Rules fired: {fired} · traits observed: {observed} of {catalogue} "
-                       "({share})",
-                 "fi": "Täyttyneitä sääntöjä: {fired} · havaittuja piirteitä: "
-                       "{observed}/{catalogue} ({share})"},
+    "coverage": {
+        "en": "Rules fired: {fired} · traits observed: {observed} of {catalogue} ({share})",
+        "fi": "Täyttyneitä sääntöjä: {fired} · havaittuja piirteitä: "
+        "{observed}/{catalogue} ({share})",
+    },
     "chart": {"en": "Mode profile: {unit}", "fi": "Toimintatapaprofiili: {unit}"},
-    "no_chart": {"en": "Too little evidence to chart the observed profile",
-                 "fi": "Näyttö ei riitä havaitun profiilin piirtämiseen"},
+    "no_chart": {
+        "en": "Too little evidence to chart the observed profile",
+        "fi": "Näyttö ei riitä havaitun profiilin piirtämiseen",
+    },
     "view": {"en": "View", "fi": "Näkymä"},
     "view.current": {"en": "Current (observed)", "fi": "Nykyinen (havaittu)"},
     "view.desired": {"en": "Desired", "fi": "Tavoiteltu"},
@@ -57,8 +62,10 @@ _LABELS: dict[str, dict[Lang, str]] = {
     "in_use": {"en": "In use", "fi": "Käytössä"},
     "because": {"en": "Because", "fi": "Perustelut"},
     "poor_fit": {"en": "fits poorly", "fi": "sopii huonosti"},
-    "link": {"en": "strength {strength} x weight {weight} = {contribution}",
-             "fi": "vahvuus {strength} x paino {weight} = {contribution}"},
+    "link": {
+        "en": "strength {strength} x weight {weight} = {contribution}",
+        "fi": "vahvuus {strength} x paino {weight} = {contribution}",
+    },
     "direction": {"en": "Direction of development", "fi": "Kehityssuunta"},
     "self": {"en": "Self-assessment", "fi": "Itsearvio"},
     "respondents": {"en": "Respondents: {n}", "fi": "Vastaajia: {n}"},
@@ -66,14 +73,20 @@ _LABELS: dict[str, dict[Lang, str]] = {
     "answered": {"en": "Answers", "fi": "Vastauksia"},
     "rwg": {"en": "Agreement (rwg)", "fi": "Yksimielisyys (rwg)"},
     "consensus": {"en": "Consensus", "fi": "Konsensus"},
-    "disputed": {"en": "Disputed: the respondents disagree, so the mean is no shared view.",
-                 "fi": "Kiistanalainen: vastaajat ovat eri mieltä, joten keskiarvo ei kuvaa "
-                       "yhteistä näkemystä."},
-    "agreed": {"en": "The respondents broadly agree.",
-               "fi": "Vastaajat ovat pääosin samaa mieltä."},
+    "disputed": {
+        "en": "Disputed: the respondents disagree, so the mean is no shared view.",
+        "fi": "Kiistanalainen: vastaajat ovat eri mieltä, joten keskiarvo ei kuvaa "
+        "yhteistä näkemystä.",
+    },
+    "agreed": {
+        "en": "The respondents broadly agree.",
+        "fi": "Vastaajat ovat pääosin samaa mieltä.",
+    },
     "notes": {"en": "Notes", "fi": "Huomiot"},
-    "evidence": {"en": "Explanation trail: rules that fired ({n})",
-                 "fi": "Perustelupolku: täyttyneet säännöt ({n})"},
+    "evidence": {
+        "en": "Explanation trail: rules that fired ({n})",
+        "fi": "Perustelupolku: täyttyneet säännöt ({n})",
+    },
     "no_evidence": {"en": "No rule fired.", "fi": "Yksikään sääntö ei täyttynyt."},
     "condition": {"en": "Condition", "fi": "Ehto"},
     "matched": {"en": "Matched traits", "fi": "Täsmänneet piirteet"},
@@ -131,15 +144,23 @@ def _mode(advice: Advice, unit: UnitAdvice) -> str:
         return _t(lang, "no_mode")
     text = f"{_arch(advice, profile.dominant)} ({profile.weights.get(profile.dominant, 0):.2f})"
     if profile.secondary:
-        text += (f", {_t(lang, 'then')} {_arch(advice, profile.secondary)} "
-                 f"({profile.weights.get(profile.secondary, 0):.2f})")
+        text += (
+            f", {_t(lang, 'then')} {_arch(advice, profile.secondary)} "
+            f"({profile.weights.get(profile.secondary, 0):.2f})"
+        )
     return text + (f" — {_t(lang, 'mixed')}" if profile.mixed else "")
 
 
 def _coverage(advice: Advice, unit: UnitAdvice) -> str:
     cov = unit.profile.coverage
-    return _t(advice.language, "coverage", fired=cov.fired_rules, observed=cov.observed_traits,
-              catalogue=cov.catalogue_traits, share=_share(cov.share, advice.language))
+    return _t(
+        advice.language,
+        "coverage",
+        fired=cov.fired_rules,
+        observed=cov.observed_traits,
+        catalogue=cov.catalogue_traits,
+        share=_share(cov.share, advice.language),
+    )
 
 
 def _view_label(lang: Lang, view: str) -> str:
@@ -153,8 +174,10 @@ def _views(unit: UnitAdvice) -> list[tuple[str, Mapping[str, float]]]:
     views: list[tuple[str, Mapping[str, float]]] = []
     if unit.profile.dominant is not None:
         views.append(("current", unit.profile.weights))
-    stated = sorted(unit.perspectives, key=lambda v: (
-        _VIEW_ORDER.index(v) if v in _VIEW_ORDER else len(_VIEW_ORDER), v))
+    stated = sorted(
+        unit.perspectives,
+        key=lambda v: (_VIEW_ORDER.index(v) if v in _VIEW_ORDER else len(_VIEW_ORDER), v),
+    )
     views.extend((view, unit.perspectives[view]) for view in stated)
     return views
 
@@ -227,8 +250,11 @@ _STYLES = {
     "desired": ("#009E73", "0.12", "6 4"),
     "strategy": ("#D55E00", "0.12", "2 3"),
 }
-_EXTRA_STYLES = (("#CC79A7", "0.1", "8 3 2 3"), ("#E69F00", "0.1", "1 2"),
-                 ("#56B4E9", "0.1", "10 2"))
+_EXTRA_STYLES = (
+    ("#CC79A7", "0.1", "8 3 2 3"),
+    ("#E69F00", "0.1", "1 2"),
+    ("#56B4E9", "0.1", "10 2"),
+)
 _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
@@ -270,22 +296,28 @@ def _axis_label(i: int, n: int, name: str) -> str:
         top = y + _LINE - 4
     else:
         top = y - (len(lines) - 1) * _LINE / 2 + 4
-    spans = "".join(f'<tspan x="{_f(x)}" y="{_f(top + k * _LINE)}">{_svg_text(line)}</tspan>'
-                    for k, line in enumerate(lines))
+    spans = "".join(
+        f'<tspan x="{_f(x)}" y="{_f(top + k * _LINE)}">{_svg_text(line)}</tspan>'
+        for k, line in enumerate(lines)
+    )
     return f'<text class="axis-label" text-anchor="{anchor}" fill="#222">{spans}</text>'
 
 
 def _grid(n: int) -> Iterator[str]:
     for ring in (0.25, 0.5, 0.75, 1.0):
-        points = " ".join(f"{_f(x)},{_f(y)}" for x, y in (_point(i, n, _R * ring)
-                                                           for i in range(n)))
+        points = " ".join(
+            f"{_f(x)},{_f(y)}" for x, y in (_point(i, n, _R * ring) for i in range(n))
+        )
         yield f'<polygon class="grid" points="{points}" fill="none" stroke="#ccc"/>'
-        yield (f'<text class="ring" x="{_f(_CX + 3)}" y="{_f(_CY - _R * ring - 2)}" '
-               f'font-size="9" fill="#888">{ring:g}</text>')
+        yield (
+            f'<text class="ring" x="{_f(_CX + 3)}" y="{_f(_CY - _R * ring - 2)}" '
+            f'font-size="9" fill="#888">{ring:g}</text>'
+        )
     for i in range(n):
         x, y = _point(i, n, _R)
-        yield (f'<line class="axis" x1="{_CX}" y1="{_CY}" x2="{_f(x)}" y2="{_f(y)}" '
-               f'stroke="#bbb"/>')
+        yield (
+            f'<line class="axis" x1="{_CX}" y1="{_CY}" x2="{_f(x)}" y2="{_f(y)}" stroke="#bbb"/>'
+        )
 
 
 def _style(view: str, index: int) -> tuple[str, str, str]:
@@ -304,13 +336,18 @@ def _polygon(advice: Advice, view: str, weights: Mapping[str, float], index: int
     dashes = f' stroke-dasharray="{dash}"' if dash else ""
     label = _view_label(advice.language, view)
     values = ", ".join(f"{_arch(advice, a)} {weights.get(a, 0.0):.2f}" for a in archetypes)
-    dots = "".join(f'<circle cx="{_f(x)}" cy="{_f(y)}" r="3.5" fill="{stroke}"/>'
-                   for (x, y), share in zip(points, shares, strict=True) if share > 0)
-    return (f'<g class="view view-{_svg_text(view)}" data-view="{_svg_text(view)}">'
-            f"<title>{_svg_text(label)}: {_svg_text(values)}</title>"
-            f'<polygon data-view="{_svg_text(view)}" '
-            f'points="{" ".join(f"{_f(x)},{_f(y)}" for x, y in points)}" fill="{stroke}" '
-            f'fill-opacity="{opacity}" stroke="{stroke}" stroke-width="2"{dashes}/>{dots}</g>')
+    dots = "".join(
+        f'<circle cx="{_f(x)}" cy="{_f(y)}" r="3.5" fill="{stroke}"/>'
+        for (x, y), share in zip(points, shares, strict=True)
+        if share > 0
+    )
+    return (
+        f'<g class="view view-{_svg_text(view)}" data-view="{_svg_text(view)}">'
+        f"<title>{_svg_text(label)}: {_svg_text(values)}</title>"
+        f'<polygon data-view="{_svg_text(view)}" '
+        f'points="{" ".join(f"{_f(x)},{_f(y)}" for x, y in points)}" fill="{stroke}" '
+        f'fill-opacity="{opacity}" stroke="{stroke}" stroke-width="2"{dashes}/>{dots}</g>'
+    )
 
 
 def _legend(advice: Advice, views: list[str], top: float) -> Iterator[str]:
@@ -319,10 +356,14 @@ def _legend(advice: Advice, views: list[str], top: float) -> Iterator[str]:
         stroke, opacity, dash = _style(view, k)
         dashes = f' stroke-dasharray="{dash}"' if dash else ""
         y = k * 18
-        yield (f'<rect x="0" y="{y}" width="22" height="12" fill="{stroke}" '
-               f'fill-opacity="{opacity}" stroke="{stroke}" stroke-width="2"{dashes}/>')
-        yield (f'<text x="30" y="{y + 10}" fill="#222">'
-               f'{_svg_text(_view_label(advice.language, view))}</text>')
+        yield (
+            f'<rect x="0" y="{y}" width="22" height="12" fill="{stroke}" '
+            f'fill-opacity="{opacity}" stroke="{stroke}" stroke-width="2"{dashes}/>'
+        )
+        yield (
+            f'<text x="30" y="{y + 10}" fill="#222">'
+            f"{_svg_text(_view_label(advice.language, view))}</text>"
+        )
     yield "</g>"
 
 
@@ -348,19 +389,22 @@ def _radar(advice: Advice, unit: UnitAdvice, slug: str, standalone: bool) -> str
     height = legend_top + (_LINE + 6 if note else 0) + 18 * len(views) + 10
     title = _t(lang, "chart", unit=unit.name)
     xmlns = ' xmlns="http://www.w3.org/2000/svg"' if standalone else ""
-    parts = [f'<svg{xmlns} class="radar" id="radar-{slug}" viewBox="0 0 {_WIDTH} {_f(height)}" '
-             f'width="{_WIDTH}" height="{_f(height)}" role="img" '
-             f'aria-labelledby="radar-{slug}-title" font-family="{_FONT}" font-size="12">',
-             f'<title id="radar-{slug}-title">{_svg_text(title)}</title>',
-             f'<rect width="{_WIDTH}" height="{_f(height)}" fill="#fff"/>']
+    parts = [
+        f'<svg{xmlns} class="radar" id="radar-{slug}" viewBox="0 0 {_WIDTH} {_f(height)}" '
+        f'width="{_WIDTH}" height="{_f(height)}" role="img" '
+        f'aria-labelledby="radar-{slug}-title" font-family="{_FONT}" font-size="12">',
+        f'<title id="radar-{slug}-title">{_svg_text(title)}</title>',
+        f'<rect width="{_WIDTH}" height="{_f(height)}" fill="#fff"/>',
+    ]
     if n:
         parts.extend(_grid(n))
         parts.extend(_axis_label(i, n, _arch(advice, a)) for i, a in enumerate(advice.archetypes))
-        parts.extend(_polygon(advice, view, weights, k)
-                     for k, (view, weights) in enumerate(views))
+        parts.extend(_polygon(advice, view, weights, k) for k, (view, weights) in enumerate(views))
     if note:
-        parts.append(f'<text class="no-chart" x="20" y="{_f(legend_top + 4)}" '
-                     f'font-style="italic" fill="#555">{_svg_text(_t(lang, "no_chart"))}</text>')
+        parts.append(
+            f'<text class="no-chart" x="20" y="{_f(legend_top + 4)}" '
+            f'font-style="italic" fill="#555">{_svg_text(_t(lang, "no_chart"))}</text>'
+        )
         legend_top += _LINE + 6
     parts.extend(_legend(advice, [view for view, _ in views], legend_top))
     parts.append("</svg>")
@@ -412,21 +456,36 @@ dt { color: #555; } dd { margin: 0; } dd code { overflow-wrap: anywhere; }
 
 
 def _meta(advice: Advice) -> str:
-    return _t(advice.language, "meta", pack=advice.pack.id, version=advice.pack.version,
-              units=len(advice.units), conflicts=len(advice.conflicts))
+    return _t(
+        advice.language,
+        "meta",
+        pack=advice.pack.id,
+        version=advice.pack.version,
+        units=len(advice.units),
+        conflicts=len(advice.conflicts),
+    )
 
 
 def to_html(advice: Advice) -> str:
     """The whole advice as one self-contained HTML document (no network, no JavaScript)."""
     lang, index = advice.language, _index(advice)
     title = f"{advice.organisation} — {_t(lang, 'title')}"
-    parts = ["<!DOCTYPE html>", f'<html lang="{_esc(lang)}">', "<head>", '<meta charset="utf-8">',
-             '<meta name="viewport" content="width=device-width, initial-scale=1">',
-             f"<title>{_esc(title)}</title>", f"<style>{_CSS}</style>", "</head>", "<body>",
-             "<header>", f"<h1>{_esc(advice.organisation)}</h1>",
-             f'<p class="subtitle">{_esc(_t(lang, "title"))}</p>',
-             f'<p class="meta">{_esc(_meta(advice))}</p>',
-             "</header>"]
+    parts = [
+        "<!DOCTYPE html>",
+        f'<html lang="{_esc(lang)}">',
+        "<head>",
+        '<meta charset="utf-8">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        f"<title>{_esc(title)}</title>",
+        f"<style>{_CSS}</style>",
+        "</head>",
+        "<body>",
+        "<header>",
+        f"<h1>{_esc(advice.organisation)}</h1>",
+        f'<p class="subtitle">{_esc(_t(lang, "title"))}</p>',
+        f'<p class="meta">{_esc(_meta(advice))}</p>',
+        "</header>",
+    ]
     parts.extend(_html_overview(advice, index))
     parts.extend(_html_conflicts(advice, index))
     parts.append('<main id="units">')
@@ -459,24 +518,36 @@ def _html_overview(advice: Advice, index: _Index) -> Iterator[str]:
         depth = level
         mine = [c for _, c in index.conflicts.get(unit.id, [])]
         count, worst = len(mine), _worst(mine)
-        badge = (f' <a class="badge sev-{worst}" href="#conflicts" '
-                 f'title="{_esc(_t(lang, "conflicts", n=count))}">{count}</a>' if worst else "")
-        yield (f'<li data-unit="{_esc(unit.id)}">{_unit_link(index, unit.id)} '
-               f'<code>{_esc(unit.id)}</code> — <span class="mode">{_esc(_mode(advice, unit))}'
-               f"</span>{badge}")
+        badge = (
+            f' <a class="badge sev-{worst}" href="#conflicts" '
+            f'title="{_esc(_t(lang, "conflicts", n=count))}">{count}</a>'
+            if worst
+            else ""
+        )
+        yield (
+            f'<li data-unit="{_esc(unit.id)}">{_unit_link(index, unit.id)} '
+            f'<code>{_esc(unit.id)}</code> — <span class="mode">{_esc(_mode(advice, unit))}'
+            f"</span>{badge}"
+        )
     if advice.units:
         yield "</li>" + "</ul></li>" * depth
     yield "</ul>"
     yield f"<h3>{_esc(_t(lang, 'profiles'))}</h3>"
     yield '<table class="profiles"><thead><tr>'
-    yield (f"<th>{_esc(_t(lang, 'unit'))}</th><th>{_esc(_t(lang, 'mode'))}</th>"
-           + "".join(f"<th>{_esc(name)}</th>" for name in advice.archetypes.values()))
+    yield (
+        f"<th>{_esc(_t(lang, 'unit'))}</th><th>{_esc(_t(lang, 'mode'))}</th>"
+        + "".join(f"<th>{_esc(name)}</th>" for name in advice.archetypes.values())
+    )
     yield "</tr></thead><tbody>"
     for unit, _ in _tree(advice):
-        cells = "".join(f'<td class="num">{unit.profile.weights.get(a, 0.0):.2f}</td>'
-                        for a in advice.archetypes)
-        yield (f"<tr><td>{_unit_link(index, unit.id)}</td>"
-               f"<td>{_esc(_mode(advice, unit))}</td>{cells}</tr>")
+        cells = "".join(
+            f'<td class="num">{unit.profile.weights.get(a, 0.0):.2f}</td>'
+            for a in advice.archetypes
+        )
+        yield (
+            f"<tr><td>{_unit_link(index, unit.id)}</td>"
+            f"<td>{_esc(_mode(advice, unit))}</td>{cells}</tr>"
+        )
     yield "</tbody></table>"
     yield "</section>"
 
@@ -494,19 +565,30 @@ def _html_conflicts(advice: Advice, index: _Index) -> Iterator[str]:
         yield f"<p>{_esc(_t(lang, 'no_conflicts'))}</p>"
     for k, conflict in enumerate(advice.conflicts, 1):
         units = ", ".join(_unit_link(index, u) for u in conflict.units)
-        yield (f'<article class="conflict sev-{_esc(conflict.severity)}" id="conflict-{k}" '
-               f'data-severity="{_esc(conflict.severity)}">')
-        yield (f'<h3><span class="badge">{_esc(_t(lang, f"severity.{conflict.severity}"))}'
-               f"</span> <code>{_esc(conflict.kind)}</code> — {units}</h3>")
+        yield (
+            f'<article class="conflict sev-{_esc(conflict.severity)}" id="conflict-{k}" '
+            f'data-severity="{_esc(conflict.severity)}">'
+        )
+        yield (
+            f'<h3><span class="badge">{_esc(_t(lang, f"severity.{conflict.severity}"))}'
+            f"</span> <code>{_esc(conflict.kind)}</code> — {units}</h3>"
+        )
         yield f'<p class="explanation">{_esc(conflict.explanation)}</p>'
         if conflict.details:
-            yield ('<ul class="details">'
-                   + "".join(f"<li>{_esc(d)}</li>" for d in conflict.details) + "</ul>")
-        yield (f'<p class="resolution"><strong>{_esc(_t(lang, "resolution"))}:</strong> '
-               f"{_esc(conflict.resolution)}</p>")
-        yield (f'<p class="src">{_esc(_t(lang, "rule"))} <code>{_esc(conflict.rule)}</code> · '
-               f'{_esc(_t(lang, "source"))}: {_esc(", ".join(conflict.source))} · '
-               f"<code>{_esc(conflict.pack)}:{_esc(conflict.origin)}</code></p>")
+            yield (
+                '<ul class="details">'
+                + "".join(f"<li>{_esc(d)}</li>" for d in conflict.details)
+                + "</ul>"
+            )
+        yield (
+            f'<p class="resolution"><strong>{_esc(_t(lang, "resolution"))}:</strong> '
+            f"{_esc(conflict.resolution)}</p>"
+        )
+        yield (
+            f'<p class="src">{_esc(_t(lang, "rule"))} <code>{_esc(conflict.rule)}</code> · '
+            f"{_esc(_t(lang, 'source'))}: {_esc(', '.join(conflict.source))} · "
+            f"<code>{_esc(conflict.pack)}:{_esc(conflict.origin)}</code></p>"
+        )
         yield "</article>"
     yield "</section>"
 
@@ -515,11 +597,16 @@ def _html_unit(advice: Advice, unit: UnitAdvice, index: _Index) -> Iterator[str]
     lang = advice.language
     slug = index.slugs[unit.id]
     yield f'<section class="unit" id="unit-{_esc(slug)}">'
-    parent = (f' <span class="meta">({_esc(_t(lang, "part_of"))} '
-              f"{_unit_link(index, unit.parent)})</span>" if unit.parent else "")
+    parent = (
+        f' <span class="meta">({_esc(_t(lang, "part_of"))} {_unit_link(index, unit.parent)})</span>'
+        if unit.parent
+        else ""
+    )
     yield f"<h2>{_esc(unit.name)} <code>{_esc(unit.id)}</code>{parent}</h2>"
-    yield (f'<p><strong>{_esc(_t(lang, "mode"))}:</strong> '
-           f'<span class="mode">{_esc(_mode(advice, unit))}</span></p>')
+    yield (
+        f"<p><strong>{_esc(_t(lang, 'mode'))}:</strong> "
+        f'<span class="mode">{_esc(_mode(advice, unit))}</span></p>'
+    )
     yield f'<p class="coverage">{_esc(_coverage(advice, unit))}</p>'
     if unit.profile.dominant is None:
         yield f'<p class="insufficient">{_esc(_t(lang, "no_chart"))}.</p>'
@@ -528,15 +615,19 @@ def _html_unit(advice: Advice, unit: UnitAdvice, index: _Index) -> Iterator[str]
     yield "</figure>"
     yield from _html_weights(advice, unit)
     yield from _html_unit_conflicts(advice, index.conflicts.get(unit.id, []))
-    yield from _html_models(advice, _t(lang, "recommended"), "recommended",
-                            unit.recommendations)
+    yield from _html_models(advice, _t(lang, "recommended"), "recommended", unit.recommendations)
     yield from _html_models(advice, _t(lang, "avoid"), "avoid", unit.avoid)
     if unit.direction:
         yield f"<h3>{_esc(_t(lang, 'direction'))}</h3>"
-        yield '<ul class="direction">' + "".join(
-            f"<li>→ <strong>{_esc(_arch(advice, d.to))}</strong>: {_esc(d.reason)} "
-            f'<span class="src">[{_esc(", ".join(d.source))}]</span></li>'
-            for d in unit.direction) + "</ul>"
+        yield (
+            '<ul class="direction">'
+            + "".join(
+                f"<li>→ <strong>{_esc(_arch(advice, d.to))}</strong>: {_esc(d.reason)} "
+                f'<span class="src">[{_esc(", ".join(d.source))}]</span></li>'
+                for d in unit.direction
+            )
+            + "</ul>"
+        )
     yield from _html_self_assessment(advice, unit)
     if unit.notes:
         yield f"<h3>{_esc(_t(lang, 'notes'))}</h3>"
@@ -548,16 +639,18 @@ def _html_unit(advice: Advice, unit: UnitAdvice, index: _Index) -> Iterator[str]
 def _html_weights(advice: Advice, unit: UnitAdvice) -> Iterator[str]:
     # the chart's figures as a table too: exact values, and readable without the picture
     lang = advice.language
-    rows = [("current", unit.profile.weights), *((v, w) for v, w in _views(unit)
-                                                 if v != "current")]
+    rows = [("current", unit.profile.weights), *((v, w) for v, w in _views(unit) if v != "current")]
     yield '<table class="views"><thead><tr>'
     yield f"<th>{_esc(_t(lang, 'view'))}</th>" + "".join(
-        f"<th>{_esc(name)}</th>" for name in advice.archetypes.values())
+        f"<th>{_esc(name)}</th>" for name in advice.archetypes.values()
+    )
     yield "</tr></thead><tbody>"
     for view, weights in rows:
-        yield (f"<tr><td>{_esc(_view_label(lang, view))}</td>" + "".join(
-            f'<td class="num">{weights.get(a, 0.0):.2f}</td>' for a in advice.archetypes)
-               + "</tr>")
+        yield (
+            f"<tr><td>{_esc(_view_label(lang, view))}</td>"
+            + "".join(f'<td class="num">{weights.get(a, 0.0):.2f}</td>' for a in advice.archetypes)
+            + "</tr>"
+        )
     yield "</tbody></table>"
 
 
@@ -566,41 +659,59 @@ def _html_unit_conflicts(advice: Advice, numbered: list[tuple[int, Conflict]]) -
     if not numbered:
         return
     yield f"<h3>{_esc(_t(lang, 'unit_conflicts'))}</h3>"
-    yield '<ul class="unit-conflicts">' + "".join(
-        f'<li class="sev-{_esc(c.severity)}"><span class="badge">'
-        f'{_esc(_t(lang, f"severity.{c.severity}"))}</span> '
-        f'<a href="#conflict-{k}">{_esc(c.kind)}</a>: {_esc(c.explanation)}</li>'
-        for k, c in numbered) + "</ul>"
+    yield (
+        '<ul class="unit-conflicts">'
+        + "".join(
+            f'<li class="sev-{_esc(c.severity)}"><span class="badge">'
+            f"{_esc(_t(lang, f'severity.{c.severity}'))}</span> "
+            f'<a href="#conflict-{k}">{_esc(c.kind)}</a>: {_esc(c.explanation)}</li>'
+            for k, c in numbered
+        )
+        + "</ul>"
+    )
 
 
 def _figures(advice: Advice, reason: Reason) -> str:
-    return _t(advice.language, "link", strength=f"{reason.strength:g}",
-              weight=f"{reason.archetype_weight:.2f}", contribution=f"{reason.contribution:+.2f}")
+    return _t(
+        advice.language,
+        "link",
+        strength=f"{reason.strength:g}",
+        weight=f"{reason.archetype_weight:.2f}",
+        contribution=f"{reason.contribution:+.2f}",
+    )
 
 
 def _reason_html(advice: Advice, reason: Reason) -> str:
-    return (f"<li><strong>{_esc(_arch(advice, reason.archetype))}</strong> "
-            f"{_esc(_t(advice.language, reason.relation))} ({_esc(_figures(advice, reason))}): "
-            f'{_esc(reason.reason)} <span class="src">[{_esc(", ".join(reason.source))}]</span> '
-            f'<span class="path">{_esc(" → ".join(reason.path))}</span></li>')
+    return (
+        f"<li><strong>{_esc(_arch(advice, reason.archetype))}</strong> "
+        f"{_esc(_t(advice.language, reason.relation))} ({_esc(_figures(advice, reason))}): "
+        f'{_esc(reason.reason)} <span class="src">[{_esc(", ".join(reason.source))}]</span> '
+        f'<span class="path">{_esc(" → ".join(reason.path))}</span></li>'
+    )
 
 
-def _html_models(advice: Advice, title: str, css: str,
-                 models: list[ModelAdvice]) -> Iterator[str]:
+def _html_models(advice: Advice, title: str, css: str, models: list[ModelAdvice]) -> Iterator[str]:
     if not models:
         return
     lang = advice.language
     yield f"<h3>{_esc(title)}</h3>"
-    yield f'<table class="models {css}"><thead><tr>' + "".join(
-        f"<th>{_esc(_t(lang, key))}</th>"
-        for key in ("model", "kind", "score", "in_use", "because")) + "</tr></thead><tbody>"
+    yield (
+        f'<table class="models {css}"><thead><tr>'
+        + "".join(
+            f"<th>{_esc(_t(lang, key))}</th>"
+            for key in ("model", "kind", "score", "in_use", "because")
+        )
+        + "</tr></thead><tbody>"
+    )
     for m in models:
         because = "".join(_reason_html(advice, r) for r in m.because)
-        yield (f'<tr data-model="{_esc(m.model)}"><td>{_esc(m.name)}</td>'
-               f"<td>{_esc(_t(lang, f'kind.{m.kind}'))}</td>"
-               f'<td class="num">{m.score:+.2f}</td>'
-               f"<td>{_esc(_t(lang, 'yes')) if m.in_use else ''}</td>"
-               f'<td><ul class="because">{because}</ul></td></tr>')
+        yield (
+            f'<tr data-model="{_esc(m.model)}"><td>{_esc(m.name)}</td>'
+            f"<td>{_esc(_t(lang, f'kind.{m.kind}'))}</td>"
+            f'<td class="num">{m.score:+.2f}</td>'
+            f"<td>{_esc(_t(lang, 'yes')) if m.in_use else ''}</td>"
+            f'<td><ul class="because">{because}</ul></td></tr>'
+        )
     yield "</tbody></table>"
 
 
@@ -614,14 +725,21 @@ def _html_self_assessment(advice: Advice, unit: UnitAdvice) -> Iterator[str]:
     yield f"<p>{_esc(_t(lang, 'respondents', n=assessment.respondents))}</p>"
     flag = "disputed" if assessment.disputed else "agreed"
     yield f'<p class="{flag}">{_esc(_t(lang, flag))}</p>'
-    yield "<table><thead><tr>" + "".join(
-        f"<th>{_esc(_t(lang, key))}</th>"
-        for key in ("mode", "mean", "answered", "rwg", "consensus")) + "</tr></thead><tbody>"
+    yield (
+        "<table><thead><tr>"
+        + "".join(
+            f"<th>{_esc(_t(lang, key))}</th>"
+            for key in ("mode", "mean", "answered", "rwg", "consensus")
+        )
+        + "</tr></thead><tbody>"
+    )
     for r in assessment.ratings:
-        yield (f"<tr><td>{_esc(_arch(advice, r.archetype))}</td>"
-               f'<td class="num">{r.mean:.1f}</td><td class="num">{r.respondents}</td>'
-               f'<td class="num">{_opt(r.rwg)}</td><td class="num">{_opt(r.consensus)}</td>'
-               "</tr>")
+        yield (
+            f"<tr><td>{_esc(_arch(advice, r.archetype))}</td>"
+            f'<td class="num">{r.mean:.1f}</td><td class="num">{r.respondents}</td>'
+            f'<td class="num">{_opt(r.rwg)}</td><td class="num">{_opt(r.consensus)}</td>'
+            "</tr>"
+        )
     yield "</tbody></table></div>"
 
 
@@ -631,8 +749,10 @@ def _opt(value: float | None) -> str:
 
 def _evidence_weights(advice: Advice, ev: Evidence) -> str:
     share = _t(advice.language, "share")
-    return ", ".join(f"{_arch(advice, a)} +{w:g} ({share} {ev.contribution.get(a, 0.0):.2f})"
-                     for a, w in ev.weights.items())
+    return ", ".join(
+        f"{_arch(advice, a)} +{w:g} ({share} {ev.contribution.get(a, 0.0):.2f})"
+        for a, w in ev.weights.items()
+    )
 
 
 def _matched(ev: Evidence) -> str:
@@ -646,12 +766,14 @@ def _html_evidence(advice: Advice, unit: UnitAdvice) -> Iterator[str]:
     if not unit.evidence:
         yield f"<p>{_esc(_t(lang, 'no_evidence'))}</p>"
     for ev in unit.evidence:
-        rows = [("condition", f"<code>{_esc(ev.condition)}</code>"),
-                ("matched", _esc(_matched(ev))),
-                ("weights", _esc(_evidence_weights(advice, ev))),
-                ("rationale", _esc(ev.rationale)),
-                ("source", _esc(", ".join(ev.source))),
-                ("origin", f"<code>{_esc(ev.pack)}:{_esc(ev.origin)}</code>")]
+        rows = [
+            ("condition", f"<code>{_esc(ev.condition)}</code>"),
+            ("matched", _esc(_matched(ev))),
+            ("weights", _esc(_evidence_weights(advice, ev))),
+            ("rationale", _esc(ev.rationale)),
+            ("source", _esc(", ".join(ev.source))),
+            ("origin", f"<code>{_esc(ev.pack)}:{_esc(ev.origin)}</code>"),
+        ]
         yield f'<article data-rule="{_esc(ev.rule)}"><h4><code>{_esc(ev.rule)}</code></h4><dl>'
         yield "".join(f"<dt>{_esc(_t(lang, key))}</dt><dd>{value}</dd>" for key, value in rows)
         yield "</dl></article>"
@@ -662,8 +784,9 @@ def _html_evidence(advice: Advice, unit: UnitAdvice) -> Iterator[str]:
 
 # `&`, `<` and `>` become entities rather than backslash escapes: every Markdown flavour decodes
 # entities, while some would pass `\<img ...>` on as a tag
-_MD_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;",
-                             **{c: "\\" + c for c in "\\`*_{}[]|#~!"}})
+_MD_ESCAPES = str.maketrans(
+    {"&": "&amp;", "<": "&lt;", ">": "&gt;", **{c: "\\" + c for c in "\\`*_{}[]|#~!"}}
+)
 
 
 def _md(text: object) -> str:
@@ -680,40 +803,70 @@ def _code(text: object) -> str:
 
 def _table(header: list[str], rows: list[list[str]], numeric: set[int] | None = None) -> list[str]:
     align = ["---:" if numeric and k in numeric else "---" for k in range(len(header))]
-    return ["| " + " | ".join(header) + " |", "|" + "|".join(align) + "|",
-            *("| " + " | ".join(row) + " |" for row in rows)]
+    return [
+        "| " + " | ".join(header) + " |",
+        "|" + "|".join(align) + "|",
+        *("| " + " | ".join(row) + " |" for row in rows),
+    ]
 
 
 def to_markdown_report(advice: Advice, chart_dir: str | None = None) -> str:
     """The report as Markdown; with `chart_dir`, each unit links its chart `<chart_dir>/<id>.svg`
     (a path relative to the Markdown file, written by `write_markdown`)."""
     lang, index = advice.language, _index(advice)
-    lines = [f"# {_md(advice.organisation)}", "", f"*{_md(_t(lang, 'title'))}*", "",
-             _md(_meta(advice)), "",
-             f"## {_md(_t(lang, 'overview'))}", ""]
+    lines = [
+        f"# {_md(advice.organisation)}",
+        "",
+        f"*{_md(_t(lang, 'title'))}*",
+        "",
+        _md(_meta(advice)),
+        "",
+        f"## {_md(_t(lang, 'overview'))}",
+        "",
+    ]
     for unit, depth in _tree(advice):
-        lines.append(f"{'  ' * depth}- **{_md(unit.name)}** {_code(unit.id)}: "
-                     f"{_md(_mode(advice, unit))}")
+        lines.append(
+            f"{'  ' * depth}- **{_md(unit.name)}** {_code(unit.id)}: {_md(_mode(advice, unit))}"
+        )
     lines.append("")
-    lines += _table([_md(_t(lang, "unit")), _md(_t(lang, "mode")),
-                     *(_md(name) for name in advice.archetypes.values())],
-                    [[_md(unit.name), _md(_mode(advice, unit)),
-                      *(f"{unit.profile.weights.get(a, 0.0):.2f}" for a in advice.archetypes)]
-                     for unit, _ in _tree(advice)],
-                    numeric=set(range(2, 2 + len(advice.archetypes))))
+    lines += _table(
+        [
+            _md(_t(lang, "unit")),
+            _md(_t(lang, "mode")),
+            *(_md(name) for name in advice.archetypes.values()),
+        ],
+        [
+            [
+                _md(unit.name),
+                _md(_mode(advice, unit)),
+                *(f"{unit.profile.weights.get(a, 0.0):.2f}" for a in advice.archetypes),
+            ]
+            for unit, _ in _tree(advice)
+        ],
+        numeric=set(range(2, 2 + len(advice.archetypes))),
+    )
     lines += ["", f"## {_md(_t(lang, 'conflicts', n=len(advice.conflicts)))}", ""]
     if not advice.conflicts:
         lines += [_md(_t(lang, "no_conflicts")), ""]
     for conflict in advice.conflicts:
         units = ", ".join(_md(index.names.get(u, u)) for u in conflict.units)
-        lines += [f"### {_md(_t(lang, f'severity.{conflict.severity}').upper())}: "
-                  f"{_code(conflict.kind)} — {units}", "", _md(conflict.explanation), ""]
+        lines += [
+            f"### {_md(_t(lang, f'severity.{conflict.severity}').upper())}: "
+            f"{_code(conflict.kind)} — {units}",
+            "",
+            _md(conflict.explanation),
+            "",
+        ]
         lines += [f"- {_md(detail)}" for detail in conflict.details]
         lines += [""] if conflict.details else []
-        lines += [f"**{_md(_t(lang, 'resolution'))}:** {_md(conflict.resolution)}", "",
-                  f"{_md(_t(lang, 'rule'))} {_code(conflict.rule)} · {_md(_t(lang, 'source'))}: "
-                  f"{_md(', '.join(conflict.source))} · "
-                  f"{_code(f'{conflict.pack}:{conflict.origin}')}", ""]
+        lines += [
+            f"**{_md(_t(lang, 'resolution'))}:** {_md(conflict.resolution)}",
+            "",
+            f"{_md(_t(lang, 'rule'))} {_code(conflict.rule)} · {_md(_t(lang, 'source'))}: "
+            f"{_md(', '.join(conflict.source))} · "
+            f"{_code(f'{conflict.pack}:{conflict.origin}')}",
+            "",
+        ]
     for unit, _ in _tree(advice):
         chart = f"{chart_dir}/{index.slugs[unit.id]}.svg" if chart_dir is not None else None
         lines += _md_unit(advice, unit, index, chart)
@@ -722,31 +875,46 @@ def to_markdown_report(advice: Advice, chart_dir: str | None = None) -> str:
 
 def _md_unit(advice: Advice, unit: UnitAdvice, index: _Index, chart: str | None) -> list[str]:
     lang = advice.language
-    parent = (f" ({_md(_t(lang, 'part_of'))} {_md(index.names.get(unit.parent, unit.parent))})"
-              if unit.parent else "")
-    lines = [f"## {_md(unit.name)} {_code(unit.id)}", "",
-             f"**{_md(_t(lang, 'mode'))}:** {_md(_mode(advice, unit))}{parent}", "",
-             _md(_coverage(advice, unit)), ""]
+    parent = (
+        f" ({_md(_t(lang, 'part_of'))} {_md(index.names.get(unit.parent, unit.parent))})"
+        if unit.parent
+        else ""
+    )
+    lines = [
+        f"## {_md(unit.name)} {_code(unit.id)}",
+        "",
+        f"**{_md(_t(lang, 'mode'))}:** {_md(_mode(advice, unit))}{parent}",
+        "",
+        _md(_coverage(advice, unit)),
+        "",
+    ]
     if unit.profile.dominant is None:
         lines += [f"> {_md(_t(lang, 'no_chart'))}.", ""]
     if chart is not None:
         # percent-encoded, so a Markdown file name with spaces still links its charts
         lines += [f"![{_md(_t(lang, 'chart', unit=unit.name))}]({quote(chart)})", ""]
-    rows = [("current", unit.profile.weights), *((v, w) for v, w in _views(unit)
-                                                 if v != "current")]
-    lines += _table([_md(_t(lang, "view")), *(_md(n) for n in advice.archetypes.values())],
-                    [[_md(_view_label(lang, view)),
-                      *(f"{weights.get(a, 0.0):.2f}" for a in advice.archetypes)]
-                     for view, weights in rows],
-                    numeric=set(range(1, 1 + len(advice.archetypes))))
+    rows = [("current", unit.profile.weights), *((v, w) for v, w in _views(unit) if v != "current")]
+    lines += _table(
+        [_md(_t(lang, "view")), *(_md(n) for n in advice.archetypes.values())],
+        [
+            [
+                _md(_view_label(lang, view)),
+                *(f"{weights.get(a, 0.0):.2f}" for a in advice.archetypes),
+            ]
+            for view, weights in rows
+        ],
+        numeric=set(range(1, 1 + len(advice.archetypes))),
+    )
     lines.append("")
     for key, models in (("recommended", unit.recommendations), ("avoid", unit.avoid)):
         if models:
             lines += [f"### {_md(_t(lang, key))}", "", *_md_models(advice, models), ""]
     if unit.direction:
         lines += [f"### {_md(_t(lang, 'direction'))}", ""]
-        lines += [f"- → **{_md(_arch(advice, d.to))}**: {_md(d.reason)} "
-                  f"\\[{_md(', '.join(d.source))}\\]" for d in unit.direction]
+        lines += [
+            f"- → **{_md(_arch(advice, d.to))}**: {_md(d.reason)} \\[{_md(', '.join(d.source))}\\]"
+            for d in unit.direction
+        ]
         lines.append("")
     lines += _md_self_assessment(advice, unit)
     if unit.notes:
@@ -755,13 +923,32 @@ def _md_unit(advice: Advice, unit: UnitAdvice, index: _Index, chart: str | None)
     if not unit.evidence:
         lines += [_md(_t(lang, "no_evidence")), ""]
     else:
-        lines += _table([_md(_t(lang, key)) for key in ("rule", "condition", "matched",
-                                                        "weights", "rationale", "source",
-                                                        "origin")],
-                        [[_code(ev.rule), _code(ev.condition), _md(_matched(ev)),
-                          _md(_evidence_weights(advice, ev)), _md(ev.rationale),
-                          _md(", ".join(ev.source)), _code(f"{ev.pack}:{ev.origin}")]
-                         for ev in unit.evidence])
+        lines += _table(
+            [
+                _md(_t(lang, key))
+                for key in (
+                    "rule",
+                    "condition",
+                    "matched",
+                    "weights",
+                    "rationale",
+                    "source",
+                    "origin",
+                )
+            ],
+            [
+                [
+                    _code(ev.rule),
+                    _code(ev.condition),
+                    _md(_matched(ev)),
+                    _md(_evidence_weights(advice, ev)),
+                    _md(ev.rationale),
+                    _md(", ".join(ev.source)),
+                    _code(f"{ev.pack}:{ev.origin}"),
+                ]
+                for ev in unit.evidence
+            ],
+        )
         lines.append("")
     return lines
 
@@ -773,11 +960,22 @@ def _md_models(advice: Advice, models: list[ModelAdvice]) -> list[str]:
         because = "; ".join(
             f"**{_md(_arch(advice, r.archetype))}** {_md(_t(lang, r.relation))} "
             f"({_md(_figures(advice, r))}): {_md(r.reason)} \\[{_md(', '.join(r.source))}\\]"
-            for r in m.because)
-        rows.append([_md(m.name), _md(_t(lang, f"kind.{m.kind}")), f"{m.score:+.2f}",
-                     _md(_t(lang, "yes")) if m.in_use else "", because])
-    return _table([_md(_t(lang, key)) for key in ("model", "kind", "score", "in_use",
-                                                  "because")], rows, numeric={2})
+            for r in m.because
+        )
+        rows.append(
+            [
+                _md(m.name),
+                _md(_t(lang, f"kind.{m.kind}")),
+                f"{m.score:+.2f}",
+                _md(_t(lang, "yes")) if m.in_use else "",
+                because,
+            ]
+        )
+    return _table(
+        [_md(_t(lang, key)) for key in ("model", "kind", "score", "in_use", "because")],
+        rows,
+        numeric={2},
+    )
 
 
 def _md_self_assessment(advice: Advice, unit: UnitAdvice) -> list[str]:
@@ -786,14 +984,27 @@ def _md_self_assessment(advice: Advice, unit: UnitAdvice) -> list[str]:
         return []
     lang = advice.language
     flag = _t(lang, "disputed" if assessment.disputed else "agreed")
-    lines = [f"### {_md(_t(lang, 'self'))}", "",
-             f"{_md(_t(lang, 'respondents', n=assessment.respondents))}. "
-             + (f"**{_md(flag)}**" if assessment.disputed else _md(flag)), ""]
-    lines += _table([_md(_t(lang, key)) for key in ("mode", "mean", "answered", "rwg",
-                                                    "consensus")],
-                    [[_md(_arch(advice, r.archetype)), f"{r.mean:.1f}", str(r.respondents),
-                      _opt(r.rwg), _opt(r.consensus)] for r in assessment.ratings],
-                    numeric={1, 2, 3, 4})
+    lines = [
+        f"### {_md(_t(lang, 'self'))}",
+        "",
+        f"{_md(_t(lang, 'respondents', n=assessment.respondents))}. "
+        + (f"**{_md(flag)}**" if assessment.disputed else _md(flag)),
+        "",
+    ]
+    lines += _table(
+        [_md(_t(lang, key)) for key in ("mode", "mean", "answered", "rwg", "consensus")],
+        [
+            [
+                _md(_arch(advice, r.archetype)),
+                f"{r.mean:.1f}",
+                str(r.respondents),
+                _opt(r.rwg),
+                _opt(r.consensus),
+            ]
+            for r in assessment.ratings
+        ],
+        numeric={1, 2, 3, 4},
+    )
     return [*lines, ""]
 
 
@@ -811,9 +1022,15 @@ def write_markdown(advice: Advice, path: Path, charts: bool = True) -> list[Path
         slugs = _index(advice).slugs
         for unit in advice.units:
             svg_path = chart_dir / f"{slugs[unit.id]}.svg"
-            svg_path.write_text(_radar(advice, unit, slugs[unit.id], standalone=True),
-                                encoding="utf-8", newline="\n")
+            svg_path.write_text(
+                _radar(advice, unit, slugs[unit.id], standalone=True),
+                encoding="utf-8",
+                newline="\n",
+            )
             written.append(svg_path)
-    path.write_text(to_markdown_report(advice, chart_dir.name if charts else None),
-                    encoding="utf-8", newline="\n")
+    path.write_text(
+        to_markdown_report(advice, chart_dir.name if charts else None),
+        encoding="utf-8",
+        newline="\n",
+    )
     return written

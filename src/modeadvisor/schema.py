@@ -27,13 +27,18 @@ def trait_schema(trait: Trait) -> Schema:
         case "bool":
             return {"type": "boolean", **described}
         case "number":
-            bounds = {k: v for k, v in (("minimum", trait.min), ("maximum", trait.max))
-                      if v is not None}
+            bounds = {
+                k: v for k, v in (("minimum", trait.min), ("maximum", trait.max)) if v is not None
+            }
             return {"type": "number", **bounds, **described}
         case "category":
             return {"enum": list(trait.values or ()), **described}
-    return {"type": "array", "items": {"enum": list(trait.values or ())}, "uniqueItems": True,
-            **described}
+    return {
+        "type": "array",
+        "items": {"enum": list(trait.values or ())},
+        "uniqueItems": True,
+        **described,
+    }
 
 
 def organisation_schema(kb: KnowledgeBase) -> Schema:
@@ -43,23 +48,38 @@ def organisation_schema(kb: KnowledgeBase) -> Schema:
     archetypes = list(kb.archetypes)
     models = {"enum": list(kb.models)}
     defs["Unit"]["properties"]["traits"] = {
-        "type": "object", "additionalProperties": False,
+        "type": "object",
+        "additionalProperties": False,
         "properties": {t.id: trait_schema(t) for t in kb.traits.values()},
-        "description": "Observed traits: ids from `modeadvisor traits`."}
+        "description": "Observed traits: ids from `modeadvisor traits`.",
+    }
     defs["Unit"]["properties"]["models_in_use"] = {"type": "array", "items": models}
     schema["properties"]["imposed_models"] = {"type": "array", "items": models}
-    view = {"oneOf": [
-        {"type": "object", "propertyNames": {"enum": archetypes},
-         "additionalProperties": {"type": "number", "minimum": 0},
-         "description": "Weights per archetype, adding up to 1 (or to 100 points)."},
-        {"type": "array", "items": {"enum": archetypes}, "uniqueItems": True, "minItems": 1,
-         "description": "A ranking, most central first."}]}
+    view = {
+        "oneOf": [
+            {
+                "type": "object",
+                "propertyNames": {"enum": archetypes},
+                "additionalProperties": {"type": "number", "minimum": 0},
+                "description": "Weights per archetype, adding up to 1 (or to 100 points).",
+            },
+            {
+                "type": "array",
+                "items": {"enum": archetypes},
+                "uniqueItems": True,
+                "minItems": 1,
+                "description": "A ranking, most central first.",
+            },
+        ]
+    }
     for name in ("desired", "strategy"):
         defs["Perspectives"]["properties"][name] = {"anyOf": [view, {"type": "null"}]}
     defs["Respondent"]["properties"]["ratings"] = {
-        "type": "object", "minProperties": 1, "propertyNames": {"enum": archetypes},
-        "additionalProperties": {"type": "integer", "minimum": RATING_MIN,
-                                 "maximum": RATING_MAX}}
+        "type": "object",
+        "minProperties": 1,
+        "propertyNames": {"enum": archetypes},
+        "additionalProperties": {"type": "integer", "minimum": RATING_MIN, "maximum": RATING_MAX},
+    }
     return {"$schema": _DRAFT, "title": f"modeadvisor organisation ({kb.info.id} pack)", **schema}
 
 
@@ -79,6 +99,7 @@ def rules_schema(kb: KnowledgeBase) -> Schema:
     defs["ScoringRule"]["properties"]["weights"]["propertyNames"] = offer(archetypes)
     defs["Link"]["properties"]["from"] = offer(archetypes)
     defs["Link"]["properties"]["to"] = offer([*archetypes, *kb.models])
-    defs["PackInfo"]["properties"]["extends"] = {"anyOf": [offer(list(kb.layers)),
-                                                           {"type": "null"}]}
+    defs["PackInfo"]["properties"]["extends"] = {
+        "anyOf": [offer(list(kb.layers)), {"type": "null"}]
+    }
     return {"$schema": _DRAFT, "title": f"modeadvisor rule file ({kb.info.id} pack)", **schema}

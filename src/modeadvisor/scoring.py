@@ -25,8 +25,7 @@ def shares(raw: Mapping[str, int]) -> dict[str, float]:
     return {a: (w / total if total else 0.0) for a, w in raw.items()}
 
 
-def ranking(weights: Mapping[str, float],
-            order: Sequence[str]) -> tuple[str, str | None, float]:
+def ranking(weights: Mapping[str, float], order: Sequence[str]) -> tuple[str, str | None, float]:
     """The dominant and secondary archetype (ties go to the first in pack order) and the lead."""
     first = max(order, key=lambda a: (weights[a], -order.index(a)))
     rest = [a for a in order if a != first]

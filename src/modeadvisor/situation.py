@@ -40,9 +40,13 @@ def _round(value: float) -> float:
     return round(value, NUMBER_DECIMALS)
 
 
-def situation(kb: KnowledgeBase, units: Sequence[UnitState], imposed: Iterable[str],
-              views: Mapping[str, Mapping[str, Mapping[str, float]]],
-              ratings: Mapping[str, Sequence[Mapping[str, int]]]) -> list[Fact]:
+def situation(
+    kb: KnowledgeBase,
+    units: Sequence[UnitState],
+    imposed: Iterable[str],
+    views: Mapping[str, Mapping[str, Mapping[str, float]]],
+    ratings: Mapping[str, Sequence[Mapping[str, int]]],
+) -> list[Fact]:
     """Every conflict-stage fact of one assessment, in a deterministic order."""
     facts: list[Fact] = []
     settings = kb.settings
@@ -51,8 +55,12 @@ def situation(kb: KnowledgeBase, units: Sequence[UnitState], imposed: Iterable[s
         facts.append({"kind": "imposed", "model": model, "model_kind": kb.models[model].kind})
     for unit in units:
         profile = unit.profile
-        fact: Fact = {"kind": "unit", "uid": unit.id, "status": profile.status,
-                      "mixed": profile.mixed}
+        fact: Fact = {
+            "kind": "unit",
+            "uid": unit.id,
+            "status": profile.status,
+            "mixed": profile.mixed,
+        }
         if unit.parent is not None:
             fact["parent"] = unit.parent
         if profile.dominant is not None:
@@ -66,11 +74,17 @@ def situation(kb: KnowledgeBase, units: Sequence[UnitState], imposed: Iterable[s
             scores = {m.advice.model: m.micro for m in unit.scored}
             for model in sorted(set(scores) | unit.in_use | set(imposed)):
                 score = scores.get(model, 0)
-                fit: Fact = {"kind": "fit", "uid": unit.id, "dominant": profile.dominant,
-                             "model": model, "model_kind": kb.models[model].kind,
-                             "score": score / MICRO, "in_use": model in unit.in_use,
-                             "recommended": score >= micro(settings.recommend_min),
-                             "avoid": score <= -micro(settings.avoid_min)}
+                fit: Fact = {
+                    "kind": "fit",
+                    "uid": unit.id,
+                    "dominant": profile.dominant,
+                    "model": model,
+                    "model_kind": kb.models[model].kind,
+                    "score": score / MICRO,
+                    "in_use": model in unit.in_use,
+                    "recommended": score >= micro(settings.recommend_min),
+                    "avoid": score <= -micro(settings.avoid_min),
+                }
                 if unit.parent is not None:
                     fit["parent"] = unit.parent
                 facts.append(fit)
@@ -79,33 +93,57 @@ def situation(kb: KnowledgeBase, units: Sequence[UnitState], imposed: Iterable[s
     return facts
 
 
-def _views(uid: str, views: Mapping[str, Mapping[str, float]],
-           archetypes: Sequence[str]) -> Iterable[Fact]:
+def _views(
+    uid: str, views: Mapping[str, Mapping[str, float]], archetypes: Sequence[str]
+) -> Iterable[Fact]:
     present = [view for view in VIEWS if view in views]
     for view in present:
         weights = views[view]
         top = max(weights.values(), default=0.0)
         for archetype in archetypes:
             weight = _round(weights.get(archetype, 0.0))
-            yield {"kind": "view", "uid": uid, "view": view, "archetype": archetype,
-                   "weight": weight, "top": top > 0 and weight == _round(top)}
+            yield {
+                "kind": "view",
+                "uid": uid,
+                "view": view,
+                "archetype": archetype,
+                "weight": weight,
+                "top": top > 0 and weight == _round(top),
+            }
     for first, second in combinations(present, 2):
         for archetype in archetypes:
             a = _round(views[first].get(archetype, 0.0))
             b = _round(views[second].get(archetype, 0.0))
-            yield {"kind": "gap", "uid": uid, "first": first, "second": second,
-                   "archetype": archetype, "first_weight": a, "second_weight": b,
-                   "gap": _round(abs(a - b))}
+            yield {
+                "kind": "gap",
+                "uid": uid,
+                "first": first,
+                "second": second,
+                "archetype": archetype,
+                "first_weight": a,
+                "second_weight": b,
+                "gap": _round(abs(a - b)),
+            }
 
 
 def _ratings(uid: str, answers: Sequence[Mapping[str, int]]) -> Iterable[Fact]:
     for rating in mode_ratings(answers):
-        yield {"kind": "rating", "uid": uid, "archetype": rating.archetype,
-               "rating": rating.mean, "respondents": rating.respondents}
+        yield {
+            "kind": "rating",
+            "uid": uid,
+            "archetype": rating.archetype,
+            "rating": rating.mean,
+            "respondents": rating.respondents,
+        }
         if rating.rwg is not None and rating.consensus is not None:
-            yield {"kind": "agreement", "uid": uid, "archetype": rating.archetype,
-                   "respondents": rating.respondents, "rwg": rating.rwg,
-                   "consensus": rating.consensus}
+            yield {
+                "kind": "agreement",
+                "uid": uid,
+                "archetype": rating.archetype,
+                "respondents": rating.respondents,
+                "rwg": rating.rwg,
+                "consensus": rating.consensus,
+            }
 
 
 def mode_ratings(answers: Sequence[Mapping[str, int]]) -> list[ModeRating]:
@@ -118,8 +156,13 @@ def mode_ratings(answers: Sequence[Mapping[str, int]]) -> list[ModeRating]:
     for archetype in sorted(by_mode):
         values = by_mode[archetype]
         several = len(values) >= 2
-        result.append(ModeRating(
-            archetype=archetype, mean=_round(sum(values) / len(values)), respondents=len(values),
-            rwg=_round(rwg(values)) if several else None,
-            consensus=_round(consensus(values)) if several else None))
+        result.append(
+            ModeRating(
+                archetype=archetype,
+                mean=_round(sum(values) / len(values)),
+                respondents=len(values),
+                rwg=_round(rwg(values)) if several else None,
+                consensus=_round(consensus(values)) if several else None,
+            )
+        )
     return result

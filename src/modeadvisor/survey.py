@@ -90,7 +90,7 @@ PROGRESS_EVERY = 1000
 MAX_PROBLEMS = 100
 
 _SCALE = SCALE_HIGH - SCALE_LOW + 1
-_MILLION = 10 ** NUMBER_DECIMALS
+_MILLION = 10**NUMBER_DECIMALS
 _WHOLE = re.compile(r"\s*([0-9]+)(?:[.,]0+)?\s*")
 _NUMBER = re.compile(r"[+-]?[0-9]+(?:[.,][0-9]+)?(?:[eE][+-]?[0-9]+)?")
 _TRUE = frozenset({"true", "yes", "1", "kyllä", "kylla", "tosi"})
@@ -198,20 +198,34 @@ class SurveyResult(_Out):
             if summary.organisation == name:
                 return summary
         names = [o.organisation for o in self.organisations]
-        raise SurveyError([Problem(Location("<survey>"), f"no organisation '{name}' in the "
-                                                         "survey", did_you_mean(name, names))])
+        raise SurveyError(
+            [
+                Problem(
+                    Location("<survey>"),
+                    f"no organisation '{name}' in the survey",
+                    did_you_mean(name, names),
+                )
+            ]
+        )
 
     def to_json(self) -> str:
         """Deterministic JSON with sorted keys; non-ASCII kept as UTF-8."""
-        return json.dumps(self.model_dump(mode="json"), indent=2, sort_keys=True,
-                          ensure_ascii=False) + "\n"
+        return (
+            json.dumps(self.model_dump(mode="json"), indent=2, sort_keys=True, ensure_ascii=False)
+            + "\n"
+        )
 
 
 # --- reading ---------------------------------------------------------------------------------
 
 
-def read_survey(path: Path | str, kb: KnowledgeBase, *, limits: Limits = DEFAULT_LIMITS,
-                progress: Callable[[int], None] | None = None) -> SurveyResult:
+def read_survey(
+    path: Path | str,
+    kb: KnowledgeBase,
+    *,
+    limits: Limits = DEFAULT_LIMITS,
+    progress: Callable[[int], None] | None = None,
+) -> SurveyResult:
     """Read a survey table (CSV) and aggregate it per organisation and unit.
 
     `progress`, when given, is called with the number of data rows read so far, every
@@ -238,8 +252,9 @@ class _Problems:
         self.kept: list[Problem] = []
         self.dropped = 0
 
-    def add(self, line: int | None, column: int | None, message: str,
-            hint: str | None = None) -> None:
+    def add(
+        self, line: int | None, column: int | None, message: str, hint: str | None = None
+    ) -> None:
         if len(self.kept) < MAX_PROBLEMS:
             self.kept.append(Problem(Location(self.name, line, column), message, hint))
         else:
@@ -257,8 +272,14 @@ class _Problems:
             return
         problems = list(self.kept)
         if self.dropped:
-            problems.append(Problem(Location(self.name), (
-                f"{self.dropped:,} more problems are not listed; the first {MAX_PROBLEMS} are")))
+            problems.append(
+                Problem(
+                    Location(self.name),
+                    (
+                        f"{self.dropped:,} more problems are not listed; the first {MAX_PROBLEMS} are"
+                    ),
+                )
+            )
         raise SurveyError(problems)
 
 
@@ -283,9 +304,15 @@ class _Lines:
                 return
             self.size += len(raw)
             if self.size > self.limit:
-                raise SurveyError([Problem(Location(self.name), (
-                    f"file is over the limit of {self.limit:,} bytes"),
-                    "split it, or raise Limits.max_file_bytes")])
+                raise SurveyError(
+                    [
+                        Problem(
+                            Location(self.name),
+                            (f"file is over the limit of {self.limit:,} bytes"),
+                            "split it, or raise Limits.max_file_bytes",
+                        )
+                    ]
+                )
             self.number += 1
             if self.number == 1:
                 raw = self._first(raw)
@@ -309,12 +336,23 @@ class _Lines:
 
     def _first(self, raw: bytes) -> bytes:
         if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-            raise SurveyError([Problem(Location(self.name, 1), "the file is UTF-16 text, not "
-                                                               "UTF-8", _SAVE_AS_UTF8)])
+            raise SurveyError(
+                [
+                    Problem(
+                        Location(self.name, 1), "the file is UTF-16 text, not UTF-8", _SAVE_AS_UTF8
+                    )
+                ]
+            )
         if raw.startswith(b"PK\x03\x04"):
-            raise SurveyError([Problem(Location(self.name, 1), "this is a spreadsheet workbook "
-                                                               "(.xlsx), not a CSV table",
-                                       _SAVE_AS_UTF8)])
+            raise SurveyError(
+                [
+                    Problem(
+                        Location(self.name, 1),
+                        "this is a spreadsheet workbook (.xlsx), not a CSV table",
+                        _SAVE_AS_UTF8,
+                    )
+                ]
+            )
         return raw.removeprefix(b"\xef\xbb\xbf")
 
 
@@ -352,8 +390,9 @@ class _Tally:
         self.ratings = [0] * (modes * _SCALE)  # respondents per mode and rating
         self.traits: dict[str, _TraitTally] = {}
 
-    def add(self, role: str, cells: Sequence[int],
-            traits: Sequence[tuple[Trait, TraitValue]]) -> None:
+    def add(
+        self, role: str, cells: Sequence[int], traits: Sequence[tuple[Trait, TraitValue]]
+    ) -> None:
         """Count one respondent; `cells` index `ratings` (mode i, rating r: i * 5 + r - 1)."""
         self.respondents += 1
         self.roles[role] = self.roles.get(role, 0) + 1
@@ -379,8 +418,14 @@ class _Tally:
 
 
 class _SurveyReader:
-    def __init__(self, kb: KnowledgeBase, stream: BinaryIO, name: str, limits: Limits,
-                 progress: Callable[[int], None] | None) -> None:
+    def __init__(
+        self,
+        kb: KnowledgeBase,
+        stream: BinaryIO,
+        name: str,
+        limits: Limits,
+        progress: Callable[[int], None] | None,
+    ) -> None:
         self.kb = kb
         self.modes = tuple(kb.archetypes)
         self.by_id = sorted(enumerate(self.modes), key=lambda mode: mode[1])  # output order
@@ -418,17 +463,24 @@ class _SurveyReader:
                 break
         if header is None:
             self._encoding_problem()
-            self.problems.add(None, None, "the file is empty: no header row", (
-                "the first line names the columns: organisation, role, "
-                + ", ".join(self.modes)))
+            self.problems.add(
+                None,
+                None,
+                "the file is empty: no header row",
+                ("the first line names the columns: organisation, role, " + ", ".join(self.modes)),
+            )
             self.problems.raise_all()
             return
         if self.lines.first_bad is not None and self.lines.first_bad[0] == self.header_line:
             self._encoding_problem()  # the column names themselves are unreadable
             self.problems.raise_all()
         if "\r" in header:
-            self.problems.add(self.header_line, None, "lines end in a carriage return only "
-                                                      "(the classic Mac format)", _SAVE_AS_UTF8)
+            self.problems.add(
+                self.header_line,
+                None,
+                "lines end in a carriage return only (the classic Mac format)",
+                _SAVE_AS_UTF8,
+            )
             self.problems.raise_all()
         self._header(header)
         reader = csv.reader(lines, delimiter=self.delimiter)
@@ -441,9 +493,12 @@ class _SurveyReader:
                 break
             except csv.Error as error:
                 self.rows += 1
-                self.problems.add(start, None, f"malformed CSV: {error}",
-                                  "is a quote (\") left open?" if "field limit" in str(error)
-                                  else None)
+                self.problems.add(
+                    start,
+                    None,
+                    f"malformed CSV: {error}",
+                    'is a quote (") left open?' if "field limit" in str(error) else None,
+                )
                 continue
             if not fields or (not fields[0].strip() and not "".join(fields).strip()):
                 continue  # a blank line, or an empty row a spreadsheet left (;;;;)
@@ -456,8 +511,9 @@ class _SurveyReader:
             self.progress(self.rows)
         self._encoding_problem()
         if self.rows == 0 and not self.lines.bad_lines:
-            self.problems.add(self.header_line, None, "no respondents: the file has a header "
-                                                      "but no rows")
+            self.problems.add(
+                self.header_line, None, "no respondents: the file has a header but no rows"
+            )
         self.problems.raise_all()
 
     def _header(self, text: str) -> None:
@@ -481,8 +537,9 @@ class _SurveyReader:
                 self.columns.append(_Column(index, "", "unnamed"))
                 continue
             if name in first:
-                self.problems.add(line, column, f"column '{name}' appears twice (first as "
-                                                f"column {first[name]})")
+                self.problems.add(
+                    line, column, f"column '{name}' appears twice (first as column {first[name]})"
+                )
                 self.columns.append(_Column(index, name, "ignored"))
                 continue
             first[name] = column
@@ -493,15 +550,25 @@ class _SurveyReader:
             elif name in self.kb.traits:
                 self.columns.append(_Column(index, name, "trait", self.kb.traits[name]))
             else:
-                self.problems.add(line, column, f"unknown column '{name}'",
-                                  did_you_mean(name, known) or (
-                                      "columns are organisation, unit, role, respondent, a mode "
-                                      f"({', '.join(self.modes)}) or a trait id"))
+                self.problems.add(
+                    line,
+                    column,
+                    f"unknown column '{name}'",
+                    did_you_mean(name, known)
+                    or (
+                        "columns are organisation, unit, role, respondent, a mode "
+                        f"({', '.join(self.modes)}) or a trait id"
+                    ),
+                )
                 self.columns.append(_Column(index, name, "ignored"))
         if "organisation" not in first:
-            self.problems.add(line, None, "no 'organisation' column: each row must name the "
-                                          "organisation the respondent answered for",
-                              did_you_mean("organisation", [n for n in names if n]))
+            self.problems.add(
+                line,
+                None,
+                "no 'organisation' column: each row must name the "
+                "organisation the respondent answered for",
+                did_you_mean("organisation", [n for n in names if n]),
+            )
         for col in self.columns:
             if col.kind in FIXED_COLUMNS:
                 self.fixed[col.kind] = col.index
@@ -514,29 +581,38 @@ class _SurveyReader:
             elif col.kind == "unnamed":
                 self.unnamed.append(col.index)
         if not self.rating_columns:
-            self.problems.add(line, None, "no rating columns: name one column per mode "
-                                          f"({', '.join(self.modes)}), rated 1-5")
+            self.problems.add(
+                line,
+                None,
+                f"no rating columns: name one column per mode ({', '.join(self.modes)}), rated 1-5",
+            )
 
     def _row(self, fields: list[str], line: int, last: int) -> None:
         problem = self.problems.add
         if len(fields) != len(self.columns):
             hint = None
             if last > line:
-                hint = f"the row runs over lines {line}-{last}: is a quote (\") left open?"
+                hint = f'the row runs over lines {line}-{last}: is a quote (") left open?'
             elif len(fields) == 1 and self.delimiter != ",":
                 hint = f"the header is separated by '{self.delimiter}'"
-            problem(line, None, f"the row has {len(fields)} columns; the header has "
-                                f"{len(self.columns)}", hint)
+            problem(
+                line,
+                None,
+                f"the row has {len(fields)} columns; the header has {len(self.columns)}",
+                hint,
+            )
             return
         had = self.problems.total
         fixed = self.fixed
-        organisation = self._name(fields, "organisation", line) if "organisation" in fixed \
-            else ""
+        organisation = self._name(fields, "organisation", line) if "organisation" in fixed else ""
         unit = self._name(fields, "unit", line) if "unit" in fixed else ""
         respondent = self._name(fields, "respondent", line) if "respondent" in fixed else ""
         if organisation == "" and "organisation" in fixed:
-            problem(line, self.fixed["organisation"] + 1, "column 'organisation': empty; every "
-                                                          "row must name its organisation")
+            problem(
+                line,
+                self.fixed["organisation"] + 1,
+                "column 'organisation': empty; every row must name its organisation",
+            )
         role = UNSPECIFIED_ROLE
         if "role" in self.fixed:
             role = self._role(fields[self.fixed["role"]], line)
@@ -550,10 +626,14 @@ class _SurveyReader:
                     continue
                 rating = _rating(text)
                 if rating is None:
-                    problem(line, index + 1, f"column '{mode}': rating '{text}' is not a whole "
-                                             f"number from {SCALE_LOW} (not central) to "
-                                             f"{SCALE_HIGH} (central)",
-                            "leave it empty when the mode was not rated")
+                    problem(
+                        line,
+                        index + 1,
+                        f"column '{mode}': rating '{text}' is not a whole "
+                        f"number from {SCALE_LOW} (not central) to "
+                        f"{SCALE_HIGH} (central)",
+                        "leave it empty when the mode was not rated",
+                    )
                     continue
             cells.append(first_cell + rating)
         traits: list[tuple[Trait, TraitValue]] = []
@@ -574,13 +654,20 @@ class _SurveyReader:
                 traits.append((trait, typed))
         for index in self.unnamed:
             if fields[index].strip():
-                problem(line, index + 1, f"a value in column {index + 1}, which has no name in "
-                                         "the header")
+                problem(
+                    line,
+                    index + 1,
+                    f"a value in column {index + 1}, which has no name in the header",
+                )
         if organisation and respondent:
             first = self.seen.setdefault((organisation, respondent), line)
             if first != line:
-                problem(line, None, f"respondent '{respondent}' of '{organisation}' answers "
-                                    f"twice (first on line {first})")
+                problem(
+                    line,
+                    None,
+                    f"respondent '{respondent}' of '{organisation}' answers "
+                    f"twice (first on line {first})",
+                )
         if self.problems.total > had or self.problems or not organisation:
             return  # the survey fails anyway: only look for more problems
         modes = len(self.modes)
@@ -603,8 +690,12 @@ class _SurveyReader:
         index = self.fixed[column]
         text = fields[index]
         if len(text) > self.limits.max_text:
-            self.problems.add(line, index + 1, f"column '{column}': {len(text):,} characters; "
-                                               f"the limit is {self.limits.max_text:,}")
+            self.problems.add(
+                line,
+                index + 1,
+                f"column '{column}': {len(text):,} characters; "
+                f"the limit is {self.limits.max_text:,}",
+            )
             return ""
         return " ".join(text.split())
 
@@ -615,10 +706,12 @@ class _SurveyReader:
             if len(self.role_cache) < _CACHE_SIZE:
                 self.role_cache[text] = role
         if role != UNSPECIFIED_ROLE and role not in ROLES:
-            self.problems.add(line, self.fixed["role"] + 1,
-                              f"column 'role': unknown role '{text.strip()}'",
-                              did_you_mean(role, ROLES) or f"roles are {', '.join(ROLES)}, or "
-                                                            "empty")
+            self.problems.add(
+                line,
+                self.fixed["role"] + 1,
+                f"column 'role': unknown role '{text.strip()}'",
+                did_you_mean(role, ROLES) or f"roles are {', '.join(ROLES)}, or empty",
+            )
         return role
 
     def _encoding_problem(self) -> None:
@@ -626,7 +719,7 @@ class _SurveyReader:
             return
         line, raw, offset = self.lines.first_bad
         prefix = raw[:offset].decode("utf-8")
-        bad = raw[offset:offset + 1]
+        bad = raw[offset : offset + 1]
         where = ""
         column = None
         if line >= self.header_line > 0:
@@ -636,11 +729,15 @@ class _SurveyReader:
                 column = None
         if column is not None:
             named = self.columns[column - 1].name if column <= len(self.columns) else ""
-            where = f" in column '{named}'" if named and line > self.header_line else \
-                f" in column {column}"
-        guess = raw[offset:offset + 1].decode("cp1252", errors="replace")
-        message = (f"not UTF-8 text: byte 0x{bad.hex()}{where} (character {len(prefix) + 1} of "
-                   f"the line)")
+            where = (
+                f" in column '{named}'"
+                if named and line > self.header_line
+                else f" in column {column}"
+            )
+        guess = raw[offset : offset + 1].decode("cp1252", errors="replace")
+        message = (
+            f"not UTF-8 text: byte 0x{bad.hex()}{where} (character {len(prefix) + 1} of the line)"
+        )
         notes = []
         if bad == b"\x00":
             message = f"a NUL byte{where}: this is not UTF-8 text"
@@ -660,46 +757,75 @@ class _SurveyReader:
         units_of: dict[str, list[UnitSummary]] = {}
         for (organisation, unit), tally in self.units.items():
             units_of.setdefault(organisation, []).append(
-                UnitSummary(unit=unit, **self._group(tally)))
+                UnitSummary(unit=unit, **self._group(tally))
+            )
         organisations = [
             OrganisationSummary(
-                organisation=name, **self._group(tally),
-                units=sorted(units_of.get(name, []), key=lambda u: _order(u.unit)))
-            for name, tally in self.organisations.items()]
+                organisation=name,
+                **self._group(tally),
+                units=sorted(units_of.get(name, []), key=lambda u: _order(u.unit)),
+            )
+            for name, tally in self.organisations.items()
+        ]
         organisations.sort(key=lambda o: _order(o.organisation))
         return SurveyResult(
-            respondents=self.rows, organisation_count=len(organisations),
-            unit_count=len(self.units), roles=_sorted(self.all_roles),
-            archetypes=[ArchetypeName(id=a.id, en=a.name.get("en"), fi=a.name.get("fi"))
-                        for a in self.kb.archetypes.values()],
+            respondents=self.rows,
+            organisation_count=len(organisations),
+            unit_count=len(self.units),
+            roles=_sorted(self.all_roles),
+            archetypes=[
+                ArchetypeName(id=a.id, en=a.name.get("en"), fi=a.name.get("fi"))
+                for a in self.kb.archetypes.values()
+            ],
             thresholds=Thresholds(central_mean=CENTRAL_MIN, agreement_min=AGREEMENT_MIN),
-            prevalence=self._prevalence(organisations), organisations=organisations)
+            prevalence=self._prevalence(organisations),
+            organisations=organisations,
+        )
 
     def _group(self, tally: _Tally) -> dict[str, Any]:
         """The fields of a GroupSummary."""
         counts = tally.ratings
-        ratings = [rating for mode, name in self.by_id
-                   if (rating := _mode_rating(name, tuple(counts[mode * _SCALE:
-                                                                (mode + 1) * _SCALE])))]
+        ratings = [
+            rating
+            for mode, name in self.by_id
+            if (rating := _mode_rating(name, tuple(counts[mode * _SCALE : (mode + 1) * _SCALE])))
+        ]
         top = max((r.mean for r in ratings), default=None)
         leaders = [r.archetype for r in ratings if r.mean == top]
-        disputed = [r.archetype for r in ratings if r.rwg is not None and r.consensus is not None
-                    and (r.rwg < AGREEMENT_MIN or r.consensus < AGREEMENT_MIN)]
+        disputed = [
+            r.archetype
+            for r in ratings
+            if r.rwg is not None
+            and r.consensus is not None
+            and (r.rwg < AGREEMENT_MIN or r.consensus < AGREEMENT_MIN)
+        ]
         traits = []
         for trait_id in sorted(tally.traits):
             trait_tally = tally.traits[trait_id]
             kind = self.kb.traits[trait_id].type
             numeric = kind in ("scale", "number")
-            traits.append(TraitSummary(
-                trait=trait_id, type=kind, respondents=trait_tally.respondents,
-                mean=_round(trait_tally.total / _MILLION / trait_tally.respondents)
-                if numeric else None,
-                counts=_sorted(trait_tally.counts)))
-        return {"respondents": tally.respondents, "roles": _sorted(tally.roles),
-                "ratings": ratings, "dominant": leaders[0] if len(leaders) == 1 else None,
-                "tied": leaders if len(leaders) > 1 else [],
-                "central": [r.archetype for r in ratings if r.mean >= CENTRAL_MIN],
-                "disputed": bool(disputed), "disputed_modes": disputed, "traits": traits}
+            traits.append(
+                TraitSummary(
+                    trait=trait_id,
+                    type=kind,
+                    respondents=trait_tally.respondents,
+                    mean=_round(trait_tally.total / _MILLION / trait_tally.respondents)
+                    if numeric
+                    else None,
+                    counts=_sorted(trait_tally.counts),
+                )
+            )
+        return {
+            "respondents": tally.respondents,
+            "roles": _sorted(tally.roles),
+            "ratings": ratings,
+            "dominant": leaders[0] if len(leaders) == 1 else None,
+            "tied": leaders if len(leaders) > 1 else [],
+            "central": [r.archetype for r in ratings if r.mean >= CENTRAL_MIN],
+            "disputed": bool(disputed),
+            "disputed_modes": disputed,
+            "traits": traits,
+        }
 
     def _prevalence(self, organisations: Sequence[OrganisationSummary]) -> Prevalence:
         rated = [o for o in organisations if o.ratings]
@@ -708,17 +834,27 @@ class _SurveyReader:
         for index, mode in self.by_id:
             dominant = sum(o.dominant == mode for o in rated)
             central = sum(mode in o.central for o in rated)
-            counts = self.all_ratings[index * _SCALE:(index + 1) * _SCALE]
-            high = sum(counts[int(CENTRAL_MIN) - SCALE_LOW:])
-            modes.append(ModePrevalence(
-                archetype=mode, dominant=dominant, dominant_share=_share(dominant, n),
-                tied=sum(mode in o.tied for o in rated), central=central,
-                central_share=_share(central, n), respondents_central=high,
-                respondents_central_share=_share(high, self.rows)))
+            counts = self.all_ratings[index * _SCALE : (index + 1) * _SCALE]
+            high = sum(counts[int(CENTRAL_MIN) - SCALE_LOW :])
+            modes.append(
+                ModePrevalence(
+                    archetype=mode,
+                    dominant=dominant,
+                    dominant_share=_share(dominant, n),
+                    tied=sum(mode in o.tied for o in rated),
+                    central=central,
+                    central_share=_share(central, n),
+                    respondents_central=high,
+                    respondents_central_share=_share(high, self.rows),
+                )
+            )
         most = max((m.dominant for m in modes), default=0)
-        return Prevalence(organisations=n, tied=sum(bool(o.tied) for o in rated), modes=modes,
-                          most_prevalent=[m.archetype for m in modes
-                                          if most > 0 and m.dominant == most])
+        return Prevalence(
+            organisations=n,
+            tied=sum(bool(o.tied) for o in rated),
+            modes=modes,
+            most_prevalent=[m.archetype for m in modes if most > 0 and m.dominant == most],
+        )
 
 
 @functools.lru_cache(maxsize=4096)
@@ -733,10 +869,13 @@ def _mode_rating(archetype: str, counts: tuple[int, ...]) -> ModeRating | None:
     if not values:
         return None
     several = len(values) >= 2
-    return ModeRating(archetype=archetype, mean=_round(sum(values) / len(values)),
-                      respondents=len(values),
-                      rwg=_round(rwg(values)) if several else None,
-                      consensus=_round(consensus(values)) if several else None)
+    return ModeRating(
+        archetype=archetype,
+        mean=_round(sum(values) / len(values)),
+        respondents=len(values),
+        rwg=_round(rwg(values)) if several else None,
+        consensus=_round(consensus(values)) if several else None,
+    )
 
 
 def _column_name(text: str) -> str:
@@ -795,10 +934,20 @@ def _order(name: str) -> tuple[str, str]:
 # --- text ------------------------------------------------------------------------------------
 
 _ROLE_NAMES: dict[Lang, dict[str, str]] = {
-    "en": {"top_management": "top management", "middle_management": "middle management",
-           "expert": "expert", "other": "other", UNSPECIFIED_ROLE: "role not given"},
-    "fi": {"top_management": "ylin johto", "middle_management": "keskijohto",
-           "expert": "asiantuntija", "other": "muu", UNSPECIFIED_ROLE: "rooli ei tiedossa"},
+    "en": {
+        "top_management": "top management",
+        "middle_management": "middle management",
+        "expert": "expert",
+        "other": "other",
+        UNSPECIFIED_ROLE: "role not given",
+    },
+    "fi": {
+        "top_management": "ylin johto",
+        "middle_management": "keskijohto",
+        "expert": "asiantuntija",
+        "other": "muu",
+        UNSPECIFIED_ROLE: "rooli ei tiedossa",
+    },
 }
 
 #: Texts by key; a (singular, plural) pair where a count decides; column heads of prevalence.
@@ -811,12 +960,11 @@ _TEXTS: dict[Lang, dict[str, str | tuple[str, ...]]] = {
         "unit_count": ("unit", "units"),
         "roles": "Roles",
         "prevalence": "Prevalence across {organisations} with ratings (a tie for the top is "
-                      "counted apart, not split):",
+        "counted apart, not split):",
         "organisations_in": ("organisation", "organisations"),
         "heads": ("dominant", "tied", "central (mean ≥ 4)", "rated 4-5 by"),
         "no_single": "no single dominant mode (a tie)",
-        "most": "Most prevalent: {modes} — dominant in {count} of {total} organisations "
-                "({share})",
+        "most": "Most prevalent: {modes} — dominant in {count} of {total} organisations ({share})",
         "most_none": "Most prevalent: none (no organisation has a single dominant mode)",
         "organisations": "Organisations",
         "dash": "—",
@@ -840,13 +988,13 @@ _TEXTS: dict[Lang, dict[str, str | tuple[str, ...]]] = {
         "unit_count": ("yksikkö", "yksikköä"),
         "roles": "Roolit",
         "prevalence": "Toimintatapojen yleisyys {organisations}, jo{ssa} on arvioita "
-                      "(kärkisijan tasapeli lasketaan erikseen, ei jaettuna):",
+        "(kärkisijan tasapeli lasketaan erikseen, ei jaettuna):",
         "organisations_in": ("organisaatiossa", "organisaatiossa"),
         "heads": ("vallitseva", "tasan", "keskeinen (ka ≥ 4)", "antoi 4-5"),
         "no_single": "ei yhtä vallitsevaa (tasapeli)",
         "most": "Yleisin: {modes} \u2013 vallitseva {count}/{total} organisaatiossa ({share})",
         "most_none": "Yleisin: ei mikään (yhdelläkään organisaatiolla ei ole yhtä vallitsevaa "
-                     "toimintatapaa)",
+        "toimintatapaa)",
         "organisations": "Organisaatiot",
         "dash": "\u2013",
         "dominant": "vallitseva: {mode}",
@@ -921,13 +1069,18 @@ class _TextRenderer:
 
     def lines(self) -> Iterator[str]:
         result = self.result
-        head = self.text("survey", respondents=self.count(result.respondents, "respondents"),
-                         organisations=self.count(result.organisation_count,
-                                                  "organisations_from"))
+        head = self.text(
+            "survey",
+            respondents=self.count(result.respondents, "respondents"),
+            organisations=self.count(result.organisation_count, "organisations_from"),
+        )
         if result.unit_count:
             with_units = sum(1 for o in result.organisations if o.units)
-            head += self.text("units", units=self.count(result.unit_count, "unit_count"),
-                              with_units=self.integer(with_units))
+            head += self.text(
+                "units",
+                units=self.count(result.unit_count, "unit_count"),
+                with_units=self.integer(with_units),
+            )
         yield head
         if result.roles:
             yield f"{self.text('roles')}: {self.roles(result.roles, result.respondents)}"
@@ -943,35 +1096,47 @@ class _TextRenderer:
     def prevalence(self) -> Iterator[str]:
         prevalence = self.result.prevalence
         total = prevalence.organisations
-        yield self.text("prevalence", organisations=self.count(total, "organisations_in"),
-                        ssa="ssa" if total == 1 else "issa")
+        yield self.text(
+            "prevalence",
+            organisations=self.count(total, "organisations_in"),
+            ssa="ssa" if total == 1 else "issa",
+        )
         heads = self.texts["heads"]
         assert isinstance(heads, tuple)
         dominant, tied, central, rated = heads
-        yield (f"  {'':<{self.width}}  {dominant:>14}  {tied:>5}  {central:>18}  "
-               f"{rated:>13}")
+        yield (f"  {'':<{self.width}}  {dominant:>14}  {tied:>5}  {central:>18}  {rated:>13}")
         by_mode = {m.archetype: m for m in prevalence.modes}
         for mode in sorted(by_mode, key=self.position):
             m = by_mode[mode]
-            yield (f"  {self.mode(mode):<{self.width}}  {self.integer(m.dominant):>6} "
-                   f"{self.percent(m.dominant_share):>7}  {self.integer(m.tied):>5}  "
-                   f"{self.integer(m.central):>10} {self.percent(m.central_share):>7}  "
-                   f"{self.integer(m.respondents_central):>5} "
-                   f"{self.percent(m.respondents_central_share):>7}")
+            yield (
+                f"  {self.mode(mode):<{self.width}}  {self.integer(m.dominant):>6} "
+                f"{self.percent(m.dominant_share):>7}  {self.integer(m.tied):>5}  "
+                f"{self.integer(m.central):>10} {self.percent(m.central_share):>7}  "
+                f"{self.integer(m.respondents_central):>5} "
+                f"{self.percent(m.respondents_central_share):>7}"
+            )
         tie_share = prevalence.tied / total if total else 0.0
-        yield (f"  {self.text('no_single'):<{self.width}}  {self.integer(prevalence.tied):>6} "
-               f"{self.percent(tie_share):>7}")
+        yield (
+            f"  {self.text('no_single'):<{self.width}}  {self.integer(prevalence.tied):>6} "
+            f"{self.percent(tie_share):>7}"
+        )
         if prevalence.most_prevalent:
             top = by_mode[prevalence.most_prevalent[0]]
-            yield self.text("most", modes=self.modes(prevalence.most_prevalent),
-                            count=self.integer(top.dominant), total=self.integer(total),
-                            share=self.percent(top.dominant_share))
+            yield self.text(
+                "most",
+                modes=self.modes(prevalence.most_prevalent),
+                count=self.integer(top.dominant),
+                total=self.integer(total),
+                share=self.percent(top.dominant_share),
+            )
         else:
             yield self.text("most_none")
 
     def group(self, title: str, group: GroupSummary, indent: str) -> Iterator[str]:
-        yield (f"{indent}{title} {self.text('dash')} "
-               f"{self.count(group.respondents, 'respondents')} ({self.roles(group.roles)})")
+        yield (
+            f"{indent}{title} {self.text('dash')} "
+            f"{self.count(group.respondents, 'respondents')} ({self.roles(group.roles)})"
+        )
         indent += "  "
         if not group.ratings:
             yield f"{indent}{self.text('unrated')}"
@@ -980,15 +1145,22 @@ class _TextRenderer:
             verdict = self.text("dominant", mode=self.mode(group.dominant))
         else:
             verdict = self.text("tied", modes=self.modes(group.tied))
-        central = self.text("central", modes=self.modes(group.central)) if group.central \
+        central = (
+            self.text("central", modes=self.modes(group.central))
+            if group.central
             else self.text("central_none")
+        )
         yield f"{indent}{verdict}; {central}"
         for rating in sorted(group.ratings, key=lambda r: self.position(r.archetype)):
-            line = (f"{indent}  {self.mode(rating.archetype):<{self.width}}  "
-                    f"{self.number(rating.mean)}  {self.count(rating.respondents, 'raters')}")
+            line = (
+                f"{indent}  {self.mode(rating.archetype):<{self.width}}  "
+                f"{self.number(rating.mean)}  {self.count(rating.respondents, 'raters')}"
+            )
             if rating.rwg is not None and rating.consensus is not None:
-                line += (f"  rwg {self.number(rating.rwg)}  {self.text('consensus')} "
-                         f"{self.number(rating.consensus)}")
+                line += (
+                    f"  rwg {self.number(rating.rwg)}  {self.text('consensus')} "
+                    f"{self.number(rating.consensus)}"
+                )
             yield line
         if group.disputed:
             yield f"{indent}{self.text('disputed', modes=self.modes(group.disputed_modes))}"
@@ -996,8 +1168,10 @@ class _TextRenderer:
             shown = []
             for trait in group.traits:
                 if trait.mean is not None:
-                    shown.append(f"{trait.trait} {self.text('mean')} {self.number(trait.mean)} "
-                                 f"(n={trait.respondents})")
+                    shown.append(
+                        f"{trait.trait} {self.text('mean')} {self.number(trait.mean)} "
+                        f"(n={trait.respondents})"
+                    )
                 else:
                     values = ", ".join(f"{value} {n}" for value, n in trait.counts.items())
                     shown.append(f"{trait.trait} {values}")

@@ -56,8 +56,10 @@ class WhatIf(BaseModel):
 
     def to_text(self) -> str:
         if not self.found:
-            return (f"{self.unit}: no change of up to {MAX_CHANGES} traits reaches "
-                    f"{self.goal} ({self.candidates_tried} candidates tried)\n")
+            return (
+                f"{self.unit}: no change of up to {MAX_CHANGES} traits reaches "
+                f"{self.goal} ({self.candidates_tried} candidates tried)\n"
+            )
         if not self.changes:
             return f"{self.unit}: already at {self.goal}; nothing to change\n"
         lines = [f"{self.unit}: to reach {self.goal}, change {len(self.changes)} trait(s):"]
@@ -90,8 +92,11 @@ def candidates(kb: KnowledgeBase, values: Mapping[str, cond.TraitValue]) -> list
     thresholds: dict[str, set[float]] = {}
     for rule in kb.rules:
         for leaf in cond.comparisons(rule.condition):
-            if isinstance(leaf, cond.Comparison) and isinstance(leaf.value, int | float) \
-                    and not isinstance(leaf.value, bool):
+            if (
+                isinstance(leaf, cond.Comparison)
+                and isinstance(leaf.value, int | float)
+                and not isinstance(leaf.value, bool)
+            ):
                 thresholds.setdefault(leaf.trait, set()).add(float(leaf.value))
     moves = []
     for trait in kb.traits.values():
@@ -102,8 +107,9 @@ def candidates(kb: KnowledgeBase, values: Mapping[str, cond.TraitValue]) -> list
     return moves
 
 
-def _values(trait: Trait, current: cond.TraitValue | None,
-            thresholds: set[float]) -> list[cond.TraitValue]:
+def _values(
+    trait: Trait, current: cond.TraitValue | None, thresholds: set[float]
+) -> list[cond.TraitValue]:
     match trait.type:
         case "scale":
             return list(range(SCALE_MIN, SCALE_MAX + 1))
@@ -131,15 +137,25 @@ def _cost(trait: Trait, current: cond.TraitValue | None, value: cond.TraitValue)
         case "number":
             assert isinstance(value, int | float)
             assert isinstance(current, int | float)
-            span = (trait.max - trait.min) if trait.max is not None and trait.min is not None \
+            span = (
+                (trait.max - trait.min)
+                if trait.max is not None and trait.min is not None
                 else max(abs(float(current)), abs(float(value)), 1.0)
+            )
             return min(1.0, abs(float(value) - float(current)) / span)
     return 1.0
 
 
-def what_if(kb: KnowledgeBase, scorer: Scorer, unit_id: str,
-            values: Mapping[str, cond.TraitValue], in_use: frozenset[str], *,
-            target: str | None = None, clear: str | None = None) -> WhatIf:
+def what_if(
+    kb: KnowledgeBase,
+    scorer: Scorer,
+    unit_id: str,
+    values: Mapping[str, cond.TraitValue],
+    in_use: frozenset[str],
+    *,
+    target: str | None = None,
+    clear: str | None = None,
+) -> WhatIf:
     """The smallest repair of one unit's traits towards `target` or clearing rule `clear`."""
     goal = _goal(kb, target, clear)
     moves = candidates(kb, values)
@@ -157,37 +173,56 @@ def what_if(kb: KnowledgeBase, scorer: Scorer, unit_id: str,
     order = np.argsort(-evaluated.progress, kind="stable")[:SEEDS].tolist()
     seeds = [moves[i] for i in order]
     for size in range(2, MAX_CHANGES + 1):
-        sets = [list(c) for c in itertools.combinations(seeds, size)
-                if len({m.trait for m in c}) == size]
+        sets = [
+            list(c)
+            for c in itertools.combinations(seeds, size)
+            if len({m.trait for m in c}) == size
+        ]
         if not sets:
             break
         evaluated = _evaluate(kb, scorer, base, sets, in_use, target, clear)
         tried += len(sets)
         best = _best(sets, evaluated.reached)
         if best is not None:
-            return _result(kb, scorer, unit_id, goal, base, best, _apply(base, best), in_use,
-                           tried)
+            return _result(kb, scorer, unit_id, goal, base, best, _apply(base, best), in_use, tried)
     return _result(kb, scorer, unit_id, goal, base, None, base, in_use, tried)
 
 
 def _goal(kb: KnowledgeBase, target: str | None, clear: str | None) -> str:
     if (target is None) == (clear is None):
-        raise OrganisationError([Problem(Location("<what-if>"),
-                                         "give either a target archetype or a conflict to clear")])
+        raise OrganisationError(
+            [
+                Problem(
+                    Location("<what-if>"), "give either a target archetype or a conflict to clear"
+                )
+            ]
+        )
     if target is not None:
         if target not in kb.archetypes:
-            raise OrganisationError([Problem(Location("<what-if>"),
-                                             f"unknown archetype '{target}'",
-                                             did_you_mean(target, kb.archetypes))])
+            raise OrganisationError(
+                [
+                    Problem(
+                        Location("<what-if>"),
+                        f"unknown archetype '{target}'",
+                        did_you_mean(target, kb.archetypes),
+                    )
+                ]
+            )
         return f"dominant: {target}"
     checkable = {rule.id: rule for rule in ConflictChecks(kb).rules}
     by_kind = {rule.spec.kind: rule.id for rule in checkable.values()}
     assert clear is not None
     if clear not in checkable and clear not in by_kind:
-        raise OrganisationError([Problem(
-            Location("<what-if>"), f"'{clear}' is not a conflict a unit raises on its own",
-            did_you_mean(clear, [*checkable, *by_kind]) or
-            f"one of: {', '.join(sorted([*checkable, *by_kind]))}")])
+        raise OrganisationError(
+            [
+                Problem(
+                    Location("<what-if>"),
+                    f"'{clear}' is not a conflict a unit raises on its own",
+                    did_you_mean(clear, [*checkable, *by_kind])
+                    or f"one of: {', '.join(sorted([*checkable, *by_kind]))}",
+                )
+            ]
+        )
     return f"clear: {by_kind.get(clear, clear)}"
 
 
@@ -204,9 +239,15 @@ class _Evaluated:
     progress: np.ndarray[Any, np.dtype[np.float64]]  # how close each candidate gets
 
 
-def _evaluate(kb: KnowledgeBase, scorer: Scorer, base: Mapping[str, cond.TraitValue],
-              sets: Sequence[Sequence[_Move]], in_use: frozenset[str], target: str | None,
-              clear: str | None) -> _Evaluated:
+def _evaluate(
+    kb: KnowledgeBase,
+    scorer: Scorer,
+    base: Mapping[str, cond.TraitValue],
+    sets: Sequence[Sequence[_Move]],
+    in_use: frozenset[str],
+    target: str | None,
+    clear: str | None,
+) -> _Evaluated:
     table = variants(kb, base, [{m.trait: m.value for m in moves} for moves in sets], in_use)
     fired = scorer.fired(table)
     found = profiles(kb, fired, table, scorer)
@@ -214,7 +255,8 @@ def _evaluate(kb: KnowledgeBase, scorer: Scorer, base: Mapping[str, cond.TraitVa
         column = list(kb.archetypes).index(target)
         reached = found.ok & (found.dominant == column)
         lead = found.weights[:, column] - np.max(
-            np.delete(found.weights, column, axis=1), axis=1, initial=0.0)
+            np.delete(found.weights, column, axis=1), axis=1, initial=0.0
+        )
         return _Evaluated(reached, lead + found.ok.astype(np.float64))
     checks = ConflictChecks(kb)
     scores = model_scores(kb, found)
@@ -227,19 +269,28 @@ def _evaluate(kb: KnowledgeBase, scorer: Scorer, base: Mapping[str, cond.TraitVa
     return _Evaluated(cleared, cleared.astype(np.float64) + worst / 1e7)
 
 
-def _best(sets: Sequence[Sequence[_Move]],
-          reached: np.ndarray[Any, np.dtype[np.bool_]]) -> list[_Move] | None:
+def _best(
+    sets: Sequence[Sequence[_Move]], reached: np.ndarray[Any, np.dtype[np.bool_]]
+) -> list[_Move] | None:
     winners = [list(s) for s, ok in zip(sets, reached.tolist(), strict=True) if ok]
     if not winners:
         return None
-    return min(winners, key=lambda s: (sum(m.cost for m in s),
-                                       [(m.trait, repr(m.value)) for m in s]))
+    return min(
+        winners, key=lambda s: (sum(m.cost for m in s), [(m.trait, repr(m.value)) for m in s])
+    )
 
 
-def _result(kb: KnowledgeBase, scorer: Scorer, unit_id: str, goal: str,
-            base: Mapping[str, cond.TraitValue], moves: Sequence[_Move] | None,
-            after: Mapping[str, cond.TraitValue], in_use: frozenset[str],
-            tried: int) -> WhatIf:
+def _result(
+    kb: KnowledgeBase,
+    scorer: Scorer,
+    unit_id: str,
+    goal: str,
+    base: Mapping[str, cond.TraitValue],
+    moves: Sequence[_Move] | None,
+    after: Mapping[str, cond.TraitValue],
+    in_use: frozenset[str],
+    tried: int,
+) -> WhatIf:
     table = UnitTable(kb, [base, after], [in_use, in_use])
     fired = scorer.fired(table)
     found = profiles(kb, fired, table, scorer)
@@ -251,13 +302,24 @@ def _result(kb: KnowledgeBase, scorer: Scorer, unit_id: str, goal: str,
 
     start = [names[i] for i in np.flatnonzero(fired[1] & ~fired[0]).tolist()]
     stop = [names[i] for i in np.flatnonzero(fired[0] & ~fired[1]).tolist()]
-    changes = [Change(trait=m.trait, before=_plain(base.get(m.trait)), after=_plain(m.value))
-               for m in sorted(moves or (), key=lambda m: m.trait)]
-    return WhatIf(unit=unit_id, goal=goal, found=moves is not None, changes=changes,
-                  dominant_before=dominant(0), dominant_after=dominant(1),
-                  weights_after={a: round(float(w), 4) for a, w in zip(
-                      archetypes, found.weights[1], strict=True)},
-                  rules_start=start, rules_stop=stop, candidates_tried=tried)
+    changes = [
+        Change(trait=m.trait, before=_plain(base.get(m.trait)), after=_plain(m.value))
+        for m in sorted(moves or (), key=lambda m: m.trait)
+    ]
+    return WhatIf(
+        unit=unit_id,
+        goal=goal,
+        found=moves is not None,
+        changes=changes,
+        dominant_before=dominant(0),
+        dominant_after=dominant(1),
+        weights_after={
+            a: round(float(w), 4) for a, w in zip(archetypes, found.weights[1], strict=True)
+        },
+        rules_start=start,
+        rules_stop=stop,
+        candidates_tried=tried,
+    )
 
 
 def _plain(value: cond.TraitValue | None) -> Any:
