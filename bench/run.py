@@ -24,13 +24,14 @@ from typing import Any
 from modeadvisor import Advisor, KnowledgeBase, load_knowledge_base
 from modeadvisor import conditions as cond
 from modeadvisor.advisor import durable_available
-from modeadvisor.batch import Scorer, UnitTable, evaluate_table, model_scores, profiles
-from modeadvisor.batch import Table as BatchTable
-from modeadvisor.compiler import compile_pack, disjunctive_form
+from modeadvisor.authoring.impact import sample_population
+from modeadvisor.backends._rulesets import compile_pack, disjunctive_form
+from modeadvisor.backends._vectorised import Scorer, UnitTable, model_scores, profiles
 from modeadvisor.errors import Location
-from modeadvisor.impact import sample_population
 from modeadvisor.knowledge import Rule, ScoringRule, Text, shipped_rules_dir
 from modeadvisor.organisation import check_organisation, from_data
+from modeadvisor.tables import Table as BatchTable
+from modeadvisor.tables import evaluate_table
 
 Values = dict[str, cond.TraitValue]
 
@@ -117,7 +118,7 @@ def throughput(kb: KnowledgeBase, count: int, report: dict[str, float], *, durab
     ], "batch differs from reference"
     if not durable:
         return
-    from modeadvisor.engine import DurableEngine
+    from modeadvisor.backends._durable import DurableEngine
 
     pack = compile_pack(kb)
     facts = [pack.fact(f"u{i}", v) for i, v in enumerate(values)]
@@ -215,7 +216,7 @@ def pack_scale(kb: KnowledgeBase, sizes: Sequence[int], count: int, durable: boo
         batch_rate = rate(count, timed(partial(scorer.fired, table)))
         text = f"  {size:>6} rules: reference {ref_rate:>9,.0f} units/s, batch {batch_rate:>11,.0f}"
         if durable:
-            from modeadvisor.engine import DurableEngine
+            from modeadvisor.backends._durable import DurableEngine
 
             start = time.perf_counter()
             compiled = compile_pack(pack)

@@ -17,9 +17,9 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from modeadvisor.compiler import compile_conflicts, engine_fact
+from modeadvisor.backends._durable import DurableEngine
+from modeadvisor.backends._rulesets import compile_conflicts, engine_fact
 from modeadvisor.conflicts import match_reference
-from modeadvisor.engine import DurableEngine
 from modeadvisor.knowledge import load_knowledge_base
 
 MINI = Path(__file__).parent.parent / "tests" / "data" / "mini"

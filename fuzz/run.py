@@ -288,7 +288,7 @@ def fuzz_rule_file(cases: int, seed: int) -> dict[str, int]:
     from hypothesis import strategies as st
 
     from modeadvisor import KnowledgeBaseError, ModeAdvisorError, load_knowledge_base
-    from modeadvisor.compiler import compile_conflicts, compile_pack
+    from modeadvisor.backends._rulesets import compile_conflicts, compile_pack
     from modeadvisor.knowledge import shipped_rules_dir
 
     shipped = shipped_rules_dir()
@@ -576,8 +576,8 @@ def fuzz_scoring(cases: int, seed: int) -> dict[str, int]:
 
     from modeadvisor import conditions as cond
     from modeadvisor import load_knowledge_base
-    from modeadvisor.compiler import compile_pack
-    from modeadvisor.engine import DurableEngine
+    from modeadvisor.backends._durable import DurableEngine
+    from modeadvisor.backends._rulesets import compile_pack
     from modeadvisor.errors import KnowledgeBaseError, Location
     from modeadvisor.knowledge import Rule, ScoringRule, Text, check_condition
 

@@ -13,7 +13,8 @@ from hypothesis import strategies as st
 from modeadvisor import Advisor, KnowledgeBase, OrganisationError
 from modeadvisor import advisor as advisor_module
 from modeadvisor.advisor import durable_available
-from modeadvisor.batch import ConflictChecks, read_table
+from modeadvisor.backends._vectorised import ConflictChecks
+from modeadvisor.tables import read_table
 
 from .conftest import ROOT
 from .strategies import MINI_CONDITIONS as _MINI_CONDITIONS

@@ -301,7 +301,7 @@ def test_batch_scores_a_table(tmp_path: Path, capsys: pytest.CaptureFixture[str]
 def test_progress_shows_only_on_a_terminal() -> None:
     import io
 
-    from modeadvisor.progress import progress_bar
+    from modeadvisor._progress import progress_bar
 
     class Terminal(io.StringIO):
         def isatty(self) -> bool:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from modeadvisor.documents import Document, DocumentError, load_document, parse_document
+from modeadvisor.knowledge._documents import Document, DocumentError, load_document, parse_document
 from modeadvisor.limits import Limits
 
 

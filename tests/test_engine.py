@@ -15,14 +15,14 @@ from hypothesis import strategies as st
 
 from modeadvisor import Advisor, EngineError, KnowledgeBase
 from modeadvisor import conditions as cond
-from modeadvisor.compiler import MAX_FACT_PROPERTIES, compile_pack
+from modeadvisor.backends._rulesets import MAX_FACT_PROPERTIES, compile_pack
 
 from .strategies import MINI_CONDITIONS as _MINI_CONDITIONS
 from .strategies import pack_with as _pack_with
 from .strategies import units as _units
 
 pytest.importorskip("durable.engine", reason="durable-rules does not import here (Python 3.13)")
-from modeadvisor.engine import DurableEngine
+from modeadvisor.backends._durable import DurableEngine
 from modeadvisor.knowledge import Text, Trait
 from modeadvisor.organisation import coerce_value
 
@@ -191,7 +191,7 @@ def test_a_rule_with_too_many_alternatives_is_refused(mini_kb: KnowledgeBase) ->
 
 
 def test_disjunctive_form_removes_duplicates() -> None:
-    from modeadvisor.compiler import disjunctive_form
+    from modeadvisor.backends._rulesets import disjunctive_form
 
     condition = cond.normalise(cond.parse("(a == 1 or a == 1) and (b == 2 or c == 3)"))
     assert [[cond.render(leaf) for leaf in conj] for conj in disjunctive_form(condition)] == [

@@ -24,8 +24,8 @@ from modeadvisor import (
     load_knowledge_base,
 )
 from modeadvisor.advisor import durable_available
+from modeadvisor.backends._rulesets import compile_conflicts, compile_pack
 from modeadvisor.cli import main
-from modeadvisor.compiler import compile_conflicts, compile_pack
 from modeadvisor.errors import EngineError, LimitError
 from modeadvisor.limits import Limits
 
@@ -178,7 +178,7 @@ def test_conditions_take_no_exponent_or_special_numbers(tmp_path: Path, when: st
 def test_failed_sessions_make_the_engine_start_over(
     mini_kb: KnowledgeBase, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from modeadvisor.engine import DurableEngine
+    from modeadvisor.backends._durable import DurableEngine
 
     engine = DurableEngine(compile_pack(mini_kb), max_failed_sessions=3)
     pack = compile_pack(mini_kb)

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from modeadvisor import Advisor
+from modeadvisor.authoring.impact import compare, sample_population
 from modeadvisor.cli import main
-from modeadvisor.impact import compare, sample_population
 
 from .conftest import ROOT
 

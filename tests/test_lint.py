@@ -15,9 +15,9 @@ from hypothesis import strategies as st
 
 from modeadvisor import KnowledgeBase, load_knowledge_base
 from modeadvisor import conditions as cond
+from modeadvisor.authoring.lint import Finding, has_errors, lint, summary, to_json, to_text
 from modeadvisor.errors import Location
 from modeadvisor.knowledge import Rule, ScoringRule, Text
-from modeadvisor.lint import Finding, has_errors, lint, summary, to_json, to_text
 
 from .conftest import write_pack
 

@@ -14,7 +14,7 @@ import pytest
 from playwright.sync_api import Browser, Locator, Page, Request, Route, sync_playwright
 
 from modeadvisor import Advice, Advisor, KnowledgeBase
-from modeadvisor.report import radar_svg, to_html, to_markdown_report, write_markdown
+from modeadvisor.reports.html import radar_svg, to_html, to_markdown_report, write_markdown
 
 from .conftest import ROOT
 

@@ -11,9 +11,9 @@ import pytest
 import yaml
 
 from modeadvisor import KnowledgeBase
+from modeadvisor.authoring.schema import organisation_schema, rules_schema
 from modeadvisor.cli import main
 from modeadvisor.knowledge import shipped_rules_dir
-from modeadvisor.schema import organisation_schema, rules_schema
 
 from .conftest import ROOT
 

@@ -3,10 +3,9 @@
 The public API is re-exported here; everything else is internal and may change.
 """
 
-from .advice import Advice, Conflict, Evidence, ModelAdvice, Profile, UnitAdvice
-from .advisor import Advisor
-from .batch import BatchResult
-from .errors import (
+from modeadvisor.advice import Advice, Conflict, Evidence, ModelAdvice, Profile, UnitAdvice
+from modeadvisor.advisor import Advisor
+from modeadvisor.errors import (
     EngineError,
     KnowledgeBaseError,
     LimitError,
@@ -15,11 +14,12 @@ from .errors import (
     Problem,
     UnknownUnitError,
 )
-from .knowledge import KnowledgeBase, load_knowledge_base
-from .limits import Limits
-from .organisation import Organisation, Unit
-from .survey import SurveyError, read_survey
-from .whatif import WhatIf
+from modeadvisor.knowledge import KnowledgeBase, load_knowledge_base
+from modeadvisor.limits import Limits
+from modeadvisor.organisation import Organisation, Unit
+from modeadvisor.survey import SurveyError, read_survey
+from modeadvisor.tables import BatchResult
+from modeadvisor.whatif import WhatIf
 
 __all__ = [
     "Advice",

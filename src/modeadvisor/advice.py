@@ -12,7 +12,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from .errors import Location, Problem, UnknownUnitError, did_you_mean
+from modeadvisor.errors import Location, Problem, UnknownUnitError, did_you_mean
 
 ProfileStatus = Literal["ok", "insufficient_evidence"]
 JsonValue = bool | int | float | str | list[str]

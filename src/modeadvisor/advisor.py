@@ -18,17 +18,16 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any, Literal
 
-from .advice import Advice, Conflict, ModelAdvice, PackRef, SelfAssessment, UnitAdvice
-from .batch import BatchResult, Scorer, Table, UnitTable, evaluate_table, read_table
-from .compiler import compile_conflicts, compile_pack, engine_fact
-from .conflicts import binding_bounds, match_reference, summarise
-from .documents import Document
-from .errors import EngineError, LimitError, Location, Problem
-from .graph import ModeGraph, ScoredModel
-from .knowledge import KnowledgeBase, Lang, load_knowledge_base, shipped_rules_dir
-from .limits import DEFAULT_LIMITS, Limits
-from .messages import note
-from .organisation import (
+from modeadvisor.advice import Advice, Conflict, ModelAdvice, PackRef, SelfAssessment, UnitAdvice
+from modeadvisor.backends._rulesets import compile_conflicts, compile_pack, engine_fact
+from modeadvisor.backends._vectorised import Scorer, UnitTable
+from modeadvisor.conflicts import binding_bounds, match_reference, summarise
+from modeadvisor.errors import EngineError, LimitError, Location, Problem
+from modeadvisor.graph import ModeGraph, ScoredModel
+from modeadvisor.knowledge import KnowledgeBase, Lang, load_knowledge_base, shipped_rules_dir
+from modeadvisor.knowledge._documents import Document
+from modeadvisor.limits import DEFAULT_LIMITS, Limits
+from modeadvisor.organisation import (
     CheckedOrganisation,
     Organisation,
     Unit,
@@ -36,10 +35,12 @@ from .organisation import (
     from_data,
     load_organisation,
 )
-from .profile import build_profile, evidence_for
-from .scoring import micro
-from .situation import UnitState, mode_ratings, situation
-from .whatif import WhatIf, what_if
+from modeadvisor.profile import build_profile, evidence_for
+from modeadvisor.reports.labels import note
+from modeadvisor.scoring import micro
+from modeadvisor.situation import UnitState, mode_ratings, situation
+from modeadvisor.tables import BatchResult, Table, evaluate_table, read_table
+from modeadvisor.whatif import WhatIf, what_if
 
 
 class Advisor:
@@ -61,7 +62,7 @@ class Advisor:
         self._conflict_pack = compile_conflicts(knowledge_base)
         self.backend: Backend = _choose(backend)
         if self.backend == "durable":
-            from .engine import DurableEngine  # imported only where durable-rules exists
+            from modeadvisor.backends._durable import DurableEngine
 
             self._engine: Any = DurableEngine(self._pack)
             self._conflict_engine: Any = DurableEngine(self._conflict_pack)

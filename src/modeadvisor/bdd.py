@@ -32,9 +32,9 @@ import pytest
 import yaml
 from pytest_bdd import given, parsers, then, when
 
-from .advice import Advice, Conflict, ModelAdvice, UnitAdvice
-from .advisor import Advisor
-from .knowledge import load_knowledge_base, shipped_rules_dir
+from modeadvisor.advice import Advice, Conflict, ModelAdvice, UnitAdvice
+from modeadvisor.advisor import Advisor
+from modeadvisor.knowledge import load_knowledge_base, shipped_rules_dir
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

@@ -17,9 +17,15 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
-from .advisor import Advisor
-from .batch import read_table
-from .errors import (
+from modeadvisor._progress import progress_bar
+from modeadvisor.advisor import Advisor
+from modeadvisor.authoring.impact import compare, sample_population
+from modeadvisor.authoring.impact import to_text as impact_text
+from modeadvisor.authoring.lint import has_errors, lint
+from modeadvisor.authoring.lint import to_json as lint_json
+from modeadvisor.authoring.lint import to_text as lint_text
+from modeadvisor.authoring.schema import organisation_schema, rules_schema
+from modeadvisor.errors import (
     EngineError,
     Location,
     ModeAdvisorError,
@@ -27,19 +33,13 @@ from .errors import (
     UnknownUnitError,
     did_you_mean,
 )
-from .impact import compare, sample_population
-from .impact import to_text as impact_text
-from .knowledge import KnowledgeBase, Lang, load_knowledge_base, shipped_rules_dir
-from .lint import has_errors, lint
-from .lint import to_json as lint_json
-from .lint import to_text as lint_text
-from .organisation import load_organisation
-from .progress import progress_bar
-from .render import explain_text, to_markdown, to_text
-from .report import to_html, to_markdown_report, write_markdown
-from .schema import organisation_schema, rules_schema
-from .survey import read_survey
-from .survey import to_text as survey_text
+from modeadvisor.knowledge import KnowledgeBase, Lang, load_knowledge_base, shipped_rules_dir
+from modeadvisor.organisation import load_organisation
+from modeadvisor.reports.html import to_html, to_markdown_report, write_markdown
+from modeadvisor.reports.text import explain_text, to_markdown, to_text
+from modeadvisor.survey import read_survey
+from modeadvisor.survey import to_text as survey_text
+from modeadvisor.tables import read_table
 
 EXIT_OK, EXIT_CONFLICTS, EXIT_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
 #: `--fail-on` levels: "conflict" is any conflict at all.
@@ -344,7 +344,7 @@ def _run(args: argparse.Namespace, out: TextIO) -> int:
                 else repair.to_text()
             )
         case "steps":
-            from .bdd import step_catalogue  # pytest is only needed for this command
+            from modeadvisor.bdd import step_catalogue  # pytest is only needed for this command
 
             lang = None
             for doc in step_catalogue():

@@ -225,8 +225,8 @@ class _Build(lark.Transformer[lark.Token, Condition]):
         alias, field = str(ref).split(".", 1)
         return Comparison(
             str(name),
-            str(op),
-            Ref(alias, field),  # type: ignore[arg-type]
+            str(op),  # type: ignore[arg-type]
+            Ref(alias, field),
             name.column or 0,
         )
 

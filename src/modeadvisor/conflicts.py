@@ -14,12 +14,12 @@ import re
 from collections import Counter
 from collections.abc import Iterator, Mapping, Sequence
 
-from . import conditions as cond
-from .advice import Conflict, FactValue
-from .compiler import Firing, resolve
-from .facts import FACT_KINDS, UNIT_FIELDS
-from .knowledge import ConflictRule, KnowledgeBase, Lang, Settings
-from .situation import Fact
+from modeadvisor import conditions as cond
+from modeadvisor.advice import Conflict, FactValue
+from modeadvisor.backends._rulesets import Firing, resolve
+from modeadvisor.facts import FACT_KINDS, UNIT_FIELDS
+from modeadvisor.knowledge import ConflictRule, KnowledgeBase, Lang, Settings
+from modeadvisor.situation import Fact
 
 _PLACEHOLDER = re.compile(r"\{([a-z][a-z0-9_]*)\.([A-Za-z_][A-Za-z0-9_]*)\}")
 _SEVERITY_ORDER = {"high": 0, "medium": 1, "low": 2}

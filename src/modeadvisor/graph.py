@@ -16,9 +16,9 @@ from dataclasses import dataclass
 import networkx as nx
 import pydot
 
-from .advice import Direction, ModelAdvice, Reason
-from .knowledge import KnowledgeBase, Lang
-from .scoring import MICRO, contribution
+from modeadvisor.advice import Direction, ModelAdvice, Reason
+from modeadvisor.knowledge import KnowledgeBase, Lang
+from modeadvisor.scoring import MICRO, contribution
 
 SCORE_DECIMALS = 4
 

@@ -20,10 +20,9 @@ from typing import Annotated, Any
 import networkx as nx
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
 
-from .conditions import TraitValue
-from .documents import Document, DocumentError, PathKey, expect_mapping, load_document, type_name
-from .errors import Location, OrganisationError, Problem, did_you_mean
-from .knowledge import (
+from modeadvisor.conditions import TraitValue
+from modeadvisor.errors import Location, OrganisationError, Problem, did_you_mean
+from modeadvisor.knowledge import (
     NUMBER_DECIMALS,
     NUMBER_LIMIT,
     SCALE_MAX,
@@ -32,7 +31,15 @@ from .knowledge import (
     Trait,
     pydantic_problems,
 )
-from .limits import DEFAULT_LIMITS, Limits
+from modeadvisor.knowledge._documents import (
+    Document,
+    DocumentError,
+    PathKey,
+    expect_mapping,
+    load_document,
+    type_name,
+)
+from modeadvisor.limits import DEFAULT_LIMITS, Limits
 
 UnitId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$", max_length=100)]
 RawValue = bool | int | float | str | list[str]

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from . import conditions as cond
-from .advice import Coverage, Evidence, JsonValue, Profile
-from .knowledge import KnowledgeBase, Lang, Rule
-from .messages import note
-from .scoring import MICRO, micro, ranking, shares
+from modeadvisor import conditions as cond
+from modeadvisor.advice import Coverage, Evidence, JsonValue, Profile
+from modeadvisor.knowledge import KnowledgeBase, Lang, Rule
+from modeadvisor.reports.labels import note
+from modeadvisor.scoring import MICRO, micro, ranking, shares
 
 DECIMALS = 4
 

@@ -12,13 +12,13 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import combinations
 
-from .advice import ModeRating, Profile
-from .agreement import consensus, rwg
-from .conditions import TraitValue
-from .facts import VIEWS
-from .graph import ScoredModel
-from .knowledge import NUMBER_DECIMALS, KnowledgeBase, Rule
-from .scoring import MICRO, micro
+from modeadvisor.advice import ModeRating, Profile
+from modeadvisor.agreement import consensus, rwg
+from modeadvisor.conditions import TraitValue
+from modeadvisor.facts import VIEWS
+from modeadvisor.graph import ScoredModel
+from modeadvisor.knowledge import NUMBER_DECIMALS, KnowledgeBase, Rule
+from modeadvisor.scoring import MICRO, micro
 
 Fact = dict[str, TraitValue]
 

@@ -19,10 +19,17 @@ from typing import Any
 import numpy as np
 from pydantic import BaseModel, ConfigDict
 
-from . import conditions as cond
-from .batch import ConflictChecks, Scorer, UnitTable, model_scores, profiles, variants
-from .errors import Location, OrganisationError, Problem, did_you_mean
-from .knowledge import SCALE_MAX, SCALE_MIN, KnowledgeBase, Trait
+from modeadvisor import conditions as cond
+from modeadvisor.backends._vectorised import (
+    ConflictChecks,
+    Scorer,
+    UnitTable,
+    model_scores,
+    profiles,
+    variants,
+)
+from modeadvisor.errors import Location, OrganisationError, Problem, did_you_mean
+from modeadvisor.knowledge import SCALE_MAX, SCALE_MIN, KnowledgeBase, Trait
 
 #: Single changes kept as seeds for pairs and triples (by how much they help).
 SEEDS = 16

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from .advice import Advice, Conflict, ModelAdvice, UnitAdvice
-from .knowledge import Lang
-from .messages import label
+from modeadvisor.advice import Advice, Conflict, ModelAdvice, UnitAdvice
+from modeadvisor.knowledge import Lang
+from modeadvisor.reports.labels import label
 
 
 def _value(value: object) -> str:

@@ -81,13 +81,18 @@ from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 from pathlib import Path
 from typing import Any, Literal, TypeAlias
 
-from . import conditions as cond
-from .compiler import MAX_ALTERNATIVES, Leaf, compile_conflicts, compile_pack, disjunctive_form
-from .compiler import resolve as resolve_settings
-from .documents import Document, DocumentError, PathKey, load_document
-from .errors import Location, ModeAdvisorError, display_path
-from .facts import FACT_KINDS, UNIT_FIELDS
-from .knowledge import (
+from modeadvisor import conditions as cond
+from modeadvisor.backends._rulesets import (
+    MAX_ALTERNATIVES,
+    Leaf,
+    compile_conflicts,
+    compile_pack,
+    disjunctive_form,
+)
+from modeadvisor.backends._rulesets import resolve as resolve_settings
+from modeadvisor.errors import Location, ModeAdvisorError, display_path
+from modeadvisor.facts import FACT_KINDS, UNIT_FIELDS
+from modeadvisor.knowledge import (
     NUMBER_DECIMALS,
     NUMBER_LIMIT,
     SCALE_MAX,
@@ -98,6 +103,7 @@ from .knowledge import (
     Text,
     Trait,
 )
+from modeadvisor.knowledge._documents import Document, DocumentError, PathKey, load_document
 
 Severity = Literal["error", "warning", "info"]
 SEVERITIES: tuple[Severity, ...] = ("error", "warning", "info")

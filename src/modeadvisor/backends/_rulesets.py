@@ -30,10 +30,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from . import conditions as cond
-from .errors import EngineError, KnowledgeBaseError, Problem
-from .facts import FACT_KINDS, UNIT_FIELDS
-from .knowledge import NUMBER_DECIMALS, KnowledgeBase, Settings, Trait
+from modeadvisor import conditions as cond
+from modeadvisor.errors import EngineError, KnowledgeBaseError, Problem
+from modeadvisor.facts import FACT_KINDS, UNIT_FIELDS
+from modeadvisor.knowledge import NUMBER_DECIMALS, KnowledgeBase, Settings, Trait
 
 FACT_KIND = "unit"
 #: Distinct conditions per ruleset (the catch-all makes 64, the most a fact may match).

@@ -18,8 +18,8 @@ from typing import Any
 
 from durable.engine import Host
 
-from .compiler import CompiledPack, Firing, Json
-from .errors import EngineError
+from modeadvisor.backends._rulesets import CompiledPack, Firing, Json
+from modeadvisor.errors import EngineError
 
 _engine_ids = itertools.count()
 #: Matches handed to one action call. One Python call per firing is what makes the engine slow

@@ -17,9 +17,17 @@ from html import escape
 from pathlib import Path
 from urllib.parse import quote
 
-from .advice import Advice, Conflict, Evidence, JsonValue, ModelAdvice, Reason, UnitAdvice
-from .knowledge import Lang
-from .messages import label
+from modeadvisor.advice import (
+    Advice,
+    Conflict,
+    Evidence,
+    JsonValue,
+    ModelAdvice,
+    Reason,
+    UnitAdvice,
+)
+from modeadvisor.knowledge import Lang
+from modeadvisor.reports.labels import label
 
 __all__ = ["radar_svg", "to_html", "to_markdown_report", "write_markdown"]
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .knowledge import Lang
+from modeadvisor.knowledge import Lang
 
 _NOTES: dict[str, dict[Lang, str]] = {
     "insufficient": {

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from .knowledge import SCALE_MAX, SCALE_MIN, KnowledgeBase, PackFile, Trait
-from .organisation import RATING_MAX, RATING_MIN, Organisation
+from modeadvisor.knowledge import SCALE_MAX, SCALE_MIN, KnowledgeBase, PackFile, Trait
+from modeadvisor.organisation import RATING_MAX, RATING_MIN, Organisation
 
 Schema = dict[str, Any]
 _DRAFT = "https://json-schema.org/draft/2020-12/schema"

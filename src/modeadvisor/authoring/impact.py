@@ -14,9 +14,9 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
-from .advice import Advice
-from .advisor import Advisor
-from .knowledge import KnowledgeBase, Trait
+from modeadvisor.advice import Advice
+from modeadvisor.advisor import Advisor
+from modeadvisor.knowledge import KnowledgeBase, Trait
 
 #: Units per generated organisation: a parent and children, so conflict rules have pairs.
 UNITS_PER_ORGANISATION = 4

@@ -49,13 +49,19 @@ from typing import Any, BinaryIO
 
 from pydantic import BaseModel, ConfigDict
 
-from .advice import ModeRating
-from .agreement import SCALE_HIGH, SCALE_LOW, consensus, rwg
-from .conditions import TraitValue
-from .errors import Location, ModeAdvisorError, Problem, did_you_mean, display_path
-from .knowledge import NUMBER_DECIMALS, KnowledgeBase, Lang, Trait, TraitType
-from .limits import DEFAULT_LIMITS, Limits
-from .organisation import RawValue, coerce_value
+from modeadvisor.advice import ModeRating
+from modeadvisor.agreement import SCALE_HIGH, SCALE_LOW, consensus, rwg
+from modeadvisor.conditions import TraitValue
+from modeadvisor.errors import (
+    Location,
+    ModeAdvisorError,
+    Problem,
+    did_you_mean,
+    display_path,
+)
+from modeadvisor.knowledge import NUMBER_DECIMALS, KnowledgeBase, Lang, Trait, TraitType
+from modeadvisor.limits import DEFAULT_LIMITS, Limits
+from modeadvisor.organisation import RawValue, coerce_value
 
 __all__ = [
     "AGREEMENT_MIN",

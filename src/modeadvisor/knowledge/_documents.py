@@ -22,8 +22,8 @@ from typing import Any
 
 import yaml
 
-from .errors import Location, Problem, display_path
-from .limits import DEFAULT_LIMITS, Limits
+from modeadvisor.errors import Location, Problem, display_path
+from modeadvisor.limits import DEFAULT_LIMITS, Limits
 
 PathKey = tuple[str | int, ...]
 

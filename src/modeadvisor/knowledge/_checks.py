@@ -1,0 +1,390 @@
+"""Cross-checks of conditions and conflict rules: kinds, fields, types and joins, located."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from decimal import Decimal
+
+from modeadvisor import conditions as cond
+from modeadvisor.errors import Location, Problem, did_you_mean
+from modeadvisor.facts import FACT_KINDS, UNIT_FIELDS, FactField
+from modeadvisor.knowledge._base import ConflictRule, Pattern, _Placed
+from modeadvisor.knowledge._documents import (
+    Document,
+    PathKey,
+)
+from modeadvisor.knowledge._shapes import (
+    NUMBER_DECIMALS,
+    NUMBER_LIMIT,
+    SCALE_MAX,
+    SCALE_MIN,
+    ConflictRuleSpec,
+    Settings,
+    Text,
+    Trait,
+    TraitType,
+)
+
+_PATTERN = re.compile(r"\s*(?P<kind>\S+)\s*(?:\s(?:where|WHERE)\s+(?P<when>.*\S))?\s*", re.DOTALL)
+_PLACEHOLDER = re.compile(r"\{([a-z][a-z0-9_]*)\.([A-Za-z_][A-Za-z0-9_]*)\}")
+#: How a field may be joined with another: only fields of one family compare meaningfully.
+Family = tuple[str, tuple[str, ...]]
+
+
+class _ConflictChecker:
+    """Checks one conflict rule: its fact kinds, fields, literal types, joins and placeholders."""
+
+    def __init__(
+        self,
+        spec: ConflictRuleSpec,
+        placed: _Placed,
+        traits: Mapping[str, Trait],
+        archetypes: tuple[str, ...],
+        models: tuple[str, ...],
+        pack: str,
+    ) -> None:
+        self.spec, self.placed, self.traits, self.pack = spec, placed, traits, pack
+        self.archetypes, self.models = archetypes, models
+        self.problems: list[Problem] = []
+        self.kinds: dict[str, str] = {}  # alias -> fact kind, for aliases that parsed
+
+    def check(self) -> ConflictRule | None:
+        patterns = [self._pattern(alias, text) for alias, text in self.spec.match.items()]
+        for name in ("explanation", "resolution", "detail"):
+            text = getattr(self.spec, name)
+            for lang in ("en", "fi"):
+                if text is not None and getattr(text, lang) is not None:
+                    self._placeholders(getattr(text, lang), (name, lang))
+        if self.problems or any(p is None for p in patterns):
+            return None
+        return ConflictRule(
+            self.spec, tuple(p for p in patterns if p is not None), self.placed.origin, self.pack
+        )
+
+    def fields(self, kind: str) -> dict[str, FactField | Trait]:
+        found: dict[str, FactField | Trait] = dict(FACT_KINDS[kind])
+        if kind == "unit":
+            found.update({k: t for k, t in self.traits.items() if k not in UNIT_FIELDS})
+        return found
+
+    def _pattern(self, alias: str, text: str) -> Pattern | None:
+        at: PathKey = (*self.placed.path, "match", alias)
+        document = self.placed.document
+        matched = _PATTERN.fullmatch(text)
+        if matched is None:
+            self.problems.append(
+                document.problem(
+                    at, f"'{text}' is not a pattern; expected `KIND` or `KIND where CONDITION`"
+                )
+            )
+            return None
+        if matched["kind"] not in FACT_KINDS:
+            kind = matched["kind"]
+            self.problems.append(
+                document.problem(
+                    at,
+                    f"'{kind}' is not a kind of fact; expected one of {', '.join(FACT_KINDS)}",
+                    did_you_mean(kind, FACT_KINDS),
+                )
+            )
+            return None
+        kind = matched["kind"]
+        when = matched["when"]
+        bound = dict(self.kinds)  # only aliases above this one can be referred to
+        self.kinds[alias] = kind
+        if when is None:
+            return Pattern(alias, kind, None)
+        offset = matched.start("when")
+        try:
+            parsed = cond.parse(when)
+        except cond.ConditionSyntaxError as error:
+            self.problems.append(
+                _in_condition(
+                    document, at, offset + error.column, f"condition does not parse: {error}"
+                )
+            )
+            return None
+        found: list[tuple[int, str, str | None]] = []
+        fields = self.fields(kind)
+        for leaf in cond.comparisons(parsed):
+            field = fields.get(leaf.trait)
+            if field is None:
+                found.append(
+                    (
+                        leaf.column,
+                        f"unknown field '{leaf.trait}' of {kind} facts; "
+                        f"fields: {', '.join(sorted(fields))}",
+                        did_you_mean(leaf.trait, fields),
+                    )
+                )
+                continue
+            problem = self._leaf(leaf, alias, field, bound)
+            if problem is not None:
+                found.append((leaf.column, *problem))
+        normal = cond.normalise(parsed)
+        if not found:
+            for leaf in cond.comparisons(normal):
+                if (
+                    isinstance(leaf, cond.Comparison)
+                    and isinstance(leaf.value, cond.Ref)
+                    and leaf.op != "=="
+                ):
+                    found.append(
+                        (
+                            leaf.column,
+                            f"`{cond.render(leaf)}`: only == may join two "
+                            "facts (the engine crashes on other comparisons "
+                            "between facts)",
+                            "compare each fact with a value, or join on another field",
+                        )
+                    )
+        for column, message, hint in found:
+            self.problems.append(_in_condition(document, at, offset + column, message, hint))
+        return None if found else Pattern(alias, kind, normal)
+
+    def _leaf(
+        self,
+        leaf: cond.Comparison | cond.Member | cond.Truthy,
+        alias: str,
+        field: FactField | Trait,
+        bound: Mapping[str, str],
+    ) -> tuple[str, str | None] | None:
+        name = leaf.trait
+        if isinstance(leaf, cond.Comparison) and isinstance(leaf.value, cond.Ref):
+            ref = leaf.value
+            if ref.alias not in bound:
+                if ref.alias == alias or ref.alias in self.spec.match:
+                    return (
+                        f"'{ref.alias}' is not bound above '{alias}'; a join refers to an "
+                        "alias listed earlier in `match`",
+                        None,
+                    )
+                return f"unknown alias '{ref.alias}'", did_you_mean(ref.alias, bound)
+            other_fields = self.fields(bound[ref.alias])
+            other = other_fields.get(ref.field)
+            if other is None:
+                return (
+                    f"unknown field '{ref.field}' of {bound[ref.alias]} facts",
+                    did_you_mean(ref.field, other_fields),
+                )
+            mine, theirs = _family(field), _family(other)
+            if mine is None or mine != theirs:
+                return (
+                    f"'{name}' ({_describe(field)}) cannot be joined with "
+                    f"'{ref.alias}.{ref.field}' ({_describe(other)})",
+                    None,
+                )
+            return None
+        if isinstance(leaf, cond.Comparison) and isinstance(leaf.value, cond.Param):
+            setting = leaf.value.name
+            if setting not in Settings.model_fields:
+                return (
+                    f"unknown setting '${setting}'",
+                    did_you_mean(setting, Settings.model_fields),
+                )
+            if _family(field) not in (("number", ()), ("scale", ())):
+                return f"'{name}' is {_describe(field)}; a $setting is a number", None
+            return None
+        if isinstance(field, Trait):
+            return _leaf_problem(leaf, field)
+        if field.type == "unit":
+            if (
+                not isinstance(leaf, cond.Comparison)
+                or not isinstance(leaf.value, str)
+                or leaf.op not in ("==", "!=")
+            ):
+                return (
+                    f"'{name}' is a unit id; compare it with == or != and a \"quoted id\", "
+                    "or join it with another fact's unit id",
+                    None,
+                )
+            return None
+        return _leaf_problem(leaf, _as_trait(name, field, self.archetypes, self.models))
+
+    def _placeholders(self, text: str, sub: tuple[str, str]) -> None:
+        for match in _PLACEHOLDER.finditer(text):
+            alias, name = match.groups()
+            if alias not in self.spec.match:
+                self.problems.append(
+                    self.placed.problem(
+                        f"'{{{alias}.{name}}}' names no alias of `match`",
+                        did_you_mean(alias, self.spec.match),
+                        *sub,
+                    )
+                )
+            elif alias in self.kinds and name not in self.fields(self.kinds[alias]):
+                self.problems.append(
+                    self.placed.problem(
+                        f"'{{{alias}.{name}}}': {self.kinds[alias]} facts have no field '{name}'",
+                        did_you_mean(name, self.fields(self.kinds[alias])),
+                        *sub,
+                    )
+                )
+
+
+def _as_trait(
+    name: str, field: FactField, archetypes: tuple[str, ...], models: tuple[str, ...]
+) -> Trait:
+    """A fact field as a trait, so literal checks and messages are shared with scoring rules."""
+    kind: TraitType = (
+        "number" if field.type == "number" else ("bool" if field.type == "bool" else "category")
+    )
+    values = {"archetype": archetypes, "model": models, "choice": field.values}.get(field.type)
+    # model_construct: ids of archetypes and models may be longer than trait value ids
+    return Trait.model_construct(
+        id=name,
+        type=kind,
+        label=Text(en=name),
+        description=Text(en=field.description),
+        observes=(),
+        values=values,
+        min=None,
+        max=None,
+        unit=None,
+    )
+
+
+def _family(field: FactField | Trait) -> Family | None:
+    if isinstance(field, Trait):
+        if field.type == "set":
+            return None
+        return (field.type, tuple(field.values or ()) if field.type == "category" else ())
+    if field.type == "choice":
+        return ("category", field.values)
+    return (field.type, ())
+
+
+def _describe(field: FactField | Trait) -> str:
+    if isinstance(field, Trait):
+        return field.kind_text()
+    return {
+        "unit": "a unit id",
+        "archetype": "an archetype id",
+        "model": "a model id",
+        "number": "a number",
+        "bool": "true/false",
+    }.get(field.type, f"one of {', '.join(field.values)}")
+
+
+def _decimals(value: float) -> int:
+    exponent = Decimal(str(value)).as_tuple().exponent
+    return -exponent if isinstance(exponent, int) and exponent < 0 else 0
+
+
+def _in_condition(
+    document: Document, path: PathKey, column: int, message: str, hint: str | None = None
+) -> Problem:
+    """A problem at a column inside a condition string, mapped to its place in the file."""
+    location = document.location(path)
+    line_text = document.source_line(location.line) or ""
+    start = location.column or 1
+    if line_text[start - 1 : start] in ("'", '"'):
+        start += 1  # a quoted scalar: the text starts after the quote
+    place = Location(location.file, location.line, start + max(column, 1) - 1)
+    return Problem(place, message, hint, line_text if location.line else None)
+
+
+def check_condition(
+    condition: cond.Condition, traits: Mapping[str, Trait]
+) -> list[tuple[int, str, str | None]]:
+    """Type-check a parsed condition against the catalogue: (column, message, hint) per problem."""
+    found: list[tuple[int, str, str | None]] = []
+    for leaf in cond.comparisons(condition):
+        trait = traits.get(leaf.trait)
+        if trait is None:
+            found.append(
+                (leaf.column, f"unknown trait '{leaf.trait}'", did_you_mean(leaf.trait, traits))
+            )
+            continue
+        problem = _leaf_problem(leaf, trait)
+        if problem is not None:
+            found.append((leaf.column, *problem))
+    return found
+
+
+def _leaf_problem(
+    leaf: cond.Comparison | cond.Member | cond.Truthy, trait: Trait
+) -> tuple[str, str | None] | None:
+    name = trait.id
+    if isinstance(leaf, cond.Comparison) and isinstance(leaf.value, cond.Ref | cond.Param):
+        return (
+            f"`{cond.render(leaf)}`: references to other facts and $settings are for "
+            "conflict rules; a scoring rule compares a trait with a value",
+            _example(trait),
+        )
+    if isinstance(leaf, cond.Truthy):
+        if trait.type == "bool":
+            return None
+        return (
+            f"'{name}' is {trait.kind_text()}, not true/false; compare it with a value",
+            _example(trait),
+        )
+    if isinstance(leaf, cond.Member):
+        if trait.type != "set":
+            return (
+                f"'{name}' is {trait.kind_text()}; membership tests (\"value\" in trait) are "
+                "for set traits",
+                _example(trait),
+            )
+        if leaf.value not in (trait.values or ()):
+            return (
+                f"'{leaf.value}' is not a value of '{name}' ({', '.join(trait.values or ())})",
+                did_you_mean(leaf.value, trait.values or ()),
+            )
+        return None
+    value, op = leaf.value, leaf.op
+    match trait.type:
+        case "bool":
+            if not isinstance(value, bool):
+                return (
+                    f"'{name}' is true/false, compared with {cond.render(leaf).split()[-1]}",
+                    f"write `{name}` or `not {name}`",
+                )
+            if op not in ("==", "!="):
+                return f"'{name}' is true/false: only == and != apply", f"write `{name}`"
+        case "scale":
+            if isinstance(value, bool) or not isinstance(value, int):
+                return (
+                    f"'{name}' is {trait.kind_text()}; compare it with a whole number",
+                    _example(trait),
+                )
+            if not SCALE_MIN <= value <= SCALE_MAX:
+                return (f"{value} is outside the scale of '{name}' ({SCALE_MIN}-{SCALE_MAX})", None)
+        case "number":
+            if isinstance(value, bool) or not isinstance(value, int | float):
+                return f"'{name}' is a number; compare it with a number", _example(trait)
+            digits = Decimal(str(value)).as_tuple().exponent
+            if isinstance(digits, int) and -digits > NUMBER_DECIMALS:
+                return f"{value} has more than {NUMBER_DECIMALS} decimals", None
+            if abs(value) > NUMBER_LIMIT:
+                return f"{value} is too large; numbers are compared up to ±1e12", None
+        case "category":
+            if not isinstance(value, str):
+                return (
+                    f"'{name}' is {trait.kind_text()}; compare it with a \"quoted value\"",
+                    _example(trait),
+                )
+            if op not in ("==", "!="):
+                return f"'{name}' is a category: only ==, != and `in [...]` apply", None
+            if value not in (trait.values or ()):
+                return (
+                    f"'{value}' is not a value of '{name}' ({', '.join(trait.values or ())})",
+                    did_you_mean(value, trait.values or ()),
+                )
+        case "set":
+            return (f"'{name}' is {trait.kind_text()}; test membership instead", _example(trait))
+    return None
+
+
+def _example(trait: Trait) -> str:
+    match trait.type:
+        case "scale":
+            return f"e.g. `{trait.id} >= 4`"
+        case "bool":
+            return f"e.g. `{trait.id}` or `not {trait.id}`"
+        case "number":
+            return f"e.g. `{trait.id} > 10`"
+        case "category":
+            return f'e.g. `{trait.id} == "{(trait.values or ("value",))[0]}"`'
+    return f'e.g. `"{(trait.values or ("value",))[0]}" in {trait.id}`'

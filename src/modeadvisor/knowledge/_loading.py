@@ -1,0 +1,648 @@
+"""The knowledge base: what a rule pack holds, and loading it with every mistake located.
+
+A pack is a folder of YAML files. Each file may hold any of the sections `pack`, `sources`,
+`archetypes`, `traits`, `rules`, `models`, `links`, `conflicts`; the loader merges the files (in
+name order), validates each item with pydantic, then checks every cross-reference (trait,
+archetype, model and source ids, condition types, fact fields and joins of conflict rules) and
+reports all problems of the pack at once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import networkx as nx
+from pydantic import (
+    BaseModel,
+    ValidationError,
+)
+
+from modeadvisor import conditions as cond
+from modeadvisor.errors import KnowledgeBaseError, Location, Problem, did_you_mean, display_path
+from modeadvisor.facts import UNIT_FIELDS
+from modeadvisor.knowledge._base import (
+    ConflictRule,
+    KnowledgeBase,
+    Rule,
+    _Placed,
+    shipped_rules_dir,
+)
+from modeadvisor.knowledge._checks import (
+    _ConflictChecker,
+    _decimals,
+    _in_condition,
+    check_condition,
+)
+from modeadvisor.knowledge._documents import (
+    Document,
+    DocumentError,
+    PathKey,
+    expect_mapping,
+    load_document,
+    type_name,
+)
+from modeadvisor.knowledge._located import pydantic_problems
+from modeadvisor.knowledge._shapes import (
+    _ITEM_MODELS,
+    _MAPPING_SECTIONS,
+    NUMBER_DECIMALS,
+    SECTIONS,
+    Link,
+    PackInfo,
+    ScoringRule,
+    Settings,
+    Text,
+    Trait,
+)
+from modeadvisor.limits import DEFAULT_LIMITS, Limits
+
+# --- loading ---------------------------------------------------------------------------------
+
+
+def load_knowledge_base(*folders: Path | str, limits: Limits = DEFAULT_LIMITS) -> KnowledgeBase:
+    """Load and validate packs; raises KnowledgeBaseError listing every problem.
+
+    With several folders, each pack layers on the ones before it; a pack whose `extends` names
+    a pack id not given (the shipped pack is `core`) gets the shipped pack below it. A layer
+    adds items, replaces one of a lower pack marked `override: true`, leaves items out with
+    `disable`, and may bring `translations`. Files are read in the order of their path inside
+    their pack; a file a symbolic link leads outside its pack folder is refused unless
+    `limits.allow_outside_pack`.
+    """
+    if not folders:
+        raise KnowledgeBaseError([Problem(Location("<packs>"), "no pack folder given")])
+    loaders = [_read_pack(Path(folder), limits) for folder in folders]
+    chain = _layer_order(loaders, limits)
+    merged = chain[0]
+    for overlay in chain[1:]:
+        merged = merged.layered(overlay)
+    return merged.finish()
+
+
+def _read_pack(root: Path, limits: Limits) -> _PackLoader:
+    name = display_path(root)
+    if not root.is_dir():
+        raise KnowledgeBaseError([Problem(Location(name), "not a folder of rule files")])
+    files = sorted(
+        (p for p in root.rglob("*") if p.suffix in (".yaml", ".yml") and p.is_file()),
+        key=lambda p: p.relative_to(root).as_posix(),
+    )
+    if not files:
+        raise KnowledgeBaseError([Problem(Location(name), "no .yaml rule files in this folder")])
+    inside = root.resolve()
+    outside = [p for p in files if not p.resolve().is_relative_to(inside)]
+    if outside and not limits.allow_outside_pack:
+        raise KnowledgeBaseError(
+            [
+                Problem(
+                    Location(display_path(p)),
+                    f"this file leads outside the pack folder (to {p.resolve()})",
+                    "copy it into the pack, or allow it with Limits(allow_outside_pack=True)",
+                )
+                for p in outside
+            ]
+        )
+    loader = _PackLoader(root, limits)
+    for path in files:
+        loader.read(path)
+    return loader
+
+
+def _layer_order(loaders: list[_PackLoader], limits: Limits) -> list[_PackLoader]:
+    """The packs bottom first: parents before the packs that extend them, else as given."""
+    by_id: dict[str, _PackLoader] = {}
+    problems: list[Problem] = []
+    for loader in loaders:
+        if loader.pack_id is not None:
+            if loader.pack_id in by_id:
+                problems.append(
+                    Problem(
+                        Location(display_path(loader.root)),
+                        (
+                            f"pack id '{loader.pack_id}' is given twice (also "
+                            f"{display_path(by_id[loader.pack_id].root)})"
+                        ),
+                    )
+                )
+            by_id.setdefault(loader.pack_id, loader)
+    wanted = {loader.extends for loader in loaders if loader.extends is not None}
+    if wanted - set(by_id):
+        shipped = _read_pack(shipped_rules_dir(), limits)
+        if shipped.pack_id is not None and shipped.pack_id not in by_id:
+            by_id[shipped.pack_id] = shipped
+            loaders = [shipped, *loaders]
+    graph: nx.DiGraph[str] = nx.DiGraph()
+    order = {id(loader): i for i, loader in enumerate(loaders)}
+    for loader in loaders:
+        if loader.pack_id is None:
+            continue
+        graph.add_node(loader.pack_id)
+        parent = loader.extends
+        if parent is None:
+            continue
+        if parent not in by_id:
+            problems.append(
+                loader.pack_problem(
+                    f"extends unknown pack '{parent}'; known: {', '.join(sorted(by_id))}",
+                    did_you_mean(parent, by_id),
+                    "extends",
+                )
+            )
+        else:
+            graph.add_edge(parent, loader.pack_id)
+    for cycle in sorted(sorted(c) for c in nx.simple_cycles(graph)):
+        problems.append(
+            by_id[cycle[0]].pack_problem(
+                f"packs {' -> '.join(cycle)} extend each other in a cycle", None, "extends"
+            )
+        )
+    if problems:
+        raise KnowledgeBaseError(problems)
+    ids = list(
+        nx.lexicographical_topological_sort(
+            graph, key=lambda pack: str(order[id(by_id[pack])]).zfill(6)
+        )
+    )
+    return [by_id[pack] for pack in ids] + [loader for loader in loaders if loader.pack_id is None]
+
+
+def _key(section: str, item: Any) -> str:
+    if section == "links":
+        return f"{item.source_node} -> {item.target}"
+    return str(item.id)
+
+
+_WHAT = {
+    "sources": "source",
+    "archetypes": "archetype",
+    "traits": "trait",
+    "rules": "rule",
+    "models": "model",
+    "links": "link",
+    "conflicts": "conflict rule",
+}
+_TEXT_FIELDS = {
+    "sources": ("text",),
+    "archetypes": ("name", "tagline"),
+    "traits": ("label", "description"),
+    "rules": ("rationale",),
+    "models": ("name", "description"),
+    "links": ("reason",),
+    "conflicts": ("explanation", "resolution", "detail"),
+}
+
+
+class _PackLoader:
+    def __init__(self, root: Path, limits: Limits) -> None:
+        self.root = root
+        self.limits = limits
+        self.problems: list[Problem] = []
+        self.items: dict[str, list[tuple[Any, _Placed]]] = {s: [] for s in SECTIONS}
+        self.roots: dict[str, Path] = {}  # pack id -> folder, bottom layer first
+
+    @property
+    def pack_id(self) -> str | None:
+        return str(self.items["pack"][0][0].id) if self.items["pack"] else None
+
+    @property
+    def extends(self) -> str | None:
+        return self.items["pack"][0][0].extends if self.items["pack"] else None
+
+    def pack_problem(self, message: str, hint: str | None, *sub: str) -> Problem:
+        if self.items["pack"]:
+            return self.items["pack"][0][1].problem(message, hint, *sub)
+        return Problem(Location(display_path(self.root)), message, hint)
+
+    def read(self, path: Path) -> None:
+        try:
+            document = load_document(path, self.limits)
+            data = expect_mapping(document, "a mapping of sections (" + ", ".join(SECTIONS) + ")")
+        except DocumentError as error:
+            self.problems.extend(error.problems)
+            return
+        for key in data:
+            if key not in SECTIONS:
+                self.problems.append(
+                    document.problem(
+                        (key,),
+                        f"unknown section '{key}'; expected one of {', '.join(SECTIONS)}",
+                        did_you_mean(key, SECTIONS),
+                        key=True,
+                    )
+                )
+        for section in SECTIONS:
+            if section not in data:
+                continue
+            value = data[section]
+            if section in _MAPPING_SECTIONS:
+                self._validate(_MAPPING_SECTIONS[section], value, document, (section,), section)
+                continue
+            if section == "translations":
+                self._translations(value, document)
+                continue
+            if not isinstance(value, list):
+                self.problems.append(
+                    document.problem(
+                        (section,), f"'{section}' must be a list of items, found {type_name(value)}"
+                    )
+                )
+                continue
+            item_type = _ITEM_MODELS[section]
+            for index, item in enumerate(value):
+                self._validate(item_type, item, document, (section, index), section)
+
+    def _validate(
+        self, model: type[BaseModel], value: Any, document: Document, path: PathKey, section: str
+    ) -> None:
+        try:
+            item = model.model_validate(value)
+        except ValidationError as error:
+            self.problems.extend(pydantic_problems(error, document, path, model))
+            return
+        self.items[section].append((item, _Placed(document, path, self.root)))
+
+    def _translations(self, value: Any, document: Document) -> None:
+        """Shape: {lang: {section: {id: {field: text}}}}; ids are checked when layering."""
+        if not isinstance(value, dict):
+            self.problems.append(
+                document.problem(
+                    ("translations",), ("expected {fi: {rules: {RULE_ID: {rationale: ...}}}}")
+                )
+            )
+            return
+        for lang, sections in value.items():
+            at: PathKey = ("translations", lang)
+            if lang not in ("en", "fi"):
+                self.problems.append(
+                    document.problem(at, f"unknown language '{lang}'; expected en or fi", key=True)
+                )
+                continue
+            if not isinstance(sections, dict):
+                self.problems.append(document.problem(at, "expected a mapping of sections"))
+                continue
+            for section, items in sections.items():
+                if section not in _TEXT_FIELDS:
+                    self.problems.append(
+                        document.problem(
+                            (*at, section),
+                            f"unknown section '{section}' to translate",
+                            did_you_mean(section, _TEXT_FIELDS),
+                            key=True,
+                        )
+                    )
+                    continue
+                if not isinstance(items, dict):
+                    self.problems.append(document.problem((*at, section), "expected ids"))
+                    continue
+                for item_id, fields in items.items():
+                    where: PathKey = (*at, section, item_id)
+                    if not isinstance(fields, dict) or not all(
+                        isinstance(text, str) and text for text in fields.values()
+                    ):
+                        self.problems.append(
+                            document.problem(where, "expected {field: text} with non-empty texts")
+                        )
+                        continue
+                    for name in fields:
+                        if name not in _TEXT_FIELDS[section]:
+                            self.problems.append(
+                                document.problem(
+                                    (*where, name),
+                                    f"'{name}' is not a text of {section}; "
+                                    f"expected {', '.join(_TEXT_FIELDS[section])}",
+                                    did_you_mean(name, _TEXT_FIELDS[section]),
+                                    key=True,
+                                )
+                            )
+                    self.items["translations"].append(
+                        ((lang, section, str(item_id), fields), _Placed(document, where, self.root))
+                    )
+
+    # -- layering -------------------------------------------------------------------------
+
+    def layered(self, overlay: _PackLoader) -> _PackLoader:
+        """This pack with `overlay` on top: its disables, overrides, additions, translations."""
+        merged = _PackLoader(overlay.root, overlay.limits)
+        merged.problems = [*self.problems, *overlay.problems]
+        merged.roots = {**self.roots_or_own(), **overlay.roots_or_own()}
+        below = self.pack_id or display_path(self.root)
+        disabled = self._disabled(overlay, merged.problems)
+        for section in _ITEM_MODELS:
+            items: dict[str, tuple[Any, _Placed]] = {}
+            for item, placed in self.items[section]:
+                items.setdefault(_key(section, item), (item, placed))
+            for key in disabled.get(section, ()):
+                items.pop(key, None)
+            for item, placed in overlay.items[section]:
+                key = _key(section, item)
+                if key in items and items[key][1].root == overlay.root:
+                    merged.problems.append(
+                        placed.problem(
+                            f"duplicate {_WHAT[section]} '{key}'; first defined at "
+                            f"{items[key][1].location}"
+                        )
+                    )
+                elif key in items and not item.override:
+                    merged.problems.append(
+                        placed.problem(
+                            f"{_WHAT[section]} '{key}' is already defined by pack '{below}' at "
+                            f"{items[key][1].location}",
+                            "add `override: true` to replace it",
+                        )
+                    )
+                elif key not in items and item.override:
+                    merged.problems.append(
+                        placed.problem(
+                            f"`override: true`, but no pack below defines {_WHAT[section]} '{key}'",
+                            did_you_mean(key, items),
+                        )
+                    )
+                else:
+                    items[key] = (item, placed)
+            merged.items[section] = list(items.values())
+        merged.items["pack"] = (
+            [self._merged_info(overlay)] if overlay.items["pack"] else self.items["pack"]
+        )
+        merged.items["translations"] = [*self.items["translations"], *overlay.items["translations"]]
+        return merged
+
+    def roots_or_own(self) -> dict[str, Path]:
+        return self.roots or ({self.pack_id: self.root} if self.pack_id else {})
+
+    def _disabled(self, overlay: _PackLoader, problems: list[Problem]) -> dict[str, set[str]]:
+        disabled: dict[str, set[str]] = {}
+        for disable, placed in overlay.items["disable"]:
+            for section in _ITEM_MODELS:
+                known = {_key(section, item) for item, _ in self.items[section]}
+                for index, ref in enumerate(getattr(disable, section)):
+                    key = _key(section, ref) if section == "links" else str(ref)
+                    if key not in known:
+                        problems.append(
+                            placed.problem(
+                                f"cannot disable {_WHAT[section]} '{key}': no pack below defines it",
+                                did_you_mean(key, known),
+                                section,
+                                index,
+                            )
+                        )
+                    disabled.setdefault(section, set()).add(key)
+        return disabled
+
+    def _merged_info(self, overlay: _PackLoader) -> tuple[PackInfo, _Placed]:
+        info, placed = overlay.items["pack"][0]
+        if self.items["pack"] and "settings" not in info.model_fields_set:
+            info = info.model_copy(update={"settings": self.items["pack"][0][0].settings})
+        elif self.items["pack"]:
+            inherited = self.items["pack"][0][0].settings.model_dump()
+            own = {k: getattr(info.settings, k) for k in info.settings.model_fields_set}
+            info = info.model_copy(update={"settings": Settings(**{**inherited, **own})})
+        return info, placed
+
+    def _translate(self) -> None:
+        """Apply every translation to the merged items; an unknown id or field is a problem."""
+        for (lang, section, item_id, fields), placed in self.items["translations"]:
+            index = {_key(section, item): i for i, (item, _) in enumerate(self.items[section])}
+            if item_id not in index:
+                self.problems.append(
+                    placed.problem(
+                        f"no {_WHAT[section]} '{item_id}' to translate",
+                        did_you_mean(item_id, index),
+                    )
+                )
+                continue
+            item, where = self.items[section][index[item_id]]
+            update = {}
+            for name, text in fields.items():
+                current = getattr(item, name, None)
+                if name not in _TEXT_FIELDS[section]:
+                    continue
+                base = current.model_dump() if isinstance(current, Text) else {"en": text}
+                update[name] = Text(**{**base, lang: text})
+            self.items[section][index[item_id]] = (item.model_copy(update=update), where)
+
+    # -- cross-checks ---------------------------------------------------------------------
+
+    def finish(self) -> KnowledgeBase:
+        self._translate()
+        if len(self.roots_or_own()) <= 1:  # a single pack: nothing below to override or disable
+            for section in _ITEM_MODELS:
+                for item, placed in self.items[section]:
+                    if item.override:
+                        self.problems.append(
+                            placed.problem(
+                                "`override: true` needs a pack below: add `extends` to the pack",
+                                None,
+                                "override",
+                            )
+                        )
+            for _, placed in self.items["disable"]:
+                self.problems.append(
+                    placed.problem("`disable` needs a pack below: add `extends` to the pack")
+                )
+        packs = self.items["pack"]
+        if not packs and not self.problems:
+            self.problems.append(
+                Problem(
+                    Location(display_path(self.root)),
+                    "no `pack:` section found",
+                    "add a pack.yaml with `pack: {id: ..., name: {en: ...}}`",
+                )
+            )
+        for _, placed in packs[1:]:
+            self.problems.append(
+                placed.problem(f"a second `pack:` section; the first is at {packs[0][1].location}")
+            )
+        sources = self._unique("sources", "source")
+        archetypes = self._unique("archetypes", "archetype")
+        traits = self._unique("traits", "trait")
+        models = self._unique("models", "model")
+        rules = self._unique("rules", "rule")
+        if not archetypes and not self.problems:
+            self.problems.append(
+                Problem(Location(display_path(self.root)), "the pack defines no archetypes")
+            )
+        self._overlap(archetypes, models, "archetype", "model")
+
+        def check_sources(ids: Sequence[str], placed: _Placed, field: str) -> None:
+            for i, sid in enumerate(ids):
+                if sid not in sources:
+                    self.problems.append(
+                        placed.problem(
+                            f"unknown source id '{sid}'", did_you_mean(sid, sources), field, i
+                        )
+                    )
+
+        for archetype, placed in archetypes.values():
+            check_sources(archetype.source, placed, "source")
+        for trait, placed in traits.values():
+            check_sources(trait.observes, placed, "observes")
+        compiled: list[Rule] = []
+        for rule, placed in rules.values():
+            check_sources(rule.source, placed, "source")
+            for archetype_id, weight in rule.weights.items():
+                if _decimals(weight) > NUMBER_DECIMALS:
+                    self.problems.append(
+                        placed.problem(
+                            f"weight {weight} has more than {NUMBER_DECIMALS} decimals",
+                            None,
+                            "weights",
+                            archetype_id,
+                        )
+                    )
+                if archetype_id not in archetypes:
+                    self.problems.append(
+                        placed.problem(
+                            f"unknown archetype '{archetype_id}' in weights",
+                            did_you_mean(archetype_id, archetypes),
+                            "weights",
+                            archetype_id,
+                        )
+                    )
+            checked = self._condition(rule, placed, {k: v[0] for k, v in traits.items()})
+            if checked is not None:
+                # origin relative to its pack, so explanations do not depend on where it lives
+                compiled.append(Rule(rule, checked, placed.origin, self._pack_of(placed)))
+        links: list[Link] = []
+        for link, placed in self.items["links"]:
+            check_sources(link.source, placed, "source")
+            if _decimals(link.strength) > NUMBER_DECIMALS:
+                self.problems.append(
+                    placed.problem(
+                        f"strength {link.strength} has more than {NUMBER_DECIMALS} decimals",
+                        None,
+                        "strength",
+                    )
+                )
+            self._check_link(link, placed, archetypes, models)
+            links.append(link)
+        self._duplicate_links(self.items["links"])
+        trait_map = {k: v[0] for k, v in traits.items()}
+        for trait, placed in traits.values():
+            if trait.id in UNIT_FIELDS:
+                self.problems.append(
+                    placed.problem(
+                        f"trait id '{trait.id}' is reserved: conflict rules read it as a field of "
+                        f"unit facts ({', '.join(sorted(UNIT_FIELDS))})",
+                        None,
+                        "id",
+                    )
+                )
+        conflicts: list[ConflictRule] = []
+        for spec, placed in self._unique("conflicts", "conflict rule").values():
+            check_sources(spec.source, placed, "source")
+            checker = _ConflictChecker(
+                spec, placed, trait_map, tuple(archetypes), tuple(models), self._pack_of(placed)
+            )
+            checked_rule = checker.check()
+            self.problems.extend(checker.problems)
+            if checked_rule is not None:
+                conflicts.append(checked_rule)
+        if self.problems:
+            raise KnowledgeBaseError(self.problems)
+        return KnowledgeBase(
+            info=packs[0][0],
+            root=self.root,
+            sources={k: v[0] for k, v in sources.items()},
+            archetypes={k: v[0] for k, v in archetypes.items()},
+            traits={k: v[0] for k, v in traits.items()},
+            rules=tuple(compiled),
+            models={k: v[0] for k, v in models.items()},
+            links=tuple(links),
+            conflicts=tuple(conflicts),
+            roots=self.roots_or_own(),
+        )
+
+    def _pack_of(self, placed: _Placed) -> str:
+        for pack, root in self.roots_or_own().items():
+            if root == placed.root:
+                return pack
+        return self.pack_id or ""
+
+    def _unique(self, section: str, what: str) -> dict[str, tuple[Any, _Placed]]:
+        seen: dict[str, tuple[Any, _Placed]] = {}
+        for item, placed in self.items[section]:
+            if item.id in seen:
+                first = seen[item.id][1].document.location((*seen[item.id][1].path, "id"))
+                self.problems.append(
+                    placed.problem(
+                        f"duplicate {what} id '{item.id}'; first defined at {first}", None, "id"
+                    )
+                )
+                continue
+            seen[item.id] = (item, placed)
+        return seen
+
+    def _overlap(
+        self, archetypes: Mapping[str, Any], models: Mapping[str, Any], a: str, b: str
+    ) -> None:
+        for shared in sorted(set(archetypes) & set(models)):
+            placed = models[shared][1]
+            self.problems.append(
+                placed.problem(
+                    f"'{shared}' is both an {a} and a {b} id; graph node ids must be unique",
+                    None,
+                    "id",
+                )
+            )
+
+    def _check_link(
+        self, link: Link, placed: _Placed, archetypes: Mapping[str, Any], models: Mapping[str, Any]
+    ) -> None:
+        if link.source_node not in archetypes:
+            self.problems.append(
+                placed.problem(
+                    f"unknown archetype '{link.source_node}' (links start at an archetype)",
+                    did_you_mean(link.source_node, archetypes),
+                    "from",
+                )
+            )
+        if link.relation == "evolves_to":
+            if link.target not in archetypes:
+                self.problems.append(
+                    placed.problem(
+                        f"unknown archetype '{link.target}' (evolves_to links two archetypes)",
+                        did_you_mean(link.target, archetypes),
+                        "to",
+                    )
+                )
+        elif link.target not in models:
+            self.problems.append(
+                placed.problem(
+                    f"unknown model '{link.target}'", did_you_mean(link.target, models), "to"
+                )
+            )
+
+    def _duplicate_links(self, links: Iterable[tuple[Link, _Placed]]) -> None:
+        seen: dict[tuple[str, str], _Placed] = {}
+        for link, placed in links:
+            key = (link.source_node, link.target)
+            if key in seen:
+                self.problems.append(
+                    placed.problem(
+                        f"a second link from '{key[0]}' to '{key[1]}'; the first is at "
+                        f"{seen[key].location}",
+                        "one archetype has one relation to a model",
+                    )
+                )
+            else:
+                seen[key] = placed
+
+    def _condition(
+        self, rule: ScoringRule, placed: _Placed, traits: Mapping[str, Trait]
+    ) -> cond.Condition | None:
+        when = (*placed.path, "when")
+        try:
+            parsed = cond.parse(rule.when)
+        except cond.ConditionSyntaxError as error:
+            self.problems.append(
+                _in_condition(
+                    placed.document, when, error.column, f"condition does not parse: {error}"
+                )
+            )
+            return None
+        found = check_condition(parsed, traits)
+        for column, message, hint in found:
+            self.problems.append(_in_condition(placed.document, when, column, message, hint))
+        return None if found else cond.normalise(parsed)

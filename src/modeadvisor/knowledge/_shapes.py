@@ -1,0 +1,220 @@
+"""What a rule pack file may hold: the pydantic shapes of every section."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    model_validator,
+)
+
+Id = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$", max_length=40)]
+ValueId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_]*$", max_length=30)]
+SourceId = Annotated[str, StringConstraints(pattern=r"^S-[A-Z]+[0-9]+$")]
+Lang = Literal["en", "fi"]
+TraitType = Literal["scale", "bool", "category", "number", "set"]
+ModelKind = Literal["management", "measurement"]
+Relation = Literal["suits", "poor_fit", "evolves_to"]
+Severity = Literal["low", "medium", "high"]
+SEVERITIES: tuple[Severity, ...] = ("low", "medium", "high")
+#: Aliases one conflict rule may join: more would multiply the engine's join work.
+MAX_ALIASES = 4
+
+SCALE_MIN = 1
+SCALE_MAX = 5
+#: Numbers are compared at this many decimals (the engine needs exact, exponent-free numbers).
+NUMBER_DECIMALS = 6
+NUMBER_LIMIT = 1e12
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Text(_Frozen):
+    """A user-facing text in English and (ideally) Finnish."""
+
+    en: Annotated[str, StringConstraints(min_length=1)]
+    fi: Annotated[str, StringConstraints(min_length=1)] | None = None
+
+    def get(self, lang: Lang = "en") -> str:
+        return (self.fi or self.en) if lang == "fi" else self.en
+
+
+class Settings(_Frozen):
+    """Thresholds a pack can tune; conflict rules read them as `$name`."""
+
+    mixed_margin: float = Field(0.10, ge=0, le=1)
+    min_evidence: int = Field(2, ge=1)
+    min_coverage: float = Field(0.2, ge=0, le=1)
+    recommend_min: float = Field(0.15, ge=0, le=1)
+    avoid_min: float = Field(0.10, ge=0, le=1)
+    #: A gap between two views of a unit's modes counts from this much weight (OCAI: ~10 of 100).
+    perspective_threshold: float = Field(0.10, gt=0, le=1)
+
+
+class PackInfo(_Frozen):
+    id: Id
+    name: Text
+    version: str = "0"
+    #: The id of the pack this one layers on (the shipped pack is `core`); never a path.
+    extends: Id | None = None
+    settings: Settings = Settings()
+
+
+class _Item(_Frozen):
+    #: In a layered pack: this item replaces the one of the same id in a pack below.
+    override: bool = False
+
+
+class Source(_Item):
+    id: SourceId
+    text: Text
+
+
+class Archetype(_Item):
+    id: Id
+    name: Text
+    tagline: Text
+    source: tuple[SourceId, ...] = ()
+
+
+class Trait(_Item):
+    id: Id
+    type: TraitType
+    label: Text
+    description: Text
+    observes: tuple[SourceId, ...] = ()
+    values: tuple[ValueId, ...] | None = None
+    min: float | None = None
+    max: float | None = None
+    unit: str | None = None
+
+    @model_validator(mode="after")
+    def _shape_fits_type(self) -> Trait:
+        has_values = self.type in ("category", "set")
+        if has_values and not self.values:
+            raise ValueError(f"a {self.type} trait needs `values`: the ids it can take")
+        if not has_values and self.values is not None:
+            raise ValueError(f"`values` is only for category and set traits, not {self.type}")
+        if self.values and len(set(self.values)) != len(self.values):
+            raise ValueError("`values` lists a value twice")
+        if self.type != "number" and (self.min is not None or self.max is not None):
+            raise ValueError("`min` and `max` are only for number traits")
+        if self.min is not None and self.max is not None and self.min > self.max:
+            raise ValueError("`min` is greater than `max`")
+        return self
+
+    def kind_text(self) -> str:
+        """The type as a user reads it in messages."""
+        match self.type:
+            case "scale":
+                return f"a scale ({SCALE_MIN}-{SCALE_MAX})"
+            case "bool":
+                return "true/false"
+            case "number":
+                return "a number"
+        return f"a {self.type} of {', '.join(self.values or ())}"
+
+
+class ScoringRule(_Item):
+    id: Id
+    when: Annotated[str, StringConstraints(min_length=1)]
+    weights: dict[Id, Annotated[float, Field(gt=0, le=100)]] = Field(min_length=1)
+    rationale: Text
+    source: tuple[SourceId, ...] = ()
+
+
+class Model(_Item):
+    id: Id
+    kind: ModelKind
+    name: Text
+    description: Text
+
+
+class Link(_Item):
+    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
+
+    source_node: Id = Field(alias="from")
+    target: Id = Field(alias="to")
+    relation: Relation
+    strength: float = Field(gt=0, le=1)
+    reason: Text
+    source: tuple[SourceId, ...] = ()
+
+
+class ConflictRuleSpec(_Item):
+    """A conflict rule as written: fact patterns joined by alias, and what to say when they match.
+
+    `match` maps aliases to patterns `KIND` or `KIND where CONDITION`; a condition may compare a
+    field with `other_alias.field` (an earlier alias) to join facts. Texts may quote matched
+    fields as `{alias.field}`.
+    """
+
+    id: Id
+    kind: Id
+    severity: Severity
+    match: dict[Id, Annotated[str, StringConstraints(min_length=1)]] = Field(
+        min_length=1, max_length=MAX_ALIASES
+    )
+    explanation: Text
+    resolution: Text
+    detail: Text | None = None
+    source: tuple[SourceId, ...] = ()
+
+
+class LinkRef(_Frozen):
+    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
+
+    source_node: Id = Field(alias="from")
+    target: Id = Field(alias="to")
+
+
+class Disable(_Frozen):
+    """In a layered pack: items of the packs below to leave out, by id."""
+
+    sources: tuple[SourceId, ...] = ()
+    archetypes: tuple[Id, ...] = ()
+    traits: tuple[Id, ...] = ()
+    rules: tuple[Id, ...] = ()
+    models: tuple[Id, ...] = ()
+    links: tuple[LinkRef, ...] = ()
+    conflicts: tuple[Id, ...] = ()
+
+
+#: `translations: {fi: {rules: {cost_first: {rationale: "..."}}}}`: texts for items of any pack.
+Translations = dict[
+    Lang, dict[str, dict[str, dict[str, Annotated[str, StringConstraints(min_length=1)]]]]
+]
+
+
+class PackFile(_Frozen):
+    """The shape of one file of a pack: any subset of the sections."""
+
+    pack: PackInfo | None = None
+    disable: Disable | None = None
+    translations: Translations | None = None
+    sources: tuple[Source, ...] = ()
+    archetypes: tuple[Archetype, ...] = ()
+    traits: tuple[Trait, ...] = ()
+    rules: tuple[ScoringRule, ...] = ()
+    models: tuple[Model, ...] = ()
+    links: tuple[Link, ...] = ()
+    conflicts: tuple[ConflictRuleSpec, ...] = ()
+
+
+SECTIONS = tuple(PackFile.model_fields)
+_MAPPING_SECTIONS: dict[str, type[BaseModel]] = {"pack": PackInfo, "disable": Disable}
+_ITEM_MODELS: dict[str, type[BaseModel]] = {
+    "sources": Source,
+    "archetypes": Archetype,
+    "traits": Trait,
+    "rules": ScoringRule,
+    "models": Model,
+    "links": Link,
+    "conflicts": ConflictRuleSpec,
+}

@@ -1,0 +1,1 @@
+"""Outputs for people: one label table, plain text, Markdown and HTML reports with SVG charts."""
