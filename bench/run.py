@@ -25,8 +25,9 @@ from modeadvisor import Advisor, KnowledgeBase, load_knowledge_base
 from modeadvisor import conditions as cond
 from modeadvisor.advisor import durable_available
 from modeadvisor.authoring.impact import sample_population
-from modeadvisor.backends._rulesets import compile_pack, disjunctive_form
+from modeadvisor.backends._rulesets import compile_pack
 from modeadvisor.backends._vectorised import Scorer, UnitTable, model_scores, profiles
+from modeadvisor.conditions import disjunctive_form
 from modeadvisor.errors import Location
 from modeadvisor.knowledge import Rule, ScoringRule, Text, shipped_rules_dir
 from modeadvisor.organisation import check_organisation, from_data

@@ -18,8 +18,8 @@ from pathlib import Path
 from typing import Any
 
 from modeadvisor.backends._durable import DurableEngine
+from modeadvisor.backends._reference import match_reference
 from modeadvisor.backends._rulesets import compile_conflicts, engine_fact
-from modeadvisor.conflicts import match_reference
 from modeadvisor.knowledge import load_knowledge_base
 
 MINI = Path(__file__).parent.parent / "tests" / "data" / "mini"

@@ -191,7 +191,7 @@ def test_a_rule_with_too_many_alternatives_is_refused(mini_kb: KnowledgeBase) ->
 
 
 def test_disjunctive_form_removes_duplicates() -> None:
-    from modeadvisor.backends._rulesets import disjunctive_form
+    from modeadvisor.conditions import disjunctive_form
 
     condition = cond.normalise(cond.parse("(a == 1 or a == 1) and (b == 2 or c == 3)"))
     assert [[cond.render(leaf) for leaf in conj] for conj in disjunctive_form(condition)] == [

@@ -14,8 +14,8 @@ import pytest
 
 from modeadvisor import KnowledgeBase, ModeAdvisorError
 from modeadvisor.agreement import consensus, rwg
+from modeadvisor.conflicts import mode_ratings
 from modeadvisor.limits import Limits
-from modeadvisor.situation import mode_ratings
 from modeadvisor.survey import SurveyError, SurveyResult, read_survey, to_text
 
 from .conftest import ROOT

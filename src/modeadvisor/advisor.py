@@ -19,9 +19,10 @@ from pathlib import Path
 from typing import Any, Literal
 
 from modeadvisor.advice import Advice, Conflict, ModelAdvice, PackRef, SelfAssessment, UnitAdvice
+from modeadvisor.backends._reference import match_reference
 from modeadvisor.backends._rulesets import compile_conflicts, compile_pack, engine_fact
 from modeadvisor.backends._vectorised import Scorer, UnitTable
-from modeadvisor.conflicts import binding_bounds, match_reference, summarise
+from modeadvisor.conflicts import UnitState, binding_bounds, mode_ratings, situation, summarise
 from modeadvisor.errors import EngineError, LimitError, Location, Problem
 from modeadvisor.graph import ModeGraph, ScoredModel
 from modeadvisor.knowledge import KnowledgeBase, Lang, load_knowledge_base, shipped_rules_dir
@@ -38,7 +39,6 @@ from modeadvisor.organisation import (
 from modeadvisor.profile import build_profile, evidence_for
 from modeadvisor.reports.labels import note
 from modeadvisor.scoring import micro
-from modeadvisor.situation import UnitState, mode_ratings, situation
 from modeadvisor.tables import BatchResult, Table, evaluate_table, read_table
 from modeadvisor.whatif import WhatIf, what_if
 

@@ -14,6 +14,7 @@ same normalised tree, and `evaluate` here is the reference the engine is tested 
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
@@ -412,3 +413,41 @@ def _literal(value: Scalar | Ref | Param) -> str:
     if isinstance(value, float):  # never an exponent: `1e-06` would not parse back
         return format(Decimal(repr(value)), "f")
     return repr(value)
+
+
+# --- forms every backend reads ------------------------------------------------------------
+
+#: Alternatives one rule may expand to; a rule beyond this is refused as too complex.
+MAX_ALTERNATIVES = 64
+
+Leaf = Comparison | Member
+
+
+def disjunctive_form(condition: Condition) -> list[tuple[Leaf, ...]]:
+    """A normalised condition as a list of conjunctions of leaves (duplicates removed)."""
+    match condition:
+        case All(terms):
+            result: list[tuple[Leaf, ...]] = [()]
+            for term in terms:
+                result = [left + right for left in result for right in disjunctive_form(term)]
+                if len(result) > MAX_ALTERNATIVES:  # stop early: it is refused anyway
+                    return result
+            return list(dict.fromkeys(result))
+        case AnyOf(terms):
+            alternatives = [conj for term in terms for conj in disjunctive_form(term)]
+            return list(dict.fromkeys(alternatives))
+        case Comparison() | Member():
+            return [(dataclasses.replace(condition, column=0),)]  # equal leaves compare equal
+    raise ValueError(f"cannot expand {condition!r}: conditions must be normalised first")
+
+
+def resolve(condition: Condition, settings: object) -> Condition:
+    """A condition with every `$setting` replaced by the setting's value."""
+    match condition:
+        case All(terms):
+            return All(tuple(resolve(t, settings) for t in terms))
+        case AnyOf(terms):
+            return AnyOf(tuple(resolve(t, settings) for t in terms))
+        case Comparison(value=Param(name)):
+            return dataclasses.replace(condition, value=getattr(settings, name))
+    return condition

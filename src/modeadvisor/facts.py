@@ -12,6 +12,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Literal
 
+from modeadvisor.conditions import TraitValue
+
 FieldType = Literal["unit", "archetype", "model", "number", "bool", "choice"]
 VIEWS = ("current", "desired", "strategy")
 STATED_VIEWS = ("desired", "strategy")
@@ -92,3 +94,8 @@ FACT_KINDS: Mapping[str, Mapping[str, FactField]] = {
 
 #: Fields of `unit` facts: a trait must not take one of these ids.
 UNIT_FIELDS = frozenset(FACT_KINDS["unit"])
+
+#: One conflict-stage fact: its kind and fields (for units, their trait values too).
+Fact = dict[str, TraitValue]
+#: One firing of a conflict or scoring rule: (rule id, alias -> index of the fact it bound).
+Firing = tuple[str, dict[str, int]]

@@ -82,14 +82,9 @@ from pathlib import Path
 from typing import Any, Literal, TypeAlias
 
 from modeadvisor import conditions as cond
-from modeadvisor.backends._rulesets import (
-    MAX_ALTERNATIVES,
-    Leaf,
-    compile_conflicts,
-    compile_pack,
-    disjunctive_form,
-)
-from modeadvisor.backends._rulesets import resolve as resolve_settings
+from modeadvisor.backends._rulesets import compile_conflicts, compile_pack
+from modeadvisor.conditions import MAX_ALTERNATIVES, Leaf, disjunctive_form
+from modeadvisor.conditions import resolve as resolve_settings
 from modeadvisor.errors import Location, ModeAdvisorError, display_path
 from modeadvisor.facts import FACT_KINDS, UNIT_FIELDS
 from modeadvisor.knowledge import (

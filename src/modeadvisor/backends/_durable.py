@@ -18,8 +18,9 @@ from typing import Any
 
 from durable.engine import Host
 
-from modeadvisor.backends._rulesets import CompiledPack, Firing, Json
+from modeadvisor.backends._rulesets import CompiledPack, Json
 from modeadvisor.errors import EngineError
+from modeadvisor.facts import Firing
 
 _engine_ids = itertools.count()
 #: Matches handed to one action call. One Python call per firing is what makes the engine slow

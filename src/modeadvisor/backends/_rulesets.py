@@ -21,7 +21,6 @@ experiments, each pinned by a test):
 
 from __future__ import annotations
 
-import dataclasses
 import itertools
 import json
 from collections import Counter
@@ -31,17 +30,16 @@ from decimal import Decimal
 from typing import Any
 
 from modeadvisor import conditions as cond
+from modeadvisor.conditions import MAX_ALTERNATIVES, Leaf, disjunctive_form, resolve
 from modeadvisor.errors import EngineError, KnowledgeBaseError, Problem
 from modeadvisor.facts import FACT_KINDS, UNIT_FIELDS
-from modeadvisor.knowledge import NUMBER_DECIMALS, KnowledgeBase, Settings, Trait
+from modeadvisor.knowledge import NUMBER_DECIMALS, KnowledgeBase, Trait
 
 FACT_KIND = "unit"
 #: Distinct conditions per ruleset (the catch-all makes 64, the most a fact may match).
 MAX_DISTINCT_CONDITIONS = 63
 #: Engine rules sharing one identical condition in a ruleset (129 are refused, error 107).
 MAX_SHARED_CONDITION = 128
-#: Alternatives one rule may expand to; a rule beyond this is refused as too complex.
-MAX_ALTERNATIVES = 64
 #: Condition nodes (rules x aliases) per ruleset, well below the 512 that hang the engine.
 MAX_NODES = 480
 MAX_FACT_PROPERTIES = 253
@@ -186,18 +184,6 @@ def compile_conflicts(kb: KnowledgeBase, max_distinct: int | None = None) -> Com
     return CompiledPack(chunks=_pack(engine_rules, limit), traits=kb.traits, kinds=kinds)
 
 
-def resolve(condition: cond.Condition, settings: Settings) -> cond.Condition:
-    """A condition with every `$setting` replaced by the setting's value."""
-    match condition:
-        case cond.All(terms):
-            return cond.All(tuple(resolve(t, settings) for t in terms))
-        case cond.AnyOf(terms):
-            return cond.AnyOf(tuple(resolve(t, settings) for t in terms))
-        case cond.Comparison(value=cond.Param(name)):
-            return dataclasses.replace(condition, value=getattr(settings, name))
-    return condition
-
-
 def _ordered(leaves: list[tuple[bool, Json]]) -> list[Json]:
     """Literal tests first, then joins: the order measured to be safe."""
     return [leaf for is_join, leaf in sorted(leaves, key=lambda item: item[0])]
@@ -280,27 +266,6 @@ def _pack(rules: Sequence[EngineRule], max_distinct: int) -> tuple[tuple[EngineR
     if current:
         chunks.append(tuple(current))
     return tuple(chunks)
-
-
-Leaf = cond.Comparison | cond.Member
-
-
-def disjunctive_form(condition: cond.Condition) -> list[tuple[Leaf, ...]]:
-    """A normalised condition as a list of conjunctions of leaves (duplicates removed)."""
-    match condition:
-        case cond.All(terms):
-            result: list[tuple[Leaf, ...]] = [()]
-            for term in terms:
-                result = [left + right for left in result for right in disjunctive_form(term)]
-                if len(result) > MAX_ALTERNATIVES:  # stop early: it is refused anyway
-                    return result
-            return list(dict.fromkeys(result))
-        case cond.AnyOf(terms):
-            alternatives = [conj for term in terms for conj in disjunctive_form(term)]
-            return list(dict.fromkeys(alternatives))
-        case cond.Comparison() | cond.Member():
-            return [(dataclasses.replace(condition, column=0),)]  # equal leaves compare equal
-    raise EngineError(f"cannot compile {condition!r}: conditions must be normalised first")
 
 
 _OPERATORS = {">=": "$gte", "<=": "$lte", ">": "$gt", "<": "$lt", "!=": "$neq"}

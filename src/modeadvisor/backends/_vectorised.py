@@ -19,7 +19,7 @@ import numpy as np
 import numpy.typing as npt
 
 from modeadvisor import conditions as cond
-from modeadvisor.backends._rulesets import disjunctive_form
+from modeadvisor.conditions import disjunctive_form
 from modeadvisor.facts import FACT_KINDS
 from modeadvisor.knowledge import NUMBER_DECIMALS, ConflictRule, KnowledgeBase, Trait
 from modeadvisor.scoring import MICRO, micro
@@ -327,7 +327,7 @@ class ConflictChecks:
     ) -> BoolArray:
         if condition is None:
             return np.ones(shape, dtype=np.bool_)
-        from modeadvisor.backends._rulesets import resolve
+        from modeadvisor.conditions import resolve
 
         holds = np.zeros(shape, dtype=np.bool_)
         for conjunction in disjunctive_form(resolve(condition, settings)):
