@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 from modeadvisor import Advisor, EngineError, KnowledgeBase
 from modeadvisor import conditions as cond
 from modeadvisor.backends._rulesets import MAX_FACT_PROPERTIES, compile_pack
+from modeadvisor.errors import PackTooLargeError
 
 from .strategies import MINI_CONDITIONS as _MINI_CONDITIONS
 from .strategies import pack_with as _pack_with
@@ -116,8 +117,10 @@ def test_catalogue_too_large_for_a_fact_is_refused(mini_kb: KnowledgeBase) -> No
     values = tuple(f"v{i}" for i in range(MAX_FACT_PROPERTIES))
     huge = Trait(id="huge", type="set", values=values, label=Text(en="h"), description=Text(en="h"))
     kb = dataclasses.replace(mini_kb, traits={**mini_kb.traits, "huge": huge})
-    with pytest.raises(EngineError, match="fact properties"):
+    # a pack the engine cannot take is the user's to change (exit 2), not a bug (exit 3)
+    with pytest.raises(PackTooLargeError, match="fact properties") as raised:
         compile_pack(kb)
+    assert not isinstance(raised.value, EngineError)
 
 
 def test_empty_organisation_fires_nothing(mini_advisor: Advisor) -> None:

@@ -15,16 +15,30 @@ same normalised tree, and `evaluate` here is the reference the engine is tested 
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterator, Mapping
+import operator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Literal, TypeAlias
+from typing import Any, Literal, TypeAlias
 
 import lark
 
 Op = Literal["==", "!=", ">=", "<=", ">", "<"]
 Scalar: TypeAlias = bool | int | float | str
 TraitValue: TypeAlias = bool | int | float | str | frozenset[str]
+
+#: The one table of comparison operators: the reference evaluator applies it to two values,
+#: the vectorised backend to a column and a literal, and the durable compiler names the same
+#: operators for the engine. Which values may be compared at all (an unobserved trait fails
+#: every test, negated or not) is decided before it is applied.
+COMPARE: Mapping[Op, Callable[[Any, Any], Any]] = {
+    "==": operator.eq,
+    "!=": operator.ne,
+    ">=": operator.ge,
+    "<=": operator.le,
+    ">": operator.gt,
+    "<": operator.lt,
+}
 
 _NEGATED: dict[Op, Op] = {"==": "!=", "!=": "==", ">=": "<", "<=": ">", ">": "<=", "<": ">="}
 
@@ -345,17 +359,7 @@ def _compare(observed: TraitValue, op: Op, value: Scalar) -> bool:
         return _comparable(observed, value) and not _equal(observed, value)
     if not _both_numbers(observed, value):
         return False
-    left, right = Decimal(str(observed)), Decimal(str(value))
-    match op:
-        case ">=":
-            return left >= right
-        case "<=":
-            return left <= right
-        case ">":
-            return left > right
-        case "<":
-            return left < right
-    return False
+    return bool(COMPARE[op](Decimal(str(observed)), Decimal(str(value))))
 
 
 def _both_numbers(a: object, b: object) -> bool:

@@ -3,6 +3,17 @@
 Every problem carries its location (file, line, column) so that a consultant can go straight to
 it; a load collects all problems of a file set and raises them together, so one run shows every
 mistake rather than one per run.
+
+The tree, and the command line's exit code for each::
+
+    ModeAdvisorError                  every error raised on purpose; carries located problems
+    ├── KnowledgeBaseError            a rule pack is malformed or inconsistent         (exit 2)
+    │   └── PackTooLargeError         a valid pack the chosen backend cannot take     (exit 2)
+    ├── OrganisationError             an organisation file or table is malformed       (exit 2)
+    ├── UnknownUnitError              a unit asked for is not in the organisation      (exit 2)
+    ├── LimitError                    an input beyond a bound of `Limits`              (exit 2)
+    ├── BackendUnavailableError       the backend asked for cannot run here            (exit 2)
+    └── EngineError                   the engine failed on accepted rules: a bug       (exit 3)
 """
 
 from __future__ import annotations
@@ -93,8 +104,16 @@ class LimitError(ModeAdvisorError, ValueError):
     """An input is within the rules but beyond a configured bound of size or work (`Limits`)."""
 
 
+class PackTooLargeError(KnowledgeBaseError):
+    """A valid pack that the chosen backend cannot take (durable-rules' measured limits)."""
+
+
+class BackendUnavailableError(ModeAdvisorError, RuntimeError):
+    """The backend asked for cannot run here (durable-rules is not installed or not importable)."""
+
+
 class EngineError(ModeAdvisorError, RuntimeError):
-    """The rule engine refused or failed on compiled rules; a bug in modeadvisor, not the input."""
+    """The rule engine failed on rules it had accepted: a bug in modeadvisor, not the input."""
 
 
 def _problem_order(problem: Problem) -> tuple[str, int, int, str]:

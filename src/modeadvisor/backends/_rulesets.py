@@ -21,19 +21,17 @@ experiments, each pinned by a test):
 
 from __future__ import annotations
 
-import itertools
 import json
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from decimal import Decimal
 from typing import Any
 
 from modeadvisor import conditions as cond
-from modeadvisor.conditions import MAX_ALTERNATIVES, Leaf, disjunctive_form, resolve
-from modeadvisor.errors import EngineError, KnowledgeBaseError, Problem
+from modeadvisor.errors import KnowledgeBaseError, Location, PackTooLargeError, Problem
 from modeadvisor.facts import FACT_KINDS, UNIT_FIELDS
-from modeadvisor.knowledge import NUMBER_DECIMALS, KnowledgeBase, Trait
+from modeadvisor.knowledge import KnowledgeBase, Trait
+from modeadvisor.knowledge._compiled import Test, exact_value
 
 FACT_KIND = "unit"
 #: Distinct conditions per ruleset (the catch-all makes 64, the most a fact may match).
@@ -48,7 +46,6 @@ MAX_FACT_PROPERTIES = 253
 _RESERVED = 3 + len(UNIT_FIELDS)
 
 Json = dict[str, Any]
-Firing = tuple[str, dict[str, int]]  # (rule id, alias -> index of the fact it bound)
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,96 +88,67 @@ def member_property(trait_id: str, value: str) -> str:
 
 
 def engine_value(trait: Trait, value: cond.TraitValue | cond.Scalar) -> bool | int | str:
-    """A trait value as the engine compares it: numbers as integer millionths."""
-    if trait.type == "number":
-        assert isinstance(value, int | float)
-        return int(Decimal(str(value)).scaleb(NUMBER_DECIMALS).to_integral_value())
-    assert isinstance(value, bool | int | str)
-    return value
+    """A unit's trait value as the engine compares it: numbers as integer millionths."""
+    assert not isinstance(value, frozenset)
+    return exact_value("unit", trait.id, value, {trait.id: trait})
+
+
+def check_fact_size(kb: KnowledgeBase) -> None:
+    """Refuse a trait catalogue whose facts would exceed the engine's properties per fact."""
+    properties = sum(len(t.values or ()) if t.type == "set" else 1 for t in kb.traits.values())
+    if properties + _RESERVED > MAX_FACT_PROPERTIES:
+        raise PackTooLargeError(
+            [
+                Problem(
+                    Location(str(kb.root)),
+                    f"the trait catalogue needs {properties} fact properties; the durable-rules "
+                    f"engine takes at most {MAX_FACT_PROPERTIES - _RESERVED} (count set values "
+                    "one each)",
+                    "use the vectorised backend, or split the catalogue",
+                )
+            ]
+        )
 
 
 def compile_pack(kb: KnowledgeBase, max_distinct: int = MAX_DISTINCT_CONDITIONS) -> CompiledPack:
-    """Compile every rule of a knowledge base into engine rules packed within the limits."""
-    properties = sum(len(t.values or ()) if t.type == "set" else 1 for t in kb.traits.values())
-    if properties + _RESERVED > MAX_FACT_PROPERTIES:
-        raise EngineError(
-            f"the trait catalogue needs {properties} fact properties; the engine takes at most "
-            f"{MAX_FACT_PROPERTIES - _RESERVED} (count set values one each)"
-        )
+    """The scoring rules of a knowledge base as engine rules packed within the limits."""
+    check_fact_size(kb)
+    if kb.compiled.problems:
+        raise KnowledgeBaseError(kb.compiled.problems)
     engine_rules: list[EngineRule] = []
-    too_complex: list[Problem] = []
-    for rule in kb.rules:
-        alternatives = disjunctive_form(rule.condition)
-        if len(alternatives) > MAX_ALTERNATIVES:
-            too_complex.append(
-                Problem(
-                    kb.where(rule.pack, rule.origin),
-                    f"the condition of rule '{rule.id}' expands to {len(alternatives)} alternatives; "
-                    f"the engine takes at most {MAX_ALTERNATIVES}",
-                    "split it into several rules",
-                )
-            )
-            continue
-        for index, conjunction in enumerate(alternatives):
-            condition = {
-                "$and": [{"kind": FACT_KIND}, *(_leaf(leaf, kb.traits) for leaf in conjunction)]
-            }
-            name = rule.id if len(alternatives) == 1 else f"{rule.id}#{index}"
+    for rule in kb.compiled.rules:
+        for index, conjunction in enumerate(rule.alternatives):
+            condition = {"$and": [{"kind": FACT_KIND}, *(_leaf(test) for test in conjunction)]}
+            name = rule.id if len(rule.alternatives) == 1 else f"{rule.id}#{index}"
             engine_rules.append(EngineRule(name, rule.id, (("m", condition),)))
-    if too_complex:
-        raise KnowledgeBaseError(too_complex)
     return CompiledPack(chunks=_pack(engine_rules, max_distinct), traits=kb.traits)
 
 
 def compile_conflicts(kb: KnowledgeBase, max_distinct: int | None = None) -> CompiledPack:
-    """Compile the conflict rules into engine join rules over the conflict-stage facts."""
+    """The conflict rules as engine join rules over the conflict-stage facts."""
     kinds = tuple(FACT_KINDS)
     limit = MAX_DISTINCT_CONDITIONS + 1 - len(kinds) if max_distinct is None else max_distinct
+    if kb.compiled.problems:
+        raise KnowledgeBaseError(kb.compiled.problems)
     engine_rules: list[EngineRule] = []
-    too_complex: list[Problem] = []
-    for rule in kb.conflicts:
-        per_alias = [
-            [
-                (p.alias, p.kind, conj)
-                for conj in (
-                    disjunctive_form(resolve(p.condition, kb.settings)) if p.condition else [()]
-                )
-            ]
-            for p in rule.patterns
-        ]
-        count = 1
-        for options in per_alias:
-            count *= len(options)
-        if count > MAX_ALTERNATIVES:
-            too_complex.append(
-                Problem(
-                    kb.where(rule.pack, rule.origin),
-                    f"the patterns of conflict rule '{rule.id}' expand to {count} alternatives; "
-                    f"the engine takes at most {MAX_ALTERNATIVES}",
-                    "split it into several rules",
-                )
-            )
-            continue
+    for rule in kb.compiled.conflicts:
         kind_of = {p.alias: p.kind for p in rule.patterns}
-        for index, combination in enumerate(itertools.product(*per_alias)):
+        count = rule.combinations
+        for index, combination in enumerate(rule.expansions()):
             patterns = tuple(
                 (
-                    alias,
+                    pattern.alias,
                     {
                         "$and": [
-                            {"kind": kind},
-                            *_ordered(
-                                [_fact_leaf(leaf, kind, kind_of, kb.traits) for leaf in conjunction]
-                            ),
+                            {"kind": pattern.kind},
+                            *_ordered([_fact_leaf(test, pattern.kind, kind_of) for test in tests]),
                         ]
                     },
                 )
-                for alias, kind, conjunction in combination
+                for pattern, tests in zip(rule.patterns, combination, strict=True)
             )
             name = rule.id if count == 1 else f"{rule.id}#{index}"
             engine_rules.append(EngineRule(name, rule.id, patterns))
-    if too_complex:
-        raise KnowledgeBaseError(too_complex)
     return CompiledPack(chunks=_pack(engine_rules, limit), traits=kb.traits, kinds=kinds)
 
 
@@ -189,26 +157,16 @@ def _ordered(leaves: list[tuple[bool, Json]]) -> list[Json]:
     return [leaf for is_join, leaf in sorted(leaves, key=lambda item: item[0])]
 
 
-def _fact_leaf(
-    leaf: Leaf, kind: str, kind_of: Mapping[str, str], traits: Mapping[str, Trait]
-) -> tuple[bool, Json]:
-    """One leaf of a conflict pattern as an engine test; True when it joins another alias."""
-    if kind == "unit" and leaf.trait not in UNIT_FIELDS:
-        if isinstance(leaf, cond.Comparison) and isinstance(leaf.value, cond.Ref):
-            return True, {
-                trait_property(leaf.trait): {
-                    leaf.value.alias: _property(kind_of[leaf.value.alias], leaf.value.field)
-                }
-            }
-        return False, _leaf(leaf, traits)
-    assert isinstance(leaf, cond.Comparison)
-    prop = leaf.trait
-    if isinstance(leaf.value, cond.Ref):  # the loader lets only == join two facts
-        other = _property(kind_of[leaf.value.alias], leaf.value.field)
-        return True, {prop: {leaf.value.alias: other}}
-    assert not isinstance(leaf.value, cond.Param)
-    target = fact_value(kind, prop, leaf.value)
-    return False, {prop: target} if leaf.op == "==" else {_OPERATORS[leaf.op]: {prop: target}}
+def _fact_leaf(test: Test, kind: str, kind_of: Mapping[str, str]) -> tuple[bool, Json]:
+    """One test of a conflict pattern as an engine test; True when it joins another alias."""
+    join = test.join
+    if join is not None:  # the loader lets only == join two facts
+        return True, {
+            _property(kind, test.field): {join.alias: _property(kind_of[join.alias], join.field)}
+        }
+    if kind == "unit" and test.field not in UNIT_FIELDS:
+        return False, _leaf(test)
+    return False, _comparison(test.field, test)
 
 
 def _property(kind: str, field: str) -> str:
@@ -217,12 +175,7 @@ def _property(kind: str, field: str) -> str:
 
 def fact_value(kind: str, field: str, value: cond.Scalar) -> bool | int | str:
     """A value of a conflict-stage fact field as the engine compares it."""
-    if FACT_KINDS[kind][field].type == "number":
-        assert isinstance(value, int | float)
-        assert not isinstance(value, bool)
-        return int(Decimal(str(value)).scaleb(NUMBER_DECIMALS).to_integral_value())
-    assert isinstance(value, bool | int | str)
-    return value
+    return exact_value(kind, field, value, {})
 
 
 def engine_fact(fact: Mapping[str, Any], traits: Mapping[str, Trait]) -> Json:
@@ -271,12 +224,17 @@ def _pack(rules: Sequence[EngineRule], max_distinct: int) -> tuple[tuple[EngineR
 _OPERATORS = {">=": "$gte", "<=": "$lte", ">": "$gt", "<": "$lt", "!=": "$neq"}
 
 
-def _leaf(leaf: Leaf, traits: Mapping[str, Trait]) -> Json:
+def _leaf(test: Test) -> Json:
+    """A test on a unit's trait as an engine condition on its fact property."""
+    leaf = test.leaf
     if isinstance(leaf, cond.Member):
         return {member_property(leaf.trait, leaf.value): leaf.present}
-    prop = trait_property(leaf.trait)
-    assert not isinstance(leaf.value, cond.Ref | cond.Param)  # refused in scoring rules
-    target = engine_value(traits[leaf.trait], leaf.value)
-    if leaf.op == "==":
-        return {prop: target}
-    return {_OPERATORS[leaf.op]: {prop: target}}
+    return _comparison(trait_property(leaf.trait), test)
+
+
+def _comparison(prop: str, test: Test) -> Json:
+    assert isinstance(test.leaf, cond.Comparison)
+    assert test.exact is not None
+    if test.leaf.op == "==":
+        return {prop: test.exact}
+    return {_OPERATORS[test.leaf.op]: {prop: test.exact}}

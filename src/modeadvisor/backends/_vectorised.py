@@ -12,17 +12,16 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from decimal import Decimal
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
 from modeadvisor import conditions as cond
-from modeadvisor.conditions import disjunctive_form
 from modeadvisor.facts import FACT_KINDS
-from modeadvisor.knowledge import NUMBER_DECIMALS, ConflictRule, KnowledgeBase, Trait
-from modeadvisor.scoring import MICRO, micro
+from modeadvisor.knowledge import ConflictRule, KnowledgeBase, Trait
+from modeadvisor.knowledge._compiled import Conjunction, Test
+from modeadvisor.scoring import MICRO, micro, to_millionths_array
 
 BoolArray = npt.NDArray[np.bool_]
 IntArray = npt.NDArray[np.int64]
@@ -114,10 +113,7 @@ def _encode(trait: Trait, raw: Sequence[cond.TraitValue | None]) -> IntArray:
                 [0.0 if r is None else float(r) for r in raw],  # type: ignore[arg-type]
                 dtype=np.float64,
             )
-            encoded = np.rint(numbers * MICRO).astype(np.int64)
-            for i in np.flatnonzero(np.abs(numbers) >= _EXACT_LIMIT).tolist():
-                encoded[i] = int(Decimal(str(raw[i])).scaleb(NUMBER_DECIMALS).to_integral_value())
-            return encoded
+            return to_millionths_array(numbers)
         case "category":
             codes = {v: i for i, v in enumerate(trait.values or ())}
             return np.array(
@@ -128,42 +124,24 @@ def _encode(trait: Trait, raw: Sequence[cond.TraitValue | None]) -> IntArray:
     return np.array([0 if r is None else int(r) for r in raw], dtype=np.int64)  # type: ignore[arg-type]
 
 
-def _literal(trait: Trait, value: cond.Scalar) -> int:
-    """A condition's literal in the column's encoding."""
-    match trait.type:
-        case "number":
-            return int(Decimal(str(value)).scaleb(NUMBER_DECIMALS).to_integral_value())
-        case "category":
-            return list(trait.values or ()).index(str(value))
-    return int(value)  # scale, and bool as 0/1
+def _literal(trait: Trait, test: Test) -> int:
+    """A test's exact literal in the column's encoding."""
+    assert test.exact is not None
+    if trait.type == "category":
+        return list(trait.values or ()).index(str(test.exact))
+    return int(test.exact)  # millionths, scale, and bool as 0/1
 
 
-def _compare(values: IntArray, op: str, target: int) -> BoolArray:
-    result: BoolArray = _operator(values, op, target)
+def _compare(values: IntArray, op: cond.Op, target: int) -> BoolArray:
+    result: BoolArray = cond.COMPARE[op](values, target)
     return result
-
-
-def _operator(values: IntArray, op: str, target: int) -> Any:
-    match op:
-        case "==":
-            return values == target
-        case "!=":
-            return values != target
-        case ">=":
-            return values >= target
-        case "<=":
-            return values <= target
-        case ">":
-            return values > target
-    return values < target
 
 
 def rule_weights(kb: KnowledgeBase) -> IntArray:
     """Each scoring rule's weights in millionths: shape (rules, archetypes)."""
-    return np.array(
-        [[micro(rule.spec.weights.get(a, 0.0)) for a in kb.archetypes] for rule in kb.rules],
-        dtype=np.int64,
-    ).reshape(len(kb.rules), len(kb.archetypes))
+    return np.array([rule.weights for rule in kb.compiled.rules], dtype=np.int64).reshape(
+        len(kb.rules), len(kb.archetypes)
+    )
 
 
 class Scorer:
@@ -171,34 +149,34 @@ class Scorer:
 
     def __init__(self, kb: KnowledgeBase) -> None:
         self.kb = kb
-        self.rule_ids = [rule.id for rule in kb.rules]
-        self.alternatives = [disjunctive_form(rule.condition) for rule in kb.rules]
+        self.rule_ids = [rule.id for rule in kb.compiled.rules]
+        self.alternatives = [rule.alternatives for rule in kb.compiled.rules]
         self.weights = rule_weights(kb)
 
     def fired(self, table: UnitTable) -> BoolArray:
         """Which rules fire for which units: shape (units, rules)."""
         result = np.zeros((table.size, len(self.rule_ids)), dtype=np.bool_)
-        cache: dict[cond.Comparison | cond.Member, BoolArray] = {}
+        cache: dict[Test, BoolArray] = {}
         for index, alternatives in enumerate(self.alternatives):
             fires = np.zeros(table.size, dtype=np.bool_)
             for conjunction in alternatives:
                 holds = np.ones(table.size, dtype=np.bool_)
-                for leaf in conjunction:
-                    if leaf not in cache:
-                        cache[leaf] = self._leaf(leaf, table)
-                    holds &= cache[leaf]
+                for test in conjunction:
+                    if test not in cache:
+                        cache[test] = self._leaf(test, table)
+                    holds &= cache[test]
                 fires |= holds
             result[:, index] = fires
         return result
 
-    def _leaf(self, leaf: cond.Comparison | cond.Member, table: UnitTable) -> BoolArray:
+    def _leaf(self, test: Test, table: UnitTable) -> BoolArray:
+        leaf = test.leaf
         column = table.columns[leaf.trait]
         if isinstance(leaf, cond.Member):
             member = table.members[(leaf.trait, leaf.value)]
             return column.observed & (member if leaf.present else ~member)
-        assert not isinstance(leaf.value, cond.Ref | cond.Param)
         trait = self.kb.traits[leaf.trait]
-        return column.observed & _compare(column.values, leaf.op, _literal(trait, leaf.value))
+        return column.observed & _compare(column.values, leaf.op, _literal(trait, test))
 
 
 @dataclass(frozen=True)
@@ -286,6 +264,7 @@ class ConflictChecks:
     def __init__(self, kb: KnowledgeBase) -> None:
         self.kb = kb
         self.rules = [rule for rule in kb.conflicts if self.checkable(rule)]
+        self._compiled = {rule.id: rule for rule in kb.compiled.conflicts}
 
     @staticmethod
     def checkable(rule: ConflictRule) -> bool:
@@ -300,51 +279,43 @@ class ConflictChecks:
     def flags(self, table: UnitTable, found: Profiles, scores: ModelScores) -> dict[str, BoolArray]:
         """For each checkable rule: does it find a conflict for each unit."""
         result = {}
-        settings = self.kb.settings
         fit_exists = found.ok[:, None] & (scores.reached | table.in_use)
         for rule in self.rules:
-            pattern = rule.patterns[0]
+            pattern = self._compiled[rule.id].patterns[0]
             if pattern.kind == "unit":
                 holds = self._holds(
-                    pattern.condition,
+                    pattern.alternatives,
                     lambda f: self._unit_field(f, table, found),
                     (table.size,),
-                    settings,
                 )
                 result[rule.id] = holds
             else:
                 holds = self._holds(
-                    pattern.condition,
+                    pattern.alternatives,
                     lambda f: self._fit_field(f, table, found, scores),
                     fit_exists.shape,
-                    settings,
                 )
                 result[rule.id] = np.asarray((holds & fit_exists).any(axis=1), dtype=np.bool_)
         return result
 
     def _holds(
-        self, condition: cond.Condition | None, field: Any, shape: tuple[int, ...], settings: Any
+        self, alternatives: tuple[Conjunction, ...], field: Any, shape: tuple[int, ...]
     ) -> BoolArray:
-        if condition is None:
-            return np.ones(shape, dtype=np.bool_)
-        from modeadvisor.conditions import resolve
-
         holds = np.zeros(shape, dtype=np.bool_)
-        for conjunction in disjunctive_form(resolve(condition, settings)):
+        for conjunction in alternatives:
             part: BoolArray = np.ones(shape, dtype=np.bool_)
-            for leaf in conjunction:
-                part = np.logical_and(part, self._leaf(leaf, field, shape))
+            for test in conjunction:
+                part = np.logical_and(part, self._leaf(test, field, shape))
             holds |= part
         return holds
 
-    def _leaf(
-        self, leaf: cond.Comparison | cond.Member, field: Any, shape: tuple[int, ...]
-    ) -> BoolArray:
+    def _leaf(self, test: Test, field: Any, shape: tuple[int, ...]) -> BoolArray:
+        leaf = test.leaf
         values, observed, encode = field(leaf.trait)
         if isinstance(leaf, cond.Member):
             member = values[leaf.value]
             return np.broadcast_to(observed & (member if leaf.present else ~member), shape)
-        target = encode(leaf.value)
+        target = encode(test)
         return np.broadcast_to(observed & _compare(values, leaf.op, target), shape)
 
     def _unit_field(self, name: str, table: UnitTable, found: Profiles) -> Any:
@@ -354,19 +325,19 @@ class ConflictChecks:
                 return (
                     np.where(found.ok, 0, 1),
                     np.ones(table.size, np.bool_),
-                    lambda v: ["ok", "insufficient_evidence"].index(v),
+                    lambda test: ["ok", "insufficient_evidence"].index(test.exact),
                 )
             case "dominant" | "secondary":
                 codes = found.dominant if name == "dominant" else found.secondary
-                return codes, codes >= 0, archetypes.index
+                return codes, codes >= 0, lambda test: archetypes.index(test.exact)
             case "mixed":
-                return found.mixed.astype(np.int64), np.ones(table.size, np.bool_), int
+                return found.mixed.astype(np.int64), np.ones(table.size, np.bool_), _integer
         trait = self.kb.traits[name]
         column = table.columns[name]
         if trait.type == "set":
             members = {v: table.members[(name, v)] for v in trait.values or ()}
             return members, column.observed, None
-        return column.values, column.observed, lambda v: _literal(trait, v)
+        return column.values, column.observed, lambda test: _literal(trait, test)
 
     def _fit_field(self, name: str, table: UnitTable, found: Profiles, scores: ModelScores) -> Any:
         archetypes, models = list(self.kb.archetypes), list(self.kb.models)
@@ -375,9 +346,13 @@ class ConflictChecks:
         settings = self.kb.settings
         match name:
             case "dominant":
-                return found.dominant[:, None], found.dominant[:, None] >= 0, archetypes.index
+                return (
+                    found.dominant[:, None],
+                    found.dominant[:, None] >= 0,
+                    lambda test: archetypes.index(test.exact),
+                )
             case "model":
-                return np.arange(count)[None, :], everywhere, models.index
+                return np.arange(count)[None, :], everywhere, lambda test: models.index(test.exact)
             case "model_kind":
                 kinds = np.array(
                     [
@@ -385,15 +360,22 @@ class ConflictChecks:
                         for m in models
                     ]
                 )
-                return kinds[None, :], everywhere, FACT_KINDS["fit"]["model_kind"].values.index
+                choices = FACT_KINDS["fit"]["model_kind"].values
+                return kinds[None, :], everywhere, lambda test: choices.index(test.exact)
             case "score":
-                return scores.micro, everywhere, lambda v: round(float(v) * MICRO)
+                return scores.micro, everywhere, _integer  # the literal is in millionths
             case "in_use":
-                return table.in_use.astype(np.int64), everywhere, int
+                return table.in_use.astype(np.int64), everywhere, _integer
             case "recommended":
                 flag = scores.micro >= micro(settings.recommend_min)
-                return flag.astype(np.int64), everywhere, int
+                return flag.astype(np.int64), everywhere, _integer
             case "avoid":
                 flag = scores.micro <= -micro(settings.avoid_min)
-                return flag.astype(np.int64), everywhere, int
+                return flag.astype(np.int64), everywhere, _integer
         raise KeyError(name)
+
+
+def _integer(test: Test) -> int:
+    """A number (in millionths) or a bool (0/1) literal as a column compares it."""
+    assert isinstance(test.exact, int)  # bool is an int
+    return int(test.exact)

@@ -14,6 +14,7 @@ from pydantic import (
 
 from modeadvisor import conditions as cond
 from modeadvisor.errors import KnowledgeBaseError, Location, Problem, did_you_mean, display_path
+from modeadvisor.knowledge._compiled import CompiledForm, compile_knowledge
 from modeadvisor.knowledge._documents import Document, PathKey
 from modeadvisor.knowledge._shapes import (
     Archetype,
@@ -80,6 +81,13 @@ class KnowledgeBase:
     conflicts: tuple[ConflictRule, ...] = ()
     #: pack id -> its folder, for every layer (the last is the top pack, `info`)
     roots: Mapping[str, Path] = dataclasses.field(default_factory=dict)
+    #: Every rule compiled once (DNF, settings resolved, literals exact): what backends, lint
+    #: and what-if read. Built with the knowledge base, so a change of settings recompiles.
+    compiled: CompiledForm = dataclasses.field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        compiled = compile_knowledge(self)
+        object.__setattr__(self, "compiled", compiled)  # frozen: set once, here
 
     @property
     def settings(self) -> Settings:

@@ -12,6 +12,8 @@ from pydantic import (
     model_validator,
 )
 
+from modeadvisor.scoring import NUMBER_DECIMALS as NUMBER_DECIMALS
+
 Id = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$", max_length=40)]
 ValueId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_]*$", max_length=30)]
 SourceId = Annotated[str, StringConstraints(pattern=r"^S-[A-Z]+[0-9]+$")]
@@ -26,8 +28,7 @@ MAX_ALIASES = 4
 
 SCALE_MIN = 1
 SCALE_MAX = 5
-#: Numbers are compared at this many decimals (the engine needs exact, exponent-free numbers).
-NUMBER_DECIMALS = 6
+#: The largest magnitude of a number a trait or literal may hold.
 NUMBER_LIMIT = 1e12
 
 
