@@ -314,3 +314,137 @@ def test_progress_shows_only_on_a_terminal() -> None:
                 progress(done)
     assert quiet.getvalue() == ""
     assert "work" in loud.getvalue()
+
+
+# --- --limit and --version --------------------------------------------------------------------
+
+#: Every command that reads input, with the arguments it needs besides --limit.
+READING_COMMANDS = [
+    ["assess", str(EXAMPLE)],
+    ["explain", str(EXAMPLE), "--unit", "rnd"],
+    ["validate"],
+    ["traits"],
+    ["schema", "rules"],
+    ["report", str(EXAMPLE)],
+    ["survey", str(ROOT / "examples" / "survey-synthetic.csv")],
+    ["batch", str(DATA / "mini" / "pack.yaml")],
+    ["what-if", str(EXAMPLE), "--unit", "rnd", "--target", "production"],
+    ["lint"],
+    ["impact", str(DATA / "mini"), str(DATA / "mini")],
+    ["graph"],
+]
+
+
+@pytest.mark.parametrize("command", READING_COMMANDS, ids=lambda c: c[0])
+def test_every_reading_command_takes_limits_and_lists_them_in_its_help(
+    command: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    from modeadvisor.limits import limit_names
+
+    assert main([command[0], "--help"]) == 0
+    help_text = " ".join(capsys.readouterr().out.split())  # argparse wraps lines anywhere
+    assert "--limit NAME=VALUE" in help_text
+    for name in limit_names():
+        assert name in help_text, name
+    # an unknown name is refused by every one of them before any input is read
+    assert main([*command, "--limit", "max_unit=5"]) == 2
+    assert "did you mean 'max_units'?" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("setting", "fragment"),
+    [
+        ("max_unit=5", "unknown limit 'max_unit' (did you mean 'max_units'?)"),
+        ("speed=5", "unknown limit 'speed' (the limits are max_file_bytes, max_values"),
+        ("max_units", "'max_units' is not NAME=VALUE, e.g. max_units=20000"),
+        ("=5", "'=5' is not NAME=VALUE, e.g. max_units=50000"),
+        ("max_units=lots", "max_units takes a whole number of 0 or more, not 'lots'"),
+        ("max_units=-1", "max_units takes a whole number of 0 or more, not '-1'"),
+        ("max_units=", "max_units takes a whole number of 0 or more, not ''"),
+        ("max_units=1.5", "max_units takes a whole number of 0 or more, not '1.5'"),
+        (
+            "allow_outside_pack=ture",
+            "allow_outside_pack takes true or false, not 'ture' (did you mean 'true'?)",
+        ),
+        ("allow_outside_pack=1", "allow_outside_pack takes true or false, not '1'"),
+    ],
+)
+def test_a_bad_limit_exits_2_saying_what_is_wrong(
+    capsys: pytest.CaptureFixture[str], setting: str, fragment: str
+) -> None:
+    assert main(["assess", str(EXAMPLE), "--limit", setting]) == 2
+    err = capsys.readouterr().err
+    assert f"argument --limit: {fragment}" in err
+    assert "usage: modeadvisor assess" in err
+    assert "Traceback" not in err
+
+
+def test_a_lowered_max_units_refuses_then_a_raised_one_assesses(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """End to end: three units over a limit of 2 exit 2; the same command with 3 assesses."""
+    assert main(["assess", str(EXAMPLE), "--limit", "max_units=2"]) == 2
+    assert "3 units; the limit is 2" in capsys.readouterr().err
+    # a later setting of the same name wins
+    args = ["--limit", "max_units=2", "--limit", "max_units=3", "--format", "json"]
+    assert main(["assess", str(EXAMPLE), *args]) == 0
+    assert [u["id"] for u in json.loads(capsys.readouterr().out)["units"]] == [
+        "group",
+        "plant",
+        "rnd",
+    ]
+
+
+def test_a_limit_can_be_raised_beyond_its_default(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A name of 30,000 characters is refused under the default max_text of 20,000."""
+    path = tmp_path / "o.yaml"
+    path.write_text(
+        "organisation: o\nunits:\n  - id: a\n    name: " + "x" * 30_000 + "\n", encoding="utf-8"
+    )
+    assert main(["assess", str(path), *MINI]) == 2
+    assert "the limit is 20,000" in capsys.readouterr().err
+    assert main(["assess", str(path), *MINI, "--limit", "max_text=30,000", "--format", "json"]) == 0
+    assert json.loads(capsys.readouterr().out)["units"][0]["name"] == "x" * 30_000
+
+
+def test_the_table_row_bound_is_its_own_limit_and_names_the_flag(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    table = tmp_path / "units.csv"
+    table.write_text("unit,cost\na,1\nb,2\nc,3\n", encoding="utf-8")
+    assert main(["batch", str(table), *MINI, "--limit", "max_table_rows=2"]) == 2
+    err = capsys.readouterr().err
+    assert "3 rows; the limit is 2" in err
+    assert "Limits.max_table_rows (on the command line: --limit max_table_rows=N)" in err
+    # max_units no longer bounds tables: a table is not an organisation
+    assert main(["batch", str(table), *MINI, "--limit", "max_units=1"]) == 0
+    assert capsys.readouterr().out.count("\n") == 4
+
+
+def test_a_boolean_limit_from_the_command_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from .conftest import write_pack
+
+    outside = tmp_path / "elsewhere.yaml"
+    outside.write_text("sources: []\n", encoding="utf-8")
+    pack = write_pack(tmp_path / "pack", {})
+    (pack / "linked.yaml").symlink_to(outside)
+    assert main(["validate", str(pack)]) == 2
+    assert "leads outside the pack folder" in capsys.readouterr().err
+    assert main(["validate", str(pack), "--limit", "allow_outside_pack=TRUE"]) == 0
+    assert main(["validate", str(pack), "--limit", "allow_outside_pack=false"]) == 2
+
+
+def test_version(capsys: pytest.CaptureFixture[str]) -> None:
+    from importlib.metadata import version
+
+    import modeadvisor
+
+    assert main(["--version"]) == 0
+    assert capsys.readouterr().out == f"modeadvisor {version('modeadvisor')}\n"
+    assert modeadvisor.__version__ == version("modeadvisor")
+    with pytest.raises(AttributeError, match="no attribute '__author__'"):
+        _ = modeadvisor.__author__

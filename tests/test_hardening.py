@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import random
@@ -27,7 +28,7 @@ from modeadvisor.advisor import durable_available
 from modeadvisor.backends._rulesets import compile_conflicts, compile_pack
 from modeadvisor.cli import main
 from modeadvisor.errors import EngineError, LimitError
-from modeadvisor.limits import Limits
+from modeadvisor.limits import DEFAULT_LIMITS, Limits, how_to_raise, limit_names, parse_limit
 
 from .conftest import DATA, ROOT, write_pack
 
@@ -243,6 +244,70 @@ def test_a_limit_error_exits_2_with_a_message(
     err = capsys.readouterr().err
     assert "the limit is 20,000" in err
     assert "Traceback" not in err
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    name=st.sampled_from([f.name for f in dataclasses.fields(Limits)]),
+    number=st.integers(0, 10**15),
+    flag=st.booleans(),
+    grouping=st.sampled_from(["", "_", ","]),
+)
+def test_every_limit_can_be_set_by_name(name: str, number: int, flag: bool, grouping: str) -> None:
+    """`NAME=VALUE` sets exactly that field to that value, whatever the field and the value."""
+    boolean = isinstance(getattr(DEFAULT_LIMITS, name), bool)
+    expected: int | bool
+    if boolean:
+        text, expected = ("True" if flag else "false"), flag
+    else:
+        text, expected = (f"{number:{grouping}}" if grouping else str(number)), number
+    assert parse_limit(f"{name}={text}") == (name, expected)
+    changed = DEFAULT_LIMITS.with_settings(
+        [f"{name}=0" if not boolean else f"{name}=true", f" {name} = {text} "]
+    )
+    assert getattr(changed, name) == expected
+    assert dataclasses.replace(changed, **{name: getattr(DEFAULT_LIMITS, name)}) == DEFAULT_LIMITS
+
+
+def _parsed(text: str) -> tuple[str, int | bool] | str:
+    try:
+        return parse_limit(text)
+    except ValueError as error:
+        return str(error)
+
+
+@given(
+    text=st.one_of(
+        st.text(max_size=30),
+        st.builds("{}={}".format, st.sampled_from(sorted(limit_names())), st.text(max_size=12)),
+    )
+)
+def test_any_setting_parses_to_the_fields_type_or_says_why_not(text: str) -> None:
+    """Whatever follows --limit: a known name with a value of its type, or a ValueError."""
+    result = _parsed(text)
+    if isinstance(result, str):
+        assert result.startswith(("unknown limit", f"'{text}' is not NAME=VALUE")) or (
+            " takes " in result
+        )
+    else:
+        name, value = result
+        assert type(value) is type(limit_names()[name])
+
+
+def test_the_hint_for_raising_a_limit_names_the_command_line_flag() -> None:
+    assert how_to_raise("max_units") == (
+        "raise Limits.max_units (on the command line: --limit max_units=N)"
+    )
+    assert how_to_raise("allow_outside_pack").endswith("--limit allow_outside_pack=true)")
+
+
+def test_a_table_beyond_the_row_bound_is_refused(mini_advisor: Advisor) -> None:
+    small = Advisor(mini_advisor.knowledge_base, limits=Limits(max_table_rows=2))
+    rows = [{"unit": f"u{i}", "cost": 3} for i in range(3)]
+    with pytest.raises(LimitError, match="3 rows; the limit is 2") as caught:
+        small.assess_many(rows)
+    assert "--limit max_table_rows=" in str(caught.value)
+    assert small.assess_many(rows[:2]).ids == ["u0", "u1"]
 
 
 def test_limits_are_documented_in_the_readme() -> None:

@@ -46,3 +46,12 @@ __all__ = [
     "load_knowledge_base",
     "read_survey",
 ]
+
+
+def __getattr__(name: str) -> str:
+    """`__version__` read from the installed metadata, so pyproject.toml is its one source."""
+    if name != "__version__":
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    from importlib.metadata import version
+
+    return version("modeadvisor")

@@ -109,13 +109,14 @@ class Advisor:
         """
         if not isinstance(table, Table):
             table = read_table(self.knowledge_base, table)
-        if len(table.ids) > self.limits.max_units * 50:  # a table is lighter than an org file
+        if len(table.ids) > self.limits.max_table_rows:
             raise LimitError(
                 [
                     Problem(
                         Location("<table>"),
-                        (f"{len(table.ids):,} rows; the limit is {self.limits.max_units * 50:,}"),
-                        "split the table, or raise Limits.max_units",
+                        f"{len(table.ids):,} rows; the limit is {self.limits.max_table_rows:,}",
+                        "split the table, or raise Limits.max_table_rows "
+                        "(on the command line: --limit max_table_rows=N)",
                     )
                 ]
             )

@@ -9,14 +9,16 @@ in modeadvisor; MODEADVISOR_DEBUG=1 shows the trace).
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import os
 import sys
 import traceback
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
+import modeadvisor
 from modeadvisor._progress import progress_bar
 from modeadvisor.advisor import Advisor
 from modeadvisor.authoring.impact import compare, sample_population
@@ -34,6 +36,7 @@ from modeadvisor.errors import (
     did_you_mean,
 )
 from modeadvisor.knowledge import KnowledgeBase, Lang, load_knowledge_base, shipped_rules_dir
+from modeadvisor.limits import DEFAULT_LIMITS, Limits, limit_names, parse_limit
 from modeadvisor.organisation import load_organisation
 from modeadvisor.reports.html import to_html, to_markdown_report, write_markdown
 from modeadvisor.reports.text import explain_text, to_markdown, to_text
@@ -51,6 +54,9 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="modeadvisor",
         description="Explained advice on managing and measuring an organisation by its modes.",
+    )
+    parser.add_argument(
+        "--version", action="version", version=f"%(prog)s {modeadvisor.__version__}"
     )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
@@ -71,6 +77,7 @@ def _parser() -> argparse.ArgumentParser:
             default=default_lang(),
             help="language of the advice (default: from the locale, else en)",
         )
+        _with_limits(p)
         return p
 
     def with_settings(p: argparse.ArgumentParser) -> argparse.ArgumentParser:
@@ -103,7 +110,7 @@ def _parser() -> argparse.ArgumentParser:
     explain.add_argument("--unit", required=True, metavar="ID", help="the unit's id")
     explain.add_argument("--format", choices=("text", "json"), default="text")
 
-    validate = commands.add_parser("validate", help="load and check a rule pack")
+    validate = _with_limits(commands.add_parser("validate", help="load and check a rule pack"))
     validate.add_argument(
         "packs",
         type=Path,
@@ -163,7 +170,9 @@ def _parser() -> argparse.ArgumentParser:
 
     commands.add_parser("steps", help="every feature-file step phrase, with an example")
 
-    lint_cmd = commands.add_parser("lint", help="statically verify rule packs (exit 1 on errors)")
+    lint_cmd = _with_limits(
+        commands.add_parser("lint", help="statically verify rule packs (exit 1 on errors)")
+    )
     lint_cmd.add_argument(
         "packs",
         type=Path,
@@ -173,8 +182,10 @@ def _parser() -> argparse.ArgumentParser:
     )
     lint_cmd.add_argument("--format", choices=("text", "json"), default="text")
 
-    impact = commands.add_parser(
-        "impact", help="what changing a pack does to the advice for a population"
+    impact = _with_limits(
+        commands.add_parser(
+            "impact", help="what changing a pack does to the advice for a population"
+        )
     )
     impact.add_argument("old", type=Path, metavar="OLD_PACK")
     impact.add_argument("new", type=Path, metavar="NEW_PACK")
@@ -200,6 +211,35 @@ def _parser() -> argparse.ArgumentParser:
     )
     graph.add_argument("--format", choices=("mermaid", "dot"), default="mermaid")
     return parser
+
+
+def _with_limits(p: argparse.ArgumentParser) -> argparse.ArgumentParser:
+    """`--limit NAME=VALUE`, on every command that reads input."""
+    names = ", ".join(
+        f"{name} ({str(value).lower() if isinstance(value, bool) else value})"
+        for name, value in limit_names().items()
+    )
+    p.add_argument(
+        "--limit",
+        dest="limits",
+        type=_limit_setting,
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help=f"raise (or lower) a bound of size or work; repeatable. NAME (default): {names}",
+    )
+    return p
+
+
+def _limit_setting(text: str) -> tuple[str, int | bool]:
+    try:
+        return parse_limit(text)
+    except ValueError as error:  # argparse shows only this type's message, then exits 2
+        raise argparse.ArgumentTypeError(str(error)) from None
+
+
+def _limits(args: argparse.Namespace) -> Limits:
+    return dataclasses.replace(DEFAULT_LIMITS, **dict(args.limits))  # a later setting wins
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -236,142 +276,190 @@ def default_lang(environ: Mapping[str, str] = os.environ) -> Lang:
     return "en"
 
 
-def _knowledge_base(folders: Sequence[Path] | None) -> KnowledgeBase:
-    return load_knowledge_base(*(folders or [shipped_rules_dir()]))
+def _knowledge_base(
+    args: argparse.Namespace, folders: Sequence[Path] | None = None
+) -> KnowledgeBase:
+    chosen = folders if folders is not None else args.packs
+    return load_knowledge_base(*(chosen or [shipped_rules_dir()]), limits=_limits(args))
 
 
 def _advisor(args: argparse.Namespace) -> Advisor:
-    kb = _knowledge_base(args.packs)
+    kb = _knowledge_base(args)
     if args.perspective_threshold is not None:
         kb = kb.with_settings(perspective_threshold=args.perspective_threshold)
-    return Advisor(kb, lang=args.lang)
+    return Advisor(kb, lang=args.lang, limits=_limits(args))
 
 
 def _run(args: argparse.Namespace, out: TextIO) -> int:
-    match args.command:
-        case "assess":
-            advice = _advisor(args).assess(args.file)
-            render = {"json": lambda a: a.to_json(), "text": to_text, "markdown": to_markdown}[
-                args.format
-            ]
-            out.write(render(advice))
-            worst = advice.worst_severity()
-            if (
-                args.fail_on is not None
-                and worst is not None
-                and _SEVERITY_LEVEL[worst] >= _FAIL_LEVELS[args.fail_on]
-            ):
-                return EXIT_CONFLICTS
-        case "explain":
-            advice = _advisor(args).assess(args.file)
-            if args.format == "json":
-                unit = advice.unit(args.unit).model_dump(mode="json")
-                unit["conflicts"] = [
-                    c.model_dump(mode="json") for c in advice.conflicts_of(args.unit)
-                ]
-                out.write(json.dumps(unit, indent=2, ensure_ascii=False) + "\n")
-            else:
-                out.write(explain_text(advice, args.unit))
-        case "validate":
-            kb = _knowledge_base(args.packs)
-            layers = " on ".join(reversed(kb.layers))
-            out.write(
-                f"{layers} ({kb.root}): ok — {len(kb.archetypes)} archetypes, "
-                f"{len(kb.traits)} traits, {len(kb.rules)} rules, {len(kb.models)} models, "
-                f"{len(kb.links)} links, {len(kb.conflicts)} conflict rules\n"
-            )
-        case "traits":
-            _traits(_knowledge_base(args.packs), args.lang, args.format, out)
-        case "impact":
-            old, new = Advisor.from_path(args.old), Advisor.from_path(args.new)
-            population: list[Any] = list(args.population or []) or sample_population(
-                old.knowledge_base, new.knowledge_base, args.sample, args.seed
-            )
-            total = None if args.population else args.sample
-            with progress_bar("impact", "units", total) as progress:
-                result = compare(old, new, population, progress)
-            out.write(result.to_json() if args.format == "json" else impact_text(result))
-        case "lint":
-            kb = _knowledge_base(args.packs)
-            given = {p.resolve() for p in args.packs or [shipped_rules_dir()]}
-            own = {pack for pack, root in kb.roots.items() if root.resolve() in given}
-            findings = lint(kb, packs=own or None)  # a layer below is linted on its own
-            out.write(lint_json(findings) if args.format == "json" else lint_text(findings))
-            return EXIT_CONFLICTS if has_errors(findings) else EXIT_OK
-        case "report":
-            advice = _advisor(args).assess(args.file)
-            if args.format == "markdown" and args.output is not None:
-                write_markdown(advice, args.output, charts=not args.no_charts)
-            else:
-                text = to_html(advice) if args.format == "html" else to_markdown_report(advice)
-                if args.output is None:
-                    out.write(text)
-                else:
-                    args.output.write_text(text, encoding="utf-8", newline="\n")
-        case "survey":
-            kb = _knowledge_base(args.packs)
-            with progress_bar("survey", "rows") as progress:
-                summary = read_survey(args.file, kb, progress=progress)
-            out.write(
-                summary.to_json() if args.format == "json" else survey_text(summary, args.lang)
-            )
-        case "batch":
-            advisor = Advisor(_knowledge_base(args.packs), lang=args.lang, backend="python")
-            table = read_table(advisor.knowledge_base, args.file)
-            with progress_bar("batch", "units", len(table.ids)) as progress:
-                scored = advisor.assess_many(table)
-                progress(len(table.ids))
-            out.write(scored.to_json() if args.format == "json" else scored.to_csv())
-        case "what-if":
-            advisor = Advisor(_knowledge_base(args.packs), lang=args.lang)
-            organisation, _ = load_organisation(args.file, advisor.limits)
-            chosen = next((u for u in organisation.units if u.id == args.unit), None)
-            if chosen is None:
-                ids = [u.id for u in organisation.units]
-                raise UnknownUnitError(
-                    [
-                        Problem(
-                            Location(str(args.file)),
-                            f"no unit '{args.unit}'",
-                            did_you_mean(args.unit, ids),
-                        )
-                    ]
-                )
-            repair = advisor.what_if(chosen, target=args.target, clear=args.clear)
-            out.write(
-                repair.model_dump_json(indent=2) + "\n"
-                if args.format == "json"
-                else repair.to_text()
-            )
-        case "steps":
-            from modeadvisor.bdd import step_catalogue  # pytest is only needed for this command
+    return _COMMANDS[args.command](args, out)
 
-            lang = None
-            for doc in step_catalogue():
-                if doc.lang != lang:
-                    lang = doc.lang
-                    out.write("# English\n" if lang == "en" else "\n# language: fi\n")
-                out.write(f"{doc.keyword} {doc.phrase}\n    e.g. {doc.keyword} {doc.example}\n")
-        case "schema":
-            kb = _knowledge_base(args.packs)
-            made = organisation_schema(kb) if args.kind == "organisation" else rules_schema(kb)
-            out.write(json.dumps(made, indent=2, ensure_ascii=False) + "\n")
-        case "graph":
-            graph = Advisor(_knowledge_base(args.packs), lang=args.lang).graph
-            out.write(
-                graph.to_mermaid(args.lang) if args.format == "mermaid" else graph.to_dot(args.lang)
-            )
+
+def _assess(args: argparse.Namespace, out: TextIO) -> int:
+    advice = _advisor(args).assess(args.file)
+    render = {"json": lambda a: a.to_json(), "text": to_text, "markdown": to_markdown}[args.format]
+    out.write(render(advice))
+    worst = advice.worst_severity()
+    if (
+        args.fail_on is not None
+        and worst is not None
+        and _SEVERITY_LEVEL[worst] >= _FAIL_LEVELS[args.fail_on]
+    ):
+        return EXIT_CONFLICTS
     return EXIT_OK
 
 
-def _traits(kb: KnowledgeBase, language: Lang, fmt: str, out: TextIO) -> None:
-    if fmt == "json":
+def _explain(args: argparse.Namespace, out: TextIO) -> int:
+    advice = _advisor(args).assess(args.file)
+    if args.format == "json":
+        unit = advice.unit(args.unit).model_dump(mode="json")
+        unit["conflicts"] = [c.model_dump(mode="json") for c in advice.conflicts_of(args.unit)]
+        out.write(json.dumps(unit, indent=2, ensure_ascii=False) + "\n")
+    else:
+        out.write(explain_text(advice, args.unit))
+    return EXIT_OK
+
+
+def _validate(args: argparse.Namespace, out: TextIO) -> int:
+    kb = _knowledge_base(args)
+    layers = " on ".join(reversed(kb.layers))
+    out.write(
+        f"{layers} ({kb.root}): ok — {len(kb.archetypes)} archetypes, "
+        f"{len(kb.traits)} traits, {len(kb.rules)} rules, {len(kb.models)} models, "
+        f"{len(kb.links)} links, {len(kb.conflicts)} conflict rules\n"
+    )
+    return EXIT_OK
+
+
+def _traits(args: argparse.Namespace, out: TextIO) -> int:
+    kb = _knowledge_base(args)
+    if args.format == "json":
         rows = [trait.model_dump(mode="json", exclude_none=True) for trait in kb.traits.values()]
         out.write(json.dumps(rows, indent=2, ensure_ascii=False) + "\n")
-        return
+        return EXIT_OK
     for trait in kb.traits.values():
         out.write(f"{trait.id}  ({trait.kind_text()})  [{', '.join(trait.observes)}]\n")
-        out.write(f"    {trait.label.get(language)}: {trait.description.get(language)}\n")
+        out.write(f"    {trait.label.get(args.lang)}: {trait.description.get(args.lang)}\n")
+    return EXIT_OK
+
+
+def _impact(args: argparse.Namespace, out: TextIO) -> int:
+    limits = _limits(args)
+    old = Advisor.from_path(args.old, limits=limits)
+    new = Advisor.from_path(args.new, limits=limits)
+    population: list[Any] = list(args.population or []) or sample_population(
+        old.knowledge_base, new.knowledge_base, args.sample, args.seed
+    )
+    total = None if args.population else args.sample
+    with progress_bar("impact", "units", total) as progress:
+        result = compare(old, new, population, progress)
+    out.write(result.to_json() if args.format == "json" else impact_text(result))
+    return EXIT_OK
+
+
+def _lint(args: argparse.Namespace, out: TextIO) -> int:
+    kb = _knowledge_base(args)
+    given = {p.resolve() for p in args.packs or [shipped_rules_dir()]}
+    own = {pack for pack, root in kb.roots.items() if root.resolve() in given}
+    findings = lint(kb, packs=own or None)  # a layer below is linted on its own
+    out.write(lint_json(findings) if args.format == "json" else lint_text(findings))
+    return EXIT_CONFLICTS if has_errors(findings) else EXIT_OK
+
+
+def _report(args: argparse.Namespace, out: TextIO) -> int:
+    advice = _advisor(args).assess(args.file)
+    if args.format == "markdown" and args.output is not None:
+        write_markdown(advice, args.output, charts=not args.no_charts)
+        return EXIT_OK
+    text = to_html(advice) if args.format == "html" else to_markdown_report(advice)
+    if args.output is None:
+        out.write(text)
+    else:
+        args.output.write_text(text, encoding="utf-8", newline="\n")
+    return EXIT_OK
+
+
+def _survey(args: argparse.Namespace, out: TextIO) -> int:
+    kb = _knowledge_base(args)
+    with progress_bar("survey", "rows") as progress:
+        summary = read_survey(args.file, kb, limits=_limits(args), progress=progress)
+    out.write(summary.to_json() if args.format == "json" else survey_text(summary, args.lang))
+    return EXIT_OK
+
+
+def _batch(args: argparse.Namespace, out: TextIO) -> int:
+    kb = _knowledge_base(args)
+    advisor = Advisor(kb, lang=args.lang, limits=_limits(args), backend="python")
+    table = read_table(advisor.knowledge_base, args.file)
+    with progress_bar("batch", "units", len(table.ids)) as progress:
+        scored = advisor.assess_many(table)
+        progress(len(table.ids))
+    out.write(scored.to_json() if args.format == "json" else scored.to_csv())
+    return EXIT_OK
+
+
+def _what_if(args: argparse.Namespace, out: TextIO) -> int:
+    advisor = Advisor(_knowledge_base(args), lang=args.lang, limits=_limits(args))
+    organisation, _ = load_organisation(args.file, advisor.limits)
+    chosen = next((u for u in organisation.units if u.id == args.unit), None)
+    if chosen is None:
+        ids = [u.id for u in organisation.units]
+        raise UnknownUnitError(
+            [
+                Problem(
+                    Location(str(args.file)),
+                    f"no unit '{args.unit}'",
+                    did_you_mean(args.unit, ids),
+                )
+            ]
+        )
+    repair = advisor.what_if(chosen, target=args.target, clear=args.clear)
+    out.write(
+        repair.model_dump_json(indent=2) + "\n" if args.format == "json" else repair.to_text()
+    )
+    return EXIT_OK
+
+
+def _steps(args: argparse.Namespace, out: TextIO) -> int:
+    from modeadvisor.bdd import step_catalogue  # pytest is only needed for this command
+
+    lang = None
+    for doc in step_catalogue():
+        if doc.lang != lang:
+            lang = doc.lang
+            out.write("# English\n" if lang == "en" else "\n# language: fi\n")
+        out.write(f"{doc.keyword} {doc.phrase}\n    e.g. {doc.keyword} {doc.example}\n")
+    return EXIT_OK
+
+
+def _schema(args: argparse.Namespace, out: TextIO) -> int:
+    kb = _knowledge_base(args)
+    made = organisation_schema(kb) if args.kind == "organisation" else rules_schema(kb)
+    out.write(json.dumps(made, indent=2, ensure_ascii=False) + "\n")
+    return EXIT_OK
+
+
+def _graph(args: argparse.Namespace, out: TextIO) -> int:
+    graph = Advisor(_knowledge_base(args), lang=args.lang, limits=_limits(args)).graph
+    out.write(graph.to_mermaid(args.lang) if args.format == "mermaid" else graph.to_dot(args.lang))
+    return EXIT_OK
+
+
+#: Each sub-command's handler: the parsed arguments and standard output in, the exit code out.
+_COMMANDS: dict[str, Callable[[argparse.Namespace, TextIO], int]] = {
+    "assess": _assess,
+    "explain": _explain,
+    "validate": _validate,
+    "traits": _traits,
+    "schema": _schema,
+    "report": _report,
+    "survey": _survey,
+    "batch": _batch,
+    "what-if": _what_if,
+    "steps": _steps,
+    "lint": _lint,
+    "impact": _impact,
+    "graph": _graph,
+}
 
 
 if __name__ == "__main__":  # pragma: no cover

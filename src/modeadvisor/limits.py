@@ -1,12 +1,18 @@
 """Bounds on what modeadvisor reads and computes, so no input can exhaust memory or time.
 
 Every bound is refused with a clear, located error (never a crash or a hang) and can be raised
-or lowered by passing a `Limits` to the loaders or the `Advisor`.
+or lowered by passing a `Limits` to the loaders or the `Advisor`, or on the command line with
+`--limit NAME=VALUE` (read by `parse_limit`).
 """
 
 from __future__ import annotations
 
+import dataclasses
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
+
+from modeadvisor.errors import did_you_mean
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,8 +35,59 @@ class Limits:
     #: Bindings one conflict rule could make in one assessment, estimated before the engine
     #: runs from the facts and the rule's equality joins (the engine cannot be stopped midway).
     max_conflict_bindings: int = 5_000_000
+    #: Rows of one table scored at once (`Advisor.assess_many`, `modeadvisor batch`): a row is
+    #: one unit without a tree or conflicts between units, so far lighter than an organisation's.
+    max_table_rows: int = 1_000_000
     #: Pack files may lie outside the pack folder (through symbolic links) only when allowed.
     allow_outside_pack: bool = False
 
+    def with_settings(self, settings: Iterable[str]) -> Limits:
+        """These limits with `NAME=VALUE` settings applied in order (a later one wins)."""
+        changes: dict[str, Any] = dict(parse_limit(text) for text in settings)
+        return dataclasses.replace(self, **changes)
+
 
 DEFAULT_LIMITS = Limits()
+
+_BOOLEANS = {"true": True, "false": False}
+
+
+def limit_names() -> dict[str, int | bool]:
+    """Every limit's name with its default, in declaration order."""
+    return {field.name: getattr(DEFAULT_LIMITS, field.name) for field in dataclasses.fields(Limits)}
+
+
+def how_to_raise(name: str) -> str:
+    """The words a hint uses to say how to raise limit `name`, from Python and from the CLI."""
+    value = "true" if isinstance(limit_names()[name], bool) else "N"
+    return f"raise Limits.{name} (on the command line: --limit {name}={value})"
+
+
+def parse_limit(setting: str) -> tuple[str, int | bool]:
+    """One `NAME=VALUE` setting as `--limit` takes it: a known limit and a value of its type.
+
+    Whole numbers may group digits with `_` or `,` (`20,000`); booleans are `true` or `false`.
+    Raises ValueError saying what is wrong and, for a misspelt name or boolean, what was meant.
+    """
+    defaults = limit_names()
+    name, equals, value = (part.strip() for part in setting.partition("="))
+    if not equals or not name:
+        example = f"{name}={defaults[name]}" if name in defaults else "max_units=50000"
+        raise ValueError(f"'{setting}' is not NAME=VALUE, e.g. {example}")
+    if name not in defaults:
+        hint = did_you_mean(name, defaults) or f"the limits are {', '.join(defaults)}"
+        raise ValueError(f"unknown limit '{name}' ({hint})")
+    if isinstance(defaults[name], bool):
+        if value.lower() not in _BOOLEANS:
+            meant = did_you_mean(value.lower(), _BOOLEANS)
+            raise ValueError(
+                f"{name} takes true or false, not '{value}'" + (f" ({meant})" if meant else "")
+            )
+        return name, _BOOLEANS[value.lower()]
+    digits = value.replace("_", "").replace(",", "")
+    if not digits.isascii() or not digits.isdigit():
+        raise ValueError(
+            f"{name} takes a whole number of 0 or more, not '{value}' "
+            f"(e.g. {name}={defaults[name] * 2}; the default is {defaults[name]})"
+        )
+    return name, int(digits)
