@@ -23,14 +23,16 @@ from typing import Any
 
 from modeadvisor import Advisor, KnowledgeBase, load_knowledge_base
 from modeadvisor import conditions as cond
-from modeadvisor.advisor import durable_available
 from modeadvisor.authoring.impact import sample_population
+from modeadvisor.backends import durable_available
 from modeadvisor.backends._rulesets import compile_pack
-from modeadvisor.backends._vectorised import Scorer, UnitTable, model_scores, profiles
+from modeadvisor.backends._vectorised import Scorer, UnitTable
 from modeadvisor.conditions import disjunctive_form
 from modeadvisor.errors import Location
+from modeadvisor.graph import model_scores
 from modeadvisor.knowledge import Rule, ScoringRule, Text, shipped_rules_dir
 from modeadvisor.organisation import check_organisation, from_data
+from modeadvisor.profile import profiles
 from modeadvisor.tables import Table as BatchTable
 from modeadvisor.tables import evaluate_table
 
@@ -103,7 +105,7 @@ def throughput(kb: KnowledgeBase, count: int, report: dict[str, float], *, durab
 
     def batch() -> None:
         fired = scorer.fired(table)
-        model_scores(kb, profiles(kb, fired, table, scorer))
+        model_scores(kb, profiles(kb, fired, table.observed_count))
 
     batch_rate = rate(count, timed(batch, 3))
     report["batch_units_per_s"] = batch_rate
@@ -245,14 +247,14 @@ def population_scale(kb: KnowledgeBase, counts: Sequence[int]) -> None:
         table = UnitTable(kb, repeated)
 
         def work(table: UnitTable = table) -> None:
-            model_scores(kb, profiles(kb, scorer.fired(table), table, scorer))
+            model_scores(kb, profiles(kb, scorer.fired(table), table.observed_count))
 
         seconds = timed(work)
         line(f"{count:,} units", rate(count, seconds), ref_rate, "units/s")
 
 
 def what_if_latency(kb: KnowledgeBase, report: dict[str, float], count: int) -> None:
-    advisor = Advisor(kb, backend="python")
+    advisor = Advisor(kb, backend="vectorised")
     population = sample_population(kb, kb, count, 21)
     targets = list(kb.archetypes)
     times, found = [], 0

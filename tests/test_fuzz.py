@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from modeadvisor.advisor import durable_available
+from modeadvisor.backends import durable_available
 
 from .conftest import ROOT
 

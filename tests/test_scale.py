@@ -9,7 +9,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 
 from modeadvisor import Advisor
-from modeadvisor.advisor import durable_available
+from modeadvisor.backends import durable_available
 
 from .conftest import ROOT
 

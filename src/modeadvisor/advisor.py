@@ -3,28 +3,27 @@
 An Advisor holds no global state: two advisors with different packs live side by side in one
 process. It is safe to share between threads (the engine adapter serialises its sessions).
 
-Two backends give the same advice: `durable` runs the rules in durable-rules; `python` scores
-with the vectorised evaluator (`batch`) and matches conflict rules in plain Python. `auto` (the
-default) takes durable-rules where it can be imported and otherwise falls back to `python` with
-one warning (durable-rules 2.0.28 does not import on Python 3.13).
+The rules run on a backend (`modeadvisor.backends`): `durable` (durable-rules) or `vectorised`
+(numpy and hash joins); both give the same advice. `auto` (the default) takes durable-rules where
+it can be imported and otherwise the vectorised backend, with a warning.
 """
 
 from __future__ import annotations
 
-import sys
-import warnings
 from collections.abc import Mapping, Sequence
 from functools import cached_property
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
+
+import numpy as np
 
 from modeadvisor.advice import Advice, Conflict, ModelAdvice, PackRef, SelfAssessment, UnitAdvice
-from modeadvisor.backends._reference import match_reference
-from modeadvisor.backends._rulesets import compile_conflicts, compile_pack, engine_fact
-from modeadvisor.backends._vectorised import Scorer, UnitTable
-from modeadvisor.conflicts import UnitState, binding_bounds, mode_ratings, situation, summarise
-from modeadvisor.errors import EngineError, LimitError, Location, Problem
-from modeadvisor.graph import ModeGraph, ScoredModel
+from modeadvisor.backends import Backend, BackendChoice, choose
+from modeadvisor.backends._matching import BindingLimitError
+from modeadvisor.backends._vectorised import Scorer, VectorisedBackend
+from modeadvisor.conflicts import UnitState, mode_ratings, situation, summarise
+from modeadvisor.errors import LimitError, Location, Problem
+from modeadvisor.graph import ModeGraph, ScoredModel, model_scores
 from modeadvisor.knowledge import KnowledgeBase, Lang, load_knowledge_base, shipped_rules_dir
 from modeadvisor.knowledge._documents import Document
 from modeadvisor.limits import DEFAULT_LIMITS, Limits
@@ -36,7 +35,7 @@ from modeadvisor.organisation import (
     from_data,
     load_organisation,
 )
-from modeadvisor.profile import build_profile, evidence_for
+from modeadvisor.profile import evidence_for, profiles, unit_profile
 from modeadvisor.reports.labels import note
 from modeadvisor.scoring import micro
 from modeadvisor.tables import BatchResult, Table, evaluate_table, read_table
@@ -52,30 +51,29 @@ class Advisor:
         *,
         lang: Lang = "en",
         limits: Limits = DEFAULT_LIMITS,
-        backend: Backend = "auto",
+        backend: BackendChoice = "auto",
     ) -> None:
         self.knowledge_base = knowledge_base
         self.lang: Lang = lang
         self.limits = limits
         self.graph = ModeGraph(knowledge_base)
-        self._pack = compile_pack(knowledge_base)
-        self._conflict_pack = compile_conflicts(knowledge_base)
-        self.backend: Backend = _choose(backend)
-        if self.backend == "durable":
-            from modeadvisor.backends._durable import DurableEngine
-
-            self._engine: Any = DurableEngine(self._pack)
-            self._conflict_engine: Any = DurableEngine(self._conflict_pack)
+        #: Runs the rules of `assess`; tables and what-if are always vectorised.
+        self.backend: Backend = choose(knowledge_base, backend)
 
     @cached_property
     def _scorer(self) -> Scorer:
-        # built on first use: the durable backend needs it only for tables and what-if, and
-        # with a large pack it repeats the compiler's expansion of every condition
+        # the vectorised scorer, for tables and what-if whatever runs `assess`
+        if isinstance(self.backend, VectorisedBackend):
+            return self.backend.scorer
         return Scorer(self.knowledge_base)
 
     @classmethod
     def default(
-        cls, *, lang: Lang = "en", limits: Limits = DEFAULT_LIMITS, backend: Backend = "auto"
+        cls,
+        *,
+        lang: Lang = "en",
+        limits: Limits = DEFAULT_LIMITS,
+        backend: BackendChoice = "auto",
     ) -> Advisor:
         """An advisor on the knowledge base shipped with modeadvisor."""
         return cls(
@@ -91,7 +89,7 @@ class Advisor:
         *paths: str | Path,
         lang: Lang = "en",
         limits: Limits = DEFAULT_LIMITS,
-        backend: Backend = "auto",
+        backend: BackendChoice = "auto",
     ) -> Advisor:
         """An advisor on the packs in these folders, each layered on the ones before it."""
         return cls(
@@ -155,18 +153,12 @@ class Advisor:
         elif not isinstance(organisation, Organisation):
             organisation = from_data(organisation)
         checked = check_organisation(self.knowledge_base, organisation, document, self.limits)
-        values = checked.values
-        fired = self._fired(organisation, values)
         kb = self.knowledge_base
-        states = [
-            self._unit_state(
-                unit.id, unit.parent, values[unit.id], fired[unit.id], frozenset(unit.models_in_use)
-            )
-            for unit in organisation.units
-        ]
+        states = self._unit_states(organisation, checked.values)
         conflicts = self._conflicts(organisation, checked, [state for state, _ in states])
+        disputed = {u for c in conflicts if c.kind == "respondent_disagreement" for u in c.units}
         advice = {
-            unit.id: self._unit_advice(state, notes, unit.title, checked, conflicts)
+            unit.id: self._unit_advice(state, notes, unit.title, checked, disputed)
             for (state, notes), unit in zip(states, organisation.units, strict=True)
         }
         units = [advice[unit_id] for unit_id in tree_order(organisation)]
@@ -179,36 +171,28 @@ class Advisor:
             conflicts=conflicts,
         )
 
-    def _unit_state(
-        self,
-        unit_id: str,
-        parent: str | None,
-        values: Mapping[str, Any],
-        fired: set[str],
-        in_use: frozenset[str],
-    ) -> tuple[UnitState, list[str]]:
-        rules = [rule for rule in self.knowledge_base.rules if rule.id in fired]  # pack order
-        profile, notes, weights = build_profile(self.knowledge_base, rules, values, self.lang)
-        scored: list[ScoredModel] = []
-        if profile.status == "ok":
-            scored = self.graph.score_models(unit_id, weights, in_use, self.lang)
-        return UnitState(unit_id, parent, values, profile, scored, in_use, tuple(rules)), notes
-
-    def _fired(
+    def _unit_states(
         self, organisation: Organisation, values: Mapping[str, Mapping[str, Any]]
-    ) -> dict[str, set[str]]:
-        """The scoring rules that fire for each unit, on the chosen backend."""
-        fired: dict[str, set[str]] = {unit.id: set() for unit in organisation.units}
-        if self.backend == "durable":
-            facts = [self._pack.fact(unit.id, values[unit.id]) for unit in organisation.units]
-            for rule_id, bound in self._engine.fire(facts):
-                fired[organisation.units[bound["m"]].id].add(rule_id)
-            return fired
-        table = UnitTable(self.knowledge_base, [values[unit.id] for unit in organisation.units])
-        matrix = self._scorer.fired(table)
+    ) -> list[tuple[UnitState, list[str]]]:
+        """Every unit scored at once on the chosen backend: its profile, models and notes."""
+        kb = self.knowledge_base
+        unit_values = [values[unit.id] for unit in organisation.units]
+        fired = self.backend.fired(unit_values)
+        found = profiles(kb, fired, np.array([len(v) for v in unit_values], dtype=np.int64))
+        scores = model_scores(kb, found)
+        states = []
         for row, unit in enumerate(organisation.units):
-            fired[unit.id] = {self._scorer.rule_ids[i] for i in matrix[row].nonzero()[0]}
-        return fired
+            profile, notes = unit_profile(kb, found, row, self.lang)
+            in_use = frozenset(unit.models_in_use)
+            scored: list[ScoredModel] = []
+            if profile.status == "ok":
+                scored = self.graph.score_models(unit.id, row, found, scores, in_use, self.lang)
+            rules = tuple(kb.rules[i] for i in fired[row].nonzero()[0])  # pack order
+            state = UnitState(
+                unit.id, unit.parent, unit_values[row], profile, scored, in_use, rules
+            )
+            states.append((state, notes))
+        return states
 
     def _conflicts(
         self, organisation: Organisation, checked: CheckedOrganisation, states: list[UnitState]
@@ -217,26 +201,24 @@ class Advisor:
         if not kb.conflicts:
             return []
         facts = situation(kb, states, organisation.imposed_models, checked.views, checked.ratings)
-        bounds = binding_bounds(kb.conflicts, facts)
-        for rule in kb.conflicts:
-            bound = bounds[rule.id]
-            if bound > self.limits.max_conflict_bindings:
-                raise LimitError(
-                    [
-                        Problem(
-                            kb.where(rule.pack, rule.origin),
-                            f"conflict rule '{rule.id}' could bind up to {bound:,} combinations of "
-                            f"facts in '{organisation.organisation}' ({len(organisation.units):,} "
-                            f"units); the limit is {self.limits.max_conflict_bindings:,}",
-                            "assess the organisation in parts, join the rule on a narrower field, or "
-                            "raise Limits.max_conflict_bindings",
-                        )
-                    ]
-                )
-        if self.backend == "durable":
-            firings = self._conflict_engine.fire([engine_fact(f, kb.traits) for f in facts])
-        else:
-            firings = match_reference(kb.conflicts, facts, kb.settings)
+        limit = self.limits.max_conflict_bindings
+        try:
+            firings = self.backend.match(facts, limit=limit)
+        except BindingLimitError as error:
+            rule = error.rule
+            raise LimitError(
+                [
+                    Problem(
+                        kb.where(rule.pack, rule.origin),
+                        f"conflict rule '{rule.id}' binds more than {limit:,} combinations of "
+                        f"facts in '{organisation.organisation}' ({len(organisation.units):,} "
+                        f"units); the limit is {limit:,}",
+                        "assess the organisation in parts, join the rule on a narrower field, or "
+                        "raise Limits.max_conflict_bindings (on the command line: "
+                        "--limit max_conflict_bindings=N)",
+                    )
+                ]
+            ) from None
         names = {unit.id: unit.title for unit in organisation.units}
         return summarise(kb, firings, facts, names, self.lang)
 
@@ -246,7 +228,7 @@ class Advisor:
         notes: list[str],
         name: str,
         checked: CheckedOrganisation,
-        conflicts: list[Conflict],
+        disputed: set[str],  # units whose respondents disagree (one pass over the conflicts)
     ) -> UnitAdvice:
         settings = self.knowledge_base.settings
         profile = state.profile
@@ -274,11 +256,10 @@ class Advisor:
         answers = checked.ratings.get(state.id, [])
         self_assessment = None
         if answers:
-            disputed = any(
-                c.kind == "respondent_disagreement" and state.id in c.units for c in conflicts
-            )
             self_assessment = SelfAssessment(
-                respondents=len(answers), ratings=mode_ratings(answers), disputed=disputed
+                respondents=len(answers),
+                ratings=mode_ratings(answers),
+                disputed=state.id in disputed,
             )
         return UnitAdvice(
             id=state.id,
@@ -309,39 +290,3 @@ def tree_order(organisation: Organisation) -> list[str]:
         order.append(unit_id)
         stack.extend(sorted(children.get(unit_id, []), reverse=True))
     return order
-
-
-Backend = Literal["auto", "durable", "python"]
-_warned = False
-
-
-def durable_available() -> bool:
-    """Whether durable-rules imports here (it does not on Python 3.13)."""
-    try:
-        import durable.engine  # noqa: F401
-    except ImportError:
-        return False
-    return True
-
-
-def _choose(backend: Backend) -> Backend:
-    global _warned
-    if backend == "python":
-        return "python"
-    if durable_available():
-        return "durable"
-    if backend == "durable":
-        raise EngineError(
-            "durable-rules cannot be imported here (it does not support Python "
-            f"{sys.version_info.major}.{sys.version_info.minor}); use "
-            "backend='python'"
-        )
-    if not _warned:  # one warning per process, not per advisor
-        _warned = True
-        warnings.warn(
-            "durable-rules cannot be imported here; modeadvisor uses its python "
-            "backend, which gives the same advice",
-            RuntimeWarning,
-            stacklevel=3,
-        )
-    return "python"

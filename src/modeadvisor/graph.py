@@ -10,15 +10,20 @@ production and half development gets no push for the balanced scorecard either w
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
 from dataclasses import dataclass
 
 import networkx as nx
+import numpy as np
+import numpy.typing as npt
 import pydot
 
 from modeadvisor.advice import Direction, ModelAdvice, Reason
-from modeadvisor.knowledge import KnowledgeBase, Lang
-from modeadvisor.scoring import MICRO, contribution
+from modeadvisor.knowledge import KnowledgeBase, Lang, Link
+from modeadvisor.profile import Profiles
+from modeadvisor.scoring import MICRO
+
+BoolArray = npt.NDArray[np.bool_]
+IntArray = npt.NDArray[np.int64]
 
 SCORE_DECIMALS = 4
 
@@ -52,44 +57,47 @@ class ModeGraph:
         self.graph: nx.DiGraph[str] = nx.freeze(graph)
 
     def score_models(
-        self, unit_id: str, weights: Mapping[str, float], in_use: frozenset[str], lang: Lang
+        self,
+        unit_id: str,
+        row: int,
+        found: Profiles,
+        scores: ModelScores,
+        in_use: frozenset[str],
+        lang: Lang,
     ) -> list[ScoredModel]:
-        """Every model some archetype of the profile links to, scored with its reasons.
+        """Every model some archetype of unit `row`'s profile links to, with its reasons.
 
-        `weights` are the exact profile weights; scores are summed in millionths
-        (`scoring.contribution`), so every backend computes the same.
+        The figures are `model_scores`' own, read off for one unit: one arithmetic for the
+        advice, its explanation and every backend.
         """
+        archetypes = list(self.kb.archetypes)
         reasons: dict[str, list[tuple[Reason, int]]] = {}
-        for archetype, weight in weights.items():
-            if weight <= 0:
+        for link, pushed, active in scores.pushes:
+            if not active[row]:
                 continue
-            for _, model, data in sorted(self.graph.out_edges(archetype, data=True)):
-                relation = data["relation"]
-                if relation == "evolves_to":
-                    continue
-                sign = 1.0 if relation == "suits" else -1.0
-                link = data["link"]
-                pushed = contribution(sign, weight, link.strength)
-                reasons.setdefault(model, []).append(
-                    (
-                        Reason(
-                            path=[unit_id, archetype, model],
-                            archetype=archetype,
-                            relation=relation,
-                            archetype_weight=round(weight, SCORE_DECIMALS),
-                            strength=link.strength,
-                            contribution=round(pushed / MICRO, SCORE_DECIMALS),
-                            reason=link.reason.get(lang),
-                            source=list(link.source),
-                        ),
-                        pushed,
-                    )
+            archetype = link.source_node
+            push = int(pushed[row])
+            weight = float(found.weights[row, archetypes.index(archetype)])
+            reasons.setdefault(link.target, []).append(
+                (
+                    Reason(
+                        path=[unit_id, archetype, link.target],
+                        archetype=archetype,
+                        relation=link.relation,
+                        archetype_weight=round(weight, SCORE_DECIMALS),
+                        strength=link.strength,
+                        contribution=round(push / MICRO, SCORE_DECIMALS),
+                        reason=link.reason.get(lang),
+                        source=list(link.source),
+                    ),
+                    push,
                 )
+            )
         scored = []
         for model_id, pairs in reasons.items():
             spec = self.kb.models[model_id]
             pairs.sort(key=lambda pair: (-abs(pair[1]), pair[0].archetype))
-            total = sum(pushed for _, pushed in pairs)
+            total = sum(push for _, push in pairs)
             advice = ModelAdvice(
                 model=model_id,
                 name=spec.name.get(lang),
@@ -164,3 +172,37 @@ class ModeGraph:
 def _mermaid_text(text: str) -> str:
     """Mermaid labels in quotes take anything but a double quote; use its entity code."""
     return re.sub(r'"', "#quot;", text)
+
+
+@dataclass(frozen=True)
+class ModelScores:
+    """Every unit's model scores, and each link's push that makes them up."""
+
+    micro: IntArray  # (units, models)
+    reached: BoolArray
+    #: per scoring link (suits or poor_fit): its push on each unit in millionths, and where it
+    #: pushes at all (the unit's profile is ok and gives the link's archetype some weight)
+    pushes: tuple[tuple[Link, IntArray, BoolArray], ...]
+
+
+def model_scores(kb: KnowledgeBase, found: Profiles) -> ModelScores:
+    """Every unit's score of every model at once: sign x archetype weight x link strength,
+    rounded half-to-even to millionths per link, then summed — the one model arithmetic."""
+    archetypes, models = list(kb.archetypes), list(kb.models)
+    size = found.weights.shape[0]
+    score = np.zeros((size, len(models)), dtype=np.int64)
+    reached = np.zeros((size, len(models)), dtype=np.bool_)
+    pushes = []
+    for link in kb.links:
+        if link.relation == "evolves_to":
+            continue
+        sign = 1.0 if link.relation == "suits" else -1.0
+        weight = found.weights[:, archetypes.index(link.source_node)]
+        active = found.ok & (weight > 0)
+        pushed = np.rint(sign * weight * link.strength * MICRO).astype(np.int64)
+        column = models.index(link.target)
+        pushed = np.where(active, pushed, 0)
+        score[:, column] += pushed
+        reached[:, column] |= active
+        pushes.append((link, pushed, active))
+    return ModelScores(score, reached, tuple(pushes))

@@ -1,14 +1,22 @@
-"""From fired rules to a unit's mode profile, with the evidence that explains every figure."""
+"""From fired rules to units' mode profiles, with the evidence that explains every figure."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
 
 from modeadvisor import conditions as cond
 from modeadvisor.advice import Coverage, Evidence, JsonValue, Profile
 from modeadvisor.knowledge import KnowledgeBase, Lang, Rule
 from modeadvisor.reports.labels import note
-from modeadvisor.scoring import MICRO, micro, ranking, shares
+from modeadvisor.scoring import MICRO
+
+BoolArray = npt.NDArray[np.bool_]
+IntArray = npt.NDArray[np.int64]
+FloatArray = npt.NDArray[np.float64]
 
 DECIMALS = 4
 
@@ -43,68 +51,116 @@ def evidence_for(
     return sorted(evidence, key=lambda e: (-sum(e.contribution.values()), e.rule))
 
 
-def build_profile(
-    kb: KnowledgeBase,
-    rules: Sequence[Rule],
-    values: Mapping[str, cond.TraitValue],
-    lang: Lang = "en",
-) -> tuple[Profile, list[str], dict[str, float]]:
-    """Sum fired rule weights per archetype; decide dominant, secondary, mixed or too little.
+@dataclass(frozen=True)
+class Profiles:
+    """Per unit: exact weights, status, dominant and secondary (indexes, -1 for none), mixed."""
 
-    Returns the profile, plain-language notes on how it was decided, and the exact (unrounded)
-    weights that model scores are computed from.
+    raw: IntArray  # (units, archetypes) in millionths
+    weights: FloatArray
+    ok: BoolArray
+    dominant: IntArray
+    secondary: IntArray
+    mixed: BoolArray
+    fired_count: IntArray
+    observed: IntArray  # traits observed per unit
+
+
+def profiles(kb: KnowledgeBase, fired: BoolArray, observed: IntArray) -> Profiles:
+    """Every unit's profile at once from the scoring rules that fired for it (units, rules).
+
+    Weights are summed in exact millionths (the compiled weights), a share is one division,
+    ties go to the archetype first in pack order: the one profile arithmetic of every backend.
     """
     settings = kb.settings
+    size = fired.shape[0]
+    weights_matrix = np.array([rule.weights for rule in kb.compiled.rules], dtype=np.int64)
+    weights_matrix = weights_matrix.reshape(len(kb.compiled.rules), len(kb.archetypes))
+    raw = (
+        fired.astype(np.int64) @ weights_matrix
+        if fired.size
+        else np.zeros((fired.shape[0], len(kb.archetypes)), dtype=np.int64)
+    )
+    total = raw.sum(axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        weights = np.where(total[:, None] > 0, raw / np.maximum(total, 1)[:, None], 0.0)
+    fired_count = fired.sum(axis=1).astype(np.int64)
+    share = observed / len(kb.traits) if kb.traits else np.zeros(size)
+    ok = (fired_count >= settings.min_evidence) & (share >= settings.min_coverage)
+    dominant = np.argmax(weights, axis=1) if len(kb.archetypes) else np.zeros(0, np.int64)
+    rest = weights.copy()
+    rest[np.arange(size), dominant] = -np.inf
+    secondary = np.argmax(rest, axis=1) if len(kb.archetypes) > 1 else np.full(size, -1)
+    has_second = (secondary >= 0) & (rest[np.arange(size), np.maximum(secondary, 0)] > 0)
+    secondary = np.where(has_second, secondary, -1)
+    second_weight = np.where(has_second, rest[np.arange(size), np.maximum(secondary, 0)], 0.0)
+    lead = weights[np.arange(size), dominant] - second_weight
+    mixed = ok & (lead < settings.mixed_margin)
+    return Profiles(
+        raw=raw,
+        weights=weights,
+        ok=ok,
+        dominant=np.where(ok, dominant, -1).astype(np.int64),
+        secondary=np.where(ok, secondary, -1).astype(np.int64),
+        mixed=mixed,
+        fired_count=fired_count,
+        observed=observed,
+    )
+
+
+def unit_profile(
+    kb: KnowledgeBase, found: Profiles, row: int, lang: Lang = "en"
+) -> tuple[Profile, list[str]]:
+    """One unit's Profile (rounded for reading) and plain-language notes on how it was decided."""
+    settings = kb.settings
     order = list(kb.archetypes)
-    raw = {a: sum(micro(rule.spec.weights.get(a, 0.0)) for rule in rules) for a in order}
-    weights = shares(raw)
-    share = len(values) / len(kb.traits) if kb.traits else 0.0
+    fired = int(found.fired_count[row])
+    observed = int(found.observed[row])
+    weights = {a: float(found.weights[row, i]) for i, a in enumerate(order)}
+    share = observed / len(kb.traits) if kb.traits else 0.0
     coverage = Coverage(
-        observed_traits=len(values),
+        observed_traits=observed,
         catalogue_traits=len(kb.traits),
         share=round(share, DECIMALS),
-        fired_rules=len(rules),
+        fired_rules=fired,
     )
     notes: list[str] = []
-    enough = len(rules) >= settings.min_evidence and share >= settings.min_coverage
-    dominant = secondary = None
-    mixed = False
+    enough = bool(found.ok[row])
+    dominant = order[found.dominant[row]] if enough else None
+    secondary = order[found.secondary[row]] if enough and found.secondary[row] >= 0 else None
+    mixed = bool(found.mixed[row])
     if not enough:
         notes.append(
             note(
                 "insufficient",
                 lang,
-                fired=len(rules),
+                fired=fired,
                 min_fired=settings.min_evidence,
-                observed=len(values),
+                observed=observed,
                 catalogue=len(kb.traits),
                 share=share,
                 min_share=settings.min_coverage,
             )
         )
-    else:
-        dominant, secondary, lead = ranking(weights, order)
-        mixed = lead < settings.mixed_margin
-        if mixed and secondary:
-            names = kb.archetypes
-            notes.append(
-                note(
-                    "mixed",
-                    lang,
-                    dominant=names[dominant].name.get(lang),
-                    secondary=names[secondary].name.get(lang),
-                    first=weights[dominant],
-                    second=weights[secondary],
-                    margin=settings.mixed_margin,
-                )
+    elif mixed and dominant and secondary:
+        names = kb.archetypes
+        notes.append(
+            note(
+                "mixed",
+                lang,
+                dominant=names[dominant].name.get(lang),
+                secondary=names[secondary].name.get(lang),
+                first=weights[dominant],
+                second=weights[secondary],
+                margin=settings.mixed_margin,
             )
+        )
     profile = Profile(
         weights={a: round(w, DECIMALS) for a, w in weights.items()},
-        raw={a: round(w / MICRO, DECIMALS) for a, w in raw.items()},
+        raw={a: round(int(found.raw[row, i]) / MICRO, DECIMALS) for i, a in enumerate(order)},
         dominant=dominant,
         secondary=secondary,
         mixed=mixed,
         status="ok" if enough else "insufficient_evidence",
         coverage=coverage,
     )
-    return profile, notes, weights
+    return profile, notes

@@ -9,7 +9,6 @@ same IEEE operations as Python, so a vectorised backend reproduces these values 
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
 from decimal import Decimal
 
 import numpy as np
@@ -18,7 +17,7 @@ import numpy.typing as npt
 #: Numbers are compared and summed at this many decimals: integers in millionths are exact,
 #: exponent-free and finite, as the engine needs them.
 NUMBER_DECIMALS = 6
-MICRO = 10**NUMBER_DECIMALS
+MICRO = 1_000_000  # 10**NUMBER_DECIMALS, written out: mypy types int ** int as Any
 #: Beyond this magnitude a float cannot hold every millionth: such numbers go through Decimal.
 _EXACT_LIMIT = 2**52 / MICRO
 
@@ -47,24 +46,3 @@ def to_millionths_array(values: npt.NDArray[np.float64]) -> npt.NDArray[np.int64
 def micro(value: float) -> int:
     """A pack constant (weight, strength, threshold: at most six decimals) in millionths."""
     return to_millionths(value)
-
-
-def shares(raw: Mapping[str, int]) -> dict[str, float]:
-    """Weights summing to 1 from raw millionths (all zero when nothing fired)."""
-    total = sum(raw.values())
-    return {a: (w / total if total else 0.0) for a, w in raw.items()}
-
-
-def ranking(weights: Mapping[str, float], order: Sequence[str]) -> tuple[str, str | None, float]:
-    """The dominant and secondary archetype (ties go to the first in pack order) and the lead."""
-    first = max(order, key=lambda a: (weights[a], -order.index(a)))
-    rest = [a for a in order if a != first]
-    second = max(rest, key=lambda a: (weights[a], -order.index(a))) if rest else None
-    if second is not None and weights[second] <= 0:
-        second = None
-    return first, second, weights[first] - (weights[second] if second else 0.0)
-
-
-def contribution(sign: float, weight: float, strength: float) -> int:
-    """An archetype's push on a model in millionths: sign x weight x strength, rounded."""
-    return int(round(sign * weight * strength * MICRO))

@@ -24,12 +24,12 @@ from modeadvisor.backends._vectorised import (
     ConflictChecks,
     Scorer,
     UnitTable,
-    model_scores,
-    profiles,
     variants,
 )
 from modeadvisor.errors import Location, OrganisationError, Problem, did_you_mean
+from modeadvisor.graph import model_scores
 from modeadvisor.knowledge import SCALE_MAX, SCALE_MIN, KnowledgeBase, Trait
+from modeadvisor.profile import profiles
 
 #: Single changes kept as seeds for pairs and triples (by how much they help).
 SEEDS = 16
@@ -257,7 +257,7 @@ def _evaluate(
 ) -> _Evaluated:
     table = variants(kb, base, [{m.trait: m.value for m in moves} for moves in sets], in_use)
     fired = scorer.fired(table)
-    found = profiles(kb, fired, table, scorer)
+    found = profiles(kb, fired, table.observed_count)
     if target is not None:
         column = list(kb.archetypes).index(target)
         reached = found.ok & (found.dominant == column)
@@ -300,7 +300,7 @@ def _result(
 ) -> WhatIf:
     table = UnitTable(kb, [base, after], [in_use, in_use])
     fired = scorer.fired(table)
-    found = profiles(kb, fired, table, scorer)
+    found = profiles(kb, fired, table.observed_count)
     archetypes = list(kb.archetypes)
     names = scorer.rule_ids
 

@@ -14,13 +14,24 @@ import contextlib
 import itertools
 import threading
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any
+from typing import Any, Final
 
+import numpy as np
+import numpy.typing as npt
 from durable.engine import Host
 
-from modeadvisor.backends._rulesets import CompiledPack, Json
+from modeadvisor.backends._matching import count_bindings
+from modeadvisor.backends._rulesets import (
+    CompiledPack,
+    Json,
+    compile_conflicts,
+    compile_pack,
+    engine_fact,
+)
+from modeadvisor.conditions import TraitValue
 from modeadvisor.errors import EngineError
-from modeadvisor.facts import Firing
+from modeadvisor.facts import Fact, Firing
+from modeadvisor.knowledge import KnowledgeBase
 
 _engine_ids = itertools.count()
 #: Matches handed to one action call. One Python call per firing is what makes the engine slow
@@ -145,3 +156,28 @@ class DurableEngine:
 
 def _ignore(closure: Any) -> None:
     del closure
+
+
+class DurableBackend:
+    """The `durable` backend: scoring and conflict rules each in their own engine."""
+
+    name: Final = "durable"
+
+    def __init__(self, kb: KnowledgeBase) -> None:
+        self._kb = kb
+        self._pack = compile_pack(kb)  # refuses, located, what the engine cannot take
+        self._scoring = DurableEngine(self._pack)
+        self._conflicts = DurableEngine(compile_conflicts(kb))
+        self._column = {rule.id: i for i, rule in enumerate(kb.compiled.rules)}
+
+    def fired(self, values: Sequence[Mapping[str, TraitValue]]) -> npt.NDArray[np.bool_]:
+        matrix = np.zeros((len(values), len(self._column)), dtype=np.bool_)
+        facts = [self._pack.fact(str(row), unit) for row, unit in enumerate(values)]
+        for rule_id, bound in self._scoring.fire(facts):
+            matrix[bound["m"], self._column[rule_id]] = True
+        return matrix
+
+    def match(self, facts: Sequence[Fact], *, limit: int) -> list[Firing]:
+        # counted first, in linear time: once the engine runs it cannot be stopped
+        count_bindings(self._kb.conflicts, facts, self._kb.settings, limit=limit)
+        return self._conflicts.fire([engine_fact(fact, self._kb.traits) for fact in facts])

@@ -12,15 +12,18 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Final
 
 import numpy as np
 import numpy.typing as npt
 
 from modeadvisor import conditions as cond
-from modeadvisor.facts import FACT_KINDS
+from modeadvisor.backends._matching import match_indexed
+from modeadvisor.facts import FACT_KINDS, Fact, Firing
+from modeadvisor.graph import ModelScores
 from modeadvisor.knowledge import ConflictRule, KnowledgeBase, Trait
 from modeadvisor.knowledge._compiled import Conjunction, Test
+from modeadvisor.profile import Profiles
 from modeadvisor.scoring import MICRO, micro, to_millionths_array
 
 BoolArray = npt.NDArray[np.bool_]
@@ -179,81 +182,6 @@ class Scorer:
         return column.observed & _compare(column.values, leaf.op, _literal(trait, test))
 
 
-@dataclass(frozen=True)
-class Profiles:
-    """Per unit: exact weights, status, dominant and secondary (indexes, -1 for none), mixed."""
-
-    raw: IntArray  # (units, archetypes) in millionths
-    weights: FloatArray
-    ok: BoolArray
-    dominant: IntArray
-    secondary: IntArray
-    mixed: BoolArray
-    fired_count: IntArray
-
-
-def profiles(
-    kb: KnowledgeBase, fired: BoolArray, table: UnitTable, scorer: Scorer | None = None
-) -> Profiles:
-    """`profile.build_profile` for every unit at once, with the same arithmetic."""
-    settings = kb.settings
-    weights_matrix = scorer.weights if scorer is not None else rule_weights(kb)
-    raw = (
-        fired.astype(np.int64) @ weights_matrix
-        if fired.size
-        else np.zeros((fired.shape[0], len(kb.archetypes)), dtype=np.int64)
-    )
-    total = raw.sum(axis=1)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        weights = np.where(total[:, None] > 0, raw / np.maximum(total, 1)[:, None], 0.0)
-    fired_count = fired.sum(axis=1).astype(np.int64)
-    share = table.observed_count / len(kb.traits) if kb.traits else np.zeros(table.size)
-    ok = (fired_count >= settings.min_evidence) & (share >= settings.min_coverage)
-    dominant = np.argmax(weights, axis=1) if len(kb.archetypes) else np.zeros(0, np.int64)
-    rest = weights.copy()
-    rest[np.arange(table.size), dominant] = -np.inf
-    secondary = np.argmax(rest, axis=1) if len(kb.archetypes) > 1 else np.full(table.size, -1)
-    has_second = (secondary >= 0) & (rest[np.arange(table.size), np.maximum(secondary, 0)] > 0)
-    secondary = np.where(has_second, secondary, -1)
-    second_weight = np.where(has_second, rest[np.arange(table.size), np.maximum(secondary, 0)], 0.0)
-    lead = weights[np.arange(table.size), dominant] - second_weight
-    mixed = ok & (lead < settings.mixed_margin)
-    return Profiles(
-        raw=raw,
-        weights=weights,
-        ok=ok,
-        dominant=np.where(ok, dominant, -1).astype(np.int64),
-        secondary=np.where(ok, secondary, -1).astype(np.int64),
-        mixed=mixed,
-        fired_count=fired_count,
-    )
-
-
-@dataclass(frozen=True)
-class ModelScores:
-    micro: IntArray  # (units, models)
-    reached: BoolArray
-
-
-def model_scores(kb: KnowledgeBase, found: Profiles) -> ModelScores:
-    """`graph.score_models` for every unit at once: exact millionth contributions."""
-    archetypes, models = list(kb.archetypes), list(kb.models)
-    size = found.weights.shape[0]
-    score = np.zeros((size, len(models)), dtype=np.int64)
-    reached = np.zeros((size, len(models)), dtype=np.bool_)
-    for link in kb.links:
-        if link.relation == "evolves_to":
-            continue
-        sign = 1.0 if link.relation == "suits" else -1.0
-        weight = found.weights[:, archetypes.index(link.source_node)]
-        active = found.ok & (weight > 0)
-        pushed = np.rint(sign * weight * link.strength * MICRO).astype(np.int64)
-        column = models.index(link.target)
-        score[:, column] += np.where(active, pushed, 0)
-        reached[:, column] |= active
-    return ModelScores(score, reached)
-
-
 class ConflictChecks:
     """Conflict rules about a single unit (one alias of kind `unit` or `fit`), vectorised.
 
@@ -379,3 +307,19 @@ def _integer(test: Test) -> int:
     """A number (in millionths) or a bool (0/1) literal as a column compares it."""
     assert isinstance(test.exact, int)  # bool is an int
     return int(test.exact)
+
+
+class VectorisedBackend:
+    """The `vectorised` backend: numpy columns for scoring, hash joins for conflict rules."""
+
+    name: Final = "vectorised"
+
+    def __init__(self, kb: KnowledgeBase) -> None:
+        self._kb = kb
+        self.scorer = Scorer(kb)
+
+    def fired(self, values: Sequence[Mapping[str, cond.TraitValue]]) -> BoolArray:
+        return self.scorer.fired(UnitTable(self._kb, values))
+
+    def match(self, facts: Sequence[Fact], *, limit: int) -> list[Firing]:
+        return match_indexed(self._kb.conflicts, facts, self._kb.settings, limit=limit)
