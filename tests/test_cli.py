@@ -110,7 +110,7 @@ def test_markdown_has_a_conflicts_section(capsys: pytest.CaptureFixture[str]) ->
     assert main(["assess", str(EXAMPLE), "--format", "markdown"]) == 0
     out = capsys.readouterr().out
     assert "## Conflicts" in out
-    assert "HIGH: unit_mode_conflict" in out
+    assert "HIGH: `unit_mode_conflict`" in out
 
 
 def test_explain_shows_the_trail(capsys: pytest.CaptureFixture[str]) -> None:
@@ -118,7 +118,7 @@ def test_explain_shows_the_trail(capsys: pytest.CaptureFixture[str]) -> None:
     out = capsys.readouterr().out
     assert "Why this profile" in out
     assert "matched" in out
-    assert "rnd -> development -> balanced_scorecard: poor fit" in out
+    assert "rnd -> development -> balanced_scorecard: fits poorly" in out
 
 
 def test_explain_json(capsys: pytest.CaptureFixture[str]) -> None:

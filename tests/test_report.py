@@ -11,10 +11,14 @@ from pathlib import Path
 from xml.etree import ElementTree
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from playwright.sync_api import Browser, Locator, Page, Request, Route, sync_playwright
 
 from modeadvisor import Advice, Advisor, KnowledgeBase
-from modeadvisor.reports.html import radar_svg, to_html, to_markdown_report, write_markdown
+from modeadvisor.reports.html import to_html
+from modeadvisor.reports.markdown import to_markdown, to_markdown_report, write_markdown
+from modeadvisor.reports.svg import radar_svg
 
 from .conftest import ROOT
 
@@ -261,7 +265,7 @@ def test_finnish_report_has_finnish_headings(examples: dict[tuple[str, str], Adv
         f"Ristiriidat ({len(advice.conflicts)})",
         "Suositellut mallit",
         "Vältettävät mallit",
-        "Perustelupolku: täyttyneet säännöt",
+        "Miksi tämä profiili (täyttyneitä sääntöjä:",
         "Itsearvio",
         "Kehityssuunta",
         "Toimenpide-ehdotus",
@@ -274,7 +278,7 @@ def test_finnish_report_has_finnish_headings(examples: dict[tuple[str, str], Adv
         "Overview",
         "Conflicts",
         "Recommended",
-        "Explanation trail",
+        "Why this profile",
         "Mode:",
         "Current (observed)",
         "What to do",
@@ -332,6 +336,59 @@ def test_markdown_carries_the_same_content(examples: dict[tuple[str, str], Advic
         assert conflict.explanation in plain
     assert "### Models to avoid" in markdown
     assert "**Disputed: the respondents disagree" in markdown
+
+
+def test_assess_and_report_give_one_markdown(examples: dict[tuple[str, str], Advice]) -> None:
+    # one renderer: `assess --format markdown` is the report without its chart links
+    for advice in examples.values():
+        assert to_markdown(advice) == to_markdown_report(advice)
+
+
+def _with_text(advice: Advice, text: str) -> Advice:
+    """The advice with `text` in every place a user's file or a pack's wording reaches."""
+    data = advice.model_dump()
+    data["organisation"] = text
+    for unit in data["units"]:
+        unit["name"] = text
+        unit["notes"] = [text]
+        for model in unit["recommendations"] + unit["avoid"]:
+            model["name"] = text
+            for reason in model["because"]:
+                reason["reason"] = text
+        for evidence in unit["evidence"]:
+            evidence["rationale"] = text
+        for direction in unit["direction"]:
+            direction["reason"] = text
+    for conflict in data["conflicts"]:
+        conflict.update(explanation=text, resolution=text, details=[text, text])
+    return Advice.model_validate(data)
+
+
+_LINE_START = re.compile(r"#+ |\s*- |> |\| |\*\*|!\[|\*|")
+_CELL_BORDER = re.compile(r"(?<!\\)\|")
+
+
+def _shape(markdown: str) -> list[tuple[str, int]]:
+    """What makes the document's structure: how each line starts, and each table row's cells."""
+    shape = []
+    for line in markdown.splitlines():
+        start = _LINE_START.match(line)
+        assert start is not None  # the pattern matches the empty string too
+        shape.append((start[0], len(_CELL_BORDER.findall(line))))
+    return shape
+
+
+@settings(max_examples=60, deadline=None)
+@given(text=st.text(st.characters(exclude_categories=["Cs"]), min_size=1, max_size=12))
+def test_no_text_changes_the_markdown_structure_or_adds_html(
+    examples: dict[tuple[str, str], Advice], text: str
+) -> None:
+    advice = examples["municipality", "en"]
+    plain = to_markdown(_with_text(advice, "x"))
+    hostile = to_markdown(_with_text(advice, text))
+    assert _shape(hostile) == _shape(plain)
+    # every angle bracket is one the renderer wrote (in conditions, as code): none from a text
+    assert (hostile.count("<"), hostile.count(">")) == (plain.count("<"), plain.count(">"))
 
 
 def test_markdown_without_charts_writes_none(

@@ -38,8 +38,9 @@ from modeadvisor.errors import (
 from modeadvisor.knowledge import KnowledgeBase, Lang, load_knowledge_base, shipped_rules_dir
 from modeadvisor.limits import DEFAULT_LIMITS, Limits, limit_names, parse_limit
 from modeadvisor.organisation import load_organisation
-from modeadvisor.reports.html import to_html, to_markdown_report, write_markdown
-from modeadvisor.reports.text import explain_text, to_markdown, to_text
+from modeadvisor.reports.html import to_html
+from modeadvisor.reports.markdown import to_markdown, to_markdown_report, write_markdown
+from modeadvisor.reports.text import explain_text, to_text
 from modeadvisor.survey import read_survey
 from modeadvisor.survey import to_text as survey_text
 from modeadvisor.tables import read_table

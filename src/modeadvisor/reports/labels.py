@@ -1,13 +1,128 @@
-"""Plain-language notes in the advice, in English and Finnish."""
+"""Every fixed word and phrase of the outputs for people, in English and Finnish: one table.
+
+Plain text, explain, Markdown, the HTML report with its charts, the survey summary and the notes
+carried in the advice all take their words from here, so one meaning has one key and one wording
+per language: a severity, a model kind or a heading reads the same in every output.
+
+Conventions: an entry is written as it reads inside a sentence (lower case unless it is a whole
+sentence or a title); a renderer capitalises it for a heading with `_common.cap`. A pair
+`(singular, plural)` is a noun counted by `_common.count` ("1 respondent", "5 respondents"; in
+Finnish the form after a numeral). Keys under a prefix (`severity.`, `kind.`, `relation.`,
+`view.`, `role.`, `note.`) are completed by a value of the advice; `survey.` keys belong to the
+survey summary only.
+"""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeAlias
 
 from modeadvisor.knowledge import Lang
 
-_NOTES: dict[str, dict[Lang, str]] = {
-    "insufficient": {
+__all__ = ["LABELS", "Entry", "label", "note", "plural"]
+
+#: A phrase, or the (singular, plural) forms of a counted noun.
+Entry: TypeAlias = str | tuple[str, str]
+
+LABELS: dict[str, dict[Lang, Entry]] = {
+    # --- the advice as a whole ----------------------------------------------------------------
+    "title": {
+        "en": "Advice on management and measurement models",
+        "fi": "Johtamis- ja mittausmallisuositukset",
+    },
+    "meta": {
+        "en": "Rule pack: {pack} {version} · units: {units} · conflicts: {conflicts}",
+        "fi": "Sääntöpaketti: {pack} {version} · yksiköitä: {units} · ristiriitoja: {conflicts}",
+    },
+    "pack": {"en": "rule pack", "fi": "sääntöpaketti"},
+    "overview": {"en": "overview", "fi": "yleiskuva"},
+    "tree": {"en": "units and their modes", "fi": "yksiköt ja niiden toimintatavat"},
+    "profiles": {"en": "profile weights", "fi": "profiilin painot"},
+    # --- a unit and its profile ---------------------------------------------------------------
+    "unit": {"en": "unit", "fi": "yksikkö"},
+    "part_of": {"en": "part of", "fi": "yläyksikkö:"},
+    "mode": {"en": "mode", "fi": "toimintatapa"},
+    "no_mode": {"en": "none named (insufficient evidence)", "fi": "ei nimetty (näyttö ei riitä)"},
+    "then": {"en": "then", "fi": "toisena"},
+    "mixed": {"en": "mixed", "fi": "sekaprofiili"},
+    "weights": {"en": "weights", "fi": "painot"},
+    "evidence": {"en": "evidence", "fi": "näyttö"},
+    "coverage": {
+        "en": "rules fired: {fired} · traits observed: {observed} of {catalogue} ({share})",
+        "fi": "täyttyneitä sääntöjä: {fired} · havaittuja piirteitä: "
+        "{observed}/{catalogue} ({share})",
+    },
+    "chart": {"en": "Mode profile: {unit}", "fi": "Toimintatapaprofiili: {unit}"},
+    "no_chart": {
+        "en": "Too little evidence to chart the observed profile",
+        "fi": "Näyttö ei riitä havaitun profiilin piirtämiseen",
+    },
+    "view": {"en": "view", "fi": "näkymä"},
+    "view.current": {"en": "current (observed)", "fi": "nykyinen (havaittu)"},
+    "view.desired": {"en": "desired", "fi": "tavoiteltu"},
+    "view.strategy": {"en": "strategy-chosen", "fi": "strategian mukainen"},
+    "direction": {"en": "direction of development", "fi": "kehityssuunta"},
+    "towards": {"en": "towards", "fi": "kohti"},
+    "note": {"en": "note", "fi": "huom"},
+    "notes": {"en": "notes", "fi": "huomiot"},
+    # --- models ---------------------------------------------------------------------------------
+    "recommended": {"en": "recommended models", "fi": "suositellut mallit"},
+    "avoid": {"en": "models to avoid", "fi": "vältettävät mallit"},
+    "model": {"en": "model", "fi": "malli"},
+    "kind": {"en": "kind", "fi": "laji"},
+    "kind.management": {"en": "management", "fi": "johtamismalli"},
+    "kind.measurement": {"en": "measurement", "fi": "mittausmalli"},
+    "score": {"en": "score", "fi": "pisteet"},
+    "in_use": {"en": "in use", "fi": "käytössä"},
+    "yes": {"en": "yes", "fi": "kyllä"},
+    "because": {"en": "because", "fi": "perustelut"},
+    "relation.suits": {"en": "suits", "fi": "sopii"},
+    "relation.poor_fit": {"en": "fits poorly", "fi": "sopii huonosti"},
+    "link": {
+        "en": "strength {strength} x weight {weight} = {contribution}",
+        "fi": "vahvuus {strength} x paino {weight} = {contribution}",
+    },
+    # --- self-assessment ------------------------------------------------------------------------
+    "self": {"en": "self-assessment", "fi": "itsearvio"},
+    "respondents": {"en": ("respondent", "respondents"), "fi": ("vastaaja", "vastaajaa")},
+    "mean": {"en": "mean (1-5)", "fi": "keskiarvo (1-5)"},
+    "raters": {"en": "raters", "fi": "arvioijia"},
+    "rwg": {"en": "agreement (rwg)", "fi": "yksimielisyys (rwg)"},
+    "consensus": {"en": "consensus", "fi": "konsensus"},
+    "disputed": {
+        "en": "disputed: the respondents disagree, so the mean is no shared view",
+        "fi": "kiistanalainen: vastaajat ovat eri mieltä, joten keskiarvo ei kuvaa "
+        "yhteistä näkemystä",
+    },
+    "agreed": {
+        "en": "the respondents broadly agree",
+        "fi": "vastaajat ovat pääosin samaa mieltä",
+    },
+    # --- the explanation trail ------------------------------------------------------------------
+    "why_profile": {
+        "en": "Why this profile (rules that fired: {n})",
+        "fi": "Miksi tämä profiili (täyttyneitä sääntöjä: {n})",
+    },
+    "no_rule": {"en": "no rule fired", "fi": "yksikään sääntö ei täyttynyt"},
+    "why_recommended": {"en": "Why these recommendations", "fi": "Miksi nämä suositukset"},
+    "why_avoid": {"en": "Why avoid", "fi": "Miksi välttää"},
+    "rule": {"en": "rule", "fi": "sääntö"},
+    "condition": {"en": "condition", "fi": "ehto"},
+    "matched": {"en": "matched traits", "fi": "täsmänneet piirteet"},
+    "share": {"en": "share", "fi": "osuus"},
+    "rationale": {"en": "rationale", "fi": "perustelu"},
+    "source": {"en": "source", "fi": "lähde"},
+    "origin": {"en": "origin", "fi": "sijainti"},
+    "written_at": {"en": "is written at", "fi": "on kirjoitettu kohtaan"},
+    # --- conflicts ------------------------------------------------------------------------------
+    "conflicts": {"en": "conflicts", "fi": "ristiriidat"},
+    "unit_conflicts": {"en": "conflicts of this unit", "fi": "yksikön ristiriidat"},
+    "none_found": {"en": "none found", "fi": "ei havaittu"},
+    "resolution": {"en": "what to do", "fi": "toimenpide-ehdotus"},
+    "severity.high": {"en": "high", "fi": "vakava"},
+    "severity.medium": {"en": "medium", "fi": "kohtalainen"},
+    "severity.low": {"en": "low", "fi": "lievä"},
+    # --- notes in the advice (JSON too: change a wording only with the expected outputs) --------
+    "note.insufficient": {
         "en": "too little evidence to name a mode: {fired} rule(s) fired (at least {min_fired} "
         "needed) on {observed} of {catalogue} traits observed ({share:.0%}; at least "
         "{min_share:.0%} needed)",
@@ -15,96 +130,96 @@ _NOTES: dict[str, dict[Lang, str]] = {
         "{min_fired} tarvitaan), ja havaittuja piirteitä on {observed}/{catalogue} "
         "({share:.0%}; vähintään {min_share:.0%} tarvitaan)",
     },
-    "mixed": {
+    "note.mixed": {
         "en": "mixed profile: {dominant} ({first:.2f}) leads {secondary} ({second:.2f}) by less "
         "than {margin:.2f}; the advice weighs both",
         "fi": "sekaprofiili: {dominant} ({first:.2f}) ja {secondary} ({second:.2f}) ovat lähes "
         "tasoissa (ero alle {margin:.2f}); neuvot painottavat molempia",
     },
-    "in_use_poor_fit": {
+    "note.in_use_poor_fit": {
         "en": "'{model}' is in use today but fits this unit's mode poorly (score {score:+.2f})",
         "fi": "'{model}' on nyt käytössä, mutta sopii huonosti yksikön toimintatapaan "
         "(pisteet {score:+.2f})",
     },
-}
-
-
-def note(key: str, lang: Lang, **values: Any) -> str:
-    return _NOTES[key][lang].format(**values)
-
-
-#: Fixed words of the text and Markdown renderings.
-_LABELS: dict[str, dict[Lang, str]] = {
-    "pack": {"en": "pack", "fi": "tietopaketti"},
-    "no_mode": {
-        "en": "insufficient evidence: no mode named",
-        "fi": "näyttö ei riitä: toimintatapaa ei nimetä",
+    # --- the survey summary ---------------------------------------------------------------------
+    "role.top_management": {"en": "top management", "fi": "ylin johto"},
+    "role.middle_management": {"en": "middle management", "fi": "keskijohto"},
+    "role.expert": {"en": "expert", "fi": "asiantuntija"},
+    "role.other": {"en": "other", "fi": "muu"},
+    "role.unspecified": {"en": "role not given", "fi": "rooli ei tiedossa"},
+    "survey.head": {
+        "en": "Survey: {respondents} from {organisations}",
+        "fi": "Kysely: {respondents} {organisations}",
     },
-    "then": {"en": "then", "fi": "sitten"},
-    "mixed": {"en": "mixed", "fi": "sekaprofiili"},
-    "in_use": {"en": "in use", "fi": "käytössä"},
-    "part_of": {"en": "part of", "fi": "osa yksikköä"},
-    "mode": {"en": "mode", "fi": "toimintatapa"},
-    "weights": {"en": "weights", "fi": "painot"},
-    "evidence_line": {
-        "en": "{fired} rules fired on {observed} of {catalogue} traits observed",
-        "fi": "{fired} sääntöä täyttyi, havaittuja piirteitä {observed}/{catalogue}",
+    "survey.organisations_from": {
+        "en": ("organisation", "organisations"),
+        "fi": ("organisaatiosta", "organisaatiosta"),
     },
-    "evidence": {"en": "evidence", "fi": "näyttö"},
-    "recommended": {"en": "recommended", "fi": "suositellaan"},
-    "avoid": {"en": "avoid", "fi": "vältä"},
-    "direction": {"en": "direction: towards", "fi": "kehityssuunta: kohti"},
-    "note": {"en": "note", "fi": "huom"},
-    "desired": {"en": "desired", "fi": "toivottu"},
-    "strategy": {"en": "strategy", "fi": "strategia"},
-    "self_rated": {"en": "self-rated by {n}", "fi": "itsearvio, {n} vastaajaa"},
-    "disputed": {
-        "en": "they disagree: no consensus",
-        "fi": "vastaajat ovat eri mieltä: ei yhteistä näkemystä",
+    "survey.units": {
+        "en": "; {units} named in {with_units} of them",
+        "fi": "; {with_units} organisaatiossa nimetty yhteensä {units}",
     },
-    "mean_of": {"en": "mean of 1-5", "fi": "keskiarvo asteikolla 1-5"},
-    "no_conflicts": {"en": "Conflicts: none found", "fi": "Ristiriidat: ei havaittu"},
-    "conflicts": {"en": "Conflicts", "fi": "Ristiriidat"},
-    "what_to_do": {"en": "what to do", "fi": "mitä tehdä"},
-    "written_at": {"en": "is written at", "fi": "on kirjoitettu kohtaan"},
-    "why_profile": {
-        "en": "Why this profile (rules that fired):",
-        "fi": "Miksi tämä profiili (täyttyneet säännöt):",
+    "survey.unit_count": {"en": ("unit", "units"), "fi": ("yksikkö", "yksikköä")},
+    "survey.roles": {"en": "Roles", "fi": "Roolit"},
+    "survey.prevalence": {
+        "en": "Prevalence across {organisations} (a tie for the top is counted apart, not split):",
+        "fi": "Toimintatapojen yleisyys {organisations} "
+        "(kärkisijan tasapeli lasketaan erikseen, ei jaettuna):",
     },
-    "no_rule": {"en": "no rule fired", "fi": "yksikään sääntö ei täyttynyt"},
-    "when": {"en": "when", "fi": "ehto"},
-    "matched": {"en": "matched", "fi": "havainnot"},
-    "why_recommended": {"en": "Why these recommendations:", "fi": "Miksi nämä suositukset:"},
-    "why_avoid": {"en": "Why avoid:", "fi": "Miksi välttää:"},
-    "weight": {"en": "weight", "fi": "paino"},
-    "advice_from": {
-        "en": "Advice from modeadvisor, pack",
-        "fi": "modeadvisorin neuvot, tietopaketti",
+    "survey.rated_organisations": {
+        "en": ("organisation with ratings", "organisations with ratings"),
+        "fi": ("organisaatiossa, jossa on arvioita", "organisaatiossa, joissa on arvioita"),
     },
-    "unit": {"en": "Unit", "fi": "Yksikkö"},
-    "mode_title": {"en": "Mode", "fi": "Toimintatapa"},
-    "recommended_title": {"en": "Recommended", "fi": "Suositellaan"},
-    "avoid_title": {"en": "Avoid", "fi": "Vältä"},
-    "model": {"en": "Model", "fi": "Malli"},
-    "kind": {"en": "Kind", "fi": "Laji"},
-    "score": {"en": "Score", "fi": "Pisteet"},
-    "because": {"en": "Because", "fi": "Perustelu"},
-    "yes": {"en": "yes", "fi": "kyllä"},
-    "evidence_title": {"en": "Evidence", "fi": "Näyttö"},
-    "rule": {"en": "Rule", "fi": "Sääntö"},
-    "source": {"en": "Source", "fi": "Lähde"},
-    "none_found": {"en": "None found.", "fi": "Ei havaittu."},
-    "management": {"en": "management", "fi": "johtaminen"},
-    "measurement": {"en": "measurement", "fi": "mittaaminen"},
-    "suits": {"en": "suits", "fi": "sopii"},
-    "poor_fit": {"en": "poor fit", "fi": "sopii huonosti"},
-    "low": {"en": "low", "fi": "matala"},
-    "medium": {"en": "medium", "fi": "keskitaso"},
-    "high": {"en": "high", "fi": "korkea"},
+    "survey.head_dominant": {"en": "dominant", "fi": "vallitseva"},
+    "survey.head_tied": {"en": "tied", "fi": "tasan"},
+    "survey.head_central": {"en": "central (mean ≥ 4)", "fi": "keskeinen (ka ≥ 4)"},
+    "survey.head_rated": {"en": "rated 4-5 by", "fi": "antoi 4-5"},
+    "survey.no_single": {
+        "en": "no single dominant mode (a tie)",
+        "fi": "ei yhtä vallitsevaa (tasapeli)",
+    },
+    "survey.most": {
+        "en": "Most prevalent: {modes} — dominant in {count} of {total} organisations ({share})",
+        "fi": "Yleisin: {modes} \u2013 vallitseva {count}/{total} organisaatiossa ({share})",
+    },
+    "survey.most_none": {
+        "en": "Most prevalent: none (no organisation has a single dominant mode)",
+        "fi": "Yleisin: ei mikään (yhdelläkään organisaatiolla ei ole yhtä vallitsevaa "
+        "toimintatapaa)",
+    },
+    "survey.organisations": {"en": "Organisations", "fi": "Organisaatiot"},
+    "survey.dash": {"en": "—", "fi": "\u2013"},
+    "survey.dominant": {"en": "dominant: {mode}", "fi": "vallitseva: {mode}"},
+    "survey.tied": {"en": "tied for the top: {modes}", "fi": "kärjessä tasan: {modes}"},
+    "survey.central": {"en": "central: {modes}", "fi": "keskeiset: {modes}"},
+    "survey.central_none": {"en": "central: none", "fi": "keskeiset: ei yhtään"},
+    "survey.unrated": {"en": "no ratings", "fi": "ei arvioita"},
+    "survey.raters": {"en": ("rater", "raters"), "fi": ("arvioija", "arvioijaa")},
+    "survey.disputed": {
+        "en": "the respondents disagree on {modes}; the mean is no shared view",
+        "fi": "vastaajat ovat eri mieltä ({modes}); keskiarvo ei kuvaa yhteistä näkemystä",
+    },
+    "survey.traits": {"en": "traits", "fi": "piirteet"},
+    "survey.mean": {"en": "mean", "fi": "ka"},
 }
 
 
 def label(key: str, lang: Lang, **values: Any) -> str:
-    """A fixed word or phrase of a rendering, in the advice's language."""
-    text = _LABELS[key][lang]
+    """A fixed word or phrase in `lang`, its `{placeholders}` filled from `values`."""
+    text = LABELS[key][lang]
+    if not isinstance(text, str):
+        raise TypeError(f"label {key!r} is a counted noun: use plural()")
     return text.format(**values) if values else text
+
+
+def plural(key: str, n: int, lang: Lang) -> str:
+    """The form of the counted noun `key` that goes after the number `n`."""
+    forms = LABELS[key][lang]
+    if isinstance(forms, str):
+        raise TypeError(f"label {key!r} is not a counted noun: use label()")
+    return forms[0] if n == 1 else forms[1]
+
+
+def note(key: str, lang: Lang, **values: Any) -> str:
+    """A plain-language note carried in the advice (`UnitAdvice.notes`)."""
+    return label(f"note.{key}", lang, **values)

@@ -1,0 +1,214 @@
+"""What every output for people shares: numbers in the reader's language, counted nouns, the unit
+tree, the views of a profile and the phrases built from an advice (mode line, coverage, links).
+
+Each is written once here, so that text, Markdown, HTML and the charts cannot drift apart.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from modeadvisor.advice import Advice, Conflict, Evidence, JsonValue, Reason, UnitAdvice
+from modeadvisor.knowledge import Lang
+from modeadvisor.reports.labels import LABELS, label, plural
+
+# --- words and numbers -----------------------------------------------------------------------
+
+
+def cap(text: str) -> str:
+    """A label as a heading or the start of a sentence: its first letter upper case."""
+    return text[:1].upper() + text[1:]
+
+
+def integer(n: int, lang: Lang) -> str:
+    # Finnish groups thousands with a (no-break) space, English with a comma
+    return f"{n:,}".replace(",", "\u00a0") if lang == "fi" else f"{n:,}"
+
+
+def number(value: float, lang: Lang, digits: int = 2) -> str:
+    shown = f"{value:.{digits}f}"
+    return shown.replace(".", ",") if lang == "fi" else shown
+
+
+def percent(share: float, lang: Lang, digits: int = 0) -> str:
+    # Finnish puts a space before the percent sign
+    shown = number(share * 100, lang, digits)
+    return f"{shown} %" if lang == "fi" else f"{shown}%"
+
+
+def count(key: str, n: int, lang: Lang) -> str:
+    """`n` and the counted noun `key` in the form that follows it: "5 respondents"."""
+    return f"{integer(n, lang)} {plural(key, n, lang)}"
+
+
+def optional(figure: float | None) -> str:
+    """An agreement figure, or a dash where there is none (a single respondent)."""
+    return "—" if figure is None else f"{figure:.2f}"
+
+
+def value(shown: JsonValue) -> str:
+    """A trait value as the organisation file would write it."""
+    if isinstance(shown, bool):
+        return "true" if shown else "false"
+    if isinstance(shown, list):
+        return "[" + ", ".join(map(str, shown)) + "]"
+    return str(shown)
+
+
+# --- phrases built from an advice ------------------------------------------------------------
+
+
+def archetype(advice: Advice, archetype_id: str) -> str:
+    return advice.archetypes.get(archetype_id, archetype_id)
+
+
+def mode_line(advice: Advice, unit: UnitAdvice) -> str:
+    """The dominant mode with its weight, the secondary one, and whether the profile is mixed."""
+    lang, profile = advice.language, unit.profile
+    if profile.dominant is None:
+        return label("no_mode", lang)
+    text = f"{archetype(advice, profile.dominant)} ({profile.weights.get(profile.dominant, 0):.2f})"
+    if profile.secondary:
+        text += (
+            f", {label('then', lang)} {archetype(advice, profile.secondary)} "
+            f"({profile.weights.get(profile.secondary, 0):.2f})"
+        )
+    return text + (f" — {label('mixed', lang)}" if profile.mixed else "")
+
+
+def coverage(advice: Advice, unit: UnitAdvice) -> str:
+    cov = unit.profile.coverage
+    return label(
+        "coverage",
+        advice.language,
+        fired=cov.fired_rules,
+        observed=cov.observed_traits,
+        catalogue=cov.catalogue_traits,
+        share=percent(cov.share, advice.language),
+    )
+
+
+def link(advice: Advice, reason: Reason) -> str:
+    """The figures of one graph link: strength x weight = contribution to the model's score."""
+    return label(
+        "link",
+        advice.language,
+        strength=f"{reason.strength:g}",
+        weight=f"{reason.archetype_weight:.2f}",
+        contribution=f"{reason.contribution:+.2f}",
+    )
+
+
+def matched(evidence: Evidence) -> str:
+    return ", ".join(f"{trait} = {value(v)}" for trait, v in evidence.matched.items())
+
+
+def evidence_weights(advice: Advice, evidence: Evidence) -> str:
+    """A fired rule's weights, each with its share of the unit's profile."""
+    share = label("share", advice.language)
+    return ", ".join(
+        f"{archetype(advice, a)} +{w:g} ({share} {evidence.contribution.get(a, 0.0):.2f})"
+        for a, w in evidence.weights.items()
+    )
+
+
+def meta(advice: Advice) -> str:
+    """The line under a report's title: rule pack, number of units and of conflicts."""
+    return label(
+        "meta",
+        advice.language,
+        pack=advice.pack.id,
+        version=advice.pack.version,
+        units=len(advice.units),
+        conflicts=len(advice.conflicts),
+    )
+
+
+# --- views of a profile ----------------------------------------------------------------------
+
+VIEW_ORDER = ("current", "desired", "strategy")
+
+
+def view_label(view: str, lang: Lang) -> str:
+    key = f"view.{view}"
+    return label(key, lang) if key in LABELS else view
+
+
+def views(unit: UnitAdvice) -> list[tuple[str, Mapping[str, float]]]:
+    """The views a chart draws: the observed profile (only when it names a mode), then the stated
+    ones — desired and strategy first, any others by name, so the order never depends on input."""
+    shown: list[tuple[str, Mapping[str, float]]] = []
+    if unit.profile.dominant is not None:
+        shown.append(("current", unit.profile.weights))
+    stated = sorted(
+        unit.perspectives,
+        key=lambda v: (VIEW_ORDER.index(v) if v in VIEW_ORDER else len(VIEW_ORDER), v),
+    )
+    shown.extend((view, unit.perspectives[view]) for view in stated)
+    return shown
+
+
+def weight_rows(unit: UnitAdvice) -> list[tuple[str, Mapping[str, float]]]:
+    """The rows of a unit's weight table: the observed profile always (a table, unlike a chart,
+    can show a profile that names no mode), then the stated views."""
+    return [("current", unit.profile.weights), *((v, w) for v, w in views(unit) if v != "current")]
+
+
+# --- the unit tree ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Index:
+    """Look-ups made once per report, so that a large organisation renders in linear time."""
+
+    slugs: dict[str, str]  # unit id -> safe id for HTML ids and chart file names
+    names: dict[str, str]  # unit id -> display name
+    conflicts: dict[str, list[tuple[int, Conflict]]]  # unit id -> its conflicts, numbered
+
+
+def build_index(advice: Advice) -> Index:
+    """Slugs: ids from an organisation file are already safe, but an Advice read from other JSON
+    need not be, and a '/' in a file name would write outside the chart folder. They are kept
+    unique without regard to case, as macOS and Windows file systems ignore it."""
+    slugs: dict[str, str] = {}
+    taken: set[str] = set()
+    for unit in advice.units:
+        base = re.sub(r"[^A-Za-z0-9_.-]", "_", unit.id).lstrip("._-") or "unit"
+        slug, n = base, 2
+        while slug.lower() in taken:
+            slug, n = f"{base}-{n}", n + 1
+        taken.add(slug.lower())
+        slugs.setdefault(unit.id, slug)
+    conflicts: dict[str, list[tuple[int, Conflict]]] = {}
+    for k, conflict in enumerate(advice.conflicts, 1):
+        for unit_id in dict.fromkeys(conflict.units):
+            conflicts.setdefault(unit_id, []).append((k, conflict))
+    return Index(slugs, {unit.id: unit.name for unit in advice.units}, conflicts)
+
+
+def tree(advice: Advice) -> list[tuple[UnitAdvice, int]]:
+    """Units top-down with their depth, siblings in the advice's order.
+
+    Iterative, as a deep tree must not hit the recursion limit; a unit whose parent is not in
+    the advice counts as a top unit, and each unit is visited once even if parents loop.
+    """
+    ids = {unit.id for unit in advice.units}
+    children: dict[str | None, list[UnitAdvice]] = {}
+    for unit in advice.units:
+        parent = unit.parent if unit.parent in ids and unit.parent != unit.id else None
+        children.setdefault(parent, []).append(unit)
+    order: list[tuple[UnitAdvice, int]] = []
+    seen: set[str] = set()
+    stack = [(unit, 0) for unit in reversed(children.get(None, []))]
+    while stack:
+        unit, depth = stack.pop()
+        if unit.id in seen:
+            continue
+        seen.add(unit.id)
+        order.append((unit, depth))
+        stack.extend((child, depth + 1) for child in reversed(children.get(unit.id, [])))
+    # units only reachable through a loop of parents: list them at the top, not lose them
+    order.extend((unit, 0) for unit in advice.units if unit.id not in seen)
+    return order

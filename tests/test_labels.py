@@ -1,0 +1,153 @@
+"""The one label table: every key in both languages with the same placeholders, and every key used
+by some output — rendered end to end, not looked up in the source."""
+
+from __future__ import annotations
+
+import string
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from modeadvisor import Advice, Advisor, KnowledgeBase
+from modeadvisor.reports import labels
+from modeadvisor.reports._common import cap, count, integer, number, percent
+from modeadvisor.reports.html import to_html
+from modeadvisor.reports.labels import LABELS, Entry, label, plural
+from modeadvisor.reports.markdown import to_markdown, write_markdown
+from modeadvisor.reports.text import explain_text, survey_text, to_text
+from modeadvisor.survey import ROLES, read_survey
+
+from .conftest import ROOT
+
+EXAMPLES = ("manufacturer", "municipality", "service-company")
+
+#: Roles other than the shipped synthetic survey's, units, traits, a tie everywhere, no ratings.
+ODD_SURVEY = """\
+organisation,unit,role,production,development,sector,cost_focus
+Tie Oy,north,other,3,3,public,2
+Tie Oy,,,3,3,private,
+Blank Oy,,expert,,,,
+"""
+
+
+def _placeholders(text: str) -> set[str]:
+    return {field for _, field, _, _ in string.Formatter().parse(text) if field is not None}
+
+
+def _forms(entry: Entry) -> tuple[str, ...]:
+    return (entry,) if isinstance(entry, str) else entry
+
+
+@pytest.mark.parametrize("key", sorted(LABELS))
+def test_every_label_has_both_languages_alike(key: str) -> None:
+    entry = LABELS[key]
+    assert set(entry) == {"en", "fi"}
+    en, fi = entry["en"], entry["fi"]
+    assert type(en) is type(fi), "both a phrase or both a counted noun"
+    assert all(form.strip() for form in (*_forms(en), *_forms(fi)))
+    for english, finnish in zip(_forms(en), _forms(fi), strict=True):
+        assert _placeholders(english) == _placeholders(finnish)
+
+
+def test_roles_are_named_in_the_survey_order() -> None:
+    # the survey summary lists roles in the order of their names in the table
+    roles = [key.removeprefix("role.") for key in LABELS if key.startswith("role.")]
+    assert roles == [*ROLES, "unspecified"]
+
+
+def test_a_phrase_and_a_counted_noun_are_not_mixed_up() -> None:
+    with pytest.raises(TypeError, match="counted noun"):
+        label("respondents", "en")
+    with pytest.raises(TypeError, match="not a counted noun"):
+        plural("mode", 2, "en")
+    assert count("respondents", 1, "en") == "1 respondent"
+    assert count("respondents", 1234, "fi") == "1\u00a0234 vastaajaa"
+
+
+def test_numbers_follow_the_language() -> None:
+    assert (integer(12345, "en"), integer(12345, "fi")) == ("12,345", "12\u00a0345")
+    assert (number(0.5, "en"), number(0.5, "fi")) == ("0.50", "0,50")
+    assert (percent(0.355, "en", 1), percent(0.355, "fi", 1)) == ("35.5%", "35,5 %")
+    assert (percent(0.38, "en"), percent(0.38, "fi")) == ("38%", "38 %")
+    assert cap("ristiriidat") == "Ristiriidat"
+    assert cap("") == ""
+
+
+class _Recording(dict[str, dict[Any, Entry]]):
+    """The label table, noting every key an output looks up."""
+
+    def __init__(self, table: dict[str, dict[Any, Entry]]) -> None:
+        super().__init__(table)
+        self.used: set[str] = set()
+
+    def __getitem__(self, key: str) -> dict[Any, Entry]:
+        self.used.add(key)
+        return super().__getitem__(key)
+
+
+def _odd_advices(shipped: Advisor, mini: Advisor) -> Iterator[Advice]:
+    """What the examples do not show: no conflicts, a low severity, a mixed profile, a unit no
+    rule fired for, and all three views of a profile."""
+    thin = mini.assess(
+        {
+            "organisation": "Odd",
+            "units": [
+                {"id": "mixed", "traits": {"cost": 4, "risky": True, "focus": []}},
+                {"id": "bare", "parent": "mixed", "traits": {}},
+            ],
+        }
+    )
+    assert not thin.conflicts
+    yield thin
+    viewed = shipped.assess(
+        {
+            "organisation": "Views",
+            "units": [
+                {
+                    "id": "hq",
+                    "traits": {"goal_clarity": 4, "cost_focus": 5, "own_business_followup": 4},
+                    "perspectives": {
+                        "desired": {"development": 0.7, "customer_service": 0.3},
+                        "strategy": ["customer_service", "development"],
+                    },
+                }
+            ],
+        }
+    )
+    assert viewed.conflicts
+    low = viewed.conflicts[0].model_copy(update={"severity": "low"})
+    yield viewed.model_copy(update={"conflicts": [*viewed.conflicts, low]})
+
+
+def _render_everything(advice: Advice, folder: Path) -> None:
+    to_text(advice)
+    to_markdown(advice)
+    to_html(advice)
+    write_markdown(advice, folder / f"{advice.language}.md")
+    for unit in advice.units:
+        explain_text(advice, unit.id)
+
+
+def test_every_label_is_used_by_some_output(
+    shipped_kb: KnowledgeBase,
+    mini_kb: KnowledgeBase,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    recording = _Recording(LABELS)
+    monkeypatch.setattr(labels, "LABELS", recording)
+    survey_file = tmp_path / "odd.csv"
+    survey_file.write_text(ODD_SURVEY, encoding="utf-8")
+    for lang in ("en", "fi"):
+        # assessing writes the notes of the advice (labels `note.*`) in its language
+        shipped, mini = Advisor(shipped_kb, lang=lang), Advisor(mini_kb, lang=lang)
+        for name in EXAMPLES:
+            _render_everything(shipped.assess(ROOT / "examples" / f"{name}.yaml"), tmp_path)
+        for advice in _odd_advices(shipped, mini):
+            _render_everything(advice, tmp_path)
+        for survey in (ROOT / "examples" / "survey-synthetic.csv", survey_file):
+            survey_text(read_survey(survey, shipped_kb), lang)
+    assert set(LABELS) - recording.used == set(), "labels no output uses"
+    assert recording.used <= set(LABELS)
