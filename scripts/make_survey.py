@@ -140,56 +140,16 @@ def _rating(level: float) -> int:
     return max(1, min(5, int(level + 0.5)))  # level + 0.5 > 0 here: int() rounds half up
 
 
+#: One respondent's answer: organisation, unit, sector and a rating (or "") per mode.
+Answer = tuple[str, str, str, dict[str, str]]
+
+
 def rows(seed: int = SEED) -> list[list[str]]:
     """The respondents' rows in submission order, the header first."""
     gen = Generator(seed)
-    # How many answered per organisation: one each, the rest to the larger ones.
-    sizes = [1] * ORGANISATIONS
-    for _ in range(RESPONDENTS - ORGANISATIONS):
-        weights = {str(i): float(size) for i, size in enumerate(sizes)}
-        sizes[int(gen.pick(weights))] += 1
-    answers: list[tuple[str, str, str, dict[str, str]]] = []  # organisation, unit, sector, ratings
-    for number, size in enumerate(sizes, start=1):
-        sector = gen.pick(SECTORS)
-        name = f"{SECTOR_NAMES[sector]} {number:03d}"
-        dominant = gen.pick(DOMINANT[sector])
-        second = None
-        if gen.uniform() < SECOND_CENTRAL:
-            choices = {m: w for m, w in SECOND[dominant].items() if m in DOMINANT[sector]}
-            second = gen.pick(choices)
-        level = {}
-        for mode in MODES:
-            base = BASE[mode]
-            if mode == "public_administration" and sector == "private":
-                base = BASE_PRIVATE_PUBLIC_ADMINISTRATION
-            if mode == dominant:
-                base = DOMINANT_LEVEL
-            elif mode == second:
-                base = SECOND_LEVEL
-            level[mode] = base + gen.normal(0.3)
-        units: list[tuple[str, str | None]] = []
-        pool = UNITS["private" if sector in ("private", "nonprofit") else "public"]
-        if size >= 3 and gen.uniform() < 0.6:
-            names = list(pool)
-            gen.shuffle(names)
-            units = [(unit, pool[unit]) for unit in sorted(names[:2])]
-        camp_mode = None
-        if size >= 2 and gen.uniform() < CAMPS:
-            camp_mode = MODES[gen.index(3)]  # production, development or customer service
-        for person in range(size):
-            unit, lean = ("", None)
-            if units and gen.uniform() < 0.8:
-                unit, lean = units[gen.index(len(units))]
-            ratings = {}
-            for mode in MODES:
-                value = level[mode] + gen.normal(0.5)
-                if mode == lean:
-                    value += UNIT_LEAN
-                if mode == camp_mode:
-                    value += CAMP_SHIFT if person % 2 == 0 else -CAMP_SHIFT
-                skip = 0.45 if mode == "public_administration" and sector == "private" else 0.03
-                ratings[mode] = "" if gen.uniform() < skip else str(_rating(value))
-            answers.append((name, unit, sector, ratings))
+    answers: list[Answer] = []
+    for number, size in enumerate(_sizes(gen), start=1):
+        answers.extend(_organisation(gen, number, size))
     roles = [role for role, count in ROLE_COUNTS.items() for _ in range(count)]
     gen.shuffle(roles)
     order = [str(i) for i in range(len(answers))]
@@ -201,6 +161,84 @@ def rows(seed: int = SEED) -> list[list[str]]:
             [name, unit, roles[number - 1], f"r{number:03d}", *(ratings[m] for m in MODES), sector]
         )
     return table
+
+
+def _sizes(gen: Generator) -> list[int]:
+    """How many answered per organisation: one each, the rest to the larger ones."""
+    sizes = [1] * ORGANISATIONS
+    for _ in range(RESPONDENTS - ORGANISATIONS):
+        weights = {str(i): float(size) for i, size in enumerate(sizes)}
+        sizes[int(gen.pick(weights))] += 1
+    return sizes
+
+
+def _organisation(gen: Generator, number: int, size: int) -> list[Answer]:
+    """The answers of one organisation's `size` respondents.
+
+    The random draws keep the order they had when this was one function: the file's bytes
+    depend on it.
+    """
+    sector = gen.pick(SECTORS)
+    name = f"{SECTOR_NAMES[sector]} {number:03d}"
+    level = _levels(gen, sector)
+    units: list[tuple[str, str | None]] = []
+    pool = UNITS["private" if sector in ("private", "nonprofit") else "public"]
+    if size >= 3 and gen.uniform() < 0.6:
+        names = list(pool)
+        gen.shuffle(names)
+        units = [(unit, pool[unit]) for unit in sorted(names[:2])]
+    camp_mode = None
+    if size >= 2 and gen.uniform() < CAMPS:
+        camp_mode = MODES[gen.index(3)]  # production, development or customer service
+    answers: list[Answer] = []
+    for person in range(size):
+        unit, lean = ("", None)
+        if units and gen.uniform() < 0.8:
+            unit, lean = units[gen.index(len(units))]
+        camp = None if camp_mode is None else (camp_mode, person % 2 == 0)
+        answers.append((name, unit, sector, _ratings(gen, sector, level, lean, camp)))
+    return answers
+
+
+def _levels(gen: Generator, sector: str) -> dict[str, float]:
+    """The organisation's own level of each mode: its dominant and second modes stand out."""
+    dominant = gen.pick(DOMINANT[sector])
+    second = None
+    if gen.uniform() < SECOND_CENTRAL:
+        choices = {m: w for m, w in SECOND[dominant].items() if m in DOMINANT[sector]}
+        second = gen.pick(choices)
+    level = {}
+    for mode in MODES:
+        base = BASE[mode]
+        if mode == "public_administration" and sector == "private":
+            base = BASE_PRIVATE_PUBLIC_ADMINISTRATION
+        if mode == dominant:
+            base = DOMINANT_LEVEL
+        elif mode == second:
+            base = SECOND_LEVEL
+        level[mode] = base + gen.normal(0.3)
+    return level
+
+
+def _ratings(
+    gen: Generator,
+    sector: str,
+    level: dict[str, float],
+    lean: str | None,
+    camp: tuple[str, bool] | None,
+) -> dict[str, str]:
+    """One respondent's ratings: the organisation's level, personal noise, the unit's lean and
+    the respondent's camp (the mode and whether this camp rates it up)."""
+    ratings = {}
+    for mode in MODES:
+        value = level[mode] + gen.normal(0.5)
+        if mode == lean:
+            value += UNIT_LEAN
+        if camp is not None and mode == camp[0]:
+            value += CAMP_SHIFT if camp[1] else -CAMP_SHIFT
+        skip = 0.45 if mode == "public_administration" and sector == "private" else 0.03
+        ratings[mode] = "" if gen.uniform() < skip else str(_rating(value))
+    return ratings
 
 
 def render(seed: int = SEED) -> str:

@@ -29,6 +29,7 @@ def test_assess_json_has_the_documented_shape(capsys: pytest.CaptureFixture[str]
     assert {"rule", "weights", "matched", "source"} <= set(unit["evidence"][0])
 
 
+@pytest.mark.slow
 def test_assess_json_is_byte_identical_across_processes() -> None:
     def run(seed: str) -> bytes:
         env = {**os.environ, "PYTHONHASHSEED": seed}

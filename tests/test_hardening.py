@@ -24,7 +24,7 @@ from modeadvisor import (
     OrganisationError,
     load_knowledge_base,
 )
-from modeadvisor.advisor import durable_available
+from modeadvisor.backends import durable_available
 from modeadvisor.backends._rulesets import compile_conflicts, compile_pack
 from modeadvisor.cli import main
 from modeadvisor.errors import EngineError, LimitError
@@ -79,6 +79,7 @@ def test_json_is_byte_identical_whatever_the_order(
     assert advisor.assess(_shuffled(data, random.Random(seed))).to_json() == expected
 
 
+@pytest.mark.slow
 def test_json_is_byte_identical_across_hash_seeds_and_orders(tmp_path: Path) -> None:
     outputs = set()
     for index, seed in enumerate(("0", "1", "4242")):

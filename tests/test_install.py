@@ -16,6 +16,8 @@ import pytest
 
 from .conftest import ROOT
 
+pytestmark = pytest.mark.slow  # builds a fresh virtual environment: about 25 s
+
 
 @pytest.fixture(scope="module")
 def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
@@ -35,9 +37,9 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def test_installed_package_carries_its_rules(installed: Path, tmp_path: Path) -> None:
-    code = "from modeadvisor.knowledge import shipped_rules_dir;print(shipped_rules_dir())"
+    script = ROOT / "tests" / "scripts" / "shipped_rules_dir.py"
     result = subprocess.run(
-        [str(installed / "bin" / "python"), "-c", code],
+        [str(installed / "bin" / "python"), str(script)],
         cwd=tmp_path,
         capture_output=True,
         text=True,

@@ -86,12 +86,12 @@ def test_conflict_rule_example_loads_and_fires(tmp_path: Path, advisor: Advisor)
     assert "Balanced scorecard" in found.explanation
 
 
+@pytest.mark.slow
 def test_feature_example_passes_through_the_plugin(pytester: pytest.Pytester) -> None:
     (feature,) = _blocks("gherkin")
     pytester.makefile(".feature", readme=feature)
-    pytester.makepyfile(
-        test_readme_feature='from pytest_bdd import scenarios\nscenarios("readme.feature")\n'
-    )
+    runner = ROOT / "tests" / "scripts" / "readme_feature.py"
+    pytester.makepyfile(test_readme_feature=runner.read_text(encoding="utf-8"))
     env_keep = os.environ.get("PYTEST_DISABLE_PLUGIN_AUTOLOAD")
     assert env_keep is None, "the plugin must load by its entry point"
     result = pytester.runpytest_subprocess(
