@@ -20,13 +20,11 @@ from typing import Annotated, Any
 import networkx as nx
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
 
+from modeadvisor._cells import document_value
 from modeadvisor.conditions import TraitValue
 from modeadvisor.errors import Location, OrganisationError, Problem, did_you_mean
 from modeadvisor.knowledge import (
     NUMBER_DECIMALS,
-    NUMBER_LIMIT,
-    SCALE_MAX,
-    SCALE_MIN,
     KnowledgeBase,
     Trait,
     pydantic_problems,
@@ -37,7 +35,6 @@ from modeadvisor.knowledge._documents import (
     PathKey,
     expect_mapping,
     load_document,
-    type_name,
 )
 from modeadvisor.limits import DEFAULT_LIMITS, Limits
 
@@ -173,34 +170,8 @@ def check_organisation(
             )
             continue
         seen[unit.id] = index
-        values: dict[str, TraitValue] = {}
-        for name, raw in unit.traits.items():
-            trait = kb.traits.get(name)
-            if trait is None:
-                problems.append(
-                    place(
-                        (*at, "traits", name),
-                        f"unknown trait '{name}'",
-                        did_you_mean(name, kb.traits),
-                        key=True,
-                    )
-                )
-                continue
-            value, problem = coerce_value(trait, raw)
-            if problem is not None:
-                problems.append(place((*at, "traits", name), problem))
-            elif value is not None:
-                values[name] = value
-        for i, model in enumerate(unit.models_in_use):
-            if model not in kb.models:
-                problems.append(
-                    place(
-                        (*at, "models_in_use", i),
-                        f"unknown model '{model}'",
-                        did_you_mean(model, kb.models),
-                    )
-                )
-        typed[unit.id] = values
+        typed[unit.id] = _unit_values(kb, unit, at, place, problems)
+        problems.extend(_unknown_models(kb, unit.models_in_use, (*at, "models_in_use"), place))
     for index, unit in enumerate(organisation.units):
         if unit.parent is not None and unit.parent not in seen:
             problems.append(
@@ -212,21 +183,48 @@ def check_organisation(
                 )
             )
     problems.extend(_cycles(organisation, place))
-    for i, model in enumerate(organisation.imposed_models):
-        if model not in kb.models:
-            problems.append(
-                place(
-                    ("imposed_models", i),
-                    f"unknown model '{model}'",
-                    did_you_mean(model, kb.models),
-                )
-            )
+    problems.extend(_unknown_models(kb, organisation.imposed_models, ("imposed_models",), place))
     tops = [unit.id for unit in organisation.units if unit.parent is None]
     views = _stated_views(kb, organisation, tops, place, problems)
     ratings = _respondent_ratings(kb, organisation, tops, set(seen), place, problems)
     if problems:
         raise OrganisationError(problems)
     return CheckedOrganisation(values=typed, views=views, ratings=ratings)
+
+
+def _unit_values(
+    kb: KnowledgeBase, unit: Unit, at: PathKey, place: _Locator, problems: list[Problem]
+) -> dict[str, TraitValue]:
+    """A unit's trait values typed by the catalogue; unknown traits and bad values reported."""
+    values: dict[str, TraitValue] = {}
+    for name, raw in unit.traits.items():
+        trait = kb.traits.get(name)
+        if trait is None:
+            problems.append(
+                place(
+                    (*at, "traits", name),
+                    f"unknown trait '{name}'",
+                    did_you_mean(name, kb.traits),
+                    key=True,
+                )
+            )
+            continue
+        value, problem = coerce_value(trait, raw)
+        if problem is not None:
+            problems.append(place((*at, "traits", name), problem))
+        elif value is not None:
+            values[name] = value
+    return values
+
+
+def _unknown_models(
+    kb: KnowledgeBase, models: tuple[str, ...], at: PathKey, place: _Locator
+) -> list[Problem]:
+    return [
+        place((*at, i), f"unknown model '{model}'", did_you_mean(model, kb.models))
+        for i, model in enumerate(models)
+        if model not in kb.models
+    ]
 
 
 Views = dict[str, dict[str, dict[str, float]]]  # unit id -> view -> archetype -> weight
@@ -416,49 +414,9 @@ def stated_weights(
 
 
 def coerce_value(trait: Trait, raw: RawValue) -> tuple[TraitValue | None, str | None]:
-    """A raw value from a file as the trait's type, or a message saying what was expected."""
-    expected = f"'{trait.id}' is {trait.kind_text()}"
-    match trait.type:
-        case "bool":
-            if isinstance(raw, bool):
-                return raw, None
-        case "scale":
-            if isinstance(raw, int) and not isinstance(raw, bool):
-                if SCALE_MIN <= raw <= SCALE_MAX:
-                    return raw, None
-                return None, f"{raw} is out of range: {expected}"
-        case "number":
-            if isinstance(raw, int | float) and not isinstance(raw, bool):
-                if not math.isfinite(raw) or abs(raw) > NUMBER_LIMIT:
-                    return None, f"{raw} is not a usable number: {expected} within ±1e12"
-                low, high = trait.min, trait.max
-                if (low is not None and raw < low) or (high is not None and raw > high):
-                    return None, (
-                        f"{raw} is out of range: '{trait.id}' is between "
-                        f"{_num(low)} and {_num(high)}"
-                    )
-                rounded = round(float(raw), NUMBER_DECIMALS)
-                return (int(rounded) if rounded.is_integer() else rounded), None
-        case "category":
-            if isinstance(raw, str):
-                if raw in (trait.values or ()):
-                    return raw, None
-                hint = did_you_mean(raw, trait.values or ())
-                return None, f"'{raw}' is not a value of {expected}" + (f"; {hint}" if hint else "")
-        case "set":
-            if isinstance(raw, list):
-                unknown = [v for v in raw if v not in (trait.values or ())]
-                if not unknown:
-                    return frozenset(raw), None
-                hint = did_you_mean(unknown[0], trait.values or ())
-                return None, f"'{unknown[0]}' is not a value of {expected}" + (
-                    f"; {hint}" if hint else ""
-                )
-    return None, f"{expected}, found {type_name(raw)} {raw!r}"
-
-
-def _num(value: float | None) -> str:
-    return "…" if value is None else f"{value:g}"
+    """A value from an organisation file as the trait's type, or a message saying what was
+    expected; read by the one cell parser every table reader uses (`modeadvisor._cells`)."""
+    return document_value(trait, raw)
 
 
 def _cycles(organisation: Organisation, place: _Locator) -> list[Problem]:

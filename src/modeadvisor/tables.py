@@ -2,31 +2,43 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import csv
+import io
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
 from modeadvisor import conditions as cond
+from modeadvisor._cells import (
+    SAVE_AS_UTF8,
+    ProblemCollector,
+    cell_value,
+    column_name,
+    malformed,
+    sniff_delimiter,
+    split_set,
+)
 from modeadvisor.backends._vectorised import (
     ConflictChecks,
     Scorer,
     UnitTable,
-    model_scores,
-    profiles,
 )
-from modeadvisor.knowledge import KnowledgeBase, Trait
+from modeadvisor.errors import OrganisationError, did_you_mean
+from modeadvisor.graph import model_scores
+from modeadvisor.knowledge import KnowledgeBase
+from modeadvisor.profile import profiles
 from modeadvisor.scoring import micro
 
 BoolArray = npt.NDArray[np.bool_]
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
-#: Beyond this magnitude a float cannot hold every millionth: such numbers go through Decimal.
-
-_TRUE = {"true", "yes", "1", "kyllä", "k"}
-_FALSE = {"false", "no", "0", "ei", "e"}
+#: Columns with a fixed meaning; every other column is a trait id.
+UNIT_COLUMN = "unit"
+MODELS_COLUMN = "models_in_use"
 
 
 @dataclass(frozen=True)
@@ -46,111 +58,199 @@ class Table:
 
 
 def table_from_rows(
-    kb: KnowledgeBase, rows: Sequence[Mapping[str, Any]], source: str = "<table>"
+    kb: KnowledgeBase, rows: Sequence[Mapping[Any, Any]], source: str = "<table>"
 ) -> Table:
-    """Rows as mappings (CSV rows, `DataFrame.to_dict("records")`): `unit`, traits by id,
-    optional `models_in_use` (`;`-separated); an empty cell is not observed."""
-    from modeadvisor.errors import Location, OrganisationError, Problem, did_you_mean
-    from modeadvisor.organisation import coerce_value
+    """Rows as mappings (`DataFrame.to_dict("records")`, pyarrow's `to_pylist()`): `unit`,
+    traits by id, optional `models_in_use`; an empty cell is not observed. Row 1 would be the
+    header, so the first row is row 2; a problem's column is its key's place in the row."""
+    reader = _TableReader(kb, source)
+    for number, row in enumerate(rows, start=2):
+        reader.row(number, row, reader.keys(number, row))
+    return reader.finish()
 
-    problems: list[Problem] = []
-    ids: list[str] = []
-    values: list[dict[str, cond.TraitValue]] = []
-    in_use: list[frozenset[str]] = []
-    known = {"unit", "models_in_use", *kb.traits}
-    reported: set[str] = set()  # a wrong column is one mistake, not one per row
-    for number, row in enumerate(rows, start=2):  # row 1 is the header
-        for key in row:
-            if key in known or str(key) in reported:
-                continue
-            reported.add(str(key))
-            if key is None:  # csv.DictReader's key for cells beyond the header
-                problems.append(
-                    Problem(
-                        Location(source, number),
-                        "the row has more cells than the header has columns",
-                    )
-                )
-            else:
-                problems.append(
-                    Problem(
-                        Location(source, number),
-                        f"unknown column '{key}'",
-                        did_you_mean(str(key), known),
-                    )
-                )
-        if "unit" not in row:
-            if "unit" not in reported:
-                reported.add("unit")
-                problems.append(
-                    Problem(
-                        Location(source, 1),
-                        "no 'unit' column: each row needs the id of the unit it describes",
-                    )
-                )
-        elif not str(row.get("unit") or "").strip():
-            problems.append(Problem(Location(source, number), "column 'unit' is empty"))
-        unit = str(row.get("unit") or "").strip()
-        typed: dict[str, cond.TraitValue] = {}
-        for name, cell in row.items():
-            trait = kb.traits.get(str(name))
-            if (
-                trait is None
-                or cell is None
-                or (isinstance(cell, float) and cell != cell)
-                or str(cell).strip() == ""
-            ):
-                continue
-            value, problem = coerce_value(trait, _cell(trait, cell))
-            if problem is not None:
-                problems.append(Problem(Location(source, number), f"column '{name}': {problem}"))
-            elif value is not None:
-                typed[str(name)] = value
-        listed = row.get("models_in_use")
-        listed = (
-            ""
-            if listed is None or (isinstance(listed, float) and listed != listed)
-            else str(listed)
+
+def read_table(kb: KnowledgeBase, source: Any) -> Table:
+    """A table from a CSV file, rows as mappings, or a pandas or pyarrow frame."""
+    if isinstance(source, str | Path):
+        return _read_csv(kb, Path(source))
+    if hasattr(source, "to_pylist"):  # pyarrow.Table
+        return table_from_rows(kb, source.to_pylist())
+    if hasattr(source, "to_dict"):  # pandas.DataFrame
+        return table_from_rows(kb, source.to_dict("records"))
+    return table_from_rows(kb, list(source))
+
+
+def _read_csv(kb: KnowledgeBase, path: Path) -> Table:
+    """A CSV file: UTF-8 (a byte order mark allowed), `,` `;` or tab found from the header as
+    the survey reader finds it, `#` comment lines and blank lines allowed before the header."""
+    reader = _TableReader(kb, str(path))
+    lines = io.StringIO(_csv_text(path, reader.problems), newline="")
+    found = _header(lines)
+    if found is None:
+        reader.problems.fail(None, None, "the file is empty: no header row")
+    header_line, text = found
+    delimiter, cells = sniff_delimiter(text.rstrip("\r\n"), reader.known)
+    names = reader.header([column_name(cell) for cell in cells], header_line)
+    rows = csv.reader(lines, delimiter=delimiter)
+    while True:
+        start = header_line + rows.line_num + 1
+        try:
+            fields = next(rows)
+        except StopIteration:
+            break
+        except csv.Error as error:
+            reader.problems.add(start, None, *malformed(error))
+            continue
+        if any(field.strip() for field in fields):  # not a blank row a spreadsheet left (;;;;)
+            reader.csv_row(start, fields, names)
+    return reader.finish()
+
+
+def _header(lines: Iterable[str]) -> tuple[int, str] | None:
+    """The header line and its number: the first line neither blank nor a `#` comment."""
+    for number, text in enumerate(lines, start=1):
+        if text.strip() and not text.lstrip().startswith("#"):
+            return number, text
+    return None
+
+
+def _csv_text(path: Path, problems: ProblemCollector) -> str:
+    try:
+        raw = path.read_bytes()
+    except OSError as error:
+        problems.fail(None, None, f"cannot read the table: {error.strerror or error}")
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line_start = raw.rfind(b"\n", 0, error.start) + 1
+        character = len(raw[line_start : error.start].decode("utf-8", errors="replace")) + 1
+        problems.fail(
+            raw.count(b"\n", 0, error.start) + 1,
+            None,
+            f"not UTF-8 text: byte 0x{raw[error.start : error.start + 1].hex()} "
+            f"(character {character} of the line)",
+            SAVE_AS_UTF8,
         )
-        models = frozenset(m.strip() for m in listed.split(";") if m.strip())
-        for model in sorted(models - set(kb.models)):
-            problems.append(
-                Problem(
-                    Location(source, number),
-                    f"unknown model '{model}'",
-                    did_you_mean(model, kb.models),
+
+
+class _TableReader:
+    """Checks a table's columns and rows; every problem located and collected."""
+
+    def __init__(self, kb: KnowledgeBase, source: str) -> None:
+        self.kb = kb
+        self.problems = ProblemCollector(source, OrganisationError)
+        self.known = {UNIT_COLUMN, MODELS_COLUMN, *kb.traits}
+        self.reported: set[object] = set()  # a wrong column is one mistake, not one per row
+        self.ids: list[str] = []
+        self.values: list[dict[str, cond.TraitValue]] = []
+        self.in_use: list[frozenset[str]] = []
+
+    def header(self, names: list[str], line: int) -> list[str | None]:
+        """A CSV header's column names as the rows read them: "" for an unnamed column (which
+        may hold no values), None for one already reported (unknown, or named twice)."""
+        first: dict[str, int] = {}
+        usable: list[str | None] = []
+        for column, name in enumerate(names, start=1):
+            if name in first:
+                self.problems.add(
+                    line, column, f"column '{name}' appears twice (first as column {first[name]})"
                 )
+            elif name and name not in self.known:
+                self._unknown_column(line, column, name)
+            elif name:
+                first[name] = column
+            usable.append(name if not name or first.get(name) == column else None)
+        if UNIT_COLUMN not in first:
+            self._no_unit_column()
+        return usable
+
+    def keys(self, number: int, row: Mapping[Any, Any]) -> dict[str, int]:
+        """The columns of a row given as a mapping: key -> its place in the row (from 1)."""
+        for column, key in enumerate(row, start=1):
+            if key not in self.known and key not in self.reported:
+                self.reported.add(key)
+                if key is None:  # csv.DictReader's key for cells beyond the header
+                    self._beyond_header(number, column)
+                else:
+                    self._unknown_column(number, column, str(key))
+        if UNIT_COLUMN not in row:
+            self._no_unit_column()
+        return {str(key): column for column, key in enumerate(row, start=1)}
+
+    def csv_row(self, line: int, fields: list[str], names: list[str | None]) -> None:
+        cells: dict[str, str] = {}
+        columns: dict[str, int] = {}
+        for column, name in enumerate(names, start=1):
+            field = fields[column - 1] if column <= len(fields) else ""
+            if name:
+                cells[name], columns[name] = field, column
+            elif name == "" and field.strip() and column not in self.reported:
+                self.reported.add(column)  # reported once, as a wrong column is
+                self.problems.add(
+                    line, column, f"a value in column {column}, which has no name in the header"
+                )
+        if len(fields) > len(names) and None not in self.reported:
+            self.reported.add(None)
+            self._beyond_header(line, len(names) + 1)
+        self.row(line, cells, columns)
+
+    def row(self, number: int, cells: Mapping[Any, Any], columns: Mapping[str, int]) -> None:
+        """One unit: its id, its traits typed by the one cell parser, its models in use."""
+        unit = _text(cells.get(UNIT_COLUMN))
+        if UNIT_COLUMN in cells and not unit:
+            self.problems.add(number, columns.get(UNIT_COLUMN), "column 'unit' is empty")
+        typed: dict[str, cond.TraitValue] = {}
+        for name, cell in cells.items():
+            trait = self.kb.traits.get(str(name))
+            if trait is None:
+                continue
+            value, problem = cell_value(trait, cell)
+            if problem is not None:
+                self.problems.add(number, columns.get(trait.id), f"column '{name}': {problem}")
+            elif value is not None:
+                typed[trait.id] = value
+        models = _models(cells.get(MODELS_COLUMN))
+        for model in sorted(models - set(self.kb.models)):
+            self.problems.add(
+                number,
+                columns.get(MODELS_COLUMN),
+                f"unknown model '{model}'",
+                did_you_mean(model, self.kb.models),
             )
-        ids.append(unit)
-        values.append(typed)
-        in_use.append(models & frozenset(kb.models))
-    if problems:
-        raise OrganisationError(problems[:200])
-    return Table(ids, values, in_use)
+        self.ids.append(unit)
+        self.values.append(typed)
+        self.in_use.append(models & frozenset(self.kb.models))
+
+    def finish(self) -> Table:
+        self.problems.raise_if_any()
+        return Table(self.ids, self.values, self.in_use)
+
+    def _unknown_column(self, line: int, column: int, name: str) -> None:
+        self.problems.add(line, column, f"unknown column '{name}'", did_you_mean(name, self.known))
+
+    def _no_unit_column(self) -> None:
+        if UNIT_COLUMN not in self.reported:
+            self.reported.add(UNIT_COLUMN)
+            self.problems.add(
+                1, None, "no 'unit' column: each row needs the id of the unit it describes"
+            )
+
+    def _beyond_header(self, line: int, column: int) -> None:
+        self.problems.add(line, column, "the row has more cells than the header has columns")
 
 
-def _cell(trait: Trait, cell: Any) -> Any:
-    """A table cell as the raw value an organisation file would hold."""
-    if not isinstance(cell, str):
-        value = cell.item() if hasattr(cell, "item") else cell  # numpy scalars from frames
-        if trait.type == "scale" and isinstance(value, float) and value.is_integer():
-            return int(value)  # frames hold integer columns with gaps as floats
-        return value
-    text = cell.strip()
-    match trait.type:
-        case "scale":
-            return int(text) if text.lstrip("-").isdigit() else text
-        case "number":
-            try:
-                return float(text)
-            except ValueError:
-                return text
-        case "bool":
-            lowered = text.lower()
-            return True if lowered in _TRUE else False if lowered in _FALSE else text
-        case "set":
-            return [v.strip() for v in text.split(";") if v.strip()]
-    return text
+def _text(cell: object) -> str:
+    """A cell as trimmed text; an empty cell (None, a frame's NaN) as ""."""
+    if cell is None or (isinstance(cell, float) and cell != cell):
+        return ""
+    return str(cell).strip()
+
+
+def _models(cell: object) -> frozenset[str]:
+    """The models in use: a set cell (`a;b` or `a|b`), or a list from a frame."""
+    if isinstance(cell, list | tuple | set | frozenset):
+        return frozenset(str(model).strip() for model in cell if str(model).strip())
+    return frozenset(split_set(_text(cell)))
 
 
 @dataclass(frozen=True)
@@ -232,7 +332,7 @@ def evaluate_table(
     units = UnitTable(kb, table.values, table.in_use)
     scorer = scorer or Scorer(kb)
     fired = scorer.fired(units)
-    found = profiles(kb, fired, units, scorer)
+    found = profiles(kb, fired, units.observed_count)
     scores = model_scores(kb, found)
     flags = ConflictChecks(kb).flags(units, found, scores)
     archetypes, models = list(kb.archetypes), list(kb.models)
@@ -258,28 +358,3 @@ def evaluate_table(
         conflict_flags=flags,
         table=table,
     )
-
-
-def read_table(kb: KnowledgeBase, source: Any) -> Table:
-    """A table from a CSV file, rows as mappings, or a pandas or pyarrow frame."""
-    from pathlib import Path
-
-    if isinstance(source, str | Path):
-        import csv
-
-        path = Path(source)
-        from modeadvisor.errors import Location, OrganisationError, Problem
-
-        try:
-            with path.open(encoding="utf-8-sig", newline="") as stream:
-                rows = list(csv.DictReader(stream))
-        except (OSError, UnicodeDecodeError, csv.Error) as error:
-            raise OrganisationError(
-                [Problem(Location(str(path)), f"cannot read the table: {error}")]
-            ) from None
-        return table_from_rows(kb, rows, str(path))
-    if hasattr(source, "to_pylist"):  # pyarrow.Table
-        return table_from_rows(kb, source.to_pylist())
-    if hasattr(source, "to_dict"):  # pandas.DataFrame
-        return table_from_rows(kb, source.to_dict("records"))
-    return table_from_rows(kb, list(source))
