@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from modeadvisor import Advisor, Organisation, OrganisationError
-from modeadvisor.organisation import check_organisation, load_organisation
+from modeadvisor.organisation import check_organisation, read_organisation
 
 from .conftest import DATA
 
@@ -25,7 +25,7 @@ def _check(advisor: Advisor, tmp_path: Path, text: str | bytes) -> OrganisationE
 
 
 def test_example_file_loads(mini_advisor: Advisor) -> None:
-    organisation, document = load_organisation(DATA / "org-mini.yaml")
+    organisation, document = read_organisation(DATA / "org-mini.yaml")
     values = check_organisation(mini_advisor.knowledge_base, organisation, document).values
     assert values["lab"] == {"risky": True, "focus": frozenset({"novelty"}), "project_share": 80}
 

@@ -3,47 +3,89 @@
 The public API is re-exported here; everything else is internal and may change.
 """
 
-from modeadvisor.advice import Advice, Conflict, Evidence, ModelAdvice, Profile, UnitAdvice
+from modeadvisor.advice import (
+    Advice,
+    Conflict,
+    Coverage,
+    Direction,
+    Evidence,
+    ModelAdvice,
+    ModeRating,
+    PackRef,
+    Profile,
+    Reason,
+    SelfAssessment,
+    UnitAdvice,
+)
 from modeadvisor.advisor import Advisor
+from modeadvisor.backends import Backend, BackendChoice
 from modeadvisor.errors import (
+    BackendUnavailableError,
     EngineError,
     KnowledgeBaseError,
     LimitError,
+    Location,
     ModeAdvisorError,
     OrganisationError,
+    PackTooLargeError,
     Problem,
     UnknownUnitError,
 )
 from modeadvisor.knowledge import KnowledgeBase, load_knowledge_base
 from modeadvisor.limits import Limits
-from modeadvisor.organisation import Organisation, Unit
-from modeadvisor.survey import SurveyError, read_survey
-from modeadvisor.tables import BatchResult
-from modeadvisor.whatif import WhatIf
+from modeadvisor.organisation import (
+    Organisation,
+    Perspectives,
+    Respondent,
+    Unit,
+    load_organisation,
+)
+from modeadvisor.survey import SurveyError, SurveyResult, read_survey
+from modeadvisor.tables import BatchResult, Table
+from modeadvisor.whatif import Change, WhatIf
 
+# The knowledge base's own types (Rule, Trait, Link, Settings, ...) are exported by the public
+# sub-package `modeadvisor.knowledge`, the backends' by `modeadvisor.backends`.
 __all__ = [
     "Advice",
     "Advisor",
+    "Backend",
+    "BackendChoice",
+    "BackendUnavailableError",
     "BatchResult",
+    "Change",
     "Conflict",
+    "Coverage",
+    "Direction",
     "EngineError",
     "Evidence",
     "KnowledgeBase",
     "KnowledgeBaseError",
     "LimitError",
     "Limits",
+    "Location",
     "ModeAdvisorError",
+    "ModeRating",
     "ModelAdvice",
     "Organisation",
     "OrganisationError",
+    "PackRef",
+    "PackTooLargeError",
+    "Perspectives",
     "Problem",
     "Profile",
+    "Reason",
+    "Respondent",
+    "SelfAssessment",
     "SurveyError",
+    "SurveyResult",
+    "Table",
     "Unit",
     "UnitAdvice",
     "UnknownUnitError",
     "WhatIf",
     "load_knowledge_base",
+    "load_organisation",
     "read_survey",
 ]
 

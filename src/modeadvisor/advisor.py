@@ -33,7 +33,7 @@ from modeadvisor.organisation import (
     Unit,
     check_organisation,
     from_data,
-    load_organisation,
+    read_organisation,
 )
 from modeadvisor.profile import evidence_for, profiles, unit_profile
 from modeadvisor.reports.labels import note
@@ -149,7 +149,7 @@ class Advisor:
         """Assess an organisation given as a model, as plain data, or as a YAML/JSON file."""
         document: Document | None = None
         if isinstance(organisation, str | Path):
-            organisation, document = load_organisation(organisation, self.limits)
+            organisation, document = read_organisation(organisation, self.limits)
         elif not isinstance(organisation, Organisation):
             organisation = from_data(organisation)
         checked = check_organisation(self.knowledge_base, organisation, document, self.limits)

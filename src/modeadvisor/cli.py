@@ -35,6 +35,7 @@ from modeadvisor.errors import (
     UnknownUnitError,
     did_you_mean,
 )
+from modeadvisor.graph import ModeGraph
 from modeadvisor.knowledge import KnowledgeBase, Lang, load_knowledge_base, shipped_rules_dir
 from modeadvisor.limits import DEFAULT_LIMITS, Limits, limit_names, parse_limit
 from modeadvisor.organisation import load_organisation
@@ -82,6 +83,7 @@ def _parser() -> argparse.ArgumentParser:
         return p
 
     def with_settings(p: argparse.ArgumentParser) -> argparse.ArgumentParser:
+        _with_backend(p)
         p.add_argument(
             "--perspective-threshold",
             type=float,
@@ -206,12 +208,24 @@ def _parser() -> argparse.ArgumentParser:
     )
     impact.add_argument("--seed", type=int, default=1, help="seed of the generated sample")
     impact.add_argument("--format", choices=("text", "json"), default="text")
+    _with_backend(impact)
 
     graph = with_rules(
         commands.add_parser("graph", help="the archetype-model graph as Mermaid or Graphviz DOT")
     )
     graph.add_argument("--format", choices=("mermaid", "dot"), default="mermaid")
     return parser
+
+
+def _with_backend(p: argparse.ArgumentParser) -> argparse.ArgumentParser:
+    p.add_argument(
+        "--backend",
+        choices=("auto", "durable", "vectorised"),
+        default="auto",
+        help="how the rules run: durable-rules, or numpy and hash joins (same advice); auto "
+        "takes durable-rules where it can be imported (default: auto)",
+    )
+    return p
 
 
 def _with_limits(p: argparse.ArgumentParser) -> argparse.ArgumentParser:
@@ -288,7 +302,7 @@ def _advisor(args: argparse.Namespace) -> Advisor:
     kb = _knowledge_base(args)
     if args.perspective_threshold is not None:
         kb = kb.with_settings(perspective_threshold=args.perspective_threshold)
-    return Advisor(kb, lang=args.lang, limits=_limits(args))
+    return Advisor(kb, lang=args.lang, limits=_limits(args), backend=args.backend)
 
 
 def _run(args: argparse.Namespace, out: TextIO) -> int:
@@ -345,8 +359,8 @@ def _traits(args: argparse.Namespace, out: TextIO) -> int:
 
 def _impact(args: argparse.Namespace, out: TextIO) -> int:
     limits = _limits(args)
-    old = Advisor.from_path(args.old, limits=limits)
-    new = Advisor.from_path(args.new, limits=limits)
+    old = Advisor.from_path(args.old, limits=limits, backend=args.backend)
+    new = Advisor.from_path(args.new, limits=limits, backend=args.backend)
     population: list[Any] = list(args.population or []) or sample_population(
         old.knowledge_base, new.knowledge_base, args.sample, args.seed
     )
@@ -389,7 +403,7 @@ def _survey(args: argparse.Namespace, out: TextIO) -> int:
 
 def _batch(args: argparse.Namespace, out: TextIO) -> int:
     kb = _knowledge_base(args)
-    advisor = Advisor(kb, lang=args.lang, limits=_limits(args), backend="python")
+    advisor = Advisor(kb, lang=args.lang, limits=_limits(args), backend="vectorised")
     table = read_table(advisor.knowledge_base, args.file)
     with progress_bar("batch", "units", len(table.ids)) as progress:
         scored = advisor.assess_many(table)
@@ -399,8 +413,10 @@ def _batch(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _what_if(args: argparse.Namespace, out: TextIO) -> int:
-    advisor = Advisor(_knowledge_base(args), lang=args.lang, limits=_limits(args))
-    organisation, _ = load_organisation(args.file, advisor.limits)
+    advisor = Advisor(
+        _knowledge_base(args), lang=args.lang, limits=_limits(args), backend="vectorised"
+    )  # what-if searches with the vectorised scorer whatever the backend
+    organisation = load_organisation(args.file, advisor.limits)
     chosen = next((u for u in organisation.units if u.id == args.unit), None)
     if chosen is None:
         ids = [u.id for u in organisation.units]
@@ -440,7 +456,7 @@ def _schema(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _graph(args: argparse.Namespace, out: TextIO) -> int:
-    graph = Advisor(_knowledge_base(args), lang=args.lang, limits=_limits(args)).graph
+    graph = ModeGraph(_knowledge_base(args))  # no rules run: no backend to build
     out.write(graph.to_mermaid(args.lang) if args.format == "mermaid" else graph.to_dot(args.lang))
     return EXIT_OK
 

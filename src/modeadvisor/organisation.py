@@ -105,10 +105,18 @@ class CheckedOrganisation:
     ratings: Mapping[str, list[dict[str, int]]]  # unit id -> one rating dict per respondent
 
 
-def load_organisation(
+def load_organisation(path: Path | str, limits: Limits = DEFAULT_LIMITS) -> Organisation:
+    """Read and structurally validate an organisation file (YAML or JSON); every problem is
+    located (file, line, column). `Advisor.assess` checks it against the knowledge base."""
+    organisation, _ = read_organisation(path, limits)
+    return organisation
+
+
+def read_organisation(
     path: Path | str, limits: Limits = DEFAULT_LIMITS
 ) -> tuple[Organisation, Document]:
-    """Read and structurally validate an organisation file (YAML or JSON)."""
+    """`load_organisation` with the document it was read from, which keeps every position so
+    that the checks against the knowledge base can be located too."""
     try:
         document = load_document(Path(path), limits)
         data = expect_mapping(document, "a mapping with `organisation` and `units`")
