@@ -218,14 +218,15 @@ def test_traits_are_typed_by_the_catalogue(shipped_kb: KnowledgeBase, tmp_path: 
         "project_work_share;customer_value_basis\n"
         'Kärkkäinen Oy;5;private;4;yes;12,5;"low_price; tailored_service"\n'
         "Kärkkäinen Oy;4;private;5;ei;30;tailored_service\n"
+        "Kärkkäinen Oy;4;private;3,0;K;1.5e1;low_price|tailored_service\n"
     )
     (organisation,) = _read(shipped_kb, tmp_path, text).organisations
     traits = {t.trait: t for t in organisation.traits}
-    assert traits["sector"].counts == {"private": 2}
-    assert traits["goal_clarity"].mean == 4.5
-    assert traits["risk_taking_accepted"].counts == {"false": 1, "true": 1}
-    assert traits["project_work_share"].mean == 21.25
-    assert traits["customer_value_basis"].counts == {"low_price": 1, "tailored_service": 2}
+    assert traits["sector"].counts == {"private": 3}
+    assert traits["goal_clarity"].mean == 4.0
+    assert traits["risk_taking_accepted"].counts == {"false": 1, "true": 2}
+    assert traits["project_work_share"].mean == 19.166667
+    assert traits["customer_value_basis"].counts == {"low_price": 2, "tailored_service": 3}
 
 
 # --- encodings and delimiters ----------------------------------------------------------------
@@ -361,6 +362,7 @@ HEADER = "organisation,unit,role,respondent,production,customer_service,sector\n
             "leave it empty",
         ),
         (HEADER + "A,,expert,,4.5,4,private\n", 2, 5, "rating '4.5' is not a whole number", None),
+        (HEADER + "A,,expert,,-4,4,private\n", 2, 5, "rating '-4' is not a whole number", None),
         (
             HEADER + "A,,expert,,4,high,private\n",
             2,
@@ -460,6 +462,26 @@ def test_located_mistakes(
     assert (problem.location.line, problem.location.column) == (line, column), str(error)
     if hint is not None:
         assert hint in (problem.hint or ""), str(error)
+
+
+def test_ratings_are_whole_numbers_however_written(
+    shipped_kb: KnowledgeBase, tmp_path: Path
+) -> None:
+    text = "organisation;production;customer_service\nA;4,0;+2\nA; 4.00 ;2\n"
+    (organisation,) = _read(shipped_kb, tmp_path, text).organisations
+    means = {r.archetype: r.mean for r in organisation.ratings}
+    assert means == {"production": 4.0, "customer_service": 2.0}
+
+
+def test_a_file_over_the_limit_keeps_the_problems_found_before(
+    shipped_kb: KnowledgeBase, tmp_path: Path
+) -> None:
+    path = _survey(tmp_path, "organisation,production\nA,9\n" + "A,4\n" * 1000)
+    with pytest.raises(SurveyError) as raised:
+        read_survey(path, shipped_kb, limits=Limits(max_file_bytes=1000))
+    messages = [p.message for p in raised.value.problems]
+    assert "file is over the limit of 1,000 bytes" in messages
+    assert any("rating '9'" in m for m in messages)
 
 
 def test_every_mistake_is_reported_at_once(shipped_kb: KnowledgeBase, tmp_path: Path) -> None:
