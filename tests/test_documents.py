@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from modeadvisor.knowledge._documents import Document, DocumentError, load_document, parse_document
 from modeadvisor.limits import Limits
@@ -137,3 +139,49 @@ def test_numbers_with_exponents_are_numbers_in_yaml_and_json() -> None:
 def test_devices_and_folders_are_not_read(path: str) -> None:
     with pytest.raises(DocumentError, match="not a regular file"):
         load_document(Path(path))
+
+
+# --- what the knowledge base keeps of a file -------------------------------------------------
+
+_KEPT = """\
+pack:
+  id: a
+rules:
+  - id: r
+    when: 'x >= 3'
+    weights: {a: 1}
+  - {id: s, when: y}
+"""
+_STEPS = st.one_of(
+    st.sampled_from(["pack", "rules", "id", "when", "weights", "a", "none"]), st.integers(0, 2)
+)
+
+
+@given(st.lists(_STEPS, max_size=5))
+def test_a_written_file_places_every_path_as_its_document(path: list[str | int]) -> None:
+    document = _parse(_KEPT)
+    written = document.written(Path("."))
+    assert written.relative == "f.yaml"
+    assert written.lines == tuple(document.lines)
+    assert written.location(tuple(path)) == document.location(tuple(path))
+    line = document.location(tuple(path)).line
+    assert written.source_line(line) == document.source_line(line)
+
+
+def test_a_written_file_names_the_file_from_its_pack_folder(tmp_path: Path) -> None:
+    (tmp_path / "sub").mkdir()
+    path = tmp_path / "sub" / "rules.yaml"
+    path.write_text("rules: []\n", encoding="utf-8")
+    written = load_document(path).written(tmp_path)
+    assert written.relative == "sub/rules.yaml"
+    assert written.name == load_document(path).name
+    assert written.location(("rules", 5)) == load_document(path).location(("rules",))
+    path.unlink()  # kept: nothing is read again
+    assert str(written.location(("rules",))) == f"{written.name}:1:8"
+    assert written.source_line(1) == "rules: []"
+    assert written.source_line(2) is None
+
+
+def test_an_empty_file_places_everything_at_its_start() -> None:
+    written = _parse("").written(Path("."))
+    assert str(written.location(("rules", 0))) == "f.yaml:1:1"

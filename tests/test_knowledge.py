@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from modeadvisor import KnowledgeBase, KnowledgeBaseError, load_knowledge_base
+from modeadvisor.knowledge._documents import load_document
 
 from .conftest import DATA, write_pack
 
@@ -292,3 +293,54 @@ def test_folder_without_rule_files(tmp_path: Path) -> None:
 def test_mini_pack_loads(mini_kb: KnowledgeBase) -> None:
     assert [r.id for r in mini_kb.rules] == ["cost_first", "risk_taking", "projects"]
     assert mini_kb.root == DATA / "mini"
+
+
+# --- where every item is written ---------------------------------------------------------------
+
+
+def _keys(kb: KnowledgeBase) -> set[tuple[str, str]]:
+    """Every item a knowledge base holds, as (section, key)."""
+    keys = {("pack", "")}
+    keys |= {
+        (section, key)
+        for section in ("sources", "archetypes", "traits", "models")
+        for key in getattr(kb, section)
+    }
+    keys |= {("rules", r.id) for r in kb.rules} | {("conflicts", c.id) for c in kb.conflicts}
+    keys |= {("links", f"{k.source_node} -> {k.target}") for k in kb.links}
+    return keys
+
+
+@pytest.mark.parametrize("pack", ["shipped", "mini"])
+def test_every_item_is_located_where_its_file_says(
+    pack: str, shipped_kb: KnowledgeBase, mini_kb: KnowledgeBase
+) -> None:
+    kb = shipped_kb if pack == "shipped" else mini_kb
+    items = {key for key in kb.locations if key[0] != "settings"}
+    assert items == _keys(kb)
+    settings = {key[1] for key in kb.locations if key[0] == "settings"}
+    for (section, key), where in kb.locations.items():
+        assert kb.located(section, key) is where
+        assert where.pack == kb.info.id
+        document = load_document(where.file.root / where.file.relative)  # read again, to compare
+        assert where.at() == document.location(where.path)
+        assert where.at("id") == document.location((*where.path, "id"))
+        data = document.data
+        for step in where.path:
+            data = data[step]
+        if section == "settings":
+            assert where.path == ("pack", "settings", key)
+        elif section == "links":
+            assert f"{data['from']} -> {data['to']}" == key
+        elif section != "pack":
+            assert data["id"] == key
+    rules = {r.id: r for r in kb.rules}
+    for rule_id, rule in rules.items():
+        located = kb.located("rules", rule_id)
+        assert located is not None
+        assert kb.where(rule.pack, rule.origin) == located.at("id")
+    header = kb.located("pack", "")
+    assert header is not None
+    written = load_document(header.file.root / header.file.relative).data["pack"]["settings"]
+    assert settings == set(written)  # each setting the pack file sets, and no other
+    assert kb.located("rules", "no_such_rule") is None

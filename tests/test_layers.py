@@ -8,6 +8,7 @@ import pytest
 
 from modeadvisor import Advisor, KnowledgeBaseError, load_knowledge_base
 from modeadvisor.cli import default_lang, main
+from modeadvisor.errors import display_path
 
 from .conftest import DATA, ROOT
 
@@ -189,6 +190,62 @@ def test_a_cycle_of_extends_is_refused(tmp_path: Path) -> None:
     a = _pack(tmp_path / "a", "sources: []\n", "pack:\n  id: a\n  name: {en: A}\n  extends: b\n")
     b = _pack(tmp_path / "b", "sources: []\n", "pack:\n  id: b\n  name: {en: B}\n  extends: a\n")
     assert "extend each other in a cycle" in _error(a, b)
+
+
+LAYERED = """rules:
+  - id: cost_leadership
+    override: true
+    when: cost_focus >= 5
+    weights: {production: 3}
+    rationale: {en: "Stricter."}
+    source: [S-P1]
+disable:
+  rules: [differentiation]
+translations:
+  fi:
+    rules:
+      cost_leadership: {rationale: "Tiukempi."}
+      profitability_first: {rationale: "Kannattavuus ensin."}
+"""
+
+
+def test_every_item_keeps_the_location_of_the_layer_that_wrote_it(tmp_path: Path) -> None:
+    pack = (
+        "pack:\n  id: mine\n  name: {en: Mine}\n  extends: core\n"
+        "  settings: {perspective_threshold: 0.2}\n"
+    )
+    mine = _pack(tmp_path / "mine", LAYERED, pack)
+    kb = load_knowledge_base(mine)
+    more = display_path(mine / "more.yaml")
+
+    overridden = kb.located("rules", "cost_leadership")
+    assert overridden is not None
+    assert overridden.pack == "mine"
+    assert str(overridden.at("when")) == f"{more}:4:11"
+    assert str(overridden.at("rationale", "fi")) == f"{more}:13:36"  # where it is translated
+    assert str(overridden.at("rationale", "en")) == f"{more}:6:21"
+
+    below = kb.located("rules", "profitability_first")
+    assert below is not None
+    assert below.pack == "core"
+    assert below.file.relative == "scoring/production.yaml"
+    assert str(below.at("rationale", "fi")) == f"{more}:14:40"  # a lower pack's text, translated
+    assert below.translations["rationale", "fi"].pack == "mine"
+    assert below.at("rationale", "en").line == 28  # the English stays where core writes it
+
+    assert kb.located("rules", "differentiation") is None  # disabled: in no layer in effect
+    header = kb.located("pack", "")
+    assert header is not None
+    assert (header.pack, str(header.at("name"))) == (
+        "mine",
+        f"{display_path(mine / 'pack.yaml')}:3:9",
+    )
+    own = kb.located("settings", "perspective_threshold")
+    assert own is not None
+    assert (own.pack, str(own.at())) == ("mine", f"{display_path(mine / 'pack.yaml')}:5:37")
+    inherited = kb.located("settings", "avoid_min")
+    assert inherited is not None
+    assert (inherited.pack, inherited.file.relative) == ("core", "pack.yaml")
 
 
 def test_the_lang_default_follows_the_locale() -> None:

@@ -16,8 +16,8 @@ from hypothesis import strategies as st
 from modeadvisor import KnowledgeBase, load_knowledge_base
 from modeadvisor import conditions as cond
 from modeadvisor.authoring.lint import Finding, has_errors, lint, summary, to_json, to_text
-from modeadvisor.errors import Location
-from modeadvisor.knowledge import Rule, ScoringRule, Text
+from modeadvisor.errors import Location, display_path
+from modeadvisor.knowledge import Rule, ScoringRule, Text, shipped_rules_dir
 
 from .conftest import write_pack
 
@@ -499,6 +499,121 @@ def test_findings_in_a_layer_are_located_in_its_own_files(tmp_path: Path) -> Non
     assert "'cost_leadership'" in finding.message
     assert {f.pack for f in lint(kb)} == {"mine"}  # the shipped pack itself lints clean
     assert lint(kb, packs={"core"}) == []
+
+
+#: A layer on the shipped pack with a finding of almost every kind, located in two files.
+LAYER = {
+    "pack.yaml": """\
+pack:
+  id: mine
+  name: {en: "My pack"}
+  extends: core
+sources:
+  - {id: S-X1, text: {en: "Mine."}}
+archetypes:
+  - id: hybrid
+    name: {en: "Hybrid"}
+    tagline: {en: "Both", fi: "Molemmat"}
+disable:
+  rules: [differentiation]
+translations:
+  fi:
+    archetypes:
+      hybrid: {name: "Hybridi"}
+    rules:
+      cost_ok: {rationale: "Kustannus."}
+""",
+    "sub/rules.yaml": """\
+rules:
+  - id: cost_ok
+    when: "cost_focus >= 4 and cost_focus < 3"
+    weights: {production: 1}
+    rationale: {en: "Cost."}
+  - id: folded
+    when: >
+      cost_focus >= 5 and cost_focus <= 4 or goal_clarity >= 5
+    weights: {hybrid: 1}
+    rationale: {en: " "}
+    source: [S-X1]
+  - id: mission_customer_benefit
+    override: true
+    when: 'goal_clarity >= 2 and (cost_focus > 4 and cost_focus < 5 or cost_focus <= 1)'
+    weights: {development: 1, production: 3}
+    rationale: {en: "Overridden."}
+    source: [S-X1]
+  - id: twin
+    when: goal_clarity >= 2 and cost_focus <= 1
+    weights: {development: 1, production: 3}
+    rationale: {en: "Twin.", fi: "Kaksonen."}
+    source: [S-X1]
+traits:
+  - id: spare
+    type: number
+    label: {en: "Spare"}
+    description: {en: "Unused", fi: "K\u00e4ytt\u00e4m\u00e4t\u00f6n"}
+models:
+  - id: lonely
+    kind: management
+    name: {en: "Lonely", fi: "Yksin\u00e4inen"}
+    description: {en: "No link"}
+links:
+  - {from: hybrid, to: balanced_scorecard, relation: poor_fit, strength: 0.5, reason: {en: "x"}}
+conflicts:
+  - id: never
+    kind: odd
+    severity: low
+    match:
+      a: unit where cost_focus > 5
+      b: fit where score > 2 and score < 1
+    explanation: {en: "{a.uid}"}
+    resolution: {en: "Fix.", fi: "Korjaa."}
+""",
+}
+
+
+def test_lint_reads_no_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every location comes from the knowledge base: lint gives the same after the pack moved."""
+    mine = tmp_path / "mine"
+    for name, text in LAYER.items():
+        (mine / name).parent.mkdir(parents=True, exist_ok=True)
+        (mine / name).write_text(text, encoding="utf-8")
+    kb = load_knowledge_base(mine)
+    before = lint(kb)
+    assert {f.code for f in before} == {
+        "unsatisfiable-condition",
+        "unsatisfiable-branch",
+        "duplicate-rule",
+        "unused-trait",
+        "missing-source",
+        "missing-rationale",
+        "unreachable-model",
+        "missing-suits-link",
+        "missing-translation",
+    }
+    rules = str(mine / "sub" / "rules.yaml")
+    places = {(f.code, f.message.split(":")[0]): str(f.location) for f in before}
+    assert places["unsatisfiable-condition", "rule 'cost_ok' can never fire"].endswith(
+        "rules.yaml:3:12"  # inside a double-quoted condition
+    )
+    assert places["unsatisfiable-branch", "rule 'folded'"].endswith("rules.yaml:7:11")  # folded
+    assert places["missing-translation", "pack"].endswith("mine/pack.yaml:3:9")
+    own = [f for f in before if f.pack == "mine"]
+    assert {f.location.file for f in own} == {rules, str(mine / "pack.yaml")}
+    below = _one([f for f in before if f.pack == "core"], "unused-trait")  # its rule disabled
+    traits = shipped_rules_dir() / "traits.yaml"
+    line = traits.read_text("utf-8").splitlines().index("  - id: differentiation_focus") + 1
+    assert (below.location.file, below.location.line) == (display_path(traits), line)
+
+    mine.rename(tmp_path / "moved")
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError(f"lint read {args[:1]}")
+
+    monkeypatch.setattr(Path, "open", refuse)
+    monkeypatch.setattr(Path, "rglob", refuse)
+    monkeypatch.setattr(Path, "read_text", refuse)
+    assert to_json(lint(kb)) == to_json(before)
+    assert to_text(lint(kb, packs={"mine"})) == to_text(own)
 
 
 # --- output ----------------------------------------------------------------------------------

@@ -78,7 +78,6 @@ import re
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
-from pathlib import Path
 from typing import Any, Literal, TypeAlias
 
 from modeadvisor import conditions as cond
@@ -98,7 +97,7 @@ from modeadvisor.knowledge import (
     Text,
     Trait,
 )
-from modeadvisor.knowledge._documents import Document, DocumentError, PathKey, load_document
+from modeadvisor.knowledge._documents import PathKey
 
 Severity = Literal["error", "warning", "info"]
 SEVERITIES: tuple[Severity, ...] = ("error", "warning", "info")
@@ -457,49 +456,25 @@ def _covered(
 
 # --- where things are written ----------------------------------------------------------------
 
-_SECTIONS = ("sources", "archetypes", "traits", "rules", "models", "links", "conflicts")
 _WHERE = re.compile(r"\s(?:where|WHERE)\s+")
 _PLACEHOLDER = re.compile(r"\{([a-z][a-z0-9_]*)\.([A-Za-z_][A-Za-z0-9_]*)\}")
 
 
-def _item_key(section: str, item: Any) -> str | None:
-    if not isinstance(item, dict):
-        return None
-    if section == "links":
-        return f"{item.get('from')} -> {item.get('to')}"
-    return str(item["id"]) if "id" in item else None
-
-
 class _Places:
-    """Re-reads the pack files to find where each item (of the layer in effect) is written."""
+    """Where items are written, as the knowledge base keeps it: lint reads no file."""
 
     def __init__(self, kb: KnowledgeBase) -> None:
         self.kb = kb
-        self.items: dict[tuple[str, str], tuple[str, Document, PathKey]] = {}
-        for pack in kb.layers:
-            own: dict[tuple[str, str], tuple[str, Document, PathKey]] = {}
-            root = kb.roots.get(pack, kb.root)
-            for document in _documents(root):
-                data = document.data
-                if not isinstance(data, dict):
-                    continue
-                if isinstance(data.get("pack"), dict):
-                    own.setdefault(("pack", ""), (pack, document, ("pack",)))
-                for section in _SECTIONS:
-                    items = data.get(section)
-                    for index, item in enumerate(items if isinstance(items, list) else ()):
-                        key = _item_key(section, item)
-                        if key is not None:
-                            own.setdefault((section, key), (pack, document, (section, index)))
-            self.items.update(own)  # a layer above replaces (overrides) the item below
+
+    def has(self, section: str, key: str) -> bool:
+        return self.kb.located(section, key) is not None
 
     def of(self, section: str, key: str, *sub: str | int) -> tuple[Location, str]:
         """Where an item (or a field of it) is written, and the pack it belongs to."""
-        found = self.items.get((section, key))
+        found = self.kb.located(section, key)
         if found is None:
             return Location(display_path(self.kb.root)), self.kb.info.id
-        pack, document, path = found
-        return document.location((*path, *sub)), pack
+        return found.at(*sub), found.pack
 
     def rule(self, rule: Rule | ConflictRule) -> Location:
         """Where a (conflict) rule's id is written: its origin, as the user opens it."""
@@ -507,31 +482,10 @@ class _Places:
 
     def in_text(self, section: str, key: str, sub: PathKey, offset: int, column: int) -> Location:
         """The place of a 1-based `column` of a condition starting at `offset` of a value."""
-        found = self.items.get((section, key))
+        found = self.kb.located(section, key)
         if found is None:
             return self.of(section, key)[0]
-        _, document, path = found
-        location = document.location((*path, *sub))
-        line = document.source_line(location.line) or ""
-        start = location.column or 1
-        mark = line[start - 1 : start]
-        if mark in ("|", ">") or location.line is None:
-            return location  # a block scalar: the line of the value is as close as it gets
-        if mark in ("'", '"'):
-            start += 1
-        return Location(location.file, location.line, start + offset + max(column, 1) - 1)
-
-
-def _documents(root: Path) -> Iterable[Document]:
-    files = sorted(
-        (p for p in root.rglob("*") if p.suffix in (".yaml", ".yml") and p.is_file()),
-        key=lambda p: p.relative_to(root).as_posix(),
-    )
-    for path in files:
-        try:
-            yield load_document(path)
-        except DocumentError:
-            continue
+        return found.in_text(sub, offset, column)
 
 
 # --- the linter ------------------------------------------------------------------------------
@@ -662,7 +616,7 @@ class _Linter:
         leaf = next(x for x in region.leaves if _var(x) == region.empty)
         column = scored.columns.get(dataclasses.replace(leaf, column=0), 0)
         rule = scored.rule
-        if ("rules", rule.id) not in self.places.items:
+        if not self.places.has("rules", rule.id):
             return self._rule_where(scored)
         pack = rule.pack or self.kb.info.id
         return self.places.in_text("rules", rule.id, ("when",), 0, column), pack
@@ -916,7 +870,7 @@ class _Linter:
     def _pattern_where(
         self, rule: ConflictRule, alias: str, region: _Region, columns: Mapping[Leaf, int]
     ) -> Location:
-        if ("conflicts", rule.id) not in self.places.items:
+        if not self.places.has("conflicts", rule.id):
             return self.places.rule(rule)
         found = _WHERE.search(rule.spec.match[alias])
         if found is None:

@@ -16,6 +16,7 @@ from modeadvisor import conditions as cond
 from modeadvisor.errors import KnowledgeBaseError, Location, Problem, did_you_mean, display_path
 from modeadvisor.knowledge._compiled import CompiledForm, compile_knowledge
 from modeadvisor.knowledge._documents import Document, PathKey
+from modeadvisor.knowledge._located import ItemLocation
 from modeadvisor.knowledge._shapes import (
     Archetype,
     ConflictRuleSpec,
@@ -81,6 +82,12 @@ class KnowledgeBase:
     conflicts: tuple[ConflictRule, ...] = ()
     #: pack id -> its folder, for every layer (the last is the top pack, `info`)
     roots: Mapping[str, Path] = dataclasses.field(default_factory=dict)
+    #: (section, key) -> where the item in effect is written: ("rules", id) and so on for every
+    #: section's items (a link's key is "from -> to"), ("pack", "") for the pack header and
+    #: ("settings", name) for each setting a pack file sets. Kept so no file is read twice.
+    locations: Mapping[tuple[str, str], ItemLocation] = dataclasses.field(
+        default_factory=dict, repr=False, compare=False
+    )
     #: Every rule compiled once (DNF, settings resolved, literals exact): what backends, lint
     #: and what-if read. Built with the knowledge base, so a change of settings recompiles.
     compiled: CompiledForm = dataclasses.field(init=False, repr=False, compare=False)
@@ -102,6 +109,10 @@ class KnowledgeBase:
         """Where a rule of a layer is written, as a path the user can open."""
         root = self.roots.get(pack, self.root)
         return Location(display_path(root / origin.file), origin.line, origin.column)
+
+    def located(self, section: str, key: str) -> ItemLocation | None:
+        """Where an item is written (see `locations`), or None for one no pack file holds."""
+        return self.locations.get((section, key))
 
     def with_settings(self, **overrides: float) -> KnowledgeBase:
         """The same knowledge with some settings changed (validated like the pack's own)."""

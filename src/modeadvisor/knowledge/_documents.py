@@ -52,20 +52,18 @@ class Document:
 
     def location(self, path: PathKey, *, key: bool = False) -> Location:
         """The location of the value at `path`, or of the nearest enclosing value known."""
-        table = self.keys if key else self.values
+        if not key:
+            return _nearest(self.values, self.name, path)
         probe = tuple(path)
         while probe:
-            if probe in table:
-                line, column = table[probe]
+            if probe in self.keys:
+                line, column = self.keys[probe]
                 return Location(self.name, line, column)
-            if key and probe in self.values:  # no key position: fall back to the value
+            if probe in self.values:  # no key position: fall back to the value
                 line, column = self.values[probe]
                 return Location(self.name, line, column)
             probe = probe[:-1]
-        if () in self.values:
-            line, column = self.values[()]
-            return Location(self.name, line, column)
-        return Location(self.name, 1, 1)
+        return _nearest(self.values, self.name, ())
 
     def problem(
         self, path: PathKey, message: str, hint: str | None = None, *, key: bool = False
@@ -77,6 +75,52 @@ class Document:
         if line is None or not 1 <= line <= len(self.lines):
             return None
         return self.lines[line - 1]
+
+    def written(self, root: Path) -> WrittenFile:
+        """What the knowledge base keeps of this file once read: no need to read it again."""
+        return WrittenFile(
+            root, self.path.relative_to(root).as_posix(), tuple(self.lines), self.values
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class WrittenFile:
+    """A file of a pack as kept after reading: its lines and where each value stood in them.
+
+    The file is named as `KnowledgeBase.where` names a rule's: its pack folder joined with its
+    path inside, shown relative to the working directory when it is read.
+    """
+
+    root: Path  # the folder of the pack it belongs to
+    relative: str  # its path inside that folder
+    lines: tuple[str, ...]
+    values: Mapping[PathKey, tuple[int, int]]  # never changed once the file is read
+
+    @property
+    def name(self) -> str:
+        return display_path(self.root / self.relative)
+
+    def location(self, path: PathKey) -> Location:
+        """The location of the value at `path`, or of the nearest enclosing value known."""
+        return _nearest(self.values, self.name, path)
+
+    def source_line(self, line: int | None) -> str | None:
+        if line is None or not 1 <= line <= len(self.lines):
+            return None
+        return self.lines[line - 1]
+
+
+def _nearest(values: Mapping[PathKey, tuple[int, int]], name: str, path: PathKey) -> Location:
+    probe = tuple(path)
+    while probe:
+        if probe in values:
+            line, column = values[probe]
+            return Location(name, line, column)
+        probe = probe[:-1]
+    if () in values:
+        line, column = values[()]
+        return Location(name, line, column)
+    return Location(name, 1, 1)
 
 
 def load_document(path: Path, limits: Limits = DEFAULT_LIMITS) -> Document:

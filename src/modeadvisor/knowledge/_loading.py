@@ -9,7 +9,7 @@ reports all problems of the pack at once.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -39,11 +39,12 @@ from modeadvisor.knowledge._documents import (
     Document,
     DocumentError,
     PathKey,
+    WrittenFile,
     expect_mapping,
     load_document,
     type_name,
 )
-from modeadvisor.knowledge._located import pydantic_problems
+from modeadvisor.knowledge._located import ItemLocation, pydantic_problems
 from modeadvisor.knowledge._shapes import (
     _ITEM_MODELS,
     _MAPPING_SECTIONS,
@@ -168,6 +169,14 @@ def _layer_order(loaders: list[_PackLoader], limits: Limits) -> list[_PackLoader
     return [by_id[pack] for pack in ids] + [loader for loader in loaders if loader.pack_id is None]
 
 
+def _no_pack(root: Path) -> Problem:
+    return Problem(
+        Location(display_path(root)),
+        "no `pack:` section found",
+        "add a pack.yaml with `pack: {id: ..., name: {en: ...}}`",
+    )
+
+
 def _key(section: str, item: Any) -> str:
     if section == "links":
         return f"{item.source_node} -> {item.target}"
@@ -194,6 +203,29 @@ _TEXT_FIELDS = {
 }
 
 
+#: An item of a section by its key, and where it stands.
+_Items = dict[str, tuple[Any, _Placed]]
+
+
+class _Locator:
+    """Makes the `ItemLocation`s of a finished pack, keeping one `WrittenFile` per file."""
+
+    def __init__(self, pack_of: Callable[[_Placed], str]) -> None:
+        self._pack_of = pack_of
+        self._files: dict[tuple[Path, Path], WrittenFile] = {}
+
+    def __call__(
+        self, placed: _Placed, translations: Mapping[tuple[str, str], _Placed] | None = None
+    ) -> ItemLocation:
+        document = placed.document
+        written = self._files.get((placed.root, document.path))
+        if written is None:
+            written = document.written(placed.root)
+            self._files[placed.root, document.path] = written
+        texts = {key: self(where) for key, where in (translations or {}).items()}
+        return ItemLocation(self._pack_of(placed), written, placed.path, texts)
+
+
 class _PackLoader:
     def __init__(self, root: Path, limits: Limits) -> None:
         self.root = root
@@ -201,6 +233,9 @@ class _PackLoader:
         self.problems: list[Problem] = []
         self.items: dict[str, list[tuple[Any, _Placed]]] = {s: [] for s in SECTIONS}
         self.roots: dict[str, Path] = {}  # pack id -> folder, bottom layer first
+        self.settings_at: dict[str, _Placed] = {}  # setting -> where the pack in effect sets it
+        #: (section, item key) -> (text field, language) -> where a translation gives it
+        self.translated: dict[tuple[str, str], dict[tuple[str, str], _Placed]] = {}
 
     @property
     def pack_id(self) -> str | None:
@@ -262,6 +297,9 @@ class _PackLoader:
             self.problems.extend(pydantic_problems(error, document, path, model))
             return
         self.items[section].append((item, _Placed(document, path, self.root)))
+        if isinstance(item, PackInfo) and len(self.items["pack"]) == 1:  # a second is an error
+            for name in sorted(item.settings.model_fields_set):
+                self.settings_at[name] = _Placed(document, (*path, "settings", name), self.root)
 
     def _translations(self, value: Any, document: Document) -> None:
         """Shape: {lang: {section: {id: {field: text}}}}; ids are checked when layering."""
@@ -327,6 +365,7 @@ class _PackLoader:
         merged = _PackLoader(overlay.root, overlay.limits)
         merged.problems = [*self.problems, *overlay.problems]
         merged.roots = {**self.roots_or_own(), **overlay.roots_or_own()}
+        merged.settings_at = {**self.settings_at, **overlay.settings_at}  # as `_merged_info`
         below = self.pack_id or display_path(self.root)
         disabled = self._disabled(overlay, merged.problems)
         for section in _ITEM_MODELS:
@@ -414,46 +453,24 @@ class _PackLoader:
                 continue
             item, where = self.items[section][index[item_id]]
             update = {}
+            written = self.translated.setdefault((section, item_id), {})
             for name, text in fields.items():
                 current = getattr(item, name, None)
                 if name not in _TEXT_FIELDS[section]:
                     continue
                 base = current.model_dump() if isinstance(current, Text) else {"en": text}
                 update[name] = Text(**{**base, lang: text})
+                written[name, lang] = _Placed(placed.document, (*placed.path, name), placed.root)
             self.items[section][index[item_id]] = (item.model_copy(update=update), where)
 
     # -- cross-checks ---------------------------------------------------------------------
 
     def finish(self) -> KnowledgeBase:
+        """The knowledge base of the (layered) items, or every problem of the packs at once."""
         self._translate()
         if len(self.roots_or_own()) <= 1:  # a single pack: nothing below to override or disable
-            for section in _ITEM_MODELS:
-                for item, placed in self.items[section]:
-                    if item.override:
-                        self.problems.append(
-                            placed.problem(
-                                "`override: true` needs a pack below: add `extends` to the pack",
-                                None,
-                                "override",
-                            )
-                        )
-            for _, placed in self.items["disable"]:
-                self.problems.append(
-                    placed.problem("`disable` needs a pack below: add `extends` to the pack")
-                )
-        packs = self.items["pack"]
-        if not packs and not self.problems:
-            self.problems.append(
-                Problem(
-                    Location(display_path(self.root)),
-                    "no `pack:` section found",
-                    "add a pack.yaml with `pack: {id: ..., name: {en: ...}}`",
-                )
-            )
-        for _, placed in packs[1:]:
-            self.problems.append(
-                placed.problem(f"a second `pack:` section; the first is at {packs[0][1].location}")
-            )
+            self._nothing_below()
+        packs = self._pack_sections()
         sources = self._unique("sources", "source")
         archetypes = self._unique("archetypes", "archetype")
         traits = self._unique("traits", "trait")
@@ -464,49 +481,116 @@ class _PackLoader:
                 Problem(Location(display_path(self.root)), "the pack defines no archetypes")
             )
         self._overlap(archetypes, models, "archetype", "model")
-
-        def check_sources(ids: Sequence[str], placed: _Placed, field: str) -> None:
-            for i, sid in enumerate(ids):
-                if sid not in sources:
-                    self.problems.append(
-                        placed.problem(
-                            f"unknown source id '{sid}'", did_you_mean(sid, sources), field, i
-                        )
-                    )
-
         for archetype, placed in archetypes.values():
-            check_sources(archetype.source, placed, "source")
+            self._cite(archetype.source, placed, "source", sources)
         for trait, placed in traits.values():
-            check_sources(trait.observes, placed, "observes")
-        compiled: list[Rule] = []
-        for rule, placed in rules.values():
-            check_sources(rule.source, placed, "source")
-            for archetype_id, weight in rule.weights.items():
-                if _decimals(weight) > NUMBER_DECIMALS:
+            self._cite(trait.observes, placed, "observes", sources)
+        trait_map = {k: v[0] for k, v in traits.items()}
+        checked = self._rules(rules, sources, archetypes, trait_map)
+        links = self._links(sources, archetypes, models)
+        self._reserved(traits)
+        conflicts = self._unique("conflicts", "conflict rule")
+        checked_conflicts = self._conflicts(conflicts, sources, trait_map, archetypes, models)
+        if self.problems:
+            raise KnowledgeBaseError(self.problems)
+        items = {
+            "sources": sources,
+            "archetypes": archetypes,
+            "traits": traits,
+            "rules": rules,
+            "models": models,
+            "conflicts": conflicts,
+        }
+        return KnowledgeBase(
+            info=packs[0][0],
+            root=self.root,
+            sources={k: v[0] for k, v in sources.items()},
+            archetypes={k: v[0] for k, v in archetypes.items()},
+            traits=trait_map,
+            rules=tuple(checked),
+            models={k: v[0] for k, v in models.items()},
+            links=tuple(links),
+            conflicts=tuple(checked_conflicts),
+            roots=self.roots_or_own(),
+            locations=self._locations(packs[0][1], items),
+        )
+
+    def _nothing_below(self) -> None:
+        """`override` and `disable` in a pack that layers on nothing."""
+        for section in _ITEM_MODELS:
+            for item, placed in self.items[section]:
+                if item.override:
                     self.problems.append(
                         placed.problem(
-                            f"weight {weight} has more than {NUMBER_DECIMALS} decimals",
+                            "`override: true` needs a pack below: add `extends` to the pack",
                             None,
-                            "weights",
-                            archetype_id,
+                            "override",
                         )
                     )
-                if archetype_id not in archetypes:
-                    self.problems.append(
-                        placed.problem(
-                            f"unknown archetype '{archetype_id}' in weights",
-                            did_you_mean(archetype_id, archetypes),
-                            "weights",
-                            archetype_id,
-                        )
+        for _, placed in self.items["disable"]:
+            self.problems.append(
+                placed.problem("`disable` needs a pack below: add `extends` to the pack")
+            )
+
+    def _pack_sections(self) -> list[tuple[Any, _Placed]]:
+        """The `pack:` sections: exactly one is expected."""
+        packs = self.items["pack"]
+        if not packs and not self.problems:
+            self.problems.append(_no_pack(self.root))
+        for _, placed in packs[1:]:
+            self.problems.append(
+                placed.problem(f"a second `pack:` section; the first is at {packs[0][1].location}")
+            )
+        return packs
+
+    def _cite(self, ids: Sequence[str], placed: _Placed, field: str, sources: _Items) -> None:
+        """Every source id an item cites is a source of the pack."""
+        for i, sid in enumerate(ids):
+            if sid not in sources:
+                self.problems.append(
+                    placed.problem(
+                        f"unknown source id '{sid}'", did_you_mean(sid, sources), field, i
                     )
-            checked = self._condition(rule, placed, {k: v[0] for k, v in traits.items()})
-            if checked is not None:
+                )
+
+    def _rules(
+        self, rules: _Items, sources: _Items, archetypes: _Items, traits: Mapping[str, Trait]
+    ) -> list[Rule]:
+        checked: list[Rule] = []
+        for rule, placed in rules.values():
+            self._cite(rule.source, placed, "source", sources)
+            self._weights(rule, placed, archetypes)
+            condition = self._condition(rule, placed, traits)
+            if condition is not None:
                 # origin relative to its pack, so explanations do not depend on where it lives
-                compiled.append(Rule(rule, checked, placed.origin, self._pack_of(placed)))
+                checked.append(Rule(rule, condition, placed.origin, self._pack_of(placed)))
+        return checked
+
+    def _weights(self, rule: ScoringRule, placed: _Placed, archetypes: _Items) -> None:
+        for archetype_id, weight in rule.weights.items():
+            if _decimals(weight) > NUMBER_DECIMALS:
+                self.problems.append(
+                    placed.problem(
+                        f"weight {weight} has more than {NUMBER_DECIMALS} decimals",
+                        None,
+                        "weights",
+                        archetype_id,
+                    )
+                )
+            if archetype_id not in archetypes:
+                self.problems.append(
+                    placed.problem(
+                        f"unknown archetype '{archetype_id}' in weights",
+                        did_you_mean(archetype_id, archetypes),
+                        "weights",
+                        archetype_id,
+                    )
+                )
+
+    def _links(self, sources: _Items, archetypes: _Items, models: _Items) -> list[Link]:
         links: list[Link] = []
         for link, placed in self.items["links"]:
-            check_sources(link.source, placed, "source")
+            self._cite(link.source, placed, "source", sources)
             if _decimals(link.strength) > NUMBER_DECIMALS:
                 self.problems.append(
                     placed.problem(
@@ -518,7 +602,10 @@ class _PackLoader:
             self._check_link(link, placed, archetypes, models)
             links.append(link)
         self._duplicate_links(self.items["links"])
-        trait_map = {k: v[0] for k, v in traits.items()}
+        return links
+
+    def _reserved(self, traits: _Items) -> None:
+        """Trait ids that conflict rules would read as fields of unit facts."""
         for trait, placed in traits.values():
             if trait.id in UNIT_FIELDS:
                 self.problems.append(
@@ -529,30 +616,42 @@ class _PackLoader:
                         "id",
                     )
                 )
-        conflicts: list[ConflictRule] = []
-        for spec, placed in self._unique("conflicts", "conflict rule").values():
-            check_sources(spec.source, placed, "source")
+
+    def _conflicts(
+        self,
+        conflicts: _Items,
+        sources: _Items,
+        traits: Mapping[str, Trait],
+        archetypes: _Items,
+        models: _Items,
+    ) -> list[ConflictRule]:
+        checked: list[ConflictRule] = []
+        for spec, placed in conflicts.values():
+            self._cite(spec.source, placed, "source", sources)
             checker = _ConflictChecker(
-                spec, placed, trait_map, tuple(archetypes), tuple(models), self._pack_of(placed)
+                spec, placed, traits, tuple(archetypes), tuple(models), self._pack_of(placed)
             )
-            checked_rule = checker.check()
+            rule = checker.check()
             self.problems.extend(checker.problems)
-            if checked_rule is not None:
-                conflicts.append(checked_rule)
-        if self.problems:
-            raise KnowledgeBaseError(self.problems)
-        return KnowledgeBase(
-            info=packs[0][0],
-            root=self.root,
-            sources={k: v[0] for k, v in sources.items()},
-            archetypes={k: v[0] for k, v in archetypes.items()},
-            traits={k: v[0] for k, v in traits.items()},
-            rules=tuple(compiled),
-            models={k: v[0] for k, v in models.items()},
-            links=tuple(links),
-            conflicts=tuple(conflicts),
-            roots=self.roots_or_own(),
-        )
+            if rule is not None:
+                checked.append(rule)
+        return checked
+
+    def _locations(
+        self, header: _Placed, items: Mapping[str, _Items]
+    ) -> dict[tuple[str, str], ItemLocation]:
+        """Where every item in effect is written, from the positions read with its file."""
+        locate = _Locator(self._pack_of)
+        found = {("pack", ""): locate(header)}
+        for name, placed in self.settings_at.items():
+            found["settings", name] = locate(placed)
+        for section, by_key in items.items():
+            for key, (_, placed) in by_key.items():
+                found[section, key] = locate(placed, self.translated.get((section, key), {}))
+        for link, placed in self.items["links"]:
+            key = _key("links", link)
+            found["links", key] = locate(placed, self.translated.get(("links", key), {}))
+        return found
 
     def _pack_of(self, placed: _Placed) -> str:
         for pack, root in self.roots_or_own().items():

@@ -1,8 +1,15 @@
-"""pydantic's validation errors mapped back to file, line and column."""
+"""Where things are written: every item of a knowledge base, and pydantic's errors, located.
+
+- `ItemLocation`: the layer, file and path of one item, kept by the loader for every item of the
+  knowledge base, so that lint and error messages never read a pack file twice;
+- `pydantic_problems`: pydantic's validation errors mapped back to file, line and column.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import dataclasses
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from pydantic import (
@@ -10,11 +17,53 @@ from pydantic import (
     ValidationError,
 )
 
-from modeadvisor.errors import Problem, did_you_mean
+from modeadvisor.errors import Location, Problem, did_you_mean
 from modeadvisor.knowledge._documents import (
     Document,
     PathKey,
+    WrittenFile,
 )
+
+
+@dataclass(frozen=True, slots=True)
+class ItemLocation:
+    """Where one item of a pack is written: the pack (layer) that wrote it, its file, its path.
+
+    `at(*sub)` is the place of a value inside the item (`at("when")`, `at("match", "a")`), or
+    of the nearest enclosing value written; a text that a `translations:` section gave
+    (`at("rationale", "fi")`) is placed where the translation is written.
+    """
+
+    pack: str
+    file: WrittenFile
+    path: PathKey  # the item's path in its file, e.g. ("rules", 3)
+    #: (text field, language) -> where a `translations:` section wrote that text
+    translations: Mapping[tuple[str, str], ItemLocation] = dataclasses.field(default_factory=dict)
+
+    def at(self, *sub: str | int) -> Location:
+        where, rest = self._written(sub)
+        return where.file.location((*where.path, *rest))
+
+    def in_text(self, sub: PathKey, offset: int, column: int) -> Location:
+        """The place of a 1-based `column` of a condition that starts at `offset` of a value."""
+        where, rest = self._written(sub)
+        location = where.file.location((*where.path, *rest))
+        line = where.file.source_line(location.line) or ""
+        start = location.column or 1
+        mark = line[start - 1 : start]
+        if mark in ("|", ">") or location.line is None:
+            return location  # a block scalar: the line of the value is as close as it gets
+        if mark in ("'", '"'):
+            start += 1
+        return Location(location.file, location.line, start + offset + max(column, 1) - 1)
+
+    def _written(self, sub: PathKey) -> tuple[ItemLocation, PathKey]:
+        if len(sub) >= 2:
+            translated = self.translations.get((str(sub[0]), str(sub[1])))
+            if translated is not None:
+                return translated, sub[2:]
+        return self, sub
+
 
 # --- pydantic errors, located ----------------------------------------------------------------
 
