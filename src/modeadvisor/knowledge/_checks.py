@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from decimal import Decimal
 
 from modeadvisor import conditions as cond
@@ -306,75 +306,105 @@ def check_condition(
 def _leaf_problem(
     leaf: cond.Comparison | cond.Member | cond.Truthy, trait: Trait
 ) -> tuple[str, str | None] | None:
-    name = trait.id
-    if isinstance(leaf, cond.Comparison) and isinstance(leaf.value, cond.Ref | cond.Param):
+    """What is wrong with one test of a trait in a scoring rule, with a hint, or None."""
+    if isinstance(leaf, cond.Truthy):
+        if trait.type == "bool":
+            return None
+        return (
+            f"'{trait.id}' is {trait.kind_text()}, not true/false; compare it with a value",
+            _example(trait),
+        )
+    if isinstance(leaf, cond.Member):
+        return _member_problem(leaf, trait)
+    if isinstance(leaf.value, cond.Ref | cond.Param):
         return (
             f"`{cond.render(leaf)}`: references to other facts and $settings are for "
             "conflict rules; a scoring rule compares a trait with a value",
             _example(trait),
         )
-    if isinstance(leaf, cond.Truthy):
-        if trait.type == "bool":
-            return None
+    return _COMPARED[trait.type](leaf, leaf.value, trait)
+
+
+def _member_problem(leaf: cond.Member, trait: Trait) -> tuple[str, str | None] | None:
+    if trait.type != "set":
         return (
-            f"'{name}' is {trait.kind_text()}, not true/false; compare it with a value",
+            f"'{trait.id}' is {trait.kind_text()}; membership tests (\"value\" in trait) are "
+            "for set traits",
             _example(trait),
         )
-    if isinstance(leaf, cond.Member):
-        if trait.type != "set":
-            return (
-                f"'{name}' is {trait.kind_text()}; membership tests (\"value\" in trait) are "
-                "for set traits",
-                _example(trait),
-            )
-        if leaf.value not in (trait.values or ()):
-            return (
-                f"'{leaf.value}' is not a value of '{name}' ({', '.join(trait.values or ())})",
-                did_you_mean(leaf.value, trait.values or ()),
-            )
-        return None
-    value, op = leaf.value, leaf.op
-    match trait.type:
-        case "bool":
-            if not isinstance(value, bool):
-                return (
-                    f"'{name}' is true/false, compared with {cond.render(leaf).split()[-1]}",
-                    f"write `{name}` or `not {name}`",
-                )
-            if op not in ("==", "!="):
-                return f"'{name}' is true/false: only == and != apply", f"write `{name}`"
-        case "scale":
-            if isinstance(value, bool) or not isinstance(value, int):
-                return (
-                    f"'{name}' is {trait.kind_text()}; compare it with a whole number",
-                    _example(trait),
-                )
-            if not SCALE_MIN <= value <= SCALE_MAX:
-                return (f"{value} is outside the scale of '{name}' ({SCALE_MIN}-{SCALE_MAX})", None)
-        case "number":
-            if isinstance(value, bool) or not isinstance(value, int | float):
-                return f"'{name}' is a number; compare it with a number", _example(trait)
-            digits = Decimal(str(value)).as_tuple().exponent
-            if isinstance(digits, int) and -digits > NUMBER_DECIMALS:
-                return f"{value} has more than {NUMBER_DECIMALS} decimals", None
-            if abs(value) > NUMBER_LIMIT:
-                return f"{value} is too large; numbers are compared up to ±1e12", None
-        case "category":
-            if not isinstance(value, str):
-                return (
-                    f"'{name}' is {trait.kind_text()}; compare it with a \"quoted value\"",
-                    _example(trait),
-                )
-            if op not in ("==", "!="):
-                return f"'{name}' is a category: only ==, != and `in [...]` apply", None
-            if value not in (trait.values or ()):
-                return (
-                    f"'{value}' is not a value of '{name}' ({', '.join(trait.values or ())})",
-                    did_you_mean(value, trait.values or ()),
-                )
-        case "set":
-            return (f"'{name}' is {trait.kind_text()}; test membership instead", _example(trait))
+    if leaf.value not in (trait.values or ()):
+        return (
+            f"'{leaf.value}' is not a value of '{trait.id}' ({', '.join(trait.values or ())})",
+            did_you_mean(leaf.value, trait.values or ()),
+        )
     return None
+
+
+_Found = tuple[str, str | None] | None
+
+
+def _bool_compared(leaf: cond.Comparison, value: cond.Scalar, trait: Trait) -> _Found:
+    name = trait.id
+    if not isinstance(value, bool):
+        return (
+            f"'{name}' is true/false, compared with {cond.render(leaf).split()[-1]}",
+            f"write `{name}` or `not {name}`",
+        )
+    if leaf.op not in ("==", "!="):
+        return f"'{name}' is true/false: only == and != apply", f"write `{name}`"
+    return None
+
+
+def _scale_compared(leaf: cond.Comparison, value: cond.Scalar, trait: Trait) -> _Found:
+    if isinstance(value, bool) or not isinstance(value, int):
+        return (
+            f"'{trait.id}' is {trait.kind_text()}; compare it with a whole number",
+            _example(trait),
+        )
+    if not SCALE_MIN <= value <= SCALE_MAX:
+        return f"{value} is outside the scale of '{trait.id}' ({SCALE_MIN}-{SCALE_MAX})", None
+    return None
+
+
+def _number_compared(leaf: cond.Comparison, value: cond.Scalar, trait: Trait) -> _Found:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return f"'{trait.id}' is a number; compare it with a number", _example(trait)
+    if _decimals(value) > NUMBER_DECIMALS:
+        return f"{value} has more than {NUMBER_DECIMALS} decimals", None
+    if abs(value) > NUMBER_LIMIT:
+        return f"{value} is too large; numbers are compared up to ±1e12", None
+    return None
+
+
+def _category_compared(leaf: cond.Comparison, value: cond.Scalar, trait: Trait) -> _Found:
+    name = trait.id
+    if not isinstance(value, str):
+        return (
+            f"'{name}' is {trait.kind_text()}; compare it with a \"quoted value\"",
+            _example(trait),
+        )
+    if leaf.op not in ("==", "!="):
+        return f"'{name}' is a category: only ==, != and `in [...]` apply", None
+    if value not in (trait.values or ()):
+        return (
+            f"'{value}' is not a value of '{name}' ({', '.join(trait.values or ())})",
+            did_you_mean(value, trait.values or ()),
+        )
+    return None
+
+
+def _set_compared(leaf: cond.Comparison, value: cond.Scalar, trait: Trait) -> _Found:
+    return f"'{trait.id}' is {trait.kind_text()}; test membership instead", _example(trait)
+
+
+#: How a comparison `trait op value` is checked, by the trait's type.
+_COMPARED: Mapping[TraitType, Callable[[cond.Comparison, cond.Scalar, Trait], _Found]] = {
+    "bool": _bool_compared,
+    "scale": _scale_compared,
+    "number": _number_compared,
+    "category": _category_compared,
+    "set": _set_compared,
+}
 
 
 def _example(trait: Trait) -> str:
