@@ -248,6 +248,52 @@ def test_every_item_keeps_the_location_of_the_layer_that_wrote_it(tmp_path: Path
     assert (inherited.pack, inherited.file.relative) == ("core", "pack.yaml")
 
 
+def test_a_layer_without_a_pack_section_is_refused(tmp_path: Path) -> None:
+    mine = _pack(tmp_path / "mine", RULE)
+    bare = tmp_path / "bare"
+    bare.mkdir()
+    (bare / "rules.yaml").write_text(RULE.replace("scorecard_culture", "bare_rule"), "utf-8")
+    # its items could be told apart by no pack id, so none of them could be located
+    assert _error(mine, bare) == (
+        f"{display_path(bare)}: no `pack:` section found "
+        "(add a pack.yaml with `pack: {id: ..., name: {en: ...}}`)"
+    )
+    (bare / "pack.yaml").write_text("pack: {id: Bare}\n", "utf-8")  # its own mistakes come first
+    error = _error(mine, bare)
+    assert "missing required key 'name'" in error
+    assert "no `pack:` section found" not in error
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (
+            "rules:\n  - {id: cost_first, when: cost >= 5, weights: {prod: 1}, rationale: {en: a}}\n",
+            "z.yaml:2:10: duplicate rule id 'cost_first'; first defined at ",
+        ),
+        (
+            "links:\n  - {from: prod, to: scorecard, relation: suits, strength: 0.5, "
+            "reason: {en: a}}\n",
+            "z.yaml:2:5: a second link from 'prod' to 'scorecard'; the first is at ",
+        ),
+    ],
+)
+def test_a_pack_below_keeps_its_own_duplicates_refused(
+    tmp_path: Path, text: str, message: str
+) -> None:
+    base = tmp_path / "base"
+    base.mkdir()
+    for source in MINI.glob("*.yaml"):
+        (base / source.name).write_text(source.read_text("utf-8"), "utf-8")
+    (base / "z.yaml").write_text(text, "utf-8")
+    top = _pack(
+        tmp_path / "top", "sources: []\n", "pack:\n  id: top\n  name: {en: T}\n  extends: mini\n"
+    )
+    alone = _error(base)
+    assert message in alone
+    assert _error(base, top) == alone  # layering another pack on it hides none of them
+
+
 def test_the_lang_default_follows_the_locale() -> None:
     assert default_lang({"LANG": "fi_FI.UTF-8"}) == "fi"
     assert default_lang({"LC_ALL": "en_GB.UTF-8", "LANG": "fi_FI.UTF-8"}) == "en"

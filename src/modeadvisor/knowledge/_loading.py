@@ -116,6 +116,9 @@ def _layer_order(loaders: list[_PackLoader], limits: Limits) -> list[_PackLoader
     by_id: dict[str, _PackLoader] = {}
     problems: list[Problem] = []
     for loader in loaders:
+        if loader.pack_id is None and len(loaders) > 1 and not loader.problems:
+            # a layer's items are told apart by its pack id: without one, none could be placed
+            loader.problems.append(_no_pack(loader.root))
         if loader.pack_id is not None:
             if loader.pack_id in by_id:
                 problems.append(
@@ -362,6 +365,11 @@ class _PackLoader:
 
     def layered(self, overlay: _PackLoader) -> _PackLoader:
         """This pack with `overlay` on top: its disables, overrides, additions, translations."""
+        if not self.roots:  # the bottom pack: its own duplicates, which merging would hide
+            for section, what in _WHAT.items():
+                if section != "links":
+                    self._unique(section, what)
+            self._duplicate_links(self.items["links"])
         merged = _PackLoader(overlay.root, overlay.limits)
         merged.problems = [*self.problems, *overlay.problems]
         merged.roots = {**self.roots_or_own(), **overlay.roots_or_own()}
