@@ -7,7 +7,7 @@ from contextlib import redirect_stderr, redirect_stdout
 
 import pytest
 
-from modeadvisor import Advisor, KnowledgeBase, backends
+from modeadvisor import KnowledgeBase, backends
 from modeadvisor.backends import Backend, durable_available
 from modeadvisor.cli import main
 

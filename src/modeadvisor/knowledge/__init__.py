@@ -5,13 +5,22 @@
 - `_loading`: reading a pack's files, layering packs (extends, override, disable, translations);
 - `_checks`: type-checking conditions and conflict rules against the catalogue and the facts;
 - `_located`: pydantic's errors mapped back to file, line and column;
-- `_base`: the immutable `KnowledgeBase` with every rule and where it was written.
+- `_base`: the immutable `KnowledgeBase` with every rule and where it was written;
+- `_compiled`: every rule compiled once (DNF, settings resolved, exact literals), which the
+  backends, lint and what-if read.
 """
 
 from ._base import ConflictRule, KnowledgeBase, Pattern, Rule, shipped_rules_dir
 from ._checks import check_condition
+from ._compiled import (
+    CompiledConflict,
+    CompiledForm,
+    CompiledPattern,
+    CompiledRule,
+    Test,
+)
 from ._loading import load_knowledge_base
-from ._located import pydantic_problems
+from ._located import ItemLocation, pydantic_problems
 from ._shapes import (
     NUMBER_DECIMALS,
     NUMBER_LIMIT,
@@ -43,8 +52,13 @@ __all__ = [
     "SECTIONS",
     "SEVERITIES",
     "Archetype",
+    "CompiledConflict",
+    "CompiledForm",
+    "CompiledPattern",
+    "CompiledRule",
     "ConflictRule",
     "ConflictRuleSpec",
+    "ItemLocation",
     "KnowledgeBase",
     "Lang",
     "Link",
@@ -57,6 +71,7 @@ __all__ = [
     "Settings",
     "Severity",
     "Source",
+    "Test",
     "Text",
     "Trait",
     "TraitType",
