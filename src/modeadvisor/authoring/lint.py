@@ -82,8 +82,7 @@ from typing import Any, Literal, TypeAlias
 
 from modeadvisor import conditions as cond
 from modeadvisor.backends._rulesets import compile_conflicts, compile_pack
-from modeadvisor.conditions import MAX_ALTERNATIVES, Leaf, disjunctive_form
-from modeadvisor.conditions import resolve as resolve_settings
+from modeadvisor.conditions import MAX_ALTERNATIVES, Leaf
 from modeadvisor.errors import Location, ModeAdvisorError, display_path
 from modeadvisor.facts import FACT_KINDS, UNIT_FIELDS
 from modeadvisor.knowledge import (
@@ -97,7 +96,9 @@ from modeadvisor.knowledge import (
     Text,
     Trait,
 )
+from modeadvisor.knowledge._compiled import Conjunction
 from modeadvisor.knowledge._documents import PathKey
+from modeadvisor.scoring import to_millionths
 
 Severity = Literal["error", "warning", "info"]
 SEVERITIES: tuple[Severity, ...] = ("error", "warning", "info")
@@ -218,7 +219,7 @@ Domain: TypeAlias = _Finite | _Grid
 def _millionths(value: cond.Scalar) -> int:
     assert isinstance(value, int | float)
     assert not isinstance(value, bool)
-    return int(Decimal(str(value)).scaleb(NUMBER_DECIMALS).to_integral_value())
+    return to_millionths(value)
 
 
 def _restrict(domain: Domain, op: cond.Op, value: cond.Scalar) -> Domain:
@@ -532,6 +533,7 @@ class _Linter:
                 r.id,
             ),
         )
+        self._compiled = {compiled.id: compiled for compiled in kb.compiled.rules}
         self.rules = [self._scored(rule, i) for i, rule in enumerate(ordered)]
 
     def add(
@@ -557,8 +559,9 @@ class _Linter:
         return _full_trait(self.kb.traits[var[0]])
 
     def _scored(self, rule: Rule, index: int) -> _Scored:
-        columns = _columns(rule.condition)
-        alternatives = disjunctive_form(rule.condition)
+        compiled = self._compiled[rule.id]
+        alternatives = [tuple(test.leaf for test in c) for c in compiled.alternatives]
+        columns = _columns(compiled.alternatives)
         if len(alternatives) > MAX_ALTERNATIVES:
             return _Scored(rule, index, [], True, columns)
         return _Scored(rule, index, [_region(a, self._full) for a in alternatives], False, columns)
@@ -818,18 +821,16 @@ class _Linter:
     # -- conflict rules ---------------------------------------------------------------------
 
     def _conflict_patterns(self) -> None:
-        for rule in self.kb.conflicts:
+        for rule, compiled in zip(self.kb.conflicts, self.kb.compiled.conflicts, strict=True):
             pack = rule.pack or self.kb.info.id
-            count = 1
-            for pattern in rule.patterns:
+            count = compiled.combinations
+            for pattern, compiled_pattern in zip(rule.patterns, compiled.patterns, strict=True):
                 if pattern.condition is None:
                     continue
-                condition = resolve_settings(pattern.condition, self.kb.settings)
-                alternatives = disjunctive_form(condition)
-                count *= len(alternatives)
+                alternatives = [tuple(t.leaf for t in c) for c in compiled_pattern.alternatives]
                 if len(alternatives) > MAX_ALTERNATIVES:
                     continue
-                full = self._field_domains(pattern.kind, condition)
+                full = self._field_domains(pattern.kind, alternatives)
                 regions = [_region(a, full) for a in alternatives]
                 if any(r.empty is None for r in regions):
                     continue
@@ -847,7 +848,9 @@ class _Linter:
                     "unsatisfiable-condition",
                     "error",
                     (
-                        self._pattern_where(rule, pattern.alias, regions[0], _columns(condition)),
+                        self._pattern_where(
+                            rule, pattern.alias, regions[0], _columns(compiled_pattern.alternatives)
+                        ),
                         pack,
                     ),
                     f"conflict rule '{rule.id}' can never match: the pattern of "
@@ -879,10 +882,12 @@ class _Linter:
         column = columns.get(dataclasses.replace(leaf, column=0), 0)
         return self.places.in_text("conflicts", rule.id, ("match", alias), found.end(), column)
 
-    def _field_domains(self, kind: str, condition: cond.Condition) -> Callable[[Var], Domain]:
+    def _field_domains(
+        self, kind: str, alternatives: Sequence[tuple[Leaf, ...]]
+    ) -> Callable[[Var], Domain]:
         fields = FACT_KINDS[kind]
         named: dict[str, list[str]] = {}
-        for leaf in cond.comparisons(condition):
+        for leaf in (leaf for conjunction in alternatives for leaf in conjunction):
             if isinstance(leaf, cond.Comparison) and isinstance(leaf.value, str):
                 named.setdefault(leaf.trait, []).append(leaf.value)
 
@@ -1115,13 +1120,9 @@ class _Linter:
 # --- small helpers ---------------------------------------------------------------------------
 
 
-def _columns(condition: cond.Condition) -> dict[Leaf, int]:
-    """Where each leaf (without its column) first stands in the condition text."""
-    columns: dict[Leaf, int] = {}
-    for leaf in cond.comparisons(condition):
-        if isinstance(leaf, cond.Comparison | cond.Member):
-            columns.setdefault(dataclasses.replace(leaf, column=0), leaf.column)
-    return columns
+def _columns(alternatives: tuple[Conjunction, ...]) -> dict[Leaf, int]:
+    """Each compiled test's leaf -> where its field stands in the condition text."""
+    return {test.leaf: test.column for conjunction in alternatives for test in conjunction}
 
 
 def _render(leaves: tuple[Leaf, ...]) -> str:

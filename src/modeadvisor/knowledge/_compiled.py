@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from modeadvisor import conditions as cond
@@ -42,6 +42,9 @@ class Test:
     #: The literal: numbers in millionths, other values as written; None for a membership
     #: test (`leaf.value` is the member) or a join (`leaf.value` is a `cond.Ref`).
     exact: Exact | None
+    #: Where the test's field stands in the condition text (1-based; 0: unknown), for lint's
+    #: locations; not part of the test's identity.
+    column: int = field(default=0, compare=False)
 
     @property
     def field(self) -> str:
@@ -109,6 +112,7 @@ def compile_knowledge(kb: KnowledgeBase) -> CompiledForm:
     rules = []
     for rule in kb.rules:
         alternatives = disjunctive_form(rule.condition)
+        columns = _columns(rule.condition)
         if len(alternatives) > MAX_ALTERNATIVES:
             where = kb.where(rule.pack, rule.origin)
             what = f"the condition of rule '{rule.id}' expands"
@@ -116,7 +120,10 @@ def compile_knowledge(kb: KnowledgeBase) -> CompiledForm:
         rules.append(
             CompiledRule(
                 rule.id,
-                tuple(tuple(_test(leaf, "unit", kb.traits) for leaf in c) for c in alternatives),
+                tuple(
+                    tuple(_test(leaf, "unit", kb.traits, columns) for leaf in conjunction)
+                    for conjunction in alternatives
+                ),
                 tuple(micro(rule.spec.weights.get(a, 0.0)) for a in kb.archetypes),
             )
         )
@@ -136,12 +143,25 @@ def compile_knowledge(kb: KnowledgeBase) -> CompiledForm:
 def _pattern(pattern: Pattern, traits: Mapping[str, Trait], settings: Settings) -> CompiledPattern:
     if pattern.condition is None:
         return CompiledPattern(pattern.alias, pattern.kind, ((),))
-    alternatives = disjunctive_form(resolve(pattern.condition, settings))
+    condition = resolve(pattern.condition, settings)
+    columns = _columns(condition)
     return CompiledPattern(
         pattern.alias,
         pattern.kind,
-        tuple(tuple(_test(leaf, pattern.kind, traits) for leaf in c) for c in alternatives),
+        tuple(
+            tuple(_test(leaf, pattern.kind, traits, columns) for leaf in conjunction)
+            for conjunction in disjunctive_form(condition)
+        ),
     )
+
+
+def _columns(condition: cond.Condition) -> dict[Leaf, int]:
+    """Each leaf (as the normal form holds it, column 0) -> where it first stands in the text."""
+    columns: dict[Leaf, int] = {}
+    for leaf in cond.comparisons(condition):
+        if isinstance(leaf, cond.Comparison | cond.Member):
+            columns.setdefault(replace(leaf, column=0), leaf.column)
+    return columns
 
 
 def _too_complex(where: Location, what: str, count: int) -> Problem:
@@ -152,12 +172,13 @@ def _too_complex(where: Location, what: str, count: int) -> Problem:
     )
 
 
-def _test(leaf: Leaf, kind: str, traits: Mapping[str, Trait]) -> Test:
+def _test(leaf: Leaf, kind: str, traits: Mapping[str, Trait], columns: Mapping[Leaf, int]) -> Test:
+    column = columns.get(leaf, 0)
     if isinstance(leaf, cond.Member) or isinstance(leaf.value, cond.Ref):
-        return Test(leaf, None)
+        return Test(leaf, None, column)
     value = leaf.value
     assert not isinstance(value, cond.Param)  # resolved before compiling
-    return Test(leaf, exact_value(kind, leaf.trait, value, traits))
+    return Test(leaf, exact_value(kind, leaf.trait, value, traits), column)
 
 
 def exact_value(kind: str, field: str, value: cond.Scalar, traits: Mapping[str, Trait]) -> Exact:
