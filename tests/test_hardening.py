@@ -217,8 +217,9 @@ def test_conflict_work_beyond_the_bound_is_refused_before_the_engine_runs(adviso
         + [dict(plant, id=f"p{i}") for i in range(30)]
         + [dict(rnd, id=f"r{i}") for i in range(30)]
     )
-    small = Advisor(advisor.knowledge_base, limits=Limits(max_conflict_bindings=10_000))
-    with pytest.raises(LimitError, match=r"could bind up to [\d,]+ combinations") as caught:
+    # 30 plants x 30 R&D units under one parent: 3,600 sibling bindings
+    small = Advisor(advisor.knowledge_base, limits=Limits(max_conflict_bindings=1_000))
+    with pytest.raises(LimitError, match=r"binds more than 1,000 combinations") as caught:
         small.assess({"organisation": "big", "units": units})
     assert caught.value.problems[0].location.file.endswith("conflicts.yaml")
     assert advisor.assess({"organisation": "big", "units": units}).conflicts

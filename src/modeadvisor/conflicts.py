@@ -1,17 +1,15 @@
-"""From conflict-rule firings to the conflicts an Advice reports; and the reference matcher.
+"""The facts conflict rules see (`situation`), and from their firings the conflicts of an Advice.
 
-The engine reports each firing as a rule and the facts bound to its aliases. Firings of one rule
-over the same units are one conflict (so a symmetric tension between two units, found once from
-each side, is reported once), with every match kept for the explanation. `match_reference` is a
-plain-Python matcher with the engine's semantics (aliases bind distinct facts; a missing field
-never matches); the engine is tested against it.
+A backend (durable-rules, or `backends._matching` on the vectorised one) reports each firing as a
+rule and the facts bound to its aliases. Firings of one rule over the same units are one conflict
+(so a symmetric tension between two units, found once from each side, is reported once), with
+every match kept for the explanation.
 """
 
 from __future__ import annotations
 
 import json
 import re
-from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import combinations
@@ -30,45 +28,6 @@ _SEVERITY_ORDER = {"high": 0, "medium": 1, "low": 2}
 _YES_NO = {"en": ("yes", "no"), "fi": ("kyllä", "ei")}
 
 
-def binding_bounds(rules: Sequence[ConflictRule], facts: Sequence[Fact]) -> dict[str, int]:
-    """For each rule, an upper bound of the bindings it can make over these facts.
-
-    Each alias can bind at most the facts of its kind, and when its condition requires
-    `field == other.field`, at most the largest group of such facts sharing one value of the
-    field. The engine cannot be interrupted once it runs, so this is checked first.
-    """
-    kinds = Counter(str(fact["kind"]) for fact in facts)
-    groups: Counter[tuple[str, str, object]] = Counter()
-    for fact in facts:
-        kind = str(fact["kind"])
-        for name, value in fact.items():
-            if not isinstance(value, frozenset):
-                groups[(kind, name, value)] += 1
-    largest: dict[tuple[str, str], int] = {}
-    for (kind, name, _), count in groups.items():
-        largest[(kind, name)] = max(largest.get((kind, name), 0), count)
-    bounds = {}
-    for rule in rules:
-        bound = 1
-        for pattern in rule.patterns:
-            candidates = kinds[pattern.kind]
-            for leaf in _required_leaves(pattern.condition):
-                if isinstance(leaf, cond.Comparison) and isinstance(leaf.value, cond.Ref):
-                    candidates = min(candidates, largest.get((pattern.kind, leaf.trait), 0))
-            bound *= candidates
-        bounds[rule.id] = bound
-    return bounds
-
-
-def _required_leaves(condition: cond.Condition | None) -> tuple[cond.Condition, ...]:
-    """The leaves every match must satisfy: a top-level leaf or the leaves of a conjunction."""
-    if condition is None or isinstance(condition, cond.AnyOf):
-        return ()
-    if isinstance(condition, cond.All):
-        return tuple(t for t in condition.terms if not isinstance(t, cond.All | cond.AnyOf))
-    return (condition,)
-
-
 def summarise(
     kb: KnowledgeBase,
     firings: Sequence[Firing],
@@ -76,24 +35,37 @@ def summarise(
     unit_names: Mapping[str, str],
     lang: Lang,
 ) -> list[Conflict]:
-    """Group firings into conflicts (one per rule and set of units), explained in `lang`."""
+    """Group firings into conflicts (one per rule and set of units), explained in `lang`.
+
+    Matches of one conflict are kept once each and ordered by their canonical JSON. A fact is
+    made public (and written as JSON) once per rule that reads it, not once per firing: a fact
+    takes part in many firings, and a large organisation has hundreds of thousands of them.
+    """
     rules = {rule.id: rule for rule in kb.conflicts}
     groups: dict[tuple[str, tuple[str, ...]], dict[str, dict[str, dict[str, FactValue]]]] = {}
-    read_by = {rule.id: _fields_read(rule) for rule in kb.conflicts}
+    shown = {rule.id: _PublicFacts(facts, _fields_read(rule)) for rule in kb.conflicts}
     for rule_id, bound in firings:
-        units = tuple(sorted({str(facts[i]["uid"]) for i in bound.values() if "uid" in facts[i]}))
-        read = read_by[rule_id]
-        match = {alias: _public(facts[index], read) for alias, index in bound.items()}
-        key = json.dumps(match, sort_keys=True)
-        groups.setdefault((rule_id, units), {})[key] = match
+        public = shown[rule_id]
+        units = tuple(sorted({u for i in bound.values() if (u := public.uid(i)) is not None}))
+        # json.dumps(match, sort_keys=True), put together from each fact's own JSON
+        key = (
+            "{"
+            + ", ".join(f"{public.alias(a)}: {public.json(bound[a])}" for a in sorted(bound))
+            + "}"
+        )
+        found = groups.setdefault((rule_id, units), {})
+        if key not in found:
+            found[key] = {alias: public.fact(index) for alias, index in bound.items()}
     conflicts = []
     text = _Texts(kb, unit_names, lang)
     for (rule_id, units), found in groups.items():
         rule = rules[rule_id]
         matches = [found[key] for key in sorted(found)]
         spec = rule.spec
+        # built, not validated: every value comes typed from the facts and the pack (the tests
+        # validate the JSON of generated organisations); saves a copy of every match
         conflicts.append(
-            Conflict(
+            Conflict.model_construct(
                 kind=spec.kind,
                 severity=spec.severity,
                 units=list(units),
@@ -127,6 +99,39 @@ def _fields_read(rule: ConflictRule) -> frozenset[str]:
     return frozenset(names)
 
 
+class _PublicFacts:
+    """The facts as one rule shows them (unit facts keep only the traits it reads), each built
+    and written as JSON once."""
+
+    def __init__(self, facts: Sequence[Fact], read: frozenset[str]) -> None:
+        self.facts, self.read = facts, read
+        self._shown: dict[int, tuple[dict[str, FactValue], str]] = {}
+        self._aliases: dict[str, str] = {}
+
+    def alias(self, alias: str) -> str:
+        found = self._aliases.get(alias)
+        if found is None:
+            found = self._aliases[alias] = json.dumps(alias)
+        return found
+
+    def _get(self, index: int) -> tuple[dict[str, FactValue], str]:
+        found = self._shown.get(index)
+        if found is None:
+            shown = _public(self.facts[index], self.read)
+            found = self._shown[index] = (shown, json.dumps(shown, sort_keys=True))
+        return found
+
+    def fact(self, index: int) -> dict[str, FactValue]:
+        return dict(self._get(index)[0])  # a copy: no two matches share a mutable dict
+
+    def json(self, index: int) -> str:
+        return self._get(index)[1]
+
+    def uid(self, index: int) -> str | None:
+        uid = self.facts[index].get("uid")
+        return None if uid is None else str(uid)
+
+
 def _public(fact: Fact, read: frozenset[str]) -> dict[str, FactValue]:
     kind = str(fact["kind"])
     shown: dict[str, FactValue] = {}
@@ -138,10 +143,16 @@ def _public(fact: Fact, read: frozenset[str]) -> dict[str, FactValue]:
 
 
 class _Texts:
-    """Fills `{alias.field}` placeholders with readable values; never `str.format`."""
+    """Fills `{alias.field}` placeholders with readable values; never `str.format`.
+
+    Each template is split into text and placeholders once per rule, and each value is shown
+    once: a large organisation fills hundreds of thousands of texts from a few thousand values.
+    """
 
     def __init__(self, kb: KnowledgeBase, unit_names: Mapping[str, str], lang: Lang) -> None:
         self.kb, self.unit_names, self.lang = kb, unit_names, lang
+        self._templates: dict[tuple[str, str], list[str | _Slot]] = {}
+        self._shown: dict[tuple[str, str], dict[object, str]] = {}
 
     def fill(
         self,
@@ -149,18 +160,48 @@ class _Texts:
         matches: Sequence[Mapping[str, Mapping[str, FactValue]]],
         rule: ConflictRule,
     ) -> str:
-        kinds = {p.alias: p.kind for p in rule.patterns}
-
-        def replace(placeholder: re.Match[str]) -> str:
-            alias, field = placeholder.groups()
+        parts = self._templates.get((template, rule.id))
+        if parts is None:
+            parts = self._templates[(template, rule.id)] = self._compile(template, rule)
+        if len(parts) == 1 and isinstance(parts[0], str):
+            return parts[0]
+        out = []
+        for part in parts:
+            if isinstance(part, str):
+                out.append(part)
+                continue
+            alias, field, kind, cache = part
             shown = [
-                self.show(kinds[alias], field, m[alias].get(field)) for m in matches if alias in m
+                self.show(kind, field, m[alias].get(field), cache) for m in matches if alias in m
             ]
-            return ", ".join(dict.fromkeys(shown))
+            out.append(shown[0] if len(shown) == 1 else ", ".join(dict.fromkeys(shown)))
+        return "".join(out)
 
-        return _PLACEHOLDER.sub(replace, template)
+    def _compile(self, template: str, rule: ConflictRule) -> list[str | _Slot]:
+        kinds = {p.alias: p.kind for p in rule.patterns}
+        parts: list[str | _Slot] = []
+        for part in _split(template):
+            if isinstance(part, str):
+                parts.append(part)
+            else:
+                alias, field = part
+                kind = kinds[alias]
+                cache = self._shown.setdefault((kind, field), {})
+                parts.append((alias, field, kind, cache))
+        return parts
 
-    def show(self, kind: str, field: str, value: FactValue) -> str:
+    def show(
+        self, kind: str, field: str, value: FactValue, cache: dict[object, str] | None = None
+    ) -> str:
+        if cache is None or isinstance(value, list):
+            return self._show(kind, field, value)
+        key = value if isinstance(value, str) else (type(value), value)  # 1 == 1.0 == True
+        found = cache.get(key)
+        if found is None:
+            found = cache[key] = self._show(kind, field, value)
+        return found
+
+    def _show(self, kind: str, field: str, value: FactValue) -> str:
         if value is None:
             return "-"
         spec = FACT_KINDS[kind].get(field)
@@ -178,6 +219,23 @@ class _Texts:
         if isinstance(value, list):
             return ", ".join(value)
         return str(value)
+
+
+#: A placeholder ready to fill: alias, field, the kind of fact bound to the alias, and the texts
+#: already shown for values of that field.
+_Slot = tuple[str, str, str, dict[object, str]]
+
+
+def _split(template: str) -> list[str | tuple[str, str]]:
+    """A template as its text and its `{alias.field}` placeholders, in order."""
+    parts: list[str | tuple[str, str]] = []
+    at = 0
+    for placeholder in _PLACEHOLDER.finditer(template):
+        parts.append(template[at : placeholder.start()])
+        parts.append((placeholder[1], placeholder[2]))
+        at = placeholder.end()
+    parts.append(template[at:])
+    return [part for part in parts if part != ""]
 
 
 # --- the facts of one assessment ------------------------------------------------------------

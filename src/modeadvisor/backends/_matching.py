@@ -127,6 +127,11 @@ def plan(rule: ConflictRule, settings: Settings) -> tuple[_Step, ...]:
             conjunctions: list[tuple[Leaf, ...]] = [()]
         else:
             conjunctions = cond.disjunctive_form(cond.resolve(pattern.condition, settings))
+            if len(conjunctions) > cond.MAX_ALTERNATIVES:  # then the expansion stopped early
+                raise ValueError(
+                    f"conflict rule '{rule.id}': the condition of '{pattern.alias}' expands to "
+                    f"more than {cond.MAX_ALTERNATIVES} alternatives (the pack check refuses it)"
+                )
         alternatives = []
         for conjunction in conjunctions:
             alternative = _split(conjunction, earlier)
