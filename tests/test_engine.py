@@ -18,6 +18,7 @@ from modeadvisor import conditions as cond
 from modeadvisor.backends._rulesets import MAX_FACT_PROPERTIES, compile_pack
 from modeadvisor.errors import PackTooLargeError
 
+from .conftest import ROOT
 from .strategies import MINI_CONDITIONS as _MINI_CONDITIONS
 from .strategies import pack_with as _pack_with
 from .strategies import units as _units
@@ -128,42 +129,14 @@ def test_empty_organisation_fires_nothing(mini_advisor: Advisor) -> None:
     assert engine.fire([]) == []
 
 
-STRESS = """
-import dataclasses, sys
-from modeadvisor import Advisor, conditions as cond
-from modeadvisor.errors import Location
-from modeadvisor.knowledge import Rule, ScoringRule, Text, load_knowledge_base
-kb = load_knowledge_base(sys.argv[1])
-shapes = {{
-    "identical": ["cost >= 3"] * 300,
-    "distinct": [f"project_share >= {{i / 10}}" for i in range(300)],
-    "mixed": ["cost >= 3"] * 200 + [f"project_share >= {{i / 10}}" for i in range(100)],
-    "alternatives": [f"project_share >= {{i / 10}} or cost >= 1 or risky" for i in range(100)],
-    "wide": [" or ".join(f"project_share >= {{j}}" for j in range(64))] * 3,
-}}
-for shape, texts in shapes.items():
-    rules = tuple(Rule(ScoringRule(id=f"g{{i}}", when=t, weights={{"prod": 1.0}},
-                                   rationale=Text(en="g")),
-                       cond.normalise(cond.parse(t)), Location("g", i + 1))
-                  for i, t in enumerate(texts))
-    pack = dataclasses.replace(kb, rules=rules)
-    units = [{{"id": f"u{{k}}", "traits": {{"cost": 4, "project_share": 20 + k, "risky": True}}}}
-             for k in range(3)]
-    advice = Advisor(pack).assess({{"organisation": "o", "units": units}})
-    expected = [sorted(r.id for r in rules if cond.evaluate(r.condition, u["traits"]))
-                for u in units]
-    assert [sorted(e.rule for e in u.evidence) for u in advice.units] == expected, shape
-    print(shape, sum(len(e) for e in expected))
-"""
-
-
 def test_packs_beyond_the_engine_limits_are_split_and_fire_fully(mini_kb: KnowledgeBase) -> None:
     """Shapes that crash, hang or are refused in one ruleset: run in a subprocess to survive."""
     import subprocess
     import sys
 
+    script = ROOT / "tests" / "scripts" / "engine_shapes.py"
     result = subprocess.run(
-        [sys.executable, "-c", STRESS.format(), str(mini_kb.root)],
+        [sys.executable, str(script), str(mini_kb.root)],
         capture_output=True,
         text=True,
         timeout=300,
