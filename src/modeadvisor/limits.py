@@ -58,9 +58,13 @@ def limit_names() -> dict[str, int | bool]:
 
 
 def how_to_raise(name: str) -> str:
-    """The words a hint uses to say how to raise limit `name`, from Python and from the CLI."""
-    value = "true" if isinstance(limit_names()[name], bool) else "N"
-    return f"raise Limits.{name} (on the command line: --limit {name}={value})"
+    """The words a hint uses to say how to raise limit `name`, from Python and from the CLI.
+
+    A switch (`allow_outside_pack`) is turned on rather than raised.
+    """
+    if isinstance(limit_names()[name], bool):
+        return f"set Limits.{name}=True (on the command line: --limit {name}=true)"
+    return f"raise Limits.{name} (on the command line: --limit {name}=N)"
 
 
 def parse_limit(setting: str) -> tuple[str, int | bool]:

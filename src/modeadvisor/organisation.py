@@ -36,7 +36,7 @@ from modeadvisor.knowledge._documents import (
     expect_mapping,
     load_document,
 )
-from modeadvisor.limits import DEFAULT_LIMITS, Limits
+from modeadvisor.limits import DEFAULT_LIMITS, Limits, how_to_raise
 
 UnitId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$", max_length=100)]
 RawValue = bool | int | float | str | list[str]
@@ -160,7 +160,7 @@ def check_organisation(
                 place(
                     ("units",),
                     (f"{len(organisation.units):,} units; the limit is {limits.max_units:,}"),
-                    "assess the organisation in parts, or raise Limits.max_units",
+                    "assess the organisation in parts, or " + how_to_raise("max_units"),
                 )
             ]
         )

@@ -23,7 +23,7 @@ from typing import Any
 import yaml
 
 from modeadvisor.errors import Location, Problem, display_path
-from modeadvisor.limits import DEFAULT_LIMITS, Limits
+from modeadvisor.limits import DEFAULT_LIMITS, Limits, how_to_raise
 
 PathKey = tuple[str | int, ...]
 
@@ -138,7 +138,7 @@ def load_document(path: Path, limits: Limits = DEFAULT_LIMITS) -> Document:
                     Problem(
                         Location(name),
                         (f"file is {size:,} bytes; the limit is {limits.max_file_bytes:,}"),
-                        "split it, or raise Limits.max_file_bytes",
+                        "split it, or " + how_to_raise("max_file_bytes"),
                     )
                 ]
             )
@@ -216,7 +216,7 @@ class _Builder:
                                 f"more than {limits.max_alias_values:,} values are repeated through YAML "
                                 "aliases (an alias bomb?)"
                             ),
-                            "write the values out, or raise Limits.max_alias_values",
+                            "write the values out, or " + how_to_raise("max_alias_values"),
                         )
                     ]
                 )
@@ -229,13 +229,19 @@ class _Builder:
                         node,
                         f"document has more than {limits.max_values:,} "
                         "values (an alias bomb or a file far too large)",
-                        "raise Limits.max_values if it is meant",
+                        "if it is meant, " + how_to_raise("max_values"),
                     )
                 ]
             )
         if depth > limits.max_depth:
             raise DocumentError(
-                [self._at(node, f"document nests deeper than {limits.max_depth} levels")]
+                [
+                    self._at(
+                        node,
+                        f"document nests deeper than {limits.max_depth} levels",
+                        "nest it less deeply, or " + how_to_raise("max_depth"),
+                    )
+                ]
             )
         self.document.values[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
         if isinstance(node, yaml.MappingNode):
@@ -282,7 +288,7 @@ class _Builder:
                     node,
                     f"a value of {len(node.value):,} characters; "
                     f"the limit is {self.limits.max_text:,}",
-                    "raise Limits.max_text if it is meant",
+                    "if it is meant, " + how_to_raise("max_text"),
                 )
             )
             return None

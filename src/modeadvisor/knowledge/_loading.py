@@ -57,7 +57,7 @@ from modeadvisor.knowledge._shapes import (
     Text,
     Trait,
 )
-from modeadvisor.limits import DEFAULT_LIMITS, Limits
+from modeadvisor.limits import DEFAULT_LIMITS, Limits, how_to_raise
 
 # --- loading ---------------------------------------------------------------------------------
 
@@ -100,7 +100,7 @@ def _read_pack(root: Path, limits: Limits) -> _PackLoader:
                 Problem(
                     Location(display_path(p)),
                     f"this file leads outside the pack folder (to {p.resolve()})",
-                    "copy it into the pack, or allow it with Limits(allow_outside_pack=True)",
+                    "copy it into the pack, or " + how_to_raise("allow_outside_pack"),
                 )
                 for p in outside
             ]

@@ -51,7 +51,7 @@ from modeadvisor.agreement import SCALE_HIGH, SCALE_LOW
 from modeadvisor.conditions import TraitValue
 from modeadvisor.errors import Location, Problem, did_you_mean, display_path
 from modeadvisor.knowledge import KnowledgeBase, Trait
-from modeadvisor.limits import DEFAULT_LIMITS, Limits
+from modeadvisor.limits import DEFAULT_LIMITS, Limits, how_to_raise
 from modeadvisor.survey._aggregate import (
     ROLES,
     SLOTS,
@@ -125,7 +125,7 @@ class _Lines:
                     None,
                     None,
                     f"file is over the limit of {self.limit:,} bytes",
-                    "split it, or raise Limits.max_file_bytes",
+                    "split it, or " + how_to_raise("max_file_bytes"),
                 )
             self.number += 1
             if self.number == 1:
@@ -448,6 +448,7 @@ class _SurveyReader:
                 index + 1,
                 f"column '{column}': {len(text):,} characters; "
                 f"the limit is {self.limits.max_text:,}",
+                "if it is meant, " + how_to_raise("max_text"),
             )
             return ""
         return " ".join(text.split())
