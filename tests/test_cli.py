@@ -417,7 +417,7 @@ def test_the_table_row_bound_is_its_own_limit_and_names_the_flag(
     table.write_text("unit,cost\na,1\nb,2\nc,3\n", encoding="utf-8")
     assert main(["batch", str(table), *MINI, "--limit", "max_table_rows=2"]) == 2
     err = capsys.readouterr().err
-    assert "3 rows; the limit is 2" in err
+    assert "units.csv:4: more than 2 rows; the limit is 2" in err  # reading stops at line 4
     assert "Limits.max_table_rows (on the command line: --limit max_table_rows=N)" in err
     # max_units no longer bounds tables: a table is not an organisation
     assert main(["batch", str(table), *MINI, "--limit", "max_units=1"]) == 0

@@ -106,7 +106,7 @@ class Advisor:
         `result.table.raw_unit(i)` gives it for `assess` when its full Advice is wanted.
         """
         if not isinstance(table, Table):
-            table = read_table(self.knowledge_base, table)
+            table = read_table(self.knowledge_base, table, self.limits)
         if len(table.ids) > self.limits.max_table_rows:
             raise LimitError(
                 [

@@ -404,7 +404,7 @@ def _survey(args: argparse.Namespace, out: TextIO) -> int:
 def _batch(args: argparse.Namespace, out: TextIO) -> int:
     kb = _knowledge_base(args)
     advisor = Advisor(kb, lang=args.lang, limits=_limits(args), backend="vectorised")
-    table = read_table(advisor.knowledge_base, args.file)
+    table = read_table(advisor.knowledge_base, args.file, advisor.limits)
     with progress_bar("batch", "units", len(table.ids)) as progress:
         scored = advisor.assess_many(table)
         progress(len(table.ids))

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable, Mapping, Sequence
+import itertools
+import os
+from collections.abc import Iterable, Mapping, Sequence, Sized
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import numpy as np
 import numpy.typing as npt
@@ -27,9 +29,10 @@ from modeadvisor.backends._vectorised import (
     Scorer,
     UnitTable,
 )
-from modeadvisor.errors import OrganisationError, did_you_mean
+from modeadvisor.errors import LimitError, Location, OrganisationError, Problem, did_you_mean
 from modeadvisor.graph import model_scores
 from modeadvisor.knowledge import KnowledgeBase
+from modeadvisor.limits import DEFAULT_LIMITS, Limits, how_to_raise
 from modeadvisor.profile import profiles
 from modeadvisor.scoring import micro
 
@@ -69,22 +72,46 @@ def table_from_rows(
     return reader.finish()
 
 
-def read_table(kb: KnowledgeBase, source: Any) -> Table:
-    """A table from a CSV file, rows as mappings, or a pandas or pyarrow frame."""
+def read_table(kb: KnowledgeBase, source: Any, limits: Limits = DEFAULT_LIMITS) -> Table:
+    """A table from a CSV file, rows as mappings, or a pandas or pyarrow frame.
+
+    A CSV file is refused beyond `limits.max_file_bytes` before it is read whole, and any table
+    beyond `limits.max_table_rows` rows as soon as the bound is passed (LimitError).
+    """
     if isinstance(source, str | Path):
-        return _read_csv(kb, Path(source))
+        return _read_csv(kb, Path(source), limits)
+    # a list or a frame is refused before it is turned into rows
+    if isinstance(source, Sized) and len(source) > limits.max_table_rows:
+        _too_many_rows("<table>", None, f"{len(source):,} rows", limits)
+    rows: list[Any]
     if hasattr(source, "to_pylist"):  # pyarrow.Table
-        return table_from_rows(kb, source.to_pylist())
-    if hasattr(source, "to_dict"):  # pandas.DataFrame
-        return table_from_rows(kb, source.to_dict("records"))
-    return table_from_rows(kb, list(source))
+        rows = source.to_pylist()
+    elif hasattr(source, "to_dict"):  # pandas.DataFrame
+        rows = source.to_dict("records")
+    else:  # rows as mappings; of a generator, one row past the bound is taken and no more
+        rows = list(itertools.islice(source, limits.max_table_rows + 1))
+    if len(rows) > limits.max_table_rows:  # a generator's, or a frame's that has no length
+        _too_many_rows("<table>", None, f"more than {limits.max_table_rows:,} rows", limits)
+    return table_from_rows(kb, rows)
 
 
-def _read_csv(kb: KnowledgeBase, path: Path) -> Table:
+def _too_many_rows(source: str, line: int | None, found: str, limits: Limits) -> NoReturn:
+    raise LimitError(
+        [
+            Problem(
+                Location(source, line),
+                f"{found}; the limit is {limits.max_table_rows:,}",
+                "split the table, or " + how_to_raise("max_table_rows"),
+            )
+        ]
+    )
+
+
+def _read_csv(kb: KnowledgeBase, path: Path, limits: Limits) -> Table:
     """A CSV file: UTF-8 (a byte order mark allowed), `,` `;` or tab found from the header as
     the survey reader finds it, `#` comment lines and blank lines allowed before the header."""
     reader = _TableReader(kb, str(path))
-    lines = io.StringIO(_csv_text(path, reader.problems), newline="")
+    lines = io.StringIO(_csv_text(path, reader.problems, limits), newline="")
     found = _header(lines)
     if found is None:
         reader.problems.fail(None, None, "the file is empty: no header row")
@@ -92,6 +119,7 @@ def _read_csv(kb: KnowledgeBase, path: Path) -> Table:
     delimiter, cells = sniff_delimiter(text.rstrip("\r\n"), reader.known)
     names = reader.header([column_name(cell) for cell in cells], header_line)
     rows = csv.reader(lines, delimiter=delimiter)
+    count = 0
     while True:
         start = header_line + rows.line_num + 1
         try:
@@ -102,6 +130,11 @@ def _read_csv(kb: KnowledgeBase, path: Path) -> Table:
             reader.problems.add(start, None, *malformed(error))
             continue
         if any(field.strip() for field in fields):  # not a blank row a spreadsheet left (;;;;)
+            count += 1
+            if count > limits.max_table_rows:  # stop here: the rest is not read into units
+                _too_many_rows(
+                    str(path), start, f"more than {limits.max_table_rows:,} rows", limits
+                )
             reader.csv_row(start, fields, names)
     return reader.finish()
 
@@ -114,11 +147,24 @@ def _header(lines: Iterable[str]) -> tuple[int, str] | None:
     return None
 
 
-def _csv_text(path: Path, problems: ProblemCollector) -> str:
+def _csv_text(path: Path, problems: ProblemCollector, limits: Limits) -> str:
+    limit = limits.max_file_bytes
     try:
-        raw = path.read_bytes()
+        with path.open("rb") as stream:  # read at most the limit: sizes can lie (/proc)
+            raw = stream.read(limit + 1)
+            size = max(os.fstat(stream.fileno()).st_size, len(raw))
     except OSError as error:
         problems.fail(None, None, f"cannot read the table: {error.strerror or error}")
+    if len(raw) > limit:
+        raise LimitError(
+            [
+                Problem(
+                    Location(str(path)),
+                    f"file is {size:,} bytes; the limit is {limit:,}",
+                    "split it, or " + how_to_raise("max_file_bytes"),
+                )
+            ]
+        )
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
