@@ -60,6 +60,7 @@ def test_python_backend_on_generated_packs(
     assert python.assess(organisation).to_json() == durable.assess(organisation).to_json()
 
 
+@pytest.mark.slow  # 40 tables, every unit also assessed in full: about 3 s
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(data=st.data())
 def test_batch_columns_match_each_units_full_advice(advisor: Advisor, data: st.DataObject) -> None:

@@ -11,6 +11,8 @@ from modeadvisor.backends import durable_available
 
 from .conftest import ROOT
 
+pytestmark = pytest.mark.slow  # a child process per target: 1-8 s each
+
 
 @pytest.mark.parametrize(
     "target", ["condition", "rule_file", "organisation", "survey", "scoring", "joins"]

@@ -781,6 +781,7 @@ def _parse_example(message: str, kb: KnowledgeBase) -> dict[str, cond.TraitValue
     return unit
 
 
+@pytest.mark.slow  # 200 pairs of rules, each linted and checked against generated units
 @settings(max_examples=200, deadline=None)
 @given(first=_CONDITIONS, second=_CONDITIONS, other_archetype=st.booleans())
 def test_claims_about_conditions_hold_for_every_unit(

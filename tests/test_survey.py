@@ -519,6 +519,7 @@ def test_not_a_file(shipped_kb: KnowledgeBase, tmp_path: Path) -> None:
 # --- scale -----------------------------------------------------------------------------------
 
 
+@pytest.mark.slow  # writes and reads 100,000 rows
 def test_a_survey_of_100000_rows(shipped_kb: KnowledgeBase, tmp_path: Path) -> None:
     rng = random.Random(3)
     pool = [",".join(str(rng.randint(1, 5)) for _ in MODES) for _ in range(997)]
