@@ -166,13 +166,16 @@ _MISSING = object()
 
 
 def _value_key(value: object) -> object:
-    """Groups values that every test treats alike: the same type and the same value."""
-    return type(value), value
+    """Groups values that every test treats alike: the same type and the same value (a string
+    is its own key, the common case: it equals no key of another type)."""
+    return value if value.__class__ is str else (type(value), value)
 
 
 def _join_key(value: object) -> object:
     """A key under which values equal by the rule language's `==` meet (1 and 1.0 do; 1 and
     true, or 1 and "1", do not). Only narrows the candidates: `evaluate` decides each join."""
+    if value.__class__ is str:
+        return value
     if isinstance(value, int | float) and not isinstance(value, bool):
         return Decimal(str(value))
     return type(value), value
@@ -312,10 +315,11 @@ class FactIndex:
             facts = self.facts
             for index in self.by_kind.get(kind, []):
                 value = facts[index].get(name, _MISSING)
-                group = _MISSING if value is _MISSING else _value_key(value)
-                if group not in groups:
-                    groups[group] = (value, [])
-                groups[group][1].append(index)
+                exact = value if value.__class__ is str or value is _MISSING else _value_key(value)
+                group = groups.get(exact)
+                if group is None:
+                    group = groups[exact] = (value, [])
+                group[1].append(index)
             self._columns[key] = groups
         return groups
 
@@ -329,14 +333,22 @@ class FactIndex:
             facts = self.facts
             for index in self.filtered(kind, literal):
                 fact = facts[index]
-                values = tuple(fact.get(name, _MISSING) for name in fields)
-                if any(v is _MISSING or isinstance(v, frozenset) for v in values):
+                values = tuple([fact.get(name, _MISSING) for name in fields])
+                if all(v.__class__ is str for v in values):  # the common case: its own key
+                    joined: tuple[object, ...] = values
+                    exact: tuple[object, ...] = values
+                elif any(v is _MISSING or isinstance(v, frozenset) for v in values):
                     continue
-                groups = table.setdefault(tuple(_join_key(v) for v in values), {})
-                exact = tuple(_value_key(v) for v in values)
-                if exact not in groups:
-                    groups[exact] = (values, [])
-                groups[exact][1].append(index)
+                else:
+                    joined = tuple(_join_key(v) for v in values)
+                    exact = tuple(_value_key(v) for v in values)
+                groups = table.get(joined)
+                if groups is None:
+                    groups = table[joined] = {}
+                group = groups.get(exact)
+                if group is None:
+                    group = groups[exact] = (values, [])
+                group[1].append(index)
             self._joins[key] = table
         return table
 
