@@ -1,9 +1,11 @@
-"""Differential check of conflict joins: the durable engine against the reference matcher.
+"""Differential check of conflict joins: the durable engine and the indexed matcher against the
+reference matcher.
 
 Generates conflict rules (1-3 aliases, literal tests on every field type, equality joins between
 compatible fields, `or`/`not`/`in`) and fact sets (with optional fields missing), loads them
 through the real pack loader, fires them through the real compiler and engine, and compares every
-binding with `match_reference`. Run in a subprocess by the test suite, because a join shape the
+binding with `match_reference` (the indexed matcher of the vectorised backend must also give
+them in the same order). Run in a subprocess by the test suite, because a join shape the
 engine cannot take would crash or hang the process instead of failing a test.
 
     python fuzz/joins_differential.py CASES SEED
@@ -18,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from modeadvisor.backends._durable import DurableEngine
+from modeadvisor.backends._matching import match_indexed
 from modeadvisor.backends._reference import match_reference
 from modeadvisor.backends._rulesets import compile_conflicts, engine_fact
 from modeadvisor.knowledge import load_knowledge_base
@@ -152,10 +155,18 @@ def main(cases: int, seed: int) -> int:
 
                 compared += 1
                 firings += len(expected)
-                if key(got) != key(expected):
+                indexed = match_indexed(kb.conflicts, facts, kb.settings)
+                if key(got) != key(expected) or indexed != expected:
                     mismatches += 1
                     print(
-                        "MISMATCH", rules, facts, key(got), key(expected), sep="\n", file=sys.stderr
+                        "MISMATCH",
+                        rules,
+                        facts,
+                        key(got),
+                        key(expected),
+                        indexed,
+                        sep="\n",
+                        file=sys.stderr,
                     )
     print(f"cases {compared} firings {firings} mismatches {mismatches}")
     return 1 if mismatches else 0
