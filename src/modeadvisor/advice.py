@@ -125,20 +125,34 @@ Severity = Literal["low", "medium", "high"]
 FactValue = bool | int | float | str | list[str] | None
 
 
-class Conflict(_Out):
-    """A tension the conflict rules found, between units or between views of one unit."""
+class Match(_Out):
+    """One firing of a conflict rule: the facts it bound, by alias."""
 
+    rule: str
+    facts: dict[str, dict[str, FactValue]]
+
+
+class Conflict(_Out):
+    """A finding: one root cause the conflict rules found, with every match behind it.
+
+    Rules that share a topic and agree on what a finding is about (a model, a parent and a
+    model, a unit) fold into one finding, however many units or pairs they bind; `id` names it
+    the same way in every run, so a pipeline can follow it.
+    """
+
+    id: str
     kind: str
     severity: Severity
-    units: list[str]
+    units: list[str]  # in the order the relation reads: what the finding is about first
     explanation: str
     resolution: str
-    details: list[str]  # one line per match, when the rule has a `detail` text
-    rule: str
+    details: list[str]  # one line per match (rules with a `detail` text), leading rule first
+    rule: str  # the leading rule: the most severe match, then the first in the pack
+    rules: list[str]  # every rule with a match in the finding, leading first
     source: list[str]
     pack: str
     origin: str
-    matches: list[dict[str, dict[str, FactValue]]]  # per firing: alias -> the fact it bound
+    matches: list[Match]
 
 
 class PackRef(_Out):

@@ -56,7 +56,7 @@ _GRAMMAR = r"""
      | NAME                                   -> truthy
 literal: NUMBER | STRING | TRUE | FALSE | PARAM
 REF: /[a-z][a-z0-9_]*\.[A-Za-z_][A-Za-z0-9_]*/
-PARAM: /\$[a-z][a-z0-9_]*/
+PARAM: /-?\$[a-z][a-z0-9_]*/
 TRUE.2: "true"
 FALSE.2: "false"
 OP: "==" | "!=" | ">=" | "<=" | ">" | "<"
@@ -81,9 +81,11 @@ class Ref:
 
 @dataclass(frozen=True, slots=True)
 class Param:
-    """`$name` on the right of a comparison: a pack setting, resolved before anything runs."""
+    """`$name` (or `-$name`) on the right of a comparison: a pack setting, resolved before
+    anything runs."""
 
     name: str
+    negative: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -220,7 +222,8 @@ class _Build(lark.Transformer[lark.Token, Condition]):
         token = items[0]
         match token.type:
             case "PARAM":
-                return Param(str(token)[1:])
+                text = str(token)
+                return Param(text.lstrip("-")[1:], negative=text.startswith("-"))
             case "TRUE":
                 return True
             case "FALSE":
@@ -409,7 +412,7 @@ def _literal(value: Scalar | Ref | Param) -> str:
     if isinstance(value, Ref):
         return f"{value.alias}.{value.field}"
     if isinstance(value, Param):
-        return f"${value.name}"
+        return f"{'-' if value.negative else ''}${value.name}"
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, str):
@@ -452,6 +455,7 @@ def resolve(condition: Condition, settings: object) -> Condition:
             return All(tuple(resolve(t, settings) for t in terms))
         case AnyOf(terms):
             return AnyOf(tuple(resolve(t, settings) for t in terms))
-        case Comparison(value=Param(name)):
-            return dataclasses.replace(condition, value=getattr(settings, name))
+        case Comparison(value=Param(name, negative)):
+            value = getattr(settings, name)
+            return dataclasses.replace(condition, value=-value if negative else value)
     return condition

@@ -15,17 +15,22 @@ from dataclasses import dataclass
 from itertools import combinations
 
 from modeadvisor import conditions as cond
-from modeadvisor.advice import Conflict, FactValue, ModeRating, Profile
+from modeadvisor.advice import Conflict, FactValue, Match, ModeRating, Profile, Severity
 from modeadvisor.agreement import consensus, rwg
-from modeadvisor.conditions import TraitValue
+from modeadvisor.conditions import TraitValue, resolve
 from modeadvisor.facts import FACT_KINDS, UNIT_FIELDS, VIEWS, Fact, Firing
 from modeadvisor.graph import ScoredModel
 from modeadvisor.knowledge import NUMBER_DECIMALS, ConflictRule, KnowledgeBase, Lang, Rule
+from modeadvisor.reports._common import integer, number
 from modeadvisor.scoring import MICRO, micro
 
 _PLACEHOLDER = re.compile(r"\{([a-z][a-z0-9_]*)\.([A-Za-z_][A-Za-z0-9_]*)\}")
 _SEVERITY_ORDER = {"high": 0, "medium": 1, "low": 2}
 _YES_NO = {"en": ("yes", "no"), "fi": ("kyllä", "ei")}
+_AND = {"en": "and", "fi": "ja"}
+_MORE = {"en": "{n} more", "fi": "{n} muuta"}
+#: Values a text names at most when it quotes a field of many matches; the rest are counted.
+_LISTED = 6
 
 
 def summarise(
@@ -34,54 +39,154 @@ def summarise(
     facts: Sequence[Fact],
     unit_names: Mapping[str, str],
     lang: Lang,
+    unit_order: Mapping[str, int] | None = None,
 ) -> list[Conflict]:
-    """Group firings into conflicts (one per rule and set of units), explained in `lang`.
+    """Fold firings into findings (one per topic and what it is about), explained in `lang`.
 
-    Matches of one conflict are kept once each and ordered by their canonical JSON. A fact is
-    made public (and written as JSON) once per rule that reads it, not once per firing: a fact
-    takes part in many firings, and a large organisation has hundreds of thousands of them.
+    A rule's `finding.about` names the fields that identify the root cause; without it, a
+    finding is one rule over one set of units. Each firing is weighed by its rule's severity
+    ladder; a finding is as severe as its most severe match, and its texts are those of the
+    rule of that match. Everything is ordered canonically, so the firings' order (which differs
+    between backends) never shows. A fact is made public (and written as JSON) once per rule.
     """
     rules = {rule.id: rule for rule in kb.conflicts}
-    groups: dict[tuple[str, tuple[str, ...]], dict[str, dict[str, dict[str, FactValue]]]] = {}
+    rank = {rule.id: i for i, rule in enumerate(kb.conflicts)}
     shown = {rule.id: _PublicFacts(facts, _fields_read(rule)) for rule in kb.conflicts}
+    ladders = {rule.id: _ladder(rule, kb) for rule in kb.conflicts}
+    findings: dict[tuple[str, tuple[str, ...]], _Finding] = {}
     for rule_id, bound in firings:
-        public = shown[rule_id]
-        units = tuple(sorted({u for i in bound.values() if (u := public.uid(i)) is not None}))
-        # json.dumps(match, sort_keys=True), put together from each fact's own JSON
-        key = (
-            "{"
-            + ", ".join(f"{public.alias(a)}: {public.json(bound[a])}" for a in sorted(bound))
-            + "}"
+        rule, public = rules[rule_id], shown[rule_id]
+        units = [str(u) for a in sorted(bound) if (u := facts[bound[a]].get("uid")) is not None]
+        if rule.about:
+            about = tuple(_key(facts[bound[alias]].get(field)) for alias, field in rule.about)
+        else:
+            about = tuple(sorted(set(units)))
+        key = (rule.topic, about)
+        finding = findings.get(key)
+        if finding is None:
+            firsts = [str(facts[bound[a]].get(f)) for a, f in rule.about if _is_unit(rule, a, f)]
+            finding = findings[key] = _Finding(key, firsts)
+        match_key = public.key(bound)
+        finding.add(
+            rule_id, match_key, bound, public, units, _level(ladders[rule_id], bound, facts)
         )
-        found = groups.setdefault((rule_id, units), {})
-        if key not in found:
-            found[key] = {alias: public.fact(index) for alias, index in bound.items()}
-    conflicts = []
     text = _Texts(kb, unit_names, lang)
-    for (rule_id, units), found in groups.items():
-        rule = rules[rule_id]
-        matches = [found[key] for key in sorted(found)]
-        spec = rule.spec
+    order = unit_order or {}
+    conflicts = [finding.conflict(rules, rank, text, lang, order) for finding in findings.values()]
+    return sorted(
+        conflicts, key=lambda c: (_SEVERITY_ORDER[c.severity], c.kind, c.units, c.rule, c.id)
+    )
+
+
+_Step = tuple[Severity, tuple[tuple[str, cond.Condition], ...]]
+
+
+def _ladder(rule: ConflictRule, kb: KnowledgeBase) -> tuple[_Step, ...]:
+    """A rule's severity ladder with its settings resolved."""
+    return tuple(
+        (level, tuple((alias, resolve(c, kb.settings)) for alias, c in conditions))
+        for level, conditions in rule.severity
+    ) or (("medium", ()),)
+
+
+def _level(ladder: tuple[_Step, ...], bound: Mapping[str, int], facts: Sequence[Fact]) -> Severity:
+    """The first step of the ladder whose conditions hold for the facts bound (the evaluator's
+    semantics: a missing field never holds)."""
+    for level, conditions in ladder:
+        if all(cond.evaluate(c, facts[bound[alias]]) for alias, c in conditions):
+            return level
+    return ladder[-1][0]
+
+
+def _key(value: object) -> str:
+    return json.dumps(sorted(value) if isinstance(value, frozenset) else value)
+
+
+def _is_unit(rule: ConflictRule, alias: str, field: str) -> bool:
+    kind = next(p.kind for p in rule.patterns if p.alias == alias)
+    spec = FACT_KINDS[kind].get(field)
+    return spec is not None and spec.type == "unit"
+
+
+def _first(match: Mapping[str, Mapping[str, FactValue]], place: Mapping[str, int]) -> int:
+    """Where a match's first unit stands in its finding's order of units."""
+    return min((place.get(str(f.get("uid")), len(place)) for f in match.values()), default=0)
+
+
+class _Finding:
+    """The matches of one finding as they come, by rule, with the most severe level seen."""
+
+    def __init__(self, key: tuple[str, tuple[str, ...]], firsts: list[str]) -> None:
+        self.key = key
+        self.firsts = firsts  # units the finding is about: named first
+        self.matches: dict[str, dict[str, dict[str, dict[str, FactValue]]]] = {}
+        self.levels: dict[str, Severity] = {}  # rule -> its most severe level
+        self.units: set[str] = set()
+
+    def add(
+        self,
+        rule: str,
+        match_key: str,
+        bound: Mapping[str, int],
+        public: _PublicFacts,
+        units: Iterable[str],
+        level: Severity,
+    ) -> None:
+        found = self.matches.setdefault(rule, {})
+        if match_key not in found:
+            found[match_key] = {alias: public.fact(index) for alias, index in bound.items()}
+        seen = self.levels.get(rule)
+        if seen is None or _SEVERITY_ORDER[level] < _SEVERITY_ORDER[seen]:
+            self.levels[rule] = level
+        self.units.update(units)
+
+    def conflict(
+        self,
+        rules: Mapping[str, ConflictRule],
+        rank: Mapping[str, int],
+        text: _Texts,
+        lang: Lang,
+        order: Mapping[str, int],
+    ) -> Conflict:
+        by_rule = sorted(self.matches, key=lambda r: (_SEVERITY_ORDER[self.levels[r]], rank[r]))
+        lead = rules[by_rule[0]]
+        spec = lead.spec
+        # the units the finding is about first (a parent before its children), then tree order
+        firsts = list(dict.fromkeys(self.firsts))
+        rest = sorted(self.units - set(firsts), key=lambda u: (order.get(u, len(order)), u))
+        place = {unit: i for i, unit in enumerate(firsts + rest)}
+
+        def ordered(rule_id: str) -> list[dict[str, dict[str, FactValue]]]:
+            found = self.matches[rule_id]
+            return [found[k] for k in sorted(found, key=lambda k: (_first(found[k], place), k))]
+
+        lead_matches = ordered(lead.id)
+        details: list[str] = []
+        matches: list[Match] = []
+        for rule_id in by_rule:
+            rule = rules[rule_id]
+            found = ordered(rule_id)
+            matches.extend(Match.model_construct(rule=rule_id, facts=m) for m in found)
+            if rule.spec.detail:
+                details.extend(text.fill(rule.spec.detail.get(lang), [m], rule) for m in found)
+        topic, about = self.key
         # built, not validated: every value comes typed from the facts and the pack (the tests
         # validate the JSON of generated organisations); saves a copy of every match
-        conflicts.append(
-            Conflict.model_construct(
-                kind=spec.kind,
-                severity=spec.severity,
-                units=list(units),
-                explanation=text.fill(spec.explanation.get(lang), matches[:1], rule),
-                resolution=text.fill(spec.resolution.get(lang), matches[:1], rule),
-                details=[text.fill(spec.detail.get(lang), [m], rule) for m in matches]
-                if spec.detail
-                else [],
-                rule=rule_id,
-                source=list(spec.source),
-                pack=rule.pack,
-                origin=f"{rule.origin.file}:{rule.origin.line}",
-                matches=matches,
-            )
+        return Conflict.model_construct(
+            id=":".join([topic, *(json.loads(v) if v.startswith('"') else v for v in about)]),
+            kind=spec.kind,
+            severity=self.levels[lead.id],
+            units=firsts + rest,
+            explanation=text.fill(spec.explanation.get(lang), lead_matches, lead),
+            resolution=text.fill(spec.resolution.get(lang), lead_matches, lead),
+            details=details,
+            rule=lead.id,
+            rules=by_rule,
+            source=list(dict.fromkeys(s for r in by_rule for s in rules[r].spec.source)),
+            pack=lead.pack,
+            origin=f"{lead.origin.file}:{lead.origin.line}",
+            matches=matches,
         )
-    return sorted(conflicts, key=lambda c: (_SEVERITY_ORDER[c.severity], c.kind, c.units, c.rule))
 
 
 def _fields_read(rule: ConflictRule) -> frozenset[str]:
@@ -106,13 +211,7 @@ class _PublicFacts:
     def __init__(self, facts: Sequence[Fact], read: frozenset[str]) -> None:
         self.facts, self.read = facts, read
         self._shown: dict[int, tuple[dict[str, FactValue], str]] = {}
-        self._aliases: dict[str, str] = {}
-
-    def alias(self, alias: str) -> str:
-        found = self._aliases.get(alias)
-        if found is None:
-            found = self._aliases[alias] = json.dumps(alias)
-        return found
+        self._aliases: dict[tuple[str, ...], list[tuple[str, str]]] = {}
 
     def _get(self, index: int) -> tuple[dict[str, FactValue], str]:
         found = self._shown.get(index)
@@ -124,12 +223,12 @@ class _PublicFacts:
     def fact(self, index: int) -> dict[str, FactValue]:
         return dict(self._get(index)[0])  # a copy: no two matches share a mutable dict
 
-    def json(self, index: int) -> str:
-        return self._get(index)[1]
-
-    def uid(self, index: int) -> str | None:
-        uid = self.facts[index].get("uid")
-        return None if uid is None else str(uid)
+    def key(self, bound: Mapping[str, int]) -> str:
+        """`json.dumps(match, sort_keys=True)`, put together from each fact's own JSON."""
+        aliases = self._aliases.get(tuple(bound))
+        if aliases is None:  # each alias with its JSON, sorted, once per rule
+            aliases = self._aliases[tuple(bound)] = [(a, json.dumps(a)) for a in sorted(bound)]
+        return "{" + ", ".join([f"{name}: {self._get(bound[a])[1]}" for a, name in aliases]) + "}"
 
 
 def _public(fact: Fact, read: frozenset[str]) -> dict[str, FactValue]:
@@ -151,7 +250,7 @@ class _Texts:
 
     def __init__(self, kb: KnowledgeBase, unit_names: Mapping[str, str], lang: Lang) -> None:
         self.kb, self.unit_names, self.lang = kb, unit_names, lang
-        self._templates: dict[tuple[str, str], list[str | _Slot]] = {}
+        self._templates: dict[tuple[str, str], tuple[list[str], tuple[_Slot, ...]]] = {}
         self._shown: dict[tuple[str, str], dict[object, str]] = {}
 
     def fill(
@@ -160,26 +259,37 @@ class _Texts:
         matches: Sequence[Mapping[str, Mapping[str, FactValue]]],
         rule: ConflictRule,
     ) -> str:
-        parts = self._templates.get((template, rule.id))
-        if parts is None:
-            parts = self._templates[(template, rule.id)] = self._compile(template, rule)
-        if len(parts) == 1 and isinstance(parts[0], str):
-            return parts[0]
-        out = []
-        for part in parts:
-            if isinstance(part, str):
-                out.append(part)
-                continue
-            alias, field, kind, cache = part
-            shown = [
-                self.show(kind, field, m[alias].get(field), cache) for m in matches if alias in m
-            ]
-            out.append(shown[0] if len(shown) == 1 else ", ".join(dict.fromkeys(shown)))
+        compiled = self._templates.get((template, rule.id))
+        if compiled is None:
+            compiled = self._templates[(template, rule.id)] = self._compile(template, rule)
+        parts, slots = compiled
+        if not slots:
+            return template
+        out = parts.copy()
+        for at, alias, field, kind, cache in slots:
+            shown = []
+            for match in matches:
+                if alias in match:
+                    value = match[alias].get(field)
+                    text = cache.get(value) if value.__class__ is str else None
+                    shown.append(text if text is not None else self.show(kind, field, value, cache))
+            out[at] = shown[0] if len(shown) == 1 else self.listing(list(dict.fromkeys(shown)))
         return "".join(out)
 
-    def _compile(self, template: str, rule: ConflictRule) -> list[str | _Slot]:
+    def listing(self, items: list[str]) -> str:
+        """Several values as one phrase: "A, B and C", at most `_LISTED` named, then a count."""
+        if len(items) == 1:
+            return items[0]
+        if len(items) > _LISTED:
+            rest = len(items) - _LISTED + 1
+            items = [*items[: _LISTED - 1], _MORE[self.lang].format(n=integer(rest, self.lang))]
+        return f"{', '.join(items[:-1])} {_AND[self.lang]} {items[-1]}"
+
+    def _compile(self, template: str, rule: ConflictRule) -> tuple[list[str], tuple[_Slot, ...]]:
+        """The template's text with a hole for each placeholder, and what fills each hole."""
         kinds = {p.alias: p.kind for p in rule.patterns}
-        parts: list[str | _Slot] = []
+        parts: list[str] = []
+        slots: list[_Slot] = []
         for part in _split(template):
             if isinstance(part, str):
                 parts.append(part)
@@ -187,8 +297,9 @@ class _Texts:
                 alias, field = part
                 kind = kinds[alias]
                 cache = self._shown.setdefault((kind, field), {})
-                parts.append((alias, field, kind, cache))
-        return parts
+                slots.append((len(parts), alias, field, kind, cache))
+                parts.append("")
+        return parts, tuple(slots)
 
     def show(
         self, kind: str, field: str, value: FactValue, cache: dict[object, str] | None = None
@@ -214,16 +325,18 @@ class _Texts:
             return self.kb.models[str(value)].name.get(self.lang)
         if isinstance(value, bool):
             return _YES_NO[self.lang][0 if value else 1]
-        if isinstance(value, float | int):
-            return f"{round(value, 2):g}"
+        if isinstance(value, int):
+            return integer(value, self.lang)  # a count
+        if isinstance(value, float):
+            return number(value, self.lang)  # two decimals everywhere, a comma in Finnish
         if isinstance(value, list):
             return ", ".join(value)
         return str(value)
 
 
-#: A placeholder ready to fill: alias, field, the kind of fact bound to the alias, and the texts
-#: already shown for values of that field.
-_Slot = tuple[str, str, str, dict[object, str]]
+#: A placeholder ready to fill: where it stands among the parts, alias, field, the kind of fact
+#: bound to the alias, and the texts already shown for values of that field.
+_Slot = tuple[int, str, str, str, dict[object, str]]
 
 
 def _split(template: str) -> list[str | tuple[str, str]]:
@@ -290,6 +403,7 @@ def situation(
         if profile.status == "ok" and profile.dominant is not None:
             unit_views["current"] = profile.weights
             scores = {m.advice.model: m.micro for m in unit.scored}
+            causes = {m.advice.model: _cause(m) for m in unit.scored}
             for model in sorted(set(scores) | unit.in_use | set(imposed)):
                 score = scores.get(model, 0)
                 fit: Fact = {
@@ -305,16 +419,66 @@ def situation(
                 }
                 if unit.parent is not None:
                     fit["parent"] = unit.parent
+                cause = causes.get(model)
+                if cause is not None:
+                    fit["cause"], fit["cause_share"] = cause
                 facts.append(fit)
         facts.extend(_views(unit.id, unit_views, tuple(kb.archetypes)))
         facts.extend(_ratings(unit.id, ratings.get(unit.id, ())))
+    facts.extend(_splits(kb, facts))
     return facts
+
+
+def _cause(model: ScoredModel) -> tuple[str, float] | None:
+    """The mode whose link pushes a model's score down most, and its share of the profile."""
+    pushes = [r for r in model.advice.because if r.contribution < 0]
+    if not pushes:
+        return None
+    worst = min(pushes, key=lambda r: (r.contribution, r.archetype))
+    return worst.archetype, _round(worst.archetype_weight)
+
+
+def _splits(kb: KnowledgeBase, facts: Sequence[Fact]) -> Iterable[Fact]:
+    """Per unit with units under it and per model: how many of the group (the unit and those
+    directly under it) the model is recommended for and how many should avoid it. One fact per
+    parent and model, so a rule on camps needs no pair of units: linear in the units."""
+    groups: dict[tuple[str, str], list[Fact]] = {}
+    own: dict[tuple[str, str], Fact] = {}
+    parents = {str(f["parent"]) for f in facts if f["kind"] == "unit" and "parent" in f}
+    for fact in facts:
+        if fact["kind"] != "fit":
+            continue
+        uid, model = str(fact["uid"]), str(fact["model"])
+        if "parent" in fact:
+            groups.setdefault((str(fact["parent"]), model), []).append(fact)
+        if uid in parents:
+            own[(uid, model)] = fact
+            groups.setdefault((uid, model), [])
+    for (parent, model), children in sorted(groups.items()):
+        mine = own.get((parent, model))
+        members = [*children, *([mine] if mine is not None else [])]
+        side = "neutral"
+        if mine is not None and mine["recommended"]:
+            side = "recommended"
+        elif mine is not None and mine["avoid"]:
+            side = "avoid"
+        yield {
+            "kind": "split",
+            "parent": parent,
+            "model": model,
+            "model_kind": kb.models[model].kind,
+            "units": len(members),
+            "recommended": sum(1 for f in members if f["recommended"]),
+            "avoid": sum(1 for f in members if f["avoid"]),
+            "parent_side": side,
+        }
 
 
 def _views(
     uid: str, views: Mapping[str, Mapping[str, float]], archetypes: Sequence[str]
 ) -> Iterable[Fact]:
     present = [view for view in VIEWS if view in views]
+    leads = {view: _lead(views[view], archetypes) for view in present}
     for view in present:
         weights = views[view]
         top = max(weights.values(), default=0.0)
@@ -341,7 +505,25 @@ def _views(
                 "first_weight": a,
                 "second_weight": b,
                 "gap": _round(abs(a - b)),
+                **_leads(leads[first], leads[second]),
             }
+
+
+def _lead(weights: Mapping[str, float], archetypes: Sequence[str]) -> str | None:
+    """The mode that leads a view (the first in pack order on a tie); None when all are 0."""
+    top = max((_round(weights.get(a, 0.0)) for a in archetypes), default=0.0)
+    if top <= 0:
+        return None
+    return next(a for a in archetypes if _round(weights.get(a, 0.0)) == top)
+
+
+def _leads(first: str | None, second: str | None) -> Fact:
+    found: Fact = {"crossing": first is not None and second is not None and first != second}
+    if first is not None:
+        found["first_lead"] = first
+    if second is not None:
+        found["second_lead"] = second
+    return found
 
 
 def _ratings(uid: str, answers: Sequence[Mapping[str, int]]) -> Iterable[Fact]:

@@ -56,6 +56,23 @@ FACT_KINDS: Mapping[str, Mapping[str, FactField]] = {
         "in_use": FactField("bool", "the unit says it uses the model"),
         "recommended": FactField("bool", "the score reaches the pack's recommend_min"),
         "avoid": FactField("bool", "the score is at or below minus the pack's avoid_min"),
+        "cause": FactField(
+            "archetype", "the mode whose link pushes the score down most (absent when none does)"
+        ),
+        "cause_share": FactField("number", "that mode's weight in the unit's profile (0 to 1)"),
+    },
+    "split": {
+        "parent": FactField("unit", "a unit with units under it"),
+        "model": _MODEL,
+        "model_kind": _MODEL_KIND,
+        "units": FactField("number", "the parent and the units directly under it"),
+        "recommended": FactField("number", "how many of them the model is recommended for"),
+        "avoid": FactField("number", "how many of them should avoid the model"),
+        "parent_side": FactField(
+            "choice",
+            "recommended or avoid when the parent itself is on one side, else neutral",
+            ("recommended", "avoid", "neutral"),
+        ),
     },
     "imposed": {
         "model": _MODEL,
@@ -76,6 +93,9 @@ FACT_KINDS: Mapping[str, Mapping[str, FactField]] = {
         "first_weight": FactField("number", "the archetype's weight in the first view"),
         "second_weight": FactField("number", "the archetype's weight in the second view"),
         "gap": FactField("number", "the absolute difference of the two weights"),
+        "first_lead": FactField("archetype", "the mode that leads the first view"),
+        "second_lead": FactField("archetype", "the mode that leads the second view"),
+        "crossing": FactField("bool", "the two views are led by different modes"),
     },
     "rating": {
         "uid": _UID,

@@ -25,6 +25,7 @@ from modeadvisor.knowledge._shapes import (
     PackInfo,
     ScoringRule,
     Settings,
+    Severity,
     Source,
     Trait,
 )
@@ -61,10 +62,21 @@ class ConflictRule:
     patterns: tuple[Pattern, ...]
     origin: Location  # file relative to the folder of the pack that wrote it
     pack: str = ""  # the id of that pack
+    #: The severity ladder: (level, alias -> normalised condition); the first that holds wins,
+    #: a step without conditions always holds. A plain severity is one unconditional step.
+    severity: tuple[tuple[Severity, tuple[tuple[str, cond.Condition], ...]], ...] = ()
+    #: What a finding of this rule is about, as (alias, field); empty: the units it binds.
+    about: tuple[tuple[str, str], ...] = ()
 
     @property
     def id(self) -> str:
         return self.spec.id
+
+    @property
+    def topic(self) -> str:
+        """Rules with one topic fold into one finding per value of `about`."""
+        finding = self.spec.finding
+        return finding.topic if finding is not None and finding.topic else self.spec.id
 
 
 @dataclass(frozen=True, slots=True)

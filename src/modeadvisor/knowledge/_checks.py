@@ -21,6 +21,7 @@ from modeadvisor.knowledge._shapes import (
     SCALE_MIN,
     ConflictRuleSpec,
     Settings,
+    Severity,
     Text,
     Trait,
     TraitType,
@@ -56,11 +57,86 @@ class _ConflictChecker:
             for lang in ("en", "fi"):
                 if text is not None and getattr(text, lang) is not None:
                     self._placeholders(getattr(text, lang), (name, lang))
+        severity = self._severity()
+        about = self._about()
         if self.problems or any(p is None for p in patterns):
             return None
         return ConflictRule(
-            self.spec, tuple(p for p in patterns if p is not None), self.placed.origin, self.pack
+            self.spec,
+            tuple(p for p in patterns if p is not None),
+            self.placed.origin,
+            self.pack,
+            severity,
+            about,
         )
+
+    def _severity(self) -> tuple[tuple[Severity, tuple[tuple[str, cond.Condition], ...]], ...]:
+        """The severity ladder with each step's conditions checked against its alias's facts."""
+        if isinstance(self.spec.severity, str):
+            return ((self.spec.severity, ()),)
+        steps = []
+        for index, step in enumerate(self.spec.severity):
+            conditions = []
+            for alias, when in (step.when or {}).items():
+                at: PathKey = (*self.placed.path, "severity", index, "when", alias)
+                kind = self.kinds.get(alias)
+                if kind is None:
+                    if alias not in self.spec.match:
+                        self.problems.append(
+                            self.placed.document.problem(
+                                at,
+                                f"'{alias}' names no alias of `match`",
+                                did_you_mean(alias, self.spec.match),
+                                key=True,
+                            )
+                        )
+                    continue
+                # no joins here: a step weighs the evidence of one matched fact
+                parsed = self._condition(alias, kind, when, at, 0, {})
+                if parsed is not None:
+                    conditions.append((alias, parsed))
+            steps.append((step.level, tuple(conditions)))
+        if steps and self.spec.severity[-1].when:
+            self.problems.append(
+                self.placed.problem(
+                    "the last step of a severity ladder needs no `when`: it is the level when "
+                    "no step above holds",
+                    "add a last step with only a `level`",
+                    "severity",
+                    len(steps) - 1,
+                )
+            )
+        return tuple(steps)
+
+    def _about(self) -> tuple[tuple[str, str], ...]:
+        """What a finding is about: `alias.field` of the matched facts, checked."""
+        if self.spec.finding is None:
+            return ()
+        about = []
+        for index, ref in enumerate(self.spec.finding.about):
+            alias, field = ref.split(".", 1)
+            at = ("finding", "about", index)
+            if alias not in self.spec.match:
+                self.problems.append(
+                    self.placed.problem(
+                        f"'{ref}': '{alias}' names no alias of `match`",
+                        did_you_mean(alias, self.spec.match),
+                        *at,
+                    )
+                )
+            elif alias in self.kinds and field not in FACT_KINDS[self.kinds[alias]]:
+                fields = FACT_KINDS[self.kinds[alias]]
+                self.problems.append(
+                    self.placed.problem(
+                        f"'{ref}': {self.kinds[alias]} facts have no field '{field}' a finding "
+                        f"can be about; fields: {', '.join(sorted(fields))}",
+                        did_you_mean(field, fields),
+                        *at,
+                    )
+                )
+            else:
+                about.append((alias, field))
+        return tuple(about)
 
     def fields(self, kind: str) -> dict[str, FactField | Trait]:
         found: dict[str, FactField | Trait] = dict(FACT_KINDS[kind])
@@ -95,7 +171,21 @@ class _ConflictChecker:
         self.kinds[alias] = kind
         if when is None:
             return Pattern(alias, kind, None)
-        offset = matched.start("when")
+        normal = self._condition(alias, kind, when, at, matched.start("when"), bound)
+        return None if normal is None else Pattern(alias, kind, normal)
+
+    def _condition(
+        self,
+        alias: str,
+        kind: str,
+        when: str,
+        at: PathKey,
+        offset: int,
+        bound: Mapping[str, str],
+    ) -> cond.Condition | None:
+        """A condition over one alias's facts, checked and normalised (None: its problems are
+        recorded); `bound` are the aliases it may join with."""
+        document = self.placed.document
         try:
             parsed = cond.parse(when)
         except cond.ConditionSyntaxError as error:
@@ -141,7 +231,7 @@ class _ConflictChecker:
                     )
         for column, message, hint in found:
             self.problems.append(_in_condition(document, at, offset + column, message, hint))
-        return None if found else Pattern(alias, kind, normal)
+        return None if found else normal
 
     def _leaf(
         self,

@@ -56,6 +56,16 @@ class Settings(_Frozen):
     avoid_min: float = Field(0.10, ge=0, le=1)
     #: A gap between two views of a unit's modes counts from this much weight (OCAI: ~10 of 100).
     perspective_threshold: float = Field(0.10, gt=0, le=1)
+    #: How a stated ranking (most central mode first) becomes weights: `centroid` gives rank-order
+    #: centroid weights over the modes listed (two modes: 0.75 and 0.25; three: 0.61, 0.28,
+    #: 0.11); `lead_only` gives the first mode all the weight.
+    ranking_weights: Literal["centroid", "lead_only"] = "centroid"
+    #: Severity of a model that fits a unit poorly, by its fit score: at or below minus
+    #: `misfit_high` it is high, at or below minus `misfit_medium` medium, else low.
+    misfit_high: float = Field(0.5, gt=0, le=1)
+    misfit_medium: float = Field(0.3, gt=0, le=1)
+    #: Findings that rest on respondents' answers are at most low with fewer respondents than this.
+    respondents_medium: int = Field(3, ge=1)
 
 
 class PackInfo(_Frozen):
@@ -148,6 +158,26 @@ class Link(_Item):
     source: tuple[SourceId, ...] = ()
 
 
+class SeverityStep(_Frozen):
+    """One step of a severity ladder: `level` when every alias's condition holds (no `when`:
+    always; the last step is the fallback)."""
+
+    level: Severity
+    when: dict[Id, Annotated[str, StringConstraints(min_length=1)]] | None = None
+
+
+class FindingSpec(_Frozen):
+    """What a finding is about: firings of rules with the same `topic` whose `about` fields have
+    the same values are one finding (one root cause), however many units or pairs they bind."""
+
+    #: `alias.field` of the matched facts that identify the root cause, in order.
+    about: tuple[
+        Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*\.[A-Za-z_][A-Za-z0-9_]*$")], ...
+    ] = Field(min_length=1, max_length=4)
+    #: Rules sharing a topic fold into one finding (default: the rule's own id).
+    topic: Id | None = None
+
+
 class ConflictRuleSpec(_Item):
     """A conflict rule as written: fact patterns joined by alias, and what to say when they match.
 
@@ -158,13 +188,18 @@ class ConflictRuleSpec(_Item):
 
     id: Id
     kind: Id
-    severity: Severity
+    #: A level, or a ladder of levels by the evidence of each match (the first that holds wins).
+    severity: Severity | tuple[SeverityStep, ...]
     match: dict[Id, Annotated[str, StringConstraints(min_length=1)]] = Field(
         min_length=1, max_length=MAX_ALIASES
     )
+    #: What the finding is about; without it every set of units a rule binds is its own finding.
+    finding: FindingSpec | None = None
     explanation: Text
     resolution: Text
     detail: Text | None = None
+    #: How the rule reads its source points: where they apply and why this is the finding.
+    rationale: Text | None = None
     source: tuple[SourceId, ...] = ()
 
 
