@@ -23,7 +23,7 @@ from modeadvisor.backends._matching import BindingLimitError
 from modeadvisor.backends._vectorised import Scorer, VectorisedBackend
 from modeadvisor.conflicts import UnitState, mode_ratings, situation, summarise
 from modeadvisor.errors import LimitError, Location, Problem
-from modeadvisor.graph import ModeGraph, ScoredModel, model_scores
+from modeadvisor.graph import ModeGraph, ScoredModel, avoided, model_scores, recommended
 from modeadvisor.knowledge import KnowledgeBase, Lang, load_knowledge_base, shipped_rules_dir
 from modeadvisor.knowledge._documents import Document
 from modeadvisor.limits import DEFAULT_LIMITS, Limits
@@ -37,7 +37,6 @@ from modeadvisor.organisation import (
 )
 from modeadvisor.profile import evidence_for, profiles, unit_profile
 from modeadvisor.reports.labels import note
-from modeadvisor.scoring import micro
 from modeadvisor.tables import BatchResult, Table, evaluate_table, read_table
 from modeadvisor.whatif import WhatIf, what_if
 
@@ -237,12 +236,12 @@ class Advisor:
         direction = []
         if profile.status == "ok":
             recommendations = [
-                m.advice for m in state.scored if m.micro >= micro(settings.recommend_min)
+                m.advice for m in state.scored if recommended(m.micro, settings)
             ]
             avoid = [
                 m.advice
                 for m in sorted(
-                    (m for m in state.scored if m.micro <= -micro(settings.avoid_min)),
+                    (m for m in state.scored if avoided(m.micro, settings)),
                     key=lambda m: (not m.advice.in_use, m.micro, m.advice.model),
                 )
             ]

@@ -19,10 +19,10 @@ from modeadvisor.advice import Conflict, FactValue, Match, ModeRating, Profile, 
 from modeadvisor.agreement import consensus, rwg
 from modeadvisor.conditions import TraitValue, resolve
 from modeadvisor.facts import FACT_KINDS, UNIT_FIELDS, VIEWS, Fact, Firing
-from modeadvisor.graph import ScoredModel
+from modeadvisor.graph import ScoredModel, avoided, recommended
 from modeadvisor.knowledge import NUMBER_DECIMALS, ConflictRule, KnowledgeBase, Lang, Rule
 from modeadvisor.reports._common import integer, number
-from modeadvisor.scoring import MICRO, micro
+from modeadvisor.scoring import MICRO
 
 _PLACEHOLDER = re.compile(r"\{([a-z][a-z0-9_]*)\.([A-Za-z_][A-Za-z0-9_]*)\}")
 _SEVERITY_ORDER = {"high": 0, "medium": 1, "low": 2}
@@ -414,8 +414,8 @@ def situation(
                     "model_kind": kb.models[model].kind,
                     "score": score / MICRO,
                     "in_use": model in unit.in_use,
-                    "recommended": score >= micro(settings.recommend_min),
-                    "avoid": score <= -micro(settings.avoid_min),
+                    "recommended": bool(recommended(score, settings)),
+                    "avoid": bool(avoided(score, settings)),
                 }
                 if unit.parent is not None:
                     fit["parent"] = unit.parent

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Any, TypeVar
 
 import networkx as nx
 import numpy as np
@@ -18,9 +19,9 @@ import numpy.typing as npt
 import pydot
 
 from modeadvisor.advice import Direction, ModelAdvice, Reason
-from modeadvisor.knowledge import KnowledgeBase, Lang, Link
+from modeadvisor.knowledge import KnowledgeBase, Lang, Link, Settings
 from modeadvisor.profile import Profiles
-from modeadvisor.scoring import MICRO
+from modeadvisor.scoring import MICRO, micro
 
 BoolArray = npt.NDArray[np.bool_]
 IntArray = npt.NDArray[np.int64]
@@ -34,6 +35,20 @@ class ScoredModel:
 
     advice: ModelAdvice
     micro: int
+
+
+Score = TypeVar("Score", int, IntArray)
+
+
+def recommended(score: Score, settings: Settings) -> Any:
+    """Whether a model with this score (millionths; one or an array) is recommended: the one
+    threshold every stage reads (advice, conflict facts, tables, what-if)."""
+    return score >= micro(settings.recommend_min)
+
+
+def avoided(score: Score, settings: Settings) -> Any:
+    """Whether a model with this score (millionths; one or an array) is to be avoided."""
+    return score <= -micro(settings.avoid_min)
 
 
 class ModeGraph:

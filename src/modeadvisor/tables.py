@@ -30,11 +30,10 @@ from modeadvisor.backends._vectorised import (
     UnitTable,
 )
 from modeadvisor.errors import LimitError, Location, OrganisationError, Problem, did_you_mean
-from modeadvisor.graph import model_scores
+from modeadvisor.graph import model_scores, recommended
 from modeadvisor.knowledge import KnowledgeBase
 from modeadvisor.limits import DEFAULT_LIMITS, Limits, how_to_raise
 from modeadvisor.profile import profiles
-from modeadvisor.scoring import micro
 
 BoolArray = npt.NDArray[np.bool_]
 IntArray = npt.NDArray[np.int64]
@@ -386,12 +385,10 @@ def evaluate_table(
     rank = np.empty(len(models), dtype=np.int64)
     rank[order] = np.arange(len(models))
     key = -scores.micro * (len(models) + 1) + rank[None, :]
-    recommended = (
-        found.ok[:, None] & scores.reached & (scores.micro >= micro(kb.settings.recommend_min))
-    )
-    key = np.where(recommended, key, np.iinfo(np.int64).max)
+    advised = found.ok[:, None] & scores.reached & recommended(scores.micro, kb.settings)
+    key = np.where(advised, key, np.iinfo(np.int64).max)
     best = np.argsort(key, axis=1, kind="stable")[:, :top]
-    top_lists = [[models[m] for m in row if recommended[i, m]] for i, row in enumerate(best)]
+    top_lists = [[models[m] for m in row if advised[i, m]] for i, row in enumerate(best)]
     return BatchResult(
         ids=table.ids,
         archetypes=archetypes,

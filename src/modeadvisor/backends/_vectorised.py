@@ -20,11 +20,11 @@ import numpy.typing as npt
 from modeadvisor import conditions as cond
 from modeadvisor.backends._matching import match_indexed
 from modeadvisor.facts import FACT_KINDS, Fact, Firing
-from modeadvisor.graph import ModelScores
+from modeadvisor.graph import ModelScores, avoided, recommended
 from modeadvisor.knowledge import ConflictRule, KnowledgeBase, Trait
 from modeadvisor.knowledge._compiled import Conjunction, Test
 from modeadvisor.profile import Profiles
-from modeadvisor.scoring import MICRO, micro, to_millionths_array
+from modeadvisor.scoring import MICRO, to_millionths_array
 
 BoolArray = npt.NDArray[np.bool_]
 IntArray = npt.NDArray[np.int64]
@@ -295,10 +295,10 @@ class ConflictChecks:
             case "in_use":
                 return table.in_use.astype(np.int64), everywhere, _integer
             case "recommended":
-                flag = scores.micro >= micro(settings.recommend_min)
+                flag = recommended(scores.micro, settings)
                 return flag.astype(np.int64), everywhere, _integer
             case "avoid":
-                flag = scores.micro <= -micro(settings.avoid_min)
+                flag = avoided(scores.micro, settings)
                 return flag.astype(np.int64), everywhere, _integer
         raise KeyError(name)
 
