@@ -8,14 +8,14 @@ Feature: Advice for the example organisations
   aiming at customer service (S-S11), and respondents who disagree (S-C1, S-C4).
 
   Scenario: The manufacturer's group management is production-oriented and keeps its scorecard
-    Given the organisation file "examples/manufacturer.yaml"
+    Given the organisation file "../examples/manufacturer.yaml"
     When the organisation is assessed
     Then the dominant mode of "group" is "production"
     And "balanced_scorecard" is recommended for "group"
     And "financial_time_series" is recommended for "group"
 
   Scenario: The manufacturer's plant is production-oriented and is steered through its resources
-    Given the organisation file "examples/manufacturer.yaml"
+    Given the organisation file "../examples/manufacturer.yaml"
     When the organisation is assessed
     Then the dominant mode of "plant" is "production"
     And "resource_steering" is recommended for "plant"
@@ -23,7 +23,7 @@ Feature: Advice for the example organisations
     And "continuity_leadership" is recommended for "plant"
 
   Scenario: The manufacturer's R&D unit, followed with the group scorecard, is told to switch to milestone follow-up
-    Given the organisation file "examples/manufacturer.yaml"
+    Given the organisation file "../examples/manufacturer.yaml"
     When the organisation is assessed
     Then the dominant mode of "rnd" is "development"
     And "milestone_project_followup" is recommended for "rnd"
@@ -32,7 +32,7 @@ Feature: Advice for the example organisations
     And "financial_time_series" is to be avoided for "rnd"
 
   Scenario: The service company's workplace services measure loyalty and customer feedback, not satisfaction and financial series
-    Given the organisation file "examples/service-company.yaml"
+    Given the organisation file "../examples/service-company.yaml"
     When the organisation is assessed
     Then the dominant mode of "workplace-services" is "customer_service"
     And "customer_feedback_system" is recommended for "workplace-services"
@@ -42,7 +42,7 @@ Feature: Advice for the example organisations
     And "financial_time_series" is to be avoided for "workplace-services"
 
   Scenario: The service company's housing services are customer-service-oriented too
-    Given the organisation file "examples/service-company.yaml"
+    Given the organisation file "../examples/service-company.yaml"
     When the organisation is assessed
     Then the dominant mode of "housing-services" is "customer_service"
     And "customer_feedback_system" is recommended for "housing-services"
@@ -51,7 +51,7 @@ Feature: Advice for the example organisations
     And "customer_satisfaction_survey" is to be avoided for "housing-services"
 
   Scenario: The service company's shared service centre is production-oriented and keeps its financial follow-up
-    Given the organisation file "examples/service-company.yaml"
+    Given the organisation file "../examples/service-company.yaml"
     When the organisation is assessed
     Then the dominant mode of "shared-services" is "production"
     And "financial_time_series" is recommended for "shared-services"
@@ -59,13 +59,13 @@ Feature: Advice for the example organisations
     And "balanced_scorecard" is recommended for "shared-services"
 
   Scenario: The city's central administration sets goals for its statutory basic task
-    Given the organisation file "examples/municipality.yaml"
+    Given the organisation file "../examples/municipality.yaml"
     When the organisation is assessed
     Then the dominant mode of "central-administration" is "public_administration"
     And "basic_task_goal_setting" is recommended for "central-administration"
 
   Scenario: The city's social and health services are public-administrative, steered by customer feedback rather than financial series
-    Given the organisation file "examples/municipality.yaml"
+    Given the organisation file "../examples/municipality.yaml"
     When the organisation is assessed
     Then the dominant mode of "social-health" is "public_administration"
     And "basic_task_goal_setting" is recommended for "social-health"
@@ -75,7 +75,7 @@ Feature: Advice for the example organisations
     And "customer_satisfaction_survey" is to be avoided for "social-health"
 
   Scenario: The city's digitalisation programme, followed with the city scorecard, is told to switch to milestone follow-up
-    Given the organisation file "examples/municipality.yaml"
+    Given the organisation file "../examples/municipality.yaml"
     When the organisation is assessed
     Then the dominant mode of "digitalisation" is "development"
     And "milestone_project_followup" is recommended for "digitalisation"
@@ -83,7 +83,7 @@ Feature: Advice for the example organisations
     And "balanced_scorecard" is to be avoided for "digitalisation"
 
   Scenario: The manufacturer's R&D unit calls for the opposite models from group management and the plant
-    Given the organisation file "examples/manufacturer.yaml"
+    Given the organisation file "../examples/manufacturer.yaml"
     When the organisation is assessed
     Then there is one "unit_mode_conflict" conflict between "group" and "rnd"
     And there is one "unit_mode_conflict" conflict between "plant" and "rnd"
@@ -92,34 +92,34 @@ Feature: Advice for the example organisations
     And the "measurement_misfit" conflict mentions "Balanced scorecard (BSC)"
 
   Scenario: The service company's service units follow themselves with measurement that misfits customer service
-    Given the organisation file "examples/service-company.yaml"
+    Given the organisation file "../examples/service-company.yaml"
     When the organisation is assessed
     Then there is one "measurement_misfit" conflict for "workplace-services"
     And there is one "measurement_misfit" conflict for "housing-services"
 
   Scenario: The housing companies expect a well-working production model, though the strategy puts customer service first
-    Given the organisation file "examples/service-company.yaml"
+    Given the organisation file "../examples/service-company.yaml"
     When the organisation is assessed
     Then there is one "customer_expectation_mismatch" conflict for "housing-services"
     And the "customer_expectation_mismatch" conflict mentions "expect a well-working production model"
     And the "customer_expectation_mismatch" conflict mentions "(strategy)"
 
   Scenario: The shared service centre says it is customer-service-oriented but works in the production mode
-    Given the organisation file "examples/service-company.yaml"
+    Given the organisation file "../examples/service-company.yaml"
     When the organisation is assessed
     Then the dominant mode of "shared-services" is "production"
     And there is one "say_do_mismatch" conflict for "shared-services"
     And the "say_do_mismatch" conflict mentions "mean 4.5 of 5"
 
   Scenario: The city strategy chooses customer service and development while the central administration works public-administratively
-    Given the organisation file "examples/municipality.yaml"
+    Given the organisation file "../examples/municipality.yaml"
     When the organisation is assessed
     Then there is one "perspective_conflict" conflict for "central-administration"
     And the "perspective_conflict" conflict is of high severity
     And the "perspective_conflict" conflict mentions "Customer-service-oriented: current 0, strategy 0.61"
 
   Scenario: The social and health services' respondents disagree on how customer-service-oriented the services are
-    Given the organisation file "examples/municipality.yaml"
+    Given the organisation file "../examples/municipality.yaml"
     When the organisation is assessed
     Then there is one "respondent_disagreement" conflict for "social-health"
     And the "respondent_disagreement" conflict mentions "rwg 0, consensus 0"
@@ -127,7 +127,7 @@ Feature: Advice for the example organisations
     And there is no "say_do_mismatch" conflict
 
   Scenario: The city's digitalisation programme calls for the opposite models from the central administration
-    Given the organisation file "examples/municipality.yaml"
+    Given the organisation file "../examples/municipality.yaml"
     When the organisation is assessed
     Then there is one "unit_mode_conflict" conflict between "central-administration" and "digitalisation"
     And there is one "measurement_misfit" conflict for "digitalisation"

@@ -23,7 +23,7 @@ Ominaisuus: Tuotekehitysyksikön johtaminen ja mittaaminen
     Ja neuvo viittaa lähteeseen "S-D12"
 
   Tapaus: Tuotantolähtöinen konserni ja sen kehitysyksikkö tarvitsevat vastakkaisia malleja
-    Oletetaan organisaatiotiedosto "examples/manufacturer.yaml"
+    Oletetaan organisaatiotiedosto "../examples/manufacturer.yaml"
     Kun organisaatio arvioidaan
     Niin yksikön "plant" hallitseva toimintatapa on "production"
     Ja yksikön "rnd" hallitseva toimintatapa on "development"

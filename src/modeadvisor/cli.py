@@ -1,7 +1,7 @@
 """The `modeadvisor` command.
 
 Exit codes scripts can rely on: 0 done; 1 `assess --fail-on` found conflicts of that severity,
-or `lint` found errors;
+`lint` found errors, or `test` had failing scenarios (or coverage under `--fail-under`);
 2 bad input or usage (the message on stderr names the file and line); 3 an internal error (a bug
 in modeadvisor; MODEADVISOR_DEBUG=1 shows the trace).
 """
@@ -21,6 +21,7 @@ from typing import Any, TextIO
 import modeadvisor
 from modeadvisor._progress import progress_bar
 from modeadvisor.advisor import Advisor
+from modeadvisor.authoring.features import MissingExtraError, run_features
 from modeadvisor.authoring.impact import compare, sample_population
 from modeadvisor.authoring.impact import to_text as impact_text
 from modeadvisor.authoring.lint import has_errors, lint
@@ -172,6 +173,46 @@ def _parser() -> argparse.ArgumentParser:
     whatif.add_argument("--format", choices=("text", "json"), default="text")
 
     commands.add_parser("steps", help="every feature-file step phrase, with an example")
+
+    test = commands.add_parser(
+        "test",
+        help="run feature files (no Python file needed); needs modeadvisor[bdd]",
+    )
+    test.add_argument(
+        "features",
+        type=Path,
+        nargs="*",
+        metavar="FEATURES",
+        help="feature files or folders of them (default: features)",
+    )
+    test.add_argument(
+        "--pack",
+        "--rules",
+        dest="packs",
+        type=Path,
+        metavar="DIR",
+        action="append",
+        help="a rule pack folder; repeat to layer packs (default: the shipped pack)",
+    )
+    test.add_argument(
+        "--coverage",
+        action="store_true",
+        help="print which scoring rules, links and conflict rules the scenarios exercise, "
+        "with a scenario for each one they miss",
+    )
+    test.add_argument("--coverage-json", type=Path, metavar="FILE", help="coverage as JSON")
+    test.add_argument(
+        "--coverage-html", type=Path, metavar="FILE", help="coverage as a self-contained page"
+    )
+    test.add_argument(
+        "--fail-under",
+        type=float,
+        metavar="PERCENT",
+        help="exit 1 when rule coverage is below PERCENT",
+    )
+    test.add_argument(
+        "-k", dest="keyword", metavar="EXPR", help="only scenarios matching (as pytest -k)"
+    )
 
     lint_cmd = _with_limits(
         commands.add_parser("lint", help="statically verify rule packs (exit 1 on errors)")
@@ -436,8 +477,41 @@ def _what_if(args: argparse.Namespace, out: TextIO) -> int:
     return EXIT_OK
 
 
+def _missing_extra(command: str, extra: str, error: ImportError) -> int:
+    """An optional part is not installed: say which extra brings it (exit 2)."""
+    print(
+        f"modeadvisor: `modeadvisor {command}` needs the {extra} extra, which is not installed "
+        f"here ({error}); install it with: pip install 'modeadvisor[{extra}]'",
+        file=sys.stderr,
+    )
+    return EXIT_INPUT
+
+
+def _test(args: argparse.Namespace, out: TextIO) -> int:
+    try:
+        code = run_features(
+            args.features or [Path("features")],
+            args.packs or (),
+            coverage=args.coverage,
+            coverage_json=args.coverage_json,
+            coverage_html=args.coverage_html,
+            fail_under=args.fail_under,
+            extra=["-k", args.keyword] if args.keyword else (),
+        )
+    except MissingExtraError as error:
+        return _missing_extra("test", error.extra, error)
+    except FileNotFoundError as error:
+        print(f"modeadvisor: {error}", file=sys.stderr)
+        return EXIT_INPUT
+    # pytest: 0 passed, 1 failures (or coverage under --fail-under), 5 no scenarios found
+    return {0: EXIT_OK, 1: EXIT_CONFLICTS}.get(code, EXIT_INPUT if code in (2, 4, 5) else code)
+
+
 def _steps(args: argparse.Namespace, out: TextIO) -> int:
-    from modeadvisor.bdd import step_catalogue  # pytest is only needed for this command
+    try:
+        from modeadvisor.bdd import step_catalogue  # pytest-bdd: the bdd extra
+    except ImportError as error:
+        return _missing_extra("steps", "bdd", error)
 
     lang = None
     for doc in step_catalogue():
@@ -473,6 +547,7 @@ _COMMANDS: dict[str, Callable[[argparse.Namespace, TextIO], int]] = {
     "batch": _batch,
     "what-if": _what_if,
     "steps": _steps,
+    "test": _test,
     "lint": _lint,
     "impact": _impact,
     "graph": _graph,

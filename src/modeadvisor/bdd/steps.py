@@ -1,8 +1,10 @@
-"""The step library for feature files, registered as a pytest plugin (entry point `pytest11`).
+"""The step library: Given, When and Then phrases for a consultant's feature files.
 
-With modeadvisor installed, a `.feature` file needs no Python of its own beyond a
-`scenarios("features")` line: these steps describe units in a consultant's words and check the
-advice through the real advisor and engine.
+Loaded as a pytest plugin by `modeadvisor.bdd` (see there for how to switch it on). Every id a
+step names - a model, mode, rule, source id, trait, conflict kind, severity or unit - is checked
+against the pack (or the assessed organisation) first: an unknown one fails the scenario with a
+did-you-mean, in negative steps too, so `"balanced_scorecrd" is not recommended` fails rather
+than pass by naming nothing. Paths in steps are relative to the feature file.
 
     Given a unit "plant" with traits:
       | trait                        | value |
@@ -24,62 +26,15 @@ Trait values in tables are read as YAML scalars (`5`, `true`, `[a, b]`, `cost`),
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
-from pathlib import Path
+from dataclasses import dataclass
 from typing import Any
 
-import pytest
 import yaml
 from pytest_bdd import given, parsers, then, when
 
-from modeadvisor.advice import Advice, Conflict, ModelAdvice, UnitAdvice
+from modeadvisor.advice import Conflict, ModelAdvice, UnitAdvice
 from modeadvisor.advisor import Advisor
-from modeadvisor.knowledge import load_knowledge_base, shipped_rules_dir
-
-
-def pytest_addoption(parser: pytest.Parser) -> None:
-    parser.addoption(
-        "--modeadvisor-rules",
-        metavar="DIR",
-        default=None,
-        help="rule pack folder the modeadvisor feature steps use (default: the shipped pack)",
-    )
-
-
-@dataclass
-class AdviceContext:
-    """What a scenario has said so far: the units described and the advice obtained."""
-
-    units: list[dict[str, Any]] = field(default_factory=list)
-    organisation: dict[str, Any] = field(default_factory=dict)  # imposed models, respondents
-    settings: dict[str, float] = field(default_factory=dict)
-    organisation_file: Path | None = None
-    advice: Advice | None = None
-
-    @property
-    def current(self) -> dict[str, Any]:
-        if not self.units:
-            raise AssertionError('no unit described yet: start with Given a unit "..." ...')
-        return self.units[-1]
-
-    def unit_advice(self, unit_id: str | None = None) -> UnitAdvice:
-        if self.advice is None:
-            raise AssertionError("nothing assessed yet: add a When step")
-        if unit_id is None:
-            unit_id = str(self.current["id"]) if self.units else self.advice.units[-1].id
-        return self.advice.unit(unit_id)
-
-
-@pytest.fixture(scope="session")
-def modeadvisor_advisor(request: pytest.FixtureRequest) -> Advisor:
-    """One advisor for the whole run (building it compiles the pack)."""
-    folder = request.config.getoption("--modeadvisor-rules")
-    return Advisor(load_knowledge_base(folder or shipped_rules_dir()))
-
-
-@pytest.fixture
-def modeadvisor_context() -> AdviceContext:
-    return AdviceContext()
+from modeadvisor.bdd._context import AdviceContext
 
 
 def _cell(text: str) -> Any:
@@ -99,9 +54,8 @@ def _unit_with_traits(
         raise AssertionError(
             "the trait table needs the header | trait | value | (or | piirre | arvo |)"
         )
-    modeadvisor_context.units.append(
-        {"id": unit, "traits": {row[0].strip(): _cell(row[1]) for row in rows}}
-    )
+    traits = {modeadvisor_context.trait(row[0].strip()): _cell(row[1]) for row in rows}
+    modeadvisor_context.units.append({"id": unit, "traits": traits})
 
 
 @given(
@@ -114,6 +68,7 @@ def _unit_with_traits(
 def _child_with_traits(
     modeadvisor_context: AdviceContext, unit: str, parent: str, datatable: list[list[str]]
 ) -> None:
+    modeadvisor_context.described_unit(parent)
     _unit_with_traits(modeadvisor_context, unit, datatable)
     modeadvisor_context.current["parent"] = parent
 
@@ -121,15 +76,19 @@ def _child_with_traits(
 @given(parsers.parse('yksikkö käyttää malleja "{models}"'))
 @given(parsers.parse('the unit uses "{models}"'))
 def _unit_uses(modeadvisor_context: AdviceContext, models: str) -> None:
-    modeadvisor_context.current["models_in_use"] = [m.strip() for m in models.split(",")]
+    modeadvisor_context.current["models_in_use"] = modeadvisor_context.models(models)
 
 
 @given(parsers.parse('organisaatiotiedosto "{path}"'))
 @given(parsers.parse('the organisation file "{path}"'))
-def _organisation_file(
-    modeadvisor_context: AdviceContext, path: str, request: pytest.FixtureRequest
-) -> None:
-    modeadvisor_context.organisation_file = Path(request.config.rootpath) / path
+def _organisation_file(modeadvisor_context: AdviceContext, path: str) -> None:
+    found = modeadvisor_context.path(path)
+    if not found.is_file():
+        raise AssertionError(
+            f"no organisation file {found} (paths are relative to the feature file's folder, "
+            f"{modeadvisor_context.base})"
+        )
+    modeadvisor_context.organisation_file = found
 
 
 @given(parsers.re(r"the unit's (?P<view>desired|strategy) mode is:"))
@@ -140,13 +99,15 @@ def _stated_weights(
     if [h.strip().lower() for h in header] != ["archetype", "weight"]:
         raise AssertionError("the view table needs the header | archetype | weight |")
     perspectives = modeadvisor_context.current.setdefault("perspectives", {})
-    perspectives[view] = {row[0].strip(): _cell(row[1]) for row in rows}
+    perspectives[view] = {
+        modeadvisor_context.archetype(row[0].strip()): _cell(row[1]) for row in rows
+    }
 
 
 @given(parsers.re(r"the unit's (?P<view>desired|strategy) ranking is \"(?P<ranking>[^\"]+)\""))
 def _stated_ranking(modeadvisor_context: AdviceContext, view: str, ranking: str) -> None:
     perspectives = modeadvisor_context.current.setdefault("perspectives", {})
-    perspectives[view] = [a.strip() for a in ranking.split(",")]
+    perspectives[view] = [modeadvisor_context.archetype(a.strip()) for a in ranking.split(",")]
 
 
 @given("respondents rate the unit:")
@@ -154,19 +115,18 @@ def _respondents(modeadvisor_context: AdviceContext, datatable: list[list[str]])
     header, *rows = datatable
     if not header or header[0].strip().lower() != "respondent":
         raise AssertionError("the rating table needs the header | respondent | <archetype> ... |")
+    modes = [modeadvisor_context.archetype(h.strip()) for h in header[1:]]
     unit = modeadvisor_context.current["id"]
     respondents = modeadvisor_context.organisation.setdefault("respondents", [])
     for row in rows:
-        ratings = {
-            h.strip(): _cell(v) for h, v in zip(header[1:], row[1:], strict=True) if v.strip()
-        }
+        ratings = {a: _cell(v) for a, v in zip(modes, row[1:], strict=True) if v.strip()}
         respondents.append({"id": row[0].strip(), "unit": unit, "ratings": ratings})
 
 
 @given(parsers.parse('organisaatio edellyttää malleja "{models}"'))
 @given(parsers.parse('the organisation imposes "{models}"'))
 def _imposes(modeadvisor_context: AdviceContext, models: str) -> None:
-    modeadvisor_context.organisation["imposed_models"] = [m.strip() for m in models.split(",")]
+    modeadvisor_context.organisation["imposed_models"] = modeadvisor_context.models(models)
 
 
 @given(parsers.parse("the perspective threshold is {value:g}"))
@@ -195,6 +155,7 @@ def _assess_units(modeadvisor_context: AdviceContext, modeadvisor_advisor: Advis
     }
     advisor = _advisor_for(modeadvisor_context, modeadvisor_advisor)
     modeadvisor_context.advice = advisor.assess(organisation)
+    modeadvisor_context.assessed.append(modeadvisor_context.advice)
 
 
 @when("organisaatio arvioidaan")
@@ -204,6 +165,7 @@ def _assess_file(modeadvisor_context: AdviceContext, modeadvisor_advisor: Adviso
         raise AssertionError('no organisation given: add Given the organisation file "..."')
     advisor = _advisor_for(modeadvisor_context, modeadvisor_advisor)
     modeadvisor_context.advice = advisor.assess(modeadvisor_context.organisation_file)
+    modeadvisor_context.assessed.append(modeadvisor_context.advice)
 
 
 # --- Then ------------------------------------------------------------------------------------
@@ -217,6 +179,7 @@ def _profile_text(unit: UnitAdvice) -> str:
 @then(parsers.parse('hallitseva toimintatapa on "{archetype}"'))
 @then(parsers.parse('the dominant mode is "{archetype}"'))
 def _dominant(modeadvisor_context: AdviceContext, archetype: str) -> None:
+    modeadvisor_context.archetype(archetype)
     unit = modeadvisor_context.unit_advice()
     assert unit.profile.dominant == archetype, _profile_text(unit)
 
@@ -224,6 +187,7 @@ def _dominant(modeadvisor_context: AdviceContext, archetype: str) -> None:
 @then(parsers.parse('yksikön "{unit}" hallitseva toimintatapa on "{archetype}"'))
 @then(parsers.parse('the dominant mode of "{unit}" is "{archetype}"'))
 def _dominant_of(modeadvisor_context: AdviceContext, unit: str, archetype: str) -> None:
+    modeadvisor_context.archetype(archetype)
     advice = modeadvisor_context.unit_advice(unit)
     assert advice.profile.dominant == archetype, _profile_text(advice)
 
@@ -265,6 +229,7 @@ def _check_listed(
     top: int | None = None,
 ) -> ModelAdvice | None:
     """Assert that `model` is (or is not) in a unit's recommendations or avoid list."""
+    context.model(model)
     unit = context.unit_advice(unit_id)
     models: list[ModelAdvice] = getattr(unit, which)
     found = [m for m in models[:top] if m.model == model]
@@ -315,29 +280,51 @@ def _recommended_for(modeadvisor_context: AdviceContext, model: str, unit: str) 
     _check_listed(modeadvisor_context, model, "recommendations", listed=True, unit_id=unit)
 
 
+@then(parsers.parse('"{model}" is not recommended for "{unit}"'))
+def _not_recommended_for(modeadvisor_context: AdviceContext, model: str, unit: str) -> None:
+    _check_listed(modeadvisor_context, model, "recommendations", listed=False, unit_id=unit)
+
+
 @then(parsers.parse('"{model}" is to be avoided for "{unit}"'))
 def _avoided_for(modeadvisor_context: AdviceContext, model: str, unit: str) -> None:
     _check_listed(modeadvisor_context, model, "avoid", listed=True, unit_id=unit)
 
 
+@then(parsers.parse('"{model}" is not to be avoided for "{unit}"'))
+def _not_avoided_for(modeadvisor_context: AdviceContext, model: str, unit: str) -> None:
+    _check_listed(modeadvisor_context, model, "avoid", listed=False, unit_id=unit)
+
+
+def _fired_rules(unit: UnitAdvice) -> list[str]:
+    return [e.rule for e in unit.evidence]
+
+
 @then(parsers.parse('sääntö "{rule}" täyttyi'))
 @then(parsers.parse('the rule "{rule}" fired'))
 def _fired(modeadvisor_context: AdviceContext, rule: str) -> None:
+    modeadvisor_context.rule(rule)
     unit = modeadvisor_context.unit_advice()
-    assert rule in [e.rule for e in unit.evidence], (
-        f"fired: {', '.join(e.rule for e in unit.evidence) or 'none'}"
-    )
+    assert rule in _fired_rules(unit), f"fired: {', '.join(_fired_rules(unit)) or 'none'}"
 
 
 @then(parsers.parse('the rule "{rule}" did not fire'))
 def _not_fired(modeadvisor_context: AdviceContext, rule: str) -> None:
+    modeadvisor_context.rule(rule)
     unit = modeadvisor_context.unit_advice()
-    assert rule not in [e.rule for e in unit.evidence], f"'{rule}' fired"
+    assert rule not in _fired_rules(unit), f"'{rule}' fired"
+
+
+@then(parsers.parse('the rule "{rule}" fired for "{unit}"'))
+def _fired_for(modeadvisor_context: AdviceContext, rule: str, unit: str) -> None:
+    modeadvisor_context.rule(rule)
+    advice = modeadvisor_context.unit_advice(unit)
+    assert rule in _fired_rules(advice), f"fired: {', '.join(_fired_rules(advice)) or 'none'}"
 
 
 @then(parsers.parse('neuvo viittaa lähteeseen "{source}"'))
 @then(parsers.parse('the advice cites "{source}"'))
 def _cites(modeadvisor_context: AdviceContext, source: str) -> None:
+    modeadvisor_context.source(source)
     unit = modeadvisor_context.unit_advice()
     cited = {s for e in unit.evidence for s in e.source}
     cited |= {s for m in unit.recommendations + unit.avoid for r in m.because for s in r.source}
@@ -348,9 +335,7 @@ def _cites(modeadvisor_context: AdviceContext, source: str) -> None:
 
 
 def _conflicts(context: AdviceContext) -> list[Conflict]:
-    if context.advice is None:
-        raise AssertionError("nothing assessed yet: add a When step")
-    return context.advice.conflicts
+    return context.assessed_advice().conflicts
 
 
 def _conflict_list(conflicts: list[Conflict]) -> str:
@@ -361,6 +346,9 @@ def _conflict_list(conflicts: list[Conflict]) -> str:
 
 
 def _one_conflict(context: AdviceContext, kind: str, units: list[str] | None = None) -> Conflict:
+    context.conflict_kind(kind)
+    if units is not None:
+        context.assessed_units(units)
     conflicts = _conflicts(context)
     found = [
         c
@@ -375,6 +363,7 @@ def _one_conflict(context: AdviceContext, kind: str, units: list[str] | None = N
 @then(parsers.parse('havaitaan ristiriita "{kind}"'))
 @then(parsers.parse('there is a "{kind}" conflict'))
 def _conflict(modeadvisor_context: AdviceContext, kind: str) -> None:
+    modeadvisor_context.conflict_kind(kind)
     conflicts = _conflicts(modeadvisor_context)
     assert any(c.kind == kind for c in conflicts), f"conflicts: {_conflict_list(conflicts)}"
 
@@ -394,8 +383,17 @@ def _conflict_for(modeadvisor_context: AdviceContext, kind: str, unit: str) -> N
 @then(parsers.parse('ristiriitaa "{kind}" ei havaita'))
 @then(parsers.parse('there is no "{kind}" conflict'))
 def _no_conflict_of(modeadvisor_context: AdviceContext, kind: str) -> None:
+    modeadvisor_context.conflict_kind(kind)
     conflicts = _conflicts(modeadvisor_context)
     assert not any(c.kind == kind for c in conflicts), f"conflicts: {_conflict_list(conflicts)}"
+
+
+@then(parsers.parse('there is no "{kind}" conflict for "{unit}"'))
+def _no_conflict_for(modeadvisor_context: AdviceContext, kind: str, unit: str) -> None:
+    modeadvisor_context.conflict_kind(kind)
+    modeadvisor_context.assessed_units([unit])
+    conflicts = [c for c in _conflicts(modeadvisor_context) if c.kind == kind]
+    assert not any(unit in c.units for c in conflicts), f"conflicts: {_conflict_list(conflicts)}"
 
 
 @then("ristiriitoja ei havaita")
@@ -407,6 +405,7 @@ def _no_conflicts(modeadvisor_context: AdviceContext) -> None:
 
 @then(parsers.parse('the "{kind}" conflict is of {severity} severity'))
 def _severity(modeadvisor_context: AdviceContext, kind: str, severity: str) -> None:
+    modeadvisor_context.severity(severity)
     conflict = _one_conflict(modeadvisor_context, kind)
     assert conflict.severity == severity, _conflict_list([conflict])
 
@@ -420,6 +419,7 @@ def _mentions(modeadvisor_context: AdviceContext, kind: str, text: str) -> None:
 
 @then(parsers.parse('the "{kind}" conflict cites "{source}"'))
 def _conflict_cites(modeadvisor_context: AdviceContext, kind: str, source: str) -> None:
+    modeadvisor_context.source(source)
     conflict = _one_conflict(modeadvisor_context, kind)
     assert source in conflict.source, f"cited: {', '.join(conflict.source)}"
 
@@ -456,7 +456,7 @@ _SAMPLES = {
     "unit": "plant",
     "parent": "group",
     "models": "balanced_scorecard",
-    "path": "examples/manufacturer.yaml",
+    "path": "../examples/manufacturer.yaml",
     "view": "desired",
     "ranking": "customer_service, development",
     "value": "0.2",
