@@ -298,3 +298,57 @@ def test_the_lang_default_follows_the_locale() -> None:
     assert default_lang({"LANG": "fi_FI.UTF-8"}) == "fi"
     assert default_lang({"LC_ALL": "en_GB.UTF-8", "LANG": "fi_FI.UTF-8"}) == "en"
     assert default_lang({}) == "en"
+
+
+# --- a mistake in a pack header fails alone --------------------------------------------------
+
+MORE = """traits:
+  - {id: acme_focus, type: scale, label: {en: ACME focus}, description: {en: How ACME it is.}}
+rules:
+  - id: acme_cost
+    when: cost_focus >= 4 and acme_focus >= 3
+    weights: {production: 1}
+    rationale: {en: "Cost focus, the ACME way."}
+    source: [S-P1]
+  - id: cost_leadership
+    override: true
+    when: cost_focus >= 5
+    weights: {productin: 2}
+    rationale: {en: "Only the strictest cost focus counts."}
+    source: [S-P1]
+"""
+
+
+@pytest.mark.parametrize(
+    ("header", "reported"),
+    [
+        (
+            "pack: {id: acme, name: {en: ACME}, extends: core, "
+            "settings: {perspective_treshold: 0.15}}\n",
+            "pack.yaml:1:62: unknown key 'perspective_treshold'",
+        ),
+        ("pack: {id: acme, extends: core}\n", "pack.yaml:1:7: missing required key 'name'"),
+        ("pack: {id: acme, name: {en: ACME}, extend: core}\n", "unknown key 'extend'"),
+        (
+            "pack: {id: acme, name: {en: ACME}, extends: core, settings: {min_evidence: 0}}\n",
+            "'settings.min_evidence': Input should be greater than or equal to 1",
+        ),
+        ("pack: {id: acme, name: {en: ACME}, version: [1], extends: core}\n", "'version'"),
+    ],
+)
+def test_a_header_mistake_is_reported_once_and_the_rest_still_checked(
+    tmp_path: Path, header: str, reported: str
+) -> None:
+    problems = _error(_pack(tmp_path / "acme", MORE, header)).splitlines()
+    located = [line for line in problems if "pack.yaml:" in line or "more.yaml:" in line]
+    assert len(located) == 2, problems  # the header's mistake and the real one, nothing else
+    (header_line,) = [line for line in located if "pack.yaml:" in line]
+    (rule_line,) = [line for line in located if "more.yaml:" in line]
+    assert reported in header_line
+    assert "more.yaml:12:26: unknown archetype 'productin' in weights" in rule_line
+    assert "did you mean 'production'?" in rule_line
+
+
+def test_a_header_without_an_id_still_reports_the_rest(tmp_path: Path) -> None:
+    problems = _error(_pack(tmp_path / "acme", RULE, "pack: {name: {en: ACME}, extends: core}\n"))
+    assert "missing required key 'id'" in problems

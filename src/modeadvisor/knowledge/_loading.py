@@ -298,7 +298,10 @@ class _PackLoader:
             item = model.model_validate(value)
         except ValidationError as error:
             self.problems.extend(pydantic_problems(error, document, path, model))
-            return
+            if model is not PackInfo or (salvaged := _salvaged_header(value)) is None:
+                return
+            # reported once above; the rest of the pack is still checked against its layers
+            item = salvaged
         self.items[section].append((item, _Placed(document, path, self.root)))
         if isinstance(item, PackInfo) and len(self.items["pack"]) == 1:  # a second is an error
             for name in sorted(item.settings.model_fields_set):
@@ -753,3 +756,45 @@ class _PackLoader:
         for column, message, hint in found:
             self.problems.append(_in_condition(placed.document, when, column, message, hint))
         return None if found else cond.normalise(parsed)
+
+
+def _salvaged_header(value: Any) -> PackInfo | None:
+    """What a `pack:` header with mistakes still says, so that one mistake fails alone.
+
+    A misspelt key (`extend`, `perspective_treshold`) is read as the key it is close to, when
+    that one is not written too; a value that does not validate is left out; a missing name
+    becomes the id. The mistakes are reported as they are written; this only keeps `id`,
+    `extends` and the settings, so the rest of the pack is checked against the packs it extends
+    rather than failing for every id they define. None when not even an id can be read.
+    """
+    if not isinstance(value, dict):
+        return None
+    data = _near_keys(dict(value), PackInfo.model_fields)
+    if isinstance(data.get("settings"), dict):
+        data["settings"] = _near_keys(dict(data["settings"]), Settings.model_fields)
+    for _ in range(len(PackInfo.model_fields) + len(Settings.model_fields)):
+        if isinstance(data.get("id"), str) and "name" not in data:
+            data["name"] = {"en": data["id"]}
+        try:
+            return PackInfo.model_validate(data)
+        except ValidationError as error:
+            for detail in error.errors(include_url=False):
+                loc = detail["loc"]
+                if detail["type"] == "missing" and loc == ("id",):
+                    return None
+                settings = data.get("settings")
+                if loc[0] == "settings" and len(loc) > 1 and isinstance(settings, dict):
+                    data["settings"] = {k: v for k, v in settings.items() if k != loc[1]}
+                else:
+                    data.pop(str(loc[0]), None)
+    return None  # pragma: no cover - each round removes at least one field
+
+
+def _near_keys(data: dict[str, Any], known: Mapping[str, Any]) -> dict[str, Any]:
+    """Unknown keys renamed to the known key they are a likely typo of, where that is free."""
+    for key in [k for k in data if k not in known]:
+        hint = did_you_mean(str(key), known)
+        near = hint.split("'")[1] if hint else None
+        if near is not None and near not in data:
+            data[near] = data.pop(key)
+    return data
