@@ -217,6 +217,11 @@ def main(argv: Sequence[str] | None = None) -> int:
                     f"{per_unit:>8.3f} {row['peak_mb']:>8,} {row['conflicts']:>10,} "
                     f"{row.get('read_yaml_seconds', ''):>12}"
                 )
+            elif "seconds" in row:  # failed after running this long
+                print(
+                    f"{size:>7,} {backend:<11} {row['seconds']:>8.2f} {row['cpu_seconds']:>7.2f} "
+                    f"{'':>8} {row['peak_mb']:>8,} failed: {str(row['error'])[:48]}"
+                )
             else:
                 print(f"{size:>7,} {backend:<11} {row['error']}")
     matchers: list[Row] = []
