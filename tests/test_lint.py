@@ -29,7 +29,7 @@ pack:
   id: mini
   name: {en: "Mini test pack", fi: "Pieni testipaketti"}
   version: "0.1"
-  settings: {mixed_margin: 0.1, min_evidence: 1, min_coverage: 0.1, recommend_min: 0.15}
+  settings: {mixed_margin: 0.1, min_evidence: 1, min_observed: 1, recommend_min: 0.15}
 sources:
   - {id: S-P1, text: {en: "Production.", fi: "Tuotanto."}}
   - {id: S-D1, text: {en: "Development.", fi: "Kehitys."}}

@@ -10,7 +10,7 @@ import numpy.typing as npt
 
 from modeadvisor import conditions as cond
 from modeadvisor.advice import Coverage, Evidence, JsonValue, Profile
-from modeadvisor.knowledge import KnowledgeBase, Lang, Rule
+from modeadvisor.knowledge import KnowledgeBase, Lang, Rule, Settings
 from modeadvisor.reports.labels import note
 from modeadvisor.scoring import MICRO
 
@@ -84,8 +84,7 @@ def profiles(kb: KnowledgeBase, fired: BoolArray, observed: IntArray) -> Profile
     with np.errstate(invalid="ignore", divide="ignore"):
         weights = np.where(total[:, None] > 0, raw / np.maximum(total, 1)[:, None], 0.0)
     fired_count = fired.sum(axis=1).astype(np.int64)
-    share = observed / len(kb.traits) if kb.traits else np.zeros(size)
-    ok = (fired_count >= settings.min_evidence) & (share >= settings.min_coverage)
+    ok = sufficient(settings, fired_count, observed)
     dominant = np.argmax(weights, axis=1) if len(kb.archetypes) else np.zeros(0, np.int64)
     rest = weights.copy()
     rest[np.arange(size), dominant] = -np.inf
@@ -105,6 +104,16 @@ def profiles(kb: KnowledgeBase, fired: BoolArray, observed: IntArray) -> Profile
         fired_count=fired_count,
         observed=observed,
     )
+
+
+def sufficient(settings: Settings, fired: IntArray, observed: IntArray) -> BoolArray:
+    """Enough evidence to name a mode: at least `min_evidence` rules fired on at least
+    `min_observed` observed traits.
+
+    Both are counts of what was seen for the unit, never shares of the catalogue: a layer that
+    adds traits (or rules on traits) a unit did not observe leaves its status as it was.
+    """
+    return (fired >= settings.min_evidence) & (observed >= settings.min_observed)
 
 
 def unit_profile(
@@ -136,9 +145,7 @@ def unit_profile(
                 fired=fired,
                 min_fired=settings.min_evidence,
                 observed=observed,
-                catalogue=len(kb.traits),
-                share=share,
-                min_share=settings.min_coverage,
+                min_observed=settings.min_observed,
             )
         )
     elif mixed and dominant and secondary:

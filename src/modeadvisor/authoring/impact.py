@@ -1,9 +1,11 @@
 """Rule impact analysis: what an edit to a pack does to the advice, before it ships.
 
 A population — given organisation files, or organisations generated reproducibly from the
-catalogue — is assessed with the old and the new pack; every unit whose dominant mode or
-recommendations change, and every conflict that appears or disappears, is counted, with
-examples.
+catalogue — is assessed with the old and the new pack; every unit whose dominant mode,
+evidence status or recommendations change, and every conflict that appears or disappears, is
+counted, with examples. A change of status says why: the rules fired and traits observed
+against what each pack's `min_evidence` and `min_observed` ask for, and the rules that started
+or stopped firing.
 """
 
 from __future__ import annotations
@@ -14,9 +16,9 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
-from modeadvisor.advice import Advice
+from modeadvisor.advice import Advice, UnitAdvice
 from modeadvisor.advisor import Advisor
-from modeadvisor.knowledge import KnowledgeBase, Trait
+from modeadvisor.knowledge import KnowledgeBase, Settings, Trait
 
 #: Units per generated organisation: a parent and children, so conflict rules have pairs.
 UNITS_PER_ORGANISATION = 4
@@ -32,6 +34,16 @@ class ModeChange(_Out):
     unit: str
     old: str | None
     new: str | None
+
+
+class StatusChange(_Out):
+    """A unit whose evidence became sufficient to name a mode, or stopped being so, and why."""
+
+    organisation: str
+    unit: str
+    old: str  # ok or insufficient_evidence
+    new: str
+    why: str
 
 
 class RecommendationChange(_Out):
@@ -57,10 +69,12 @@ class Impact(_Out):
     organisations: int
     units: int
     dominant_changed: int
+    status_changed: int
     recommendations_changed: int
     conflicts_appeared: int
     conflicts_disappeared: int
     examples_dominant: list[ModeChange]
+    examples_status: list[StatusChange]
     examples_recommendations: list[RecommendationChange]
     examples_conflicts: list[ConflictChange]
 
@@ -122,6 +136,8 @@ def compare(
     `progress`, when given, is called with the number of units assessed so far.
     """
     mode: list[ModeChange] = []
+    status: list[StatusChange] = []
+    settings = (old.knowledge_base.settings, new.knowledge_base.settings)
     recs: list[RecommendationChange] = []
     conflicts: list[ConflictChange] = []
     organisations = units = 0
@@ -130,6 +146,7 @@ def compare(
         organisations += 1
         units += len(before.units)
         mode.extend(_mode_changes(before, after))
+        status.extend(_status_changes(before, after, *settings))
         recs.extend(_recommendation_changes(before, after))
         conflicts.extend(_conflict_changes(before, after))
         if progress is not None:
@@ -141,10 +158,12 @@ def compare(
         organisations=organisations,
         units=units,
         dominant_changed=len(mode),
+        status_changed=len(status),
         recommendations_changed=len(recs),
         conflicts_appeared=len(appeared),
         conflicts_disappeared=len(conflicts) - len(appeared),
         examples_dominant=mode[:EXAMPLES],
+        examples_status=status[:EXAMPLES],
         examples_recommendations=recs[:EXAMPLES],
         examples_conflicts=(
             appeared[:EXAMPLES] + [c for c in conflicts if c.change != "appeared"][:EXAMPLES]
@@ -157,6 +176,49 @@ def _mode_changes(before: Advice, after: Advice) -> Iterable[ModeChange]:
         old, new = unit.profile.dominant, after.unit(unit.id).profile.dominant
         if old != new:
             yield ModeChange(organisation=before.organisation, unit=unit.id, old=old, new=new)
+
+
+def _status_changes(
+    before: Advice, after: Advice, old: Settings, new: Settings
+) -> Iterable[StatusChange]:
+    for unit in before.units:
+        now = after.unit(unit.id)
+        if unit.profile.status != now.profile.status:
+            yield StatusChange(
+                organisation=before.organisation,
+                unit=unit.id,
+                old=unit.profile.status,
+                new=now.profile.status,
+                why=_why(unit, now, old, new),
+            )
+
+
+def _why(before: UnitAdvice, after: UnitAdvice, old: Settings, new: Settings) -> str:
+    """The evidence figures of both assessments against what each pack asks for."""
+
+    def figure(name: str, was: int, now: int, needed_was: int, needed_now: int) -> str:
+        counts = f"{was}" if was == now else f"{was} -> {now}"
+        needed = f"{needed_was}" if needed_was == needed_now else f"{needed_was} -> {needed_now}"
+        return f"{name} {counts} (at least {needed} needed)"
+
+    was, now = before.profile.coverage, after.profile.coverage
+    parts = [
+        figure("rules fired", was.fired_rules, now.fired_rules, old.min_evidence, new.min_evidence),
+        figure(
+            "traits observed",
+            was.observed_traits,
+            now.observed_traits,
+            old.min_observed,
+            new.min_observed,
+        ),
+    ]
+    fired_before = {e.rule for e in before.evidence}
+    fired_after = {e.rule for e in after.evidence}
+    if fired_after - fired_before:
+        parts.append("now firing: " + ", ".join(sorted(fired_after - fired_before)))
+    if fired_before - fired_after:
+        parts.append("no longer firing: " + ", ".join(sorted(fired_before - fired_after)))
+    return "; ".join(parts)
 
 
 def _recommendation_changes(before: Advice, after: Advice) -> Iterable[RecommendationChange]:
@@ -195,6 +257,7 @@ def to_text(impact: Impact) -> str:
         f"Impact of {impact.new_pack} against {impact.old_pack} on "
         f"{impact.units} units in {impact.organisations} organisations:",
         f"  dominant mode changed:   {impact.dominant_changed}",
+        f"  evidence status changed: {impact.status_changed}",
         f"  recommendations changed: {impact.recommendations_changed}",
         f"  conflicts appeared:      {impact.conflicts_appeared}",
         f"  conflicts disappeared:   {impact.conflicts_disappeared}",
@@ -204,6 +267,12 @@ def to_text(impact: Impact) -> str:
         lines += [
             f"  {e.organisation}/{e.unit}: {e.old or '-'} -> {e.new or '-'}"
             for e in impact.examples_dominant
+        ]
+    if impact.examples_status:
+        lines.append("Examples, evidence status:")
+        lines += [
+            f"  {e.organisation}/{e.unit}: {e.old} -> {e.new}: {e.why}"
+            for e in impact.examples_status
         ]
     if impact.examples_recommendations:
         lines.append("Examples, recommendations:")

@@ -51,7 +51,9 @@ class Settings(_Frozen):
 
     mixed_margin: float = Field(0.10, ge=0, le=1)
     min_evidence: int = Field(2, ge=1)
-    min_coverage: float = Field(0.2, ge=0, le=1)
+    #: Observed traits a unit needs before a mode is named: a count, not a share of the
+    #: catalogue, so a layer that adds traits a unit did not observe cannot change its status.
+    min_observed: int = Field(8, ge=0)
     recommend_min: float = Field(0.15, ge=0, le=1)
     avoid_min: float = Field(0.10, ge=0, le=1)
     #: A gap between two views of a unit's modes counts from this much weight (OCAI: ~10 of 100).

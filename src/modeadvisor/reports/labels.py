@@ -124,11 +124,10 @@ LABELS: dict[str, dict[Lang, Entry]] = {
     # --- notes in the advice (JSON too: change a wording only with the expected outputs) --------
     "note.insufficient": {
         "en": "too little evidence to name a mode: {fired} rule(s) fired (at least {min_fired} "
-        "needed) on {observed} of {catalogue} traits observed ({share:.0%}; at least "
-        "{min_share:.0%} needed)",
+        "needed) on {observed} observed trait(s) (at least {min_observed} needed)",
         "fi": "näyttö ei riitä toimintatavan nimeämiseen: {fired} sääntöä täyttyi (vähintään "
-        "{min_fired} tarvitaan), ja havaittuja piirteitä on {observed}/{catalogue} "
-        "({share:.0%}; vähintään {min_share:.0%} tarvitaan)",
+        "{min_fired} tarvitaan), ja havaittuja piirteitä on {observed} (vähintään "
+        "{min_observed} tarvitaan)",
     },
     "note.mixed": {
         "en": "mixed profile: {dominant} ({first:.2f}) leads {secondary} ({second:.2f}) by less "
