@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from pathlib import Path
 
 import pytest
@@ -124,7 +125,7 @@ def _traits_layer(folder: Path, count: int, settings: str = "") -> Path:
     return folder
 
 
-def _unit(traits: dict[str, object]) -> dict[str, object]:
+def _unit(traits: Mapping[str, object]) -> dict[str, object]:
     return {"organisation": "o", "units": [{"id": "u", "traits": traits}]}
 
 
