@@ -209,20 +209,24 @@ def test_too_many_units_are_refused(mini_advisor: Advisor) -> None:
         small.assess({"organisation": "o", "units": units})
 
 
-def test_conflict_work_beyond_the_bound_is_refused_before_the_engine_runs(advisor: Advisor) -> None:
-    data = _example(ROOT / "examples" / "manufacturer.yaml")
-    group, plant, rnd = data["units"]
-    units = (
-        [group]
-        + [dict(plant, id=f"p{i}") for i in range(30)]
-        + [dict(rnd, id=f"r{i}") for i in range(30)]
-    )
-    # 30 plants x 30 R&D units under one parent: 3,600 sibling bindings
-    small = Advisor(advisor.knowledge_base, limits=Limits(max_conflict_bindings=1_000))
+def test_conflict_work_beyond_the_bound_is_refused_before_the_engine_runs(tmp_path: Path) -> None:
+    pairs = """conflicts:
+  - id: every_pair
+    kind: unit_mode_conflict
+    severity: low
+    match:
+      a: unit
+      b: unit where status == a.status
+    explanation: {en: "{a.uid} and {b.uid}"}
+    resolution: {en: "r"}
+"""
+    pack = write_pack(tmp_path, {"conflicts.yaml": pairs})
+    units = [{"id": f"u{i}", "traits": {"cost": 5}} for i in range(60)]  # 60 x 59 bindings
+    small = Advisor.from_path(pack, limits=Limits(max_conflict_bindings=1_000))
     with pytest.raises(LimitError, match=r"binds more than 1,000 combinations") as caught:
         small.assess({"organisation": "big", "units": units})
     assert caught.value.problems[0].location.file.endswith("conflicts.yaml")
-    assert advisor.assess({"organisation": "big", "units": units}).conflicts
+    assert Advisor.from_path(pack).assess({"organisation": "big", "units": units}).conflicts
 
 
 def test_a_pack_file_outside_the_pack_folder_is_refused(tmp_path: Path) -> None:

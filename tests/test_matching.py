@@ -14,7 +14,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -28,7 +27,14 @@ from modeadvisor.backends._reference import match_reference
 from modeadvisor.conflicts import situation
 from modeadvisor.errors import Location
 from modeadvisor.facts import Fact
-from modeadvisor.knowledge import ConflictRule, ConflictRuleSpec, Lang, Pattern, Settings
+from modeadvisor.knowledge import (
+    ConflictRule,
+    ConflictRuleSpec,
+    Lang,
+    Pattern,
+    Settings,
+    shipped_rules_dir,
+)
 from modeadvisor.limits import Limits
 
 from .conftest import ROOT, write_pack
@@ -319,20 +325,37 @@ def test_a_pack_whose_join_explodes_is_refused_with_the_rule_and_the_fix(
     assert len(exact.assess({"organisation": "flat", "units": units}).conflicts) == 150 * 149 // 2
 
 
+SIBLINGS = """conflicts:
+  - id: sibling_pairs
+    kind: unit_mode_conflict
+    severity: low
+    match:
+      a: unit
+      b: unit where parent == a.parent
+    explanation: {en: "{a.uid} and {b.uid}"}
+    resolution: {en: "r"}
+"""
+
+
 @pytest.mark.parametrize("backend", BACKENDS)
-def test_the_limit_is_exact_for_siblings_under_one_parent(
-    shipped_kb: KnowledgeBase, backend: BackendChoice
+def test_the_limit_is_exact_and_counts_pairs_within_each_parent(
+    tmp_path: Path, backend: BackendChoice
 ) -> None:
-    data = yaml.safe_load((ROOT / "examples" / "manufacturer.yaml").read_text(encoding="utf-8"))
-    group, plant, rnd = data["units"]
-    units = [group] + [dict(plant, id=f"p{i}") for i in range(30)]
-    units += [dict(rnd, id=f"r{i}") for i in range(30)]  # 3,600 sibling bindings
-    organisation = {"organisation": "siblings", "units": units}
-    under = Advisor(shipped_kb, backend=backend, limits=Limits(max_conflict_bindings=3_599))
-    with pytest.raises(LimitError, match="'siblings_need_opposite_models' binds more than 3,599"):
+    pack = write_pack(tmp_path, {"conflicts.yaml": SIBLINGS})
+    units: list[dict[str, Any]] = [{"id": "top", "traits": {"cost": 5}}]
+    for parent, children in (("p1", 10), ("p2", 20), ("p3", 30)):
+        units.append({"id": parent, "parent": "top", "traits": {"cost": 5}})
+        units += [
+            {"id": f"{parent}c{i}", "parent": parent, "traits": {"cost": 5}}
+            for i in range(children)
+        ]
+    pairs = 3 * 2 + 10 * 9 + 20 * 19 + 30 * 29  # ordered pairs under each parent: 1,346
+    organisation = {"organisation": "groups", "units": units}
+    under = Advisor.from_path(pack, backend=backend, limits=Limits(max_conflict_bindings=pairs - 1))
+    with pytest.raises(LimitError, match="'sibling_pairs' binds more than 1,345"):
         under.assess(organisation)
-    at = Advisor(shipped_kb, backend=backend, limits=Limits(max_conflict_bindings=3_600))
-    assert at.assess(organisation).conflicts
+    at = Advisor.from_path(pack, backend=backend, limits=Limits(max_conflict_bindings=pairs))
+    assert len(at.assess(organisation).conflicts) == pairs // 2  # one per pair of units
 
 
 @needs_durable
@@ -361,20 +384,42 @@ def test_the_limit_is_checked_before_the_engine_runs(
     assert len(calls) == 3
 
 
+#: The sibling rule of the first shipped pack, whose global estimate refused 2,021 units (16
+#: million "combinations"): fits pair only under one parent.
+OLD_SIBLINGS = """conflicts:
+  - id: siblings_need_opposite_models
+    kind: unit_mode_conflict
+    severity: medium
+    match:
+      a: fit where recommended
+      b: fit where avoid and model == a.model and parent == a.parent
+    explanation: {en: "{a.uid} and {b.uid} call for opposite models."}
+    resolution: {en: "Steer each with its own models."}
+    source: [S-C6]
+"""
+
+
 @pytest.mark.slow  # 2,021 units: about 4 s
 def test_twenty_departments_of_a_hundred_teams_are_within_the_default_limit(
-    vectorised: Advisor, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    kb = vectorised.knowledge_base
+    layer = tmp_path / "siblings"
+    layer.mkdir()
+    (layer / "pack.yaml").write_text(
+        "pack:\n  id: siblings\n  name: {en: Siblings}\n  extends: core\n", encoding="utf-8"
+    )
+    (layer / "conflicts.yaml").write_text(OLD_SIBLINGS, encoding="utf-8")
+    advisor = Advisor.from_path(shipped_rules_dir(), layer, backend="vectorised")
+    kb = advisor.knowledge_base
     organisation = sample_tree(kb, 2_021, 11, children=(20, 20))
     for index, unit in enumerate(organisation["units"][21:]):
         unit["parent"] = f"u{1 + index // 100}"  # 20 departments of 100 teams under u0
     shape = Counter(unit.get("parent") for unit in organisation["units"])
     assert shape["u0"] == 20
     assert set(shape.values()) == {1, 20, 100}
-    facts = _facts(vectorised, organisation, monkeypatch)  # no LimitError
+    facts = _facts(advisor, organisation, monkeypatch)  # no LimitError
     counts = count_bindings(kb.conflicts, facts, kb.settings, limit=Limits().max_conflict_bindings)
-    assert 0 < counts["siblings_need_opposite_models"] < 2_000_000
+    assert 10_000 < counts["siblings_need_opposite_models"] < 2_000_000
 
 
 # --- the generator -----------------------------------------------------------------------------
