@@ -39,14 +39,16 @@ Feature: Conflicts a management team should see
     When the units are assessed
     Then the dominant mode of "group" is "production"
     And the dominant mode of "lab" is "development"
-    And there is one "unit_mode_conflict" conflict between "group" and "lab"
-    And the "unit_mode_conflict" conflict is of high severity
-    And the "unit_mode_conflict" conflict mentions "Balanced scorecard (BSC)"
-    And the "unit_mode_conflict" conflict cites "S-C7"
-    And the "unit_mode_conflict" conflict cites "S-C6"
+    And there is a finding "units_split_on_model:group:balanced_scorecard"
+    And the finding "units_split_on_model:group:balanced_scorecard" names "group, lab"
+    And the finding "units_split_on_model:group:balanced_scorecard" is of high severity
+    And the finding "units_split_on_model:group:balanced_scorecard" mentions "Under group, the units split on Balanced scorecard (BSC)"
+    And the finding "units_split_on_model:group:balanced_scorecard" mentions "lab (Product/service-development-oriented): fit -0.80"
+    And the finding "units_split_on_model:group:balanced_scorecard" cites "S-C7"
+    And the finding "units_split_on_model:group:balanced_scorecard" cites "S-C6"
     And there is no "measurement_misfit" conflict
 
-  Scenario: A plant and an R&D unit side by side in one business area should not be steered with one common model
+  Scenario: A plant and an R&D unit side by side in one business area should not be steered with one common model, though the business area itself takes no side
     Given a unit "business-area" with traits:
       | trait           | value   |
       | sector          | private |
@@ -82,11 +84,11 @@ Feature: Conflicts a management team should see
     When the units are assessed
     Then the dominant mode of "plant" is "production"
     And the dominant mode of "rnd" is "development"
-    And there is one "unit_mode_conflict" conflict between "plant" and "rnd"
-    And the "unit_mode_conflict" conflict is of medium severity
-    And the "unit_mode_conflict" conflict mentions "sit under the same parent"
-    And the "unit_mode_conflict" conflict mentions "Financial and productivity time series"
-    And the "unit_mode_conflict" conflict cites "S-C7"
+    And there is a finding "units_split_on_model:business-area:financial_time_series"
+    And the finding "units_split_on_model:business-area:financial_time_series" names "business-area, plant, rnd"
+    And the finding "units_split_on_model:business-area:financial_time_series" is of medium severity
+    And the finding "units_split_on_model:business-area:financial_time_series" mentions "Under business-area, the units split on Financial and productivity time series"
+    And the finding "units_split_on_model:business-area:financial_time_series" cites "S-C7"
 
   # --- measurement_misfit ----------------------------------------------------------------------
 
@@ -149,8 +151,8 @@ Feature: Conflicts a management team should see
     When the units are assessed
     Then there is one "measurement_misfit" conflict for "lab"
     And the "measurement_misfit" conflict is of high severity
-    And the "measurement_misfit" conflict mentions "imposes measurement on every unit"
-    And the "measurement_misfit" conflict mentions "Balanced scorecard (BSC) (imposed)"
+    And the "measurement_misfit" conflict mentions "The organisation imposes Balanced scorecard (BSC) on every unit, but it fits the mode of lab poorly"
+    And the "measurement_misfit" conflict mentions "lab: fit -0.80, a poor fit because of its Product/service-development-oriented share (1.00)"
     And the "measurement_misfit" conflict cites "S-D12"
 
   Scenario: A field-service unit whose main follow-up is financial time series is told those figures lag behind its customer work
@@ -225,8 +227,8 @@ Feature: Conflicts a management team should see
     When the unit is assessed
     Then there is one "perspective_conflict" conflict for "press-shop"
     And the "perspective_conflict" conflict is of high severity
-    And the "perspective_conflict" conflict mentions "chooses a different mix of modes"
-    And the "perspective_conflict" conflict mentions "Customer-service-oriented: current 0"
+    And the "perspective_conflict" conflict mentions "chooses Customer-service-oriented as its lead mode, but its traits show it leading with Production-oriented"
+    And the "perspective_conflict" conflict mentions "Customer-service-oriented: current 0.00, strategy 0.75"
 
   Scenario: In a half-production, half-development engineering works, staff pulling towards development while the strategy pulls back to series production is a conflict even at a 0.5 threshold
     Given a unit "engineering-works" with traits:
@@ -258,7 +260,7 @@ Feature: Conflicts a management team should see
     And there is one "perspective_conflict" conflict for "engineering-works"
     And the "perspective_conflict" conflict is of high severity
     And the "perspective_conflict" conflict mentions "people pull one way while the plan goes another"
-    And the "perspective_conflict" conflict mentions "desired 0.8, strategy 0.25"
+    And the "perspective_conflict" conflict mentions "desired 0.80, strategy 0.25"
 
   Scenario: With a perspective threshold of 0.9, a wish to move towards customer service is not flagged as a conflict
     Given a unit "press-shop" with traits:
@@ -307,7 +309,7 @@ Feature: Conflicts a management team should see
 
   # --- say_do_mismatch -------------------------------------------------------------------------
 
-  Scenario: A press shop whose managers call it customer-service-oriented, though nothing in its traits shows it, is asked what they mean
+  Scenario: A press shop whose two managers call it customer-service-oriented, though nothing in its traits shows it, is asked what they mean; two answers are weak evidence, so the finding is low
     Given a unit "press-shop" with traits:
       | trait                        | value       |
       | sector                       | private     |
@@ -329,13 +331,13 @@ Feature: Conflicts a management team should see
       | cfo        | 4          |             | 4                |                       |
     When the unit is assessed
     Then there is one "say_do_mismatch" conflict for "press-shop"
-    And the "say_do_mismatch" conflict is of medium severity
-    And the "say_do_mismatch" conflict mentions "Customer-service-oriented as central (mean 4.5 of 5)"
+    And the "say_do_mismatch" conflict is of low severity
+    And the "say_do_mismatch" conflict mentions "Customer-service-oriented as central (mean 4.50 of 5)"
     And the "say_do_mismatch" conflict cites "S-C5"
     And there is no "respondent_disagreement" conflict
     And the self-assessment is not disputed
 
-  Scenario: A press shop whose managers agree that production is not central to them is shown its actual mode before models are chosen
+  Scenario: A press shop whose two managers agree that production is not central to them is shown its actual mode before models are chosen; with two answers the finding is low
     Given a unit "press-shop" with traits:
       | trait                        | value       |
       | sector                       | private     |
@@ -357,8 +359,8 @@ Feature: Conflicts a management team should see
       | cfo        | 1          |             |                  |                       |
     When the unit is assessed
     Then there is one "say_do_mismatch" conflict for "press-shop"
-    And the "say_do_mismatch" conflict is of medium severity
-    And the "say_do_mismatch" conflict mentions "respondents rate that mode as not central (mean 1.5 of 5)"
+    And the "say_do_mismatch" conflict is of low severity
+    And the "say_do_mismatch" conflict mentions "respondents rate that mode as not central (mean 1.50 of 5)"
     And the "say_do_mismatch" conflict cites "S-C4"
 
   # --- customer_expectation_mismatch -----------------------------------------------------------
@@ -388,7 +390,7 @@ Feature: Conflicts a management team should see
 
   # --- respondent_disagreement -----------------------------------------------------------------
 
-  Scenario: Two managers who rate production at opposite ends of the scale do not give the press shop's view, and the self-assessment is disputed
+  Scenario: Two managers who rate production at opposite ends of the scale do not give the press shop's view, and the self-assessment is disputed; two respondents make it a low finding
     Given a unit "press-shop" with traits:
       | trait                        | value       |
       | sector                       | private     |
@@ -410,8 +412,8 @@ Feature: Conflicts a management team should see
       | cfo        | 2          | 1           |                  |                       |
     When the unit is assessed
     Then there is one "respondent_disagreement" conflict for "press-shop"
-    And the "respondent_disagreement" conflict is of medium severity
-    And the "respondent_disagreement" conflict mentions "Production-oriented: 2 respondents"
+    And the "respondent_disagreement" conflict is of low severity
+    And the "respondent_disagreement" conflict mentions "Production-oriented: 2 respondents, rwg 0.00, consensus 0.32"
     And the "respondent_disagreement" conflict cites "S-C4"
     And the self-assessment is disputed
 

@@ -82,20 +82,27 @@ Feature: Advice for the example organisations
     And "experiment_driven_development" is recommended for "digitalisation"
     And "balanced_scorecard" is to be avoided for "digitalisation"
 
-  Scenario: The manufacturer's R&D unit calls for the opposite models from group management and the plant
+  Scenario: The manufacturer's R&D unit calls for the opposite models from group management and the plant: one finding per model the group splits on
     Given the organisation file "../examples/manufacturer.yaml"
     When the organisation is assessed
-    Then there is one "unit_mode_conflict" conflict between "group" and "rnd"
-    And there is one "unit_mode_conflict" conflict between "plant" and "rnd"
+    Then there are 4 "unit_mode_conflict" conflicts
+    And the finding "units_split_on_model:group:balanced_scorecard" names "group, plant, rnd"
+    And the finding "units_split_on_model:group:balanced_scorecard" is of high severity
+    And the finding "units_split_on_model:group:balanced_scorecard" mentions "it suits 2 of them and should be avoided in 1"
+    And the finding "units_split_on_model:group:resource_steering" is of medium severity
     And there is one "measurement_misfit" conflict for "rnd"
     And the "measurement_misfit" conflict is of high severity
     And the "measurement_misfit" conflict mentions "Balanced scorecard (BSC)"
 
-  Scenario: The service company's service units follow themselves with measurement that misfits customer service
+  Scenario: The service company's service units follow themselves with measurement that misfits customer service: one finding per model, naming both units
     Given the organisation file "../examples/service-company.yaml"
     When the organisation is assessed
-    Then there is one "measurement_misfit" conflict for "workplace-services"
-    And there is one "measurement_misfit" conflict for "housing-services"
+    Then there are 2 "measurement_misfit" conflicts
+    And the finding "measurement_misfit:financial_time_series" names "housing-services, workplace-services"
+    And the finding "measurement_misfit:financial_time_series" is of high severity
+    And the finding "measurement_misfit:financial_time_series" mentions "Työympäristöpalvelut yritysasiakkaille: fit -0.61, a poor fit because of its Customer-service-oriented share (0.92)"
+    And the finding "measurement_misfit:customer_satisfaction_survey" names "housing-services, workplace-services"
+    And the finding "measurement_misfit:customer_satisfaction_survey" is of low severity
 
   Scenario: The housing companies expect a well-working production model, though the strategy puts customer service first
     Given the organisation file "../examples/service-company.yaml"
@@ -109,26 +116,28 @@ Feature: Advice for the example organisations
     When the organisation is assessed
     Then the dominant mode of "shared-services" is "production"
     And there is one "say_do_mismatch" conflict for "shared-services"
-    And the "say_do_mismatch" conflict mentions "mean 4.5 of 5"
+    And the "say_do_mismatch" conflict mentions "mean 4.50 of 5"
 
   Scenario: The city strategy chooses customer service and development while the central administration works public-administratively
     Given the organisation file "../examples/municipality.yaml"
     When the organisation is assessed
     Then there is one "perspective_conflict" conflict for "central-administration"
     And the "perspective_conflict" conflict is of high severity
-    And the "perspective_conflict" conflict mentions "Customer-service-oriented: current 0, strategy 0.61"
+    And the "perspective_conflict" conflict mentions "Customer-service-oriented: current 0.00, strategy 0.61"
 
   Scenario: The social and health services' respondents disagree on how customer-service-oriented the services are
     Given the organisation file "../examples/municipality.yaml"
     When the organisation is assessed
     Then there is one "respondent_disagreement" conflict for "social-health"
-    And the "respondent_disagreement" conflict mentions "rwg 0, consensus 0"
+    And the "respondent_disagreement" conflict mentions "rwg 0.00, consensus 0.00"
     And the self-assessment of "social-health" is disputed
     And there is no "say_do_mismatch" conflict
 
   Scenario: The city's digitalisation programme calls for the opposite models from the central administration
     Given the organisation file "../examples/municipality.yaml"
     When the organisation is assessed
-    Then there is one "unit_mode_conflict" conflict between "central-administration" and "digitalisation"
-    And there is one "measurement_misfit" conflict for "digitalisation"
-    And there is one "measurement_misfit" conflict for "social-health"
+    Then the finding "units_split_on_model:central-administration:balanced_scorecard" names "central-administration, digitalisation, social-health"
+    And the finding "units_split_on_model:central-administration:balanced_scorecard" is of high severity
+    And the finding "measurement_misfit:balanced_scorecard" names "digitalisation"
+    And the finding "measurement_misfit:financial_time_series" names "social-health"
+    And the finding "measurement_misfit:customer_satisfaction_survey" names "social-health"

@@ -384,6 +384,70 @@ def test_the_limit_is_checked_before_the_engine_runs(
     assert len(calls) == 3
 
 
+def _flat(children: int) -> dict[str, Any]:
+    """The manufacturer's group with `children` units directly under it, alternately its plant
+    (production) and its R&D unit (development, on the scorecard)."""
+    import yaml
+
+    data = yaml.safe_load((ROOT / "examples" / "manufacturer.yaml").read_text(encoding="utf-8"))
+    group, plant, rnd = data["units"]
+    units = [group] + [
+        dict(rnd if i % 2 else plant, id=f"c{i:04d}", name=f"Unit {i}", parent="group")
+        for i in range(children)
+    ]
+    return {"organisation": "flat", "units": units}
+
+
+def _split_bindings(facts: list[Fact]) -> tuple[int, int]:
+    """What the shipped split rule must bind: one fit per unit on either side of each model the
+    group splits on (the parent's own fit too), and how many such models there are."""
+    sides = [
+        (f["recommended"], f["avoid"])
+        for f in facts
+        if f["kind"] == "split" and f["recommended"] and f["avoid"]
+    ]
+    counts = [(r, a) for r, a in sides if isinstance(r, int) and isinstance(a, int)]
+    assert len(counts) == len(sides)  # counts, not flags
+    return sum(r + a for r, a in counts), len(counts)
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_the_limit_is_exact_for_the_shipped_split_rule(
+    shipped_kb: KnowledgeBase,
+    vectorised: Advisor,
+    backend: BackendChoice,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The rule on camps under one parent binds a split fact with each unit on a side, never a
+    pair of units; the limit counts exactly those bindings on both backends."""
+    organisation = _flat(200)
+    facts = _facts(vectorised, organisation, monkeypatch)
+    counts = count_bindings(shipped_kb.conflicts, facts, shipped_kb.settings, limit=10**9)
+    expected, models = _split_bindings(facts)
+    assert counts["units_split_on_model"] == expected == models * 201
+    most = max(counts.values())
+    assert most == expected  # the split rule binds most: the limit is tried on it
+    under = Advisor(shipped_kb, backend=backend, limits=Limits(max_conflict_bindings=most - 1))
+    with pytest.raises(LimitError, match=f"'units_split_on_model' binds more than {most - 1:,}"):
+        under.assess(organisation)
+    at = Advisor(shipped_kb, backend=backend, limits=Limits(max_conflict_bindings=most))
+    findings = at.assess(organisation).conflicts
+    assert len(findings) == models + 1  # one per model split on, one misfit of the scorecard
+
+
+@pytest.mark.slow  # 2,001 units: about 4 s
+def test_a_parent_of_two_thousand_children_binds_no_pairs(
+    shipped_kb: KnowledgeBase, vectorised: Advisor, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    facts = _facts(vectorised, _flat(2_000), monkeypatch)
+    counts = count_bindings(
+        shipped_kb.conflicts, facts, shipped_kb.settings, limit=Limits().max_conflict_bindings
+    )
+    expected, models = _split_bindings(facts)
+    assert counts["units_split_on_model"] == expected == models * 2_001  # linear in the units
+    assert sum(counts.values()) < 2_000 * 1_000 // 100  # pairs of camps would be 1,000,000
+
+
 #: The sibling rule of the first shipped pack, whose global estimate refused 2,021 units (16
 #: million "combinations"): fits pair only under one parent.
 OLD_SIBLINGS = """conflicts:

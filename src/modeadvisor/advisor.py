@@ -219,7 +219,8 @@ class Advisor:
                 ]
             ) from None
         names = {unit.id: unit.title for unit in organisation.units}
-        return summarise(kb, firings, facts, names, self.lang)
+        order = {unit_id: i for i, unit_id in enumerate(tree_order(organisation))}
+        return summarise(kb, firings, facts, names, self.lang, unit_order=order)
 
     def _unit_advice(
         self,

@@ -9,7 +9,7 @@ from typing import Any
 
 from modeadvisor.advice import Advice, UnitAdvice
 from modeadvisor.errors import did_you_mean
-from modeadvisor.knowledge import SEVERITIES, KnowledgeBase
+from modeadvisor.knowledge import SEVERITIES, KnowledgeBase, Settings
 
 
 class UnknownNameError(AssertionError):
@@ -45,7 +45,9 @@ class AdviceContext:
     base: Path = field(default_factory=Path.cwd)
     units: list[dict[str, Any]] = field(default_factory=list)
     organisation: dict[str, Any] = field(default_factory=dict)  # imposed models, respondents
-    settings: dict[str, float] = field(default_factory=dict)
+    settings: dict[str, float | str] = field(default_factory=dict)
+    #: the language the advice is written in (`When ... assessed in Finnish` sets fi)
+    lang: str | None = None
     organisation_file: Path | None = None
     advice: Advice | None = field(default=None, repr=False)
     #: every advice the scenario obtained, for rule coverage
@@ -88,6 +90,15 @@ class AdviceContext:
 
     def severity(self, name: str) -> str:
         check_known("severity", name, SEVERITIES, "the severities")
+        return name
+
+    def finding(self, name: str) -> str:
+        """A finding id (`topic:about:...`) whose topic a conflict rule of the pack has."""
+        check_known("finding topic", name.split(":", 1)[0], (c.topic for c in self.kb.conflicts))
+        return name
+
+    def setting(self, name: str) -> str:
+        check_known("setting", name, Settings.model_fields, "the pack settings")
         return name
 
     def described_unit(self, name: str) -> str:

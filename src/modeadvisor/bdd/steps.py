@@ -35,6 +35,9 @@ from pytest_bdd import given, parsers, then, when
 from modeadvisor.advice import Conflict, ModelAdvice, UnitAdvice
 from modeadvisor.advisor import Advisor
 from modeadvisor.bdd._context import AdviceContext
+from modeadvisor.errors import did_you_mean
+from modeadvisor.knowledge import SEVERITIES
+from modeadvisor.reports.labels import label
 
 
 def _cell(text: str) -> Any:
@@ -91,30 +94,51 @@ def _organisation_file(modeadvisor_context: AdviceContext, path: str) -> None:
     modeadvisor_context.organisation_file = found
 
 
+#: Finnish names of the stated views, as steps write them
+_VIEWS_FI = {"tavoiteltu": "desired", "strategian mukainen": "strategy"}
+
+
+@given(parsers.re(r"yksikön (?P<view>tavoiteltu|strategian mukainen) toimintatapa on:"))
 @given(parsers.re(r"the unit's (?P<view>desired|strategy) mode is:"))
 def _stated_weights(
     modeadvisor_context: AdviceContext, view: str, datatable: list[list[str]]
 ) -> None:
+    view = _VIEWS_FI.get(view, view)
     header, *rows = datatable
-    if [h.strip().lower() for h in header] != ["archetype", "weight"]:
-        raise AssertionError("the view table needs the header | archetype | weight |")
+    if [h.strip().lower() for h in header] not in (
+        ["archetype", "weight"],
+        ["toimintatapa", "paino"],
+    ):
+        raise AssertionError(
+            "the view table needs the header | archetype | weight | (or | toimintatapa | paino |)"
+        )
     perspectives = modeadvisor_context.current.setdefault("perspectives", {})
     perspectives[view] = {
         modeadvisor_context.archetype(row[0].strip()): _cell(row[1]) for row in rows
     }
 
 
+@given(
+    parsers.re(
+        r"yksikön (?P<view>tavoiteltu|strategian mukainen) järjestys on \"(?P<ranking>[^\"]+)\""
+    )
+)
 @given(parsers.re(r"the unit's (?P<view>desired|strategy) ranking is \"(?P<ranking>[^\"]+)\""))
 def _stated_ranking(modeadvisor_context: AdviceContext, view: str, ranking: str) -> None:
+    view = _VIEWS_FI.get(view, view)
     perspectives = modeadvisor_context.current.setdefault("perspectives", {})
     perspectives[view] = [modeadvisor_context.archetype(a.strip()) for a in ranking.split(",")]
 
 
+@given("vastaajat arvioivat yksikön:")
 @given("respondents rate the unit:")
 def _respondents(modeadvisor_context: AdviceContext, datatable: list[list[str]]) -> None:
     header, *rows = datatable
-    if not header or header[0].strip().lower() != "respondent":
-        raise AssertionError("the rating table needs the header | respondent | <archetype> ... |")
+    if not header or header[0].strip().lower() not in ("respondent", "vastaaja"):
+        raise AssertionError(
+            "the rating table needs the header | respondent | <archetype> ... | "
+            "(or | vastaaja | ...)"
+        )
     modes = [modeadvisor_context.archetype(h.strip()) for h in header[1:]]
     unit = modeadvisor_context.current["id"]
     respondents = modeadvisor_context.organisation.setdefault("respondents", [])
@@ -134,13 +158,23 @@ def _threshold(modeadvisor_context: AdviceContext, value: float) -> None:
     modeadvisor_context.settings["perspective_threshold"] = value
 
 
+@given(parsers.parse('paketin asetus "{name}" on "{value}"'))
+@given(parsers.parse('the pack setting "{name}" is "{value}"'))
+def _setting(modeadvisor_context: AdviceContext, name: str, value: str) -> None:
+    read = _cell(value)
+    if not isinstance(read, (int, float, str)) or isinstance(read, bool):
+        raise AssertionError(f"setting '{name}': {value!r} is not a number or a word")
+    modeadvisor_context.settings[modeadvisor_context.setting(name)] = read
+
+
 # --- When ------------------------------------------------------------------------------------
 
 
 def _advisor_for(context: AdviceContext, advisor: Advisor) -> Advisor:
-    if not context.settings:
+    lang = "fi" if context.lang == "fi" else advisor.lang
+    if not context.settings and lang == advisor.lang:
         return advisor
-    return Advisor(advisor.knowledge_base.with_settings(**context.settings), lang=advisor.lang)
+    return Advisor(advisor.knowledge_base.with_settings(**context.settings), lang=lang)
 
 
 @when("yksikkö arvioidaan")
@@ -156,6 +190,26 @@ def _assess_units(modeadvisor_context: AdviceContext, modeadvisor_advisor: Advis
     advisor = _advisor_for(modeadvisor_context, modeadvisor_advisor)
     modeadvisor_context.advice = advisor.assess(organisation)
     modeadvisor_context.assessed.append(modeadvisor_context.advice)
+
+
+@when("yksikkö arvioidaan suomeksi")
+@when("yksiköt arvioidaan suomeksi")
+@when("the unit is assessed in Finnish")
+@when("the units are assessed in Finnish")
+def _assess_units_in_finnish(
+    modeadvisor_context: AdviceContext, modeadvisor_advisor: Advisor
+) -> None:
+    modeadvisor_context.lang = "fi"
+    _assess_units(modeadvisor_context, modeadvisor_advisor)
+
+
+@when("organisaatio arvioidaan suomeksi")
+@when("the organisation is assessed in Finnish")
+def _assess_file_in_finnish(
+    modeadvisor_context: AdviceContext, modeadvisor_advisor: Advisor
+) -> None:
+    modeadvisor_context.lang = "fi"
+    _assess_file(modeadvisor_context, modeadvisor_advisor)
 
 
 @when("organisaatio arvioidaan")
@@ -424,6 +478,83 @@ def _conflict_cites(modeadvisor_context: AdviceContext, kind: str, source: str) 
     assert source in conflict.source, f"cited: {', '.join(conflict.source)}"
 
 
+@then(parsers.re(r'havaitaan (?P<count>\d+) ristiriita(?:a)? "(?P<kind>[^"]+)"'))
+@then(parsers.re(r'there (?:is|are) (?P<count>\d+) "(?P<kind>[^"]+)" conflicts?'))
+def _conflict_count(modeadvisor_context: AdviceContext, count: str, kind: str) -> None:
+    modeadvisor_context.conflict_kind(kind)
+    found = [c for c in _conflicts(modeadvisor_context) if c.kind == kind]
+    assert len(found) == int(count), f"{len(found)}: {_conflict_list(found)}"
+
+
+# A finding is named by its id (`topic:what it is about`, e.g.
+# `units_split_on_model:group:balanced_scorecard`): the same in every run and every language.
+
+
+def _finding(context: AdviceContext, name: str) -> Conflict:
+    context.finding(name)
+    conflicts = _conflicts(context)
+    found = [c for c in conflicts if c.id == name]
+    if not found:
+        hint = did_you_mean(name, [c.id for c in conflicts])
+        raise AssertionError(
+            f"no finding '{name}'"
+            + (f" ({hint})" if hint else "")
+            + f"; findings: {', '.join(c.id for c in conflicts) or 'none'}"
+        )
+    return found[0]
+
+
+@then(parsers.parse('löytyy havainto "{finding}"'))
+@then(parsers.parse('there is a finding "{finding}"'))
+def _finding_found(modeadvisor_context: AdviceContext, finding: str) -> None:
+    _finding(modeadvisor_context, finding)
+
+
+@then(parsers.parse('havaintoa "{finding}" ei löydy'))
+@then(parsers.parse('there is no finding "{finding}"'))
+def _no_finding(modeadvisor_context: AdviceContext, finding: str) -> None:
+    modeadvisor_context.finding(finding)
+    conflicts = _conflicts(modeadvisor_context)
+    assert not any(c.id == finding for c in conflicts), _conflict_list(conflicts)
+
+
+@then(parsers.parse('havainto "{finding}" nimeää yksiköt "{units}"'))
+@then(parsers.parse('the finding "{finding}" names "{units}"'))
+def _finding_names(modeadvisor_context: AdviceContext, finding: str, units: str) -> None:
+    """The units in the order the finding names them (what it is about first)."""
+    expected = modeadvisor_context.assessed_units([u.strip() for u in units.split(",")])
+    named = _finding(modeadvisor_context, finding).units
+    assert named == expected, f"named: {', '.join(named)}"
+
+
+#: Finnish severities as the reports write them, for Finnish steps
+_SEVERITIES_FI = {label(f"severity.{level}", "fi"): level for level in SEVERITIES}
+
+
+@then(parsers.parse('havainnon "{finding}" vakavuus on {severity}'))
+@then(parsers.parse('the finding "{finding}" is of {severity} severity'))
+def _finding_severity(modeadvisor_context: AdviceContext, finding: str, severity: str) -> None:
+    level = modeadvisor_context.severity(_SEVERITIES_FI.get(severity, severity))
+    conflict = _finding(modeadvisor_context, finding)
+    assert conflict.severity == level, _conflict_list([conflict])
+
+
+@then(parsers.parse('havainto "{finding}" mainitsee "{text}"'))
+@then(parsers.parse('the finding "{finding}" mentions "{text}"'))
+def _finding_mentions(modeadvisor_context: AdviceContext, finding: str, text: str) -> None:
+    conflict = _finding(modeadvisor_context, finding)
+    said = "\n".join([conflict.explanation, *conflict.details, conflict.resolution])
+    assert text in said, said
+
+
+@then(parsers.parse('havainto "{finding}" viittaa lähteeseen "{source}"'))
+@then(parsers.parse('the finding "{finding}" cites "{source}"'))
+def _finding_cites(modeadvisor_context: AdviceContext, finding: str, source: str) -> None:
+    modeadvisor_context.source(source)
+    conflict = _finding(modeadvisor_context, finding)
+    assert source in conflict.source, f"cited: {', '.join(conflict.source)}"
+
+
 def _check_disputed(context: AdviceContext, unit: str | None, *, disputed: bool) -> None:
     assessment = context.unit_advice(unit).self_assessment
     assert assessment is not None, "no respondents rated the unit"
@@ -470,18 +601,23 @@ _SAMPLES = {
     "second": "rnd",
     "severity": "high",
     "text": "Balanced scorecard",
+    "finding": "units_split_on_model:group:balanced_scorecard",
+    "units": "group, plant, rnd",
+    "name": "misfit_high",
 }
 _TABLES = {
     "traits:": "| trait | value |",
     "ovat:": "| piirre | arvo |",
     "mode is:": "| archetype | weight |",
     "the unit:": "| respondent | production | development |",
+    "toimintatapa on:": "| toimintatapa | paino |",
+    "yksikön:": "| vastaaja | production | development |",
 }
 
 
 _FINNISH = re.compile(
     r"yksik|organisaatio|toimintatapa|profiili|näyttö|suositel|välttää|"
-    r"sääntö|neuvo|ristiri"
+    r"sääntö|neuvo|ristiri|havain|vastaaj|paketin"
 )
 _FINNISH_KEYWORDS = {"Given": "Oletetaan", "When": "Kun", "Then": "Niin"}
 

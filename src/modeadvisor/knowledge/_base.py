@@ -126,7 +126,7 @@ class KnowledgeBase:
         """Where an item is written (see `locations`), or None for one no pack file holds."""
         return self.locations.get((section, key))
 
-    def with_settings(self, **overrides: float) -> KnowledgeBase:
+    def with_settings(self, **overrides: float | str) -> KnowledgeBase:
         """The same knowledge with some settings changed (validated like the pack's own)."""
         unknown = sorted(set(overrides) - set(Settings.model_fields))
         if unknown:

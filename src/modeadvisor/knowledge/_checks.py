@@ -91,12 +91,22 @@ class _ConflictChecker:
                             )
                         )
                     continue
-                # no joins here: a step weighs the evidence of one matched fact
+                if self._joins_in_step(alias, when, at):
+                    continue
                 parsed = self._condition(alias, kind, when, at, 0, {})
                 if parsed is not None:
                     conditions.append((alias, parsed))
             steps.append((step.level, tuple(conditions)))
-        if steps and self.spec.severity[-1].when:
+        if not steps:
+            self.problems.append(
+                self.placed.problem(
+                    "a severity ladder needs at least one step",
+                    "write a level (`severity: medium`) or steps ending with one that has only "
+                    "a `level`",
+                    "severity",
+                )
+            )
+        elif self.spec.severity[-1].when:
             self.problems.append(
                 self.placed.problem(
                     "the last step of a severity ladder needs no `when`: it is the level when "
@@ -107,6 +117,29 @@ class _ConflictChecker:
                 )
             )
         return tuple(steps)
+
+    def _joins_in_step(self, alias: str, when: str, at: PathKey) -> bool:
+        """A step weighs the evidence of one matched fact: a join there is refused (it belongs
+        in `match`). True when the step's condition names another fact."""
+        try:
+            parsed = cond.parse(when)
+        except cond.ConditionSyntaxError:
+            return False  # `_condition` reports it with its column
+        for leaf in cond.comparisons(parsed):
+            if isinstance(leaf, cond.Comparison) and isinstance(leaf.value, cond.Ref):
+                ref = leaf.value
+                self.problems.append(
+                    _in_condition(
+                        self.placed.document,
+                        at,
+                        leaf.column,
+                        f"`{cond.render(leaf)}`: a severity step weighs the fact bound to "
+                        f"'{alias}' alone and cannot join '{ref.alias}.{ref.field}'",
+                        "join the facts in `match`; compare here with a value or a $setting",
+                    )
+                )
+                return True
+        return False
 
     def _about(self) -> tuple[tuple[str, str], ...]:
         """What a finding is about: `alias.field` of the matched facts, checked."""
@@ -124,8 +157,8 @@ class _ConflictChecker:
                         *at,
                     )
                 )
-            elif alias in self.kinds and field not in FACT_KINDS[self.kinds[alias]]:
-                fields = FACT_KINDS[self.kinds[alias]]
+            elif alias in self.kinds and field not in self.fields(self.kinds[alias]):
+                fields = self.fields(self.kinds[alias])
                 self.problems.append(
                     self.placed.problem(
                         f"'{ref}': {self.kinds[alias]} facts have no field '{field}' a finding "

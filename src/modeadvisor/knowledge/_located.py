@@ -119,6 +119,10 @@ _PATTERN_WORDS = {
 def _pattern_message(value: object, loc: tuple[str | int, ...], pattern: str) -> str:
     if "source" in loc or "observes" in loc:
         return f"'{value}' is not a source id; expected the form S-P3"
+    if "about" in loc:  # finding.about
+        return (
+            f"'{value}' is not alias.field; expected an alias of `match` and a field, e.g. f.model"
+        )
     return f"'{value}' is not a valid id; use {_PATTERN_WORDS.get(pattern, pattern)}"
 
 
