@@ -64,8 +64,13 @@ MAX_PROBLEMS = 100
 #: A typed value, or the message saying what was expected (never both).
 Parsed = tuple[TraitValue | None, str | None]
 
-_WHOLE = re.compile(r"[+-]?[0-9]+(?:[.,]0+)?")
-_NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:[.,][0-9]*)?|[.,][0-9]+)(?:[eE][+-]?[0-9]+)?")
+#: Digits of a number written out that are read as one; longer is not a number a person means
+#: (and Python refuses to convert text of more than 4,300 digits to an integer).
+_DIGITS = 1000
+_WHOLE = re.compile(rf"[+-]?[0-9]{{1,{_DIGITS}}}(?:[.,]0+)?")
+_NUMBER = re.compile(
+    rf"[+-]?(?:[0-9]{{1,{_DIGITS}}}(?:[.,][0-9]*)?|[.,][0-9]+)(?:[eE][+-]?[0-9]{{1,{_DIGITS}}})?"
+)
 _SET_SPLIT = re.compile("|".join(re.escape(s) for s in SET_SEPARATORS))
 
 
@@ -142,8 +147,9 @@ def _number(trait: Trait, raw: object, text: bool) -> Parsed:
         raw = int(raw) if integral else float(raw.replace(",", "."))
     if not isinstance(raw, int | float) or isinstance(raw, bool):
         return None, _found(trait, raw)
-    if not math.isfinite(raw) or abs(raw) > NUMBER_LIMIT:
-        return None, f"{raw} is not a usable number: {_expected(trait)} within ±1e12"
+    if abs(raw) > NUMBER_LIMIT or not math.isfinite(raw):  # (an int too large for a float)
+        shown = raw if isinstance(raw, float) or abs(raw) < 10**_DIGITS else "a huge number"
+        return None, f"{shown} is not a usable number: {_expected(trait)} within ±1e12"
     low, high = trait.min, trait.max
     if (low is not None and raw < low) or (high is not None and raw > high):
         return None, (
@@ -265,6 +271,15 @@ class ProblemCollector:
                 self.kept.append(problem)
             else:
                 self.dropped += 1
+
+    def skip(self, count: int) -> None:
+        """`count` more problems, counted but not kept (the limit is reached)."""
+        self.dropped += count
+
+    @property
+    def room(self) -> int:
+        """How many more problems would be kept."""
+        return max(0, self.limit - len(self.kept))
 
     @property
     def total(self) -> int:

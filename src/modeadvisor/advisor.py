@@ -37,7 +37,7 @@ from modeadvisor.organisation import (
 )
 from modeadvisor.profile import evidence_for, profiles, unit_profile
 from modeadvisor.reports.labels import note
-from modeadvisor.tables import BatchResult, Table, evaluate_table, read_table
+from modeadvisor.tables import BatchResult, Table, assess_table, evaluate_table
 from modeadvisor.whatif import WhatIf, what_if
 
 
@@ -98,14 +98,18 @@ class Advisor:
     def assess_many(
         self, table: Table | Sequence[Mapping[str, Any]] | str | Path | Any, top: int = 3
     ) -> BatchResult:
-        """Score a table of units at once (vectorised), one unit per row.
+        """Score a table of units at once (vectorised), one unit per row, read as columns in
+        record batches.
 
-        `table` is a CSV file (columns `unit`, trait ids, optional `models_in_use` separated by
-        `;`), rows as mappings, or a pandas/pyarrow frame. Each unit is its own organisation;
-        `result.table.raw_unit(i)` gives it for `assess` when its full Advice is wanted.
+        `table` is a file (CSV, or Parquet, Arrow, JSON Lines by its extension: columns `unit`,
+        trait ids, optional `models_in_use` separated by `;`), a pyarrow Table, a pandas or
+        polars DataFrame, rows as mappings, or a `Table`. Each unit is its own organisation;
+        `advice_for(result, i)` gives its full Advice.
         """
         if not isinstance(table, Table):
-            table = read_table(self.knowledge_base, table, self.limits)
+            return assess_table(
+                self.knowledge_base, table, limits=self.limits, top=top, scorer=self._scorer
+            )
         if len(table.ids) > self.limits.max_table_rows:
             raise LimitError(
                 [

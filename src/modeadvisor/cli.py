@@ -45,7 +45,8 @@ from modeadvisor.reports.markdown import to_markdown, to_markdown_report, write_
 from modeadvisor.reports.text import explain_text, to_text
 from modeadvisor.survey import read_survey
 from modeadvisor.survey import to_text as survey_text
-from modeadvisor.tables import read_table
+from modeadvisor.tables import FORMATS as TABLE_FORMATS
+from modeadvisor.tables import open_table, output_format, output_stream, write_advice
 
 EXIT_OK, EXIT_CONFLICTS, EXIT_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
 #: `--fail-on` levels: "conflict" is any conflict at all.
@@ -154,10 +155,27 @@ def _parser() -> argparse.ArgumentParser:
     survey.add_argument("--format", choices=("text", "json"), default="text")
 
     batch = with_rules(
-        commands.add_parser("batch", help="score a table of units (CSV) at once, vectorised")
+        commands.add_parser(
+            "batch", help="score a table of units, vectorised, written as it is read"
+        )
     )
-    batch.add_argument("file", type=Path, help="units, one per row: unit, traits, models_in_use")
-    batch.add_argument("--format", choices=("csv", "json"), default="csv")
+    batch.add_argument(
+        "file",
+        type=Path,
+        help="units, one per row: unit, traits, models_in_use (CSV; Parquet, Arrow or JSON "
+        "Lines by the extension .parquet, .arrow/.feather, .jsonl)",
+    )
+    batch.add_argument(
+        "-o",
+        "--output",
+        type=Path,
+        metavar="OUT",
+        help="file to write, in the format its extension names: .csv, .json, .jsonl, "
+        ".parquet, .arrow (default: standard output)",
+    )
+    batch.add_argument(
+        "--format", choices=TABLE_FORMATS, help="default: by OUT's extension, else csv"
+    )
 
     whatif = with_rules(
         commands.add_parser(
@@ -443,13 +461,14 @@ def _survey(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _batch(args: argparse.Namespace, out: TextIO) -> int:
-    kb = _knowledge_base(args)
-    advisor = Advisor(kb, lang=args.lang, limits=_limits(args), backend="vectorised")
-    table = read_table(advisor.knowledge_base, args.file, advisor.limits)
-    with progress_bar("batch", "units", len(table.ids)) as progress:
-        scored = advisor.assess_many(table)
-        progress(len(table.ids))
-    out.write(scored.to_json() if args.format == "json" else scored.to_csv())
+    kb, limits = _knowledge_base(args), _limits(args)
+    kind = output_format(args.output, args.format)
+    table = open_table(kb, args.file, limits)  # the header checked before anything is written
+    with (
+        progress_bar("batch", "units", table.total) as progress,
+        output_stream(args.output, out, kind) as stream,
+    ):
+        write_advice(kb, table, stream, kind, limits=limits, progress=progress)
     return EXIT_OK
 
 

@@ -44,30 +44,76 @@ class Column:
 class UnitTable:
     """Units' typed trait values as columns, ready for vectorised evaluation."""
 
+    size: int
+    observed_count: IntArray
+    columns: dict[str, Column]
+    members: dict[tuple[str, str], BoolArray]
+    in_use: BoolArray
+
     def __init__(
         self,
         kb: KnowledgeBase,
         values: Sequence[Mapping[str, cond.TraitValue]],
         in_use: Sequence[frozenset[str]] | None = None,
     ) -> None:
-        self.size = len(values)
-        self.observed_count = np.array([len(v) for v in values], dtype=np.int64)
-        self.columns: dict[str, Column] = {}
-        self.members: dict[tuple[str, str], BoolArray] = {}
+        """From typed values, unit by unit (an organisation's, a what-if's)."""
+        columns: dict[str, Column] = {}
+        members: dict[tuple[str, str], BoolArray] = {}
         for trait in kb.traits.values():
             raw = [v.get(trait.id) for v in values]
             observed = np.array([r is not None for r in raw], dtype=np.bool_)
             if trait.type == "set":
                 for option in trait.values or ():
-                    self.members[(trait.id, option)] = np.array(
+                    members[(trait.id, option)] = np.array(
                         [isinstance(r, frozenset) and option in r for r in raw], dtype=np.bool_
                     )
-            self.columns[trait.id] = Column(_encode(trait, raw), observed)
+            columns[trait.id] = Column(encode_values(trait, raw), observed)
         models = list(kb.models)
-        self.in_use = np.zeros((self.size, len(models)), dtype=np.bool_)
-        for row, used in enumerate(in_use or ()):
-            for model in used:
-                self.in_use[row, models.index(model)] = True
+        used = np.zeros((len(values), len(models)), dtype=np.bool_)
+        for row, names in enumerate(in_use or ()):
+            for model in names:
+                used[row, models.index(model)] = True
+        self._fill(kb, len(values), columns, members, used)
+        self.observed_count = np.array([len(v) for v in values], dtype=np.int64)
+
+    @classmethod
+    def from_columns(
+        cls,
+        kb: KnowledgeBase,
+        size: int,
+        columns: Mapping[str, Column],
+        members: Mapping[tuple[str, str], BoolArray],
+        in_use: BoolArray,
+    ) -> UnitTable:
+        """From columns already encoded (a table's, by `modeadvisor.tables`); a trait without
+        a column is observed for no unit."""
+        table = cls.__new__(cls)
+        table._fill(kb, size, columns, members, in_use)
+        return table
+
+    def _fill(
+        self,
+        kb: KnowledgeBase,
+        size: int,
+        columns: Mapping[str, Column],
+        members: Mapping[tuple[str, str], BoolArray],
+        in_use: BoolArray,
+    ) -> None:
+        self.size = size
+        self.columns, self.members = {}, {}
+        nowhere = np.zeros(size, dtype=np.bool_)
+        for trait in kb.traits.values():
+            column = columns.get(trait.id)
+            if column is None:
+                empty = encode_values(trait, [None])[0]
+                column = Column(np.full(size, empty, dtype=np.int64), nowhere)
+            self.columns[trait.id] = column
+            for option in trait.values or () if trait.type == "set" else ():
+                self.members[(trait.id, option)] = members.get((trait.id, option), nowhere)
+        self.observed_count = np.zeros(size, dtype=np.int64)
+        for column in self.columns.values():
+            self.observed_count += column.observed
+        self.in_use = in_use
 
 
 def variants(
@@ -104,12 +150,14 @@ def variants(
                 continue
             key = (name, value)
             if key not in encoded:
-                encoded[key] = int(_encode(trait, [value])[0])
+                encoded[key] = int(encode_values(trait, [value])[0])
             column.values[row] = encoded[key]
     return table
 
 
-def _encode(trait: Trait, raw: Sequence[cond.TraitValue | None]) -> IntArray:
+def encode_values(trait: Trait, raw: Sequence[cond.TraitValue | None]) -> IntArray:
+    """Typed values (None where not observed) in the column's encoding: codes, millionths,
+    0/1, whole numbers; 0 (-1 for a category) where not observed."""
     match trait.type:
         case "number":
             numbers = np.array(

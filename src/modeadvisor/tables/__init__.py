@@ -1,0 +1,204 @@
+"""Tables of units in, advice for each as columns out, read and scored in record batches.
+
+The pipeline, one module per step::
+
+    _sources   a CSV, Parquet, Arrow or JSON Lines file, a pyarrow Table, a pandas or polars
+    _csv       frame, or rows as mappings -> a Layout (which column means what) and Batches of
+    _layout    raw cells; pyarrow reads where it is installed (the `arrow` extra, `_arrow`)
+    _encoding  a batch's cells -> the scorer's columns (`UnitTable`), every distinct cell read
+               once by the one cell parser (`_cells.cell_value`); bad cells located and capped
+    _results   a batch's columns -> its advice as arrays (`Scored`); `BatchResult` gathers them
+    _writers   advice -> CSV, JSON Lines, Parquet or Arrow, written batch by batch
+
+Memory stays bounded by a batch whatever the size of the file when the advice is written as it
+comes (`write_advice`, `modeadvisor batch`); `assess_table` keeps every batch's advice (a few
+arrays per unit) and the cells read, so that any unit's full Advice can be asked for later.
+A table is refused beyond `Limits.max_table_rows` rows as soon as the first row past the bound
+is reached, and a file beyond `Limits.max_file_bytes` before it is read.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from typing import IO, Any
+
+import numpy as np
+
+from modeadvisor._cells import ProblemCollector
+from modeadvisor.backends._vectorised import Scorer
+from modeadvisor.knowledge import KnowledgeBase
+from modeadvisor.limits import DEFAULT_LIMITS, Limits
+from modeadvisor.tables._arrow import INSTALL, ArrowMissingError
+from modeadvisor.tables._encoding import (
+    MODELS_COLUMN,
+    UNIT_COLUMN,
+    CellProblems,
+    Encoded,
+    Encoder,
+)
+from modeadvisor.tables._layout import Batch, Source, too_many_rows
+from modeadvisor.tables._results import (
+    BatchResult,
+    RawCells,
+    Scored,
+    Scoring,
+    Table,
+    evaluate_table,
+)
+from modeadvisor.tables._sources import RowsSource, open_source
+from modeadvisor.tables._writers import (
+    EXTENSIONS,
+    FORMATS,
+    Names,
+    format_of,
+    open_writer,
+    output_format,
+    output_stream,
+)
+
+__all__ = [
+    "EXTENSIONS",
+    "FORMATS",
+    "INSTALL",
+    "MODELS_COLUMN",
+    "UNIT_COLUMN",
+    "BatchResult",
+    "ArrowMissingError",
+    "Source",
+    "Table",
+    "assess_table",
+    "evaluate_table",
+    "format_of",
+    "open_table",
+    "output_format",
+    "output_stream",
+    "read_table",
+    "table_from_rows",
+    "write_advice",
+]
+
+
+def open_table(kb: KnowledgeBase, source: Any, limits: Limits = DEFAULT_LIMITS) -> Source:
+    """A table opened for reading in batches: its header read and checked, nothing more.
+
+    `source` is a path (`.parquet`/`.pq`, `.arrow`/`.feather`/`.ipc`, `.jsonl`/`.ndjson`,
+    anything else CSV), a pyarrow Table, RecordBatch or RecordBatchReader, a pandas or polars
+    DataFrame, rows as mappings, or a `Source` already opened.
+    """
+    if hasattr(source, "layout") and hasattr(source, "batches"):
+        return source  # type: ignore[no-any-return]
+    return open_source(kb, source, limits)
+
+
+def _report(problems: ProblemCollector, found: CellProblems, batch: Batch) -> None:
+    """A batch's bad cells, in order of row and column, each located; past the cap counted."""
+    count = found.count
+    if not count:
+        return
+    kept = list(itertools.islice(found.ordered(), problems.room))
+    if kept:
+        lines = batch.lines_of(np.array([row for row, *_ in kept], dtype=np.int64))
+        for (row, column, message, hint), line in zip(kept, lines.tolist(), strict=True):
+            problems.add(line, batch.place_of(column, row), message, hint)
+    problems.skip(count - len(kept))
+
+
+def _encoded(kb: KnowledgeBase, source: Source, limits: Limits) -> Iterator[tuple[Batch, Encoded]]:
+    """Each batch with its encoding; the table's problems raised together after the last."""
+    layout = source.layout
+    encoder = Encoder(kb, layout.names)
+    seen = 0
+    for batch in source.batches():
+        if seen + batch.size > limits.max_table_rows:  # stop here: the rest is not read
+            past = np.array([limits.max_table_rows - seen], dtype=np.int64)
+            line = int(batch.lines_of(past)[0])
+            too_many_rows(layout.source, line, f"more than {limits.max_table_rows:,} rows", limits)
+        seen += batch.size
+        encoded = encoder.encode(batch.size, batch.cells, batch.unit_absent)
+        _report(layout.problems, encoded.problems, batch)
+        yield batch, encoded
+    layout.problems.raise_if_any()
+
+
+def read_table(kb: KnowledgeBase, source: Any, limits: Limits = DEFAULT_LIMITS) -> Table:
+    """A table's units with their typed values, checked (every problem located, raised
+    together as an OrganisationError). For large tables `assess_table` or `write_advice`
+    keep the values as columns instead."""
+    opened = open_table(kb, source, limits)
+    raw = RawCells(kb, opened.layout.names)
+    size = 0
+    for batch, _ in _encoded(kb, opened, limits):
+        raw.add(batch.start, batch.cells)
+        size += batch.size
+    return raw.table(size)
+
+
+def table_from_rows(
+    kb: KnowledgeBase, rows: Iterable[Mapping[Any, Any]], source: str = "<table>"
+) -> Table:
+    """Rows as mappings (`DataFrame.to_dict("records")`, pyarrow's `to_pylist()`): `unit`,
+    traits by id, optional `models_in_use`; an empty cell is not observed. Row 1 would be the
+    header, so the first row is row 2; a problem's column is its key's place in the row."""
+    limits = Limits(max_table_rows=2**62)
+    return read_table(kb, RowsSource(kb, list(rows), source), limits)
+
+
+def assess_table(
+    kb: KnowledgeBase,
+    source: Any,
+    *,
+    limits: Limits = DEFAULT_LIMITS,
+    top: int = 3,
+    scorer: Scorer | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> BatchResult:
+    """Every unit of a table scored, batch by batch, gathered into one BatchResult (whose
+    `table` gives any unit back for its full Advice)."""
+    opened = open_table(kb, source, limits)
+    scoring = Scoring(kb, scorer, top)
+    raw = RawCells(kb, opened.layout.names)
+    parts: list[Scored] = []
+    done = 0
+    for batch, encoded in _encoded(kb, opened, limits):
+        raw.add(batch.start, batch.cells)
+        if not opened.layout.problems:  # a table with mistakes is only read, to list them all
+            parts.append(scoring.score(encoded.units, encoded.ids))
+        done += batch.size
+        if progress is not None:
+            progress(done)
+    return BatchResult._joined(scoring, parts, raw.table(done))
+
+
+def write_advice(
+    kb: KnowledgeBase,
+    source: Any,
+    out: IO[bytes],
+    kind: str = "csv",
+    *,
+    limits: Limits = DEFAULT_LIMITS,
+    top: int = 3,
+    scorer: Scorer | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> int:
+    """Every unit of a table scored and written to `out` as it is read, in format `kind`
+    (one of FORMATS); memory stays that of a batch (but for `json`, one document). Returns
+    the number of units. A table with mistakes raises them all, with the advice for the rows
+    before the first mistake written."""
+    opened = open_table(kb, source, limits)
+    scoring = Scoring(kb, scorer, top)
+    writer = open_writer(
+        kind,
+        out,
+        Names.of(scoring),
+        lambda parts: BatchResult._joined(scoring, parts, Table([], [], [])),
+    )
+    done = 0
+    for batch, encoded in _encoded(kb, opened, limits):
+        if not opened.layout.problems:
+            writer.write(scoring.score(encoded.units, encoded.ids))
+        done += batch.size
+        if progress is not None:
+            progress(done)
+    writer.close()
+    return done

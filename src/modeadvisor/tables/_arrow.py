@@ -1,0 +1,56 @@
+"""pyarrow where it is installed: the `arrow` extra.
+
+Reading CSV at the speed of the file, Parquet, Arrow and JSON Lines, and writing Parquet and
+Arrow need pyarrow; a plain install leaves it out (it is larger than the rest of modeadvisor
+together) and still reads CSV files, rows and frames, on a slower path written in Python.
+"""
+
+from __future__ import annotations
+
+from types import ModuleType
+from typing import Any
+
+from modeadvisor.errors import Location, ModeAdvisorError, Problem
+
+#: What to install for the columnar paths.
+INSTALL = "pip install 'modeadvisor[arrow]'"
+
+
+class ArrowMissingError(ModeAdvisorError, ImportError):
+    """What was asked for needs pyarrow, the `arrow` extra, which is not installed (exit 2)."""
+
+    extra = "arrow"
+    missing = "pyarrow"
+
+
+def arrow() -> ModuleType | None:
+    """The pyarrow module, or None where it is not installed."""
+    try:
+        import pyarrow
+    except ImportError:
+        return None
+    return pyarrow
+
+
+def pyarrow(name: str = "") -> Any:
+    """pyarrow (or its module `name`: compute, csv, parquet, json, ipc), untyped: the
+    published stubs are incomplete, and these modules are called only where pyarrow is."""
+    import importlib
+
+    return importlib.import_module(f"pyarrow.{name}" if name else "pyarrow")
+
+
+def require_arrow(what: str, source: str = "<table>") -> Any:
+    """pyarrow, or ArrowMissingError saying that `what` needs it and how to install it."""
+    module = arrow()
+    if module is None:
+        raise ArrowMissingError(
+            [
+                Problem(
+                    Location(source),
+                    f"{what} needs pyarrow, which is not installed",
+                    f"install the arrow extra: {INSTALL}",
+                )
+            ]
+        )
+    return module

@@ -1,0 +1,310 @@
+"""CSV tables read in record batches: pyarrow's reader where it is installed, Python's csv module
+where it is not, and wherever pyarrow stops at something only the Python reader explains.
+
+The file is read the way the survey reader reads one: UTF-8 (a byte order mark allowed), `,`
+`;` or tab found from the header, `#` comment lines and blank lines allowed before the header,
+a row of empty cells (`;;;;`, as spreadsheets leave) skipped. pyarrow splits rows in C and
+gives each column dictionary-encoded; it does not count lines, so the line of a row is found
+only for the rows a problem is reported on, by reading the file again with the csv module. A
+row pyarrow refuses (a cell too many or too few, a quote left open, a byte that is not UTF-8)
+hands the rest of the file to the Python reader, which says what is wrong where, as before.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import os
+import stat
+from collections.abc import Iterator
+from pathlib import Path
+from typing import IO, Any
+
+import numpy as np
+
+from modeadvisor._cells import SAVE_AS_UTF8, column_name, malformed, sniff_delimiter
+from modeadvisor.errors import LimitError, Location, Problem
+from modeadvisor.knowledge import KnowledgeBase
+from modeadvisor.limits import Limits, how_to_raise
+from modeadvisor.tables._arrow import arrow, pyarrow
+from modeadvisor.tables._encoding import ALL_SPACE, UNIT_COLUMN, Cells
+from modeadvisor.tables._layout import BATCH_ROWS, Batch, IntArray, Layout
+
+#: Bytes pyarrow reads into one record batch (some 100,000 rows of a wide table).
+BLOCK_BYTES = 1 << 24
+#: Files this small (or that say they are empty: /proc, devices) are read whole, once.
+_READ_WHOLE = 1 << 20
+_BOM = codecs.BOM_UTF8
+
+
+class CsvSource:
+    """A CSV table: its layout from the header, then its rows in batches."""
+
+    total: int | None = None
+
+    def __init__(self, kb: KnowledgeBase, path: Path, limits: Limits) -> None:
+        self.path = path
+        self.layout = Layout(kb, str(path))
+        self._data: bytes | None = None
+        self._checked_size(limits)
+        found = self._header()
+        if found is None:
+            self.layout.problems.fail(None, None, "the file is empty: no header row")
+        self.header_line, header, self.offset = found
+        self.delimiter, cells = sniff_delimiter(header.rstrip("\r\n"), self.layout.known)
+        self.width = len(cells)
+        self.layout.header([column_name(cell) for cell in cells], self.header_line)
+
+    # --- the bytes ---------------------------------------------------------------------------
+
+    def _checked_size(self, limits: Limits) -> None:
+        """Refuse a file beyond max_file_bytes before reading it; a file that cannot say its
+        size (a device, /proc) is read one byte past the bound and no further."""
+        limit = limits.max_file_bytes
+        try:
+            with self.path.open("rb") as stream:
+                info = os.fstat(stream.fileno())
+                size = info.st_size
+                if not stat.S_ISREG(info.st_mode) or size <= _READ_WHOLE:
+                    self._data = stream.read(limit + 1)
+                    size = max(size, len(self._data))
+        except OSError as error:
+            self.layout.problems.fail(
+                None, None, f"cannot read the table: {error.strerror or error}"
+            )
+        if size > limit:
+            raise LimitError(
+                [
+                    Problem(
+                        Location(str(self.path)),
+                        f"file is {size:,} bytes; the limit is {limit:,}",
+                        "split it, or " + how_to_raise("max_file_bytes"),
+                    )
+                ]
+            )
+
+    def _binary(self) -> IO[bytes]:
+        if self._data is not None:
+            return io.BytesIO(self._data)
+        return self.path.open("rb")
+
+    def _text(self) -> io.TextIOWrapper:
+        """The rows' text from just after the header, line ends kept as written."""
+        stream = self._binary()
+        stream.seek(self.offset)
+        return io.TextIOWrapper(stream, encoding="utf-8", newline="")
+
+    def _header(self) -> tuple[int, str, int] | None:
+        """The header line, its text and where the rows start: the first line neither blank
+        nor a `#` comment."""
+        with self._binary() as stream:
+            bom = stream.read(len(_BOM)) == _BOM
+            stream.seek(len(_BOM) if bom else 0)
+            text = io.TextIOWrapper(stream, encoding="utf-8", newline="")
+            offset = len(_BOM) if bom else 0
+            try:
+                for number, line in enumerate(iter(text.readline, ""), start=1):
+                    offset += len(line.encode("utf-8"))
+                    if line.strip() and not line.lstrip().startswith("#"):
+                        return number, line, offset
+            except UnicodeDecodeError:
+                self._not_utf8()
+        return None
+
+    def _not_utf8(self) -> None:
+        """Stop at the first byte that is not UTF-8, naming its line and character."""
+        with self._binary() as stream:
+            number = 0
+            for number, raw in enumerate(stream, start=1):
+                try:
+                    raw.decode("utf-8")
+                except UnicodeDecodeError as error:
+                    character = len(raw[: error.start].decode("utf-8", errors="replace")) + 1
+                    self.layout.problems.fail(
+                        number,
+                        None,
+                        f"not UTF-8 text: byte 0x{raw[error.start : error.start + 1].hex()} "
+                        f"(character {character} of the line)",
+                        SAVE_AS_UTF8,
+                    )
+        self.layout.problems.fail(None, None, "not UTF-8 text")  # pragma: no cover - found above
+
+    # --- rows --------------------------------------------------------------------------------
+
+    def batches(self) -> Iterator[Batch]:
+        if arrow() is None:
+            return self._python_batches(0)
+        return self._arrow_batches()
+
+    def _records(self) -> Iterator[tuple[int, list[str]]]:
+        """Each row that is not blank, with the line it starts on; a malformed row is a
+        problem at its line and the reading goes on."""
+        rows = csv.reader(self._text(), delimiter=self.delimiter)
+        while True:
+            start = self.header_line + rows.line_num + 1
+            try:
+                fields = next(rows)
+            except StopIteration:
+                return
+            except csv.Error as error:
+                self.layout.problems.add(start, None, *malformed(error))
+                continue
+            except UnicodeDecodeError:
+                self._not_utf8()
+            if any(field.strip() for field in fields):  # not a blank row a spreadsheet left
+                yield start, fields
+
+    def _python_batches(self, skip: int) -> Iterator[Batch]:
+        """Batches from the csv module, after the first `skip` rows (read by pyarrow)."""
+        records: list[list[str]] = []
+        lines: list[int] = []
+        start = skip
+        for index, (line, fields) in enumerate(self._records()):
+            if index < skip:
+                continue
+            records.append(fields)
+            lines.append(line)
+            if len(records) == BATCH_ROWS:
+                yield self._python_batch(start, records, lines)
+                start += len(records)
+                records, lines = [], []
+        if records:
+            yield self._python_batch(start, records, lines)
+
+    def _python_batch(self, start: int, records: list[list[str]], lines: list[int]) -> Batch:
+        layout = self.layout
+        cells: dict[int, Cells] = {}
+        for column in layout.names:
+            cells[column] = [f[column - 1] if column <= len(f) else "" for f in records]
+        for column in layout.unnamed:
+            found = next(
+                (i for i, f in enumerate(records) if column <= len(f) and f[column - 1].strip()),
+                None,
+            )
+            if found is not None:
+                layout.value_without_name(lines[found], column)
+        longer = next((i for i, f in enumerate(records) if len(f) > self.width), None)
+        if longer is not None:
+            layout.beyond_header(lines[longer], self.width + 1)
+        return Batch(start, len(records), cells, lines=np.array(lines, dtype=np.int64))
+
+    def _arrow_reader(self) -> Any:
+        pa = pyarrow()
+        pacsv = pyarrow("csv")
+
+        names = [f"c{column}" for column in range(1, self.width + 1)]
+        text = pa.string()
+        coded = pa.dictionary(pa.int32(), pa.string())
+        types = {
+            name: text if self.layout.names.get(column) == UNIT_COLUMN else coded
+            for column, name in enumerate(names, start=1)
+        }
+        stream = (
+            pa.BufferReader(self._data) if self._data is not None else pa.OSFile(str(self.path))
+        )
+        stream.seek(self.offset)
+        return pacsv.open_csv(
+            stream,
+            read_options=pacsv.ReadOptions(column_names=names, block_size=BLOCK_BYTES),
+            parse_options=pacsv.ParseOptions(delimiter=self.delimiter, newlines_in_values=True),
+            convert_options=pacsv.ConvertOptions(column_types=types, strings_can_be_null=False),
+        )
+
+    def _arrow_batches(self) -> Iterator[Batch]:
+        pa = pyarrow()
+
+        delivered = 0
+        try:
+            reader = self._arrow_reader()
+            while True:
+                try:
+                    found = reader.read_next_batch()
+                except StopIteration:
+                    return
+                batch = self._arrow_batch(delivered, found)
+                if batch is not None:
+                    delivered += batch.size
+                    yield batch
+        except (pa.ArrowException, _HandOverError):  # only the csv module can explain the rest
+            yield from self._python_batches(delivered)
+
+    def _arrow_batch(self, start: int, found: Any) -> Batch | None:
+        pa = pyarrow()
+
+        columns = found.columns
+        if any(_longest(values) > csv.field_size_limit() for values in columns):
+            raise _HandOverError  # the csv module refuses such a cell: it says where
+        blank = None
+        for values in columns:
+            empty = _blank(values)
+            blank = empty if blank is None else blank & empty
+        if blank is not None and blank.any():
+            found = found.filter(pa.array(~blank))  # rows of empty cells are not units
+            columns = found.columns
+        if found.num_rows == 0:
+            return None
+        batch = Batch(
+            start,
+            found.num_rows,
+            {column: columns[column - 1] for column in self.layout.names},
+            locate=self.lines_of,
+        )
+        for column in self.layout.unnamed:
+            filled = np.flatnonzero(~_blank(columns[column - 1]))
+            if filled.size:
+                line = int(batch.lines_of(filled[:1])[0])
+                self.layout.value_without_name(line, column)
+        return batch
+
+    def lines_of(self, rows: IntArray) -> IntArray:
+        """The line each of these rows (counted over the table, blank rows left out) starts
+        on, found by reading the file again up to the last of them."""
+        wanted = set(rows.tolist())
+        last = max(wanted, default=-1)
+        found: dict[int, int] = {}
+        rows_read = csv.reader(self._text(), delimiter=self.delimiter)
+        index = 0
+        while index <= last:
+            start = self.header_line + rows_read.line_num + 1
+            try:
+                fields = next(rows_read)
+            except StopIteration:
+                break
+            except csv.Error:
+                continue
+            if any(field.strip() for field in fields):
+                if index in wanted:
+                    found[index] = start
+                index += 1
+        return np.array([found.get(row, 0) for row in rows.tolist()], dtype=np.int64)
+
+
+class _HandOverError(Exception):
+    """The rest of the file is for the csv module to read."""
+
+
+def _longest(values: Any) -> int:
+    """The characters of an Arrow text column's longest cell."""
+    pa = pyarrow()
+    pc = pyarrow("compute")
+
+    if pa.types.is_dictionary(values.type):
+        values = values.dictionary
+    return int(pc.max(pc.utf8_length(values)).as_py() or 0)
+
+
+def _blank(values: Any) -> Any:
+    """Which cells of an Arrow text column (dictionary-encoded or not) are blank, as numpy."""
+    pa = pyarrow()
+    pc = pyarrow("compute")
+
+    if pa.types.is_dictionary(values.type):
+        distinct = pc.match_substring_regex(values.dictionary, ALL_SPACE).to_numpy(
+            zero_copy_only=False
+        )
+        codes = values.indices.to_numpy(zero_copy_only=False)
+        return distinct.astype(np.bool_)[codes]
+    return (
+        pc.match_substring_regex(values, ALL_SPACE).to_numpy(zero_copy_only=False).astype(np.bool_)
+    )

@@ -1,0 +1,150 @@
+"""What every table reader shares: the columns' layout and its mistakes, and record batches.
+
+A reader turns its input into a `Layout` (which column means what, mistakes in the header said
+once) and a stream of `Batch`es (rows as columns of raw cells, each row locatable by line).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
+from typing import NoReturn, Protocol
+
+import numpy as np
+import numpy.typing as npt
+
+from modeadvisor._cells import ProblemCollector
+from modeadvisor.errors import LimitError, Location, OrganisationError, Problem, did_you_mean
+from modeadvisor.knowledge import KnowledgeBase
+from modeadvisor.limits import Limits, how_to_raise
+from modeadvisor.tables._encoding import MODELS_COLUMN, UNIT_COLUMN, Cells
+
+BoolArray = npt.NDArray[np.bool_]
+IntArray = npt.NDArray[np.int64]
+#: Rows of one record batch: large enough that per-batch costs vanish, small enough that a
+#: batch's columns stay in the processor's cache and memory stays flat.
+BATCH_ROWS = 65_536
+
+
+class Layout:
+    """Which column of a table means what; the table's problems, collected and capped."""
+
+    def __init__(self, kb: KnowledgeBase, source: str) -> None:
+        self.source = source
+        self.problems = ProblemCollector(source, OrganisationError)
+        self.known = {UNIT_COLUMN, MODELS_COLUMN, *kb.traits}
+        #: usable columns (1-based) -> name: the unit, models in use, trait ids
+        self.names: dict[int, str] = {}
+        #: columns without a name in a CSV header, which may hold no values
+        self.unnamed: list[int] = []
+        self.reported: set[object] = set()  # a wrong column is one mistake, not one per row
+
+    def header(self, names: list[str], line: int) -> None:
+        """A header's column names: unknown ones and ones named twice are reported once."""
+        first: dict[str, int] = {}
+        for column, name in enumerate(names, start=1):
+            if name in first:
+                self.problems.add(
+                    line, column, f"column '{name}' appears twice (first as column {first[name]})"
+                )
+            elif name and name not in self.known:
+                self.unknown_column(line, column, name)
+            elif name:
+                first[name] = column
+                self.names[column] = name
+            else:
+                self.unnamed.append(column)
+        if UNIT_COLUMN not in first:
+            self.no_unit_column()
+
+    def unknown_column(self, line: int | None, column: int, name: str) -> None:
+        self.problems.add(line, column, f"unknown column '{name}'", did_you_mean(name, self.known))
+
+    def no_unit_column(self) -> None:
+        if UNIT_COLUMN not in self.reported:
+            self.reported.add(UNIT_COLUMN)
+            self.problems.add(
+                1, None, "no 'unit' column: each row needs the id of the unit it describes"
+            )
+
+    def beyond_header(self, line: int | None, column: int) -> None:
+        if None not in self.reported:
+            self.reported.add(None)
+            self.problems.add(line, column, "the row has more cells than the header has columns")
+
+    def value_without_name(self, line: int, column: int) -> None:
+        if column not in self.reported:
+            self.reported.add(column)  # reported once, as a wrong column is
+            self.problems.add(
+                line, column, f"a value in column {column}, which has no name in the header"
+            )
+
+
+@dataclass
+class Batch:
+    """Rows of a table as columns of raw cells, in order."""
+
+    start: int  # rows of the table before this batch
+    size: int
+    cells: dict[int, Cells]  # usable column (1-based) -> its cells
+    #: each row's line where the reader knows it; else `locate` finds them when asked
+    lines: IntArray | None = None
+    locate: Callable[[IntArray], IntArray] | None = None
+    #: rows given as mappings without a unit key (said once for the table, not per row)
+    unit_absent: BoolArray | None = None
+    #: rows given as mappings whose keys are in another order: column -> each row's column
+    places: dict[int, IntArray] | None = None
+
+    def lines_of(self, rows: IntArray) -> IntArray:
+        """The line (or, for a table without lines, the row as a spreadsheet numbers it: the
+        header is row 1) of each of these rows of the batch."""
+        if self.lines is not None:
+            return self.lines[rows]
+        if self.locate is not None:
+            return self.locate(rows + self.start)
+        return rows + self.start + 2
+
+    def place_of(self, column: int, row: int) -> int:
+        if self.places is not None and column in self.places:
+            return int(self.places[column][row])
+        return column
+
+
+class Source(Protocol):
+    """A table being read: its layout, then its rows in batches."""
+
+    layout: Layout
+    #: rows, when known before reading (a progress bar's total)
+    total: int | None
+
+    def batches(self) -> Iterator[Batch]: ...
+
+
+def too_many_rows(source: str, line: int | None, found: str, limits: Limits) -> NoReturn:
+    raise LimitError(
+        [
+            Problem(
+                Location(source, line),
+                f"{found}; the limit is {limits.max_table_rows:,}",
+                "split the table, or " + how_to_raise("max_table_rows"),
+            )
+        ]
+    )
+
+
+def sliced(cells: Mapping[int, Cells], start: int, stop: int) -> dict[int, Cells]:
+    """Rows `start` to `stop` of columns of cells (Arrow arrays slice without copying)."""
+    result: dict[int, Cells] = {}
+    for column, values in cells.items():
+        result[column] = (
+            values[start:stop] if isinstance(values, list) else values.slice(start, stop - start)
+        )
+    return result
+
+
+def in_batches(cells: Mapping[int, Cells], size: int, offset: int = 0) -> Iterator[Batch]:
+    """Columns of `size` rows, the table's rows from `offset` on, as batches of at most
+    BATCH_ROWS rows each."""
+    for start in range(0, size, BATCH_ROWS):
+        stop = min(size, start + BATCH_ROWS)
+        yield Batch(offset + start, stop - start, sliced(cells, start, stop))
