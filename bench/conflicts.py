@@ -4,11 +4,15 @@ Each run is its own subprocess (so its peak RSS is its own): the shipped pack, a
 (`authoring._trees.sample_tree`: 10-100 children per parent, mixed modes, the balanced scorecard
 imposed, some stated views and respondents), assessed from plain data on the durable and the
 vectorised backend. Beside them the conflict matchers alone over the same facts: the indexed one
-and the reference (nested loops), the latter only where it finishes within the time cap.
+and the reference (nested loops), the latter only where it finishes within the time cap. Last,
+the findings (issue 12) on two shapes: a flat parent with 2,000 children in two modes
+(`authoring._trees.flat_parent`), where pairs of units would explode, and the 20,000-unit tree,
+each with time, peak RSS, the number of findings and matches, and the size of the JSON.
 
     python bench/conflicts.py                     # 100, 1,000, 5,000 and 20,000 units
-    python bench/conflicts.py --quick             # 100 and 1,000
+    python bench/conflicts.py --quick             # 100 and 1,000; 200 children, 1,000 units
     python bench/conflicts.py --sizes 500,2000    # any sizes
+    python bench/conflicts.py --parts findings    # only the findings (curve, matchers, findings)
 
 Prints a table per part, and as its last line one JSON object with every figure.
 """
@@ -30,7 +34,7 @@ from typing import Any
 import yaml
 
 from modeadvisor import Advisor
-from modeadvisor.authoring._trees import sample_tree
+from modeadvisor.authoring._trees import flat_parent, sample_tree
 from modeadvisor.backends import durable_available
 from modeadvisor.backends._matching import match_indexed
 from modeadvisor.backends._reference import match_reference
@@ -43,6 +47,10 @@ QUICK = (100, 1_000)
 TARGET_SECONDS_20K = 10.0
 TARGET_RSS_MB_20K = 2_048
 TARGET_PER_UNIT_RATIO = 1.5
+#: The findings part: (shape, units), full and quick.
+SHAPES = (("flat", 2_001), ("tree", 20_000))
+QUICK_SHAPES = (("flat", 201), ("tree", 1_000))
+PARTS = ("curve", "matchers", "findings")
 
 Row = dict[str, Any]
 
@@ -126,6 +134,32 @@ def child_match(matcher: str, size: int, seed: int) -> Row:
     }
 
 
+def child_findings(shape: str, backend: str, size: int, seed: int) -> Row:
+    """Assess one shape and write its JSON: how many findings, how large the output."""
+    advisor = Advisor.default(backend=_backend_name(backend))  # type: ignore[arg-type]
+    kb = advisor.knowledge_base
+    data = flat_parent(kb, size - 1, seed) if shape == "flat" else sample_tree(kb, size, seed)
+    row: Row = {"shape": shape, "backend": backend, "units": size}
+    gc.collect()
+    wall, cpu = time.perf_counter(), time.process_time()
+    try:
+        advice = advisor.assess(data)
+    except Exception as error:  # reported, not raised: the other runs go on
+        row["error"] = f"{type(error).__name__}: {str(error)[:160]}"
+        return row
+    row["seconds"] = round(time.perf_counter() - wall, 2)
+    row["cpu_seconds"] = round(time.process_time() - cpu, 2)
+    start = time.perf_counter()
+    size_bytes = len(advice.to_json().encode("utf-8"))
+    row["json_seconds"] = round(time.perf_counter() - start, 2)
+    row["peak_mb"] = round(_peak_mb())
+    row["findings"] = len(advice.conflicts)
+    row["matches"] = sum(len(c.matches) for c in advice.conflicts)
+    row["json_mb"] = round(size_bytes / 1e6, 1)
+    row["json_kb_per_unit"] = round(size_bytes / 1e3 / size, 1)
+    return row
+
+
 # --- the parent: runs, table, targets --------------------------------------------------------
 
 
@@ -186,18 +220,42 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--cap", type=float, default=60, help="seconds for the reference matcher")
     parser.add_argument("--run-cap", type=float, default=1_200, help="seconds for one assess run")
+    parser.add_argument(
+        "--parts", default=",".join(PARTS), help=f"which parts to run (default {','.join(PARTS)})"
+    )
     parser.add_argument("--child", nargs=4, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child:
         what, name, size, seed = args.child
-        work = child_assess if what == "assess" else child_match
-        print(json.dumps(work(name, int(size), int(seed))))
+        if what.startswith("findings-"):
+            row = child_findings(what.removeprefix("findings-"), name, int(size), int(seed))
+        else:
+            row = (child_assess if what == "assess" else child_match)(name, int(size), int(seed))
+        print(json.dumps(row))
         return 0
+    parts = [part.strip() for part in args.parts.split(",")]
+    unknown = sorted(set(parts) - set(PARTS))
+    if unknown:
+        parser.error(f"unknown part {unknown[0]!r}; parts: {', '.join(PARTS)}")
     sizes = (
         [int(s) for s in args.sizes.split(",")] if args.sizes else QUICK if args.quick else SIZES
     )
     backends = ["vectorised", "durable"] if durable_available() else ["vectorised"]
     print(f"Python {sys.version.split()[0]}; sizes {sizes}; seed {args.seed}; backends {backends}")
+    runs = _curve(sizes, backends, args) if "curve" in parts else []
+    matchers = _matchers(sizes, args) if "matchers" in parts else []
+    shapes = QUICK_SHAPES if args.quick else SHAPES
+    findings = _findings(shapes, backends, args) if "findings" in parts else []
+    judged = targets(runs)
+    if runs:
+        print("\ntargets (vectorised):", judged)
+    summary = {"runs": runs, "matchers": matchers, "findings": findings, "targets": judged}
+    print(json.dumps(summary, default=str))
+    return 0
+
+
+def _curve(sizes: Sequence[int], backends: Sequence[str], args: argparse.Namespace) -> list[Row]:
+    """`assess` per size and backend."""
     runs: list[Row] = []
     print(
         f"\n{'units':>7} {'backend':<11} {'seconds':>8} {'cpu s':>7} {'ms/unit':>8} "
@@ -224,6 +282,11 @@ def main(argv: Sequence[str] | None = None) -> int:
                 )
             else:
                 print(f"{size:>7,} {backend:<11} {row['error']}")
+    return runs
+
+
+def _matchers(sizes: Sequence[int], args: argparse.Namespace) -> list[Row]:
+    """The indexed and the reference matcher alone, per size."""
     matchers: list[Row] = []
     print(f"\n{'units':>7} {'facts':>8} {'bindings':>9} {'indexed s':>10} {'reference s':>26}")
     for size in sizes:
@@ -236,10 +299,35 @@ def main(argv: Sequence[str] | None = None) -> int:
             f"{_cell(indexed, 'seconds', args.run_cap):>10} "
             f"{_cell(reference, 'seconds', args.cap):>26}"
         )
-    judged = targets(runs)
-    print("\ntargets (vectorised):", judged)
-    print(json.dumps({"runs": runs, "matchers": matchers, "targets": judged}, default=str))
-    return 0
+    return matchers
+
+
+def _findings(
+    shapes: Sequence[tuple[str, int]], backends: Sequence[str], args: argparse.Namespace
+) -> list[Row]:
+    """Findings and JSON size per shape and backend."""
+    rows: list[Row] = []
+    print(
+        f"\n{'shape':<5} {'units':>7} {'backend':<11} {'seconds':>8} {'peak MB':>8} "
+        f"{'findings':>9} {'matches':>9} {'JSON MB':>8} {'KB/unit':>8} {'JSON s':>7}"
+    )
+    for shape, size in shapes:
+        for backend in backends:
+            row = _run([f"findings-{shape}", backend, str(size), str(args.seed)], args.run_cap)
+            row = row or {"error": f"did not finish in {args.run_cap:g} s"}
+            row.setdefault("shape", shape)
+            row.setdefault("backend", backend)
+            row.setdefault("units", size)
+            rows.append(row)
+            if "findings" not in row:
+                print(f"{shape:<5} {size:>7,} {backend:<11} {row['error']}")
+                continue
+            print(
+                f"{shape:<5} {size:>7,} {backend:<11} {row['seconds']:>8.2f} "
+                f"{row['peak_mb']:>8,} {row['findings']:>9,} {row['matches']:>9,} "
+                f"{row['json_mb']:>8.1f} {row['json_kb_per_unit']:>8.1f} {row['json_seconds']:>7.2f}"
+            )
+    return rows
 
 
 if __name__ == "__main__":

@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 
 from modeadvisor import Advisor, KnowledgeBase, KnowledgeBaseError, load_knowledge_base
 from modeadvisor.agreement import consensus, rwg
+from modeadvisor.authoring._trees import flat_parent
 from modeadvisor.backends import durable_available
 from modeadvisor.knowledge import shipped_rules_dir
 
@@ -463,6 +464,53 @@ def test_units_in_one_mode_give_no_conflict(advisor: Advisor) -> None:
     plant = units[1]
     org = _org_with_units([units[0], plant, dict(plant, id="plant-2")])
     assert advisor.assess(org).conflicts == []
+
+
+# --- findings stay few however many units -----------------------------------------------------
+
+FLAT_FINDINGS = [
+    "measurement_misfit:balanced_scorecard",  # imposed on all, misfits every development child
+    *(
+        f"units_split_on_model:u0:{model}"
+        for model in (
+            "balanced_scorecard",
+            "continuity_leadership",
+            "financial_time_series",
+            "resource_steering",
+        )
+    ),
+]
+
+
+def test_findings_do_not_grow_with_the_children_and_the_json_grows_linearly(
+    shipped_kb: KnowledgeBase,
+) -> None:
+    """A production parent with children alternately in production and development: 50 or 500
+    children give the same findings (one per parent and model, one per model misfitting);
+    the matches and the JSON grow with the units, never with their pairs."""
+    advisor = Advisor(shipped_kb, backend="vectorised")
+    small, large = (advisor.assess(flat_parent(shipped_kb, n, 3)) for n in (50, 500))
+    assert [(c.id, c.severity) for c in small.conflicts] == [
+        (c.id, c.severity) for c in large.conflicts
+    ]
+    assert [c.id for c in large.conflicts] == FLAT_FINDINGS
+    split = large.conflicts[1]
+    assert len(split.units) == len(split.matches) == 501  # the parent and every child, once
+    assert "it suits 251 of them and should be avoided in 250" in split.explanation
+    per_unit = [len(a.to_json()) / len(a.units) for a in (small, large)]
+    assert 0.9 < per_unit[1] / per_unit[0] < 1.1
+    assert sum(len(c.matches) for c in large.conflicts) < 5 * len(large.units)
+
+
+@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(children=st.integers(20, 120), seed=st.integers(0, 10_000))
+def test_one_finding_per_parent_and_model_whatever_the_number_of_children(
+    shipped_kb: KnowledgeBase, children: int, seed: int
+) -> None:
+    advice = Advisor(shipped_kb, backend="vectorised").assess(
+        flat_parent(shipped_kb, children, seed)
+    )
+    assert [c.id for c in advice.conflicts] == FLAT_FINDINGS
 
 
 # --- perspectives and respondents --------------------------------------------------------------

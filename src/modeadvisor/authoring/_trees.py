@@ -82,6 +82,58 @@ def sample_tree(
     return data
 
 
+def flat_parent(
+    kb: KnowledgeBase,
+    children: int,
+    seed: int,
+    *,
+    modes: tuple[str, str] = ("production", "development"),
+    imposed: Sequence[str] = ("balanced_scorecard",),
+) -> dict[str, Any]:
+    """One parent in the first mode with `children` units directly under it, alternately in the
+    first and the second mode (traits drawn per unit as in `sample_tree`), each using the models
+    that suit its mode best, one model imposed on all: the shape where pairs of units explode.
+
+    Modes the pack does not know are refused; imposed models it does not know are left out.
+    """
+    unknown = [mode for mode in modes if mode not in kb.archetypes]
+    if unknown:
+        raise ValueError(f"unknown mode {unknown[0]!r}; the pack has {', '.join(kb.archetypes)}")
+    rng = random.Random(seed)
+    pointing = _rules_by_archetype(kb)
+    suits = {mode: _best_suited(kb, mode) for mode in modes}
+    units: list[dict[str, Any]] = []
+    for index in range(children + 1):
+        mode = modes[0] if index == 0 else modes[(index - 1) % 2]
+        unit: dict[str, Any] = {"id": f"u{index}", "traits": _traits(kb, rng, pointing, mode, None)}
+        if index:
+            unit["parent"] = "u0"
+        unit["models_in_use"] = suits[mode]
+        units.append(unit)
+    return {
+        "organisation": f"flat-{children}-{seed}",
+        "units": units,
+        "imposed_models": [model for model in imposed if model in kb.models],
+    }
+
+
+def _best_suited(kb: KnowledgeBase, mode: str) -> list[str]:
+    """The measurement and the management model that suit a mode most strongly (by id on a tie)."""
+    best: list[str] = []
+    for kind in ("measurement", "management"):
+        links = [
+            link
+            for link in kb.links
+            if link.source_node == mode
+            and link.relation == "suits"
+            and link.target in kb.models
+            and kb.models[link.target].kind == kind
+        ]
+        if links:
+            best.append(min(links, key=lambda link: (-link.strength, link.target)).target)
+    return best
+
+
 def _tree(size: int, rng: random.Random, low: int, high: int) -> list[int | None]:
     """Each unit's parent (an index), breadth first: every parent gets low..high children."""
     parents: list[int | None] = [None]
