@@ -18,6 +18,9 @@ from modeadvisor.agreement import consensus, rwg
 from modeadvisor.authoring._trees import flat_parent
 from modeadvisor.backends import durable_available
 from modeadvisor.knowledge import shipped_rules_dir
+from modeadvisor.reports.html import to_html
+from modeadvisor.reports.markdown import to_markdown
+from modeadvisor.reports.text import to_text
 
 from .conftest import ROOT, write_pack
 
@@ -500,6 +503,22 @@ def test_findings_do_not_grow_with_the_children_and_the_json_grows_linearly(
     per_unit = [len(a.to_json()) / len(a.units) for a in (small, large)]
     assert 0.9 < per_unit[1] / per_unit[0] < 1.1
     assert sum(len(c.matches) for c in large.conflicts) < 5 * len(large.units)
+
+
+def test_a_finding_of_many_units_is_shown_capped_with_counts(shipped_kb: KnowledgeBase) -> None:
+    """Text, Markdown and HTML name the first units and details of a finding and count the rest;
+    the JSON keeps every match."""
+    advice = Advisor(shipped_kb, backend="vectorised", lang="fi").assess(
+        flat_parent(shipped_kb, 40, 1)
+    )
+    split = advice.conflicts[1]
+    assert len(split.units) == len(split.details) == 41
+    text = to_text(advice)
+    assert "unit_mode_conflict: u0, u1, u10, u11, u12, u13, u14, u15 ja 33 muuta  (" in text
+    assert "      ... ja 29 muuta (kaikki ovat JSON-tulosteessa)" in text
+    assert "ja 33 muuta" in to_markdown(advice)
+    assert '<li class="more">... ja 29 muuta' in to_html(advice)
+    assert len(json.loads(advice.to_json())["conflicts"][1]["matches"]) == 41
 
 
 @settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -89,7 +89,7 @@ class _Recording(dict[str, dict[Any, Entry]]):
 
 def _odd_advices(shipped: Advisor, mini: Advisor) -> Iterator[Advice]:
     """What the examples do not show: no conflicts, a low severity, a mixed profile, a unit no
-    rule fired for, and all three views of a profile."""
+    rule fired for, all three views of a profile, and a finding of many units."""
     thin = mini.assess(
         {
             "organisation": "Odd",
@@ -118,7 +118,9 @@ def _odd_advices(shipped: Advisor, mini: Advisor) -> Iterator[Advice]:
     )
     assert viewed.conflicts
     low = viewed.conflicts[0].model_copy(update={"severity": "low"})
-    yield viewed.model_copy(update={"conflicts": [*viewed.conflicts, low]})
+    # a finding of more units and details than an output lists: the rest are counted
+    many = low.model_copy(update={"units": ["hq"] * 20, "details": ["a match"] * 20})
+    yield viewed.model_copy(update={"conflicts": [*viewed.conflicts, low, many]})
 
 
 def _render_everything(advice: Advice, folder: Path) -> None:

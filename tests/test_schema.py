@@ -80,6 +80,40 @@ def test_rules_schema_offers_ids_but_allows_new_ones(shipped_kb: KnowledgeBase) 
     assert "production" in offered["anyOf"][0]["enum"]
 
 
+@pytest.mark.parametrize(
+    ("change", "fragment"),
+    [
+        ({"severity": []}, "should be non-empty"),
+        ({"severity": [{"level": "severe"}]}, "'severe' is not one of"),
+        ({"severity": [{"level": "low", "if": {}}]}, "'if' was unexpected"),
+        ({"finding": {"about": ["model"]}}, "does not match"),
+        ({"finding": {"about": []}}, "should be non-empty"),
+        ({"finding": {"topic": "misfits"}}, "'about' is a required property"),
+    ],
+)
+def test_the_rules_schema_checks_ladders_and_findings(
+    shipped_kb: KnowledgeBase, change: dict[str, Any], fragment: str
+) -> None:
+    rule = {
+        "id": "c",
+        "kind": "k",
+        "severity": [{"level": "high", "when": {"f": "score <= -$misfit_high"}}, {"level": "low"}],
+        "match": {"f": "fit where avoid"},
+        "finding": {"about": ["f.model"], "topic": "misfits"},
+        "explanation": {"en": "e"},
+        "resolution": {"en": "r"},
+    }
+    schema = rules_schema(shipped_kb)
+    assert _errors(schema, {"conflicts": [rule]}) == []
+    validator = jsonschema.Draft202012Validator(schema)
+    errors = [  # an anyOf's own message, and why each of its branches failed
+        e.message
+        for error in validator.iter_errors({"conflicts": [{**rule, **change}]})
+        for e in [error, *error.context]
+    ]
+    assert any(fragment in e for e in errors), errors
+
+
 @pytest.mark.parametrize("kind", ["rules", "organisation"])
 def test_cli_prints_the_schema(kind: str, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["schema", kind]) == 0

@@ -99,6 +99,17 @@ def rules_schema(kb: KnowledgeBase) -> Schema:
     defs["ScoringRule"]["properties"]["weights"]["propertyNames"] = offer(archetypes)
     defs["Link"]["properties"]["from"] = offer(archetypes)
     defs["Link"]["properties"]["to"] = offer([*archetypes, *kb.models])
+    conflict = defs["ConflictRuleSpec"]["properties"]
+    ladder = next(o for o in conflict["severity"]["anyOf"] if o.get("type") == "array")
+    ladder["minItems"] = 1  # the loader refuses an empty ladder, so the editor does too
+    conflict["severity"]["description"] = (
+        "low, medium or high; or a ladder of {level, when: {alias: condition}} steps over the "
+        "matched facts, the first that holds wins, the last has only a level"
+    )
+    conflict["finding"]["description"] = (
+        "what one finding is about: `about` lists alias.field of the matched facts; rules with "
+        "the same `topic` and the same values are one finding"
+    )
     defs["PackInfo"]["properties"]["extends"] = {
         "anyOf": [offer(list(kb.layers)), {"type": "null"}]
     }

@@ -57,6 +57,28 @@ def value(shown: JsonValue) -> str:
     return str(shown)
 
 
+# --- findings of many units -----------------------------------------------------------------
+
+#: Units named in a finding's heading, and detail lines shown under it, before the rest are
+#: counted: a parent of 2,000 units is one finding, and its heading stays one line.
+SHOWN_UNITS = 8
+SHOWN_DETAILS = 12
+
+
+def finding_units(conflict: Conflict, lang: Lang) -> tuple[list[str], str | None]:
+    """The units a finding's heading names, and "and N more" for the rest (None if none)."""
+    shown = conflict.units[:SHOWN_UNITS]
+    rest = len(conflict.units) - len(shown)
+    return shown, label("more_units", lang, n=integer(rest, lang)) if rest else None
+
+
+def finding_details(conflict: Conflict, lang: Lang) -> tuple[list[str], str | None]:
+    """The detail lines shown, and a line counting the rest (None if all are shown)."""
+    shown = conflict.details[:SHOWN_DETAILS]
+    rest = len(conflict.details) - len(shown)
+    return shown, label("more_details", lang, n=integer(rest, lang)) if rest else None
+
+
 # --- phrases built from an advice ------------------------------------------------------------
 
 

@@ -23,6 +23,8 @@ from modeadvisor.reports._common import (
     count,
     coverage,
     evidence_weights,
+    finding_details,
+    finding_units,
     link,
     matched,
     meta,
@@ -189,7 +191,9 @@ def _html_conflicts(advice: Advice, index: Index) -> Iterator[str]:
     if not advice.conflicts:
         yield f"<p>{_h('none_found', lang)}.</p>"
     for k, conflict in enumerate(advice.conflicts, 1):
-        units = ", ".join(_unit_link(index, u) for u in conflict.units)
+        shown, more = finding_units(conflict, lang)
+        units = ", ".join(_unit_link(index, u) for u in shown)
+        units += f" {_esc(more)}" if more else ""
         yield (
             f'<article class="conflict sev-{_esc(conflict.severity)}" id="conflict-{k}" '
             f'data-severity="{_esc(conflict.severity)}">'
@@ -199,10 +203,12 @@ def _html_conflicts(advice: Advice, index: Index) -> Iterator[str]:
             f"</span> <code>{_esc(conflict.kind)}</code> — {units}</h3>"
         )
         yield f'<p class="explanation">{_esc(conflict.explanation)}</p>'
-        if conflict.details:
+        details, rest = finding_details(conflict, lang)
+        if details:
             yield (
                 '<ul class="details">'
-                + "".join(f"<li>{_esc(d)}</li>" for d in conflict.details)
+                + "".join(f"<li>{_esc(d)}</li>" for d in details)
+                + (f'<li class="more">{_esc(rest)}</li>' if rest else "")
                 + "</ul>"
             )
         yield (

@@ -118,6 +118,12 @@ LABELS: dict[str, dict[Lang, Entry]] = {
     "unit_conflicts": {"en": "conflicts of this unit", "fi": "yksikön ristiriidat"},
     "none_found": {"en": "none found", "fi": "ei havaittu"},
     "resolution": {"en": "what to do", "fi": "toimenpide-ehdotus"},
+    # a finding of many units shows the first and counts the rest (all are in the JSON)
+    "more_units": {"en": "and {n} more", "fi": "ja {n} muuta"},
+    "more_details": {
+        "en": "... and {n} more (all of them are in the JSON output)",
+        "fi": "... ja {n} muuta (kaikki ovat JSON-tulosteessa)",
+    },
     "severity.high": {"en": "high", "fi": "vakava"},
     "severity.medium": {"en": "medium", "fi": "kohtalainen"},
     "severity.low": {"en": "low", "fi": "lievä"},

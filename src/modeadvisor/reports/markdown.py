@@ -23,6 +23,8 @@ from modeadvisor.reports._common import (
     count,
     coverage,
     evidence_weights,
+    finding_details,
+    finding_units,
     link,
     matched,
     meta,
@@ -140,7 +142,9 @@ def _md_conflicts(advice: Advice, index: Index) -> list[str]:
     if not advice.conflicts:
         lines += [f"{_h('none_found', lang)}.", ""]
     for conflict in advice.conflicts:
-        units = ", ".join(_md(index.names.get(u, u)) for u in conflict.units)
+        shown, more = finding_units(conflict, lang)
+        units = ", ".join(_md(index.names.get(u, u)) for u in shown)
+        units += f" {_md(more)}" if more else ""
         lines += [
             f"### {_md(label(f'severity.{conflict.severity}', lang).upper())}: "
             f"{_code(conflict.kind)} — {units}",
@@ -148,7 +152,9 @@ def _md_conflicts(advice: Advice, index: Index) -> list[str]:
             _md(conflict.explanation),
             "",
         ]
-        lines += [f"- {_md(detail)}" for detail in conflict.details]
+        details, rest = finding_details(conflict, lang)
+        lines += [f"- {_md(detail)}" for detail in details]
+        lines += [f"- {_md(rest)}"] if rest else []
         lines += [""] if conflict.details else []
         lines += [
             f"**{_h('resolution', lang)}:** {_md(conflict.resolution)}",

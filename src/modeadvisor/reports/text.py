@@ -15,6 +15,8 @@ from modeadvisor.reports._common import (
     cap,
     count,
     coverage,
+    finding_details,
+    finding_units,
     integer,
     link,
     matched,
@@ -76,12 +78,17 @@ def _conflicts_text(conflicts: list[Conflict], lang: Lang) -> Iterator[str]:
         return
     yield f"{title} ({len(conflicts)}):"
     for conflict in conflicts:
+        units, more = finding_units(conflict, lang)
+        named = ", ".join(units) + (f" {more}" if more else "")
         yield (
             f"  [{label(f'severity.{conflict.severity}', lang)}] {conflict.kind}: "
-            f"{', '.join(conflict.units)}  ({conflict.rule}, {', '.join(conflict.source)})"
+            f"{named}  ({conflict.rule}, {', '.join(conflict.source)})"
         )
         yield f"    {conflict.explanation}"
-        yield from (f"      - {detail}" for detail in conflict.details)
+        details, rest = finding_details(conflict, lang)
+        yield from (f"      - {detail}" for detail in details)
+        if rest:
+            yield f"      {rest}"
         yield f"    {label('resolution', lang)}: {conflict.resolution}"
     yield ""
 
