@@ -21,6 +21,7 @@ from typing import Any, TextIO
 import modeadvisor
 from modeadvisor._progress import progress_bar
 from modeadvisor.advisor import Advisor
+from modeadvisor.authoring.dmn import export_dmn
 from modeadvisor.authoring.features import MissingExtraError, run_features
 from modeadvisor.authoring.impact import compare, sample_population
 from modeadvisor.authoring.impact import to_text as impact_text
@@ -28,6 +29,7 @@ from modeadvisor.authoring.lint import has_errors, lint
 from modeadvisor.authoring.lint import to_json as lint_json
 from modeadvisor.authoring.lint import to_text as lint_text
 from modeadvisor.authoring.schema import organisation_schema, rules_schema
+from modeadvisor.authoring.spreadsheet import export_workbook, import_workbook
 from modeadvisor.errors import (
     EngineError,
     Location,
@@ -268,6 +270,49 @@ def _parser() -> argparse.ArgumentParser:
     impact.add_argument("--seed", type=int, default=1, help="seed of the generated sample")
     impact.add_argument("--format", choices=("text", "json"), default="text")
     _with_backend(impact)
+
+    pack = commands.add_parser(
+        "pack", help="a rule pack as a spreadsheet (.xlsx) or DMN decision tables, and back"
+    )
+    pack_commands = pack.add_subparsers(dest="pack_command", required=True, metavar="ACTION")
+    export = _with_limits(
+        pack_commands.add_parser(
+            "export", help="write a pack as .xlsx (modeadvisor[spreadsheet]) or DMN 1.3"
+        )
+    )
+    export.add_argument("folder", type=Path, metavar="DIR", help="the pack folder")
+    export.add_argument("-o", "--output", type=Path, required=True, metavar="OUT")
+    export.add_argument(
+        "--format",
+        choices=("xlsx", "dmn"),
+        default=None,
+        help="default: from the output's suffix (.dmn or .xlsx)",
+    )
+    export.add_argument(
+        "--pack",
+        dest="below",
+        type=Path,
+        action="append",
+        default=[],
+        metavar="DIR",
+        help="a pack below this one (repeat; the shipped pack is found by `extends: core`)",
+    )
+    imported = _with_limits(
+        pack_commands.add_parser(
+            "import", help="read a .xlsx workbook into a pack folder (modeadvisor[spreadsheet])"
+        )
+    )
+    imported.add_argument("workbook", type=Path, metavar="PACK.xlsx")
+    imported.add_argument("-o", "--output", type=Path, required=True, metavar="DIR")
+    imported.add_argument(
+        "--pack",
+        dest="below",
+        type=Path,
+        action="append",
+        default=[],
+        metavar="DIR",
+        help="a pack below this one (repeat; the shipped pack is found by `extends: core`)",
+    )
 
     graph = with_rules(
         commands.add_parser("graph", help="the archetype-model graph as Mermaid or Graphviz DOT")
@@ -541,6 +586,37 @@ def _steps(args: argparse.Namespace, out: TextIO) -> int:
     return EXIT_OK
 
 
+def _pack(args: argparse.Namespace, out: TextIO) -> int:
+    if args.pack_command == "import":
+        return _pack_import(args, out)
+    fmt = args.format or ("dmn" if args.output.suffix.lower() == ".dmn" else "xlsx")
+    if fmt == "dmn":
+        kb = load_knowledge_base(*args.below, args.folder, limits=_limits(args))
+        report = export_dmn(kb, args.output)
+        for line in report.not_expressed:
+            print(f"modeadvisor: not in the DMN: {line}", file=sys.stderr)
+        out.write(f"{args.output}: {report.tables} decision tables, {report.rows} rules\n")
+        return EXIT_OK
+    try:
+        export_workbook(args.folder, args.output, below=args.below, limits=_limits(args))
+    except MissingExtraError as error:
+        return _missing_extra("pack export", error.extra, error)
+    out.write(f"{args.output}: written\n")
+    return EXIT_OK
+
+
+def _pack_import(args: argparse.Namespace, out: TextIO) -> int:
+    try:
+        kb = import_workbook(args.workbook, args.output, below=args.below, limits=_limits(args))
+    except MissingExtraError as error:
+        return _missing_extra("pack import", error.extra, error)
+    own = {pack for pack, root in kb.roots.items() if root.resolve() == args.output.resolve()}
+    findings = lint(kb, packs=own or None)  # the imported pack is linted as it stands
+    out.write(f"{args.output}: {len(kb.rules)} rules, {len(kb.links)} links\n")
+    out.write(lint_text(findings))
+    return EXIT_CONFLICTS if has_errors(findings) else EXIT_OK
+
+
 def _schema(args: argparse.Namespace, out: TextIO) -> int:
     kb = _knowledge_base(args)
     made = organisation_schema(kb) if args.kind == "organisation" else rules_schema(kb)
@@ -567,6 +643,7 @@ _COMMANDS: dict[str, Callable[[argparse.Namespace, TextIO], int]] = {
     "what-if": _what_if,
     "steps": _steps,
     "test": _test,
+    "pack": _pack,
     "lint": _lint,
     "impact": _impact,
     "graph": _graph,

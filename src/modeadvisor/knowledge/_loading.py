@@ -573,6 +573,10 @@ class _PackLoader:
             self._weights(rule, placed, archetypes)
             condition = self._condition(rule, placed, traits)
             if condition is not None:
+                # weights in archetype order, whatever order they are written in: the advice
+                # (and a pack's round trip through a spreadsheet) does not depend on it
+                order = [a for a in archetypes if a in rule.weights]
+                rule = rule.model_copy(update={"weights": {a: rule.weights[a] for a in order}})
                 # origin relative to its pack, so explanations do not depend on where it lives
                 checked.append(Rule(rule, condition, placed.origin, self._pack_of(placed)))
         return checked
