@@ -42,7 +42,7 @@ Feature: Conflicts a management team should see
     And there is a finding "units_split_on_model:group:balanced_scorecard"
     And the finding "units_split_on_model:group:balanced_scorecard" names "group, lab"
     And the finding "units_split_on_model:group:balanced_scorecard" is of high severity
-    And the finding "units_split_on_model:group:balanced_scorecard" mentions "Under group, the units split on Balanced scorecard (BSC)"
+    And the finding "units_split_on_model:group:balanced_scorecard" mentions "In group and the units directly under it, the modes differ so much that Balanced scorecard (BSC) suits 1 of them and fits 1 poorly"
     And the finding "units_split_on_model:group:balanced_scorecard" mentions "lab (Product/service-development-oriented): fit -0.80"
     And the finding "units_split_on_model:group:balanced_scorecard" cites "S-C7"
     And the finding "units_split_on_model:group:balanced_scorecard" cites "S-C6"
@@ -87,7 +87,7 @@ Feature: Conflicts a management team should see
     And there is a finding "units_split_on_model:business-area:financial_time_series"
     And the finding "units_split_on_model:business-area:financial_time_series" names "business-area, plant, rnd"
     And the finding "units_split_on_model:business-area:financial_time_series" is of medium severity
-    And the finding "units_split_on_model:business-area:financial_time_series" mentions "Under business-area, the units split on Financial and productivity time series"
+    And the finding "units_split_on_model:business-area:financial_time_series" mentions "Financial and productivity time series suits 1 of them and fits 1 poorly"
     And the finding "units_split_on_model:business-area:financial_time_series" cites "S-C7"
 
   # --- measurement_misfit ----------------------------------------------------------------------
@@ -593,3 +593,81 @@ Feature: Conflicts a management team should see
     When the units are assessed
     Then there is too little evidence to name a mode
     And there are no conflicts
+
+  # --- perspective_conflict: a shift of emphasis, not a change of mode -------------------------
+
+  Scenario: A press shop that wants to stay production-led but with more weight on customer service is told it is a shift of emphasis, not a change of mode
+    Given a unit "press-shop" with traits:
+      | trait                        | value       |
+      | sector                       | private     |
+      | aims_at_surplus              | true        |
+      | established_way_of_working   | 5           |
+      | cost_focus                   | 5           |
+      | own_business_followup        | 5           |
+      | profitability_before_growth  | 4           |
+      | innovation_type              | incremental |
+      | stabilising_leadership       | 4           |
+      | goal_clarity                 | 5           |
+      | periodic_figures_informative | 4           |
+      | resource_based_steering      | 5           |
+      | output_standardisation       | 5           |
+      | uncertainty_level            | 2           |
+    And the unit's desired mode is:
+      | archetype        | weight |
+      | production       | 70     |
+      | customer_service | 30     |
+    When the unit is assessed
+    Then the dominant mode is "production"
+    And there is one "perspective_conflict" conflict for "press-shop"
+    And the "perspective_conflict" conflict is of low severity
+    And the "perspective_conflict" conflict mentions "a shift of emphasis, not a change of mode"
+
+  Scenario: A press shop whose strategy ranks production first and customer service second is told the strategy shifts the emphasis but keeps its lead mode
+    Given a unit "press-shop" with traits:
+      | trait                        | value       |
+      | sector                       | private     |
+      | aims_at_surplus              | true        |
+      | established_way_of_working   | 5           |
+      | cost_focus                   | 5           |
+      | own_business_followup        | 5           |
+      | profitability_before_growth  | 4           |
+      | innovation_type              | incremental |
+      | stabilising_leadership       | 4           |
+      | goal_clarity                 | 5           |
+      | periodic_figures_informative | 4           |
+      | resource_based_steering      | 5           |
+      | output_standardisation       | 5           |
+      | uncertainty_level            | 2           |
+    And the unit's strategy ranking is "production, customer_service"
+    When the unit is assessed
+    Then there is one "perspective_conflict" conflict for "press-shop"
+    And the "perspective_conflict" conflict is of low severity
+    And the "perspective_conflict" conflict mentions "a shift of emphasis, not a crossing"
+
+  Scenario: A press shop whose management and strategy agree on production first but weigh the other modes differently is told the two views differ only in emphasis
+    Given a unit "press-shop" with traits:
+      | trait                        | value       |
+      | sector                       | private     |
+      | aims_at_surplus              | true        |
+      | established_way_of_working   | 5           |
+      | cost_focus                   | 5           |
+      | own_business_followup        | 5           |
+      | profitability_before_growth  | 4           |
+      | innovation_type              | incremental |
+      | stabilising_leadership       | 4           |
+      | goal_clarity                 | 5           |
+      | periodic_figures_informative | 4           |
+      | resource_based_steering      | 5           |
+      | output_standardisation       | 5           |
+      | uncertainty_level            | 2           |
+    And the unit's desired mode is:
+      | archetype        | weight |
+      | production       | 100    |
+    And the unit's strategy mode is:
+      | archetype        | weight |
+      | production       | 60     |
+      | customer_service | 40     |
+    When the unit is assessed
+    Then a "perspective_conflict" conflict mentions "What press-shop desires and what its strategy chooses agree on"
+    And a "perspective_conflict" conflict mentions "strategy 0.6"
+    And there is no "say_do_mismatch" conflict

@@ -471,6 +471,15 @@ def _mentions(modeadvisor_context: AdviceContext, kind: str, text: str) -> None:
     assert text in said, said
 
 
+@then(parsers.parse('a "{kind}" conflict mentions "{text}"'))
+def _any_mentions(modeadvisor_context: AdviceContext, kind: str, text: str) -> None:
+    """Where a unit raises several conflicts of one kind: one of them says `text`."""
+    modeadvisor_context.conflict_kind(kind)
+    found = [c for c in _conflicts(modeadvisor_context) if c.kind == kind]
+    said = ["\n".join([c.explanation, *c.details]) for c in found]
+    assert any(text in one for one in said), "\n---\n".join(said) or "no such conflict"
+
+
 @then(parsers.parse('the "{kind}" conflict cites "{source}"'))
 def _conflict_cites(modeadvisor_context: AdviceContext, kind: str, source: str) -> None:
     modeadvisor_context.source(source)
