@@ -73,3 +73,55 @@ def test_installed_cli_matches_the_development_tree(installed: Path) -> None:
         [sys.executable, "-m", "modeadvisor.cli", *args], capture_output=True, check=True
     ).stdout
     assert fresh == here
+
+
+# --- a lean install: assessing needs no test tool, and a command that needs an extra names it --
+
+
+def test_the_bare_install_brings_no_test_tool(installed: Path) -> None:
+    listed = subprocess.run(
+        [str(installed / "bin" / "python"), "-m", "pip", "list", "--format", "freeze"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.lower()
+    names = {line.split("==")[0] for line in listed.splitlines()}
+    assert "modeadvisor" in names
+    assert not names & {"pytest", "pytest-bdd", "gherkin-official", "mako", "openpyxl"}, names
+
+
+@pytest.mark.parametrize(
+    ("args", "extra"),
+    [
+        (["test"], "bdd"),
+        (["steps"], "bdd"),
+        (["pack", "export", "PACK", "-o", "pack.xlsx"], "spreadsheet"),
+    ],
+)
+def test_a_command_that_needs_an_extra_names_it(
+    installed: Path, tmp_path: Path, args: list[str], extra: str
+) -> None:
+    args = [str(ROOT / "rules") if a == "PACK" else a for a in args]
+    result = subprocess.run(
+        [str(installed / "bin" / "modeadvisor"), *args],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 2, result.stderr
+    assert f"needs the {extra} extra" in result.stderr
+    assert f"pip install 'modeadvisor[{extra}]'" in result.stderr
+
+
+def test_the_bare_install_exports_dmn(installed: Path, tmp_path: Path) -> None:
+    command = [str(installed / "bin" / "modeadvisor"), "pack", "export", str(ROOT / "rules")]
+    result = subprocess.run(
+        [*command, "-o", "core.dmn"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "core.dmn").read_text("utf-8").count("<decisionTable") == 4
