@@ -94,3 +94,23 @@ def test_the_shipped_features_cover_every_shipped_rule(tmp_path: Path) -> None:
         "links": 100.0,
         "conflicts": 100.0,
     }
+
+
+@pytest.mark.slow
+def test_lint_suggests_a_scenario_for_every_rule_no_feature_exercises(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from modeadvisor.cli import main
+
+    (tmp_path / "production.feature").write_bytes(
+        (ROOT / "features" / "production.feature").read_bytes()
+    )
+    assert main(["lint", "--features", str(tmp_path), "--format", "json"]) == 0
+    findings = json.loads(capsys.readouterr().out)["findings"]
+    uncovered = {f["message"].split("'")[1]: f for f in findings if f["code"].startswith("uncov")}
+    assert "project_based_work" in uncovered  # a development rule: no production scenario
+    assert "cost_leadership" not in uncovered
+    hint = uncovered["project_based_work"]["hint"]
+    assert hint.startswith("add a scenario: a unit with project_work_share 50")
+    assert uncovered["project_based_work"]["file"].endswith("development.yaml")
+    assert {f["severity"] for f in uncovered.values()} == {"info"}

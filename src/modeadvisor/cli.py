@@ -21,8 +21,10 @@ from typing import Any, TextIO
 import modeadvisor
 from modeadvisor._progress import progress_bar
 from modeadvisor.advisor import Advisor
+from modeadvisor.authoring.coverage import CoverageReport
+from modeadvisor.authoring.coverage import lint_findings as coverage_findings
 from modeadvisor.authoring.dmn import export_dmn
-from modeadvisor.authoring.features import MissingExtraError, run_features
+from modeadvisor.authoring.features import MissingExtraError, measure_features, run_features
 from modeadvisor.authoring.impact import compare, sample_population
 from modeadvisor.authoring.impact import to_text as impact_text
 from modeadvisor.authoring.lint import has_errors, lint
@@ -245,6 +247,14 @@ def _parser() -> argparse.ArgumentParser:
         help="packs to check, layered in order (default: the shipped pack)",
     )
     lint_cmd.add_argument("--format", choices=("text", "json"), default="text")
+    lint_cmd.add_argument(
+        "--features",
+        type=Path,
+        action="append",
+        metavar="PATH",
+        help="feature files or folders: add an info finding, with a scenario to start from, "
+        "for every rule they do not exercise (repeat; needs modeadvisor[bdd])",
+    )
 
     impact = _with_limits(
         commands.add_parser(
@@ -480,6 +490,17 @@ def _lint(args: argparse.Namespace, out: TextIO) -> int:
     given = {p.resolve() for p in args.packs or [shipped_rules_dir()]}
     own = {pack for pack, root in kb.roots.items() if root.resolve() in given}
     findings = lint(kb, packs=own or None)  # a layer below is linted on its own
+    if args.features:
+        try:
+            _, measured = measure_features(args.features, args.packs or ())
+        except MissingExtraError as error:
+            return _missing_extra("lint --features", error.extra, error)
+        report = CoverageReport.model_validate_json(measured)
+        uncovered = [f for f in coverage_findings(kb, report) if not own or f.pack in own]
+        findings = sorted(
+            [*findings, *uncovered],
+            key=lambda f: (f.location.file, f.location.line or 0, f.location.column or 0),
+        )
     out.write(lint_json(findings) if args.format == "json" else lint_text(findings))
     return EXIT_CONFLICTS if has_errors(findings) else EXIT_OK
 

@@ -25,6 +25,8 @@ from pydantic import BaseModel, ConfigDict
 
 from modeadvisor import conditions as cond
 from modeadvisor.advice import Advice
+from modeadvisor.authoring.lint import Finding
+from modeadvisor.errors import Location
 from modeadvisor.knowledge import KnowledgeBase, Rule, Trait
 
 Section = Literal["rules", "links", "conflicts"]
@@ -345,3 +347,42 @@ def _html_row(item: CoveredItem) -> str:
         f"<tr class='miss'><td><code>{escape(item.id)}</code></td><td>{escape(item.where)}</td>"
         f"<td>not covered; a scenario that would cover it:{suggestion}</td></tr>"
     )
+
+
+# --- as lint findings ------------------------------------------------------------------------
+
+
+def lint_findings(kb: KnowledgeBase, report: CoverageReport) -> list[Finding]:
+    """An info finding per item no scenario exercises, its hint a scenario that would."""
+    findings = []
+    for item in report.uncovered():
+        located = kb.located(item.section, item.id)
+        where = located.at() if located is not None else Location(str(kb.root))
+        findings.append(
+            Finding(
+                code=f"uncovered-{item.section.removesuffix('s')}",
+                severity="info",
+                location=where,
+                message=f"{_WHAT[item.section][:-1]} '{item.id}' is exercised by no scenario",
+                hint=_short_hint(kb, item),
+                pack=located.pack if located is not None else "",
+            )
+        )
+    return findings
+
+
+def _short_hint(kb: KnowledgeBase, item: CoveredItem) -> str:
+    """One line: the trait values of the suggested scenario and what it checks."""
+    if item.section == "rules":
+        rule = next(r for r in kb.rules if r.id == item.id)
+        traits = satisfying_traits(kb, rule) or {}
+        values = ", ".join(f"{t} {_gherkin_value(v)}" for t, v in traits.items())
+        return f'add a scenario: a unit with {values}; Then the rule "{item.id}" fired'
+    if item.section == "links":
+        archetype, model = item.id.split(" -> ")
+        return (
+            f'add a scenario with a unit whose mode is {archetype} that checks "{model}" '
+            "(modeadvisor test --coverage prints one to start from)"
+        )
+    kind = next(c.spec.kind for c in kb.conflicts if c.id == item.id)
+    return f'add a scenario whose units match it; Then there is a "{kind}" conflict'

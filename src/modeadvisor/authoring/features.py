@@ -10,6 +10,9 @@ from __future__ import annotations
 
 import importlib.util
 import os
+import subprocess
+import sys
+import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -74,3 +77,28 @@ def run_features(
     if fail_under is not None:
         args += ["--modeadvisor-fail-under", str(fail_under)]
     return int(pytest.main([*args, *extra]))
+
+
+def measure_features(paths: Sequence[Path], packs: Sequence[Path] = ()) -> tuple[int, str]:
+    """Run feature files in a child process for their rule coverage: (its exit code, the JSON).
+
+    A child process, so pytest's output and state stay out of the caller's (lint's) output.
+    """
+    require_bdd()
+    with tempfile.TemporaryDirectory() as scratch:
+        out = Path(scratch) / "coverage.json"
+        command = [sys.executable, "-m", "modeadvisor.cli", "test", *map(str, paths)]
+        for pack in packs:
+            command += ["--pack", str(pack)]
+        command += ["--coverage-json", str(out)]
+        run = subprocess.run(command, capture_output=True, text=True, check=False)
+        if not out.is_file():
+            raise FeatureRunError(run.returncode, (run.stderr or run.stdout)[-2000:])
+        return run.returncode, out.read_text(encoding="utf-8")
+
+
+class FeatureRunError(RuntimeError):
+    """The feature files could not be run at all (not: some scenarios failed)."""
+
+    def __init__(self, code: int, output: str) -> None:
+        super().__init__(f"running the feature files failed (exit {code}):\n{output}")
