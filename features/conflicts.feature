@@ -384,7 +384,7 @@ Feature: Conflicts a management team should see
     Then the dominant mode is "production"
     And there is one "customer_expectation_mismatch" conflict for "property-maintenance"
     And the "customer_expectation_mismatch" conflict is of medium severity
-    And the "customer_expectation_mismatch" conflict mentions "(strategy)"
+    And the "customer_expectation_mismatch" conflict mentions "leads with the customer-service mode in the strategy-chosen view"
     And the "customer_expectation_mismatch" conflict mentions "customers expect a well-working production model"
     And the "customer_expectation_mismatch" conflict cites "S-S11"
 
@@ -671,3 +671,489 @@ Feature: Conflicts a management team should see
     Then a "perspective_conflict" conflict mentions "What press-shop desires and what its strategy chooses agree on"
     And a "perspective_conflict" conflict mentions "strategy 0.6"
     And there is no "say_do_mismatch" conflict
+
+  # --- findings: one per root cause, however many units ------------------------------------
+
+  Scenario: A scorecard imposed on every unit is one finding naming every development lab it misfits
+    Given a unit "group" with traits:
+      | trait                        | value       |
+      | sector                       | private     |
+      | aims_at_surplus              | true        |
+      | established_way_of_working   | 5           |
+      | cost_focus                   | 5           |
+      | own_business_followup        | 5           |
+      | profitability_before_growth  | 4           |
+      | innovation_type              | incremental |
+      | stabilising_leadership       | 4           |
+      | goal_clarity                 | 5           |
+      | periodic_figures_informative | 4           |
+      | resource_based_steering      | 5           |
+      | uncertainty_level            | 2           |
+    And a unit "plant" under "group" with traits:
+      | trait                        | value       |
+      | sector                       | private     |
+      | aims_at_surplus              | true        |
+      | established_way_of_working   | 5           |
+      | cost_focus                   | 5           |
+      | own_business_followup        | 5           |
+      | profitability_before_growth  | 4           |
+      | innovation_type              | incremental |
+      | stabilising_leadership       | 4           |
+      | goal_clarity                 | 5           |
+      | periodic_figures_informative | 4           |
+      | resource_based_steering      | 5           |
+      | uncertainty_level            | 2           |
+    And a unit "lab-a" under "group" with traits:
+      | trait                        | value         |
+      | aims_at_surplus              | true          |
+      | risk_taking_accepted         | true          |
+      | vision_challenge             | 5             |
+      | experimentation              | 5             |
+      | uncertainty_level            | 4             |
+      | ideation_activity            | 5             |
+      | innovation_type              | new_offerings |
+      | project_work_share           | 70            |
+      | milestone_structured_work    | 4             |
+      | periodic_figures_informative | 2             |
+    And a unit "lab-b" under "group" with traits:
+      | trait                        | value         |
+      | aims_at_surplus              | true          |
+      | risk_taking_accepted         | true          |
+      | vision_challenge             | 5             |
+      | experimentation              | 5             |
+      | uncertainty_level            | 4             |
+      | ideation_activity            | 5             |
+      | innovation_type              | new_offerings |
+      | project_work_share           | 70            |
+      | milestone_structured_work    | 4             |
+      | periodic_figures_informative | 2             |
+    And a unit "lab-c" under "group" with traits:
+      | trait                        | value         |
+      | aims_at_surplus              | true          |
+      | risk_taking_accepted         | true          |
+      | vision_challenge             | 5             |
+      | experimentation              | 5             |
+      | uncertainty_level            | 4             |
+      | ideation_activity            | 5             |
+      | innovation_type              | new_offerings |
+      | project_work_share           | 70            |
+      | milestone_structured_work    | 4             |
+      | periodic_figures_informative | 2             |
+    And the organisation imposes "balanced_scorecard"
+    When the units are assessed
+    Then there is 1 "measurement_misfit" conflict
+    And the finding "measurement_misfit:balanced_scorecard" names "lab-a, lab-b, lab-c"
+    And the finding "measurement_misfit:balanced_scorecard" is of high severity
+    And the finding "measurement_misfit:balanced_scorecard" mentions "The organisation imposes Balanced scorecard (BSC) on every unit, but it fits the modes of lab-a, lab-b and lab-c poorly"
+    And the finding "measurement_misfit:balanced_scorecard" mentions "lab-c: fit -0.80, a poor fit because of its Product/service-development-oriented share (1.00)"
+    And the finding "measurement_misfit:balanced_scorecard" cites "S-D12"
+
+  Scenario: A scorecard the organisation imposes and two labs also use themselves is still one finding, not one per rule and lab
+    Given a unit "group" with traits:
+      | trait                        | value       |
+      | sector                       | private     |
+      | aims_at_surplus              | true        |
+      | established_way_of_working   | 5           |
+      | cost_focus                   | 5           |
+      | own_business_followup        | 5           |
+      | profitability_before_growth  | 4           |
+      | innovation_type              | incremental |
+      | stabilising_leadership       | 4           |
+      | goal_clarity                 | 5           |
+      | periodic_figures_informative | 4           |
+      | resource_based_steering      | 5           |
+      | uncertainty_level            | 2           |
+    And a unit "lab-a" under "group" with traits:
+      | trait                        | value         |
+      | aims_at_surplus              | true          |
+      | risk_taking_accepted         | true          |
+      | vision_challenge             | 5             |
+      | experimentation              | 5             |
+      | uncertainty_level            | 4             |
+      | ideation_activity            | 5             |
+      | innovation_type              | new_offerings |
+      | project_work_share           | 70            |
+      | milestone_structured_work    | 4             |
+      | periodic_figures_informative | 2             |
+    And the unit uses "balanced_scorecard"
+    And a unit "lab-b" under "group" with traits:
+      | trait                        | value         |
+      | aims_at_surplus              | true          |
+      | risk_taking_accepted         | true          |
+      | vision_challenge             | 5             |
+      | experimentation              | 5             |
+      | uncertainty_level            | 4             |
+      | ideation_activity            | 5             |
+      | innovation_type              | new_offerings |
+      | project_work_share           | 70            |
+      | milestone_structured_work    | 4             |
+      | periodic_figures_informative | 2             |
+    And the unit uses "balanced_scorecard"
+    And the organisation imposes "balanced_scorecard"
+    When the units are assessed
+    Then there is 1 "measurement_misfit" conflict
+    And the finding "measurement_misfit:balanced_scorecard" names "lab-a, lab-b"
+    And the finding "measurement_misfit:balanced_scorecard" mentions "lab-a: period figures show the real situation 2 of 5"
+
+  Scenario: A group whose three plants and three labs split on the models of their modes is one finding per model, naming both camps and their sizes
+    Given a unit "group" with traits:
+      | trait                        | value       |
+      | sector                       | private     |
+      | aims_at_surplus              | true        |
+      | established_way_of_working   | 5           |
+      | cost_focus                   | 5           |
+      | own_business_followup        | 5           |
+      | profitability_before_growth  | 4           |
+      | innovation_type              | incremental |
+      | stabilising_leadership       | 4           |
+      | goal_clarity                 | 5           |
+      | periodic_figures_informative | 4           |
+      | resource_based_steering      | 5           |
+      | uncertainty_level            | 2           |
+    And a unit "plant-1" under "group" with traits:
+      | trait                        | value       |
+      | sector                       | private     |
+      | aims_at_surplus              | true        |
+      | established_way_of_working   | 5           |
+      | cost_focus                   | 5           |
+      | own_business_followup        | 5           |
+      | profitability_before_growth  | 4           |
+      | innovation_type              | incremental |
+      | stabilising_leadership       | 4           |
+      | goal_clarity                 | 5           |
+      | periodic_figures_informative | 4           |
+      | resource_based_steering      | 5           |
+      | uncertainty_level            | 2           |
+    And a unit "plant-2" under "group" with traits:
+      | trait                        | value       |
+      | sector                       | private     |
+      | aims_at_surplus              | true        |
+      | established_way_of_working   | 5           |
+      | cost_focus                   | 5           |
+      | own_business_followup        | 5           |
+      | profitability_before_growth  | 4           |
+      | innovation_type              | incremental |
+      | stabilising_leadership       | 4           |
+      | goal_clarity                 | 5           |
+      | periodic_figures_informative | 4           |
+      | resource_based_steering      | 5           |
+      | uncertainty_level            | 2           |
+    And a unit "plant-3" under "group" with traits:
+      | trait                        | value       |
+      | sector                       | private     |
+      | aims_at_surplus              | true        |
+      | established_way_of_working   | 5           |
+      | cost_focus                   | 5           |
+      | own_business_followup        | 5           |
+      | profitability_before_growth  | 4           |
+      | innovation_type              | incremental |
+      | stabilising_leadership       | 4           |
+      | goal_clarity                 | 5           |
+      | periodic_figures_informative | 4           |
+      | resource_based_steering      | 5           |
+      | uncertainty_level            | 2           |
+    And a unit "lab-1" under "group" with traits:
+      | trait                        | value         |
+      | aims_at_surplus              | true          |
+      | risk_taking_accepted         | true          |
+      | vision_challenge             | 5             |
+      | experimentation              | 5             |
+      | uncertainty_level            | 4             |
+      | ideation_activity            | 5             |
+      | innovation_type              | new_offerings |
+      | project_work_share           | 70            |
+      | milestone_structured_work    | 4             |
+      | periodic_figures_informative | 2             |
+    And a unit "lab-2" under "group" with traits:
+      | trait                        | value         |
+      | aims_at_surplus              | true          |
+      | risk_taking_accepted         | true          |
+      | vision_challenge             | 5             |
+      | experimentation              | 5             |
+      | uncertainty_level            | 4             |
+      | ideation_activity            | 5             |
+      | innovation_type              | new_offerings |
+      | project_work_share           | 70            |
+      | milestone_structured_work    | 4             |
+      | periodic_figures_informative | 2             |
+    And a unit "lab-3" under "group" with traits:
+      | trait                        | value         |
+      | aims_at_surplus              | true          |
+      | risk_taking_accepted         | true          |
+      | vision_challenge             | 5             |
+      | experimentation              | 5             |
+      | uncertainty_level            | 4             |
+      | ideation_activity            | 5             |
+      | innovation_type              | new_offerings |
+      | project_work_share           | 70            |
+      | milestone_structured_work    | 4             |
+      | periodic_figures_informative | 2             |
+    When the units are assessed
+    Then there are 4 "unit_mode_conflict" conflicts
+    And the finding "units_split_on_model:group:balanced_scorecard" names "group, lab-1, lab-2, lab-3, plant-1, plant-2, plant-3"
+    And the finding "units_split_on_model:group:balanced_scorecard" mentions "Balanced scorecard (BSC) suits 4 of them and fits 3 poorly"
+    And the finding "units_split_on_model:group:balanced_scorecard" is of high severity
+    And the finding "units_split_on_model:group:resource_steering" is of medium severity
+    And there is no "measurement_misfit" conflict
+
+  Scenario: Two business areas, each with a plant and a lab, are split per business area: the camps under one parent are one finding
+    Given a unit "group" with traits:
+      | trait           | value   |
+      | sector          | private |
+      | aims_at_surplus | true    |
+    And a unit "area-a" under "group" with traits:
+      | trait                        | value       |
+      | sector                       | private     |
+      | aims_at_surplus              | true        |
+      | established_way_of_working   | 5           |
+      | cost_focus                   | 5           |
+      | own_business_followup        | 5           |
+      | profitability_before_growth  | 4           |
+      | innovation_type              | incremental |
+      | stabilising_leadership       | 4           |
+      | goal_clarity                 | 5           |
+      | periodic_figures_informative | 4           |
+      | resource_based_steering      | 5           |
+      | uncertainty_level            | 2           |
+    And a unit "plant-a" under "area-a" with traits:
+      | trait                        | value       |
+      | sector                       | private     |
+      | aims_at_surplus              | true        |
+      | established_way_of_working   | 5           |
+      | cost_focus                   | 5           |
+      | own_business_followup        | 5           |
+      | profitability_before_growth  | 4           |
+      | innovation_type              | incremental |
+      | stabilising_leadership       | 4           |
+      | goal_clarity                 | 5           |
+      | periodic_figures_informative | 4           |
+      | resource_based_steering      | 5           |
+      | uncertainty_level            | 2           |
+    And a unit "lab-a" under "area-a" with traits:
+      | trait                        | value         |
+      | aims_at_surplus              | true          |
+      | risk_taking_accepted         | true          |
+      | vision_challenge             | 5             |
+      | experimentation              | 5             |
+      | uncertainty_level            | 4             |
+      | ideation_activity            | 5             |
+      | innovation_type              | new_offerings |
+      | project_work_share           | 70            |
+      | milestone_structured_work    | 4             |
+      | periodic_figures_informative | 2             |
+    And a unit "area-b" under "group" with traits:
+      | trait                        | value       |
+      | sector                       | private     |
+      | aims_at_surplus              | true        |
+      | established_way_of_working   | 5           |
+      | cost_focus                   | 5           |
+      | own_business_followup        | 5           |
+      | profitability_before_growth  | 4           |
+      | innovation_type              | incremental |
+      | stabilising_leadership       | 4           |
+      | goal_clarity                 | 5           |
+      | periodic_figures_informative | 4           |
+      | resource_based_steering      | 5           |
+      | uncertainty_level            | 2           |
+    And a unit "plant-b" under "area-b" with traits:
+      | trait                        | value       |
+      | sector                       | private     |
+      | aims_at_surplus              | true        |
+      | established_way_of_working   | 5           |
+      | cost_focus                   | 5           |
+      | own_business_followup        | 5           |
+      | profitability_before_growth  | 4           |
+      | innovation_type              | incremental |
+      | stabilising_leadership       | 4           |
+      | goal_clarity                 | 5           |
+      | periodic_figures_informative | 4           |
+      | resource_based_steering      | 5           |
+      | uncertainty_level            | 2           |
+    And a unit "lab-b" under "area-b" with traits:
+      | trait                        | value         |
+      | aims_at_surplus              | true          |
+      | risk_taking_accepted         | true          |
+      | vision_challenge             | 5             |
+      | experimentation              | 5             |
+      | uncertainty_level            | 4             |
+      | ideation_activity            | 5             |
+      | innovation_type              | new_offerings |
+      | project_work_share           | 70            |
+      | milestone_structured_work    | 4             |
+      | periodic_figures_informative | 2             |
+    When the units are assessed
+    Then there are 8 "unit_mode_conflict" conflicts
+    And the finding "units_split_on_model:area-a:balanced_scorecard" names "area-a, lab-a, plant-a"
+    And the finding "units_split_on_model:area-b:balanced_scorecard" names "area-b, lab-b, plant-b"
+    And there is no finding "units_split_on_model:group:balanced_scorecard"
+
+  # --- severity follows the evidence ---------------------------------------------------------
+
+  Scenario: A satisfaction survey that fits the city's social and health services at -0.11 is a low finding, not a high one
+    Given the organisation file "../examples/municipality.yaml"
+    When the organisation is assessed
+    Then the finding "measurement_misfit:customer_satisfaction_survey" is of low severity
+    And the finding "measurement_misfit:customer_satisfaction_survey" mentions "Sosiaali- ja terveyspalvelut: fit -0.11, a poor fit because of its Customer-service-oriented share (0.38)"
+
+  Scenario: A strategy that puts production first for a development lab crosses the lab's lead mode: high
+    Given a unit "lab" with traits:
+      | trait                        | value         |
+      | aims_at_surplus              | true          |
+      | risk_taking_accepted         | true          |
+      | vision_challenge             | 5             |
+      | experimentation              | 5             |
+      | uncertainty_level            | 4             |
+      | ideation_activity            | 5             |
+      | innovation_type              | new_offerings |
+      | project_work_share           | 70            |
+      | milestone_structured_work    | 4             |
+      | periodic_figures_informative | 2             |
+    And the unit's strategy ranking is "production, development"
+    When the unit is assessed
+    Then the finding "strategy_mode_crosses_current:lab" is of high severity
+    And the finding "strategy_mode_crosses_current:lab" mentions "chooses Production-oriented as its lead mode, but its traits show it leading with Product/service-development-oriented"
+    And the finding "strategy_mode_crosses_current:lab" mentions "Production-oriented: current 0.00, strategy 0.75 (gap 0.75)"
+
+  Scenario: Where a pack reads a ranking as its lead mode only, a strategy ranking production first says nothing more about a production plant: no shift of emphasis either
+    Given a unit "plant" with traits:
+      | trait                        | value       |
+      | sector                       | private     |
+      | aims_at_surplus              | true        |
+      | established_way_of_working   | 5           |
+      | cost_focus                   | 5           |
+      | own_business_followup        | 5           |
+      | profitability_before_growth  | 4           |
+      | innovation_type              | incremental |
+      | stabilising_leadership       | 4           |
+      | goal_clarity                 | 5           |
+      | periodic_figures_informative | 4           |
+      | resource_based_steering      | 5           |
+      | uncertainty_level            | 2           |
+    And the unit's strategy ranking is "production, customer_service"
+    And the pack setting "ranking_weights" is "lead_only"
+    When the unit is assessed
+    Then there are no conflicts
+
+  Scenario: Three managers who call a production plant customer-service-oriented are a medium finding: enough respondents to take it seriously
+    Given a unit "plant" with traits:
+      | trait                        | value       |
+      | sector                       | private     |
+      | aims_at_surplus              | true        |
+      | established_way_of_working   | 5           |
+      | cost_focus                   | 5           |
+      | own_business_followup        | 5           |
+      | profitability_before_growth  | 4           |
+      | innovation_type              | incremental |
+      | stabilising_leadership       | 4           |
+      | goal_clarity                 | 5           |
+      | periodic_figures_informative | 4           |
+      | resource_based_steering      | 5           |
+      | uncertainty_level            | 2           |
+    And respondents rate the unit:
+      | respondent | customer_service |
+      | ceo        | 5                |
+      | cfo        | 5                |
+      | coo        | 5                |
+    When the unit is assessed
+    Then the finding "central_in_words_not_in_traits:plant" is of medium severity
+    And the finding "central_in_words_not_in_traits:plant" mentions "Customer-service-oriented: rated 5.00 by 3, weight in the traits 0.00"
+
+  Scenario: A pack that calls only fits of -0.9 or worse high makes the scorecard a group cascades to its lab a medium split
+    Given a unit "group" with traits:
+      | trait                        | value       |
+      | sector                       | private     |
+      | aims_at_surplus              | true        |
+      | established_way_of_working   | 5           |
+      | cost_focus                   | 5           |
+      | own_business_followup        | 5           |
+      | profitability_before_growth  | 4           |
+      | innovation_type              | incremental |
+      | stabilising_leadership       | 4           |
+      | goal_clarity                 | 5           |
+      | periodic_figures_informative | 4           |
+      | resource_based_steering      | 5           |
+      | uncertainty_level            | 2           |
+    And the unit uses "balanced_scorecard"
+    And a unit "lab" under "group" with traits:
+      | trait                        | value         |
+      | aims_at_surplus              | true          |
+      | risk_taking_accepted         | true          |
+      | vision_challenge             | 5             |
+      | experimentation              | 5             |
+      | uncertainty_level            | 4             |
+      | ideation_activity            | 5             |
+      | innovation_type              | new_offerings |
+      | project_work_share           | 70            |
+      | milestone_structured_work    | 4             |
+      | periodic_figures_informative | 2             |
+    And the pack setting "misfit_high" is "0.9"
+    When the units are assessed
+    Then the finding "units_split_on_model:group:balanced_scorecard" is of medium severity
+    And the finding "units_split_on_model:group:balanced_scorecard" mentions "lab (Product/service-development-oriented): fit -0.80"
+
+  Scenario: A plant whose own people say its period figures miss its real situation, yet follows itself by them, is a medium finding about those models
+    Given a unit "plant" with traits:
+      | trait                        | value       |
+      | sector                       | private     |
+      | aims_at_surplus              | true        |
+      | established_way_of_working   | 5           |
+      | cost_focus                   | 5           |
+      | own_business_followup        | 5           |
+      | profitability_before_growth  | 4           |
+      | innovation_type              | incremental |
+      | stabilising_leadership       | 4           |
+      | goal_clarity                 | 5           |
+      | periodic_figures_informative | 2           |
+      | resource_based_steering      | 5           |
+      | uncertainty_level            | 2           |
+    And the unit uses "balanced_scorecard, financial_time_series"
+    When the unit is assessed
+    Then there are 2 "measurement_misfit" conflicts
+    And the finding "measurement_misfit:balanced_scorecard" is of medium severity
+    And the finding "measurement_misfit:balanced_scorecard" mentions "but in plant the period figures show the real situation poorly, by its own account"
+    And the finding "measurement_misfit:financial_time_series" cites "S-S7"
+
+  # --- no finding where the evidence does not carry one --------------------------------------
+
+  Scenario: A plant slightly off the production ideal, with a little experimentation, keeps its scorecard and raises nothing
+    Given a unit "plant" with traits:
+      | trait                        | value       |
+      | sector                       | private     |
+      | aims_at_surplus              | true        |
+      | established_way_of_working   | 5           |
+      | cost_focus                   | 5           |
+      | own_business_followup        | 5           |
+      | profitability_before_growth  | 4           |
+      | innovation_type              | incremental |
+      | stabilising_leadership       | 4           |
+      | goal_clarity                 | 5           |
+      | periodic_figures_informative | 4           |
+      | resource_based_steering      | 5           |
+      | uncertainty_level            | 2           |
+      | experimentation              | 4           |
+    And the unit uses "balanced_scorecard, financial_time_series"
+    When the unit is assessed
+    Then the dominant mode is "production"
+    And "balanced_scorecard" is recommended
+    And there are no conflicts
+
+  Scenario: A satisfaction survey that fits a plant only slightly poorly, less than avoid_min, is no finding
+    Given a unit "plant" with traits:
+      | trait                        | value       |
+      | sector                       | private     |
+      | aims_at_surplus              | true        |
+      | established_way_of_working   | 5           |
+      | cost_focus                   | 5           |
+      | own_business_followup        | 5           |
+      | profitability_before_growth  | 4           |
+      | innovation_type              | incremental |
+      | stabilising_leadership       | 4           |
+      | goal_clarity                 | 5           |
+      | periodic_figures_informative | 4           |
+      | resource_based_steering      | 5           |
+      | uncertainty_level            | 2           |
+      | daily_flex_to_customer       | 4           |
+    And the unit uses "customer_satisfaction_survey"
+    When the unit is assessed
+    Then "customer_satisfaction_survey" is not to be avoided
+    And there are no conflicts

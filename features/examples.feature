@@ -88,7 +88,7 @@ Feature: Advice for the example organisations
     Then there are 4 "unit_mode_conflict" conflicts
     And the finding "units_split_on_model:group:balanced_scorecard" names "group, plant, rnd"
     And the finding "units_split_on_model:group:balanced_scorecard" is of high severity
-    And the finding "units_split_on_model:group:balanced_scorecard" mentions "it suits 2 of them and should be avoided in 1"
+    And the finding "units_split_on_model:group:balanced_scorecard" mentions "Balanced scorecard (BSC) suits 2 of them and fits 1 poorly"
     And the finding "units_split_on_model:group:resource_steering" is of medium severity
     And there is one "measurement_misfit" conflict for "rnd"
     And the "measurement_misfit" conflict is of high severity
@@ -109,7 +109,7 @@ Feature: Advice for the example organisations
     When the organisation is assessed
     Then there is one "customer_expectation_mismatch" conflict for "housing-services"
     And the "customer_expectation_mismatch" conflict mentions "expect a well-working production model"
-    And the "customer_expectation_mismatch" conflict mentions "(strategy)"
+    And the "customer_expectation_mismatch" conflict mentions "in the current (observed) and strategy-chosen views"
 
   Scenario: The shared service centre says it is customer-service-oriented but works in the production mode
     Given the organisation file "../examples/service-company.yaml"

@@ -8,6 +8,7 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -297,7 +298,8 @@ def test_manufacturer_conflicts(advisor: Advisor) -> None:
         c for c in advice.conflicts if c.id == "units_split_on_model:group:balanced_scorecard"
     )
     assert split.explanation.startswith(
-        "Under Konsernin johto, the units split on Balanced scorecard (BSC): it suits 2 of them"
+        "In Konsernin johto and the units directly under it, the modes differ so much that "
+        "Balanced scorecard (BSC) suits 2 of them and fits 1 poorly"
     )
     assert split.details == [
         "Konsernin johto (Production-oriented): fit 0.90",
@@ -316,9 +318,52 @@ def test_the_misfit_names_the_mode_that_causes_it(advisor: Advisor) -> None:
     (misfit,) = [
         c for c in advisor.assess(MANUFACTURER).conflicts if c.kind == "measurement_misfit"
     ]
-    (match,) = misfit.matches
+    match, own_signal = misfit.matches
     assert (match.facts["f"]["cause"], match.facts["f"]["cause_share"]) == ("development", 0.9286)
     assert "because of its Product/service-development-oriented share (0.93)" in misfit.details[0]
+    # R&D rates its period figures 2 of 5: its own signal folds into the same finding
+    assert own_signal.rule == "period_figures_miss_the_work"
+    assert misfit.details[1] == "Tuotekehitys, Espoo: period figures show the real situation 2 of 5"
+
+
+def test_a_units_own_signal_alone_is_a_medium_finding(advisor: Advisor) -> None:
+    """A production plant that says its period figures miss its situation, yet follows itself by
+    them: no misfit of its mode, but its own account is a finding about the model (S-D11, S-S7)."""
+    units = _manufacturer_units()
+    plant = dict(units[1], traits={**units[1]["traits"], "periodic_figures_informative": 2})
+    advice = advisor.assess(_org_with_units([units[0], plant]))
+    found = [(c.id, c.severity, c.units, c.rules) for c in advice.conflicts]
+    assert found == [
+        (
+            f"measurement_misfit:{model}",
+            "medium",
+            ["plant"],
+            ["period_figures_miss_the_work"],
+        )
+        for model in ("balanced_scorecard", "financial_time_series")
+    ]
+
+
+def test_grammar_follows_the_count_of_units(shipped_kb: KnowledgeBase) -> None:
+    """`[one|many]` in a text: one unit reads in the singular, two in the plural, in Finnish as
+    in English; a view is named as the reports name it."""
+    finnish = Advisor(shipped_kb, lang="fi")
+    units = _manufacturer_units()
+    one = next(c for c in finnish.assess(MANUFACTURER).conflicts if c.kind == "measurement_misfit")
+    assert "on käytössä yksikössä Tuotekehitys, Espoo, jonka toimintatapaan" in one.explanation
+    twin = dict(units[2], id="rnd-2", name="Toinen laboratorio")
+    two = next(
+        c
+        for c in finnish.assess(_org_with_units([*units, twin])).conflicts
+        if c.kind == "measurement_misfit"
+    )
+    assert (
+        "on käytössä yksiköissä Tuotekehitys, Espoo ja Toinen laboratorio, joiden toimintatapaan"
+        in two.explanation
+    )
+    service = finnish.assess(ROOT / "examples" / "service-company.yaml")
+    (expectation,) = [c for c in service.conflicts if c.kind == "customer_expectation_mismatch"]
+    assert "näkymissä nykyinen (havaittu) ja strategian mukainen" in expectation.explanation
 
 
 def test_finnish_numbers_have_a_decimal_comma(shipped_kb: KnowledgeBase) -> None:
@@ -342,7 +387,7 @@ def _org_with_units(units: list[dict[str, object]], **extra: object) -> dict[str
     return {"organisation": "o", "units": units, **extra}
 
 
-def _manufacturer_units() -> list[dict[str, object]]:
+def _manufacturer_units() -> list[dict[str, Any]]:
     import yaml
 
     data = yaml.safe_load(MANUFACTURER.read_text(encoding="utf-8"))
@@ -381,10 +426,14 @@ def test_an_imposed_model_in_use_too_is_one_finding_with_both_rules(advisor: Adv
     (misfit,) = [c for c in advice.conflicts if c.kind == "measurement_misfit"]
     assert misfit.id == "measurement_misfit:balanced_scorecard"
     assert misfit.units == ["rnd", "rnd-2"]
-    assert misfit.rules == ["imposed_measurement_misfits_mode", "measurement_in_use_misfits_mode"]
+    assert misfit.rules == [
+        "imposed_measurement_misfits_mode",
+        "measurement_in_use_misfits_mode",
+        "period_figures_miss_the_work",  # medium: after the high ones
+    ]
     assert misfit.rule == "imposed_measurement_misfits_mode"  # the pack's first at one level
-    assert "Tuotekehitys, Espoo and Second lab" in misfit.explanation
-    assert len(misfit.matches) == 4  # imposed and in use, for each lab: nothing is lost
+    assert "fits the modes of Tuotekehitys, Espoo and Second lab poorly" in misfit.explanation
+    assert len(misfit.matches) == 6  # imposed, in use and own signal, per lab: nothing is lost
 
 
 def test_a_packs_own_rule_groups_its_pairs_by_what_it_declares(tmp_path: Path) -> None:
@@ -428,11 +477,13 @@ def test_finding_ids_are_the_same_whatever_the_order_or_the_backend(advisor: Adv
 
 def test_the_misfit_thresholds_are_settings(advisor: Advisor) -> None:
     """-0.74 is high by default (misfit_high 0.5); with misfit_high 0.8 it is medium, and with
-    misfit_medium 0.8 as well, low."""
+    misfit_medium 0.8 as well, low (R&D's period figures rated 3 here: no signal of its own)."""
+    units = _manufacturer_units()
+    units[2] = dict(units[2], traits={**units[2]["traits"], "periodic_figures_informative": 3})
 
     def level(**settings: float) -> str:
         kb = advisor.knowledge_base.with_settings(**settings)
-        advice = Advisor(kb).assess(MANUFACTURER)
+        advice = Advisor(kb).assess(_org_with_units(units))
         (misfit,) = [c for c in advice.conflicts if c.kind == "measurement_misfit"]
         return misfit.severity
 
@@ -499,7 +550,7 @@ def test_findings_do_not_grow_with_the_children_and_the_json_grows_linearly(
     assert [c.id for c in large.conflicts] == FLAT_FINDINGS
     split = large.conflicts[1]
     assert len(split.units) == len(split.matches) == 501  # the parent and every child, once
-    assert "it suits 251 of them and should be avoided in 250" in split.explanation
+    assert "suits 251 of them and fits 250 poorly" in split.explanation
     per_unit = [len(a.to_json()) / len(a.units) for a in (small, large)]
     assert 0.9 < per_unit[1] / per_unit[0] < 1.1
     assert sum(len(c.matches) for c in large.conflicts) < 5 * len(large.units)

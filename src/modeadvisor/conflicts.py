@@ -21,10 +21,13 @@ from modeadvisor.conditions import TraitValue, resolve
 from modeadvisor.facts import FACT_KINDS, UNIT_FIELDS, VIEWS, Fact, Firing
 from modeadvisor.graph import ScoredModel, avoided, recommended
 from modeadvisor.knowledge import NUMBER_DECIMALS, ConflictRule, KnowledgeBase, Lang, Rule
-from modeadvisor.reports._common import integer, number
+from modeadvisor.reports._common import integer, number, view_label
 from modeadvisor.scoring import MICRO
 
 _PLACEHOLDER = re.compile(r"\{([a-z][a-z0-9_]*)\.([A-Za-z_][A-Za-z0-9_]*)\}")
+#: `[one|many]` in a text: the first form when every placeholder shows one value, else the second
+#: ("whose [mode|modes]", "[yksikön|yksiköiden]"), so grammar follows the count.
+_NUMBER = re.compile(r"\[([^\[\]|{}]*)\|([^\[\]|{}]*)\]")
 _SEVERITY_ORDER = {"high": 0, "medium": 1, "low": 2}
 _YES_NO = {"en": ("yes", "no"), "fi": ("kyllä", "ei")}
 _AND = {"en": "and", "fi": "ja"}
@@ -250,7 +253,7 @@ class _Texts:
 
     def __init__(self, kb: KnowledgeBase, unit_names: Mapping[str, str], lang: Lang) -> None:
         self.kb, self.unit_names, self.lang = kb, unit_names, lang
-        self._templates: dict[tuple[str, str], tuple[list[str], tuple[_Slot, ...]]] = {}
+        self._templates: dict[tuple[str, str], _Template] = {}
         self._shown: dict[tuple[str, str], dict[object, str]] = {}
 
     def fill(
@@ -262,10 +265,10 @@ class _Texts:
         compiled = self._templates.get((template, rule.id))
         if compiled is None:
             compiled = self._templates[(template, rule.id)] = self._compile(template, rule)
-        parts, slots = compiled
+        one, many, slots = compiled
         if not slots:
-            return template
-        out = parts.copy()
+            return "".join(one)
+        out, several = one.copy(), False
         for at, alias, field, kind, cache in slots:
             shown = []
             for match in matches:
@@ -273,7 +276,12 @@ class _Texts:
                     value = match[alias].get(field)
                     text = cache.get(value) if value.__class__ is str else None
                     shown.append(text if text is not None else self.show(kind, field, value, cache))
-            out[at] = shown[0] if len(shown) == 1 else self.listing(list(dict.fromkeys(shown)))
+            values = list(dict.fromkeys(shown))
+            several = several or len(values) > 1
+            out[at] = values[0] if len(values) == 1 else self.listing(values)
+        if several and many is not one:  # the plural forms of the text around the values
+            holes = {slot[0] for slot in slots}
+            out = [part if i in holes else many[i] for i, part in enumerate(out)]
         return "".join(out)
 
     def listing(self, items: list[str]) -> str:
@@ -285,8 +293,9 @@ class _Texts:
             items = [*items[: _LISTED - 1], _MORE[self.lang].format(n=integer(rest, self.lang))]
         return f"{', '.join(items[:-1])} {_AND[self.lang]} {items[-1]}"
 
-    def _compile(self, template: str, rule: ConflictRule) -> tuple[list[str], tuple[_Slot, ...]]:
-        """The template's text with a hole for each placeholder, and what fills each hole."""
+    def _compile(self, template: str, rule: ConflictRule) -> _Template:
+        """The template's text with a hole for each placeholder (in its one and its many form),
+        and what fills each hole."""
         kinds = {p.alias: p.kind for p in rule.patterns}
         parts: list[str] = []
         slots: list[_Slot] = []
@@ -299,7 +308,9 @@ class _Texts:
                 cache = self._shown.setdefault((kind, field), {})
                 slots.append((len(parts), alias, field, kind, cache))
                 parts.append("")
-        return parts, tuple(slots)
+        one = [_NUMBER.sub(r"\1", part) for part in parts]
+        many = [_NUMBER.sub(r"\2", part) for part in parts] if one != parts else one
+        return one, many, tuple(slots)
 
     def show(
         self, kind: str, field: str, value: FactValue, cache: dict[object, str] | None = None
@@ -323,6 +334,8 @@ class _Texts:
             return self.kb.archetypes[str(value)].name.get(self.lang)
         if kind_of_value == "model" and str(value) in self.kb.models:
             return self.kb.models[str(value)].name.get(self.lang)
+        if spec is not None and spec.values == VIEWS:  # current, desired, strategy: as reports say
+            return view_label(str(value), self.lang)
         if isinstance(value, bool):
             return _YES_NO[self.lang][0 if value else 1]
         if isinstance(value, int):
@@ -337,6 +350,8 @@ class _Texts:
 #: A placeholder ready to fill: where it stands among the parts, alias, field, the kind of fact
 #: bound to the alias, and the texts already shown for values of that field.
 _Slot = tuple[int, str, str, str, dict[object, str]]
+#: A compiled template: its parts with `[one|many]` resolved each way, and its placeholders.
+_Template = tuple[list[str], list[str], tuple[_Slot, ...]]
 
 
 def _split(template: str) -> list[str | tuple[str, str]]:
