@@ -174,3 +174,14 @@ def test_disjunctive_form_removes_duplicates() -> None:
         ["a == 1", "b == 2"],
         ["a == 1", "c == 3"],
     ]
+
+
+def test_fact_ids_never_share_the_engines_hash() -> None:
+    # the engine refuses a fact whose id's FNV-1a hash is already in the session: 350,000 facts
+    # (a 20,000-unit organisation) would hit about 14 such pairs with ids taken as they come
+    from modeadvisor.backends._durable import _FactIds, _fnv1a
+
+    ids = _FactIds().first(350_000)
+    assert len(set(ids)) == len(ids) == 350_000
+    assert len({_fnv1a(i) for i in ids}) == 350_000
+    assert _fnv1a("a") == 0xE40C292C  # the published FNV-1a test vector

@@ -67,6 +67,7 @@ class DurableEngine:
         self._naive = naive
         self._pack = pack
         self._lock = threading.Lock()
+        self._ids = _FactIds()  # used under the lock
         self._sessions = itertools.count()
         self._firings: dict[str, list[Firing]] = {}
         self._max_failed = max_failed_sessions
@@ -121,7 +122,10 @@ class DurableEngine:
             asserted: list[str] = []
             try:
                 for name in self._names:
-                    batch = [{**fact, "sid": sid, "fid": i} for i, fact in enumerate(facts)]
+                    ids = self._ids.first(len(facts))
+                    batch = [
+                        {**fact, "sid": sid, "fid": i, "id": ids[i]} for i, fact in enumerate(facts)
+                    ]
                     if self._naive:
                         for fact in batch:
                             self._host.assert_fact(name, fact)
@@ -181,3 +185,36 @@ class DurableBackend:
         # counted first, in linear time: once the engine runs it cannot be stopped
         count_bindings(self._kb.conflicts, facts, self._kb.settings, limit=limit)
         return self._conflicts.fire([engine_fact(fact, self._kb.traits) for fact in facts])
+
+
+def _fnv1a(text: str) -> int:
+    """32-bit FNV-1a, the hash the engine files a fact under by its `id`."""
+    value = 0x811C9DC5
+    for byte in text.encode():
+        value = ((value ^ byte) * 0x01000193) & 0xFFFFFFFF
+    return value
+
+
+class _FactIds:
+    """Fact ids whose 32-bit FNV-1a hashes all differ, grown as needed.
+
+    Measured: the engine files a fact under the FNV-1a hash of its id and refuses a second
+    fact whose id hashes like one already in the session (MessageObservedException); with ids
+    of its own choosing an assessment of 5,000 units (87,000 facts) failed, and about 3 % of
+    those of 1,000 units would. Ids that skip every colliding candidate cannot collide.
+    """
+
+    def __init__(self) -> None:
+        self._ids: list[str] = []
+        self._hashes: set[int] = set()
+        self._next = 0
+
+    def first(self, count: int) -> list[str]:
+        while len(self._ids) < count:
+            text = f"f{self._next}"
+            self._next += 1
+            hashed = _fnv1a(text)
+            if hashed not in self._hashes:
+                self._hashes.add(hashed)
+                self._ids.append(text)
+        return self._ids[:count]
