@@ -143,7 +143,8 @@ class DurableEngine:
                     self._failed += 1  # at least one session of this sid stays alive
                 if isinstance(error, EngineError):
                     raise
-                raise EngineError(f"the rule engine failed: {error}") from None
+                # its message can quote the whole batch of facts (megabytes): the start says it
+                raise EngineError(f"the rule engine failed: {str(error)[:300]}") from None
             finally:
                 del self._firings[sid]
                 for name in asserted:
