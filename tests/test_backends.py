@@ -7,7 +7,7 @@ from contextlib import redirect_stderr, redirect_stdout
 
 import pytest
 
-from modeadvisor import KnowledgeBase, backends
+from modeadvisor import KnowledgeBase, OrganisationError, backends
 from modeadvisor.backends import Backend, durable_available
 from modeadvisor.cli import main
 
@@ -67,3 +67,23 @@ def test_an_unknown_backend_is_a_usage_error() -> None:
     code, _, err = _run("assess", str(EXAMPLES[0]), "--backend", "numpy")
     assert code == 2
     assert "invalid choice: 'numpy'" in err
+
+
+def test_an_assessment_leaves_the_cycle_collector_as_it_found_it(shipped_kb: KnowledgeBase) -> None:
+    import gc
+
+    from modeadvisor import Advisor
+
+    advisor = Advisor(shipped_kb, backend="vectorised")
+    assert gc.isenabled()
+    advisor.assess(EXAMPLES[0])
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        advisor.assess(EXAMPLES[0])
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+    with pytest.raises(OrganisationError, match="cannot read file"):
+        advisor.assess(ROOT / "no-such-file.yaml")
+    assert gc.isenabled()  # switched back on when the assessment fails too
