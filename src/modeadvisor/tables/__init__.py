@@ -29,6 +29,7 @@ from modeadvisor._cells import ProblemCollector
 from modeadvisor.backends._vectorised import Scorer
 from modeadvisor.knowledge import KnowledgeBase
 from modeadvisor.limits import DEFAULT_LIMITS, Limits
+from modeadvisor.tables._ahead import ahead
 from modeadvisor.tables._arrow import INSTALL, ArrowMissingError
 from modeadvisor.tables._encoding import (
     MODELS_COLUMN,
@@ -63,8 +64,8 @@ __all__ = [
     "INSTALL",
     "MODELS_COLUMN",
     "UNIT_COLUMN",
-    "BatchResult",
     "ArrowMissingError",
+    "BatchResult",
     "Source",
     "Table",
     "assess_table",
@@ -104,8 +105,11 @@ def _report(problems: ProblemCollector, found: CellProblems, batch: Batch) -> No
     problems.skip(count - len(kept))
 
 
-def _encoded(kb: KnowledgeBase, source: Source, limits: Limits) -> Iterator[tuple[Batch, Encoded]]:
-    """Each batch with its encoding; the table's problems raised together after the last."""
+def _encoded(
+    kb: KnowledgeBase, source: Source, limits: Limits
+) -> Iterator[tuple[Batch, Encoded, bool]]:
+    """Each batch with its encoding, and whether the table has had no problem so far (only
+    then is it worth scoring); the table's problems raised together after the last batch."""
     layout = source.layout
     encoder = Encoder(kb, layout.names)
     seen = 0
@@ -117,7 +121,7 @@ def _encoded(kb: KnowledgeBase, source: Source, limits: Limits) -> Iterator[tupl
         seen += batch.size
         encoded = encoder.encode(batch.size, batch.cells, batch.unit_absent)
         _report(layout.problems, encoded.problems, batch)
-        yield batch, encoded
+        yield batch, encoded, not layout.problems
     layout.problems.raise_if_any()
 
 
@@ -128,7 +132,7 @@ def read_table(kb: KnowledgeBase, source: Any, limits: Limits = DEFAULT_LIMITS) 
     opened = open_table(kb, source, limits)
     raw = RawCells(kb, opened.layout.names)
     size = 0
-    for batch, _ in _encoded(kb, opened, limits):
+    for batch, _, _ in _encoded(kb, opened, limits):
         raw.add(batch.start, batch.cells)
         size += batch.size
     return raw.table(size)
@@ -160,9 +164,9 @@ def assess_table(
     raw = RawCells(kb, opened.layout.names)
     parts: list[Scored] = []
     done = 0
-    for batch, encoded in _encoded(kb, opened, limits):
+    for batch, encoded, clean in ahead(_encoded(kb, opened, limits)):
         raw.add(batch.start, batch.cells)
-        if not opened.layout.problems:  # a table with mistakes is only read, to list them all
+        if clean:  # a table with mistakes is only read on, to list them all
             parts.append(scoring.score(encoded.units, encoded.ids))
         done += batch.size
         if progress is not None:
@@ -194,8 +198,8 @@ def write_advice(
         lambda parts: BatchResult._joined(scoring, parts, Table([], [], [])),
     )
     done = 0
-    for batch, encoded in _encoded(kb, opened, limits):
-        if not opened.layout.problems:
+    for batch, encoded, clean in ahead(_encoded(kb, opened, limits)):
+        if clean:
             writer.write(scoring.score(encoded.units, encoded.ids))
         done += batch.size
         if progress is not None:

@@ -7,6 +7,7 @@ together) and still reads CSV files, rows and frames, on a slower path written i
 
 from __future__ import annotations
 
+import importlib
 from types import ModuleType
 from typing import Any
 
@@ -26,17 +27,14 @@ class ArrowMissingError(ModeAdvisorError, ImportError):
 def arrow() -> ModuleType | None:
     """The pyarrow module, or None where it is not installed."""
     try:
-        import pyarrow
+        return importlib.import_module("pyarrow")
     except ImportError:
         return None
-    return pyarrow
 
 
 def pyarrow(name: str = "") -> Any:
     """pyarrow (or its module `name`: compute, csv, parquet, json, ipc), untyped: the
     published stubs are incomplete, and these modules are called only where pyarrow is."""
-    import importlib
-
     return importlib.import_module(f"pyarrow.{name}" if name else "pyarrow")
 
 

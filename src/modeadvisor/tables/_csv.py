@@ -235,11 +235,12 @@ class CsvSource:
         columns = found.columns
         if any(_longest(values) > csv.field_size_limit() for values in columns):
             raise _HandOverError  # the csv module refuses such a cell: it says where
-        blank = None
-        for values in columns:
-            empty = _blank(values)
-            blank = empty if blank is None else blank & empty
-        if blank is not None and blank.any():
+        blank = _blank(columns[0])  # a row of empty cells (not a unit) starts with one
+        for values in columns[1:]:
+            if not blank.any():
+                break
+            blank &= _blank(values)
+        if blank.any():
             found = found.filter(pa.array(~blank))  # rows of empty cells are not units
             columns = found.columns
         if found.num_rows == 0:

@@ -107,9 +107,12 @@ class Encoded:
 
 
 def _key(cell: object) -> object:
-    """A cell as a dictionary key that tells 1, 1.0 and True apart, and lists by content."""
+    """A cell as a dictionary key that tells 1, 1.0 and True apart, 0.0 and -0.0 too (their
+    messages differ), and lists by content."""
     if isinstance(cell, list | tuple):
         return (list, tuple(_key(c) for c in cell))
+    if isinstance(cell, float):
+        return (type(cell), cell.hex())
     return (type(cell), cell)
 
 

@@ -123,13 +123,19 @@ def _fixed(tenths: IntArray, weights: FloatArray, python: BoolArray, as_json: bo
 
 
 def _by_code(codes: IntArray, text: Callable[[int], str]) -> Any:
-    """A text per row, made once per distinct code."""
+    """A text per row, made once per distinct code (codes are small: no sort needed)."""
     pa = pyarrow()
-
-    distinct, inverse = np.unique(codes, return_inverse=True)
-    return pa.array([text(int(code)) for code in distinct.tolist()], pa.string()).take(
-        pa.array(inverse.reshape(-1))
-    )
+    if codes.size and int(codes.max()) < 1 << 22:
+        present = np.zeros(int(codes.max()) + 1, dtype=np.bool_)
+        present[codes] = True
+        distinct = np.flatnonzero(present)
+        index = np.zeros(present.size, dtype=np.int64)
+        index[distinct] = np.arange(distinct.size)
+        inverse = index[codes]
+    else:
+        distinct, inverse = np.unique(codes, return_inverse=True)
+    texts = pa.array([text(int(code)) for code in distinct.tolist()], pa.string())
+    return texts.take(pa.array(inverse.reshape(-1)))
 
 
 def _packed(columns: IntArray, base: int) -> IntArray | None:

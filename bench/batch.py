@@ -1,0 +1,218 @@
+"""Tables end to end: every path's units/s beside `csv.DictReader` merely reading the same file
+and the vectorised kernel on columns already encoded, measured in one run.
+
+    python bench/batch.py                   # 1,000,000 generated units (about two minutes)
+    python bench/batch.py --rows 100000     # quicker
+    python bench/batch.py --memory          # also 10,000,000 rows through `modeadvisor batch`
+
+The tables are generated (seeded) into a temporary folder and removed afterwards: about 40% of
+the traits observed per unit, numbers with two decimals, sets as `a;b`, one or two models in
+use. `modeadvisor batch` runs as the command a user runs, in a child process, so its time
+includes starting Python and loading the pack, and its peak RSS is the child's. The last line is
+one JSON object.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import gc
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.csv as pacsv
+import pyarrow.parquet as pq
+
+from modeadvisor import Advisor, KnowledgeBase, load_knowledge_base
+from modeadvisor.knowledge import shipped_rules_dir
+from modeadvisor.limits import Limits
+from modeadvisor.tables import open_table
+from modeadvisor.tables._encoding import Encoder
+from modeadvisor.tables._results import Scoring
+
+#: Rows generated at a time: the generator's own memory stays small whatever the size.
+CHUNK = 200_000
+
+
+def raised(path: Path) -> list[str]:
+    """The bounds raised for a large table (the defaults keep a careless input small)."""
+    size = path.stat().st_size
+    return ["--limit", f"max_file_bytes={size}", "--limit", "max_table_rows=1_000_000_000"]
+
+
+def _cells(kb: KnowledgeBase, rng: np.random.Generator, size: int) -> dict[str, Any]:
+    """One chunk of units as Arrow text columns, dictionary-encoded (as a spreadsheet has few
+    distinct cells per column, but numbers)."""
+    columns: dict[str, Any] = {"unit": None}
+    for trait in kb.traits.values():
+        match trait.type:
+            case "scale":
+                words = [str(n) for n in range(1, 6)]
+            case "bool":
+                words = ["true", "false"]
+            case "category" | "set":
+                words = list(trait.values or ())
+            case _:
+                low = trait.min if trait.min is not None else 0.0
+                high = trait.max if trait.max is not None else low + 100.0
+                words = [f"{v:.2f}" for v in np.linspace(low, high, 10_001)]
+        if trait.type == "set":  # a subset, written in the catalogue's order
+            chosen = rng.random((size, len(words))) < 0.25
+            keys = chosen @ (1 << np.arange(len(words)))
+            words = [
+                ";".join(w for j, w in enumerate(words) if k >> j & 1)
+                for k in range(1 << len(words))
+            ]
+            codes = keys
+        else:
+            codes = rng.integers(0, len(words), size)
+        codes = np.where(rng.random(size) < 0.4, codes, len(words))  # 60% not observed
+        columns[trait.id] = pa.DictionaryArray.from_arrays(pa.array(codes), pa.array([*words, ""]))
+    models = sorted(kb.models)
+    pairs = [f"{a};{b}" if a != b else a for a in models for b in models if a <= b]
+    columns["models_in_use"] = pa.DictionaryArray.from_arrays(
+        pa.array(rng.integers(0, len(pairs), size)), pa.array(pairs)
+    )
+    return columns
+
+
+def generate(kb: KnowledgeBase, rows: int, folder: Path, parquet: bool = True) -> Path:
+    """`rows` units as units.csv (and units.parquet) in `folder`."""
+    rng = np.random.default_rng(18)
+    path = folder / f"units-{rows}.csv"
+    writer = None
+    with path.open("wb") as out:
+        for start in range(0, rows, CHUNK):
+            size = min(CHUNK, rows - start)
+            columns = _cells(kb, rng, size)
+            columns["unit"] = pa.array([f"u{i}" for i in range(start, start + size)])
+            table = pa.table(columns)
+            if start == 0:
+                out.write((",".join(table.column_names) + "\n").encode())
+            options = pacsv.WriteOptions(include_header=False, quoting_style="none")
+            pacsv.write_csv(table, out, write_options=options)
+            if parquet:
+                writer = writer or pq.ParquetWriter(path.with_suffix(".parquet"), table.schema)
+                writer.write_table(table)
+    if writer is not None:
+        writer.close()
+    return path
+
+
+def timed(work: Callable[[], Any]) -> float:
+    gc.collect()
+    start = time.perf_counter()
+    work()
+    return time.perf_counter() - start
+
+
+def command(args: list[str]) -> tuple[float, float]:
+    """`modeadvisor ARGS` as a user runs it: wall seconds and the child's peak RSS (MB)."""
+    start = time.perf_counter()
+    child = subprocess.Popen([sys.executable, "-m", "modeadvisor.cli", *args])
+    _, status, usage = os.wait4(child.pid, 0)
+    seconds = time.perf_counter() - start
+    child.returncode = os.waitstatus_to_exitcode(status)
+    if child.returncode:
+        raise SystemExit(f"modeadvisor {' '.join(args)}: exit {child.returncode}")
+    return seconds, usage.ru_maxrss / 1024
+
+
+def dict_reader(path: Path) -> int:
+    with path.open(newline="", encoding="utf-8") as stream:
+        return sum(1 for _ in csv.DictReader(stream))
+
+
+def encoded(kb: KnowledgeBase, path: Path) -> list[Any]:
+    """The table's batches encoded, as the kernel gets them."""
+    source = open_table(kb, path, Limits(max_file_bytes=10**12, max_table_rows=10**10))
+    encoder = Encoder(kb, source.layout.names)
+    return [encoder.encode(batch.size, batch.cells) for batch in source.batches()]
+
+
+def kernel(kb: KnowledgeBase, batches: list[Any]) -> Callable[[], None]:
+    scoring = Scoring(kb)
+
+    def run() -> None:
+        for batch in batches:
+            scoring.score(batch.units, batch.ids)
+
+    return run
+
+
+def lines(rows: int, results: Iterator[tuple[str, float, float | None]], reader: float) -> None:
+    print(f"{rows:,} units, {'path':<56} {'s':>7} {'units/s':>11} {'x reader':>9} {'RSS MB':>7}")
+    for label, seconds, rss in results:
+        rate = rows / seconds
+        memory = f"{rss:7.0f}" if rss is not None else "      -"
+        print(f"  {label:<64} {seconds:7.2f} {rate:11,.0f} {rate / reader:9.2f} {memory}")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--memory", action="store_true", help="also 10,000,000 rows, for RSS")
+    args = parser.parse_args()
+    kb = load_knowledge_base(shipped_rules_dir())
+    report: dict[str, float] = {"rows": args.rows}
+    with tempfile.TemporaryDirectory() as name:
+        folder = Path(name)
+        source = generate(kb, args.rows, folder)
+        parquet = source.with_suffix(".parquet")
+        measured: list[tuple[str, float, float | None]] = []
+
+        def measure(key: str, label: str, seconds: float, rss: float | None = None) -> None:
+            report[f"{key}_units_per_s"] = args.rows / seconds
+            if rss is not None:
+                report[f"{key}_peak_rss_mb"] = rss
+            measured.append((label, seconds, rss))
+
+        reading = timed(lambda: dict_reader(source))
+        measure("dictreader", "csv.DictReader merely reading the CSV (the reference)", reading)
+        batches = encoded(kb, parquet)
+        measure(
+            "kernel",
+            "kernel: advice on encoded columns (Scoring.score)",
+            timed(kernel(kb, batches)),
+        )
+        del batches
+        out = folder / "advice"
+        for key, label, argv in (
+            ("batch_csv", "modeadvisor batch units.csv -o advice.csv", [str(source), "-o", f"{out}.csv"]),
+            ("batch_parquet", "modeadvisor batch units.parquet -o advice.parquet", [str(parquet), "-o", f"{out}.parquet"]),
+            ("batch_parquet_csv", "modeadvisor batch units.parquet -o advice.csv", [str(parquet), "-o", f"{out}.csv"]),
+        ):  # fmt: skip
+            seconds, rss = command(["batch", *argv, *raised(Path(argv[0]))])
+            measure(key, label, seconds, rss)
+        advisor = Advisor(kb, backend="vectorised", limits=Limits(max_table_rows=10**10))
+        frames = [pq.read_table(parquet).to_pandas()]
+        seconds = timed(lambda: advisor.assess_many(frames[0]))
+        measure("assess_many_frame", "advisor.assess_many(pandas DataFrame)", seconds)
+        frames.clear()
+        if args.memory:
+            big = 10_000_000
+            large = generate(kb, big, folder, parquet=False)
+            argv = [str(large), "-o", f"{out}-large.csv", *raised(large)]
+            seconds, rss = command(["batch", *argv])
+            report["large_rows"] = big
+            report["large_batch_csv_units_per_s"] = big / seconds
+            report["large_batch_csv_peak_rss_mb"] = rss
+            report["large_csv_bytes"] = large.stat().st_size
+            print(f"{big:,} rows ({large.stat().st_size / 1e9:.1f} GB CSV): modeadvisor batch "
+                  f"-o advice.csv in {seconds:.1f} s, {big / seconds:,.0f} units/s, peak RSS {rss:.0f} MB")  # fmt: skip
+        lines(args.rows, iter(measured), args.rows / reading)
+    print(json.dumps({key: round(value, 1) for key, value in report.items()}))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
