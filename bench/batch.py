@@ -18,7 +18,7 @@ import argparse
 import csv
 import gc
 import json
-import os
+import resource
 import subprocess
 import sys
 import tempfile
@@ -35,7 +35,7 @@ import pyarrow.parquet as pq
 from modeadvisor import Advisor, KnowledgeBase, load_knowledge_base
 from modeadvisor.knowledge import shipped_rules_dir
 from modeadvisor.limits import Limits
-from modeadvisor.tables import open_table
+from modeadvisor.tables import open_table, write_advice
 from modeadvisor.tables._encoding import Encoder
 from modeadvisor.tables._results import Scoring
 
@@ -115,16 +115,34 @@ def timed(work: Callable[[], Any]) -> float:
     return time.perf_counter() - start
 
 
+def peak_rss_mb() -> float:
+    """This process's peak resident set size (Linux: VmHWM, which a new program starts anew;
+    ru_maxrss would count the parent's memory at the fork)."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
 def command(args: list[str]) -> tuple[float, float]:
-    """`modeadvisor ARGS` as a user runs it: wall seconds and the child's peak RSS (MB)."""
+    """`modeadvisor ARGS` as a user runs it, in a new process: wall seconds and peak RSS."""
     start = time.perf_counter()
-    child = subprocess.Popen([sys.executable, "-m", "modeadvisor.cli", *args])
-    _, status, usage = os.wait4(child.pid, 0)
+    child = subprocess.run(
+        [sys.executable, __file__, "--command", *args], capture_output=True, text=True, check=False
+    )
     seconds = time.perf_counter() - start
-    child.returncode = os.waitstatus_to_exitcode(status)
     if child.returncode:
-        raise SystemExit(f"modeadvisor {' '.join(args)}: exit {child.returncode}")
-    return seconds, usage.ru_maxrss / 1024
+        raise SystemExit(f"modeadvisor {' '.join(args)}: exit {child.returncode}\n{child.stderr}")
+    return seconds, float(child.stdout.strip().rsplit("\n", 1)[-1])
+
+
+def run_command(args: list[str]) -> int:
+    """The child's side of `command`: the command line, then its peak RSS on the last line."""
+    from modeadvisor.cli import main as modeadvisor
+
+    code = modeadvisor(args)
+    print(peak_rss_mb())
+    return code
 
 
 def dict_reader(path: Path) -> int:
@@ -193,7 +211,15 @@ def main() -> int:
         ):  # fmt: skip
             seconds, rss = command(["batch", *argv, *raised(Path(argv[0]))])
             measure(key, label, seconds, rss)
-        advisor = Advisor(kb, backend="vectorised", limits=Limits(max_table_rows=10**10))
+        limits = Limits(max_file_bytes=10**12, max_table_rows=10**10)
+        for key, label, table, kind in (
+            ("write_csv", "write_advice(units.csv -> CSV), in process", source, "csv"),
+            ("write_parquet", "write_advice(units.parquet -> Parquet), in process", parquet, "parquet"),
+        ):  # fmt: skip
+            with (folder / f"in-process.{kind}").open("wb") as sink:
+                seconds = timed(lambda: write_advice(kb, table, sink, kind, limits=limits))  # noqa: B023
+            measure(key, label, seconds)
+        advisor = Advisor(kb, backend="vectorised", limits=limits)
         frames = [pq.read_table(parquet).to_pandas()]
         seconds = timed(lambda: advisor.assess_many(frames[0]))
         measure("assess_many_frame", "advisor.assess_many(pandas DataFrame)", seconds)
@@ -215,4 +241,4 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(run_command(sys.argv[2:]) if sys.argv[1:2] == ["--command"] else main())

@@ -266,6 +266,7 @@ class ProblemCollector:
         self.extend([Problem(Location(self.file, line, column), message, hint)])
 
     def extend(self, problems: Iterable[Problem]) -> None:
+        """Problems found elsewhere (each located already), kept or counted in order."""
         for problem in problems:
             if len(self.kept) < self.limit:
                 self.kept.append(problem)

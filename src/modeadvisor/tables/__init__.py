@@ -38,7 +38,7 @@ from modeadvisor.tables._encoding import (
     Encoded,
     Encoder,
 )
-from modeadvisor.tables._layout import Batch, Source, too_many_rows
+from modeadvisor.tables._layout import Batch, Source, UnreadableTableError, noted, too_many_rows
 from modeadvisor.tables._results import (
     BatchResult,
     RawCells,
@@ -106,23 +106,39 @@ def _report(problems: ProblemCollector, found: CellProblems, batch: Batch) -> No
 
 
 def _encoded(
-    kb: KnowledgeBase, source: Source, limits: Limits
+    kb: KnowledgeBase, source: Source, limits: Limits, batches: Iterable[Batch]
 ) -> Iterator[tuple[Batch, Encoded, bool]]:
     """Each batch with its encoding, and whether the table has had no problem so far (only
     then is it worth scoring); the table's problems raised together after the last batch."""
     layout = source.layout
+    problems = layout.problems
     encoder = Encoder(kb, layout.names)
     seen = 0
-    for batch in source.batches():
-        if seen + batch.size > limits.max_table_rows:  # stop here: the rest is not read
-            past = np.array([limits.max_table_rows - seen], dtype=np.int64)
-            line = int(batch.lines_of(past)[0])
-            too_many_rows(layout.source, line, f"more than {limits.max_table_rows:,} rows", limits)
-        seen += batch.size
-        encoded = encoder.encode(batch.size, batch.cells, batch.unit_absent)
-        _report(layout.problems, encoded.problems, batch)
-        yield batch, encoded, not layout.problems
-    layout.problems.raise_if_any()
+    try:
+        for batch in batches:
+            if seen + batch.size > limits.max_table_rows:  # stop here: the rest is not read
+                past = np.array([limits.max_table_rows - seen], dtype=np.int64)
+                line = int(batch.lines_of(past)[0])
+                found = f"more than {limits.max_table_rows:,} rows"
+                too_many_rows(layout.source, line, found, limits)
+            seen += batch.size
+            problems.extend(batch.notes)
+            encoded = encoder.encode(batch.size, batch.cells, batch.unit_absent)
+            _report(problems, encoded.problems, batch)
+            yield batch, encoded, not problems
+    except UnreadableTableError as error:  # the reader stopped: its problems after those before
+        problems.extend(error.problems)
+        problems.raise_if_any()
+    problems.extend(layout.take())  # the reader's last notes (after its last batch)
+    problems.raise_if_any()
+
+
+def _pipeline(
+    kb: KnowledgeBase, source: Source, limits: Limits
+) -> Iterator[tuple[Batch, Encoded, bool]]:
+    """The table read by one thread, encoded by another, each a few batches ahead of the
+    caller, which scores and writes: the stages overlap on the processor's cores."""
+    return ahead(_encoded(kb, source, limits, ahead(noted(source))))
 
 
 def read_table(kb: KnowledgeBase, source: Any, limits: Limits = DEFAULT_LIMITS) -> Table:
@@ -132,7 +148,7 @@ def read_table(kb: KnowledgeBase, source: Any, limits: Limits = DEFAULT_LIMITS) 
     opened = open_table(kb, source, limits)
     raw = RawCells(kb, opened.layout.names)
     size = 0
-    for batch, _, _ in _encoded(kb, opened, limits):
+    for batch, _, _ in _encoded(kb, opened, limits, noted(opened)):
         raw.add(batch.start, batch.cells)
         size += batch.size
     return raw.table(size)
@@ -164,7 +180,7 @@ def assess_table(
     raw = RawCells(kb, opened.layout.names)
     parts: list[Scored] = []
     done = 0
-    for batch, encoded, clean in ahead(_encoded(kb, opened, limits)):
+    for batch, encoded, clean in _pipeline(kb, opened, limits):
         raw.add(batch.start, batch.cells)
         if clean:  # a table with mistakes is only read on, to list them all
             parts.append(scoring.score(encoded.units, encoded.ids))
@@ -198,7 +214,7 @@ def write_advice(
         lambda parts: BatchResult._joined(scoring, parts, Table([], [], [])),
     )
     done = 0
-    for batch, encoded, clean in ahead(_encoded(kb, opened, limits)):
+    for batch, encoded, clean in _pipeline(kb, opened, limits):
         if clean:
             writer.write(scoring.score(encoded.units, encoded.ids))
         done += batch.size

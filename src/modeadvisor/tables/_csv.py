@@ -50,7 +50,7 @@ class CsvSource:
         self._checked_size(limits)
         found = self._header()
         if found is None:
-            self.layout.problems.fail(None, None, "the file is empty: no header row")
+            self.layout.fail(None, None, "the file is empty: no header row")
         self.header_line, header, self.offset = found
         self.delimiter, cells = sniff_delimiter(header.rstrip("\r\n"), self.layout.known)
         self.width = len(cells)
@@ -70,9 +70,7 @@ class CsvSource:
                     self._data = stream.read(limit + 1)
                     size = max(size, len(self._data))
         except OSError as error:
-            self.layout.problems.fail(
-                None, None, f"cannot read the table: {error.strerror or error}"
-            )
+            self.layout.fail(None, None, f"cannot read the table: {error.strerror or error}")
         if size > limit:
             raise LimitError(
                 [
@@ -121,14 +119,14 @@ class CsvSource:
                     raw.decode("utf-8")
                 except UnicodeDecodeError as error:
                     character = len(raw[: error.start].decode("utf-8", errors="replace")) + 1
-                    self.layout.problems.fail(
+                    self.layout.fail(
                         number,
                         None,
                         f"not UTF-8 text: byte 0x{raw[error.start : error.start + 1].hex()} "
                         f"(character {character} of the line)",
                         SAVE_AS_UTF8,
                     )
-        self.layout.problems.fail(None, None, "not UTF-8 text")  # pragma: no cover - found above
+        self.layout.fail(None, None, "not UTF-8 text")  # pragma: no cover - found above
 
     # --- rows --------------------------------------------------------------------------------
 
@@ -148,7 +146,7 @@ class CsvSource:
             except StopIteration:
                 return
             except csv.Error as error:
-                self.layout.problems.add(start, None, *malformed(error))
+                self.layout.note(start, None, *malformed(error))
                 continue
             except UnicodeDecodeError:
                 self._not_utf8()

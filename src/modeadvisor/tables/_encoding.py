@@ -416,7 +416,8 @@ class Encoder:
         members: dict[tuple[str, str], BoolArray] = {}
         in_use = np.zeros((size, len(self.kb.models)), dtype=np.bool_)
         ids: Cells = [""] * size
-        for column, name in self.names.items():
+        for column in cells:  # the reader names a column before its first batch
+            name = self.names[column]
             if name == UNIT_COLUMN:
                 ids, empty = unit_ids(cells[column])
                 if unit_absent is not None:

@@ -2,12 +2,16 @@
 
 A reader turns its input into a `Layout` (which column means what, mistakes in the header said
 once) and a stream of `Batch`es (rows as columns of raw cells, each row locatable by line).
+
+A reader works in a thread of its own, ahead of the encoding: the mistakes it finds are noted
+(`Layout.note`) and handed on with the next batch (`Batch.notes`), so that the table's problems
+are collected in one thread, in the order of the file, whatever the threads' timing.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import NoReturn, Protocol
 
 import numpy as np
@@ -26,12 +30,20 @@ IntArray = npt.NDArray[np.int64]
 BATCH_ROWS = 65_536
 
 
+class UnreadableTableError(OrganisationError):
+    """A reader cannot go on (not UTF-8, not a Parquet file): the problems it noted, and this
+    one last. The encoding adds them to those it collected, in order, and raises them all."""
+
+
 class Layout:
     """Which column of a table means what; the table's problems, collected and capped."""
 
     def __init__(self, kb: KnowledgeBase, source: str) -> None:
         self.source = source
+        #: collected by the encoding (one thread), in the order of the file
         self.problems = ProblemCollector(source, OrganisationError)
+        #: noted by the reader since its last batch
+        self.pending: list[Problem] = []
         self.known = {UNIT_COLUMN, MODELS_COLUMN, *kb.traits}
         #: usable columns (1-based) -> name: the unit, models in use, trait ids
         self.names: dict[int, str] = {}
@@ -39,12 +51,30 @@ class Layout:
         self.unnamed: list[int] = []
         self.reported: set[object] = set()  # a wrong column is one mistake, not one per row
 
+    def note(
+        self, line: int | None, column: int | None, message: str, hint: str | None = None
+    ) -> None:
+        """A problem the reader found, handed on with its next batch."""
+        self.pending.append(Problem(Location(self.source, line, column), message, hint))
+
+    def take(self) -> list[Problem]:
+        """The problems noted since the last call."""
+        taken, self.pending = self.pending, []
+        return taken
+
+    def fail(
+        self, line: int | None, column: int | None, message: str, hint: str | None = None
+    ) -> NoReturn:
+        """A problem that stops the reading, raised with the ones noted before it."""
+        self.note(line, column, message, hint)
+        raise UnreadableTableError(self.take())
+
     def header(self, names: list[str], line: int) -> None:
         """A header's column names: unknown ones and ones named twice are reported once."""
         first: dict[str, int] = {}
         for column, name in enumerate(names, start=1):
             if name in first:
-                self.problems.add(
+                self.note(
                     line, column, f"column '{name}' appears twice (first as column {first[name]})"
                 )
             elif name and name not in self.known:
@@ -58,26 +88,22 @@ class Layout:
             self.no_unit_column()
 
     def unknown_column(self, line: int | None, column: int, name: str) -> None:
-        self.problems.add(line, column, f"unknown column '{name}'", did_you_mean(name, self.known))
+        self.note(line, column, f"unknown column '{name}'", did_you_mean(name, self.known))
 
     def no_unit_column(self) -> None:
         if UNIT_COLUMN not in self.reported:
             self.reported.add(UNIT_COLUMN)
-            self.problems.add(
-                1, None, "no 'unit' column: each row needs the id of the unit it describes"
-            )
+            self.note(1, None, "no 'unit' column: each row needs the id of the unit it describes")
 
     def beyond_header(self, line: int | None, column: int) -> None:
         if None not in self.reported:
             self.reported.add(None)
-            self.problems.add(line, column, "the row has more cells than the header has columns")
+            self.note(line, column, "the row has more cells than the header has columns")
 
     def value_without_name(self, line: int, column: int) -> None:
         if column not in self.reported:
             self.reported.add(column)  # reported once, as a wrong column is
-            self.problems.add(
-                line, column, f"a value in column {column}, which has no name in the header"
-            )
+            self.note(line, column, f"a value in column {column}, which has no name in the header")
 
 
 @dataclass
@@ -94,6 +120,8 @@ class Batch:
     unit_absent: BoolArray | None = None
     #: rows given as mappings whose keys are in another order: column -> each row's column
     places: dict[int, IntArray] | None = None
+    #: the problems the reader noted before this batch was done (see Layout.note)
+    notes: list[Problem] = field(default_factory=list)
 
     def lines_of(self, rows: IntArray) -> IntArray:
         """The line (or, for a table without lines, the row as a spreadsheet numbers it: the
@@ -118,6 +146,13 @@ class Source(Protocol):
     total: int | None
 
     def batches(self) -> Iterator[Batch]: ...
+
+
+def noted(source: Source) -> Iterator[Batch]:
+    """The source's batches, each with the problems noted while it was read."""
+    for batch in source.batches():
+        batch.notes = source.layout.take()
+        yield batch
 
 
 def too_many_rows(source: str, line: int | None, found: str, limits: Limits) -> NoReturn:

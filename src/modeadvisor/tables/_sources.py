@@ -18,8 +18,7 @@ from typing import Any, NoReturn
 
 import numpy as np
 
-from modeadvisor._cells import ProblemCollector
-from modeadvisor.errors import LimitError, Location, OrganisationError, Problem
+from modeadvisor.errors import LimitError, Location, Problem
 from modeadvisor.knowledge import KnowledgeBase
 from modeadvisor.limits import Limits, how_to_raise
 from modeadvisor.tables._arrow import arrow, pyarrow, require_arrow
@@ -31,6 +30,7 @@ from modeadvisor.tables._layout import (
     IntArray,
     Layout,
     Source,
+    UnreadableTableError,
     in_batches,
     too_many_rows,
 )
@@ -80,13 +80,12 @@ def _file(kb: KnowledgeBase, path: Path, limits: Limits) -> Source:
 def _checked(path: Path, limits: Limits) -> None:
     """A file that exists, within max_file_bytes (by its size: these formats are read from
     a file that can seek, never from a pipe)."""
-    problems = ProblemCollector(str(path), OrganisationError)
     try:
         size = path.stat().st_size
         if not path.is_file():
             raise IsADirectoryError(21, "Is a directory" if path.is_dir() else "not a file")
     except OSError as error:
-        problems.fail(None, None, f"cannot read the table: {error.strerror or error}")
+        _fail(path, f"cannot read the table: {error.strerror or error}")
     if size > limits.max_file_bytes:
         raise LimitError(
             [
@@ -231,7 +230,7 @@ class ArrowFileSource(ArrowSource):
 
 
 def _fail(path: Path, message: str) -> NoReturn:
-    ProblemCollector(str(path), OrganisationError).fail(None, None, message)
+    raise UnreadableTableError([Problem(Location(str(path)), message)])
 
 
 # --- rows as mappings, JSON Lines ----------------------------------------------------------
@@ -366,10 +365,10 @@ class JsonLinesSource:
                 try:
                     found = json.loads(raw)
                 except ValueError as error:  # UnicodeDecodeError is one too
-                    self.layout.problems.add(number, None, f"not a JSON line: {error}")
+                    self.layout.note(number, None, f"not a JSON line: {error}")
                     continue
                 if not isinstance(found, dict):
-                    self.layout.problems.add(number, None, "not a JSON object")
+                    self.layout.note(number, None, "not a JSON object")
                     continue
                 yield number, found
 
