@@ -430,10 +430,17 @@ def test_an_imposed_model_in_use_too_is_one_finding_with_both_rules(advisor: Adv
         "imposed_measurement_misfits_mode",
         "measurement_in_use_misfits_mode",
         "period_figures_miss_the_work",  # medium: after the high ones
+        "imposed_period_figures_miss_the_work",
     ]
     assert misfit.rule == "imposed_measurement_misfits_mode"  # the pack's first at one level
     assert "fits the modes of Tuotekehitys, Espoo and Second lab poorly" in misfit.explanation
-    assert len(misfit.matches) == 6  # imposed, in use and own signal, per lab: nothing is lost
+    assert len(misfit.matches) == 8  # imposed, in use, own signal twice, per lab: none is lost
+    # the own signal, imposed and in use, says the same of each lab: one line each
+    signals = [d for d in misfit.details if "period figures" in d]
+    assert signals == [
+        "Tuotekehitys, Espoo: period figures show the real situation 2 of 5",
+        "Second lab: period figures show the real situation 2 of 5",
+    ]
 
 
 def test_a_packs_own_rule_groups_its_pairs_by_what_it_declares(tmp_path: Path) -> None:

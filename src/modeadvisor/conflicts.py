@@ -172,6 +172,7 @@ class _Finding:
             matches.extend(Match.model_construct(rule=rule_id, facts=m) for m in found)
             if rule.spec.detail:
                 details.extend(text.fill(rule.spec.detail.get(lang), [m], rule) for m in found)
+        details = list(dict.fromkeys(details))  # two matches that say the same show once
         topic, about = self.key
         # built, not validated: every value comes typed from the facts and the pack (the tests
         # validate the JSON of generated organisations); saves a copy of every match

@@ -6,7 +6,8 @@ Counted over every advice the scenarios obtained:
 - a **link** (`suits` or `poor_fit`) is covered when it was a reason for a recommendation (a
   `suits` link of a recommended model) or for an avoid (a `poor_fit` link of an avoided model);
   `evolves_to` links give directions, not recommendations, and are not counted;
-- a **conflict rule** is covered when it raised a conflict.
+- a **conflict rule** is covered when it had a match in a finding (leading it, or folded into
+  the finding of a more severe rule of the same topic).
 
 The report says which scenarios covered each item and, for every uncovered one, suggests a
 scenario that would (`suggest`): trait values that satisfy a scoring rule's condition, or a
@@ -88,7 +89,8 @@ def covered_by(advice: Advice) -> Iterator[tuple[Section, str]]:
                     if reason.relation == relation:
                         yield "links", f"{reason.archetype} -> {model.model}"
     for conflict in advice.conflicts:
-        yield "conflicts", conflict.rule
+        for rule in conflict.rules:  # every rule with a match, not only the leading one
+            yield "conflicts", rule
 
 
 def measure(kb: KnowledgeBase, runs: Iterable[tuple[str, Sequence[Advice]]]) -> CoverageReport:
