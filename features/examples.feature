@@ -1,6 +1,7 @@
 Feature: Advice for the example organisations
   The organisations in examples/ combine units in different modes (S-C7): a machinery
-  manufacturer, a facility-services company and a city. Each unit gets advice for its own mode,
+  manufacturer, a facility-services company, a city, an electricity distribution company and a
+  city library. Each unit gets advice for its own mode,
   and models used today are flagged where the source says they fit poorly (S-D12, S-S4, S-S7).
   Together the examples show every kind of conflict: units whose modes call for opposite models,
   measurement that misfits a mode, crossing current and strategy views (S-C6), saying one mode
@@ -141,3 +142,60 @@ Feature: Advice for the example organisations
     And the finding "measurement_misfit:balanced_scorecard" names "digitalisation"
     And the finding "measurement_misfit:financial_time_series" names "social-health"
     And the finding "measurement_misfit:customer_satisfaction_survey" names "social-health"
+
+  Scenario: The electricity distribution company's grid is production-oriented, its customer centre customer-service-oriented and its digital team development-oriented
+    Given the organisation file "../examples/electricity-distribution.yaml"
+    When the organisation is assessed
+    Then the dominant mode of "grid-operations" is "production"
+    And the dominant mode of "customer-centre" is "customer_service"
+    And the dominant mode of "digital-team" is "development"
+    And "resource_steering" is recommended for "grid-operations"
+    And "customer_feedback_system" is recommended for "customer-centre"
+    And "milestone_project_followup" is recommended for "digital-team"
+
+  Scenario: The scorecard the electricity company imposes on all is one finding: it misfits the digital team, and the team and the customer centre say period figures miss their situation
+    Given the organisation file "../examples/electricity-distribution.yaml"
+    When the organisation is assessed
+    Then the finding "measurement_misfit:balanced_scorecard" names "customer-centre, digital-team"
+    And the finding "measurement_misfit:balanced_scorecard" is of high severity
+    And the finding "measurement_misfit:balanced_scorecard" mentions "Digitaaliset palvelut: fit -0.76, a poor fit because of its Product/service-development-oriented share (0.95)"
+    And the finding "measurement_misfit:balanced_scorecard" mentions "Asiakaspalvelukeskus: period figures show the real situation 2 of 5"
+    And the finding "units_split_on_model:group:financial_time_series" names "group, customer-centre, digital-team, grid-operations"
+    And the finding "units_split_on_model:group:financial_time_series" mentions "suits 2 of them and fits 2 poorly"
+
+  Scenario: The electricity company's customers expect reliable delivery from a customer centre that works customer-service-first, and the group strategy that ranks production first is only a shift of emphasis
+    Given the organisation file "../examples/electricity-distribution.yaml"
+    When the organisation is assessed
+    Then there is one "customer_expectation_mismatch" conflict for "customer-centre"
+    And the "customer_expectation_mismatch" conflict mentions "in the current (observed) view"
+    And the finding "strategy_mode_shifts_from_current:group" is of low severity
+    And there is no finding "strategy_mode_crosses_current:group"
+
+  Scenario: The city library's branches are customer-service-oriented, its administration public-administrative and its e-services development-oriented
+    Given the organisation file "../examples/city-library.yaml"
+    When the organisation is assessed
+    Then the dominant mode of "library" is "public_administration"
+    And the dominant mode of "main-library" is "public_administration"
+    And the dominant mode of "branch-kirkonkyla" is "customer_service"
+    And the dominant mode of "e-services" is "development"
+    And "basic_task_goal_setting" is recommended for "library"
+    And "customer_feedback_system" is recommended for "branch-asema"
+    And "financial_time_series" is to be avoided for "branch-niittu"
+
+  Scenario: The city library's three branches, all on the city's loans-and-costs series, are one finding naming all three
+    Given the organisation file "../examples/city-library.yaml"
+    When the organisation is assessed
+    Then the finding "measurement_misfit:financial_time_series" names "branch-asema, branch-kirkonkyla, branch-niittu"
+    And the finding "measurement_misfit:financial_time_series" is of medium severity
+    And the finding "measurement_misfit:financial_time_series" mentions "Aseman lähikirjasto, Kirkonkylän lähikirjasto and Niittukummun lähikirjasto, whose modes it fits poorly"
+    And the finding "measurement_misfit:balanced_scorecard" names "e-services"
+    And the finding "units_split_on_model:library:balanced_scorecard" names "library, e-services, main-library"
+
+  Scenario: The city library's strategy leads with customer service while its administration works public-administratively, and two branch people disagree
+    Given the organisation file "../examples/city-library.yaml"
+    When the organisation is assessed
+    Then the finding "strategy_mode_crosses_current:library" is of high severity
+    And the finding "desired_mode_crosses_current:library" is of medium severity
+    And the finding "desired_mode_shifts_from_strategy:library" is of low severity
+    And the finding "respondents_disagree_on_mode:branch-asema" is of low severity
+    And the self-assessment of "branch-asema" is disputed
