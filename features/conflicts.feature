@@ -67,6 +67,7 @@ Feature: Conflicts a management team should see
       | periodic_figures_informative | 4           |
       | resource_based_steering      | 5           |
       | uncertainty_level            | 2           |
+    And the unit uses "financial_time_series"
     And a unit "rnd" under "business-area" with traits:
       | trait                        | value         |
       | sector                       | private       |
@@ -795,7 +796,7 @@ Feature: Conflicts a management team should see
     And the finding "measurement_misfit:balanced_scorecard" names "lab-a, lab-b"
     And the finding "measurement_misfit:balanced_scorecard" mentions "lab-a: period figures show the real situation 2 of 5"
 
-  Scenario: A group whose three plants and three labs split on the models of their modes is one finding per model, naming both camps and their sizes
+  Scenario: A group whose three plants and three labs split on the models of their modes is one finding per model the group uses, naming both camps and their sizes
     Given a unit "group" with traits:
       | trait                        | value       |
       | sector                       | private     |
@@ -810,6 +811,7 @@ Feature: Conflicts a management team should see
       | periodic_figures_informative | 4           |
       | resource_based_steering      | 5           |
       | uncertainty_level            | 2           |
+    And the unit uses "balanced_scorecard, resource_steering"
     And a unit "plant-1" under "group" with traits:
       | trait                        | value       |
       | sector                       | private     |
@@ -889,7 +891,7 @@ Feature: Conflicts a management team should see
       | milestone_structured_work    | 4             |
       | periodic_figures_informative | 2             |
     When the units are assessed
-    Then there are 4 "unit_mode_conflict" conflicts
+    Then there are 2 "unit_mode_conflict" conflicts
     And the finding "units_split_on_model:group:balanced_scorecard" names "group, lab-1, lab-2, lab-3, plant-1, plant-2, plant-3"
     And the finding "units_split_on_model:group:balanced_scorecard" mentions "Balanced scorecard (BSC) suits 4 of them and fits 3 poorly"
     And the finding "units_split_on_model:group:balanced_scorecard" is of high severity
@@ -915,6 +917,7 @@ Feature: Conflicts a management team should see
       | periodic_figures_informative | 4           |
       | resource_based_steering      | 5           |
       | uncertainty_level            | 2           |
+    And the unit uses "balanced_scorecard"
     And a unit "plant-a" under "area-a" with traits:
       | trait                        | value       |
       | sector                       | private     |
@@ -955,6 +958,7 @@ Feature: Conflicts a management team should see
       | periodic_figures_informative | 4           |
       | resource_based_steering      | 5           |
       | uncertainty_level            | 2           |
+    And the unit uses "balanced_scorecard"
     And a unit "plant-b" under "area-b" with traits:
       | trait                        | value       |
       | sector                       | private     |
@@ -982,7 +986,7 @@ Feature: Conflicts a management team should see
       | milestone_structured_work    | 4             |
       | periodic_figures_informative | 2             |
     When the units are assessed
-    Then there are 8 "unit_mode_conflict" conflicts
+    Then there are 2 "unit_mode_conflict" conflicts
     And the finding "units_split_on_model:area-a:balanced_scorecard" names "area-a, lab-a, plant-a"
     And the finding "units_split_on_model:area-b:balanced_scorecard" names "area-b, lab-b, plant-b"
     And there is no finding "units_split_on_model:group:balanced_scorecard"

@@ -83,14 +83,15 @@ Feature: Advice for the example organisations
     And "experiment_driven_development" is recommended for "digitalisation"
     And "balanced_scorecard" is to be avoided for "digitalisation"
 
-  Scenario: The manufacturer's R&D unit calls for the opposite models from group management and the plant: one finding per model the group splits on
+  Scenario: The manufacturer's R&D unit calls for the opposite models from group management and the plant: one finding per model in use the group splits on
     Given the organisation file "../examples/manufacturer.yaml"
     When the organisation is assessed
-    Then there are 4 "unit_mode_conflict" conflicts
+    Then there are 2 "unit_mode_conflict" conflicts
     And the finding "units_split_on_model:group:balanced_scorecard" names "group, plant, rnd"
     And the finding "units_split_on_model:group:balanced_scorecard" is of high severity
     And the finding "units_split_on_model:group:balanced_scorecard" mentions "Balanced scorecard (BSC) suits 2 of them and fits 1 poorly"
-    And the finding "units_split_on_model:group:resource_steering" is of medium severity
+    And the finding "units_split_on_model:group:financial_time_series" is of high severity
+    And there is no finding "units_split_on_model:group:resource_steering"
     And there is one "measurement_misfit" conflict for "rnd"
     And the "measurement_misfit" conflict is of high severity
     And the "measurement_misfit" conflict mentions "Balanced scorecard (BSC)"

@@ -103,7 +103,7 @@ Ominaisuus: Havainnot, joihin asiakas voi tarttua
     Ja havainto "measurement_misfit:balanced_scorecard" mainitsee "on käytössä yksikössä lab, jonka toimintatapaan se sopii huonosti"
     Ja havainto "measurement_misfit:balanced_scorecard" mainitsee "lab: jaksoluvut kuvaavat todellista tilannetta 2/5"
 
-  Tapaus: Tehtaat ja laboratoriot saman konsernin alla ovat yksi havainto mallia kohden, vaikka yksiköitä on monta
+  Tapaus: Tehtaat ja laboratoriot saman konsernin alla ovat yksi havainto kutakin konsernin käyttämää mallia kohden, vaikka yksiköitä on monta
     Oletetaan yksikkö "group", jonka piirteet ovat:
       | piirre                       | arvo        |
       | sector                       | private     |
@@ -118,6 +118,7 @@ Ominaisuus: Havainnot, joihin asiakas voi tarttua
       | periodic_figures_informative | 4           |
       | resource_based_steering      | 5           |
       | uncertainty_level            | 2           |
+    Ja yksikkö käyttää malleja "balanced_scorecard, resource_steering"
     Ja yksikkö "plant-1" yksikön "group" alla, jonka piirteet ovat:
       | piirre                       | arvo        |
       | sector                       | private     |
@@ -171,7 +172,7 @@ Ominaisuus: Havainnot, joihin asiakas voi tarttua
       | milestone_structured_work    | 4             |
       | periodic_figures_informative | 2             |
     Kun yksiköt arvioidaan suomeksi
-    Niin havaitaan 4 ristiriitaa "unit_mode_conflict"
+    Niin havaitaan 2 ristiriitaa "unit_mode_conflict"
     Ja havainto "units_split_on_model:group:balanced_scorecard" nimeää yksiköt "group, lab-1, lab-2, plant-1, plant-2"
     Ja havainto "units_split_on_model:group:balanced_scorecard" mainitsee "malli Tasapainotettu mittaristo (BSC) sopii niistä 3 yksikölle mutta huonosti 2 yksikölle"
     Ja havainto "units_split_on_model:group:balanced_scorecard" mainitsee "lab-1 (Tuote-/palvelukehityslähtöinen): sopivuus -0,80"

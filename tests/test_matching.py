@@ -399,12 +399,17 @@ def _flat(children: int) -> dict[str, Any]:
 
 
 def _split_bindings(facts: list[Fact]) -> tuple[int, int]:
-    """What the shipped split rule must bind: one fit per unit on either side of each model the
-    group splits on (the parent's own fit too), and how many such models there are."""
+    """What the shipped split rule must bind: one fit per unit on either side of each model in
+    use, not imposed, the group splits on (the parent's own fit too), and how many such models
+    there are."""
     sides = [
         (f["recommended"], f["avoid"])
         for f in facts
-        if f["kind"] == "split" and f["recommended"] and f["avoid"]
+        if f["kind"] == "split"
+        and f["recommended"]
+        and f["avoid"]
+        and f["in_use"]
+        and not f["imposed"]
     ]
     counts = [(r, a) for r, a in sides if isinstance(r, int) and isinstance(a, int)]
     assert len(counts) == len(sides)  # counts, not flags

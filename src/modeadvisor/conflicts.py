@@ -441,7 +441,7 @@ def situation(
                 facts.append(fit)
         facts.extend(_views(unit.id, unit_views, tuple(kb.archetypes)))
         facts.extend(_ratings(unit.id, ratings.get(unit.id, ())))
-    facts.extend(_splits(kb, facts))
+    facts.extend(_splits(kb, facts, imposed))
     return facts
 
 
@@ -454,10 +454,11 @@ def _cause(model: ScoredModel) -> tuple[str, float] | None:
     return worst.archetype, _round(worst.archetype_weight)
 
 
-def _splits(kb: KnowledgeBase, facts: Sequence[Fact]) -> Iterable[Fact]:
+def _splits(kb: KnowledgeBase, facts: Sequence[Fact], imposed: Sequence[str]) -> Iterable[Fact]:
     """Per unit with units under it and per model: how many of the group (the unit and those
-    directly under it) the model is recommended for and how many should avoid it. One fact per
-    parent and model, so a rule on camps needs no pair of units: linear in the units."""
+    directly under it) the model is recommended for, how many should avoid it and how many use
+    it. One fact per parent and model, so a rule on camps needs no pair of units: linear in the
+    units."""
     groups: dict[tuple[str, str], list[Fact]] = {}
     own: dict[tuple[str, str], Fact] = {}
     parents = {str(f["parent"]) for f in facts if f["kind"] == "unit" and "parent" in f}
@@ -486,6 +487,8 @@ def _splits(kb: KnowledgeBase, facts: Sequence[Fact]) -> Iterable[Fact]:
             "units": len(members),
             "recommended": sum(1 for f in members if f["recommended"]),
             "avoid": sum(1 for f in members if f["avoid"]),
+            "in_use": sum(1 for f in members if f["in_use"]),
+            "imposed": model in imposed,
             "parent_side": side,
         }
 

@@ -68,6 +68,8 @@ FACT_KINDS: Mapping[str, Mapping[str, FactField]] = {
         "units": FactField("number", "the parent and the units directly under it"),
         "recommended": FactField("number", "how many of them the model is recommended for"),
         "avoid": FactField("number", "how many of them should avoid the model"),
+        "in_use": FactField("number", "how many of them say they use the model"),
+        "imposed": FactField("bool", "the organisation imposes the model on every unit"),
         "parent_side": FactField(
             "choice",
             "recommended or avoid when the parent itself is on one side, else neutral",
