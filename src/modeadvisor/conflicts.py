@@ -125,6 +125,7 @@ class _Finding:
         self.matches: dict[str, dict[str, dict[str, dict[str, FactValue]]]] = {}
         self.levels: dict[str, Severity] = {}  # rule -> its most severe level
         self.units: set[str] = set()
+        self.rule_units: dict[str, set[str]] = {}  # rule -> the units its matches name
 
     def add(
         self,
@@ -141,7 +142,9 @@ class _Finding:
         seen = self.levels.get(rule)
         if seen is None or _SEVERITY_ORDER[level] < _SEVERITY_ORDER[seen]:
             self.levels[rule] = level
+        units = set(units)
         self.units.update(units)
+        self.rule_units.setdefault(rule, set()).update(units)
 
     def conflict(
         self,
@@ -173,6 +176,18 @@ class _Finding:
             if rule.spec.detail:
                 details.extend(text.fill(rule.spec.detail.get(lang), [m], rule) for m in found)
         details = list(dict.fromkeys(details))  # two matches that say the same show once
+        # the lead rule's words, then those of each folded rule that names units the words
+        # before have not: a reader learns from the text, not only the details, why a unit
+        # is in the finding
+        explanation = [text.fill(spec.explanation.get(lang), lead_matches, lead)]
+        named = set(self.rule_units[lead.id])
+        for rule_id in by_rule[1:]:
+            if not self.rule_units[rule_id] <= named:
+                rule = rules[rule_id]
+                explanation.append(
+                    text.fill(rule.spec.explanation.get(lang), ordered(rule_id), rule)
+                )
+                named |= self.rule_units[rule_id]
         topic, about = self.key
         # built, not validated: every value comes typed from the facts and the pack (the tests
         # validate the JSON of generated organisations); saves a copy of every match
@@ -181,7 +196,7 @@ class _Finding:
             kind=spec.kind,
             severity=self.levels[lead.id],
             units=firsts + rest,
-            explanation=text.fill(spec.explanation.get(lang), lead_matches, lead),
+            explanation=" ".join(dict.fromkeys(explanation)),
             resolution=text.fill(spec.resolution.get(lang), lead_matches, lead),
             details=details,
             rule=lead.id,
