@@ -67,7 +67,7 @@ Ominaisuus: Havainnot, joihin asiakas voi tarttua
     Ja havainto "measurement_misfit:balanced_scorecard" nimeää yksiköt "lab-a, lab-b"
     Ja havainnon "measurement_misfit:balanced_scorecard" vakavuus on vakava
     Ja havainto "measurement_misfit:balanced_scorecard" mainitsee "mutta se sopii huonosti yksiköiden lab-a ja lab-b toimintatapaan"
-    Ja havainto "measurement_misfit:balanced_scorecard" mainitsee "lab-b: sopivuus -0,80; huono sopivuus johtuu toimintatavan Tuote-/palvelukehityslähtöinen osuudesta (1,00)"
+    Ja havainto "measurement_misfit:balanced_scorecard" mainitsee "lab-b: sopivuus -0,80; huonon sopivuuden aiheuttaa toimintatapa Tuote-/palvelukehityslähtöinen, jonka osuus on 1,00"
     Ja havainto "measurement_misfit:balanced_scorecard" viittaa lähteeseen "S-D12"
 
   Tapaus: Yksi laboratorio saa havainnon yksikössä, ei yksiköissä
