@@ -111,7 +111,7 @@ def test_finnish_advice_uses_finnish_names(mini_kb: Any) -> None:
             "units": [{"id": "u", "traits": {"cost": 4, "risky": True, "focus": []}}],
         }
     )
-    assert mixed.units[0].notes[0].startswith("sekaprofiili: Tuotanto (0.50) ja Kehitys (0.50)")
+    assert mixed.units[0].notes[0].startswith("sekaprofiili: Tuotanto (0,50) ja Kehitys (0,50)")
 
 
 def test_advisor_shared_by_threads_gives_the_sequential_results(advisor: Advisor) -> None:

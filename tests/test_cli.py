@@ -90,7 +90,7 @@ def test_fail_on_high_ignores_medium(tmp_path: Path, capsys: pytest.CaptureFixtu
     assert main(["assess", str(path), "--fail-on", "high"]) == 0
     out = capsys.readouterr().out
     # the plant and R&D split under the group, which itself is on neither side: medium at most
-    assert "[medium] unit_mode_conflict: group, plant, rnd" in out
+    assert "[medium] units in different modes: Konsernin johto, Tampereen tehdas, Tuotekehitys" in out
     assert "[high]" not in out
     assert main(["assess", str(path), "--fail-on", "medium"]) == 1
 
@@ -103,8 +103,8 @@ def test_perspective_threshold_is_checked(capsys: pytest.CaptureFixture[str]) ->
 def test_explain_lists_the_units_conflicts(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["explain", str(EXAMPLE), "--unit", "rnd"]) == 0
     out = capsys.readouterr().out
-    assert "unit_mode_conflict" in out
-    assert "conflicts.yaml:" in out
+    assert "units in different modes: Konsernin johto" in out  # the kind as a reader reads it
+    assert "units_split_on_model is written at core:conflicts.yaml:" in out
     assert main(["explain", str(EXAMPLE), "--unit", "rnd", "--format", "json"]) == 0
     data = json.loads(capsys.readouterr().out)
     assert {c["kind"] for c in data["conflicts"]} >= {"unit_mode_conflict", "measurement_misfit"}
@@ -114,7 +114,7 @@ def test_markdown_has_a_conflicts_section(capsys: pytest.CaptureFixture[str]) ->
     assert main(["assess", str(EXAMPLE), "--format", "markdown"]) == 0
     out = capsys.readouterr().out
     assert "## Conflicts" in out
-    assert "HIGH: `unit_mode_conflict`" in out
+    assert "HIGH: units in different modes — Konsernin johto" in out
 
 
 def test_explain_shows_the_trail(capsys: pytest.CaptureFixture[str]) -> None:

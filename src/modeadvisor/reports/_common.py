@@ -32,6 +32,12 @@ def number(value: float, lang: Lang, digits: int = 2) -> str:
     return shown.replace(".", ",") if lang == "fi" else shown
 
 
+def signed(value: float, lang: Lang, digits: int = 2) -> str:
+    """A score with its sign: +0.90, -0,39."""
+    shown = f"{value:+.{digits}f}"
+    return shown.replace(".", ",") if lang == "fi" else shown
+
+
 def percent(share: float, lang: Lang, digits: int = 0) -> str:
     # Finnish puts a space before the percent sign
     shown = number(share * 100, lang, digits)
@@ -43,9 +49,9 @@ def count(key: str, n: int, lang: Lang) -> str:
     return f"{integer(n, lang)} {plural(key, n, lang)}"
 
 
-def optional(figure: float | None) -> str:
+def optional(figure: float | None, lang: Lang) -> str:
     """An agreement figure, or a dash where there is none (a single respondent)."""
-    return "—" if figure is None else f"{figure:.2f}"
+    return "—" if figure is None else number(figure, lang)
 
 
 def value(shown: JsonValue) -> str:
@@ -86,16 +92,31 @@ def archetype(advice: Advice, archetype_id: str) -> str:
     return advice.archetypes.get(archetype_id, archetype_id)
 
 
+def finding_kind(kind: str, lang: Lang) -> str:
+    """A finding's kind as a reader reads it; a kind of a pack's own shows its id."""
+    key = f"finding.{kind}"
+    return label(key, lang) if key in LABELS else kind
+
+
+def weights_line(advice: Advice, weights: Mapping[str, float]) -> str:
+    """Weights over the modes by name, in the reader's number format."""
+    lang = advice.language
+    return "  ".join(f"{archetype(advice, a)} {number(w, lang)}" for a, w in weights.items())
+
+
 def mode_line(advice: Advice, unit: UnitAdvice) -> str:
     """The dominant mode with its weight, the secondary one, and whether the profile is mixed."""
     lang, profile = advice.language, unit.profile
     if profile.dominant is None:
         return label("no_mode", lang)
-    text = f"{archetype(advice, profile.dominant)} ({profile.weights.get(profile.dominant, 0):.2f})"
+    text = (
+        f"{archetype(advice, profile.dominant)} "
+        f"({number(profile.weights.get(profile.dominant, 0), lang)})"
+    )
     if profile.secondary:
         text += (
             f", {label('then', lang)} {archetype(advice, profile.secondary)} "
-            f"({profile.weights.get(profile.secondary, 0):.2f})"
+            f"({number(profile.weights.get(profile.secondary, 0), lang)})"
         )
     return text + (f" — {label('mixed', lang)}" if profile.mixed else "")
 
@@ -118,8 +139,8 @@ def link(advice: Advice, reason: Reason) -> str:
         "link",
         advice.language,
         strength=f"{reason.strength:g}",
-        weight=f"{reason.archetype_weight:.2f}",
-        contribution=f"{reason.contribution:+.2f}",
+        weight=number(reason.archetype_weight, advice.language),
+        contribution=signed(reason.contribution, advice.language),
     )
 
 
@@ -131,7 +152,8 @@ def evidence_weights(advice: Advice, evidence: Evidence) -> str:
     """A fired rule's weights, each with its share of the unit's profile."""
     share = label("share", advice.language)
     return ", ".join(
-        f"{archetype(advice, a)} +{w:g} ({share} {evidence.contribution.get(a, 0.0):.2f})"
+        f"{archetype(advice, a)} +{w:g} ({share} "
+        f"{number(evidence.contribution.get(a, 0.0), advice.language)})"
         for a, w in evidence.weights.items()
     )
 

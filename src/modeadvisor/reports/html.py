@@ -24,12 +24,15 @@ from modeadvisor.reports._common import (
     coverage,
     evidence_weights,
     finding_details,
+    finding_kind,
     finding_units,
     link,
     matched,
     meta,
     mode_line,
+    number,
     optional,
+    signed,
     tree,
     view_label,
     weight_rows,
@@ -164,7 +167,7 @@ def _html_overview(advice: Advice, index: Index) -> Iterator[str]:
     yield "</tr></thead><tbody>"
     for unit, _ in tree(advice):
         cells = "".join(
-            f'<td class="num">{unit.profile.weights.get(a, 0.0):.2f}</td>'
+            f'<td class="num">{number(unit.profile.weights.get(a, 0.0), lang)}</td>'
             for a in advice.archetypes
         )
         yield (
@@ -200,7 +203,7 @@ def _html_conflicts(advice: Advice, index: Index) -> Iterator[str]:
         )
         yield (
             f'<h3><span class="badge">{_esc(label(f"severity.{conflict.severity}", lang))}'
-            f"</span> <code>{_esc(conflict.kind)}</code> — {units}</h3>"
+            f"</span> {_esc(finding_kind(conflict.kind, lang))} — {units}</h3>"
         )
         yield f'<p class="explanation">{_esc(conflict.explanation)}</p>'
         details, rest = finding_details(conflict, lang)
@@ -279,7 +282,10 @@ def _html_weights(advice: Advice, unit: UnitAdvice) -> Iterator[str]:
     for view, weights in weight_rows(unit):
         yield (
             f"<tr><td>{_esc(cap(view_label(view, lang)))}</td>"
-            + "".join(f'<td class="num">{weights.get(a, 0.0):.2f}</td>' for a in advice.archetypes)
+            + "".join(
+                f'<td class="num">{number(weights.get(a, 0.0), lang)}</td>'
+                for a in advice.archetypes
+            )
             + "</tr>"
         )
     yield "</tbody></table>"
@@ -295,7 +301,8 @@ def _html_unit_conflicts(advice: Advice, numbered: list[tuple[int, Conflict]]) -
         + "".join(
             f'<li class="sev-{_esc(c.severity)}"><span class="badge">'
             f"{_esc(label(f'severity.{c.severity}', lang))}</span> "
-            f'<a href="#conflict-{k}">{_esc(c.kind)}</a>: {_esc(c.explanation)}</li>'
+            f'<a href="#conflict-{k}">{_esc(finding_kind(c.kind, lang))}</a>: '
+            f"{_esc(c.explanation)}</li>"
             for k, c in numbered
         )
         + "</ul>"
@@ -330,7 +337,7 @@ def _html_models(advice: Advice, key: str, models: list[ModelAdvice]) -> Iterato
         yield (
             f'<tr data-model="{_esc(m.model)}"><td>{_esc(m.name)}</td>'
             f"<td>{_esc(label(f'kind.{m.kind}', lang))}</td>"
-            f'<td class="num">{m.score:+.2f}</td>'
+            f'<td class="num">{signed(m.score, lang)}</td>'
             f"<td>{_esc(label('yes', lang)) if m.in_use else ''}</td>"
             f'<td><ul class="because">{because}</ul></td></tr>'
         )
@@ -357,8 +364,8 @@ def _html_self_assessment(advice: Advice, unit: UnitAdvice) -> Iterator[str]:
     for r in assessment.ratings:
         yield (
             f"<tr><td>{_esc(archetype(advice, r.archetype))}</td>"
-            f'<td class="num">{r.mean:.1f}</td><td class="num">{r.respondents}</td>'
-            f'<td class="num">{optional(r.rwg)}</td><td class="num">{optional(r.consensus)}</td>'
+            f'<td class="num">{number(r.mean, lang, 1)}</td><td class="num">{r.respondents}</td>'
+            f'<td class="num">{optional(r.rwg, lang)}</td><td class="num">{optional(r.consensus, lang)}</td>'
             "</tr>"
         )
     yield "</tbody></table></div>"

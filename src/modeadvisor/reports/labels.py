@@ -7,13 +7,14 @@ per language: a severity, a model kind or a heading reads the same in every outp
 Conventions: an entry is written as it reads inside a sentence (lower case unless it is a whole
 sentence or a title); a renderer capitalises it for a heading with `_common.cap`. A pair
 `(singular, plural)` is a noun counted by `_common.count` ("1 respondent", "5 respondents"; in
-Finnish the form after a numeral). Keys under a prefix (`severity.`, `kind.`, `relation.`,
+Finnish the form after a numeral). Keys under a prefix (`severity.`, `kind.`, `finding.`, `relation.`,
 `view.`, `role.`, `note.`) are completed by a value of the advice; `survey.` keys belong to the
 survey summary only.
 """
 
 from __future__ import annotations
 
+import string
 from typing import Any, TypeAlias
 
 from modeadvisor.knowledge import Lang
@@ -124,6 +125,28 @@ LABELS: dict[str, dict[Lang, Entry]] = {
         "en": "... and {n} more (all of them are in the JSON output)",
         "fi": "... ja {n} muuta (kaikki ovat JSON-tulosteessa)",
     },
+    # the kinds of finding the shipped conflict rules raise (a pack's own kind shows its id)
+    "finding.unit_mode_conflict": {
+        "en": "units in different modes",
+        "fi": "yksiköiden toimintatavat eroavat",
+    },
+    "finding.measurement_misfit": {
+        "en": "measurement misfits the mode",
+        "fi": "mittaaminen ei sovi toimintatapaan",
+    },
+    "finding.perspective_conflict": {
+        "en": "views of the mode differ",
+        "fi": "näkemykset toimintatavasta eroavat",
+    },
+    "finding.say_do_mismatch": {"en": "said and done differ", "fi": "sanottu ja tehty eroavat"},
+    "finding.customer_expectation_mismatch": {
+        "en": "customers expect another mode",
+        "fi": "asiakkaat odottavat toista toimintatapaa",
+    },
+    "finding.respondent_disagreement": {
+        "en": "respondents disagree",
+        "fi": "vastaajat ovat eri mieltä",
+    },
     "severity.high": {"en": "high", "fi": "vakava"},
     "severity.medium": {"en": "medium", "fi": "kohtalainen"},
     "severity.low": {"en": "low", "fi": "lievä"},
@@ -209,12 +232,30 @@ LABELS: dict[str, dict[Lang, Entry]] = {
 }
 
 
+class _ReadersNumbers(string.Formatter):
+    """Fills placeholders as str.format does, but writes a number with a format spec in the
+    reader's convention: a decimal comma in Finnish (`{score:+.2f}` gives `-0,39`)."""
+
+    def __init__(self, lang: Lang) -> None:
+        self.lang = lang
+
+    def format_field(self, value: Any, format_spec: str) -> str:
+        shown: str = super().format_field(value, format_spec)
+        if self.lang == "fi" and isinstance(value, float):
+            return shown.replace(".", ",")
+        return shown
+
+
+_FORMATTERS = {lang: _ReadersNumbers(lang) for lang in ("en", "fi")}
+
+
 def label(key: str, lang: Lang, **values: Any) -> str:
-    """A fixed word or phrase in `lang`, its `{placeholders}` filled from `values`."""
+    """A fixed word or phrase in `lang`, its `{placeholders}` filled from `values` (numbers in
+    the reader's convention)."""
     text = LABELS[key][lang]
     if not isinstance(text, str):
         raise TypeError(f"label {key!r} is a counted noun: use plural()")
-    return text.format(**values) if values else text
+    return _FORMATTERS[lang].format(text, **values) if values else text
 
 
 def plural(key: str, n: int, lang: Lang) -> str:

@@ -24,12 +24,15 @@ from modeadvisor.reports._common import (
     coverage,
     evidence_weights,
     finding_details,
+    finding_kind,
     finding_units,
     link,
     matched,
     meta,
     mode_line,
+    number,
     optional,
+    signed,
     tree,
     view_label,
     weight_rows,
@@ -127,7 +130,7 @@ def _md_overview(advice: Advice) -> list[str]:
             [
                 _md(unit.name),
                 _md(mode_line(advice, unit)),
-                *(f"{unit.profile.weights.get(a, 0.0):.2f}" for a in advice.archetypes),
+                *(number(unit.profile.weights.get(a, 0.0), lang) for a in advice.archetypes),
             ]
             for unit, _ in tree(advice)
         ],
@@ -147,7 +150,7 @@ def _md_conflicts(advice: Advice, index: Index) -> list[str]:
         units += f" {_md(more)}" if more else ""
         lines += [
             f"### {_md(label(f'severity.{conflict.severity}', lang).upper())}: "
-            f"{_code(conflict.kind)} — {units}",
+            f"{_md(finding_kind(conflict.kind, lang))} — {units}",
             "",
             _md(conflict.explanation),
             "",
@@ -192,7 +195,7 @@ def _md_unit(advice: Advice, unit: UnitAdvice, index: Index, chart: str | None) 
         [
             [
                 _md(cap(view_label(view, lang))),
-                *(f"{weights.get(a, 0.0):.2f}" for a in advice.archetypes),
+                *(number(weights.get(a, 0.0), lang) for a in advice.archetypes),
             ]
             for view, weights in weight_rows(unit)
         ],
@@ -255,7 +258,7 @@ def _md_models(advice: Advice, models: list[ModelAdvice]) -> list[str]:
             [
                 _md(m.name),
                 _md(label(f"kind.{m.kind}", lang)),
-                f"{m.score:+.2f}",
+                signed(m.score, lang),
                 _md(label("yes", lang)) if m.in_use else "",
                 because,
             ]
@@ -285,10 +288,10 @@ def _md_self_assessment(advice: Advice, unit: UnitAdvice) -> list[str]:
         [
             [
                 _md(archetype(advice, r.archetype)),
-                f"{r.mean:.1f}",
+                number(r.mean, lang, 1),
                 str(r.respondents),
-                optional(r.rwg),
-                optional(r.consensus),
+                optional(r.rwg, lang),
+                optional(r.consensus, lang),
             ]
             for r in assessment.ratings
         ],

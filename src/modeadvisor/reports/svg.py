@@ -13,7 +13,7 @@ from collections.abc import Iterator, Mapping
 from html import escape
 
 from modeadvisor.advice import Advice, UnitAdvice
-from modeadvisor.reports._common import archetype, build_index, cap, view_label, views
+from modeadvisor.reports._common import archetype, build_index, cap, number, view_label, views
 from modeadvisor.reports.labels import label
 
 __all__ = ["radar_svg"]
@@ -114,7 +114,9 @@ def _polygon(advice: Advice, view: str, weights: Mapping[str, float], index: int
     stroke, opacity, dash = _style(view, index)
     dashes = f' stroke-dasharray="{dash}"' if dash else ""
     name = cap(view_label(view, advice.language))
-    values = ", ".join(f"{archetype(advice, a)} {weights.get(a, 0.0):.2f}" for a in archetypes)
+    values = ", ".join(
+        f"{archetype(advice, a)} {number(weights.get(a, 0.0), advice.language)}" for a in archetypes
+    )
     dots = "".join(
         f'<circle cx="{_f(x)}" cy="{_f(y)}" r="3.5" fill="{stroke}"/>'
         for (x, y), share in zip(points, shares, strict=True)

@@ -12,10 +12,12 @@ from typing import TYPE_CHECKING
 from modeadvisor.advice import Advice, Conflict, ModelAdvice, UnitAdvice
 from modeadvisor.knowledge import Lang
 from modeadvisor.reports._common import (
+    archetype,
     cap,
     count,
     coverage,
     finding_details,
+    finding_kind,
     finding_units,
     integer,
     link,
@@ -23,7 +25,9 @@ from modeadvisor.reports._common import (
     mode_line,
     number,
     percent,
+    signed,
     view_label,
+    weights_line,
 )
 from modeadvisor.reports.labels import LABELS, label
 
@@ -46,7 +50,7 @@ def to_text(advice: Advice) -> str:
     for unit in advice.units:
         lines.extend(_unit_text(advice, unit, width))
         lines.append("")
-    lines.extend(_conflicts_text(advice.conflicts, lang))
+    lines.extend(_conflicts_text(advice.conflicts, advice))
     return "\n".join(lines)
 
 
@@ -67,10 +71,12 @@ def _model_line(model: ModelAdvice, lang: Lang) -> str:
     kinds = [label(f"kind.{kind}", lang) for kind in ("management", "measurement")]
     use = f"  [{label('in_use', lang)}]" if model.in_use else ""
     kind = label(f"kind.{model.kind}", lang)
-    return f"{model.score:+.2f}  {kind:<{max(map(len, kinds)) + 1}}  {model.name}{use}"
+    return f"{signed(model.score, lang)}  {kind:<{max(map(len, kinds)) + 1}}  {model.name}{use}"
 
 
-def _conflicts_text(conflicts: list[Conflict], lang: Lang) -> Iterator[str]:
+def _conflicts_text(conflicts: list[Conflict], advice: Advice) -> Iterator[str]:
+    lang = advice.language
+    names = {unit.id: unit.name for unit in advice.units}
     title = cap(label("conflicts", lang))
     if not conflicts:
         yield f"{title}: {label('none_found', lang)}"
@@ -79,9 +85,10 @@ def _conflicts_text(conflicts: list[Conflict], lang: Lang) -> Iterator[str]:
     yield f"{title} ({len(conflicts)}):"
     for conflict in conflicts:
         units, more = finding_units(conflict, lang)
-        named = ", ".join(units) + (f" {more}" if more else "")
+        named = ", ".join(names.get(u, u) for u in units) + (f" {more}" if more else "")
         yield (
-            f"  [{label(f'severity.{conflict.severity}', lang)}] {conflict.kind}: "
+            f"  [{label(f'severity.{conflict.severity}', lang)}] "
+            f"{finding_kind(conflict.kind, lang)}: "
             f"{named}  ({conflict.rule}, {', '.join(conflict.source)})"
         )
         yield f"    {conflict.explanation}"
@@ -96,11 +103,13 @@ def _conflicts_text(conflicts: list[Conflict], lang: Lang) -> Iterator[str]:
 def _stated_text(advice: Advice, unit: UnitAdvice, width: int) -> Iterator[str]:
     lang = advice.language
     for view, weights in unit.perspectives.items():
-        shown = "  ".join(f"{a} {w:.2f}" for a, w in weights.items())
-        yield _row(view_label(view, lang), shown, width)
+        yield _row(view_label(view, lang), weights_line(advice, weights), width)
     assessment = unit.self_assessment
     if assessment is not None:
-        rated = "  ".join(f"{r.archetype} {r.mean:.1f}" for r in assessment.ratings)
+        rated = "  ".join(
+            f"{archetype(advice, r.archetype)} {number(r.mean, lang, 1)}"
+            for r in assessment.ratings
+        )
         verdict = label("disputed" if assessment.disputed else "agreed", lang)
         yield (
             f"  {label('self', lang)}, {label('mean', lang)}, "
@@ -110,11 +119,13 @@ def _stated_text(advice: Advice, unit: UnitAdvice, width: int) -> Iterator[str]:
 
 def _unit_text(advice: Advice, unit: UnitAdvice, width: int) -> Iterator[str]:
     lang = advice.language
-    parent = f"  ({label('part_of', lang)} {unit.parent})" if unit.parent else ""
+    parent = ""
+    if unit.parent:
+        parent_name = next((u.name for u in advice.units if u.id == unit.parent), unit.parent)
+        parent = f"  ({label('part_of', lang)} {parent_name})"
     yield f"{unit.name} [{unit.id}]{parent}"
     yield _row(label("mode", lang), mode_line(advice, unit), width)
-    weights = "  ".join(f"{a} {w:.2f}" for a, w in unit.profile.weights.items())
-    yield _row(label("weights", lang), weights, width)
+    yield _row(label("weights", lang), weights_line(advice, unit.profile.weights), width)
     yield _row(label("evidence", lang), coverage(advice, unit), width)
     yield from _stated_text(advice, unit, width)
     for key, models in (("recommended", unit.recommendations), ("avoid", unit.avoid)):
@@ -152,7 +163,7 @@ def explain_text(advice: Advice, unit_id: str) -> str:
             continue
         lines += ["", label(title, lang) + ":"]
         for model in models:
-            lines.append(f"  {model.name} ({model.model}) {model.score:+.2f}")
+            lines.append(f"  {model.name} ({model.model}) {signed(model.score, lang)}")
             for r in model.because:
                 lines.append(
                     f"    {' -> '.join(r.path)}: {label(f'relation.{r.relation}', lang)} "
@@ -161,7 +172,7 @@ def explain_text(advice: Advice, unit_id: str) -> str:
                 lines.append(f"      {r.reason}")
     conflicts = advice.conflicts_of(unit_id)
     if conflicts:
-        lines += ["", *_conflicts_text(conflicts, lang)]
+        lines += ["", *_conflicts_text(conflicts, advice)]
         for conflict in conflicts:
             lines.append(
                 f"  {conflict.rule} {label('written_at', lang)} {conflict.pack}:{conflict.origin}"
