@@ -14,9 +14,7 @@ from modeadvisor import backends, knowledge, survey
 
 #: Where a user may import public names from: the top level and the public sub-packages.
 PUBLIC = {
-    name: module
-    for module in (modeadvisor, knowledge, backends, survey)
-    for name in module.__all__
+    name: module for module in (modeadvisor, knowledge, backends, survey) for name in module.__all__
 }
 
 

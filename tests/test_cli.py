@@ -90,7 +90,9 @@ def test_fail_on_high_ignores_medium(tmp_path: Path, capsys: pytest.CaptureFixtu
     assert main(["assess", str(path), "--fail-on", "high"]) == 0
     out = capsys.readouterr().out
     # the plant and R&D split under the group, which itself is on neither side: medium at most
-    assert "[medium] units in different modes: Konsernin johto, Tampereen tehdas, Tuotekehitys" in out
+    assert (
+        "[medium] units in different modes: Konsernin johto, Tampereen tehdas, Tuotekehitys" in out
+    )
     assert "[high]" not in out
     assert main(["assess", str(path), "--fail-on", "medium"]) == 1
 

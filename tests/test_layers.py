@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from modeadvisor import Advisor, KnowledgeBaseError, load_knowledge_base
-from modeadvisor.cli import default_lang, main
+from modeadvisor.cli import default_lang, lang_source, main
 from modeadvisor.errors import display_path
 
 from .conftest import DATA, ROOT
@@ -298,6 +298,24 @@ def test_the_lang_default_follows_the_locale() -> None:
     assert default_lang({"LANG": "fi_FI.UTF-8"}) == "fi"
     assert default_lang({"LC_ALL": "en_GB.UTF-8", "LANG": "fi_FI.UTF-8"}) == "en"
     assert default_lang({}) == "en"
+
+
+def test_modeadvisor_lang_comes_before_the_locale_and_help_says_which_is_in_force(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert lang_source({"MODEADVISOR_LANG": "fi", "LANG": "en_US.UTF-8"}) == (
+        "fi",
+        "MODEADVISOR_LANG=fi",
+    )
+    assert lang_source({"MODEADVISOR_LANG": "sv", "LANG": "fi_FI.UTF-8"}) == (
+        "fi",
+        "LANG=fi_FI.UTF-8",
+    )  # a language we do not have is passed over, not obeyed
+    monkeypatch.setenv("MODEADVISOR_LANG", "en")
+    monkeypatch.setenv("LANG", "fi_FI.UTF-8")
+    main(["assess", "--help"])
+    help_text = " ".join(capsys.readouterr().out.split())
+    assert "here en, from MODEADVISOR_LANG=en" in help_text
 
 
 # --- a mistake in a pack header fails alone --------------------------------------------------

@@ -79,11 +79,13 @@ def _parser() -> argparse.ArgumentParser:
             help="a rule pack folder; repeat to layer packs, each "
             "on the ones before (default: the shipped pack)",
         )
+        lang, source = lang_source()
         p.add_argument(
             "--lang",
             choices=("en", "fi"),
-            default=default_lang(),
-            help="language of the advice (default: from the locale, else en)",
+            default=lang,
+            help="language of the advice (default: MODEADVISOR_LANG, else the locale, else "
+            f"en; here {lang}, from {source.replace('%', '%%')})",
         )
         _with_limits(p)
         return p
@@ -397,12 +399,21 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def default_lang(environ: Mapping[str, str] = os.environ) -> Lang:
-    """Finnish when the locale says so (LC_ALL, LC_MESSAGES, LANG, first set wins), else English."""
+    return lang_source(environ)[0]
+
+
+def lang_source(environ: Mapping[str, str] = os.environ) -> tuple[Lang, str]:
+    """The language when --lang is not given, and where it comes from: MODEADVISOR_LANG (en or
+    fi), else the locale (LC_ALL, LC_MESSAGES, LANG, first set wins: Finnish for fi_*), else
+    English. Said in --help, so that a Finnish locale never turns the output Finnish unseen."""
+    chosen = environ.get("MODEADVISOR_LANG", "").strip().lower()
+    if chosen in ("en", "fi"):
+        return ("fi" if chosen == "fi" else "en"), f"MODEADVISOR_LANG={chosen}"
     for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
         value = environ.get(name)
         if value:
-            return "fi" if value.lower().startswith("fi") else "en"
-    return "en"
+            return ("fi" if value.lower().startswith("fi") else "en"), f"{name}={value}"
+    return "en", "no locale set"
 
 
 def _knowledge_base(
