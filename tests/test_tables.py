@@ -226,6 +226,7 @@ def test_pyarrow_and_the_csv_module_read_any_file_alike(
     path = tmp_path / "units.csv"
     path.write_bytes(_messy_csv(data))
     monkeypatch.setattr(csv_module, "BLOCK_BYTES", data.draw(st.sampled_from([64, 1 << 20])))
+    monkeypatch.setattr(csv_module, "BATCH_ROWS", data.draw(st.sampled_from([1, 3, 1 << 16])))
     with_arrow = _outcome(shipped_kb, path)
     with monkeypatch.context() as without:
         without.setitem(sys.modules, "pyarrow", None)
@@ -257,13 +258,15 @@ def test_rows_pyarrow_cannot_take_are_read_by_the_csv_module(
     ]
 
 
+@pytest.mark.parametrize("batch_rows", [700, 1 << 16])  # the short row's block joined or not
 def test_the_csv_module_takes_over_where_pyarrow_stopped(
-    shipped_kb: KnowledgeBase, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    shipped_kb: KnowledgeBase, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, batch_rows: int
 ) -> None:
     """Thousands of rows read by pyarrow, then a short row: the csv module reads on from the
     first row not yet delivered, none twice, none left out."""
     pytest.importorskip("pyarrow")
     monkeypatch.setattr(csv_module, "BLOCK_BYTES", 1024)
+    monkeypatch.setattr(csv_module, "BATCH_ROWS", batch_rows)
     path = tmp_path / "units.csv"
     rows = [f"u{i},{1 + i % 5}" for i in range(5000)] + ["short"]
     rows += [f"v{i},{1 + i % 5}" for i in range(10)]
@@ -282,6 +285,7 @@ def test_bad_cells_past_the_first_batches_are_located_and_capped(
 ) -> None:
     pytest.importorskip("pyarrow")
     monkeypatch.setattr(csv_module, "BLOCK_BYTES", 4096)
+    monkeypatch.setattr(csv_module, "BATCH_ROWS", 1000)
     path = tmp_path / "units.csv"
     lines = ["unit,cost_focus,sector", ",,"]  # a blank row first: lines are not rows
     lines += [f"u{i},{9 if i % 7 == 3 else 4},{'privat' if i == 5000 else 'public'}"
@@ -306,6 +310,7 @@ def test_a_large_file_is_read_in_batches_up_to_the_row_bound(
 ) -> None:
     pytest.importorskip("pyarrow")
     monkeypatch.setattr(csv_module, "BLOCK_BYTES", 1024)
+    monkeypatch.setattr(csv_module, "BATCH_ROWS", 500)
     path = tmp_path / "units.csv"
     path.write_text(
         "unit,cost_focus\n" + "".join(f"u{i},{1 + i % 5}\n" for i in range(3000)), "utf-8"
@@ -318,6 +323,34 @@ def test_a_large_file_is_read_in_batches_up_to_the_row_bound(
         "more than 2,500 rows; the limit is 2,500",
     )
     assert len(assess_table(shipped_kb, path, limits=Limits(max_table_rows=3000))) == 3000
+
+
+def test_pyarrows_small_blocks_are_joined_into_batches(
+    shipped_kb: KnowledgeBase, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """pyarrow parses a CSV in small blocks (it reads a fixed number of blocks ahead, so small
+    ones keep memory small); they reach the encoding joined, BATCH_ROWS rows or more a batch,
+    each column one dictionary, every row once and in order."""
+    pytest.importorskip("pyarrow")
+    monkeypatch.setattr(csv_module, "BLOCK_BYTES", 256)
+    monkeypatch.setattr(csv_module, "BATCH_ROWS", 400)
+    path = tmp_path / "units.csv"
+    rows = [f"u{i},{1 + i % 5},{['public', 'private'][i % 3 // 2]}" for i in range(2000)]
+    path.write_text("unit,cost_focus,sector\n" + "\n,,\n".join(rows) + "\n", "utf-8")
+    source = csv_module.CsvSource(shipped_kb, path, Limits())
+    batches = list(source.batches())
+    sizes = [batch.size for batch in batches]
+    assert len(batches) > 1
+    assert all(size >= 400 for size in sizes[:-1])
+    assert [batch.start for batch in batches] == [sum(sizes[:i]) for i in range(len(sizes))]
+    ids = [cell for batch in batches for cell in batch.cells[1].to_pylist()]
+    assert ids == [row.split(",")[0] for row in rows]  # blank rows left out, none twice
+    sector = batches[0].cells[3]
+    distinct = sector.dictionary.to_pylist()  # one dictionary: each cell in it once
+    assert len(distinct) == len(set(distinct))
+    assert {"private", "public"} <= set(distinct)
+    assert sector.to_pylist() == [row.split(",")[2] for row in rows[: batches[0].size]]
+    assert batches[1].lines_of(np.array([0])).tolist() == [2 + 2 * sizes[0]]
 
 
 @pytest.mark.parametrize("suffix", [".parquet", ".arrow", ".jsonl"])

@@ -31,8 +31,11 @@ from modeadvisor.tables._arrow import arrow, pyarrow
 from modeadvisor.tables._encoding import ALL_SPACE, UNIT_COLUMN, Cells
 from modeadvisor.tables._layout import BATCH_ROWS, Batch, IntArray, Layout
 
-#: Bytes pyarrow reads into one record batch (some 100,000 rows of a wide table).
-BLOCK_BYTES = 1 << 24
+#: Bytes pyarrow parses into one record batch (some 7,000 rows of a wide table), which are
+#: joined into batches of BATCH_ROWS rows. pyarrow's reader reads up to 32 blocks ahead of the
+#: one parsed, whatever is asked of it: with blocks of 16 MB that was 512 MB of a large file
+#: held in memory (bench/batch.py --memory), with 1 MB blocks it is 32 MB.
+BLOCK_BYTES = 1 << 20
 #: Files this small (or that say they are empty: /proc, devices) are read whole, once.
 _READ_WHOLE = 1 << 20
 _BOM = codecs.BOM_UTF8
@@ -204,30 +207,46 @@ class CsvSource:
         stream.seek(self.offset)
         return pacsv.open_csv(
             stream,
-            read_options=pacsv.ReadOptions(column_names=names, block_size=BLOCK_BYTES),
+            read_options=pacsv.ReadOptions(
+                column_names=names, block_size=BLOCK_BYTES, use_threads=False
+            ),
             parse_options=pacsv.ParseOptions(delimiter=self.delimiter, newlines_in_values=True),
             convert_options=pacsv.ConvertOptions(column_types=types, strings_can_be_null=False),
         )
 
     def _arrow_batches(self) -> Iterator[Batch]:
+        """pyarrow's record batches (a block each), joined into batches of BATCH_ROWS rows; a
+        row pyarrow cannot take hands the rest, from the first row not delivered, to the csv
+        module."""
         pa = pyarrow()
 
         delivered = 0
+        waiting: list[Any] = []  # blocks read, not yet delivered
         try:
             reader = self._arrow_reader()
             while True:
                 try:
-                    found = reader.read_next_batch()
+                    found = self._kept(reader.read_next_batch())
                 except StopIteration:
-                    return
-                batch = self._arrow_batch(delivered, found)
-                if batch is not None:
-                    delivered += batch.size
+                    break
+                waiting += [found] if found.num_rows else []
+                if sum(block.num_rows for block in waiting) >= BATCH_ROWS:
+                    batch = self._arrow_batch(delivered, _joined(waiting))
+                    delivered, waiting = delivered + batch.size, []
                     yield batch
         except (pa.ArrowException, _HandOverError):  # only the csv module can explain the rest
+            if waiting:
+                batch = self._arrow_batch(delivered, _joined(waiting))
+                delivered += batch.size
+                yield batch
             yield from self._python_batches(delivered)
+            return
+        if waiting:
+            yield self._arrow_batch(delivered, _joined(waiting))
 
-    def _arrow_batch(self, start: int, found: Any) -> Batch | None:
+    def _kept(self, found: Any) -> Any:
+        """A block's rows but for rows of empty cells; the csv module's to read if a cell is
+        longer than it allows."""
         pa = pyarrow()
 
         columns = found.columns
@@ -240,9 +259,10 @@ class CsvSource:
             blank &= _blank(values)
         if blank.any():
             found = found.filter(pa.array(~blank))  # rows of empty cells are not units
-            columns = found.columns
-        if found.num_rows == 0:
-            return None
+        return found
+
+    def _arrow_batch(self, start: int, found: Any) -> Batch:
+        columns = found.columns
         batch = Batch(
             start,
             found.num_rows,
@@ -277,6 +297,19 @@ class CsvSource:
                     found[index] = start
                 index += 1
         return np.array([found.get(row, 0) for row in rows.tolist()], dtype=np.int64)
+
+
+def _joined(blocks: list[Any]) -> Any:
+    """Record batches as one (dictionaries unified: pyarrow merges them as it concatenates)."""
+    pa = pyarrow()
+
+    if len(blocks) == 1:
+        return blocks[0]
+    columns = [
+        pa.concat_arrays([block.column(i) for block in blocks])
+        for i in range(blocks[0].num_columns)
+    ]
+    return pa.RecordBatch.from_arrays(columns, schema=blocks[0].schema)
 
 
 class _HandOverError(Exception):
