@@ -506,3 +506,18 @@ def test_read_table_still_gives_typed_rows(shipped_kb: KnowledgeBase) -> None:
     assert (table.ids, table.values, table.in_use) == (["a"], [{"cost_focus": 4}], [frozenset()])
     assert table == Table(["a"], [{"cost_focus": 4}], [frozenset()])
     assert len(table) == 1
+
+
+def test_a_cell_longer_than_the_csv_module_allows_is_located_as_it_locates_it(
+    shipped_kb: KnowledgeBase, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pytest.importorskip("pyarrow")
+    path = tmp_path / "units.csv"
+    long = "x" * (csv.field_size_limit() + 1)
+    path.write_text(f"unit,cost_focus\na,4\nb,{long}\nc,5\n", encoding="utf-8")
+    with_arrow = _outcome(shipped_kb, path)
+    assert with_arrow[0][:2] == (3, None)
+    assert "field larger than field limit" in with_arrow[0][2]
+    with monkeypatch.context() as without:
+        without.setitem(sys.modules, "pyarrow", None)
+        assert _outcome(shipped_kb, path) == with_arrow

@@ -250,7 +250,7 @@ class CsvSource:
         pa = pyarrow()
 
         columns = found.columns
-        if any(_longest(values) > csv.field_size_limit() for values in columns):
+        if any(_too_long(values) for values in columns):
             raise _HandOverError  # the csv module refuses such a cell: it says where
         blank = _blank(columns[0])  # a row of empty cells (not a unit) starts with one
         for values in columns[1:]:
@@ -316,14 +316,18 @@ class _HandOverError(Exception):
     """The rest of the file is for the csv module to read."""
 
 
-def _longest(values: Any) -> int:
-    """The characters of an Arrow text column's longest cell."""
+def _too_long(values: Any) -> bool:
+    """Whether a cell of an Arrow text column is longer than the csv module allows; a column
+    whose text is shorter in bytes than that is not looked through."""
     pa = pyarrow()
     pc = pyarrow("compute")
 
     if pa.types.is_dictionary(values.type):
         values = values.dictionary
-    return int(pc.max(pc.utf8_length(values)).as_py() or 0)
+    data = values.buffers()[2] if len(values) else None
+    if data is None or data.size <= csv.field_size_limit():
+        return False
+    return int(pc.max(pc.utf8_length(values)).as_py() or 0) > csv.field_size_limit()
 
 
 def _blank(values: Any) -> Any:
