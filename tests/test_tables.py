@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -418,6 +419,69 @@ def test_batch_writes_the_format_its_output_file_names(
         )
         assert read.column("unit").to_pylist() == ["a", "b, with a comma"]
         assert read.column("status").to_pylist() == ["ok", "insufficient_evidence"]
+
+
+def _run_batch(args: list[str], terminal: bool, folder: Path) -> tuple[int, bytes, str]:
+    """`modeadvisor batch ARGS` in a child process, its stderr a pseudo-terminal or a pipe:
+    the exit code, what reached stderr, and stdout (a file: the child never waits on it)."""
+    import fcntl
+    import os
+    import pty
+    import struct
+    import subprocess
+    import termios
+
+    command = [sys.executable, "-c", "import sys; from modeadvisor.cli import main; "
+               "sys.exit(main(sys.argv[1:]))", "batch", *args]  # fmt: skip
+    printed = folder / "stdout.txt"
+    if not terminal:
+        with printed.open("wb") as stdout:
+            child = subprocess.run(command, stdout=stdout, stderr=subprocess.PIPE, check=False)
+        return child.returncode, child.stderr, printed.read_text("utf-8")
+    leader, follower = pty.openpty()
+    size = struct.pack("HHHH", 24, 100, 0, 0)  # a new terminal has no width: tqdm draws nothing
+    fcntl.ioctl(follower, termios.TIOCSWINSZ, size)
+    shown = bytearray()
+    try:
+        with (
+            printed.open("wb") as stdout,
+            subprocess.Popen(
+                command, stdin=subprocess.DEVNULL, stdout=stdout, stderr=follower
+            ) as running,
+        ):
+            os.close(follower)
+            while True:
+                try:
+                    chunk = os.read(leader, 4096)
+                except OSError:  # the child closed the terminal (EIO on Linux)
+                    break
+                if not chunk:
+                    break
+                shown += chunk
+        code = running.returncode
+    finally:
+        os.close(leader)
+    return code, bytes(shown), printed.read_text("utf-8")
+
+
+def test_batch_shows_a_progress_bar_on_a_terminal_and_nothing_otherwise(tmp_path: Path) -> None:
+    source = tmp_path / "units.csv"
+    source.write_text(
+        "unit,cost\n" + "".join(f"u{i},{1 + i % 5}\n" for i in range(200)), encoding="utf-8"
+    )
+    out = tmp_path / "advice.csv"
+    code, shown, printed = _run_batch([str(source), *MINI, "-o", str(out)], True, tmp_path)
+    assert (code, printed) == (0, "")
+    assert re.search(rb"batch: .*units", shown), shown  # tqdm's bar, then cleared
+    assert len(out.read_text("utf-8").splitlines()) == 201
+    code, shown, printed = _run_batch([str(source), *MINI], False, tmp_path)
+    assert (code, shown) == (0, b"")  # a pipe gets no bar: a log stays clean
+    assert printed == out.read_text("utf-8")
+    code, shown, printed = _run_batch([str(source), *MINI], True, tmp_path)
+    assert code == 0
+    assert b"batch: " in shown
+    assert b"u0," not in shown  # the advice goes to stdout, the bar alone to the terminal
+    assert printed == out.read_text("utf-8")
 
 
 def test_batch_names_what_it_cannot_do(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
