@@ -77,7 +77,8 @@ def _columns(kb: KnowledgeBase, rows: list[dict[str, Any]]) -> dict[str, list[An
 
 def _sources(kb: KnowledgeBase, rows: list[dict[str, Any]], folder: Path) -> Iterator[Any]:
     """The same table as rows, CSV (comma and Excel's semicolon), and, where pyarrow is
-    installed, Parquet, Arrow, JSON Lines, a pyarrow Table, pandas and polars frames."""
+    installed, a pyarrow Table, Parquet, an Arrow file, a RecordBatch, a RecordBatchReader,
+    an Arrow stream, Feather, JSON Lines, pandas and polars frames."""
     columns = _columns(kb, rows)
     yield rows
     for name, delimiter in (("units.csv", ","), ("excel.csv", ";")):
@@ -99,6 +100,16 @@ def _sources(kb: KnowledgeBase, rows: list[dict[str, Any]], folder: Path) -> Ite
     ):
         writer.write_table(table)
     yield folder / "units.arrow"
+    yield table.combine_chunks().to_batches()[0] if rows else table  # a RecordBatch
+    yield pa.RecordBatchReader.from_batches(table.schema, table.to_batches(max_chunksize=3))
+    with (
+        pa.OSFile(str(folder / "units.arrows"), "wb") as sink,
+        pa.ipc.new_stream(sink, table.schema) as writer,
+    ):
+        writer.write_table(table, max_chunksize=3)
+    yield folder / "units.arrows"  # the IPC stream format
+    pytest.importorskip("pyarrow.feather").write_feather(table, folder / "units.feather")
+    yield folder / "units.feather"
     lines = [json.dumps({k: v for k, v in row.items() if v is not None}) for row in rows]
     (folder / "units.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
     yield folder / "units.jsonl"
@@ -166,16 +177,61 @@ def test_every_format_gives_each_unit_the_advice_assess_gives(
 
 def test_the_formats_agree_column_for_column(vectorised: Advisor, tmp_path: Path) -> None:
     kb = vectorised.knowledge_base
-    rows = [
+    rows = _sample_rows()
+    results = [_columns_of(vectorised.assess_many(s)) for s in _sources(kb, rows, tmp_path)]
+    assert all(found == results[0] for found in results[1:])
+    assert kb  # the shipped pack
+
+
+def _sample_rows() -> list[dict[str, Any]]:
+    return [
         {"unit": f"u{i}", "cost_focus": 1 + i % 5, "risk_taking_accepted": i % 2 == 0,
          "project_work_share": i * 1.25, "sector": ["public", "private"][i % 2],
          "customer_value_basis": ["low_price", "tailored_service"][: i % 3],
          "models_in_use": "balanced_scorecard" if i % 4 else ""}
         for i in range(40)
     ]  # fmt: skip
-    results = [_columns_of(vectorised.assess_many(s)) for s in _sources(kb, rows, tmp_path)]
-    assert all(found == results[0] for found in results[1:])
-    assert kb  # the shipped pack
+
+
+def test_the_advice_written_from_every_format_is_the_result(
+    vectorised: Advisor, tmp_path: Path
+) -> None:
+    """What `modeadvisor batch` writes (write_advice) from each input is the BatchResult of
+    the same input, column for column (Parquet) and byte for byte (CSV, JSON Lines)."""
+    pq = pytest.importorskip("pyarrow.parquet")
+    kb = vectorised.knowledge_base
+    kinds = ("csv", "jsonl", "parquet")
+    fresh = [list(_sources(kb, _sample_rows(), tmp_path)) for _ in range(len(kinds) + 1)]
+    for source, *again in zip(*fresh, strict=True):  # a RecordBatchReader is read once
+        result = vectorised.assess_many(source)
+        written = {}
+        for kind, same in zip(kinds, again, strict=True):
+            out = io.BytesIO()
+            assert write_advice(kb, same, out, kind) == len(result)
+            written[kind] = out.getvalue()
+        assert written["csv"].decode("utf-8") == result.to_csv(), type(source)
+        assert pq.read_table(io.BytesIO(written["parquet"])).equals(result.to_arrow())
+        lines = [json.loads(line) for line in written["jsonl"].decode("utf-8").splitlines()]
+        assert [line["unit"] for line in lines] == result.ids
+        assert [line["top_recommendations"] for line in lines] == result.top_recommendations
+
+
+@pytest.mark.usefixtures("no_pyarrow")
+def test_without_pyarrow_rows_csv_and_frames_give_the_same_advice(
+    vectorised: Advisor, tmp_path: Path
+) -> None:
+    """The Python paths (the csv module, frames as lists) give what the columnar ones give."""
+    pandas = pytest.importorskip("pandas")
+    rows = _sample_rows()
+    path = tmp_path / "units.csv"
+    with path.open("w", encoding="utf-8", newline="") as stream:
+        writer = csv.DictWriter(stream, list(rows[0]))
+        writer.writeheader()
+        writer.writerows({k: _text(v) for k, v in row.items()} for row in rows)
+    found = [_columns_of(vectorised.assess_many(s)) for s in (rows, path, pandas.DataFrame(rows))]
+    assert found[1] == found[0]
+    assert found[2] == found[0]
+    assert found[0][0] == [row["unit"] for row in rows]
 
 
 # --- the two CSV readers read the same ------------------------------------------------------
