@@ -198,7 +198,7 @@ class ParquetSource(ArrowSource):
 
     def batches(self) -> Iterator[Batch]:
         start = 0
-        for found in self._parquet.iter_batches(batch_size=BATCH_ROWS):
+        for found in self._parquet.iter_batches(batch_size=BATCH_ROWS, use_threads=False):
             cells = {c: found.column(c - 1) for c in self.layout.names}
             yield Batch(start, found.num_rows, cells)
             start += found.num_rows
