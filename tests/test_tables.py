@@ -410,6 +410,31 @@ def test_pyarrows_small_blocks_are_joined_into_batches(
     assert batches[1].lines_of(np.array([0])).tolist() == [2 + 2 * sizes[0]]
 
 
+@pytest.mark.parametrize("batch_rows", [300, 1 << 16])
+def test_json_lines_read_by_pyarrow_in_blocks_and_the_json_module_read_alike(
+    shipped_kb: KnowledgeBase, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, batch_rows: int
+) -> None:
+    """Blocks joined into batches, then a line pyarrow refuses: the json module reads on from
+    the first row not delivered and locates the mistakes; the same without pyarrow."""
+    pytest.importorskip("pyarrow")
+    monkeypatch.setattr(csv_module, "BLOCK_BYTES", 512)
+    monkeypatch.setattr("modeadvisor.tables._sources.BLOCK_BYTES", 512)
+    monkeypatch.setattr("modeadvisor.tables._sources.BATCH_ROWS", batch_rows)
+    path = tmp_path / "units.jsonl"
+    lines = [json.dumps({"unit": f"u{i}", "cost_focus": 1 + i % 5}) for i in range(1000)]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    table = read_table(shipped_kb, path)
+    assert table.ids == [f"u{i}" for i in range(1000)]
+    assert table.values[999] == {"cost_focus": 5}
+    lines[700:700] = ["{not json", "", json.dumps({"unit": "v", "cost_focus": 9})]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with_arrow = _outcome(shipped_kb, path)
+    assert [line for line, *_ in with_arrow] == [701, 703]
+    with monkeypatch.context() as without:
+        without.setitem(sys.modules, "pyarrow", None)
+        assert _outcome(shipped_kb, path) == with_arrow
+
+
 @pytest.mark.parametrize("suffix", [".parquet", ".arrow", ".jsonl"])
 def test_columnar_files_keep_to_both_bounds(
     shipped_kb: KnowledgeBase, tmp_path: Path, suffix: str

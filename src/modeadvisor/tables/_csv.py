@@ -231,18 +231,18 @@ class CsvSource:
                     break
                 waiting += [found] if found.num_rows else []
                 if sum(block.num_rows for block in waiting) >= BATCH_ROWS:
-                    batch = self._arrow_batch(delivered, _joined(waiting))
+                    batch = self._arrow_batch(delivered, joined(waiting))
                     delivered, waiting = delivered + batch.size, []
                     yield batch
         except (pa.ArrowException, _HandOverError):  # only the csv module can explain the rest
             if waiting:
-                batch = self._arrow_batch(delivered, _joined(waiting))
+                batch = self._arrow_batch(delivered, joined(waiting))
                 delivered += batch.size
                 yield batch
             yield from self._python_batches(delivered)
             return
         if waiting:
-            yield self._arrow_batch(delivered, _joined(waiting))
+            yield self._arrow_batch(delivered, joined(waiting))
 
     def _kept(self, found: Any) -> Any:
         """A block's rows but for rows of empty cells; the csv module's to read if a cell is
@@ -299,7 +299,7 @@ class CsvSource:
         return np.array([found.get(row, 0) for row in rows.tolist()], dtype=np.int64)
 
 
-def _joined(blocks: list[Any]) -> Any:
+def joined(blocks: list[Any]) -> Any:
     """Record batches as one (dictionaries unified: pyarrow merges them as it concatenates)."""
     pa = pyarrow()
 
