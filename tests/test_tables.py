@@ -435,6 +435,19 @@ def test_json_lines_read_by_pyarrow_in_blocks_and_the_json_module_read_alike(
         assert _outcome(shipped_kb, path) == with_arrow
 
 
+def test_a_small_csv_is_read_under_a_file_bound_raised_past_memory(
+    shipped_kb: KnowledgeBase, tmp_path: Path
+) -> None:
+    """A small file is read whole, up to one byte past the bound: a bound of a petabyte must
+    not ask for a petabyte of memory (it did: MemoryError, an internal error)."""
+    path = tmp_path / "units.csv"
+    path.write_text("unit,cost_focus\na,4\n", encoding="utf-8")
+    table = read_table(shipped_kb, path, Limits(max_file_bytes=10**15))
+    assert (table.ids, table.values) == (["a"], [{"cost_focus": 4}])
+    with pytest.raises(LimitError, match="file is 20 bytes; the limit is 19"):
+        read_table(shipped_kb, path, Limits(max_file_bytes=19))
+
+
 @pytest.mark.parametrize("suffix", [".parquet", ".arrow", ".jsonl"])
 def test_columnar_files_keep_to_both_bounds(
     shipped_kb: KnowledgeBase, tmp_path: Path, suffix: str

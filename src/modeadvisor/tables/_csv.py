@@ -70,7 +70,7 @@ class CsvSource:
                 info = os.fstat(stream.fileno())
                 size = info.st_size
                 if not stat.S_ISREG(info.st_mode) or size <= _READ_WHOLE:
-                    self._data = stream.read(limit + 1)
+                    self._data = _read_at_most(stream, limit + 1)
                     size = max(size, len(self._data))
         except OSError as error:
             self.layout.fail(None, None, f"cannot read the table: {error.strerror or error}")
@@ -297,6 +297,17 @@ class CsvSource:
                     found[index] = start
                 index += 1
         return np.array([found.get(row, 0) for row in rows.tolist()], dtype=np.int64)
+
+
+def _read_at_most(stream: IO[bytes], most: int) -> bytes:
+    """The stream's bytes up to `most`, read a megabyte at a time: `read(most)` would set
+    aside `most` bytes at once, and a bound raised to a terabyte cannot be set aside."""
+    chunks: list[bytes] = []
+    left = most
+    while left > 0 and (chunk := stream.read(min(left, _READ_WHOLE))):
+        chunks.append(chunk)
+        left -= len(chunk)
+    return b"".join(chunks)
 
 
 def joined(blocks: list[Any]) -> Any:
