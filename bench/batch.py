@@ -8,8 +8,10 @@ and the vectorised kernel on columns already encoded, measured in one run.
 The tables are generated (seeded) into a temporary folder and removed afterwards: about 40% of
 the traits observed per unit, numbers with two decimals, sets as `a;b`, one or two models in
 use. `modeadvisor batch` runs as the command a user runs, in a child process, so its time
-includes starting Python and loading the pack, and its peak RSS is the child's. The last line is
-one JSON object.
+includes starting Python and loading the pack (measured alone on a one-unit table), and its
+peak RSS is the child's. Each line gives wall seconds and processor seconds (all threads'; the
+child's user and system time): the machine may be shared, so the load average is printed before
+and after. The last line is one JSON object.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ import argparse
 import csv
 import gc
 import json
+import os
 import resource
 import subprocess
 import sys
@@ -44,8 +47,9 @@ CHUNK = 200_000
 
 
 def raised(path: Path) -> list[str]:
-    """The bounds raised for a large table (the defaults keep a careless input small)."""
-    size = path.stat().st_size
+    """The bounds raised for a large table (the defaults keep a careless input small; the
+    file bound applies to the pack's files too, so it is never set below the default)."""
+    size = max(path.stat().st_size, Limits().max_file_bytes)
     return ["--limit", f"max_file_bytes={size}", "--limit", "max_table_rows=1_000_000_000"]
 
 
@@ -108,41 +112,52 @@ def generate(kb: KnowledgeBase, rows: int, folder: Path, parquet: bool = True) -
     return path
 
 
-def timed(work: Callable[[], Any]) -> float:
+#: A measurement: wall seconds, processor seconds (every thread's, or the child's), peak RSS.
+Measured = tuple[float, float, float | None]
+
+
+def timed(work: Callable[[], Any]) -> Measured:
+    """Wall and processor seconds of `work` in this process (the threads' time included)."""
     gc.collect()
-    start = time.perf_counter()
+    start, processor = time.perf_counter(), time.process_time()
     work()
-    return time.perf_counter() - start
+    return time.perf_counter() - start, time.process_time() - processor, None
 
 
-def peak_rss_mb() -> float:
-    """This process's peak resident set size (Linux: VmHWM, which a new program starts anew;
-    ru_maxrss would count the parent's memory at the fork)."""
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1]) / 1024
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+def _children_seconds() -> float:
+    used = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return used.ru_utime + used.ru_stime
 
 
-def command(args: list[str]) -> tuple[float, float]:
-    """`modeadvisor ARGS` as a user runs it, in a new process: wall seconds and peak RSS."""
-    start = time.perf_counter()
+#: The child of `command`: the command line exactly as the `modeadvisor` script runs it (no
+#: import of this benchmark's own modules), then its peak RSS (VmHWM, in kB) on stderr.
+_CHILD = (
+    "import sys\n"
+    "from modeadvisor.cli import main\n"
+    "code = main(sys.argv[1:])\n"
+    "status = open('/proc/self/status').read().split('VmHWM:')[1].split()[0]\n"
+    "print(status, file=sys.stderr)\n"
+    "sys.exit(code)\n"
+)
+
+
+def command(args: list[str]) -> Measured:
+    """`modeadvisor ARGS` as a user runs it, in a new process: wall seconds, the child's
+    processor seconds (user and system), and its peak RSS (Linux: VmHWM, which a new program
+    starts anew; ru_maxrss would count the parent's memory at the fork)."""
+    start, processor = time.perf_counter(), _children_seconds()
     child = subprocess.run(
-        [sys.executable, __file__, "--command", *args], capture_output=True, text=True, check=False
+        [sys.executable, "-c", _CHILD, *args], capture_output=True, text=True, check=False
     )
-    seconds = time.perf_counter() - start
+    seconds, used = time.perf_counter() - start, _children_seconds() - processor
     if child.returncode:
         raise SystemExit(f"modeadvisor {' '.join(args)}: exit {child.returncode}\n{child.stderr}")
-    return seconds, float(child.stdout.strip().rsplit("\n", 1)[-1])
+    return seconds, used, int(child.stderr.strip().rsplit("\n", 1)[-1]) / 1024
 
 
-def run_command(args: list[str]) -> int:
-    """The child's side of `command`: the command line, then its peak RSS on the last line."""
-    from modeadvisor.cli import main as modeadvisor
-
-    code = modeadvisor(args)
-    print(peak_rss_mb())
-    return code
+def load() -> str:
+    """The load average over the last minute, five and fifteen (other work on the machine)."""
+    return " ".join(f"{value:.2f}" for value in os.getloadavg())
 
 
 def dict_reader(path: Path) -> int:
@@ -167,12 +182,17 @@ def kernel(kb: KnowledgeBase, batches: list[Any]) -> Callable[[], None]:
     return run
 
 
-def lines(rows: int, results: Iterator[tuple[str, float, float | None]], reader: float) -> None:
-    print(f"{rows:,} units, {'path':<56} {'s':>7} {'units/s':>11} {'x reader':>9} {'RSS MB':>7}")
-    for label, seconds, rss in results:
+def lines(rows: int, results: Iterator[tuple[str, Measured, bool]], reader: float) -> None:
+    """The table of figures; a line of a fixed cost (start-up) has no rate."""
+    print(
+        f"{rows:,} units, {'path':<56} {'s':>6} {'cpu s':>6} {'units/s':>10} {'x reader':>8} "
+        f"{'RSS MB':>6}"
+    )
+    for label, (seconds, used, rss), rated in results:
         rate = rows / seconds
-        memory = f"{rss:7.0f}" if rss is not None else "      -"
-        print(f"  {label:<64} {seconds:7.2f} {rate:11,.0f} {rate / reader:9.2f} {memory}")
+        memory = f"{rss:6.0f}" if rss is not None else "     -"
+        speed = f"{rate:10,.0f} {rate / reader:8.2f}" if rated else f"{'-':>10} {'-':>8}"
+        print(f"  {label:<64} {seconds:6.2f} {used:6.2f} {speed} {memory}")
 
 
 def main() -> int:
@@ -182,17 +202,23 @@ def main() -> int:
     args = parser.parse_args()
     kb = load_knowledge_base(shipped_rules_dir())
     report: dict[str, float] = {"rows": args.rows}
+    print(f"load average before: {load()} ({os.cpu_count()} processors)")
     with tempfile.TemporaryDirectory() as name:
         folder = Path(name)
         source = generate(kb, args.rows, folder)
         parquet = source.with_suffix(".parquet")
-        measured: list[tuple[str, float, float | None]] = []
+        measured: list[tuple[str, Measured, bool]] = []
 
-        def measure(key: str, label: str, seconds: float, rss: float | None = None) -> None:
-            report[f"{key}_units_per_s"] = args.rows / seconds
+        def measure(key: str, label: str, found: Measured) -> None:
+            seconds, used, rss = found
+            rated = key != "startup"  # a fixed cost, whatever the rows
+            report[f"{key}_units_per_s" if rated else f"{key}_s"] = (
+                args.rows / seconds if rated else seconds
+            )
+            report[f"{key}_cpu_s"] = used
             if rss is not None:
                 report[f"{key}_peak_rss_mb"] = rss
-            measured.append((label, seconds, rss))
+            measured.append((label, found, rated))
 
         reading = timed(lambda: dict_reader(source))
         measure("dictreader", "csv.DictReader merely reading the CSV (the reference)", reading)
@@ -204,41 +230,46 @@ def main() -> int:
         )
         del batches
         out = folder / "advice"
+        one = generate(kb, 1, folder, parquet=False)
         for key, label, argv in (
+            ("startup", "modeadvisor batch of one unit (start-up, pack load)", [str(one), "-o", f"{out}-one.csv"]),
             ("batch_csv", "modeadvisor batch units.csv -o advice.csv", [str(source), "-o", f"{out}.csv"]),
             ("batch_parquet", "modeadvisor batch units.parquet -o advice.parquet", [str(parquet), "-o", f"{out}.parquet"]),
             ("batch_parquet_csv", "modeadvisor batch units.parquet -o advice.csv", [str(parquet), "-o", f"{out}.csv"]),
         ):  # fmt: skip
-            seconds, rss = command(["batch", *argv, *raised(Path(argv[0]))])
-            measure(key, label, seconds, rss)
+            bounds = raised(Path(argv[0])) if key != "startup" else []  # the default suffices
+            measure(key, label, command(["batch", *argv, *bounds]))
         limits = Limits(max_file_bytes=10**12, max_table_rows=10**10)
         for key, label, table, kind in (
             ("write_csv", "write_advice(units.csv -> CSV), in process", source, "csv"),
             ("write_parquet", "write_advice(units.parquet -> Parquet), in process", parquet, "parquet"),
         ):  # fmt: skip
             with (folder / f"in-process.{kind}").open("wb") as sink:
-                seconds = timed(lambda: write_advice(kb, table, sink, kind, limits=limits))  # noqa: B023
-            measure(key, label, seconds)
+                found = timed(lambda: write_advice(kb, table, sink, kind, limits=limits))  # noqa: B023
+            measure(key, label, found)
         advisor = Advisor(kb, backend="vectorised", limits=limits)
         frames = [pq.read_table(parquet).to_pandas()]
-        seconds = timed(lambda: advisor.assess_many(frames[0]))
-        measure("assess_many_frame", "advisor.assess_many(pandas DataFrame)", seconds)
+        found = timed(lambda: advisor.assess_many(frames[0]))
+        measure("assess_many_frame", "advisor.assess_many(pandas DataFrame)", found)
         frames.clear()
         if args.memory:
             big = 10_000_000
             large = generate(kb, big, folder, parquet=False)
             argv = [str(large), "-o", f"{out}-large.csv", *raised(large)]
-            seconds, rss = command(["batch", *argv])
+            seconds, used, rss = command(["batch", *argv])
             report["large_rows"] = big
             report["large_batch_csv_units_per_s"] = big / seconds
-            report["large_batch_csv_peak_rss_mb"] = rss
+            report["large_batch_csv_cpu_s"] = used
+            report["large_batch_csv_peak_rss_mb"] = rss or 0.0
             report["large_csv_bytes"] = large.stat().st_size
             print(f"{big:,} rows ({large.stat().st_size / 1e9:.1f} GB CSV): modeadvisor batch "
-                  f"-o advice.csv in {seconds:.1f} s, {big / seconds:,.0f} units/s, peak RSS {rss:.0f} MB")  # fmt: skip
-        lines(args.rows, iter(measured), args.rows / reading)
-    print(json.dumps({key: round(value, 1) for key, value in report.items()}))
+                  f"-o advice.csv in {seconds:.1f} s ({used:.1f} s of processor), "
+                  f"{big / seconds:,.0f} units/s, peak RSS {rss or 0:.0f} MB")  # fmt: skip
+        lines(args.rows, iter(measured), args.rows / reading[0])
+    print(f"load average after: {load()}")
+    print(json.dumps({key: round(value, 2) for key, value in report.items()}))
     return 0
 
 
 if __name__ == "__main__":
-    sys.exit(run_command(sys.argv[2:]) if sys.argv[1:2] == ["--command"] else main())
+    sys.exit(main())

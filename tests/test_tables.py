@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -76,7 +77,8 @@ def _columns(kb: KnowledgeBase, rows: list[dict[str, Any]]) -> dict[str, list[An
 
 def _sources(kb: KnowledgeBase, rows: list[dict[str, Any]], folder: Path) -> Iterator[Any]:
     """The same table as rows, CSV (comma and Excel's semicolon), and, where pyarrow is
-    installed, Parquet, Arrow, JSON Lines, a pyarrow Table, pandas and polars frames."""
+    installed, a pyarrow Table, Parquet, an Arrow file, a RecordBatch, a RecordBatchReader,
+    an Arrow stream, Feather, JSON Lines, pandas and polars frames."""
     columns = _columns(kb, rows)
     yield rows
     for name, delimiter in (("units.csv", ","), ("excel.csv", ";")):
@@ -98,6 +100,16 @@ def _sources(kb: KnowledgeBase, rows: list[dict[str, Any]], folder: Path) -> Ite
     ):
         writer.write_table(table)
     yield folder / "units.arrow"
+    yield table.combine_chunks().to_batches()[0] if rows else table  # a RecordBatch
+    yield pa.RecordBatchReader.from_batches(table.schema, table.to_batches(max_chunksize=3))
+    with (
+        pa.OSFile(str(folder / "units.arrows"), "wb") as sink,
+        pa.ipc.new_stream(sink, table.schema) as writer,
+    ):
+        writer.write_table(table, max_chunksize=3)
+    yield folder / "units.arrows"  # the IPC stream format
+    pytest.importorskip("pyarrow.feather").write_feather(table, folder / "units.feather")
+    yield folder / "units.feather"
     lines = [json.dumps({k: v for k, v in row.items() if v is not None}) for row in rows]
     (folder / "units.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
     yield folder / "units.jsonl"
@@ -165,16 +177,61 @@ def test_every_format_gives_each_unit_the_advice_assess_gives(
 
 def test_the_formats_agree_column_for_column(vectorised: Advisor, tmp_path: Path) -> None:
     kb = vectorised.knowledge_base
-    rows = [
+    rows = _sample_rows()
+    results = [_columns_of(vectorised.assess_many(s)) for s in _sources(kb, rows, tmp_path)]
+    assert all(found == results[0] for found in results[1:])
+    assert kb  # the shipped pack
+
+
+def _sample_rows() -> list[dict[str, Any]]:
+    return [
         {"unit": f"u{i}", "cost_focus": 1 + i % 5, "risk_taking_accepted": i % 2 == 0,
          "project_work_share": i * 1.25, "sector": ["public", "private"][i % 2],
          "customer_value_basis": ["low_price", "tailored_service"][: i % 3],
          "models_in_use": "balanced_scorecard" if i % 4 else ""}
         for i in range(40)
     ]  # fmt: skip
-    results = [_columns_of(vectorised.assess_many(s)) for s in _sources(kb, rows, tmp_path)]
-    assert all(found == results[0] for found in results[1:])
-    assert kb  # the shipped pack
+
+
+def test_the_advice_written_from_every_format_is_the_result(
+    vectorised: Advisor, tmp_path: Path
+) -> None:
+    """What `modeadvisor batch` writes (write_advice) from each input is the BatchResult of
+    the same input, column for column (Parquet) and byte for byte (CSV, JSON Lines)."""
+    pq = pytest.importorskip("pyarrow.parquet")
+    kb = vectorised.knowledge_base
+    kinds = ("csv", "jsonl", "parquet")
+    fresh = [list(_sources(kb, _sample_rows(), tmp_path)) for _ in range(len(kinds) + 1)]
+    for source, *again in zip(*fresh, strict=True):  # a RecordBatchReader is read once
+        result = vectorised.assess_many(source)
+        written = {}
+        for kind, same in zip(kinds, again, strict=True):
+            out = io.BytesIO()
+            assert write_advice(kb, same, out, kind) == len(result)
+            written[kind] = out.getvalue()
+        assert written["csv"].decode("utf-8") == result.to_csv(), type(source)
+        assert pq.read_table(io.BytesIO(written["parquet"])).equals(result.to_arrow())
+        lines = [json.loads(line) for line in written["jsonl"].decode("utf-8").splitlines()]
+        assert [line["unit"] for line in lines] == result.ids
+        assert [line["top_recommendations"] for line in lines] == result.top_recommendations
+
+
+@pytest.mark.usefixtures("no_pyarrow")
+def test_without_pyarrow_rows_csv_and_frames_give_the_same_advice(
+    vectorised: Advisor, tmp_path: Path
+) -> None:
+    """The Python paths (the csv module, frames as lists) give what the columnar ones give."""
+    pandas = pytest.importorskip("pandas")
+    rows = _sample_rows()
+    path = tmp_path / "units.csv"
+    with path.open("w", encoding="utf-8", newline="") as stream:
+        writer = csv.DictWriter(stream, list(rows[0]))
+        writer.writeheader()
+        writer.writerows({k: _text(v) for k, v in row.items()} for row in rows)
+    found = [_columns_of(vectorised.assess_many(s)) for s in (rows, path, pandas.DataFrame(rows))]
+    assert found[1] == found[0]
+    assert found[2] == found[0]
+    assert found[0][0] == [row["unit"] for row in rows]
 
 
 # --- the two CSV readers read the same ------------------------------------------------------
@@ -226,6 +283,7 @@ def test_pyarrow_and_the_csv_module_read_any_file_alike(
     path = tmp_path / "units.csv"
     path.write_bytes(_messy_csv(data))
     monkeypatch.setattr(csv_module, "BLOCK_BYTES", data.draw(st.sampled_from([64, 1 << 20])))
+    monkeypatch.setattr(csv_module, "BATCH_ROWS", data.draw(st.sampled_from([1, 3, 1 << 16])))
     with_arrow = _outcome(shipped_kb, path)
     with monkeypatch.context() as without:
         without.setitem(sys.modules, "pyarrow", None)
@@ -257,13 +315,15 @@ def test_rows_pyarrow_cannot_take_are_read_by_the_csv_module(
     ]
 
 
+@pytest.mark.parametrize("batch_rows", [700, 1 << 16])  # the short row's block joined or not
 def test_the_csv_module_takes_over_where_pyarrow_stopped(
-    shipped_kb: KnowledgeBase, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    shipped_kb: KnowledgeBase, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, batch_rows: int
 ) -> None:
     """Thousands of rows read by pyarrow, then a short row: the csv module reads on from the
     first row not yet delivered, none twice, none left out."""
     pytest.importorskip("pyarrow")
     monkeypatch.setattr(csv_module, "BLOCK_BYTES", 1024)
+    monkeypatch.setattr(csv_module, "BATCH_ROWS", batch_rows)
     path = tmp_path / "units.csv"
     rows = [f"u{i},{1 + i % 5}" for i in range(5000)] + ["short"]
     rows += [f"v{i},{1 + i % 5}" for i in range(10)]
@@ -282,6 +342,7 @@ def test_bad_cells_past_the_first_batches_are_located_and_capped(
 ) -> None:
     pytest.importorskip("pyarrow")
     monkeypatch.setattr(csv_module, "BLOCK_BYTES", 4096)
+    monkeypatch.setattr(csv_module, "BATCH_ROWS", 1000)
     path = tmp_path / "units.csv"
     lines = ["unit,cost_focus,sector", ",,"]  # a blank row first: lines are not rows
     lines += [f"u{i},{9 if i % 7 == 3 else 4},{'privat' if i == 5000 else 'public'}"
@@ -306,6 +367,7 @@ def test_a_large_file_is_read_in_batches_up_to_the_row_bound(
 ) -> None:
     pytest.importorskip("pyarrow")
     monkeypatch.setattr(csv_module, "BLOCK_BYTES", 1024)
+    monkeypatch.setattr(csv_module, "BATCH_ROWS", 500)
     path = tmp_path / "units.csv"
     path.write_text(
         "unit,cost_focus\n" + "".join(f"u{i},{1 + i % 5}\n" for i in range(3000)), "utf-8"
@@ -318,6 +380,72 @@ def test_a_large_file_is_read_in_batches_up_to_the_row_bound(
         "more than 2,500 rows; the limit is 2,500",
     )
     assert len(assess_table(shipped_kb, path, limits=Limits(max_table_rows=3000))) == 3000
+
+
+def test_pyarrows_small_blocks_are_joined_into_batches(
+    shipped_kb: KnowledgeBase, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """pyarrow parses a CSV in small blocks (it reads a fixed number of blocks ahead, so small
+    ones keep memory small); they reach the encoding joined, BATCH_ROWS rows or more a batch,
+    each column one dictionary, every row once and in order."""
+    pytest.importorskip("pyarrow")
+    monkeypatch.setattr(csv_module, "BLOCK_BYTES", 256)
+    monkeypatch.setattr(csv_module, "BATCH_ROWS", 400)
+    path = tmp_path / "units.csv"
+    rows = [f"u{i},{1 + i % 5},{['public', 'private'][i % 3 // 2]}" for i in range(2000)]
+    path.write_text("unit,cost_focus,sector\n" + "\n,,\n".join(rows) + "\n", "utf-8")
+    source = csv_module.CsvSource(shipped_kb, path, Limits())
+    batches = list(source.batches())
+    sizes = [batch.size for batch in batches]
+    assert len(batches) > 1
+    assert all(size >= 400 for size in sizes[:-1])
+    assert [batch.start for batch in batches] == [sum(sizes[:i]) for i in range(len(sizes))]
+    ids = [cell for batch in batches for cell in batch.cells[1].to_pylist()]
+    assert ids == [row.split(",")[0] for row in rows]  # blank rows left out, none twice
+    sector = batches[0].cells[3]
+    distinct = sector.dictionary.to_pylist()  # one dictionary: each cell in it once
+    assert len(distinct) == len(set(distinct))
+    assert {"private", "public"} <= set(distinct)
+    assert sector.to_pylist() == [row.split(",")[2] for row in rows[: batches[0].size]]
+    assert batches[1].lines_of(np.array([0])).tolist() == [2 + 2 * sizes[0]]
+
+
+@pytest.mark.parametrize("batch_rows", [300, 1 << 16])
+def test_json_lines_read_by_pyarrow_in_blocks_and_the_json_module_read_alike(
+    shipped_kb: KnowledgeBase, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, batch_rows: int
+) -> None:
+    """Blocks joined into batches, then a line pyarrow refuses: the json module reads on from
+    the first row not delivered and locates the mistakes; the same without pyarrow."""
+    pytest.importorskip("pyarrow")
+    monkeypatch.setattr(csv_module, "BLOCK_BYTES", 512)
+    monkeypatch.setattr("modeadvisor.tables._sources.BLOCK_BYTES", 512)
+    monkeypatch.setattr("modeadvisor.tables._sources.BATCH_ROWS", batch_rows)
+    path = tmp_path / "units.jsonl"
+    lines = [json.dumps({"unit": f"u{i}", "cost_focus": 1 + i % 5}) for i in range(1000)]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    table = read_table(shipped_kb, path)
+    assert table.ids == [f"u{i}" for i in range(1000)]
+    assert table.values[999] == {"cost_focus": 5}
+    lines[700:700] = ["{not json", "", json.dumps({"unit": "v", "cost_focus": 9})]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with_arrow = _outcome(shipped_kb, path)
+    assert [line for line, *_ in with_arrow] == [701, 703]
+    with monkeypatch.context() as without:
+        without.setitem(sys.modules, "pyarrow", None)
+        assert _outcome(shipped_kb, path) == with_arrow
+
+
+def test_a_small_csv_is_read_under_a_file_bound_raised_past_memory(
+    shipped_kb: KnowledgeBase, tmp_path: Path
+) -> None:
+    """A small file is read whole, up to one byte past the bound: a bound of a petabyte must
+    not ask for a petabyte of memory (it did: MemoryError, an internal error)."""
+    path = tmp_path / "units.csv"
+    path.write_text("unit,cost_focus\na,4\n", encoding="utf-8")
+    table = read_table(shipped_kb, path, Limits(max_file_bytes=10**15))
+    assert (table.ids, table.values) == (["a"], [{"cost_focus": 4}])
+    with pytest.raises(LimitError, match="file is 20 bytes; the limit is 19"):
+        read_table(shipped_kb, path, Limits(max_file_bytes=19))
 
 
 @pytest.mark.parametrize("suffix", [".parquet", ".arrow", ".jsonl"])
@@ -385,6 +513,69 @@ def test_batch_writes_the_format_its_output_file_names(
         )
         assert read.column("unit").to_pylist() == ["a", "b, with a comma"]
         assert read.column("status").to_pylist() == ["ok", "insufficient_evidence"]
+
+
+def _run_batch(args: list[str], terminal: bool, folder: Path) -> tuple[int, bytes, str]:
+    """`modeadvisor batch ARGS` in a child process, its stderr a pseudo-terminal or a pipe:
+    the exit code, what reached stderr, and stdout (a file: the child never waits on it)."""
+    import fcntl
+    import os
+    import pty
+    import struct
+    import subprocess
+    import termios
+
+    command = [sys.executable, "-c", "import sys; from modeadvisor.cli import main; "
+               "sys.exit(main(sys.argv[1:]))", "batch", *args]  # fmt: skip
+    printed = folder / "stdout.txt"
+    if not terminal:
+        with printed.open("wb") as stdout:
+            child = subprocess.run(command, stdout=stdout, stderr=subprocess.PIPE, check=False)
+        return child.returncode, child.stderr, printed.read_text("utf-8")
+    leader, follower = pty.openpty()
+    size = struct.pack("HHHH", 24, 100, 0, 0)  # a new terminal has no width: tqdm draws nothing
+    fcntl.ioctl(follower, termios.TIOCSWINSZ, size)
+    shown = bytearray()
+    try:
+        with (
+            printed.open("wb") as stdout,
+            subprocess.Popen(
+                command, stdin=subprocess.DEVNULL, stdout=stdout, stderr=follower
+            ) as running,
+        ):
+            os.close(follower)
+            while True:
+                try:
+                    chunk = os.read(leader, 4096)
+                except OSError:  # the child closed the terminal (EIO on Linux)
+                    break
+                if not chunk:
+                    break
+                shown += chunk
+        code = running.returncode
+    finally:
+        os.close(leader)
+    return code, bytes(shown), printed.read_text("utf-8")
+
+
+def test_batch_shows_a_progress_bar_on_a_terminal_and_nothing_otherwise(tmp_path: Path) -> None:
+    source = tmp_path / "units.csv"
+    source.write_text(
+        "unit,cost\n" + "".join(f"u{i},{1 + i % 5}\n" for i in range(200)), encoding="utf-8"
+    )
+    out = tmp_path / "advice.csv"
+    code, shown, printed = _run_batch([str(source), *MINI, "-o", str(out)], True, tmp_path)
+    assert (code, printed) == (0, "")
+    assert re.search(rb"batch: .*units", shown), shown  # tqdm's bar, then cleared
+    assert len(out.read_text("utf-8").splitlines()) == 201
+    code, shown, printed = _run_batch([str(source), *MINI], False, tmp_path)
+    assert (code, shown) == (0, b"")  # a pipe gets no bar: a log stays clean
+    assert printed == out.read_text("utf-8")
+    code, shown, printed = _run_batch([str(source), *MINI], True, tmp_path)
+    assert code == 0
+    assert b"batch: " in shown
+    assert b"u0," not in shown  # the advice goes to stdout, the bar alone to the terminal
+    assert printed == out.read_text("utf-8")
 
 
 def test_batch_names_what_it_cannot_do(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -473,3 +664,18 @@ def test_read_table_still_gives_typed_rows(shipped_kb: KnowledgeBase) -> None:
     assert (table.ids, table.values, table.in_use) == (["a"], [{"cost_focus": 4}], [frozenset()])
     assert table == Table(["a"], [{"cost_focus": 4}], [frozenset()])
     assert len(table) == 1
+
+
+def test_a_cell_longer_than_the_csv_module_allows_is_located_as_it_locates_it(
+    shipped_kb: KnowledgeBase, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pytest.importorskip("pyarrow")
+    path = tmp_path / "units.csv"
+    long = "x" * (csv.field_size_limit() + 1)
+    path.write_text(f"unit,cost_focus\na,4\nb,{long}\nc,5\n", encoding="utf-8")
+    with_arrow = _outcome(shipped_kb, path)
+    assert with_arrow[0][:2] == (3, None)
+    assert "field larger than field limit" in with_arrow[0][2]
+    with monkeypatch.context() as without:
+        without.setitem(sys.modules, "pyarrow", None)
+        assert _outcome(shipped_kb, path) == with_arrow

@@ -31,8 +31,11 @@ from modeadvisor.tables._arrow import arrow, pyarrow
 from modeadvisor.tables._encoding import ALL_SPACE, UNIT_COLUMN, Cells
 from modeadvisor.tables._layout import BATCH_ROWS, Batch, IntArray, Layout
 
-#: Bytes pyarrow reads into one record batch (some 100,000 rows of a wide table).
-BLOCK_BYTES = 1 << 24
+#: Bytes pyarrow parses into one record batch (some 7,000 rows of a wide table), which are
+#: joined into batches of BATCH_ROWS rows. pyarrow's reader reads up to 32 blocks ahead of the
+#: one parsed, whatever is asked of it: with blocks of 16 MB that was 512 MB of a large file
+#: held in memory (bench/batch.py --memory), with 1 MB blocks it is 32 MB.
+BLOCK_BYTES = 1 << 20
 #: Files this small (or that say they are empty: /proc, devices) are read whole, once.
 _READ_WHOLE = 1 << 20
 _BOM = codecs.BOM_UTF8
@@ -67,7 +70,7 @@ class CsvSource:
                 info = os.fstat(stream.fileno())
                 size = info.st_size
                 if not stat.S_ISREG(info.st_mode) or size <= _READ_WHOLE:
-                    self._data = stream.read(limit + 1)
+                    self._data = _read_at_most(stream, limit + 1)
                     size = max(size, len(self._data))
         except OSError as error:
             self.layout.fail(None, None, f"cannot read the table: {error.strerror or error}")
@@ -204,34 +207,50 @@ class CsvSource:
         stream.seek(self.offset)
         return pacsv.open_csv(
             stream,
-            read_options=pacsv.ReadOptions(column_names=names, block_size=BLOCK_BYTES),
+            read_options=pacsv.ReadOptions(
+                column_names=names, block_size=BLOCK_BYTES, use_threads=False
+            ),
             parse_options=pacsv.ParseOptions(delimiter=self.delimiter, newlines_in_values=True),
             convert_options=pacsv.ConvertOptions(column_types=types, strings_can_be_null=False),
         )
 
     def _arrow_batches(self) -> Iterator[Batch]:
+        """pyarrow's record batches (a block each), joined into batches of BATCH_ROWS rows; a
+        row pyarrow cannot take hands the rest, from the first row not delivered, to the csv
+        module."""
         pa = pyarrow()
 
         delivered = 0
+        waiting: list[Any] = []  # blocks read, not yet delivered
         try:
             reader = self._arrow_reader()
             while True:
                 try:
-                    found = reader.read_next_batch()
+                    found = self._kept(reader.read_next_batch())
                 except StopIteration:
-                    return
-                batch = self._arrow_batch(delivered, found)
-                if batch is not None:
-                    delivered += batch.size
+                    break
+                waiting += [found] if found.num_rows else []
+                if sum(block.num_rows for block in waiting) >= BATCH_ROWS:
+                    batch = self._arrow_batch(delivered, joined(waiting))
+                    delivered, waiting = delivered + batch.size, []
                     yield batch
         except (pa.ArrowException, _HandOverError):  # only the csv module can explain the rest
+            if waiting:
+                batch = self._arrow_batch(delivered, joined(waiting))
+                delivered += batch.size
+                yield batch
             yield from self._python_batches(delivered)
+            return
+        if waiting:
+            yield self._arrow_batch(delivered, joined(waiting))
 
-    def _arrow_batch(self, start: int, found: Any) -> Batch | None:
+    def _kept(self, found: Any) -> Any:
+        """A block's rows but for rows of empty cells; the csv module's to read if a cell is
+        longer than it allows."""
         pa = pyarrow()
 
         columns = found.columns
-        if any(_longest(values) > csv.field_size_limit() for values in columns):
+        if any(_too_long(values) for values in columns):
             raise _HandOverError  # the csv module refuses such a cell: it says where
         blank = _blank(columns[0])  # a row of empty cells (not a unit) starts with one
         for values in columns[1:]:
@@ -240,9 +259,10 @@ class CsvSource:
             blank &= _blank(values)
         if blank.any():
             found = found.filter(pa.array(~blank))  # rows of empty cells are not units
-            columns = found.columns
-        if found.num_rows == 0:
-            return None
+        return found
+
+    def _arrow_batch(self, start: int, found: Any) -> Batch:
+        columns = found.columns
         batch = Batch(
             start,
             found.num_rows,
@@ -279,18 +299,46 @@ class CsvSource:
         return np.array([found.get(row, 0) for row in rows.tolist()], dtype=np.int64)
 
 
+def _read_at_most(stream: IO[bytes], most: int) -> bytes:
+    """The stream's bytes up to `most`, read a megabyte at a time: `read(most)` would set
+    aside `most` bytes at once, and a bound raised to a terabyte cannot be set aside."""
+    chunks: list[bytes] = []
+    left = most
+    while left > 0 and (chunk := stream.read(min(left, _READ_WHOLE))):
+        chunks.append(chunk)
+        left -= len(chunk)
+    return b"".join(chunks)
+
+
+def joined(blocks: list[Any]) -> Any:
+    """Record batches as one (dictionaries unified: pyarrow merges them as it concatenates)."""
+    pa = pyarrow()
+
+    if len(blocks) == 1:
+        return blocks[0]
+    columns = [
+        pa.concat_arrays([block.column(i) for block in blocks])
+        for i in range(blocks[0].num_columns)
+    ]
+    return pa.RecordBatch.from_arrays(columns, schema=blocks[0].schema)
+
+
 class _HandOverError(Exception):
     """The rest of the file is for the csv module to read."""
 
 
-def _longest(values: Any) -> int:
-    """The characters of an Arrow text column's longest cell."""
+def _too_long(values: Any) -> bool:
+    """Whether a cell of an Arrow text column is longer than the csv module allows; a column
+    whose text is shorter in bytes than that is not looked through."""
     pa = pyarrow()
     pc = pyarrow("compute")
 
     if pa.types.is_dictionary(values.type):
         values = values.dictionary
-    return int(pc.max(pc.utf8_length(values)).as_py() or 0)
+    data = values.buffers()[2] if len(values) else None
+    if data is None or data.size <= csv.field_size_limit():
+        return False
+    return int(pc.max(pc.utf8_length(values)).as_py() or 0) > csv.field_size_limit()
 
 
 def _blank(values: Any) -> Any:
