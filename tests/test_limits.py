@@ -72,6 +72,8 @@ def test_max_file_bytes_of_a_rule_or_organisation_file(tmp_path: Path) -> None:
     assert "file is 400 bytes; the limit is 399" in str(error)
     _names_the_flag(error, "max_file_bytes")
     assert len(load_document(path, Limits(max_file_bytes=400)).data) == 100
+    # a bound raised past memory must not ask for that memory (read(bound) set it aside)
+    assert len(load_document(path, Limits(max_file_bytes=10**15)).data) == 100
 
 
 def test_max_values() -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import IO, Any
 
 from modeadvisor.errors import did_you_mean
 
@@ -95,3 +95,18 @@ def parse_limit(setting: str) -> tuple[str, int | bool]:
             f"(e.g. {name}={defaults[name] * 2}; the default is {defaults[name]})"
         )
     return name, int(digits)
+
+
+#: How much `read_at_most` asks of a stream at a time.
+READ_CHUNK = 1 << 20
+
+
+def read_at_most(stream: IO[bytes], most: int) -> bytes:
+    """The stream's bytes up to `most`, read a megabyte at a time: `read(most)` would set
+    aside `most` bytes at once, and a bound raised to a terabyte cannot be set aside."""
+    chunks: list[bytes] = []
+    left = most
+    while left > 0 and (chunk := stream.read(min(left, READ_CHUNK))):
+        chunks.append(chunk)
+        left -= len(chunk)
+    return b"".join(chunks)

@@ -23,7 +23,7 @@ from typing import Any
 import yaml
 
 from modeadvisor.errors import Location, Problem, display_path
-from modeadvisor.limits import DEFAULT_LIMITS, Limits, how_to_raise
+from modeadvisor.limits import DEFAULT_LIMITS, Limits, how_to_raise, read_at_most
 
 PathKey = tuple[str | int, ...]
 
@@ -130,7 +130,7 @@ def load_document(path: Path, limits: Limits = DEFAULT_LIMITS) -> Document:
         if path.exists() and not path.is_file():  # a folder, a device like /dev/zero, a pipe
             raise DocumentError([Problem(Location(name), "not a regular file")])
         with path.open("rb") as stream:  # read at most the limit: sizes can lie (/proc)
-            raw = stream.read(limits.max_file_bytes + 1)
+            raw = read_at_most(stream, limits.max_file_bytes + 1)
         if len(raw) > limits.max_file_bytes:
             size = max(path.stat().st_size, len(raw))
             raise DocumentError(

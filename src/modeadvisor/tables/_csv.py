@@ -26,7 +26,7 @@ import numpy as np
 from modeadvisor._cells import SAVE_AS_UTF8, column_name, malformed, sniff_delimiter
 from modeadvisor.errors import LimitError, Location, Problem
 from modeadvisor.knowledge import KnowledgeBase
-from modeadvisor.limits import Limits, how_to_raise
+from modeadvisor.limits import Limits, how_to_raise, read_at_most
 from modeadvisor.tables._arrow import arrow, pyarrow
 from modeadvisor.tables._encoding import ALL_SPACE, UNIT_COLUMN, Cells
 from modeadvisor.tables._layout import BATCH_ROWS, Batch, IntArray, Layout
@@ -70,7 +70,7 @@ class CsvSource:
                 info = os.fstat(stream.fileno())
                 size = info.st_size
                 if not stat.S_ISREG(info.st_mode) or size <= _READ_WHOLE:
-                    self._data = _read_at_most(stream, limit + 1)
+                    self._data = read_at_most(stream, limit + 1)
                     size = max(size, len(self._data))
         except OSError as error:
             self.layout.fail(None, None, f"cannot read the table: {error.strerror or error}")
@@ -297,17 +297,6 @@ class CsvSource:
                     found[index] = start
                 index += 1
         return np.array([found.get(row, 0) for row in rows.tolist()], dtype=np.int64)
-
-
-def _read_at_most(stream: IO[bytes], most: int) -> bytes:
-    """The stream's bytes up to `most`, read a megabyte at a time: `read(most)` would set
-    aside `most` bytes at once, and a bound raised to a terabyte cannot be set aside."""
-    chunks: list[bytes] = []
-    left = most
-    while left > 0 and (chunk := stream.read(min(left, _READ_WHOLE))):
-        chunks.append(chunk)
-        left -= len(chunk)
-    return b"".join(chunks)
 
 
 def joined(blocks: list[Any]) -> Any:
