@@ -3,6 +3,8 @@ by some output — rendered end to end, not looked up in the source."""
 
 from __future__ import annotations
 
+import contextlib
+import io
 import string
 from collections.abc import Iterator
 from pathlib import Path
@@ -11,6 +13,7 @@ from typing import Any
 import pytest
 
 from modeadvisor import Advice, Advisor, KnowledgeBase
+from modeadvisor.cli import main
 from modeadvisor.reports import labels
 from modeadvisor.reports._common import cap, count, integer, number, percent
 from modeadvisor.reports.html import to_html
@@ -19,7 +22,7 @@ from modeadvisor.reports.markdown import to_markdown, write_markdown
 from modeadvisor.reports.text import explain_text, survey_text, to_text
 from modeadvisor.survey import ROLES, read_survey
 
-from .conftest import ROOT
+from .conftest import DATA, ROOT
 
 EXAMPLES = ("manufacturer", "municipality", "service-company")
 
@@ -132,6 +135,14 @@ def _render_everything(advice: Advice, folder: Path) -> None:
         explain_text(advice, unit.id)
 
 
+def _run_commands(lang: str) -> None:
+    """The commands that write words of their own: the trait catalogue (a pack with kinds and
+    one written before them)."""
+    with contextlib.redirect_stdout(io.StringIO()):
+        assert main(["traits", "--lang", lang]) == 0
+        assert main(["traits", "--lang", lang, "--rules", str(DATA / "mini")]) == 0
+
+
 def test_every_label_is_used_by_some_output(
     shipped_kb: KnowledgeBase,
     mini_kb: KnowledgeBase,
@@ -151,5 +162,6 @@ def test_every_label_is_used_by_some_output(
             _render_everything(advice, tmp_path)
         for survey in (ROOT / "examples" / "survey-synthetic.csv", survey_file):
             survey_text(read_survey(survey, shipped_kb), lang)
+        _run_commands(lang)
     assert set(LABELS) - recording.used == set(), "labels no output uses"
     assert recording.used <= set(LABELS)

@@ -45,6 +45,7 @@ from modeadvisor.knowledge import KnowledgeBase, Lang, load_knowledge_base, ship
 from modeadvisor.limits import DEFAULT_LIMITS, Limits, limit_names, parse_limit
 from modeadvisor.organisation import load_organisation
 from modeadvisor.reports.html import to_html
+from modeadvisor.reports.labels import label
 from modeadvisor.reports.markdown import to_markdown, to_markdown_report, write_markdown
 from modeadvisor.reports.text import explain_text, to_text
 from modeadvisor.survey import read_survey
@@ -466,7 +467,8 @@ def _traits(args: argparse.Namespace, out: TextIO) -> int:
         out.write(json.dumps(rows, indent=2, ensure_ascii=False) + "\n")
         return EXIT_OK
     for trait in kb.traits.values():
-        out.write(f"{trait.id}  ({trait.kind_text()})  [{', '.join(trait.observes)}]\n")
+        kind = label(f"trait_kind.{trait.kind or 'none'}", args.lang)
+        out.write(f"{trait.id}  ({trait.kind_text()}; {kind})  [{', '.join(trait.observes)}]\n")
         out.write(f"    {trait.label.get(args.lang)}: {trait.description.get(args.lang)}\n")
     return EXIT_OK
 

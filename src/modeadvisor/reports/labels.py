@@ -146,6 +146,11 @@ LABELS: dict[str, dict[Lang, Entry]] = {
         "fi": "'{model}' on nyt käytössä, mutta sopii huonosti yksikön toimintatapaan "
         "(pisteet {score:+.2f})",
     },
+    # --- traits by what they are to the organisation (`kind` in the catalogue) -----------------
+    "trait_kind.lever": {"en": "lever", "fi": "ohjauskeino"},
+    "trait_kind.circumstance": {"en": "circumstance", "fi": "olosuhde"},
+    "trait_kind.signal": {"en": "signal", "fi": "signaali"},
+    "trait_kind.none": {"en": "kind not given", "fi": "lajia ei annettu"},
     # --- the survey summary ---------------------------------------------------------------------
     "role.top_management": {"en": "top management", "fi": "ylin johto"},
     "role.middle_management": {"en": "middle management", "fi": "keskijohto"},
