@@ -14,6 +14,7 @@ import pytest
 
 from modeadvisor import Advice, Advisor, KnowledgeBase
 from modeadvisor.cli import main
+from modeadvisor.knowledge import Lang
 from modeadvisor.reports import labels
 from modeadvisor.reports._common import cap, count, integer, number, percent
 from modeadvisor.reports.html import to_html
@@ -21,6 +22,7 @@ from modeadvisor.reports.labels import LABELS, Entry, label, plural
 from modeadvisor.reports.markdown import to_markdown, write_markdown
 from modeadvisor.reports.text import explain_text, survey_text, to_text
 from modeadvisor.survey import ROLES, read_survey
+from modeadvisor.whatif import Change, Repair, WhatIf
 
 from .conftest import DATA, ROOT
 
@@ -135,12 +137,56 @@ def _render_everything(advice: Advice, folder: Path) -> None:
         explain_text(advice, unit.id)
 
 
-def _run_commands(lang: str) -> None:
+def _run_commands(lang: Lang) -> None:
     """The commands that write words of their own: the trait catalogue (a pack with kinds and
-    one written before them)."""
+    one written before them) and what-if (each kind of change and answer)."""
+    examples = ROOT / "examples"
+    what_ifs = [
+        ["manufacturer", "rnd", "--clear", "measurement_misfit"],  # a replacement, a drop
+        ["manufacturer", "rnd", "--target", "production"],  # none found: what was held
+        ["manufacturer", "rnd", "--target", "development"],  # already there
+        ["manufacturer", "plant", "--clear", "perspective_conflict"],  # in no such finding
+        ["electricity-distribution", "digital-team", "--clear", "measurement_misfit"],
+        ["city-library", "library", "--clear", "perspective_conflict"],  # views
+        ["municipality", "central-administration", "--clear", "unit_mode_conflict"],
+        ["manufacturer", "rnd", "--clear", "unit_mode_conflict"],
+    ]
+    allowed = ["--target", "production", "--allow", "project_work_share"]
     with contextlib.redirect_stdout(io.StringIO()):
         assert main(["traits", "--lang", lang]) == 0
         assert main(["traits", "--lang", lang, "--rules", str(DATA / "mini")]) == 0
+        for name, unit, *goal in what_ifs:
+            file = str(examples / f"{name}.yaml")
+            assert main(["what-if", file, "--unit", unit, *goal, "--lang", lang]) == 0
+        file = str(DATA / "what-if-works.yaml")
+        assert main(["what-if", file, "--unit", "works", *allowed, "--lang", lang]) == 0
+    every_change = [
+        Change(action="add", subject="customer_feedback_system"),
+        Change(action="trait", subject="experimentation", after=4, trait_kind="lever"),
+        Change(action="trait", subject="risk_taking_accepted", before=True, after=False),
+    ]
+    effects = Repair(
+        changes=every_change,
+        dominant_before="development",
+        dominant_after="production",
+        weights_after={},
+        rules_start=["established_ways"],
+        rules_stop=[],
+        cleared=[],
+        created=["measurement_misfit:customer_feedback_system"],
+    )
+    WhatIf(
+        unit="u",
+        goal="dominant: production",
+        found=True,
+        already=False,
+        repairs=[effects],
+        dominant_before="development",
+        allowed=[],
+        held=[],
+        candidates_tried=1,
+        language=lang,
+    ).to_text()
 
 
 def test_every_label_is_used_by_some_output(

@@ -43,7 +43,7 @@ from modeadvisor.organisation import (
 )
 from modeadvisor.survey import SurveyError, SurveyResult, read_survey
 from modeadvisor.tables import BatchResult, Table
-from modeadvisor.whatif import Change, WhatIf
+from modeadvisor.whatif import Change, Repair, WhatIf
 
 # The knowledge base's own types (Rule, Trait, Link, Settings, ...) are exported by the public
 # sub-package `modeadvisor.knowledge`, the backends' by `modeadvisor.backends`.
@@ -77,6 +77,7 @@ __all__ = [
     "Problem",
     "Profile",
     "Reason",
+    "Repair",
     "Respondent",
     "SelfAssessment",
     "SurveyError",

@@ -11,7 +11,7 @@ it can be imported and otherwise the vectorised backend, with a warning.
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from functools import cached_property
 from pathlib import Path
@@ -126,24 +126,53 @@ class Advisor:
         return evaluate_table(self.knowledge_base, table, top, self._scorer)
 
     def what_if(
-        self, unit: Unit | Mapping[str, Any], *, target: str | None = None, clear: str | None = None
+        self,
+        unit: str | Unit | Mapping[str, Any],
+        *,
+        organisation: Organisation | Mapping[str, Any] | str | Path | None = None,
+        target: str | None = None,
+        clear: str | None = None,
+        allow: Collection[str] = (),
     ) -> WhatIf:
-        """The fewest, smallest trait changes that make `target` the unit's dominant mode, or
-        that clear a conflict the unit raises on its own (a rule id or kind)."""
-        data = unit.model_dump() if isinstance(unit, Unit) else dict(unit)
-        data.pop("parent", None)
-        data.pop("perspectives", None)
-        organisation = from_data({"organisation": "what-if", "units": [data]})
-        checked = check_organisation(self.knowledge_base, organisation, None, self.limits)
-        only = organisation.units[0]
+        """Up to three repairs a manager can make so that `target` becomes the unit's dominant
+        mode, or so that the unit takes part in no finding of `clear` (a conflict kind, a
+        finding id or a conflict rule id).
+
+        `unit` is a unit id of `organisation` (a file, plain data or an Organisation), or a
+        unit given alone. Only levers change, models first (drop, replace, add a model in use;
+        exempt the unit from an imposed model), and traits named in `allow`.
+        """
+        if organisation is None:
+            if isinstance(unit, str):
+                raise TypeError("a unit id needs the organisation it belongs to")
+            data = unit.model_dump() if isinstance(unit, Unit) else dict(unit)
+            data.pop("parent", None)
+            data.pop("perspectives", None)
+            organisation = {"organisation": "what-if", "units": [data]}
+            unit = str(data.get("id"))
+        elif not isinstance(unit, str):
+            raise TypeError("with an organisation, name the unit by its id")
+        document: Document | None = None
+        if isinstance(organisation, str | Path):
+            organisation, document = read_organisation(organisation, self.limits)
+        elif not isinstance(organisation, Organisation):
+            organisation = from_data(organisation)
+        checked = check_organisation(self.knowledge_base, organisation, document, self.limits)
+        states = [state for state, _ in self._unit_states(organisation, checked.values)]
         return what_if(
             self.knowledge_base,
             self._scorer,
-            only.id,
-            checked.values[only.id],
-            frozenset(only.models_in_use),
+            self.graph,
+            states,
+            organisation.imposed_models,
+            checked.views,
+            checked.ratings,
+            unit,
             target=target,
             clear=clear,
+            allow=allow,
+            lang=self.lang,
+            limit=self.limits.max_conflict_bindings,
         )
 
     def advice_for(self, result: BatchResult, row: int) -> Advice:

@@ -151,6 +151,88 @@ LABELS: dict[str, dict[Lang, Entry]] = {
     "trait_kind.circumstance": {"en": "circumstance", "fi": "olosuhde"},
     "trait_kind.signal": {"en": "signal", "fi": "signaali"},
     "trait_kind.none": {"en": "kind not given", "fi": "lajia ei annettu"},
+    # --- what-if: repairs a manager can make ---------------------------------------------------
+    "whatif.head.dominant": {
+        "en": "{unit}: what would make {what} the dominant mode",
+        "fi": "{unit}: muutokset, joilla toimintatavasta {what} tulee hallitseva",
+    },
+    "whatif.head.clear": {
+        "en": "{unit}: what would take the unit out of {what}",
+        "fi": "{unit}: muutokset, joiden jälkeen yksikkö ei enää kuulu havaintoon {what}",
+    },
+    "whatif.already.dominant": {
+        "en": "{unit}: {what} is already the dominant mode; nothing to change",
+        "fi": "{unit}: toimintatapa {what} on jo hallitseva; mitään ei tarvitse muuttaa",
+    },
+    "whatif.already.clear": {
+        "en": "{unit}: the unit takes part in no finding of {what}; nothing to change",
+        "fi": "{unit}: yksikkö ei kuulu yhteenkään havaintoon {what}; mitään ei tarvitse muuttaa",
+    },
+    "whatif.none.dominant": {
+        "en": "{unit}: no change of at most three models, levers or allowed traits makes {what} "
+        "the dominant mode ({n} candidates tried)",
+        "fi": "{unit}: toimintatapaa {what} ei saada hallitsevaksi millään enintään kolmen "
+        "mallin, ohjauskeinon tai sallitun piirteen muutoksella ({n} vaihtoehtoa kokeiltu)",
+    },
+    "whatif.none.clear": {
+        "en": "{unit}: no change of at most three models, levers or allowed traits takes the "
+        "unit out of {what} ({n} candidates tried)",
+        "fi": "{unit}: yksikköä ei saada pois havainnosta {what} millään enintään kolmen mallin, "
+        "ohjauskeinon tai sallitun piirteen muutoksella ({n} vaihtoehtoa kokeiltu)",
+    },
+    "whatif.held": {
+        "en": "held as they are (circumstances and signals; --allow TRAIT lets one change): "
+        "{traits}",
+        "fi": "ennallaan pidetyt piirteet (olosuhteita ja signaaleja; valitsin --allow PIIRRE "
+        "sallii muutoksen): {traits}",
+    },
+    "whatif.allowed": {
+        "en": "changed only because you allowed it: {traits}",
+        "fi": "muutettu vain, koska muutos sallittiin erikseen: {traits}",
+    },
+    "whatif.trait": {
+        "en": "{trait}: {before} -> {after} ({kind})",
+        "fi": "{trait}: {before} -> {after} ({kind})",
+    },
+    "whatif.trait_allowed": {
+        "en": "{trait}: {before} -> {after} ({kind}, allowed by you)",
+        "fi": "{trait}: {before} -> {after} ({kind}, sallittu erikseen)",
+    },
+    "whatif.replace": {
+        "en": "replace {model} with {other}",
+        "fi": "korvatkaa {model} mallilla {other}",
+    },
+    "whatif.drop": {"en": "stop using {model}", "fi": "luopukaa mallista {model}"},
+    "whatif.add": {"en": "take {model} into use", "fi": "ottakaa käyttöön {model}"},
+    "whatif.exempt": {
+        "en": "exempt the unit from {model}, which the organisation imposes",
+        "fi": "vapauttakaa yksikkö organisaation edellyttämästä mallista {model}",
+    },
+    "whatif.view": {
+        "en": "the {view} view would have to lead with {after}, as the traits show, not {before}",
+        "fi": "näkymän ”{view}” pitäisi painottaa eniten toimintatapaa {after}, kuten piirteet "
+        "osoittavat, eikä toimintatapaa {before}",
+    },
+    "whatif.mode_same": {
+        "en": "dominant mode stays {mode}",
+        "fi": "hallitseva toimintatapa pysyy: {mode}",
+    },
+    "whatif.mode_moves": {
+        "en": "dominant mode: {before} -> {after}",
+        "fi": "hallitseva toimintatapa: {before} -> {after}",
+    },
+    "whatif.start": {
+        "en": "rules that start firing: {items}",
+        "fi": "säännöt, jotka alkavat täyttyä: {items}",
+    },
+    "whatif.stop": {
+        "en": "rules that stop firing: {items}",
+        "fi": "säännöt, jotka lakkaavat täyttymästä: {items}",
+    },
+    "whatif.cleared": {"en": "clears: {items}", "fi": "poistuvat havainnot: {items}"},
+    "whatif.created": {"en": "creates: {items}", "fi": "uudet havainnot: {items}"},
+    "whatif.not_observed": {"en": "(not observed)", "fi": "(ei havaittu)"},
+    "whatif.no": {"en": "no", "fi": "ei"},
     # --- the survey summary ---------------------------------------------------------------------
     "role.top_management": {"en": "top management", "fi": "ylin johto"},
     "role.middle_management": {"en": "middle management", "fi": "keskijohto"},
