@@ -160,6 +160,20 @@ def _run_commands(lang: Lang) -> None:
             assert main(["what-if", file, "--unit", unit, *goal, "--lang", lang]) == 0
         file = str(DATA / "what-if-works.yaml")
         assert main(["what-if", file, "--unit", "works", *allowed, "--lang", lang]) == 0
+    why_nots = [
+        ["manufacturer", "rnd", "balanced_scorecard"],  # links, rivals, every part, no repair
+        ["manufacturer", "rnd", "milestone_project_followup"],  # a model that holds
+        ["manufacturer", "rnd", "development"],  # a mode that holds
+        ["municipality", "social-health", "customer_service"],  # a mode, and its repair
+        ["city-library", "branch-asema", "milestone_project_followup"],  # a model's repair
+    ]
+    with contextlib.redirect_stdout(io.StringIO()):
+        for name, unit, subject in why_nots:
+            file = str(examples / f"{name}.yaml")
+            args = ["explain", file, "--unit", unit, "--why-not", subject, "--lang", lang]
+            assert main(args) == 0
+    sparse = {"organisation": "o", "units": [{"id": "u", "traits": {"cost_focus": 5}}]}
+    Advisor.default(lang=lang, backend="vectorised").why_not(sparse, "u", "production").to_text()
     every_change = [
         Change(action="add", subject="customer_feedback_system"),
         Change(action="trait", subject="experimentation", after=4, trait_kind="lever"),
@@ -185,6 +199,15 @@ def _run_commands(lang: Lang) -> None:
         allowed=[],
         held=[],
         candidates_tried=1,
+        language=lang,
+    ).to_text()
+    recommended = {"unit": "u", "found": True, "allowed": [], "held": [], "candidates_tried": 0}
+    WhatIf(
+        **recommended,
+        goal="recommended: okr",
+        already=True,
+        repairs=[],
+        dominant_before=None,
         language=lang,
     ).to_text()
 

@@ -24,7 +24,7 @@ from modeadvisor.backends import Backend, BackendChoice, choose
 from modeadvisor.backends._matching import BindingLimitError
 from modeadvisor.backends._vectorised import Scorer, VectorisedBackend
 from modeadvisor.conflicts import UnitState, mode_ratings, situation, summarise
-from modeadvisor.errors import LimitError, Location, Problem
+from modeadvisor.errors import LimitError, Location, Problem, UnknownUnitError, did_you_mean
 from modeadvisor.graph import ModeGraph, ScoredModel, avoided, model_scores, recommended
 from modeadvisor.knowledge import KnowledgeBase, Lang, load_knowledge_base, shipped_rules_dir
 from modeadvisor.knowledge._documents import Document
@@ -40,7 +40,8 @@ from modeadvisor.organisation import (
 from modeadvisor.profile import evidence_for, profiles, unit_profile
 from modeadvisor.reports.labels import note
 from modeadvisor.tables import BatchResult, Table, assess_table, evaluate_table
-from modeadvisor.whatif import WhatIf, what_if
+from modeadvisor.whatif import WhatIf, names, what_if
+from modeadvisor.whynot import WhyNot, why_not
 
 
 class Advisor:
@@ -152,6 +153,44 @@ class Advisor:
             unit = str(data.get("id"))
         elif not isinstance(unit, str):
             raise TypeError("with an organisation, name the unit by its id")
+        return self._what_if(
+            self._read(organisation), unit, target=target, clear=clear, allow=allow
+        )
+
+    def why_not(
+        self,
+        organisation: Organisation | Mapping[str, Any] | str | Path,
+        unit: str,
+        model_or_mode: str,
+    ) -> WhyNot:
+        """Why a model is not recommended for the unit (or a mode is not its dominant one):
+        the links and rules that would support it, each rule's tests that held and failed with
+        the unit's values, what outweighs it, and the smallest repair of the unit's levers."""
+        organisation, checked, states = self._read(organisation)
+        state = next((s for s in states if s.id == unit), None)
+        if state is None:
+            ids = [s.id for s in states]
+            raise UnknownUnitError(
+                [
+                    Problem(
+                        Location("<why-not>"),
+                        f"no unit '{unit}'",
+                        did_you_mean(unit, ids) or f"units: {', '.join(ids)}",
+                    )
+                ]
+            )
+        read = (organisation, checked, states)
+
+        def repair(target: str | None, model: str | None) -> WhatIf:
+            return self._what_if(read, unit, target=target, recommend=model)
+
+        kb = self.knowledge_base
+        return why_not(kb, state, model_or_mode, repair, self.lang, names(kb, self.lang))
+
+    def _read(
+        self, organisation: Organisation | Mapping[str, Any] | str | Path
+    ) -> tuple[Organisation, CheckedOrganisation, list[UnitState]]:
+        """An organisation read, checked and scored: what what-if and why-not start from."""
         document: Document | None = None
         if isinstance(organisation, str | Path):
             organisation, document = read_organisation(organisation, self.limits)
@@ -159,6 +198,15 @@ class Advisor:
             organisation = from_data(organisation)
         checked = check_organisation(self.knowledge_base, organisation, document, self.limits)
         states = [state for state, _ in self._unit_states(organisation, checked.values)]
+        return organisation, checked, states
+
+    def _what_if(
+        self,
+        read: tuple[Organisation, CheckedOrganisation, list[UnitState]],
+        unit: str,
+        **goal: Any,
+    ) -> WhatIf:
+        organisation, checked, states = read
         return what_if(
             self.knowledge_base,
             self._scorer,
@@ -168,11 +216,9 @@ class Advisor:
             checked.views,
             checked.ratings,
             unit,
-            target=target,
-            clear=clear,
-            allow=allow,
             lang=self.lang,
             limit=self.limits.max_conflict_bindings,
+            **goal,
         )
 
     def advice_for(self, result: BatchResult, row: int) -> Advice:

@@ -113,6 +113,11 @@ def _parser() -> argparse.ArgumentParser:
     )
     explain.add_argument("file", type=Path, help="organisation file (YAML or JSON)")
     explain.add_argument("--unit", required=True, metavar="ID", help="the unit's id")
+    explain.add_argument(
+        "--why-not",
+        metavar="MODEL_OR_MODE",
+        help="why a model is not recommended, or a mode not dominant, and what would change it",
+    )
     explain.add_argument("--format", choices=("text", "json"), default="text")
 
     validate = _with_limits(commands.add_parser("validate", help="load and check a rule pack"))
@@ -446,6 +451,15 @@ def _assess(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _explain(args: argparse.Namespace, out: TextIO) -> int:
+    if args.why_not is not None:
+        advisor = Advisor(
+            _knowledge_base(args), lang=args.lang, limits=_limits(args), backend="vectorised"
+        )  # why-not reads the rules with the vectorised scorer, as what-if does
+        answer = advisor.why_not(args.file, args.unit, args.why_not)
+        out.write(
+            answer.model_dump_json(indent=2) + "\n" if args.format == "json" else answer.to_text()
+        )
+        return EXIT_OK
     advice = _advisor(args).assess(args.file)
     if args.format == "json":
         unit = advice.unit(args.unit).model_dump(mode="json")

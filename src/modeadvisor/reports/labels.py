@@ -156,6 +156,20 @@ LABELS: dict[str, dict[Lang, Entry]] = {
         "en": "{unit}: what would make {what} the dominant mode",
         "fi": "{unit}: muutokset, joilla toimintatavasta {what} tulee hallitseva",
     },
+    "whatif.head.recommended": {
+        "en": "{unit}: what would make {what} a recommended model",
+        "fi": "{unit}: muutokset, joilla mallista {what} tulee suositeltu",
+    },
+    "whatif.already.recommended": {
+        "en": "{unit}: {what} is already recommended; nothing to change",
+        "fi": "{unit}: malli {what} on jo suositeltu; mitään ei tarvitse muuttaa",
+    },
+    "whatif.none.recommended": {
+        "en": "{unit}: no change of at most three levers or allowed traits makes {what} a "
+        "recommended model ({n} candidates tried)",
+        "fi": "{unit}: mallia {what} ei saada suositelluksi millään enintään kolmen "
+        "ohjauskeinon tai sallitun piirteen muutoksella ({n} vaihtoehtoa kokeiltu)",
+    },
     "whatif.head.clear": {
         "en": "{unit}: what would take the unit out of {what}",
         "fi": "{unit}: muutokset, joiden jälkeen yksikkö ei enää kuulu havaintoon {what}",
@@ -233,6 +247,59 @@ LABELS: dict[str, dict[Lang, Entry]] = {
     "whatif.created": {"en": "creates: {items}", "fi": "uudet havainnot: {items}"},
     "whatif.not_observed": {"en": "(not observed)", "fi": "(ei havaittu)"},
     "whatif.no": {"en": "no", "fi": "ei"},
+    # --- why-not: why a model is not recommended, a mode not dominant --------------------------
+    "whynot.model.not": {
+        "en": "{unit}: {what} is not recommended: it scores {score:+.2f}, and a model is "
+        "recommended from {needed:.2f}",
+        "fi": "{unit}: mallia {what} ei suositella: sen pisteet ovat {score:+.2f}, ja malli "
+        "suositellaan pisteistä {needed:.2f} alkaen",
+    },
+    "whynot.model.holds": {
+        "en": "{unit}: {what} is recommended (it scores {score:+.2f}; recommended from "
+        "{needed:.2f})",
+        "fi": "{unit}: malli {what} on suositeltu (pisteet {score:+.2f}; suositellaan "
+        "pisteistä {needed:.2f} alkaen)",
+    },
+    "whynot.mode.not": {
+        "en": "{unit}: {what} is not the dominant mode: its weight is {score:.2f}, the "
+        "dominant mode's {needed:.2f}",
+        "fi": "{unit}: {what} ei ole hallitseva toimintatapa: sen paino on {score:.2f}, "
+        "hallitsevan toimintatavan {needed:.2f}",
+    },
+    "whynot.mode.holds": {
+        "en": "{unit}: {what} is the dominant mode (weight {score:.2f})",
+        "fi": "{unit}: {what} on hallitseva toimintatapa (paino {score:.2f})",
+    },
+    "whynot.insufficient": {
+        "en": "too little evidence to name a mode: no model is recommended, no mode dominant",
+        "fi": "näyttö ei riitä toimintatavan nimeämiseen: mitään mallia ei suositella eikä "
+        "mikään toimintatapa ole hallitseva",
+    },
+    "whynot.links": {
+        "en": "links to the model (mode: weight x strength = contribution):",
+        "fi": "mallin yhteydet toimintatapoihin (toimintatapa: paino x vahvuus = vaikutus):",
+    },
+    "whynot.link": {
+        "en": "{mode}, {relation}: {weight:.2f} x {strength:.2f} = {contribution:+.2f}",
+        "fi": "{mode}, {relation}: {weight:.2f} x {strength:.2f} = {contribution:+.2f}",
+    },
+    "whynot.rivals": {"en": "outweighed by: {modes}", "fi": "painavammat toimintatavat: {modes}"},
+    "whynot.rules": {
+        "en": "rules that give it weight, with the parts that held and failed:",
+        "fi": "säännöt, jotka antavat sille painoa, täyttyneine ja täyttymättömine osineen:",
+    },
+    "whynot.fired": {"en": "fired", "fi": "täyttyi"},
+    "whynot.not_fired": {"en": "did not fire", "fi": "ei täyttynyt"},
+    "whynot.branch": {"en": "or, branch {n}", "fi": "tai, vaihtoehto {n}"},
+    "whynot.part_held": {"en": "{test} held ({actual})", "fi": "{test} täyttyi ({actual})"},
+    "whynot.part_failed": {
+        "en": "{test} failed (it is {actual})",
+        "fi": "{test} ei täyttynyt (arvo on {actual})",
+    },
+    "whynot.part_unobserved": {
+        "en": "{test}: not observed",
+        "fi": "{test}: ei havaittu",
+    },
     # --- the survey summary ---------------------------------------------------------------------
     "role.top_management": {"en": "top management", "fi": "ylin johto"},
     "role.middle_management": {"en": "middle management", "fi": "keskijohto"},

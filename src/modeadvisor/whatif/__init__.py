@@ -19,11 +19,11 @@ from modeadvisor.errors import Location, OrganisationError, Problem, UnknownUnit
 from modeadvisor.graph import ModeGraph
 from modeadvisor.knowledge import KnowledgeBase, Lang
 from modeadvisor.whatif._goal import Goal, goal
-from modeadvisor.whatif._result import Change, Repair, WhatIf
+from modeadvisor.whatif._result import Change, Repair, WhatIf, names
 from modeadvisor.whatif._search import MAX_CHANGES, Search
 from modeadvisor.whatif._world import World
 
-__all__ = ["MAX_CHANGES", "Change", "Goal", "Repair", "WhatIf", "what_if"]
+__all__ = ["MAX_CHANGES", "Change", "Goal", "Repair", "WhatIf", "names", "what_if"]
 
 
 def what_if(
@@ -39,11 +39,13 @@ def what_if(
     target: str | None = None,
     clear: str | None = None,
     allow: Collection[str] = (),
+    recommend: str | None = None,
     lang: Lang = "en",
     limit: int,
 ) -> WhatIf:
     """Up to three repairs of unit `unit_id` of an assessed organisation (its unit states,
-    imposed models, stated views and ratings) towards `target` or clearing `clear`."""
+    imposed models, stated views and ratings) towards `target` or clearing `clear`, or (for
+    why-not) making the model `recommend` recommended."""
     ids = [s.id for s in states]
     if unit_id not in ids:
         raise UnknownUnitError(
@@ -70,5 +72,8 @@ def what_if(
     world = World(kb, scorer, graph, states, imposed, views, ratings, unit_id, lang, limit)
     before = world.outcomes([world.base])[0]
     assert before.findings is not None
-    wanted = goal(kb, unit_id, before.findings, target, clear)
+    if recommend is not None:
+        wanted = Goal(recommend=recommend)
+    else:
+        wanted = goal(kb, unit_id, before.findings, target, clear)
     return Search(world, before, wanted, allow).run()

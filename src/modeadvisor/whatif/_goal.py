@@ -1,4 +1,5 @@
-"""What a what-if is asked to reach: a dominant mode, or a unit out of a finding."""
+"""What a what-if is asked to reach: a dominant mode, a recommended model, or a unit out of a
+finding."""
 
 from __future__ import annotations
 
@@ -21,12 +22,21 @@ class Goal:
     kind: str | None = None
     finding: str | None = None
     rule: str | None = None
+    #: the model to make recommended for the unit (what why-not asks of a model)
+    recommend: str | None = None
 
     @property
     def text(self) -> str:
         if self.target is not None:
             return f"dominant: {self.target}"
+        if self.recommend is not None:
+            return f"recommended: {self.recommend}"
         return f"clear: {self.finding or self.rule or self.kind}"
+
+    @property
+    def of_profile(self) -> bool:
+        """A goal the unit's profile alone decides: no conflict rule, no model change."""
+        return self.target is not None or self.recommend is not None
 
     def holds(self, unit: str, findings: Mapping[str, Finding]) -> bool:
         """Whether the unit is out of every finding the goal is about."""

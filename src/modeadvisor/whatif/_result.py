@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from modeadvisor.knowledge import Lang, TraitKind
+from modeadvisor.knowledge import KnowledgeBase, Lang, TraitKind
 from modeadvisor.reports.labels import label
 
 Plain = bool | int | float | str | list[str] | None
@@ -56,7 +56,7 @@ class WhatIf(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     unit: str
-    goal: str  # "dominant: development" or "clear: KIND | FINDING | RULE"
+    goal: str  # "dominant: MODE", "recommended: MODEL" or "clear: KIND | FINDING | RULE"
     found: bool
     already: bool  # the goal holds as the unit is: nothing to change
     repairs: list[Repair]
@@ -78,7 +78,7 @@ class WhatIf(BaseModel):
         """The answer as a manager reads it, in the language of the advisor."""
         lang, name = self.language, self._name
         kind, _, what = self.goal.partition(": ")
-        what = name(what) if kind == "dominant" else what
+        what = what if kind == "clear" else name(what)
         if self.already:
             return label(f"whatif.already.{kind}", lang, unit=self.unit, what=what) + "\n"
         if not self.found:
@@ -156,3 +156,11 @@ def _value(value: Plain, lang: Lang) -> str:
     if isinstance(value, list):
         return "{" + ", ".join(value) + "}"
     return str(value)
+
+
+def names(kb: KnowledgeBase, lang: Lang) -> dict[str, str]:
+    """Archetypes, models and traits by id as a reader knows them, in `lang`."""
+    found = {a.id: a.name.get(lang) for a in kb.archetypes.values()}
+    found |= {m.id: m.name.get(lang) for m in kb.models.values()}
+    found |= {t.id: t.label.get(lang) for t in kb.traits.values()}
+    return found

@@ -31,7 +31,7 @@ from modeadvisor.whatif._moves import (
     trait_moves,
     view_moves,
 )
-from modeadvisor.whatif._result import Change, Repair, WhatIf
+from modeadvisor.whatif._result import Change, Repair, WhatIf, names
 from modeadvisor.whatif._world import Batch, Finding, Outcome, Variant, World, joins_one_unit
 
 #: Single changes kept as seeds for pairs, and for triples.
@@ -62,7 +62,7 @@ class Search:
     def __init__(self, world: World, before: Outcome, goal: Goal, allow: Collection[str]) -> None:
         self.world, self.before, self.goal, self.kb = world, before, goal, world.kb
         self.allow = frozenset(allow)
-        self.rules = None if goal.target is not None else goal.rules(self.kb)
+        self.rules = None if goal.of_profile else goal.rules(self.kb)
         # rules that join no other unit are searched on the unit's own facts
         self.alone = self.rules is not None and all(joins_one_unit(r) for r in self.rules)
         self.tried = 0
@@ -73,6 +73,9 @@ class Search:
         before = self.before
         if self.goal.target is not None:
             reached = before.state.profile.dominant == self.goal.target
+        elif self.goal.recommend is not None:
+            scores = {m.advice.model: m.micro for m in before.state.scored}
+            reached = bool(recommended(scores.get(self.goal.recommend, 0), self.kb.settings))
         else:
             reached = self.goal.holds(before.state.id, before.findings)
         if reached:
@@ -98,7 +101,7 @@ class Search:
         values = world.base.values
         traits = changeable(kb, self.allow)
         moves = trait_moves(kb, values, traits)
-        if self.goal.target is None:
+        if not self.goal.of_profile:
             scored = {m.advice.model: m.micro for m in self.before.state.scored}
             good = [m for m, s in scored.items() if recommended(s, kb.settings)]
             floats = {m: s / MICRO for m, s in scored.items()}
@@ -115,8 +118,8 @@ class Search:
         self.tried += len(sets)
         variants = [self._variant(moves) for moves in sets]
         batch = self.world.score(variants)
-        if self.goal.target is not None:
-            return self._towards(sets, batch, self.goal.target)
+        if self.goal.of_profile:
+            return self._towards(sets, batch)
         signatures = [self._signature(batch.fired_bytes(row), v) for row, v in enumerate(variants)]
         fresh = {sig: row for row, sig in enumerate(signatures) if sig not in self._seen}
         rows = list(fresh.values())
@@ -136,14 +139,21 @@ class Search:
             for moves, signature in zip(sets, signatures, strict=True)
         ]
 
-    def _towards(self, sets: Sequence[tuple[Move, ...]], batch: Batch, target: str) -> list[_Tried]:
-        """For a target mode: reached where it is dominant; closer the more it leads."""
-        found = batch.found
-        column = list(self.kb.archetypes).index(target)
-        reached = found.ok & (found.dominant == column)
-        others = np.delete(found.weights, column, axis=1)
-        lead = found.weights[:, column] - np.max(others, axis=1, initial=0.0)
-        progress = lead + found.ok
+    def _towards(self, sets: Sequence[tuple[Move, ...]], batch: Batch) -> list[_Tried]:
+        """For a target mode, reached where it is dominant, closer the more it leads; for a
+        model, reached where it is recommended, closer the higher it scores."""
+        found, goal = batch.found, self.goal
+        if goal.target is not None:
+            column = list(self.kb.archetypes).index(goal.target)
+            reached = found.ok & (found.dominant == column)
+            others = np.delete(found.weights, column, axis=1)
+            closer = found.weights[:, column] - np.max(others, axis=1, initial=0.0)
+        else:
+            column = list(self.kb.models).index(str(goal.recommend))
+            score = batch.scores.micro[:, column]
+            reached = found.ok & recommended(score, self.kb.settings)
+            closer = score / MICRO
+        progress = closer + found.ok
         return [
             _Tried(moves, bool(r), float(p))
             for moves, r, p in zip(sets, reached.tolist(), progress.tolist(), strict=True)
@@ -222,7 +232,7 @@ class Search:
             held=[] if repairs or already else self._held(),
             candidates_tried=self.tried,
             language=world.lang,
-            names=_names(kb, world.lang),
+            names=names(kb, world.lang),
         )
 
     def _repair(self, moves: Sequence[Move], variant: Variant, after: Outcome) -> Repair:
@@ -272,11 +282,12 @@ class Search:
     def _held(self) -> list[str]:
         """Traits the goal's rules read that were not changed: neither levers nor allowed."""
         kb, read = self.kb, set[str]()
-        if self.goal.target is not None:
-            index = list(kb.archetypes).index(self.goal.target)
-            for rule, compiled in zip(kb.rules, kb.compiled.rules, strict=True):
-                if compiled.weights[index] > 0:
-                    read |= set(cond.traits_of(rule.condition))
+        if self.goal.of_profile:
+            for archetype in _towards(kb, self.goal):
+                index = list(kb.archetypes).index(archetype)
+                for rule, compiled in zip(kb.rules, kb.compiled.rules, strict=True):
+                    if compiled.weights[index] > 0:
+                        read |= set(cond.traits_of(rule.condition))
         else:
             read |= {t for r in self.rules or () for t in _unit_traits(r)}
             for rule in self.before.state.rules:
@@ -305,6 +316,17 @@ def _identity(move: Move) -> tuple[Any, ...]:
     if move.action == "trait":
         return (move.action, move.subject)
     return (move.action, move.subject, move.value)
+
+
+def _towards(kb: KnowledgeBase, goal: Goal) -> list[str]:
+    """The modes a profile goal needs weight for: the target, or those a model suits."""
+    if goal.target is not None:
+        return [goal.target]
+    return [
+        link.source_node
+        for link in kb.links
+        if link.target == goal.recommend and link.relation == "suits"
+    ]
 
 
 def _compatible(moves: Sequence[Move]) -> bool:
@@ -339,10 +361,3 @@ def _conflict_traits(kb: KnowledgeBase) -> tuple[str, ...]:
 
 def _plain(value: cond.TraitValue | None) -> Any:
     return sorted(value) if isinstance(value, frozenset) else value
-
-
-def _names(kb: KnowledgeBase, lang: Any) -> dict[str, str]:
-    names = {a.id: a.name.get(lang) for a in kb.archetypes.values()}
-    names |= {m.id: m.name.get(lang) for m in kb.models.values()}
-    names |= {t.id: t.label.get(lang) for t in kb.traits.values()}
-    return names
