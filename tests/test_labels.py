@@ -172,8 +172,17 @@ def _run_commands(lang: Lang) -> None:
             file = str(examples / f"{name}.yaml")
             args = ["explain", file, "--unit", unit, "--why-not", subject, "--lang", lang]
             assert main(args) == 0
+        for name, unit in [("manufacturer", "plant"), ("electricity-distribution", "group")]:
+            file = str(examples / f"{name}.yaml")  # settled; open, the top could drop
+            assert main(["explain", file, "--unit", unit, "--lang", lang]) == 0
     sparse = {"organisation": "o", "units": [{"id": "u", "traits": {"cost_focus": 5}}]}
-    Advisor.default(lang=lang, backend="vectorised").why_not(sparse, "u", "production").to_text()
+    plain = Advisor.default(lang=lang, backend="vectorised")
+    plain.why_not(sparse, "u", "production").to_text()
+    plain.settled(sparse, "u").to_text()
+    not_exact = plain.settled(examples / "manufacturer.yaml", "rnd")
+    not_exact.model_copy(update={"exact": False}).to_text()
+    top = {"recommendation": "settled", "could_top": []}
+    not_exact.model_copy(update=top).to_text()
     every_change = [
         Change(action="add", subject="customer_feedback_system"),
         Change(action="trait", subject="experimentation", after=4, trait_kind="lever"),

@@ -39,6 +39,7 @@ from modeadvisor.organisation import (
 )
 from modeadvisor.profile import evidence_for, profiles, unit_profile
 from modeadvisor.reports.labels import note
+from modeadvisor.settled import Settled, settled
 from modeadvisor.tables import BatchResult, Table, assess_table, evaluate_table
 from modeadvisor.whatif import WhatIf, names, what_if
 from modeadvisor.whynot import WhyNot, why_not
@@ -167,18 +168,7 @@ class Advisor:
         the links and rules that would support it, each rule's tests that held and failed with
         the unit's values, what outweighs it, and the smallest repair of the unit's levers."""
         organisation, checked, states = self._read(organisation)
-        state = next((s for s in states if s.id == unit), None)
-        if state is None:
-            ids = [s.id for s in states]
-            raise UnknownUnitError(
-                [
-                    Problem(
-                        Location("<why-not>"),
-                        f"no unit '{unit}'",
-                        did_you_mean(unit, ids) or f"units: {', '.join(ids)}",
-                    )
-                ]
-            )
+        state = self._state(states, unit, "<why-not>")
         read = (organisation, checked, states)
 
         def repair(target: str | None, model: str | None) -> WhatIf:
@@ -186,6 +176,31 @@ class Advisor:
 
         kb = self.knowledge_base
         return why_not(kb, state, model_or_mode, repair, self.lang, names(kb, self.lang))
+
+    def settled(
+        self, organisation: Organisation | Mapping[str, Any] | str | Path, unit: str
+    ) -> Settled:
+        """Whether the unit's dominant mode and top recommendation could change if the traits it
+        did not observe were observed: exact bounds over every value they could take."""
+        _, _, states = self._read(organisation)
+        state = self._state(states, unit, "<settled>")
+        kb = self.knowledge_base
+        return settled(kb, self._scorer, state, self.lang, names(kb, self.lang))
+
+    def _state(self, states: Sequence[UnitState], unit: str, where: str) -> UnitState:
+        found = next((s for s in states if s.id == unit), None)
+        if found is None:
+            ids = [s.id for s in states]
+            raise UnknownUnitError(
+                [
+                    Problem(
+                        Location(where),
+                        f"no unit '{unit}'",
+                        did_you_mean(unit, ids) or f"units: {', '.join(ids)}",
+                    )
+                ]
+            )
+        return found
 
     def _read(
         self, organisation: Organisation | Mapping[str, Any] | str | Path

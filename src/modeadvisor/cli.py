@@ -460,13 +460,18 @@ def _explain(args: argparse.Namespace, out: TextIO) -> int:
             answer.model_dump_json(indent=2) + "\n" if args.format == "json" else answer.to_text()
         )
         return EXIT_OK
-    advice = _advisor(args).assess(args.file)
+    advisor = _advisor(args)
+    advice = advisor.assess(args.file)
+    advice.unit(args.unit)  # an unknown unit is refused before anything is written
+    how = advisor.settled(args.file, args.unit)
     if args.format == "json":
         unit = advice.unit(args.unit).model_dump(mode="json")
         unit["conflicts"] = [c.model_dump(mode="json") for c in advice.conflicts_of(args.unit)]
+        unit["settled"] = how.model_dump(mode="json", exclude={"language", "names"})
         out.write(json.dumps(unit, indent=2, ensure_ascii=False) + "\n")
     else:
         out.write(explain_text(advice, args.unit))
+        out.write("\n" + label("settled.head", args.lang) + "\n" + how.to_text())
     return EXIT_OK
 
 

@@ -300,6 +300,57 @@ LABELS: dict[str, dict[Lang, Entry]] = {
         "en": "{test}: not observed",
         "fi": "{test}: ei havaittu",
     },
+    # --- how settled an answer is: could the unobserved traits change it -----------------------
+    "settled.head": {
+        "en": "How settled (could the unobserved traits change it?)",
+        "fi": "Kuinka vakiintunut (voisivatko havaitsemattomat piirteet muuttaa sitä?)",
+    },
+    "settled.mode_settled": {
+        "en": "settled: no values of the {n} unobserved traits can change the dominant mode "
+        "({mode})",
+        "fi": "vakiintunut: {n} havaitsemattoman piirteen arvot eivät voi muuttaa hallitsevaa "
+        "toimintatapaa ({mode})",
+    },
+    "settled.mode_open": {
+        "en": "open: values of the {n} unobserved traits could change the dominant mode ({mode})",
+        "fi": "avoin: {n} havaitsemattoman piirteen arvot voivat muuttaa hallitsevan "
+        "toimintatavan ({mode})",
+    },
+    "settled.mode_insufficient": {
+        "en": "open: no mode is named yet; observing more of the {n} unobserved traits can name "
+        "one",
+        "fi": "avoin: toimintatapaa ei vielä nimetty; {n} havaitsemattoman piirteen "
+        "havaitseminen voi nimetä sen",
+    },
+    "settled.could_lead": {
+        "en": "could become dominant: {modes}",
+        "fi": "voisi tulla hallitsevaksi: {modes}",
+    },
+    "settled.top_settled": {
+        "en": "the top recommendation ({model}) is settled too",
+        "fi": "myös kärkisuositus ({model}) on vakiintunut",
+    },
+    "settled.top_open": {
+        "en": "the top recommendation ({model}) is open",
+        "fi": "kärkisuositus ({model}) on avoin",
+    },
+    "settled.could_top": {
+        "en": "could overtake it: {models}",
+        "fi": "voisi ohittaa sen: {models}",
+    },
+    "settled.could_drop": {
+        "en": "it could fall below the recommendation threshold",
+        "fi": "se voisi pudota suosittelukynnyksen alle",
+    },
+    "settled.deciding": {
+        "en": "the unobserved traits that could move it most: {pulls}",
+        "fi": "havaitsemattomat piirteet, jotka voisivat muuttaa sitä eniten: {pulls}",
+    },
+    "settled.not_exact": {
+        "en": "some traits have too many combinations to bound exactly, so this is left open",
+        "fi": "joillakin piirteillä on liian monta yhdistelmää tarkkaan rajaamiseen, joten "
+        "tämä jätetään avoimeksi",
+    },
     # --- the survey summary ---------------------------------------------------------------------
     "role.top_management": {"en": "top management", "fi": "ylin johto"},
     "role.middle_management": {"en": "middle management", "fi": "keskijohto"},
