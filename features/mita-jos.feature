@@ -20,6 +20,13 @@ Ominaisuus: Mitä jos, miksi ei ja kuinka vakiintunut: neuvoja, joiden mukaan jo
     Kun kysytään, mikä veisi yksikön "digital-team" pois havainnosta "measurement_misfit:balanced_scorecard"
     Niin ensimmäinen korjaus vapauttaa yksikön mallista "balanced_scorecard"
 
+  Tapaus: Yksikkö irtautuu mallia koskevasta vastakkainasettelusta vaihtamalla mallia, ja korjaus kertoo, mitä se synnyttää
+    Oletetaan organisaatiotiedosto "../examples/electricity-distribution.yaml"
+    Kun kysytään, mikä veisi yksikön "grid-operations" pois havainnosta "units_split_on_model:group:resource_steering"
+    Niin ensimmäinen korjaus korvaa mallin "resource_steering" mallilla "continuity_leadership"
+    Ja jokainen korjaus poistaa havainnon "units_split_on_model:group:resource_steering"
+    Ja ensimmäinen korjaus synnyttää havainnon "units_split_on_model:group:continuity_leadership"
+
   Tapaus: Lakisääteistä palvelua ei kehoteta kilpailemaan hinnalla, jotta luvut sopisivat
     Oletetaan organisaatiotiedosto "../examples/municipality.yaml"
     Kun kysytään, mikä veisi yksikön "social-health" pois havainnosta "measurement_misfit"

@@ -19,6 +19,13 @@ Feature: What-if, why-not and how settled: advice a manager can act on
     When what-if asks what would take "digital-team" out of "measurement_misfit:balanced_scorecard"
     Then the first repair exempts the unit from "balanced_scorecard"
 
+  Scenario: A unit leaves the camps on a model by changing models, and the repair says what it creates
+    Given the organisation file "../examples/electricity-distribution.yaml"
+    When what-if asks what would take "grid-operations" out of "units_split_on_model:group:resource_steering"
+    Then the first repair replaces "resource_steering" with "continuity_leadership"
+    And every repair clears "units_split_on_model:group:resource_steering"
+    And the first repair creates "units_split_on_model:group:continuity_leadership"
+
   Scenario: A statutory service is not told to compete on price to fit its figures
     Given the organisation file "../examples/municipality.yaml"
     When what-if asks what would take "social-health" out of "measurement_misfit"

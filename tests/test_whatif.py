@@ -437,3 +437,33 @@ def test_the_readme_shows_what_the_command_prints(
     monkeypatch.chdir(ROOT)
     assert main(command.split()[1:]) == 0
     assert capsys.readouterr().out == shown
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.stem)
+def test_every_repair_of_a_joined_finding_clears_it_and_names_what_it_creates(
+    plain: Advisor, path: Path
+) -> None:
+    data = _data(path)
+    before = plain.assess(path)
+    tried = 0
+    for conflict in before.conflicts:
+        if conflict.kind != "unit_mode_conflict":
+            continue
+        for unit in conflict.units:
+            found = plain.what_if(unit, organisation=path, clear=conflict.id)
+            for repair in found.repairs:
+                tried += 1
+                current = before.unit(unit).profile.weights
+                after = plain.assess(_apply(data, unit, repair, current))
+                named = {c.id for c in after.conflicts if unit in c.units}
+                assert conflict.id not in named
+                assert conflict.id in repair.cleared
+                was = {c.id: set(c.units) for c in before.conflicts}
+                new = {
+                    c.id
+                    for c in after.conflicts
+                    if c.id not in was or (unit in c.units and unit not in was[c.id])
+                }
+                assert set(repair.created) == new, (unit, repair)
+    if path.stem == "electricity-distribution":
+        assert tried  # the grid operations' own model in its group

@@ -49,7 +49,7 @@ DECIDING = 3
 _STEP = 1e-6
 
 
-class Pull(BaseModel):
+class TraitPull(BaseModel):
     """An unobserved trait, the value that pulls hardest towards another answer, and how hard
     (raw weight of the rival over the current answer)."""
 
@@ -76,7 +76,7 @@ class Settled(BaseModel):
     recommendation: Literal["settled", "open"] | None
     could_top: list[str]  # models that could overtake it
     top_could_drop: bool  # it could fall below recommend_min
-    deciding: list[Pull]
+    deciding: list[TraitPull]
     language: Lang = "en"
     names: dict[str, str] = {}
 
@@ -132,7 +132,7 @@ def settled(
     archetypes = list(kb.archetypes)
     ok = profile.status == "ok" and profile.dominant is not None
     could_lead: list[str] = []
-    pulls: list[Pull] = []
+    pulls: list[TraitPull] = []
     if ok:
         assert profile.dominant is not None
         lead = archetypes.index(profile.dominant)
@@ -230,7 +230,7 @@ def _pulls(
     unobserved: Sequence[Trait],
     lead: int,
     rival: int,
-) -> list[Pull]:
+) -> list[TraitPull]:
     """The unobserved traits that, observed alone, pull hardest towards the closest rival."""
     if rival < 0:
         return []
@@ -252,7 +252,7 @@ def _pulls(
     ranked = sorted(best.items(), key=lambda item: (-item[1][0], item[0]))[:DECIDING]
     rival_id = list(kb.archetypes)[rival]
     return [
-        Pull(trait=t, value=_plain(v), towards=rival_id, gain=round(g / MICRO, 4))
+        TraitPull(trait=t, value=_plain(v), towards=rival_id, gain=round(g / MICRO, 4))
         for t, (g, v) in ranked
     ]
 

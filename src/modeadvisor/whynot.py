@@ -29,7 +29,7 @@ from modeadvisor.whatif._result import Plain
 State = Literal["held", "failed", "not_observed"]
 
 
-class Part(BaseModel):
+class RulePart(BaseModel):
     """One test of a rule's condition, and how it came out for the unit."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -49,7 +49,7 @@ class RuleCheck(BaseModel):
     fired: bool
     weights: dict[str, float]  # the weight it gives each mode asked about
     #: one list of parts per alternative (`or` branch) of its condition
-    alternatives: list[list[Part]]
+    alternatives: list[list[RulePart]]
     source: list[str]
 
 
@@ -66,7 +66,7 @@ class LinkCheck(BaseModel):
     source: list[str]
 
 
-class Rival(BaseModel):
+class ModeWeight(BaseModel):
     """A mode with more weight than the one asked about."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -93,7 +93,7 @@ class WhyNot(BaseModel):
     needed: float
     links: list[LinkCheck]
     rules: list[RuleCheck]
-    rivals: list[Rival]
+    rivals: list[ModeWeight]
     repair: WhatIf | None
     language: Lang = "en"
     names: dict[str, str] = {}
@@ -147,7 +147,7 @@ def _rule_text(check: RuleCheck, lang: Lang, name: Callable[[str], str]) -> list
     return lines
 
 
-def _part_text(part: Part, lang: Lang) -> str:
+def _part_text(part: RulePart, lang: Lang) -> str:
     if part.state == "not_observed":
         return label("whynot.part_unobserved", lang, test=part.test)
     actual = _value(part.actual, lang)
@@ -199,7 +199,11 @@ def _mode(
     weights = profile.weights
     holds = profile.dominant == mode
     rivals = sorted(
-        (Rival(archetype=a, weight=round(w, 4)) for a, w in weights.items() if w > weights[mode]),
+        (
+            ModeWeight(archetype=a, weight=round(w, 4))
+            for a, w in weights.items()
+            if w > weights[mode]
+        ),
         key=lambda r: (-r.weight, r.archetype),
     )
     return WhyNot(
@@ -251,7 +255,7 @@ def _model(
     suits = [c.archetype for c in links if c.relation == "suits"]
     rivals = sorted(
         (
-            Rival(archetype=a, weight=round(w, 4))
+            ModeWeight(archetype=a, weight=round(w, 4))
             for a, w in weights.items()
             if a not in suits and suits and w > max(weights.get(s, 0.0) for s in suits)
         ),
@@ -299,14 +303,16 @@ def _rules(kb: KnowledgeBase, state: UnitState, modes: list[str]) -> list[RuleCh
     return sorted(checks, key=lambda c: (c.fired, -max(c.weights.values()), c.rule))
 
 
-def _part(leaf: cond.Leaf, state: UnitState) -> Part:
+def _part(leaf: cond.Leaf, state: UnitState) -> RulePart:
     values = state.values
     actual = values.get(leaf.trait)
     if actual is None:
-        return Part(test=cond.render(leaf), trait=leaf.trait, actual=None, state="not_observed")
+        return RulePart(
+            test=cond.render(leaf), trait=leaf.trait, actual=None, state="not_observed"
+        )
     held = cond.evaluate(leaf, values)
     shown = sorted(actual) if isinstance(actual, frozenset) else actual
-    return Part(
+    return RulePart(
         test=cond.render(leaf),
         trait=leaf.trait,
         actual=shown,

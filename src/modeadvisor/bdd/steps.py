@@ -826,6 +826,18 @@ def _clears(modeadvisor_context: AdviceContext, modeadvisor_answers: Answers, fi
         raise AssertionError(f"not every repair clears '{finding}': {_listed_changes(found)}")
 
 
+@then(parsers.parse('ensimmäinen korjaus synnyttää havainnon "{finding}"'))
+@then(parsers.parse('the first repair creates "{finding}"'))
+def _creates(
+    modeadvisor_context: AdviceContext, modeadvisor_answers: Answers, finding: str
+) -> None:
+    finding = modeadvisor_context.finding(finding)
+    found = _repairs(modeadvisor_answers)
+    if not found.repairs or finding not in found.repairs[0].created:
+        created = ", ".join(found.repairs[0].created) if found.repairs else "no repair"
+        raise AssertionError(f"the first repair does not create '{finding}': {created}")
+
+
 @then("korjausta ei löydy")
 @then("no repair is found")
 def _no_repair(modeadvisor_answers: Answers) -> None:
