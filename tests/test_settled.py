@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import itertools
 import json
@@ -12,7 +13,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from modeadvisor import Advisor, KnowledgeBase, UnknownUnitError
+from modeadvisor import Advisor, KnowledgeBase, UnknownUnitError, load_knowledge_base
 from modeadvisor import conditions as cond
 from modeadvisor.backends._vectorised import Scorer, UnitTable
 from modeadvisor.cli import main
@@ -21,8 +22,8 @@ from modeadvisor.knowledge import Rule, ScoringRule, Text, Trait
 from modeadvisor.organisation import check_organisation, from_data
 from modeadvisor.profile import profiles
 
-from .conftest import ROOT
-from .strategies import MINI_CONDITIONS, trait_value
+from .conftest import DATA, ROOT
+from .strategies import MINI_CONDITIONS, units
 
 MANUFACTURER = ROOT / "examples" / "manufacturer.yaml"
 #: Every number literal the generated conditions use.
@@ -83,26 +84,29 @@ def _reachable(kb: KnowledgeBase, values: dict[str, Any]) -> set[str]:
     return {archetypes[d] for d in found.dominant.tolist() if d >= 0}
 
 
+#: The mini pack, for drawing units over its five traits (one of each type).
+MINI = load_knowledge_base(DATA / "mini")
+
+
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(texts=st.lists(MINI_CONDITIONS, min_size=1, max_size=6), data=st.data())
+@given(texts=st.lists(MINI_CONDITIONS, min_size=1, max_size=6), drawn=units(MINI, max_units=1))
 def test_the_modes_that_could_lead_are_exactly_those_some_completion_makes_dominant(
-    mini_kb: KnowledgeBase, texts: list[str], data: st.DataObject
+    texts: list[str], drawn: list[dict[str, Any]]
 ) -> None:
-    kb = _pack(mini_kb, texts)
-    traits = list(kb.traits.values())
-    chosen = data.draw(st.lists(st.sampled_from(traits), unique_by=lambda t: t.id, max_size=3))
-    raw = {t.id: data.draw(trait_value(t)) for t in chosen}
-    unit = {"id": "u", "traits": raw}
-    organisation = from_data({"organisation": "o", "units": [unit]})
-    values = check_organisation(kb, organisation, None).values["u"]
-    answer = Advisor(kb, backend="vectorised").settled({"organisation": "o", "units": [unit]}, "u")
+    kb = _pack(MINI, texts)
+    unit = copy.deepcopy(drawn[0])
+    organisation = from_data({"organisation": "o", "units": [copy.deepcopy(unit)]})
+    values = check_organisation(kb, organisation, None).values[unit["id"]]
+    answer = Advisor(kb, backend="vectorised").settled(
+        {"organisation": "o", "units": [unit]}, unit["id"]
+    )
     assert answer.exact
     reachable = _reachable(kb, dict(values))
     if answer.dominant is None:
         assert answer.mode == "open"
         return
     assert answer.dominant in reachable  # leaving every trait unobserved is a completion
-    assert set(answer.could_lead) == reachable - {answer.dominant}, (texts, raw)
+    assert set(answer.could_lead) == reachable - {answer.dominant}, (texts, unit)
     assert (answer.mode == "settled") == (reachable == {answer.dominant})
 
 

@@ -307,9 +307,7 @@ def _part(leaf: cond.Leaf, state: UnitState) -> RulePart:
     values = state.values
     actual = values.get(leaf.trait)
     if actual is None:
-        return RulePart(
-            test=cond.render(leaf), trait=leaf.trait, actual=None, state="not_observed"
-        )
+        return RulePart(test=cond.render(leaf), trait=leaf.trait, actual=None, state="not_observed")
     held = cond.evaluate(leaf, values)
     shown = sorted(actual) if isinstance(actual, frozenset) else actual
     return RulePart(
