@@ -467,3 +467,17 @@ def test_every_repair_of_a_joined_finding_clears_it_and_names_what_it_creates(
                 assert set(repair.created) == new, (unit, repair)
     if path.stem == "electricity-distribution":
         assert tried  # the grid operations' own model in its group
+
+
+def test_a_pack_written_before_kinds_changes_no_trait_unless_allowed(
+    mini_kb: KnowledgeBase,
+) -> None:
+    advisor = Advisor(mini_kb, backend="vectorised")
+    unit = {"id": "u", "traits": {"risky": True, "cost": 2, "focus": ["novelty"]}}
+    assert advisor.assess({"organisation": "o", "units": [unit]}).units[0].profile.dominant == "dev"
+    held = advisor.what_if(unit, target="prod")
+    assert not held.found
+    assert "cost" in held.held
+    allowed = advisor.what_if(unit, target="prod", allow=["cost"])
+    assert [(c.subject, c.after, c.trait_kind) for c in allowed.changes] == [("cost", 4, None)]
+    assert "kind not given, allowed by you" in allowed.to_text()
