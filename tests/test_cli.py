@@ -145,10 +145,16 @@ def test_validate(capsys: pytest.CaptureFixture[str]) -> None:
 
 def test_traits(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["traits"]) == 0
-    assert "profitability_before_growth" in capsys.readouterr().out
+    text = capsys.readouterr().out
+    assert "profitability_before_growth  (a scale (1-5); circumstance)" in text
+    assert "project_kill_readiness  (a scale (1-5); lever)" in text
+    assert main(["traits", "--lang", "fi"]) == 0
+    assert "periodic_figures_informative  (a scale (1-5); signaali)" in capsys.readouterr().out
+    assert main(["traits", *MINI]) == 0  # a pack written before kinds: said, not guessed
+    assert "(a scale (1-5); kind not given)" in capsys.readouterr().out
     assert main(["traits", "--format", "json", "--lang", "fi"]) == 0
     rows = json.loads(capsys.readouterr().out)
-    assert {"id", "type", "label", "description", "observes"} <= set(rows[0])
+    assert {"id", "type", "kind", "label", "description", "observes"} <= set(rows[0])
 
 
 def test_graph_mermaid_and_dot(capsys: pytest.CaptureFixture[str]) -> None:

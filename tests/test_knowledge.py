@@ -344,3 +344,20 @@ def test_every_item_is_located_where_its_file_says(
     written = load_document(header.file.root / header.file.relative).data["pack"]["settings"]
     assert settings == set(written)  # each setting the pack file sets, and no other
     assert kb.located("rules", "no_such_rule") is None
+
+
+def test_every_shipped_trait_says_what_kind_of_thing_it_is(shipped_kb: KnowledgeBase) -> None:
+    kinds = {trait.id: trait.kind for trait in shipped_kb.traits.values()}
+    assert None not in kinds.values()
+    # the issue's own examples: period figures are a signal, follow-up and stopping projects
+    # are levers, the sector, a task set by law, customers' expectations and uncertainty are not
+    assert kinds["periodic_figures_informative"] == "signal"
+    assert {kinds[t] for t in ("own_business_followup", "project_kill_readiness")} == {"lever"}
+    assert {
+        kinds[t]
+        for t in ("sector", "basic_task_set_by_law", "customers_expect", "uncertainty_level")
+    } == {"circumstance"}
+    # what the advice must never propose to a manager to fit a measure
+    assert kinds["cost_focus"] != "lever"
+    assert kinds["customer_value_basis"] != "lever"
+    assert kinds["daily_flex_to_customer"] != "lever"

@@ -3,6 +3,8 @@ by some output — rendered end to end, not looked up in the source."""
 
 from __future__ import annotations
 
+import contextlib
+import io
 import string
 from collections.abc import Iterator
 from pathlib import Path
@@ -11,6 +13,8 @@ from typing import Any
 import pytest
 
 from modeadvisor import Advice, Advisor, KnowledgeBase
+from modeadvisor.cli import main
+from modeadvisor.knowledge import Lang
 from modeadvisor.reports import labels
 from modeadvisor.reports._common import cap, count, integer, number, percent
 from modeadvisor.reports.html import to_html
@@ -18,8 +22,9 @@ from modeadvisor.reports.labels import LABELS, Entry, label, plural
 from modeadvisor.reports.markdown import to_markdown, write_markdown
 from modeadvisor.reports.text import explain_text, survey_text, to_text
 from modeadvisor.survey import ROLES, read_survey
+from modeadvisor.whatif import Change, Repair, WhatIf
 
-from .conftest import ROOT
+from .conftest import DATA, ROOT
 
 EXAMPLES = ("manufacturer", "municipality", "service-company")
 
@@ -132,6 +137,90 @@ def _render_everything(advice: Advice, folder: Path) -> None:
         explain_text(advice, unit.id)
 
 
+def _run_commands(lang: Lang) -> None:
+    """The commands that write words of their own: the trait catalogue (a pack with kinds and
+    one written before them) and what-if (each kind of change and answer)."""
+    examples = ROOT / "examples"
+    what_ifs = [
+        ["manufacturer", "rnd", "--clear", "measurement_misfit"],  # a replacement, a drop
+        ["manufacturer", "rnd", "--target", "production"],  # none found: what was held
+        ["manufacturer", "rnd", "--target", "development"],  # already there
+        ["manufacturer", "plant", "--clear", "perspective_conflict"],  # in no such finding
+        ["electricity-distribution", "digital-team", "--clear", "measurement_misfit"],
+        ["city-library", "library", "--clear", "perspective_conflict"],  # views
+        ["municipality", "central-administration", "--clear", "unit_mode_conflict"],
+        ["manufacturer", "rnd", "--clear", "unit_mode_conflict"],
+    ]
+    allowed = ["--target", "production", "--allow", "project_work_share"]
+    with contextlib.redirect_stdout(io.StringIO()):
+        assert main(["traits", "--lang", lang]) == 0
+        assert main(["traits", "--lang", lang, "--rules", str(DATA / "mini")]) == 0
+        for name, unit, *goal in what_ifs:
+            file = str(examples / f"{name}.yaml")
+            assert main(["what-if", file, "--unit", unit, *goal, "--lang", lang]) == 0
+        file = str(DATA / "what-if-works.yaml")
+        assert main(["what-if", file, "--unit", "works", *allowed, "--lang", lang]) == 0
+    why_nots = [
+        ["manufacturer", "rnd", "balanced_scorecard"],  # links, rivals, every part, no repair
+        ["manufacturer", "rnd", "milestone_project_followup"],  # a model that holds
+        ["manufacturer", "rnd", "development"],  # a mode that holds
+        ["municipality", "social-health", "customer_service"],  # a mode, and its repair
+        ["city-library", "branch-asema", "milestone_project_followup"],  # a model's repair
+    ]
+    with contextlib.redirect_stdout(io.StringIO()):
+        for name, unit, subject in why_nots:
+            file = str(examples / f"{name}.yaml")
+            args = ["explain", file, "--unit", unit, "--why-not", subject, "--lang", lang]
+            assert main(args) == 0
+        for name, unit in [("manufacturer", "plant"), ("electricity-distribution", "group")]:
+            file = str(examples / f"{name}.yaml")  # settled; open, the top could drop
+            assert main(["explain", file, "--unit", unit, "--lang", lang]) == 0
+    sparse = {"organisation": "o", "units": [{"id": "u", "traits": {"cost_focus": 5}}]}
+    plain = Advisor.default(lang=lang, backend="vectorised")
+    plain.why_not(sparse, "u", "production").to_text()
+    plain.settled(sparse, "u").to_text()
+    not_exact = plain.settled(examples / "manufacturer.yaml", "rnd")
+    not_exact.model_copy(update={"exact": False}).to_text()
+    top = {"recommendation": "settled", "could_top": []}
+    not_exact.model_copy(update=top).to_text()
+    every_change = [
+        Change(action="add", subject="customer_feedback_system"),
+        Change(action="trait", subject="experimentation", after=4, trait_kind="lever"),
+        Change(action="trait", subject="risk_taking_accepted", before=True, after=False),
+    ]
+    effects = Repair(
+        changes=every_change,
+        dominant_before="development",
+        dominant_after="production",
+        weights_after={},
+        rules_start=["established_ways"],
+        rules_stop=[],
+        cleared=[],
+        created=["measurement_misfit:customer_feedback_system"],
+    )
+    WhatIf(
+        unit="u",
+        goal="dominant: production",
+        found=True,
+        already=False,
+        repairs=[effects],
+        dominant_before="development",
+        allowed=[],
+        held=[],
+        candidates_tried=1,
+        language=lang,
+    ).to_text()
+    recommended = {"unit": "u", "found": True, "allowed": [], "held": [], "candidates_tried": 0}
+    WhatIf(
+        **recommended,
+        goal="recommended: okr",
+        already=True,
+        repairs=[],
+        dominant_before=None,
+        language=lang,
+    ).to_text()
+
+
 def test_every_label_is_used_by_some_output(
     shipped_kb: KnowledgeBase,
     mini_kb: KnowledgeBase,
@@ -151,5 +240,6 @@ def test_every_label_is_used_by_some_output(
             _render_everything(advice, tmp_path)
         for survey in (ROOT / "examples" / "survey-synthetic.csv", survey_file):
             survey_text(read_survey(survey, shipped_kb), lang)
+        _run_commands(lang)
     assert set(LABELS) - recording.used == set(), "labels no output uses"
     assert recording.used <= set(LABELS)

@@ -13,7 +13,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from modeadvisor import KnowledgeBase, load_knowledge_base
+from modeadvisor import KnowledgeBase, KnowledgeBaseError, load_knowledge_base
 from modeadvisor import conditions as cond
 from modeadvisor.authoring.lint import Finding, has_errors, lint, summary, to_json, to_text
 from modeadvisor.errors import Location, display_path
@@ -47,24 +47,29 @@ archetypes:
 traits:
   - id: cost
     type: scale
+    kind: lever
     label: {en: "Cost focus", fi: "Kustannuspainotus"}
     description: {en: "1 none, 5 total", fi: "1 ei lainkaan, 5 täysin"}
   - id: risky
     type: bool
+    kind: lever
     label: {en: "Takes risks", fi: "Ottaa riskejä"}
     description: {en: "Accepts risk", fi: "Hyväksyy riskin"}
   - id: sector
     type: category
+    kind: circumstance
     values: [public, private]
     label: {en: "Sector", fi: "Sektori"}
     description: {en: "Sector", fi: "Sektori"}
   - id: focus
     type: set
+    kind: circumstance
     values: [loyalty, cost, novelty]
     label: {en: "Focus", fi: "Painopiste"}
     description: {en: "Focus areas", fi: "Painopisteet"}
   - id: project_share
     type: number
+    kind: signal
     min: 0
     max: 100
     label: {en: "Project share", fi: "Projektiosuus"}
@@ -149,11 +154,19 @@ def test_the_clean_pack_has_no_findings(tmp_path: Path) -> None:
     assert _lint(tmp_path) == []
 
 
-def test_the_mini_pack_lacks_only_translations_and_a_management_link(
+def test_the_mini_pack_lacks_only_translations_a_management_link_and_trait_kinds(
     mini_kb: KnowledgeBase,
 ) -> None:
+    # written before traits had kinds: it still loads, and lint says what to add
     findings = lint(mini_kb)
-    assert {f.code for f in findings} == {"missing-translation", "missing-suits-link"}
+    assert {f.code for f in findings} == {
+        "missing-translation",
+        "missing-suits-link",
+        "trait-without-kind",
+    }
+    kindless = sorted(f.message.split("'")[1] for f in findings if f.code == "trait-without-kind")
+    assert kindless == sorted(mini_kb.traits)
+    assert all(f.severity == "warning" for f in findings if f.code == "trait-without-kind")
     (link,) = [f for f in findings if f.code == "missing-suits-link"]
     assert (Path(link.location.file).name, link.location.line) == ("pack.yaml", 15)
     assert "'dev'" in link.message
@@ -360,13 +373,44 @@ def test_an_archetype_a_rule_weighs_most_is_not_dominated(tmp_path: Path) -> Non
 
 # --- 5. unread traits ------------------------------------------------------------------------
 
+#: A rule reading `size`, so that only the finding under test is left.
+READ = """\
+rules:
+  - id: big
+    when: size >= 4
+    weights: {prod: 1}
+    rationale: {en: "Big.", fi: "Iso."}
+    source: [S-P1]
+"""
 SIZE = """\
 traits:
   - id: size
     type: scale
+    kind: lever
     label: {en: Size, fi: Koko}
     description: {en: Size, fi: Koko}
 """
+
+
+def test_a_trait_without_a_kind_is_a_warning_at_its_id(tmp_path: Path) -> None:
+    finding = _one(
+        _lint(tmp_path, {EXTRA: SIZE.replace("    kind: lever\n", "") + READ}), "trait-without-kind"
+    )
+    assert finding.severity == "warning"
+    _at(finding, tmp_path, EXTRA, 2, 9)
+    assert "'size'" in finding.message
+    assert "kind: lever" in finding.hint
+
+
+def test_a_trait_kind_outside_the_three_is_refused_where_it_is_written(tmp_path: Path) -> None:
+    folder = write_pack(
+        tmp_path / "pack", {**CLEAN, EXTRA: SIZE.replace("kind: lever", "kind: leverr") + READ}
+    )
+    with pytest.raises(KnowledgeBaseError) as caught:
+        load_knowledge_base(folder)
+    problem = caught.value.problems[0]
+    assert (problem.location.line, problem.location.column) == (4, 11)
+    assert "'lever', 'circumstance' or 'signal'" in str(problem)
 
 
 def test_a_trait_no_rule_reads_is_a_warning(tmp_path: Path) -> None:
@@ -549,6 +593,7 @@ rules:
 traits:
   - id: spare
     type: number
+    kind: signal
     label: {en: "Spare"}
     description: {en: "Unused", fi: "K\u00e4ytt\u00e4m\u00e4t\u00f6n"}
 models:

@@ -118,3 +118,12 @@ def test_the_rules_schema_checks_ladders_and_findings(
 def test_cli_prints_the_schema(kind: str, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["schema", kind]) == 0
     assert json.loads(capsys.readouterr().out)["$schema"].startswith("https://json-schema.org")
+
+
+def test_the_schemas_say_what_kind_of_thing_each_trait_is(shipped_kb: KnowledgeBase) -> None:
+    kind = rules_schema(shipped_kb)["$defs"]["Trait"]["properties"]["kind"]
+    assert kind["anyOf"][0]["enum"] == ["lever", "circumstance", "signal"]
+    assert "What-if changes only levers" in kind["description"]
+    traits = organisation_schema(shipped_kb)["$defs"]["Unit"]["properties"]["traits"]
+    assert traits["properties"]["project_kill_readiness"]["description"].endswith("Kind: lever.")
+    assert traits["properties"]["sector"]["description"].endswith("Kind: circumstance.")

@@ -41,9 +41,11 @@ from modeadvisor.organisation import (
     Unit,
     load_organisation,
 )
+from modeadvisor.settled import Settled, TraitPull
 from modeadvisor.survey import SurveyError, SurveyResult, read_survey
 from modeadvisor.tables import BatchResult, Table
-from modeadvisor.whatif import Change, WhatIf
+from modeadvisor.whatif import Change, Repair, WhatIf
+from modeadvisor.whynot import LinkCheck, ModeWeight, RuleCheck, RulePart, WhyNot
 
 # The knowledge base's own types (Rule, Trait, Link, Settings, ...) are exported by the public
 # sub-package `modeadvisor.knowledge`, the backends' by `modeadvisor.backends`.
@@ -64,10 +66,12 @@ __all__ = [
     "KnowledgeBaseError",
     "LimitError",
     "Limits",
+    "LinkCheck",
     "Location",
     "Match",
     "ModeAdvisorError",
     "ModeRating",
+    "ModeWeight",
     "ModelAdvice",
     "Organisation",
     "OrganisationError",
@@ -77,15 +81,21 @@ __all__ = [
     "Problem",
     "Profile",
     "Reason",
+    "Repair",
     "Respondent",
+    "RuleCheck",
+    "RulePart",
     "SelfAssessment",
+    "Settled",
     "SurveyError",
     "SurveyResult",
     "Table",
+    "TraitPull",
     "Unit",
     "UnitAdvice",
     "UnknownUnitError",
     "WhatIf",
+    "WhyNot",
     "load_knowledge_base",
     "load_organisation",
     "read_survey",

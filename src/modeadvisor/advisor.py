@@ -11,7 +11,7 @@ it can be imported and otherwise the vectorised backend, with a warning.
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from functools import cached_property
 from pathlib import Path
@@ -24,7 +24,7 @@ from modeadvisor.backends import Backend, BackendChoice, choose
 from modeadvisor.backends._matching import BindingLimitError
 from modeadvisor.backends._vectorised import Scorer, VectorisedBackend
 from modeadvisor.conflicts import UnitState, mode_ratings, situation, summarise
-from modeadvisor.errors import LimitError, Location, Problem
+from modeadvisor.errors import LimitError, Location, Problem, UnknownUnitError, did_you_mean
 from modeadvisor.graph import ModeGraph, ScoredModel, avoided, model_scores, recommended
 from modeadvisor.knowledge import KnowledgeBase, Lang, load_knowledge_base, shipped_rules_dir
 from modeadvisor.knowledge._documents import Document
@@ -39,8 +39,10 @@ from modeadvisor.organisation import (
 )
 from modeadvisor.profile import evidence_for, profiles, unit_profile
 from modeadvisor.reports.labels import note
+from modeadvisor.settled import Settled, settled
 from modeadvisor.tables import BatchResult, Table, assess_table, evaluate_table
-from modeadvisor.whatif import WhatIf, what_if
+from modeadvisor.whatif import WhatIf, names, what_if
+from modeadvisor.whynot import WhyNot, why_not
 
 
 class Advisor:
@@ -126,24 +128,112 @@ class Advisor:
         return evaluate_table(self.knowledge_base, table, top, self._scorer)
 
     def what_if(
-        self, unit: Unit | Mapping[str, Any], *, target: str | None = None, clear: str | None = None
+        self,
+        unit: str | Unit | Mapping[str, Any],
+        *,
+        organisation: Organisation | Mapping[str, Any] | str | Path | None = None,
+        target: str | None = None,
+        clear: str | None = None,
+        allow: Collection[str] = (),
     ) -> WhatIf:
-        """The fewest, smallest trait changes that make `target` the unit's dominant mode, or
-        that clear a conflict the unit raises on its own (a rule id or kind)."""
-        data = unit.model_dump() if isinstance(unit, Unit) else dict(unit)
-        data.pop("parent", None)
-        data.pop("perspectives", None)
-        organisation = from_data({"organisation": "what-if", "units": [data]})
-        checked = check_organisation(self.knowledge_base, organisation, None, self.limits)
-        only = organisation.units[0]
+        """Up to three repairs a manager can make so that `target` becomes the unit's dominant
+        mode, or so that the unit takes part in no finding of `clear` (a conflict kind, a
+        finding id or a conflict rule id).
+
+        `unit` is a unit id of `organisation` (a file, plain data or an Organisation), or a
+        unit given alone. Only levers change, models first (drop, replace, add a model in use;
+        exempt the unit from an imposed model), and traits named in `allow`.
+        """
+        if organisation is None:
+            if isinstance(unit, str):
+                raise TypeError("a unit id needs the organisation it belongs to")
+            data = unit.model_dump() if isinstance(unit, Unit) else dict(unit)
+            data.pop("parent", None)
+            data.pop("perspectives", None)
+            organisation = {"organisation": "what-if", "units": [data]}
+            unit = str(data.get("id"))
+        elif not isinstance(unit, str):
+            raise TypeError("with an organisation, name the unit by its id")
+        return self._what_if(
+            self._read(organisation), unit, target=target, clear=clear, allow=allow
+        )
+
+    def why_not(
+        self,
+        organisation: Organisation | Mapping[str, Any] | str | Path,
+        unit: str,
+        model_or_mode: str,
+    ) -> WhyNot:
+        """Why a model is not recommended for the unit (or a mode is not its dominant one):
+        the links and rules that would support it, each rule's tests that held and failed with
+        the unit's values, what outweighs it, and the smallest repair of the unit's levers."""
+        organisation, checked, states = self._read(organisation)
+        state = self._state(states, unit, "<why-not>")
+        read = (organisation, checked, states)
+
+        def repair(target: str | None, model: str | None) -> WhatIf:
+            return self._what_if(read, unit, target=target, recommend=model)
+
+        kb = self.knowledge_base
+        return why_not(kb, state, model_or_mode, repair, self.lang, names(kb, self.lang))
+
+    def settled(
+        self, organisation: Organisation | Mapping[str, Any] | str | Path, unit: str
+    ) -> Settled:
+        """Whether the unit's dominant mode and top recommendation could change if the traits it
+        did not observe were observed: exact bounds over every value they could take."""
+        _, _, states = self._read(organisation)
+        state = self._state(states, unit, "<settled>")
+        kb = self.knowledge_base
+        return settled(kb, self._scorer, state, self.lang, names(kb, self.lang))
+
+    def _state(self, states: Sequence[UnitState], unit: str, where: str) -> UnitState:
+        found = next((s for s in states if s.id == unit), None)
+        if found is None:
+            ids = [s.id for s in states]
+            raise UnknownUnitError(
+                [
+                    Problem(
+                        Location(where),
+                        f"no unit '{unit}'",
+                        did_you_mean(unit, ids) or f"units: {', '.join(ids)}",
+                    )
+                ]
+            )
+        return found
+
+    def _read(
+        self, organisation: Organisation | Mapping[str, Any] | str | Path
+    ) -> tuple[Organisation, CheckedOrganisation, list[UnitState]]:
+        """An organisation read, checked and scored: what what-if and why-not start from."""
+        document: Document | None = None
+        if isinstance(organisation, str | Path):
+            organisation, document = read_organisation(organisation, self.limits)
+        elif not isinstance(organisation, Organisation):
+            organisation = from_data(organisation)
+        checked = check_organisation(self.knowledge_base, organisation, document, self.limits)
+        states = [state for state, _ in self._unit_states(organisation, checked.values)]
+        return organisation, checked, states
+
+    def _what_if(
+        self,
+        read: tuple[Organisation, CheckedOrganisation, list[UnitState]],
+        unit: str,
+        **goal: Any,
+    ) -> WhatIf:
+        organisation, checked, states = read
         return what_if(
             self.knowledge_base,
             self._scorer,
-            only.id,
-            checked.values[only.id],
-            frozenset(only.models_in_use),
-            target=target,
-            clear=clear,
+            self.graph,
+            states,
+            organisation.imposed_models,
+            checked.views,
+            checked.ratings,
+            unit,
+            lang=self.lang,
+            limit=self.limits.max_conflict_bindings,
+            **goal,
         )
 
     def advice_for(self, result: BatchResult, row: int) -> Advice:

@@ -34,17 +34,13 @@ from modeadvisor.authoring.schema import organisation_schema, rules_schema
 from modeadvisor.authoring.spreadsheet import export_workbook, import_workbook
 from modeadvisor.errors import (
     EngineError,
-    Location,
     ModeAdvisorError,
-    Problem,
-    UnknownUnitError,
-    did_you_mean,
 )
 from modeadvisor.graph import ModeGraph
 from modeadvisor.knowledge import KnowledgeBase, Lang, load_knowledge_base, shipped_rules_dir
 from modeadvisor.limits import DEFAULT_LIMITS, Limits, limit_names, parse_limit
-from modeadvisor.organisation import load_organisation
 from modeadvisor.reports.html import to_html
+from modeadvisor.reports.labels import label
 from modeadvisor.reports.markdown import to_markdown, to_markdown_report, write_markdown
 from modeadvisor.reports.text import explain_text, to_text
 from modeadvisor.survey import read_survey
@@ -119,6 +115,11 @@ def _parser() -> argparse.ArgumentParser:
     )
     explain.add_argument("file", type=Path, help="organisation file (YAML or JSON)")
     explain.add_argument("--unit", required=True, metavar="ID", help="the unit's id")
+    explain.add_argument(
+        "--why-not",
+        metavar="MODEL_OR_MODE",
+        help="why a model is not recommended, or a mode not dominant, and what would change it",
+    )
     explain.add_argument("--format", choices=("text", "json"), default="text")
 
     validate = _with_limits(commands.add_parser("validate", help="load and check a rule pack"))
@@ -186,14 +187,26 @@ def _parser() -> argparse.ArgumentParser:
     whatif = with_rules(
         commands.add_parser(
             "what-if",
-            help="the smallest trait changes that make a mode dominant or clear a conflict",
+            help="up to three repairs a manager can make (models first, then levers) that make "
+            "a mode dominant or take a unit out of a finding",
         )
     )
     whatif.add_argument("file", type=Path, help="organisation file (YAML or JSON)")
     whatif.add_argument("--unit", required=True, metavar="ID")
     goal = whatif.add_mutually_exclusive_group(required=True)
     goal.add_argument("--target", metavar="ARCHETYPE", help="the mode to make dominant")
-    goal.add_argument("--clear", metavar="CONFLICT", help="a conflict rule id or kind to clear")
+    goal.add_argument(
+        "--clear",
+        metavar="CONFLICT",
+        help="take the unit out of a finding: a conflict kind, a finding id "
+        "(measurement_misfit:balanced_scorecard) or a conflict rule id",
+    )
+    whatif.add_argument(
+        "--allow",
+        action="append",
+        metavar="TRAIT",
+        help="let a trait that is not a lever (a circumstance or a signal) change too; repeatable",
+    )
     whatif.add_argument("--format", choices=("text", "json"), default="text")
 
     commands.add_parser("steps", help="every feature-file step phrase, with an example")
@@ -449,13 +462,27 @@ def _assess(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _explain(args: argparse.Namespace, out: TextIO) -> int:
-    advice = _advisor(args).assess(args.file)
+    if args.why_not is not None:
+        advisor = Advisor(
+            _knowledge_base(args), lang=args.lang, limits=_limits(args), backend="vectorised"
+        )  # why-not reads the rules with the vectorised scorer, as what-if does
+        answer = advisor.why_not(args.file, args.unit, args.why_not)
+        out.write(
+            answer.model_dump_json(indent=2) + "\n" if args.format == "json" else answer.to_text()
+        )
+        return EXIT_OK
+    advisor = _advisor(args)
+    advice = advisor.assess(args.file)
+    advice.unit(args.unit)  # an unknown unit is refused before anything is written
+    how = advisor.settled(args.file, args.unit)
     if args.format == "json":
         unit = advice.unit(args.unit).model_dump(mode="json")
         unit["conflicts"] = [c.model_dump(mode="json") for c in advice.conflicts_of(args.unit)]
+        unit["settled"] = how.model_dump(mode="json", exclude={"language", "names"})
         out.write(json.dumps(unit, indent=2, ensure_ascii=False) + "\n")
     else:
         out.write(explain_text(advice, args.unit))
+        out.write("\n" + label("settled.head", args.lang) + "\n" + how.to_text())
     return EXIT_OK
 
 
@@ -477,7 +504,8 @@ def _traits(args: argparse.Namespace, out: TextIO) -> int:
         out.write(json.dumps(rows, indent=2, ensure_ascii=False) + "\n")
         return EXIT_OK
     for trait in kb.traits.values():
-        out.write(f"{trait.id}  ({trait.kind_text()})  [{', '.join(trait.observes)}]\n")
+        kind = label(f"trait_kind.{trait.kind or 'none'}", args.lang)
+        out.write(f"{trait.id}  ({trait.kind_text()}; {kind})  [{', '.join(trait.observes)}]\n")
         out.write(f"    {trait.label.get(args.lang)}: {trait.description.get(args.lang)}\n")
     return EXIT_OK
 
@@ -553,23 +581,14 @@ def _what_if(args: argparse.Namespace, out: TextIO) -> int:
     advisor = Advisor(
         _knowledge_base(args), lang=args.lang, limits=_limits(args), backend="vectorised"
     )  # what-if searches with the vectorised scorer whatever the backend
-    organisation = load_organisation(args.file, advisor.limits)
-    chosen = next((u for u in organisation.units if u.id == args.unit), None)
-    if chosen is None:
-        ids = [u.id for u in organisation.units]
-        raise UnknownUnitError(
-            [
-                Problem(
-                    Location(str(args.file)),
-                    f"no unit '{args.unit}'",
-                    did_you_mean(args.unit, ids),
-                )
-            ]
-        )
-    repair = advisor.what_if(chosen, target=args.target, clear=args.clear)
-    out.write(
-        repair.model_dump_json(indent=2) + "\n" if args.format == "json" else repair.to_text()
+    found = advisor.what_if(
+        args.unit,
+        organisation=args.file,
+        target=args.target,
+        clear=args.clear,
+        allow=args.allow or (),
     )
+    out.write(found.model_dump_json(indent=2) + "\n" if args.format == "json" else found.to_text())
     return EXIT_OK
 
 

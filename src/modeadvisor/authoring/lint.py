@@ -31,6 +31,8 @@ Warnings:
   different archetypes;
 - `dominated-archetype`: an archetype that gets weight but can never be the dominant mode;
 - `unused-trait`: a catalogue trait no scoring or conflict rule reads;
+- `trait-without-kind`: a trait that does not say whether it is a `lever`, a `circumstance` or a
+  `signal`: what-if changes only levers, so it never changes this trait unless told to;
 - `missing-source`: a scoring rule, conflict rule or link that cites no source;
 - `missing-rationale`: a scoring rule whose rationale is blank;
 - `unreachable-model`: a model no archetype links to (`suits` or `poor_fit`);
@@ -548,6 +550,7 @@ class _Linter:
         self._conflict_patterns()
         self._engine()
         self._unused_traits()
+        self._trait_kinds()
         self._sources()
         self._graph()
         self._translations()
@@ -968,6 +971,22 @@ class _Linter:
                     ),
                     "write a rule that reads it, or remove it from the catalogue (observed, it "
                     "still counts towards a unit's coverage)",
+                )
+
+    def _trait_kinds(self) -> None:
+        for trait in self.kb.traits.values():
+            if trait.kind is None:
+                self.add(
+                    "trait-without-kind",
+                    "warning",
+                    self.places.of("traits", trait.id, "id"),
+                    (
+                        f"trait '{trait.id}' has no `kind`: what-if treats it as a circumstance "
+                        "and never proposes changing it"
+                    ),
+                    "add `kind: lever` (a practice the organisation can change), `kind: "
+                    "circumstance` (sector, law, market, customers, the nature of the work) or "
+                    "`kind: signal` (what shows how things are going)",
                 )
 
     # -- sources and rationales -------------------------------------------------------------

@@ -20,7 +20,8 @@ _DRAFT = "https://json-schema.org/draft/2020-12/schema"
 
 def trait_schema(trait: Trait) -> Schema:
     """The JSON Schema of one trait's value."""
-    described = {"title": trait.label.en, "description": trait.description.en}
+    kind = f" Kind: {trait.kind}." if trait.kind else ""
+    described = {"title": trait.label.en, "description": trait.description.en + kind}
     match trait.type:
         case "scale":
             return {"type": "integer", "minimum": SCALE_MIN, "maximum": SCALE_MAX, **described}
@@ -96,6 +97,11 @@ def rules_schema(kb: KnowledgeBase) -> Schema:
     for name in ("Archetype", "ScoringRule", "Link", "ConflictRuleSpec"):
         defs[name]["properties"]["source"] = source_list
     defs["Trait"]["properties"]["observes"] = source_list
+    defs["Trait"]["properties"]["kind"]["description"] = (
+        "lever: a management or measurement practice the organisation can change; "
+        "circumstance: what it works in (sector, law, market, customers, the nature of the "
+        "work); signal: what shows how things are going. What-if changes only levers."
+    )
     defs["ScoringRule"]["properties"]["weights"]["propertyNames"] = offer(archetypes)
     defs["Link"]["properties"]["from"] = offer(archetypes)
     defs["Link"]["properties"]["to"] = offer([*archetypes, *kb.models])

@@ -26,18 +26,22 @@ Trait values in tables are read as YAML scalars (`5`, `true`, `[a, b]`, `cost`),
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
+import pytest
 import yaml
 from pytest_bdd import given, parsers, then, when
 
 from modeadvisor.advice import Conflict, ModelAdvice, UnitAdvice
 from modeadvisor.advisor import Advisor
-from modeadvisor.bdd._context import AdviceContext
+from modeadvisor.bdd._context import AdviceContext, check_known
 from modeadvisor.errors import did_you_mean
 from modeadvisor.knowledge import SEVERITIES
 from modeadvisor.reports.labels import label
+from modeadvisor.settled import Settled
+from modeadvisor.whatif import WhatIf
+from modeadvisor.whynot import WhyNot
 
 
 def _cell(text: str) -> Any:
@@ -590,6 +594,338 @@ def _undisputed_of(modeadvisor_context: AdviceContext, unit: str) -> None:
     _check_disputed(modeadvisor_context, unit, disputed=False)
 
 
+# --- what-if, why-not and how settled -----------------------------------------------------------
+
+
+@dataclass
+class Answers:
+    """What-if, why-not and how-settled answers a scenario asked for, and what what-if may
+    change beyond the levers."""
+
+    allow: list[str] = field(default_factory=list)
+    what_if: WhatIf | None = None
+    why_not: WhyNot | None = None
+    settled: Settled | None = None
+
+
+@pytest.fixture
+def modeadvisor_answers() -> Answers:
+    return Answers()
+
+
+def _organisation(context: AdviceContext) -> Any:
+    if context.organisation_file is not None:
+        return context.organisation_file
+    if not context.units:
+        raise AssertionError('no organisation: add Given the organisation file "..." or a unit')
+    return {"organisation": "scenario", "units": context.units, **context.organisation}
+
+
+def _unit_named(context: AdviceContext, advisor: Advisor, unit: str) -> str:
+    ids = [u.id for u in advisor.assess(_organisation(context)).units]
+    check_known("unit", unit, ids, "the organisation")
+    return unit
+
+
+@given(parsers.parse('kysymys saa muuttaa myös piirteitä "{traits}"'))
+@given(parsers.parse('what-if may also change "{traits}"'))
+def _allow(modeadvisor_context: AdviceContext, modeadvisor_answers: Answers, traits: str) -> None:
+    modeadvisor_answers.allow = [modeadvisor_context.trait(t.strip()) for t in traits.split(",")]
+
+
+@when(parsers.parse('kysytään, mikä veisi yksikön "{unit}" pois havainnosta "{goal}"'))
+@when(parsers.parse('what-if asks what would take "{unit}" out of "{goal}"'))
+def _what_if_clear(
+    modeadvisor_context: AdviceContext,
+    modeadvisor_advisor: Advisor,
+    modeadvisor_answers: Answers,
+    unit: str,
+    goal: str,
+) -> None:
+    if ":" in goal:
+        modeadvisor_context.finding(goal)
+    else:
+        modeadvisor_context.conflict_kind(goal)
+    advisor = _advisor_for(modeadvisor_context, modeadvisor_advisor)
+    modeadvisor_answers.what_if = advisor.what_if(
+        _unit_named(modeadvisor_context, advisor, unit),
+        organisation=_organisation(modeadvisor_context),
+        clear=goal,
+        allow=modeadvisor_answers.allow,
+    )
+
+
+@when(
+    parsers.parse(
+        'kysytään, mikä tekisi toimintatavasta "{archetype}" yksikön "{unit}" hallitsevan'
+    )
+)
+@when(parsers.parse('what-if asks what would make "{archetype}" the dominant mode of "{unit}"'))
+def _what_if_target(
+    modeadvisor_context: AdviceContext,
+    modeadvisor_advisor: Advisor,
+    modeadvisor_answers: Answers,
+    archetype: str,
+    unit: str,
+) -> None:
+    advisor = _advisor_for(modeadvisor_context, modeadvisor_advisor)
+    modeadvisor_answers.what_if = advisor.what_if(
+        _unit_named(modeadvisor_context, advisor, unit),
+        organisation=_organisation(modeadvisor_context),
+        target=modeadvisor_context.archetype(archetype),
+        allow=modeadvisor_answers.allow,
+    )
+
+
+@when(parsers.parse('kysytään, miksi "{subject}" ei käy yksikölle "{unit}"'))
+@when(parsers.parse('why-not asks about "{subject}" for "{unit}"'))
+def _why_not(
+    modeadvisor_context: AdviceContext,
+    modeadvisor_advisor: Advisor,
+    modeadvisor_answers: Answers,
+    subject: str,
+    unit: str,
+) -> None:
+    kb = modeadvisor_context.kb
+    check_known("model or mode", subject, [*kb.models, *kb.archetypes])
+    advisor = _advisor_for(modeadvisor_context, modeadvisor_advisor)
+    organisation = _organisation(modeadvisor_context)
+    unit = _unit_named(modeadvisor_context, advisor, unit)
+    modeadvisor_answers.why_not = advisor.why_not(organisation, unit, subject)
+
+
+@when(parsers.parse('tarkistetaan, kuinka vakiintunut yksikön "{unit}" tulos on'))
+@when(parsers.parse('the settledness of "{unit}" is checked'))
+def _settled(
+    modeadvisor_context: AdviceContext,
+    modeadvisor_advisor: Advisor,
+    modeadvisor_answers: Answers,
+    unit: str,
+) -> None:
+    advisor = _advisor_for(modeadvisor_context, modeadvisor_advisor)
+    organisation = _organisation(modeadvisor_context)
+    unit = _unit_named(modeadvisor_context, advisor, unit)
+    modeadvisor_answers.settled = advisor.settled(organisation, unit)
+
+
+def _repairs(answers: Answers) -> WhatIf:
+    if answers.what_if is None:
+        raise AssertionError("no what-if asked yet: add When what-if asks ...")
+    return answers.what_if
+
+
+def _listed_changes(found: WhatIf) -> str:
+    return (
+        "; ".join(
+            ", ".join(f"{c.action} {c.subject} {c.before}->{c.after}" for c in r.changes)
+            for r in found.repairs
+        )
+        or "no repair"
+    )
+
+
+def _has_change(found: WhatIf, first: bool, test: Any) -> None:
+    repairs = found.repairs[:1] if first else found.repairs
+    if not any(test(c) for r in repairs for c in r.changes):
+        where = "the first repair does not have" if first else "no repair has"
+        raise AssertionError(f"{where} that change; the repairs: {_listed_changes(found)}")
+
+
+@then(parsers.parse('ensimmäinen korjaus korvaa mallin "{model}" mallilla "{other}"'))
+@then(parsers.parse('the first repair replaces "{model}" with "{other}"'))
+def _replaces(
+    modeadvisor_context: AdviceContext, modeadvisor_answers: Answers, model: str, other: str
+) -> None:
+    model, other = modeadvisor_context.model(model), modeadvisor_context.model(other)
+    _has_change(
+        _repairs(modeadvisor_answers),
+        True,
+        lambda c: (c.action, c.subject, c.after) == ("replace", model, other),
+    )
+
+
+@then(parsers.parse('jokin korjaus luopuu mallista "{model}"'))
+@then(parsers.parse('a repair stops using "{model}"'))
+def _drops(modeadvisor_context: AdviceContext, modeadvisor_answers: Answers, model: str) -> None:
+    model = modeadvisor_context.model(model)
+    _has_change(
+        _repairs(modeadvisor_answers), False, lambda c: (c.action, c.subject) == ("drop", model)
+    )
+
+
+@then(parsers.parse('ensimmäinen korjaus vapauttaa yksikön mallista "{model}"'))
+@then(parsers.parse('the first repair exempts the unit from "{model}"'))
+def _exempts(modeadvisor_context: AdviceContext, modeadvisor_answers: Answers, model: str) -> None:
+    model = modeadvisor_context.model(model)
+    _has_change(
+        _repairs(modeadvisor_answers), True, lambda c: (c.action, c.subject) == ("exempt", model)
+    )
+
+
+@then(
+    parsers.re(
+        r'jokin korjaus siirtää näkymän "(?P<view>tavoiteltu|strategian mukainen)" '
+        r'toimintatapaan "(?P<archetype>[^"]+)"'
+    )
+)
+@then(parsers.re(r'a repair moves the "(?P<view>desired|strategy)" view to "(?P<archetype>[^"]+)"'))
+def _moves_view(
+    modeadvisor_context: AdviceContext, modeadvisor_answers: Answers, view: str, archetype: str
+) -> None:
+    view = _VIEWS_FI.get(view, view)
+    archetype = modeadvisor_context.archetype(archetype)
+    _has_change(
+        _repairs(modeadvisor_answers),
+        False,
+        lambda c: (c.action, c.subject, c.after) == ("view", view, archetype),
+    )
+
+
+@then(parsers.parse('jokin korjaus muuttaa piirteen "{trait}" arvoon "{value}"'))
+@then(parsers.parse('a repair changes "{trait}" to "{value}"'))
+def _changes_trait(
+    modeadvisor_context: AdviceContext, modeadvisor_answers: Answers, trait: str, value: str
+) -> None:
+    trait, wanted = modeadvisor_context.trait(trait), _cell(value)
+    _has_change(
+        _repairs(modeadvisor_answers),
+        False,
+        lambda c: (c.action, c.subject, c.after) == ("trait", trait, wanted),
+    )
+
+
+@then(parsers.parse('mikään korjaus ei muuta piirrettä "{trait}"'))
+@then(parsers.parse('no repair changes "{trait}"'))
+def _keeps_trait(
+    modeadvisor_context: AdviceContext, modeadvisor_answers: Answers, trait: str
+) -> None:
+    trait = modeadvisor_context.trait(trait)
+    found = _repairs(modeadvisor_answers)
+    if any(c.subject == trait for r in found.repairs for c in r.changes if c.action == "trait"):
+        raise AssertionError(f"a repair changes '{trait}': {_listed_changes(found)}")
+
+
+@then("jokainen korjaus muuttaa vain ohjauskeinoja ja malleja")
+@then("every repair changes only levers and models")
+def _only_levers(modeadvisor_answers: Answers) -> None:
+    found = _repairs(modeadvisor_answers)
+    if not found.repairs:
+        raise AssertionError("no repair was found, so none can be checked")
+    for repair in found.repairs:
+        for change in repair.changes:
+            if change.action == "trait" and change.trait_kind != "lever":
+                raise AssertionError(f"'{change.subject}' is a {change.trait_kind}, not a lever")
+
+
+@then(parsers.parse('jokainen korjaus poistaa havainnon "{finding}"'))
+@then(parsers.parse('every repair clears "{finding}"'))
+def _clears(modeadvisor_context: AdviceContext, modeadvisor_answers: Answers, finding: str) -> None:
+    finding = modeadvisor_context.finding(finding)
+    found = _repairs(modeadvisor_answers)
+    if not found.repairs or any(finding not in r.cleared for r in found.repairs):
+        raise AssertionError(f"not every repair clears '{finding}': {_listed_changes(found)}")
+
+
+@then(parsers.parse('ensimmäinen korjaus synnyttää havainnon "{finding}"'))
+@then(parsers.parse('the first repair creates "{finding}"'))
+def _creates(
+    modeadvisor_context: AdviceContext, modeadvisor_answers: Answers, finding: str
+) -> None:
+    finding = modeadvisor_context.finding(finding)
+    found = _repairs(modeadvisor_answers)
+    if not found.repairs or finding not in found.repairs[0].created:
+        created = ", ".join(found.repairs[0].created) if found.repairs else "no repair"
+        raise AssertionError(f"the first repair does not create '{finding}': {created}")
+
+
+@then("korjausta ei löydy")
+@then("no repair is found")
+def _no_repair(modeadvisor_answers: Answers) -> None:
+    found = _repairs(modeadvisor_answers)
+    if found.found:
+        raise AssertionError(f"a repair was found: {_listed_changes(found)}")
+
+
+def _answer(answers: Answers) -> WhyNot:
+    if answers.why_not is None:
+        raise AssertionError("no why-not asked yet: add When why-not asks about ...")
+    return answers.why_not
+
+
+@then(
+    parsers.parse(
+        'vastauksen mukaan sääntö "{rule}" ei täyttynyt, koska piirteen "{trait}" ehto ei täyty'
+    )
+)
+@then(parsers.parse('the answer names "{rule}" as not fired because "{trait}" fails'))
+def _rule_fails(
+    modeadvisor_context: AdviceContext, modeadvisor_answers: Answers, rule: str, trait: str
+) -> None:
+    _rule_part(modeadvisor_context, modeadvisor_answers, rule, trait, "failed")
+
+
+@then(parsers.parse('vastauksen mukaan säännön "{rule}" piirrettä "{trait}" ei ole havaittu'))
+@then(parsers.parse('the answer names "{trait}" as not observed in "{rule}"'))
+def _rule_unobserved(
+    modeadvisor_context: AdviceContext, modeadvisor_answers: Answers, rule: str, trait: str
+) -> None:
+    _rule_part(modeadvisor_context, modeadvisor_answers, rule, trait, "not_observed")
+
+
+def _rule_part(context: AdviceContext, answers: Answers, rule: str, trait: str, state: str) -> None:
+    rule, trait = context.rule(rule), context.trait(trait)
+    answer = _answer(answers)
+    checks = [c for c in answer.rules if c.rule == rule]
+    if not checks:
+        raise AssertionError(f"the answer does not name the rule '{rule}'")
+    if checks[0].fired:
+        raise AssertionError(f"'{rule}' fired")
+    parts = [p for branch in checks[0].alternatives for p in branch if p.trait == trait]
+    if not any(p.state == state for p in parts):
+        shown = ", ".join(f"{p.test}: {p.state}" for p in parts) or "no test of it"
+        raise AssertionError(f"in '{rule}', '{trait}' is not {state}: {shown}")
+
+
+@then(parsers.parse('vastauksen mukaan toimintatapa "{archetype}" painaa enemmän'))
+@then(parsers.parse('the answer says "{archetype}" outweighs it'))
+def _outweighs(
+    modeadvisor_context: AdviceContext, modeadvisor_answers: Answers, archetype: str
+) -> None:
+    archetype = modeadvisor_context.archetype(archetype)
+    answer = _answer(modeadvisor_answers)
+    if archetype not in [r.archetype for r in answer.rivals]:
+        rivals = ", ".join(r.archetype for r in answer.rivals) or "none"
+        raise AssertionError(f"'{archetype}' does not outweigh it; the rivals: {rivals}")
+
+
+def _how_settled(answers: Answers) -> Settled:
+    if answers.settled is None:
+        raise AssertionError('nothing checked yet: add When the settledness of "..." is checked')
+    return answers.settled
+
+
+@then("hallitseva toimintatapa on vakiintunut")
+@then("the dominant mode is settled")
+def _is_settled(modeadvisor_answers: Answers) -> None:
+    answer = _how_settled(modeadvisor_answers)
+    if answer.mode != "settled":
+        raise AssertionError(f"it is open: {', '.join(answer.could_lead)} could lead")
+
+
+@then(
+    parsers.parse('hallitseva toimintatapa on avoin, ja "{archetype}" voisi nousta hallitsevaksi')
+)
+@then(parsers.parse('the dominant mode is open, and "{archetype}" could lead'))
+def _is_open(
+    modeadvisor_context: AdviceContext, modeadvisor_answers: Answers, archetype: str
+) -> None:
+    archetype = modeadvisor_context.archetype(archetype)
+    answer = _how_settled(modeadvisor_answers)
+    if answer.mode != "open" or archetype not in answer.could_lead:
+        could = ", ".join(answer.could_lead) or "no mode"
+        raise AssertionError(f"it is {answer.mode}; could lead: {could}")
+
+
 # --- the catalogue `modeadvisor steps` prints --------------------------------------------------
 
 _SAMPLES = {
@@ -613,6 +949,11 @@ _SAMPLES = {
     "finding": "units_split_on_model:group:balanced_scorecard",
     "units": "group, plant, rnd",
     "name": "misfit_high",
+    "other": "milestone_project_followup",
+    "goal": "measurement_misfit",
+    "subject": "balanced_scorecard",
+    "trait": "project_kill_readiness",
+    "traits": "project_work_share",
 }
 _TABLES = {
     "traits:": "| trait | value |",
@@ -626,7 +967,7 @@ _TABLES = {
 
 _FINNISH = re.compile(
     r"yksik|organisaatio|toimintatapa|profiili|näyttö|suositel|välttää|"
-    r"sääntö|neuvo|ristiri|havain|vastaaj|paketin"
+    r"sääntö|neuvo|ristiri|havain|vastaaj|paketin|korja|kysy|vastau|tarkistetaan"
 )
 _FINNISH_KEYWORDS = {"Given": "Oletetaan", "When": "Kun", "Then": "Niin"}
 

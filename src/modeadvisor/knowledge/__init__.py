@@ -28,6 +28,7 @@ from ._shapes import (
     SCALE_MIN,
     SECTIONS,
     SEVERITIES,
+    TRAIT_KINDS,
     Archetype,
     ConflictRuleSpec,
     Lang,
@@ -41,6 +42,7 @@ from ._shapes import (
     Source,
     Text,
     Trait,
+    TraitKind,
     TraitType,
 )
 
@@ -51,6 +53,7 @@ __all__ = [
     "SCALE_MIN",
     "SECTIONS",
     "SEVERITIES",
+    "TRAIT_KINDS",
     "Archetype",
     "CompiledConflict",
     "CompiledForm",
@@ -74,6 +77,7 @@ __all__ = [
     "Test",
     "Text",
     "Trait",
+    "TraitKind",
     "TraitType",
     "check_condition",
     "load_knowledge_base",

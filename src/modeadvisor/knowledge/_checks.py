@@ -358,6 +358,7 @@ def _as_trait(
     return Trait.model_construct(
         id=name,
         type=kind,
+        kind=None,
         label=Text(en=name),
         description=Text(en=field.description),
         observes=(),

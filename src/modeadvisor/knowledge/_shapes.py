@@ -19,6 +19,11 @@ ValueId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_]*$", max_
 SourceId = Annotated[str, StringConstraints(pattern=r"^S-[A-Z]+[0-9]+$")]
 Lang = Literal["en", "fi"]
 TraitType = Literal["scale", "bool", "category", "number", "set"]
+#: What a trait is to the organisation: a `lever` it can change (a management or measurement
+#: practice), a `circumstance` it works in (sector, task set by law, customers, market), or a
+#: `signal` that shows how things are going. What-if changes only levers unless told otherwise.
+TraitKind = Literal["lever", "circumstance", "signal"]
+TRAIT_KINDS: tuple[TraitKind, ...] = ("lever", "circumstance", "signal")
 ModelKind = Literal["management", "measurement"]
 Relation = Literal["suits", "poor_fit", "evolves_to"]
 Severity = Literal["low", "medium", "high"]
@@ -99,6 +104,8 @@ class Archetype(_Item):
 class Trait(_Item):
     id: Id
     type: TraitType
+    #: None in packs written before kinds existed: loadable, and a lint finding.
+    kind: TraitKind | None = None
     label: Text
     description: Text
     observes: tuple[SourceId, ...] = ()

@@ -169,6 +169,211 @@ LABELS: dict[str, dict[Lang, Entry]] = {
         "fi": "'{model}' on nyt käytössä, mutta sopii huonosti yksikön toimintatapaan "
         "(pisteet {score:+.2f})",
     },
+    # --- traits by what they are to the organisation (`kind` in the catalogue) -----------------
+    "trait_kind.lever": {"en": "lever", "fi": "ohjauskeino"},
+    "trait_kind.circumstance": {"en": "circumstance", "fi": "olosuhde"},
+    "trait_kind.signal": {"en": "signal", "fi": "signaali"},
+    "trait_kind.none": {"en": "kind not given", "fi": "lajia ei annettu"},
+    # --- what-if: repairs a manager can make ---------------------------------------------------
+    "whatif.head.dominant": {
+        "en": "{unit}: what would make {what} the dominant mode",
+        "fi": "{unit}: muutokset, joilla toimintatavasta {what} tulee hallitseva",
+    },
+    "whatif.head.recommended": {
+        "en": "{unit}: what would make {what} a recommended model",
+        "fi": "{unit}: muutokset, joilla mallista {what} tulee suositeltu",
+    },
+    "whatif.already.recommended": {
+        "en": "{unit}: {what} is already recommended; nothing to change",
+        "fi": "{unit}: malli {what} on jo suositeltu; mitään ei tarvitse muuttaa",
+    },
+    "whatif.none.recommended": {
+        "en": "{unit}: no change of at most three levers or allowed traits makes {what} a "
+        "recommended model ({n} candidates tried)",
+        "fi": "{unit}: mallia {what} ei saada suositelluksi millään enintään kolmen "
+        "ohjauskeinon tai sallitun piirteen muutoksella ({n} vaihtoehtoa kokeiltu)",
+    },
+    "whatif.head.clear": {
+        "en": "{unit}: what would take the unit out of {what}",
+        "fi": "{unit}: muutokset, joiden jälkeen yksikkö ei enää kuulu havaintoon {what}",
+    },
+    "whatif.already.dominant": {
+        "en": "{unit}: {what} is already the dominant mode; nothing to change",
+        "fi": "{unit}: toimintatapa {what} on jo hallitseva; mitään ei tarvitse muuttaa",
+    },
+    "whatif.already.clear": {
+        "en": "{unit}: the unit takes part in no finding of {what}; nothing to change",
+        "fi": "{unit}: yksikkö ei kuulu yhteenkään havaintoon {what}; mitään ei tarvitse muuttaa",
+    },
+    "whatif.none.dominant": {
+        "en": "{unit}: no change of at most three models, levers or allowed traits makes {what} "
+        "the dominant mode ({n} candidates tried)",
+        "fi": "{unit}: toimintatapaa {what} ei saada hallitsevaksi millään enintään kolmen "
+        "mallin, ohjauskeinon tai sallitun piirteen muutoksella ({n} vaihtoehtoa kokeiltu)",
+    },
+    "whatif.none.clear": {
+        "en": "{unit}: no change of at most three models, levers or allowed traits takes the "
+        "unit out of {what} ({n} candidates tried)",
+        "fi": "{unit}: yksikköä ei saada pois havainnosta {what} millään enintään kolmen mallin, "
+        "ohjauskeinon tai sallitun piirteen muutoksella ({n} vaihtoehtoa kokeiltu)",
+    },
+    "whatif.held": {
+        "en": "held as they are (circumstances and signals; --allow TRAIT lets one change): "
+        "{traits}",
+        "fi": "ennallaan pidetyt piirteet (olosuhteita ja signaaleja; valitsin --allow PIIRRE "
+        "sallii muutoksen): {traits}",
+    },
+    "whatif.allowed": {
+        "en": "changed only because you allowed it: {traits}",
+        "fi": "muutettu vain, koska muutos sallittiin erikseen: {traits}",
+    },
+    "whatif.trait": {
+        "en": "{trait}: {before} -> {after} ({kind})",
+        "fi": "{trait}: {before} -> {after} ({kind})",
+    },
+    "whatif.trait_allowed": {
+        "en": "{trait}: {before} -> {after} ({kind}, allowed by you)",
+        "fi": "{trait}: {before} -> {after} ({kind}, sallittu erikseen)",
+    },
+    "whatif.replace": {
+        "en": "replace {model} with {other}",
+        "fi": "korvatkaa {model} mallilla {other}",
+    },
+    "whatif.drop": {"en": "stop using {model}", "fi": "luopukaa mallista {model}"},
+    "whatif.add": {"en": "take {model} into use", "fi": "ottakaa käyttöön {model}"},
+    "whatif.exempt": {
+        "en": "exempt the unit from {model}, which the organisation imposes",
+        "fi": "vapauttakaa yksikkö organisaation edellyttämästä mallista {model}",
+    },
+    "whatif.view": {
+        "en": "the {view} view would have to lead with {after}, as the traits show, not {before}",
+        "fi": "näkymän ”{view}” pitäisi painottaa eniten toimintatapaa {after}, kuten piirteet "
+        "osoittavat, eikä toimintatapaa {before}",
+    },
+    "whatif.mode_same": {
+        "en": "dominant mode stays {mode}",
+        "fi": "hallitseva toimintatapa pysyy: {mode}",
+    },
+    "whatif.mode_moves": {
+        "en": "dominant mode: {before} -> {after}",
+        "fi": "hallitseva toimintatapa: {before} -> {after}",
+    },
+    "whatif.start": {
+        "en": "rules that start firing: {items}",
+        "fi": "säännöt, jotka alkavat täyttyä: {items}",
+    },
+    "whatif.stop": {
+        "en": "rules that stop firing: {items}",
+        "fi": "säännöt, jotka lakkaavat täyttymästä: {items}",
+    },
+    "whatif.cleared": {"en": "clears: {items}", "fi": "poistuvat havainnot: {items}"},
+    "whatif.created": {"en": "creates: {items}", "fi": "uudet havainnot: {items}"},
+    "whatif.not_observed": {"en": "(not observed)", "fi": "(ei havaittu)"},
+    "whatif.no": {"en": "no", "fi": "ei"},
+    # --- why-not: why a model is not recommended, a mode not dominant --------------------------
+    "whynot.model.not": {
+        "en": "{unit}: {what} is not recommended: it scores {score:+.2f}, and a model is "
+        "recommended from {needed:.2f}",
+        "fi": "{unit}: mallia {what} ei suositella: sen pisteet ovat {score:+.2f}, ja malli "
+        "suositellaan pisteistä {needed:.2f} alkaen",
+    },
+    "whynot.model.holds": {
+        "en": "{unit}: {what} is recommended (it scores {score:+.2f}; recommended from "
+        "{needed:.2f})",
+        "fi": "{unit}: malli {what} on suositeltu (pisteet {score:+.2f}; suositellaan "
+        "pisteistä {needed:.2f} alkaen)",
+    },
+    "whynot.mode.not": {
+        "en": "{unit}: {what} is not the dominant mode: its weight is {score:.2f}, the "
+        "dominant mode's {needed:.2f}",
+        "fi": "{unit}: {what} ei ole hallitseva toimintatapa: sen paino on {score:.2f}, "
+        "hallitsevan toimintatavan {needed:.2f}",
+    },
+    "whynot.mode.holds": {
+        "en": "{unit}: {what} is the dominant mode (weight {score:.2f})",
+        "fi": "{unit}: {what} on hallitseva toimintatapa (paino {score:.2f})",
+    },
+    "whynot.insufficient": {
+        "en": "too little evidence to name a mode: no model is recommended, no mode dominant",
+        "fi": "näyttö ei riitä toimintatavan nimeämiseen: mitään mallia ei suositella eikä "
+        "mikään toimintatapa ole hallitseva",
+    },
+    "whynot.links": {
+        "en": "links to the model (mode: weight x strength = contribution):",
+        "fi": "mallin yhteydet toimintatapoihin (toimintatapa: paino x vahvuus = vaikutus):",
+    },
+    "whynot.link": {
+        "en": "{mode}, {relation}: {weight:.2f} x {strength:.2f} = {contribution:+.2f}",
+        "fi": "{mode}, {relation}: {weight:.2f} x {strength:.2f} = {contribution:+.2f}",
+    },
+    "whynot.rivals": {"en": "outweighed by: {modes}", "fi": "painavammat toimintatavat: {modes}"},
+    "whynot.rules": {
+        "en": "rules that give it weight, with the parts that held and failed:",
+        "fi": "säännöt, jotka antavat sille painoa, täyttyneine ja täyttymättömine osineen:",
+    },
+    "whynot.fired": {"en": "fired", "fi": "täyttyi"},
+    "whynot.not_fired": {"en": "did not fire", "fi": "ei täyttynyt"},
+    "whynot.branch": {"en": "or, branch {n}", "fi": "tai, vaihtoehto {n}"},
+    "whynot.part_held": {"en": "{test} held ({actual})", "fi": "{test} täyttyi ({actual})"},
+    "whynot.part_failed": {
+        "en": "{test} failed (it is {actual})",
+        "fi": "{test} ei täyttynyt (arvo on {actual})",
+    },
+    "whynot.part_unobserved": {
+        "en": "{test}: not observed",
+        "fi": "{test}: ei havaittu",
+    },
+    # --- how settled an answer is: could the unobserved traits change it -----------------------
+    "settled.head": {
+        "en": "How settled (could the unobserved traits change it?)",
+        "fi": "Kuinka vakiintunut (voisivatko havaitsemattomat piirteet muuttaa sitä?)",
+    },
+    "settled.mode_settled": {
+        "en": "settled: no values of the {n} unobserved traits can change the dominant mode "
+        "({mode})",
+        "fi": "vakiintunut: {n} havaitsemattoman piirteen arvot eivät voi muuttaa hallitsevaa "
+        "toimintatapaa ({mode})",
+    },
+    "settled.mode_open": {
+        "en": "open: values of the {n} unobserved traits could change the dominant mode ({mode})",
+        "fi": "avoin: {n} havaitsemattoman piirteen arvot voivat muuttaa hallitsevan "
+        "toimintatavan ({mode})",
+    },
+    "settled.mode_insufficient": {
+        "en": "open: no mode is named yet; observing more of the {n} unobserved traits can name "
+        "one",
+        "fi": "avoin: toimintatapaa ei vielä nimetty; {n} havaitsemattoman piirteen "
+        "havaitseminen voi nimetä sen",
+    },
+    "settled.could_lead": {
+        "en": "could become dominant: {modes}",
+        "fi": "voisi tulla hallitsevaksi: {modes}",
+    },
+    "settled.top_settled": {
+        "en": "the top recommendation ({model}) is settled too",
+        "fi": "myös kärkisuositus ({model}) on vakiintunut",
+    },
+    "settled.top_open": {
+        "en": "the top recommendation ({model}) is open",
+        "fi": "kärkisuositus ({model}) on avoin",
+    },
+    "settled.could_top": {
+        "en": "could overtake it: {models}",
+        "fi": "voisi ohittaa sen: {models}",
+    },
+    "settled.could_drop": {
+        "en": "it could fall below the recommendation threshold",
+        "fi": "se voisi pudota suosittelukynnyksen alle",
+    },
+    "settled.deciding": {
+        "en": "the unobserved traits that could move it most: {pulls}",
+        "fi": "havaitsemattomat piirteet, jotka voisivat muuttaa sitä eniten: {pulls}",
+    },
+    "settled.not_exact": {
+        "en": "some traits have too many combinations to bound exactly, so this is left open",
+        "fi": "joillakin piirteillä on liian monta yhdistelmää tarkkaan rajaamiseen, joten "
+        "tämä jätetään avoimeksi",
+    },
     # --- the survey summary ---------------------------------------------------------------------
     "role.top_management": {"en": "top management", "fi": "ylin johto"},
     "role.middle_management": {"en": "middle management", "fi": "keskijohto"},
