@@ -9,7 +9,7 @@ from typing import Any
 
 import numpy as np
 import pytest
-from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from modeadvisor.tables._results import Scored
@@ -63,15 +63,17 @@ def test_a_weight_half_way_between_two_is_rounded_by_python() -> None:
     assert tenths[2].tolist() == [5000, 5000]
 
 
-_IDS = st.text(
-    alphabet=st.sampled_from([*"ab ,;\"'\\\n\r\t\x00\x1féä€", "\u2028", "😀"]),
-    min_size=1,
-    max_size=8,
+_AWKWARD = [*"ab ,;\"'\\\n\r\t\x00\x1féä€", "\u2028", "😀"]
+_IDS = st.text(alphabet=st.sampled_from(_AWKWARD), min_size=1, max_size=8)
+# csv.writer leaves a lone CR unquoted: ids without one, drawn so (not filtered out afterwards,
+# which rejected most lists of 25 ids and tripped Hypothesis' filter_too_much check)
+_IDS_WITHOUT_CR = st.text(
+    alphabet=st.sampled_from([c for c in _AWKWARD if c != "\r"]), min_size=1, max_size=8
 )
 
 
 @st.composite
-def _parts(draw: st.DrawFn) -> Scored:
+def _parts(draw: st.DrawFn, ids: st.SearchStrategy[str] = _IDS) -> Scored:
     size = draw(st.integers(0, 25))
     raw = np.array(
         draw(st.lists(st.lists(_RAW, min_size=3, max_size=3), min_size=size, max_size=size)),
@@ -85,7 +87,7 @@ def _parts(draw: st.DrawFn) -> Scored:
         lambda b: np.array(b, dtype=np.bool_)
     )
     return Scored(
-        ids=draw(st.lists(_IDS, min_size=size, max_size=size)),
+        ids=draw(st.lists(ids, min_size=size, max_size=size)),
         ok=draw(booleans),
         dominant=np.array(
             draw(st.lists(st.integers(-1, 2), min_size=size, max_size=size)), dtype=np.int64
@@ -123,11 +125,10 @@ def test_arrow_writes_what_python_writes(
 
 
 @settings(max_examples=50, deadline=None, suppress_health_check=HEALTH)
-@given(part=_parts())
+@given(part=_parts(_IDS_WITHOUT_CR))
 def test_csv_lines_read_back_with_the_csv_module(part: Scored) -> None:
     import csv
 
-    assume(not any("\r" in unit for unit in part.ids))  # csv.writer leaves a lone CR unquoted
     text = _written("csv", part).decode("utf-8")
     rows = list(csv.reader(io.StringIO(text, newline="")))
     assert rows[0] == NAMES.header
