@@ -78,9 +78,11 @@ Ominaisuus: Mitä jos, miksi ei ja kuinka vakiintunut: neuvoja, joiden mukaan jo
     Ja vastauksen mukaan sääntö "profitability_first" ei täyttynyt, koska piirteen "profitability_before_growth" ehto ei täyty
     Ja vastauksen mukaan säännön "cost_leadership" piirrettä "cost_focus" ei ole havaittu
 
-  Tapaus: Tehtaan toimintatapa on vakiintunut, kehitysyksikön avoin
+  Tapaus: Tehtaan ja tuotekehityksen toimintatavat ovat vakiintuneita, niukasti kuvatun konsernijohdon avoin
     Oletetaan organisaatiotiedosto "../examples/manufacturer.yaml"
     Kun tarkistetaan, kuinka vakiintunut yksikön "plant" tulos on
     Niin hallitseva toimintatapa on vakiintunut
     Kun tarkistetaan, kuinka vakiintunut yksikön "rnd" tulos on
+    Niin hallitseva toimintatapa on vakiintunut
+    Kun tarkistetaan, kuinka vakiintunut yksikön "group" tulos on
     Niin hallitseva toimintatapa on avoin, ja "customer_service" voisi nousta hallitsevaksi

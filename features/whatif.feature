@@ -77,9 +77,11 @@ Feature: What-if, why-not and how settled: advice a manager can act on
     And the answer names "profitability_first" as not fired because "profitability_before_growth" fails
     And the answer names "cost_focus" as not observed in "cost_leadership"
 
-  Scenario: A production plant's mode is settled, a development unit's is open
+  Scenario: The plant's and the R&D unit's modes are settled, the thinly described group's is open
     Given the organisation file "../examples/manufacturer.yaml"
     When the settledness of "plant" is checked
     Then the dominant mode is settled
     When the settledness of "rnd" is checked
+    Then the dominant mode is settled
+    When the settledness of "group" is checked
     Then the dominant mode is open, and "customer_service" could lead

@@ -460,3 +460,23 @@ def test_version(capsys: pytest.CaptureFixture[str]) -> None:
     assert modeadvisor.__version__ == version("modeadvisor")
     with pytest.raises(AttributeError, match="no attribute '__author__'"):
         _ = modeadvisor.__author__
+
+
+def test_report_folds_in_answers_up_to_a_size_and_says_when_it_leaves_them_out(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from modeadvisor.authoring._trees import flat_parent
+    from modeadvisor.cli import EXAMINED_UNITS
+    from modeadvisor.knowledge import load_knowledge_base, shipped_rules_dir
+
+    out = tmp_path / "r.html"
+    small = ROOT / "examples" / "manufacturer.yaml"
+    assert main(["report", str(small), "-o", str(out)]) == 0
+    assert "How settled is this?" in out.read_text(encoding="utf-8")
+    assert capsys.readouterr().err == ""
+    large = tmp_path / "large.json"
+    organisation = flat_parent(load_knowledge_base(shipped_rules_dir()), EXAMINED_UNITS, 1)
+    large.write_text(json.dumps(organisation), encoding="utf-8")
+    assert main(["report", str(large), "-o", str(out), "--lang", "en"]) == 0
+    assert "How settled is this?" not in out.read_text(encoding="utf-8")
+    assert f"left out of reports of more than {EXAMINED_UNITS} units" in capsys.readouterr().err

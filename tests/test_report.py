@@ -523,3 +523,36 @@ def _assert_shown(locator: Locator) -> None:
     assert box is not None
     assert box["width"] > 0
     assert box["height"] > 0
+
+
+# --- folded answers: why not a model in use, how settled ----------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("lang", "why_not", "settled"),
+    [
+        ("en", "Why not Balanced scorecard (BSC)?", "How settled is this?"),
+        ("fi", "Miksi ei Tasapainotettu mittaristo (BSC)?", "Kuinka varma tämä on?"),
+    ],
+)
+def test_the_report_folds_in_why_not_for_a_model_in_use_and_how_settled(
+    advisors: dict[str, Advisor], lang: str, why_not: str, settled: str
+) -> None:
+    """R&D uses the group's scorecard, which is not recommended for it: the report answers
+    'why not?' under R&D only (group and plant are recommended it), and says for every unit
+    how settled its answer is."""
+    advisor = advisors[lang]
+    path = ROOT / "examples" / "manufacturer.yaml"
+    examined = advisor.examine(path)
+    assert [w.subject for w in examined["rnd"].why_not] == ["balanced_scorecard"]
+    assert examined["plant"].why_not == examined["group"].why_not == []
+    page = to_html(advisor.assess(path), examined)
+    sections = {
+        unit: page[page.index(f'id="unit-{unit}"') :].split('<section class="unit"')[0]
+        for unit in ("group", "plant", "rnd")
+    }
+    assert why_not in sections["rnd"]
+    assert why_not not in sections["group"] + sections["plant"]
+    assert all(section.count(settled) == 1 for section in sections.values())
+    assert examined["rnd"].why_not[0].to_text().split("\n")[0] in page.replace("&#x27;", "'")
+    assert settled not in to_html(advisor.assess(path))  # only when asked for

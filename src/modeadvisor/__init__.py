@@ -18,7 +18,7 @@ from modeadvisor.advice import (
     SelfAssessment,
     UnitAdvice,
 )
-from modeadvisor.advisor import Advisor
+from modeadvisor.advisor import Advisor, Examination
 from modeadvisor.backends import Backend, BackendChoice
 from modeadvisor.errors import (
     BackendUnavailableError,
@@ -62,6 +62,7 @@ __all__ = [
     "Direction",
     "EngineError",
     "Evidence",
+    "Examination",
     "KnowledgeBase",
     "KnowledgeBaseError",
     "LimitError",

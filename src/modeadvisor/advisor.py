@@ -13,6 +13,7 @@ from __future__ import annotations
 import gc
 from collections.abc import Collection, Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -43,6 +44,14 @@ from modeadvisor.settled import Settled, settled
 from modeadvisor.tables import BatchResult, Table, assess_table, evaluate_table
 from modeadvisor.whatif import WhatIf, names, what_if
 from modeadvisor.whynot import WhyNot, why_not
+
+
+@dataclass(frozen=True, slots=True)
+class Examination:
+    """What `Advisor.examine` finds for one unit."""
+
+    settled: Settled
+    why_not: list[WhyNot]
 
 
 class Advisor:
@@ -186,6 +195,35 @@ class Advisor:
         state = self._state(states, unit, "<settled>")
         kb = self.knowledge_base
         return settled(kb, self._scorer, state, self.lang, names(kb, self.lang))
+
+    def examine(
+        self, organisation: Organisation | Mapping[str, Any] | str | Path
+    ) -> dict[str, Examination]:
+        """For every unit, read once: how settled its answer is, and why-not for each model it
+        uses or the organisation imposes that is not recommended for it (the questions a
+        management team asks first; the HTML report folds them in)."""
+        organisation, checked, states = self._read(organisation)
+        read = (organisation, checked, states)
+        kb, lang = self.knowledge_base, self.lang
+        shown = names(kb, lang)
+        imposed = set(organisation.imposed_models)
+        found: dict[str, Examination] = {}
+        for state in states:
+            scores = {m.advice.model: m.micro for m in state.scored}
+            asked = sorted(
+                model
+                for model in state.in_use | imposed
+                if not recommended(scores.get(model, 0), kb.settings)
+            )
+
+            def repair(target: str | None, model: str | None, unit: str = state.id) -> WhatIf:
+                return self._what_if(read, unit, target=target, recommend=model)
+
+            found[state.id] = Examination(
+                settled=settled(kb, self._scorer, state, lang, shown),
+                why_not=[why_not(kb, state, model, repair, lang, shown) for model in asked],
+            )
+        return found
 
     def _state(self, states: Sequence[UnitState], unit: str, where: str) -> UnitState:
         found = next((s for s in states if s.id == unit), None)

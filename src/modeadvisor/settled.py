@@ -306,16 +306,21 @@ def _groups(
 
     touched: set[str] = set()
     for rule in kb.compiled.rules:
+        # a rule adds its weight once however many of its branches hold: the traits of all its
+        # branches that could still start are one group (per branch, two branches on different
+        # traits would each add the weight, and the bound would count it twice)
+        needed: set[str] = set()
         for conjunction in rule.alternatives:
             leaves = [test.leaf for test in conjunction]
             if any(
                 leaf.trait not in missing and not cond.evaluate(leaf, values) for leaf in leaves
             ):
                 continue  # an observed test fails: this branch cannot start
-            needed = sorted({leaf.trait for leaf in leaves if leaf.trait in missing})
-            touched.update(needed)
-            for other in needed[1:]:
-                parent[root(other)] = root(needed[0])
+            needed.update(leaf.trait for leaf in leaves if leaf.trait in missing)
+        ordered = sorted(needed)
+        touched.update(ordered)
+        for other in ordered[1:]:
+            parent[root(other)] = root(ordered[0])
     by_root: dict[str, list[Trait]] = {}
     for trait in unobserved:
         if trait.id in touched:

@@ -9,8 +9,9 @@ timestamps, fixed number formats, and the advice's own (already canonical) order
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from html import escape
+from typing import TYPE_CHECKING
 
 from modeadvisor.advice import Advice, Conflict, ModelAdvice, Reason, UnitAdvice
 from modeadvisor.knowledge import Lang
@@ -38,6 +39,9 @@ from modeadvisor.reports._common import (
     weight_rows,
 )
 from modeadvisor.reports.labels import label
+
+if TYPE_CHECKING:
+    from modeadvisor.advisor import Examination
 
 __all__ = ["to_html"]
 
@@ -92,8 +96,10 @@ dt { color: #555; } dd { margin: 0; } dd code { overflow-wrap: anywhere; }
 """
 
 
-def to_html(advice: Advice) -> str:
-    """The whole advice as one self-contained HTML document (no network, no JavaScript)."""
+def to_html(advice: Advice, examined: Mapping[str, Examination] | None = None) -> str:
+    """The whole advice as one self-contained HTML document (no network, no JavaScript); with
+    `examined` (`Advisor.examine`), each unit folds in how settled its answer is and why-not
+    for the models it uses that are not recommended."""
     lang, index = advice.language, build_index(advice)
     title = f"{advice.organisation} — {label('title', lang)}"
     parts = [
@@ -116,7 +122,7 @@ def to_html(advice: Advice) -> str:
     parts.extend(_html_conflicts(advice, index))
     parts.append('<main id="units">')
     for unit, _ in tree(advice):
-        parts.extend(_html_unit(advice, unit, index))
+        parts.extend(_html_unit(advice, unit, index, examined))
     parts += ["</main>", "</body>", "</html>"]
     return "\n".join(parts) + "\n"
 
@@ -227,7 +233,27 @@ def _html_conflicts(advice: Advice, index: Index) -> Iterator[str]:
     yield "</section>"
 
 
-def _html_unit(advice: Advice, unit: UnitAdvice, index: Index) -> Iterator[str]:
+def _html_examined(advice: Advice, found: Examination | None) -> Iterator[str]:
+    """Folded answers: why not each model in use that is not recommended, how settled."""
+    if found is None:
+        return
+    lang = advice.language
+    for answer in found.why_not:
+        name = answer.names.get(answer.subject, answer.subject)
+        yield (
+            f'<details class="examined why-not"><summary>'
+            f"{_esc(label('examined.why_not', lang, model=name))}</summary>"
+            f"<pre>{_esc(answer.to_text())}</pre></details>"
+        )
+    yield (
+        f'<details class="examined settled"><summary>{_esc(label("examined.settled", lang))}'
+        f"</summary><pre>{_esc(found.settled.to_text())}</pre></details>"
+    )
+
+
+def _html_unit(
+    advice: Advice, unit: UnitAdvice, index: Index, examined: Mapping[str, Examination] | None
+) -> Iterator[str]:
     lang = advice.language
     slug = index.slugs[unit.id]
     yield f'<section class="unit" id="unit-{_esc(slug)}">'
@@ -252,6 +278,7 @@ def _html_unit(advice: Advice, unit: UnitAdvice, index: Index) -> Iterator[str]:
     yield from _html_unit_conflicts(advice, index.conflicts.get(unit.id, []))
     yield from _html_models(advice, "recommended", unit.recommendations)
     yield from _html_models(advice, "avoid", unit.avoid)
+    yield from _html_examined(advice, examined.get(unit.id) if examined else None)
     if unit.direction:
         yield f"<h3>{_h('direction', lang)}</h3>"
         yield (

@@ -323,6 +323,16 @@ LABELS: dict[str, dict[Lang, Entry]] = {
         "en": "{test}: not observed",
         "fi": "{test}: ei havaittu",
     },
+    # --- the report's folded answers: why not a model in use, how settled ---------------------
+    "examined.why_not": {"en": "Why not {model}?", "fi": "Miksi ei {model}?"},
+    "examined.settled": {"en": "How settled is this?", "fi": "Kuinka varma tämä on?"},
+    "examined.left_out": {
+        "en": "how settled each unit's answer is, and why-not for the models in use, are left "
+        "out of reports of more than {n} units: ask `modeadvisor explain FILE --unit ID` for one",
+        "fi": "yksiköiden vastausten varmuus ja miksi-ei-vastaukset käytössä oleville malleille "
+        "jätetään pois yli {n} yksikön raporteista: kysy yhdeltä yksiköltä "
+        "`modeadvisor explain TIEDOSTO --unit ID`",
+    },
     # --- how settled an answer is: could the unobserved traits change it -----------------------
     "settled.head": {
         "en": "How settled (could the unobserved traits change it?)",
