@@ -9,10 +9,11 @@ import string
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+from unittest import mock
 
 import pytest
 
-from modeadvisor import Advice, Advisor, KnowledgeBase
+from modeadvisor import Advice, Advisor, KnowledgeBase, cli
 from modeadvisor.cli import main
 from modeadvisor.knowledge import Lang
 from modeadvisor.reports import labels
@@ -175,6 +176,14 @@ def _run_commands(lang: Lang) -> None:
         for name, unit in [("manufacturer", "plant"), ("electricity-distribution", "group")]:
             file = str(examples / f"{name}.yaml")  # settled; open, the top could drop
             assert main(["explain", file, "--unit", unit, "--lang", lang]) == 0
+        # the report folds in why-not and how settled, or says it left them out
+        report = ["report", str(examples / "manufacturer.yaml"), "--lang", lang]
+        assert main(report) == 0
+        with (
+            contextlib.redirect_stderr(io.StringIO()),
+            mock.patch.object(cli, "EXAMINED_UNITS", 1),
+        ):
+            assert main(report) == 0
     sparse = {"organisation": "o", "units": [{"id": "u", "traits": {"cost_focus": 5}}]}
     plain = Advisor.default(lang=lang, backend="vectorised")
     plain.why_not(sparse, "u", "production").to_text()
