@@ -140,7 +140,9 @@ def test_cli_explain_why_not(capsys: pytest.CaptureFixture[str]) -> None:
     args = ["explain", str(MANUFACTURER), "--unit", "rnd", "--why-not", "balanced_scorecard"]
     assert main(args) == 0
     text = capsys.readouterr().out
-    assert text.startswith("rnd: Balanced scorecard (BSC) is not recommended: it scores -0.74")
+    assert text.startswith(
+        "Tuotekehitys, Espoo: Balanced scorecard (BSC) is not recommended: it scores -0.74"
+    )
     assert "profitability_before_growth >= 4 failed (it is 2)" in text
     assert "cost_focus >= 4: not observed" in text
     assert main([*args, "--lang", "fi"]) == 0

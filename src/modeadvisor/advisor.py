@@ -163,9 +163,9 @@ class Advisor:
             unit = str(data.get("id"))
         elif not isinstance(unit, str):
             raise TypeError("with an organisation, name the unit by its id")
-        return self._what_if(
-            self._read(organisation), unit, target=target, clear=clear, allow=allow
-        )
+        read = self._read(organisation)
+        found = self._what_if(read, unit, target=target, clear=clear, allow=allow)
+        return found.model_copy(update={"unit_name": _unit_name(read[0], unit)})
 
     def why_not(
         self,
@@ -184,7 +184,8 @@ class Advisor:
             return self._what_if(read, unit, target=target, recommend=model)
 
         kb = self.knowledge_base
-        return why_not(kb, state, model_or_mode, repair, self.lang, names(kb, self.lang))
+        answer = why_not(kb, state, model_or_mode, repair, self.lang, names(kb, self.lang))
+        return answer.model_copy(update={"unit_name": _unit_name(organisation, unit)})
 
     def settled(
         self, organisation: Organisation | Mapping[str, Any] | str | Path, unit: str
@@ -221,7 +222,12 @@ class Advisor:
 
             found[state.id] = Examination(
                 settled=settled(kb, self._scorer, state, lang, shown),
-                why_not=[why_not(kb, state, model, repair, lang, shown) for model in asked],
+                why_not=[
+                    why_not(kb, state, model, repair, lang, shown).model_copy(
+                        update={"unit_name": _unit_name(organisation, state.id)}
+                    )
+                    for model in asked
+                ],
             )
         return found
 
@@ -412,6 +418,11 @@ class Advisor:
             },
             self_assessment=self_assessment,
         )
+
+
+def _unit_name(organisation: Organisation, unit_id: str) -> str:
+    """The unit's name as the organisation file gives it ('' when it gives none)."""
+    return next((u.name or "" for u in organisation.units if u.id == unit_id), "")
 
 
 def tree_order(organisation: Organisation) -> list[str]:

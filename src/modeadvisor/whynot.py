@@ -97,13 +97,15 @@ class WhyNot(BaseModel):
     repair: WhatIf | None
     language: Lang = "en"
     names: dict[str, str] = {}
+    unit_name: str = ""  # the unit's name in the organisation file, when it has one
 
     def to_text(self) -> str:
         """The answer as a manager reads it."""
         lang, name = self.language, self._name
         what = name(self.subject)
         head = f"whynot.{self.subject_kind}.{'holds' if self.holds else 'not'}"
-        lines = [label(head, lang, unit=self.unit, what=what, score=self.score, needed=self.needed)]
+        unit = self.unit_name or self.unit
+        lines = [label(head, lang, unit=unit, what=what, score=self.score, needed=self.needed)]
         if self.insufficient:
             lines.append("  " + label("whynot.insufficient", lang))
         if self.links:

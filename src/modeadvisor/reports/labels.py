@@ -194,16 +194,16 @@ LABELS: dict[str, dict[Lang, Entry]] = {
         "ohjauskeinon tai sallitun piirteen muutoksella ({n} vaihtoehtoa kokeiltu)",
     },
     "whatif.head.clear": {
-        "en": "{unit}: what would take the unit out of {what}",
-        "fi": "{unit}: muutokset, joiden jälkeen yksikkö ei enää kuulu havaintoon {what}",
+        "en": '{unit}: what would take the unit out of "{what}"',
+        "fi": '{unit}: muutokset, joiden jälkeen yksikkö ei enää kuulu havaintoon "{what}"',
     },
     "whatif.already.dominant": {
         "en": "{unit}: {what} is already the dominant mode; nothing to change",
         "fi": "{unit}: toimintatapa {what} on jo hallitseva; mitään ei tarvitse muuttaa",
     },
     "whatif.already.clear": {
-        "en": "{unit}: the unit takes part in no finding of {what}; nothing to change",
-        "fi": "{unit}: yksikkö ei kuulu yhteenkään havaintoon {what}; mitään ei tarvitse muuttaa",
+        "en": '{unit}: the unit takes part in no finding of "{what}"; nothing to change',
+        "fi": '{unit}: yksikkö ei kuulu yhteenkään havaintoon "{what}"; mitään ei tarvitse muuttaa',
     },
     "whatif.none.dominant": {
         "en": "{unit}: no change of at most three models, levers or allowed traits makes {what} "
@@ -213,8 +213,8 @@ LABELS: dict[str, dict[Lang, Entry]] = {
     },
     "whatif.none.clear": {
         "en": "{unit}: no change of at most three models, levers or allowed traits takes the "
-        "unit out of {what} ({n} candidates tried)",
-        "fi": "{unit}: yksikköä ei saada pois havainnosta {what} millään enintään kolmen mallin, "
+        'unit out of "{what}" ({n} candidates tried)',
+        "fi": '{unit}: yksikköä ei saada pois havainnosta "{what}" millään enintään kolmen mallin, '
         "ohjauskeinon tai sallitun piirteen muutoksella ({n} vaihtoehtoa kokeiltu)",
     },
     "whatif.held": {

@@ -8,7 +8,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict
 
 from modeadvisor.knowledge import KnowledgeBase, Lang, TraitKind
-from modeadvisor.reports.labels import label
+from modeadvisor.reports.labels import LABELS, label
 
 Plain = bool | int | float | str | list[str] | None
 
@@ -68,6 +68,7 @@ class WhatIf(BaseModel):
     candidates_tried: int
     language: Lang = "en"
     names: dict[str, str] = {}  # ids of models, traits and archetypes as a reader knows them
+    unit_name: str = ""  # the unit's name in the organisation file, when it has one
 
     @property
     def changes(self) -> list[Change]:
@@ -78,19 +79,18 @@ class WhatIf(BaseModel):
         """The answer as a manager reads it, in the language of the advisor."""
         lang, name = self.language, self._name
         kind, _, what = self.goal.partition(": ")
-        what = what if kind == "clear" else name(what)
+        what = _finding_kind(what, lang) if kind == "clear" else name(what)
+        unit = self.unit_name or self.unit
         if self.already:
-            return label(f"whatif.already.{kind}", lang, unit=self.unit, what=what) + "\n"
+            return label(f"whatif.already.{kind}", lang, unit=unit, what=what) + "\n"
         if not self.found:
             lines = [
-                label(
-                    f"whatif.none.{kind}", lang, unit=self.unit, what=what, n=self.candidates_tried
-                )
+                label(f"whatif.none.{kind}", lang, unit=unit, what=what, n=self.candidates_tried)
             ]
             if self.held:
                 lines.append("  " + label("whatif.held", lang, traits=", ".join(self.held)))
             return "\n".join(lines) + "\n"
-        lines = [label(f"whatif.head.{kind}", lang, unit=self.unit, what=what)]
+        lines = [label(f"whatif.head.{kind}", lang, unit=unit, what=what)]
         for number, repair in enumerate(self.repairs, 1):
             first, *rest = [_change_text(c, lang, name) for c in repair.changes]
             lines.append(f"  {number}. {first}")
@@ -102,6 +102,12 @@ class WhatIf(BaseModel):
 
     def _name(self, key: str) -> str:
         return self.names.get(key, key)
+
+
+def _finding_kind(what: str, lang: Lang) -> str:
+    """A kind to clear as a reader reads it (a finding or rule id stays as it is)."""
+    key = f"finding.{what}"
+    return label(key, lang) if key in LABELS else what
 
 
 def _effects(repair: Repair, lang: Lang, name: Callable[[str], str]) -> list[str]:
