@@ -250,14 +250,23 @@ class Advisor:
         self, organisation: Organisation | Mapping[str, Any] | str | Path
     ) -> tuple[Organisation, CheckedOrganisation, list[UnitState]]:
         """An organisation read, checked and scored: what what-if and why-not start from."""
+        organisation, checked = self._checked(organisation)
+        states = [state for state, _ in self._unit_states(organisation, checked.values)]
+        return organisation, checked, states
+
+    def _checked(
+        self, organisation: Organisation | Mapping[str, Any] | str | Path
+    ) -> tuple[Organisation, CheckedOrganisation]:
+        """An organisation read (a file with the positions its mistakes are located by) and
+        checked against the knowledge base."""
         document: Document | None = None
         if isinstance(organisation, str | Path):
             organisation, document = read_organisation(organisation, self.limits)
         elif not isinstance(organisation, Organisation):
             organisation = from_data(organisation)
-        checked = check_organisation(self.knowledge_base, organisation, document, self.limits)
-        states = [state for state, _ in self._unit_states(organisation, checked.values)]
-        return organisation, checked, states
+        return organisation, check_organisation(
+            self.knowledge_base, organisation, document, self.limits
+        )
 
     def _what_if(
         self,
@@ -290,12 +299,7 @@ class Advisor:
             return self._assess(organisation)
 
     def _assess(self, organisation: Organisation | Mapping[str, Any] | str | Path) -> Advice:
-        document: Document | None = None
-        if isinstance(organisation, str | Path):
-            organisation, document = read_organisation(organisation, self.limits)
-        elif not isinstance(organisation, Organisation):
-            organisation = from_data(organisation)
-        checked = check_organisation(self.knowledge_base, organisation, document, self.limits)
+        organisation, checked = self._checked(organisation)
         kb = self.knowledge_base
         states = self._unit_states(organisation, checked.values)
         conflicts = self._conflicts(organisation, checked, [state for state, _ in states])
