@@ -25,7 +25,7 @@ from modeadvisor.backends._matching import BindingLimitError
 from modeadvisor.backends._vectorised import Scorer, VectorisedBackend
 from modeadvisor.conflicts import UnitState, mode_ratings, situation, summarise
 from modeadvisor.errors import LimitError, Location, Problem
-from modeadvisor.graph import ModeGraph, ScoredModel, avoided, model_scores, recommended
+from modeadvisor.graph import ModeGraph, model_scores
 from modeadvisor.knowledge import KnowledgeBase, Lang, load_knowledge_base, shipped_rules_dir
 from modeadvisor.knowledge._documents import Document
 from modeadvisor.limits import DEFAULT_LIMITS, Limits
@@ -188,17 +188,22 @@ class Advisor:
         unit_values = [values[unit.id] for unit in organisation.units]
         fired = self.backend.fired(unit_values)
         found = profiles(kb, fired, np.array([len(v) for v in unit_values], dtype=np.int64))
-        scores = model_scores(kb, found)
+        in_use = [frozenset(unit.models_in_use) for unit in organisation.units]
+        scored = self.graph.score_models(found, model_scores(kb, found), in_use)
+        rows, columns = np.nonzero(fired)  # row by row, rules in pack order
+        bounds = np.searchsorted(rows, np.arange(len(unit_values) + 1)).tolist()
+        rules = columns.tolist()
         states = []
         for row, unit in enumerate(organisation.units):
             profile, notes = unit_profile(kb, found, row, self.lang)
-            in_use = frozenset(unit.models_in_use)
-            scored: list[ScoredModel] = []
-            if profile.status == "ok":
-                scored = self.graph.score_models(unit.id, row, found, scores, in_use, self.lang)
-            rules = tuple(kb.rules[i] for i in fired[row].nonzero()[0])  # pack order
             state = UnitState(
-                unit.id, unit.parent, unit_values[row], profile, scored, in_use, rules
+                unit.id,
+                unit.parent,
+                unit_values[row],
+                profile,
+                scored[row],
+                in_use[row],
+                tuple(rules[bounds[row] : bounds[row + 1]]),
             )
             states.append((state, notes))
         return states
@@ -240,18 +245,19 @@ class Advisor:
         checked: CheckedOrganisation,
         disputed: set[str],  # units whose respondents disagree (one pass over the conflicts)
     ) -> UnitAdvice:
-        settings = self.knowledge_base.settings
         profile = state.profile
         recommendations: list[ModelAdvice] = []
         avoid: list[ModelAdvice] = []
         direction = []
         if profile.status == "ok":
-            recommendations = [m.advice for m in state.scored if recommended(m.micro, settings)]
+            recommendations = [
+                self.graph.advice(state.id, m, self.lang) for m in state.scored if m.recommended
+            ]
             avoid = [
-                m.advice
+                self.graph.advice(state.id, m, self.lang)
                 for m in sorted(
-                    (m for m in state.scored if avoided(m.micro, settings)),
-                    key=lambda m: (not m.advice.in_use, m.micro, m.advice.model),
+                    (m for m in state.scored if m.avoided),
+                    key=lambda m: (not m.in_use, m.micro, m.model),
                 )
             ]
             assert profile.dominant is not None
@@ -276,7 +282,7 @@ class Advisor:
             profile=profile,
             recommendations=recommendations,
             avoid=avoid,
-            evidence=evidence_for(list(state.rules), state.values, self.lang),
+            evidence=evidence_for(self.knowledge_base, state.rules, state.values, self.lang),
             direction=direction,
             notes=notes,
             perspectives={

@@ -20,7 +20,7 @@ from modeadvisor.agreement import consensus, rwg
 from modeadvisor.conditions import TraitValue, resolve
 from modeadvisor.facts import FACT_KINDS, UNIT_FIELDS, VIEWS, Fact, Firing
 from modeadvisor.graph import ScoredModel, avoided, recommended
-from modeadvisor.knowledge import NUMBER_DECIMALS, ConflictRule, KnowledgeBase, Lang, Rule
+from modeadvisor.knowledge import NUMBER_DECIMALS, ConflictRule, KnowledgeBase, Lang
 from modeadvisor.reports._common import integer, number, view_label
 from modeadvisor.scoring import MICRO
 
@@ -380,7 +380,7 @@ class UnitState:
     profile: Profile
     scored: Sequence[ScoredModel]  # every model the profile reaches, with its score
     in_use: frozenset[str]
-    rules: tuple[Rule, ...]  # the scoring rules that fired, in pack order
+    rules: tuple[int, ...]  # the scoring rules that fired: indexes, in pack order
 
 
 def _round(value: float) -> float:
@@ -398,6 +398,8 @@ def situation(
     facts: list[Fact] = []
     settings = kb.settings
     imposed = tuple(dict.fromkeys(imposed))
+    unscored_recommended = bool(recommended(0, settings))  # a model no archetype links to
+    unscored_avoided = bool(avoided(0, settings))
     for model in imposed:
         facts.append({"kind": "imposed", "model": model, "model_kind": kb.models[model].kind})
     for unit in units:
@@ -418,24 +420,23 @@ def situation(
         unit_views: dict[str, Mapping[str, float]] = dict(views.get(unit.id, {}))
         if profile.status == "ok" and profile.dominant is not None:
             unit_views["current"] = profile.weights
-            scores = {m.advice.model: m.micro for m in unit.scored}
-            causes = {m.advice.model: _cause(m) for m in unit.scored}
-            for model in sorted(set(scores) | unit.in_use | set(imposed)):
-                score = scores.get(model, 0)
+            scored = {m.model: m for m in unit.scored}
+            for model in sorted(set(scored) | unit.in_use | set(imposed)):
+                found = scored.get(model)
                 fit: Fact = {
                     "kind": "fit",
                     "uid": unit.id,
                     "dominant": profile.dominant,
                     "model": model,
                     "model_kind": kb.models[model].kind,
-                    "score": score / MICRO,
+                    "score": (0 if found is None else found.micro) / MICRO,
                     "in_use": model in unit.in_use,
-                    "recommended": bool(recommended(score, settings)),
-                    "avoid": bool(avoided(score, settings)),
+                    "recommended": unscored_recommended if found is None else found.recommended,
+                    "avoid": unscored_avoided if found is None else found.avoided,
                 }
                 if unit.parent is not None:
                     fit["parent"] = unit.parent
-                cause = causes.get(model)
+                cause = None if found is None else found.cause
                 if cause is not None:
                     fit["cause"], fit["cause_share"] = cause
                 facts.append(fit)
@@ -443,15 +444,6 @@ def situation(
         facts.extend(_ratings(unit.id, ratings.get(unit.id, ())))
     facts.extend(_splits(kb, facts, imposed))
     return facts
-
-
-def _cause(model: ScoredModel) -> tuple[str, float] | None:
-    """The mode whose link pushes a model's score down most, and its share of the profile."""
-    pushes = [r for r in model.advice.because if r.contribution < 0]
-    if not pushes:
-        return None
-    worst = min(pushes, key=lambda r: (r.contribution, r.archetype))
-    return worst.archetype, _round(worst.archetype_weight)
 
 
 def _splits(kb: KnowledgeBase, facts: Sequence[Fact], imposed: Sequence[str]) -> Iterable[Fact]:

@@ -10,7 +10,7 @@ import numpy.typing as npt
 
 from modeadvisor import conditions as cond
 from modeadvisor.advice import Coverage, Evidence, JsonValue, Profile
-from modeadvisor.knowledge import KnowledgeBase, Lang, Rule, Settings
+from modeadvisor.knowledge import KnowledgeBase, Lang, Settings
 from modeadvisor.reports.labels import note
 from modeadvisor.scoring import MICRO
 
@@ -22,18 +22,20 @@ DECIMALS = 4
 
 
 def evidence_for(
-    rules: Sequence[Rule], values: Mapping[str, cond.TraitValue], lang: Lang
+    kb: KnowledgeBase, fired: Sequence[int], values: Mapping[str, cond.TraitValue], lang: Lang
 ) -> list[Evidence]:
-    """The fired rules of one unit, each with the values it matched, weightiest first."""
+    """The fired rules of one unit (indexes in pack order), each with the values it matched,
+    weightiest first."""
+    rules = [kb.rules[i] for i in fired]
     total = sum(sum(rule.spec.weights.values()) for rule in rules)
     evidence = []
-    for rule in rules:
+    for index, rule in zip(fired, rules, strict=True):
         matched: dict[str, JsonValue] = {
             trait: sorted(value) if isinstance(value, frozenset) else value
-            for trait in cond.traits_of(rule.condition)
+            for trait in kb.compiled.rules[index].traits
             if (value := values.get(trait)) is not None
         }
-        weights = dict(rule.spec.weights)
+        weights = rule.spec.weights
         evidence.append(
             Evidence(
                 rule=rule.id,
