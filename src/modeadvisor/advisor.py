@@ -275,7 +275,8 @@ class Advisor:
                 ratings=mode_ratings(answers),
                 disputed=state.id in disputed,
             )
-        return UnitAdvice(
+        return UnitAdvice.model_construct(
+            UnitAdvice.every_field,
             id=state.id,
             name=name,
             parent=state.parent,

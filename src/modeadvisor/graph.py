@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any, Literal, TypeVar
 
 import networkx as nx
 import numpy as np
@@ -35,6 +35,7 @@ class Push:
     """One link's push on one unit's score of its model."""
 
     link: Link
+    relation: Literal["suits", "poor_fit"]  # the link's (a scoring link's) relation
     micro: int  # weight x strength, signed, in millionths
     weight: float  # the unit's weight of the link's archetype, rounded for reading
 
@@ -121,6 +122,9 @@ class ModeGraph:
         archetype_of = [list(self.kb.archetypes).index(link.source_node) for link in links]
         model_of = [list(self.kb.models).index(link.target) for link in links]
         kinds = {model: spec.kind for model, spec in self.kb.models.items()}
+        relations: list[Literal["suits", "poor_fit"]] = [
+            "suits" if link.relation == "suits" else "poor_fit" for link in links
+        ]
         for row in range(size):
             start, end = bounds[row], bounds[row + 1]
             if start == end:
@@ -129,7 +133,7 @@ class ModeGraph:
             reached: dict[int, list[Push]] = {}
             for column, push in zip(columns_list[start:end], pushes[start:end], strict=True):
                 reached.setdefault(model_of[column], []).append(
-                    Push(links[column], push, rounded[archetype_of[column]])
+                    Push(links[column], relations[column], push, rounded[archetype_of[column]])
                 )
             totals = scores.micro[row].tolist()
             good, bad = scores.recommended[row].tolist(), scores.avoided[row].tolist()
@@ -154,17 +158,19 @@ class ModeGraph:
     def advice(self, unit_id: str, scored: ScoredModel, lang: Lang) -> ModelAdvice:
         """A scored model as the advice shows it: its score and the path behind each push."""
         spec = self.kb.models[scored.model]
-        return ModelAdvice(
+        return ModelAdvice.model_construct(
+            ModelAdvice.every_field,
             model=scored.model,
             name=spec.name.get(lang),
             kind=spec.kind,
             score=round(scored.micro / MICRO, SCORE_DECIMALS),
             in_use=scored.in_use,
             because=[
-                Reason(
+                Reason.model_construct(
+                    Reason.every_field,
                     path=[unit_id, push.link.source_node, scored.model],
                     archetype=push.link.source_node,
-                    relation=push.link.relation,
+                    relation=push.relation,
                     archetype_weight=push.weight,
                     strength=push.link.strength,
                     contribution=round(push.micro / MICRO, SCORE_DECIMALS),

@@ -37,7 +37,8 @@ def evidence_for(
         }
         weights = rule.spec.weights
         evidence.append(
-            Evidence(
+            Evidence.model_construct(
+                Evidence.every_field,
                 rule=rule.id,
                 condition=rule.spec.when,
                 matched=matched,
@@ -128,7 +129,8 @@ def unit_profile(
     observed = int(found.observed[row])
     weights = {a: float(found.weights[row, i]) for i, a in enumerate(order)}
     share = observed / len(kb.traits) if kb.traits else 0.0
-    coverage = Coverage(
+    coverage = Coverage.model_construct(
+        Coverage.every_field,
         observed_traits=observed,
         catalogue_traits=len(kb.traits),
         share=round(share, DECIMALS),
@@ -163,7 +165,8 @@ def unit_profile(
                 margin=settings.mixed_margin,
             )
         )
-    profile = Profile(
+    profile = Profile.model_construct(
+        Profile.every_field,
         weights={a: round(w, DECIMALS) for a, w in weights.items()},
         raw={a: round(int(found.raw[row, i]) / MICRO, DECIMALS) for i, a in enumerate(order)},
         dominant=dominant,
