@@ -219,7 +219,7 @@ class Advisor:
         try:
             firings = self.backend.match(facts, limit=limit)
         except BindingLimitError as error:
-            rule = error.rule
+            rule = next(rule for rule in kb.conflicts if rule.id == error.rule.id)
             raise LimitError(
                 [
                     Problem(
