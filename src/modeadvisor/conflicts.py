@@ -57,11 +57,14 @@ def summarise(
     shown = {rule.id: _PublicFacts(facts, _fields_read(rule)) for rule in kb.conflicts}
     ladders = {rule.id: _ladder(rule, kb) for rule in kb.conflicts}
     findings: dict[tuple[str, tuple[str, ...]], _Finding] = {}
+    keys: dict[object, str] = {}  # each value's `_key`, written once
     for rule_id, bound in firings:
         rule, public = rules[rule_id], shown[rule_id]
         units = [str(u) for a in sorted(bound) if (u := facts[bound[a]].get("uid")) is not None]
         if rule.about:
-            about = tuple(_key(facts[bound[alias]].get(field)) for alias, field in rule.about)
+            about = tuple(
+                _cached_key(facts[bound[alias]].get(field), keys) for alias, field in rule.about
+            )
         else:
             about = tuple(sorted(set(units)))
         key = (rule.topic, about)
@@ -103,6 +106,15 @@ def _level(ladder: tuple[_Step, ...], bound: Mapping[str, int], facts: Sequence[
 
 def _key(value: object) -> str:
     return json.dumps(sorted(value) if isinstance(value, frozenset) else value)
+
+
+def _cached_key(value: object, keys: dict[object, str]) -> str:
+    """`_key(value)`, looked up in `keys` (by type too: 1, 1.0 and true are written apart)."""
+    at = value if value.__class__ is str else (type(value), value)
+    found = keys.get(at)
+    if found is None:
+        found = keys[at] = _key(value)
+    return found
 
 
 def _is_unit(rule: ConflictRule, alias: str, field: str) -> bool:
@@ -163,13 +175,16 @@ class _Finding:
             found = self.matches[rule_id]
             return [found[k] for k in sorted(found, key=lambda k: (_first(found[k], place), k))]
 
-        lead_matches = ordered(lead.id)
+        in_order = {rule_id: ordered(rule_id) for rule_id in by_rule}
+        lead_matches = in_order[lead.id]
         details: list[str] = []
         matches: list[Match] = []
         for rule_id in by_rule:
             rule = rules[rule_id]
-            found = ordered(rule_id)
-            matches.extend(Match.model_construct(rule=rule_id, facts=m) for m in found)
+            found = in_order[rule_id]
+            matches.extend(
+                Match.model_construct(Match.every_field, rule=rule_id, facts=m) for m in found
+            )
             if rule.spec.detail:
                 details.extend(text.fill(rule.spec.detail.get(lang), [m], rule) for m in found)
         details = list(dict.fromkeys(details))  # two matches that say the same show once
