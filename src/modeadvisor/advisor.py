@@ -37,7 +37,7 @@ from modeadvisor.organisation import (
     from_data,
     read_organisation,
 )
-from modeadvisor.profile import evidence_for, profiles, unit_profile
+from modeadvisor.profile import EvidenceWriter, profiles, unit_profile
 from modeadvisor.reports.labels import note
 from modeadvisor.tables import BatchResult, Table, assess_table, evaluate_table
 from modeadvisor.whatif import WhatIf, what_if
@@ -58,6 +58,7 @@ class Advisor:
         self.lang: Lang = lang
         self.limits = limits
         self.graph = ModeGraph(knowledge_base)
+        self._evidence = EvidenceWriter(knowledge_base)
         #: Runs the rules of `assess`; tables and what-if are always vectorised.
         self.backend: Backend = choose(knowledge_base, backend)
 
@@ -283,7 +284,7 @@ class Advisor:
             profile=profile,
             recommendations=recommendations,
             avoid=avoid,
-            evidence=evidence_for(self.knowledge_base, state.rules, state.values, self.lang),
+            evidence=self._evidence.evidence(state.rules, state.values, self.lang),
             direction=direction,
             notes=notes,
             perspectives={

@@ -415,6 +415,8 @@ def situation(
     imposed = tuple(dict.fromkeys(imposed))
     unscored_recommended = bool(recommended(0, settings))  # a model no archetype links to
     unscored_avoided = bool(avoided(0, settings))
+    kinds = {model: spec.kind for model, spec in kb.models.items()}
+    archetypes = tuple(kb.archetypes)
     for model in imposed:
         facts.append({"kind": "imposed", "model": model, "model_kind": kb.models[model].kind})
     for unit in units:
@@ -443,7 +445,7 @@ def situation(
                     "uid": unit.id,
                     "dominant": profile.dominant,
                     "model": model,
-                    "model_kind": kb.models[model].kind,
+                    "model_kind": kinds[model],
                     "score": (0 if found is None else found.micro) / MICRO,
                     "in_use": model in unit.in_use,
                     "recommended": unscored_recommended if found is None else found.recommended,
@@ -455,7 +457,7 @@ def situation(
                 if cause is not None:
                     fit["cause"], fit["cause_share"] = cause
                 facts.append(fit)
-        facts.extend(_views(unit.id, unit_views, tuple(kb.archetypes)))
+        facts.extend(_views(unit.id, unit_views, archetypes))
         facts.extend(_ratings(unit.id, ratings.get(unit.id, ())))
     facts.extend(_splits(kb, facts, imposed))
     return facts

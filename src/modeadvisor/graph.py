@@ -98,6 +98,15 @@ class ModeGraph:
                 link=link,
             )
         self.graph: nx.DiGraph[str] = nx.freeze(graph)
+        #: Per archetype, its `evolves_to` links by target: read for every unit's direction.
+        self._evolves: dict[str, list[Link]] = {
+            archetype: [
+                data["link"]
+                for _, _, data in sorted(graph.out_edges(archetype, data=True))
+                if data["relation"] == "evolves_to"
+            ]
+            for archetype in kb.archetypes
+        }
 
     def score_models(
         self, found: Profiles, scores: ModelScores, in_use: Sequence[frozenset[str]]
@@ -184,11 +193,13 @@ class ModeGraph:
     def directions(self, archetype: str, lang: Lang) -> list[Direction]:
         """The `evolves_to` links out of an archetype."""
         return [
-            Direction(
-                to=target, reason=data["link"].reason.get(lang), source=list(data["link"].source)
+            Direction.model_construct(
+                Direction.every_field,
+                to=link.target,
+                reason=link.reason.get(lang),
+                source=list(link.source),
             )
-            for _, target, data in sorted(self.graph.out_edges(archetype, data=True))
-            if data["relation"] == "evolves_to"
+            for link in self._evolves[archetype]
         ]
 
     # -- export ---------------------------------------------------------------------------

@@ -10,7 +10,7 @@ import numpy.typing as npt
 
 from modeadvisor import conditions as cond
 from modeadvisor.advice import Coverage, Evidence, JsonValue, Profile
-from modeadvisor.knowledge import KnowledgeBase, Lang, Settings
+from modeadvisor.knowledge import KnowledgeBase, Lang, Rule, Settings
 from modeadvisor.reports.labels import note
 from modeadvisor.scoring import MICRO
 
@@ -21,37 +21,65 @@ FloatArray = npt.NDArray[np.float64]
 DECIMALS = 4
 
 
-def evidence_for(
-    kb: KnowledgeBase, fired: Sequence[int], values: Mapping[str, cond.TraitValue], lang: Lang
-) -> list[Evidence]:
-    """The fired rules of one unit (indexes in pack order), each with the values it matched,
-    weightiest first."""
-    rules = [kb.rules[i] for i in fired]
-    total = sum(sum(rule.spec.weights.values()) for rule in rules)
-    evidence = []
-    for index, rule in zip(fired, rules, strict=True):
-        matched: dict[str, JsonValue] = {
-            trait: sorted(value) if isinstance(value, frozenset) else value
-            for trait in kb.compiled.rules[index].traits
-            if (value := values.get(trait)) is not None
-        }
-        weights = rule.spec.weights
-        evidence.append(
-            Evidence.model_construct(
-                Evidence.every_field,
-                rule=rule.id,
-                condition=rule.spec.when,
-                matched=matched,
-                weights={a: round(w, DECIMALS) for a, w in weights.items()},
-                contribution={a: round(w / total, DECIMALS) for a, w in weights.items()},
-                rationale=rule.spec.rationale.get(lang),
-                source=list(rule.spec.source),
-                pack=rule.pack,
-                origin=str(rule.origin),
+@dataclass(frozen=True, slots=True)
+class _RuleEvidence:
+    """What a scoring rule's evidence says whatever the unit."""
+
+    rule: Rule
+    traits: tuple[str, ...]  # what its condition reads: the values it quotes
+    weights: tuple[tuple[str, float], ...]  # as written
+    rounded: tuple[tuple[str, float], ...]  # as shown
+    total: float  # the sum of its weights as written
+    origin: str
+
+
+class EvidenceWriter:
+    """Writes units' evidence: each rule's part that is the same for every unit is kept once."""
+
+    def __init__(self, kb: KnowledgeBase) -> None:
+        self._rules = [
+            _RuleEvidence(
+                rule,
+                compiled.traits,
+                tuple(rule.spec.weights.items()),
+                tuple((a, round(w, DECIMALS)) for a, w in rule.spec.weights.items()),
+                sum(rule.spec.weights.values()),
+                str(rule.origin),
             )
-        )
-    # a canonical order (not the pack's file order), so the same input gives the same bytes
-    return sorted(evidence, key=lambda e: (-sum(e.contribution.values()), e.rule))
+            for rule, compiled in zip(kb.rules, kb.compiled.rules, strict=True)
+        ]
+
+    def evidence(
+        self, fired: Sequence[int], values: Mapping[str, cond.TraitValue], lang: Lang
+    ) -> list[Evidence]:
+        """The fired rules of one unit (indexes in pack order), each with the values it
+        matched, weightiest first."""
+        rules = [self._rules[i] for i in fired]
+        total = sum(rule.total for rule in rules)
+        evidence = []
+        for found in rules:
+            rule = found.rule
+            matched: dict[str, JsonValue] = {
+                trait: sorted(value) if isinstance(value, frozenset) else value
+                for trait in found.traits
+                if (value := values.get(trait)) is not None
+            }
+            evidence.append(
+                Evidence.model_construct(
+                    Evidence.every_field,
+                    rule=rule.id,
+                    condition=rule.spec.when,
+                    matched=matched,
+                    weights=dict(found.rounded),
+                    contribution={a: round(w / total, DECIMALS) for a, w in found.weights},
+                    rationale=rule.spec.rationale.get(lang),
+                    source=list(rule.spec.source),
+                    pack=rule.pack,
+                    origin=found.origin,
+                )
+            )
+        # a canonical order (not the pack's file order), so the same input gives the same bytes
+        return sorted(evidence, key=lambda e: (-sum(e.contribution.values()), e.rule))
 
 
 @dataclass(frozen=True)
