@@ -316,6 +316,12 @@ def _no_cycle_collection() -> Iterator[None]:
     no cycles; the collector would walk them again and again (measured: half the time of a
     5,000-unit organisation). It is switched back on by the call that switched it off, so
     concurrent assessments and a caller who keeps it off are left as they were.
+
+    Switched back on, its first pass would walk every object the assessment made, all young
+    (measured: 1 s of 9 for 20,000 units). Where nothing is frozen (`gc.freeze`, which servers
+    use before forking), they are moved to the oldest generation instead, as a pass would move
+    them once they survive it: freezing and unfreezing everything leaves nothing frozen, and
+    garbage cycles among the young objects are found by the next full pass.
     """
     paused = gc.isenabled()
     if paused:
@@ -324,4 +330,7 @@ def _no_cycle_collection() -> Iterator[None]:
         yield
     finally:
         if paused:
+            if gc.get_freeze_count() == 0:
+                gc.freeze()
+                gc.unfreeze()
             gc.enable()
