@@ -3,7 +3,10 @@
 Each run is its own subprocess (so its peak RSS is its own): the shipped pack, a generated tree
 (`authoring._trees.sample_tree`: 10-100 children per parent, mixed modes, the balanced scorecard
 imposed, some stated views and respondents), assessed from plain data on the durable and the
-vectorised backend. Beside them the conflict matchers alone over the same facts: the indexed one
+vectorised backend (on the vectorised one also reading the tree as YAML and as JSON, and
+`modeadvisor assess FILE.json --format json` end to end in a fresh process: wall and CPU
+seconds, peak RSS; the load average beside each run). Beside them the conflict matchers alone
+over the same facts: the indexed one
 and the reference (nested loops), the latter only where it finishes within the time cap. Last,
 the findings (issue 12) on two shapes: a flat parent with 2,000 children in two modes
 (`authoring._trees.flat_parent`), where pairs of units would explode, and the 20,000-unit tree,
@@ -22,6 +25,7 @@ from __future__ import annotations
 import argparse
 import gc
 import json
+import os
 import resource
 import subprocess
 import sys
@@ -71,10 +75,16 @@ def _backend_name(wanted: str) -> str:
 
 
 def child_assess(backend: str, size: int, seed: int) -> Row:
-    """Assess one generated tree; on the vectorised backend also time reading it as YAML."""
+    """Assess one generated tree; on the vectorised backend also time reading it as YAML and
+    as JSON, and `modeadvisor assess FILE.json --format json` end to end in a fresh process."""
     advisor = Advisor.default(backend=_backend_name(backend))  # type: ignore[arg-type]
     data = sample_tree(advisor.knowledge_base, size, seed)
-    row: Row = {"backend": backend, "units": size, "before_mb": round(_peak_mb())}
+    row: Row = {
+        "backend": backend,
+        "units": size,
+        "before_mb": round(_peak_mb()),
+        "load": round(os.getloadavg()[0], 2),  # 1-minute load average when it started
+    }
     gc.collect()
     wall, cpu = time.perf_counter(), time.process_time()
     try:
@@ -95,7 +105,38 @@ def child_assess(backend: str, size: int, seed: int) -> Row:
             start = time.perf_counter()
             load_organisation(path)
             row["read_yaml_seconds"] = round(time.perf_counter() - start, 2)
+            path = path.with_suffix(".json")
+            path.write_text(json.dumps(data, indent=1), "utf-8")
+            start = time.perf_counter()
+            load_organisation(path)
+            row["read_json_seconds"] = round(time.perf_counter() - start, 2)
+            row.update(_cli_json(path))
     return row
+
+
+def _cli_json(path: Path) -> Row:
+    """`modeadvisor assess FILE --format json --backend vectorised` in a fresh process, its
+    output thrown away: wall and CPU seconds, and its peak RSS."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.perf_counter()
+    command = "import sys; from modeadvisor.cli import main; sys.exit(main())"
+    arguments = ["assess", str(path), "--format", "json", "--backend", "vectorised"]
+    done = subprocess.run(
+        [sys.executable, "-c", command, *arguments],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        check=False,
+    )
+    seconds = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if done.returncode != 0:
+        return {"cli_json_error": done.stderr.decode()[-200:]}
+    cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
+    return {
+        "cli_json_seconds": round(seconds, 2),
+        "cli_json_cpu_seconds": round(cpu, 2),
+        "cli_json_peak_mb": round(after.ru_maxrss / 1024),
+    }
 
 
 def _facts(size: int, seed: int) -> tuple[Advisor, list[Fact]]:
@@ -120,10 +161,12 @@ def child_match(matcher: str, size: int, seed: int) -> Row:
     """One matcher alone over the facts of one tree."""
     advisor, facts = _facts(size, seed)
     kb = advisor.knowledge_base
-    run = match_indexed if matcher == "indexed" else match_reference
     gc.collect()
     start = time.perf_counter()
-    firings = run(kb.conflicts, facts, kb.settings)
+    if matcher == "indexed":
+        firings = match_indexed(kb.compiled.conflicts, facts)
+    else:
+        firings = match_reference(kb.conflicts, facts, kb.settings)
     seconds = time.perf_counter() - start
     return {
         "matcher": matcher,
@@ -204,6 +247,9 @@ def targets(runs: Sequence[Row]) -> dict[str, Any]:
         ratio = (big["seconds"] / 20_000) / (vectorised[1_000]["seconds"] / 1_000)
         result["per_unit_ratio_20k_to_1k"] = round(ratio, 2)
         result["per_unit_ratio_within_1.5"] = ratio <= TARGET_PER_UNIT_RATIO
+        # the same in CPU seconds, which other work on a shared machine disturbs less
+        cpu = (big["cpu_seconds"] / 20_000) / (vectorised[1_000]["cpu_seconds"] / 1_000)
+        result["per_unit_cpu_ratio_20k_to_1k"] = round(cpu, 2)
     result["no_worse_than_durable"] = {
         size: vectorised[size]["seconds"] <= durable[size]["seconds"]
         if size in durable
@@ -241,7 +287,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         [int(s) for s in args.sizes.split(",")] if args.sizes else QUICK if args.quick else SIZES
     )
     backends = ["vectorised", "durable"] if durable_available() else ["vectorised"]
-    print(f"Python {sys.version.split()[0]}; sizes {sizes}; seed {args.seed}; backends {backends}")
+    print(
+        f"Python {sys.version.split()[0]}; sizes {sizes}; seed {args.seed}; backends {backends}; "
+        f"load average {' '.join(f'{x:.2f}' for x in os.getloadavg())} on {os.cpu_count()} cores"
+    )
     runs = _curve(sizes, backends, args) if "curve" in parts else []
     matchers = _matchers(sizes, args) if "matchers" in parts else []
     shapes = QUICK_SHAPES if args.quick else SHAPES
@@ -259,7 +308,8 @@ def _curve(sizes: Sequence[int], backends: Sequence[str], args: argparse.Namespa
     runs: list[Row] = []
     print(
         f"\n{'units':>7} {'backend':<11} {'seconds':>8} {'cpu s':>7} {'ms/unit':>8} "
-        f"{'peak MB':>8} {'conflicts':>10} {'read YAML s':>12}"
+        f"{'peak MB':>8} {'conflicts':>10} {'load':>5} {'read YAML s':>12} {'read JSON s':>12} "
+        f"{'CLI JSON s':>11} {'CLI cpu s':>10} {'CLI MB':>7}"
     )
     for size in sizes:
         for backend in backends:
@@ -273,7 +323,9 @@ def _curve(sizes: Sequence[int], backends: Sequence[str], args: argparse.Namespa
                 print(
                     f"{size:>7,} {backend:<11} {row['seconds']:>8.2f} {row['cpu_seconds']:>7.2f} "
                     f"{per_unit:>8.3f} {row['peak_mb']:>8,} {row['conflicts']:>10,} "
-                    f"{row.get('read_yaml_seconds', ''):>12}"
+                    f"{row['load']:>5} {row.get('read_yaml_seconds', ''):>12} "
+                    f"{row.get('read_json_seconds', ''):>12} {row.get('cli_json_seconds', ''):>11} "
+                    f"{row.get('cli_json_cpu_seconds', ''):>10} {row.get('cli_json_peak_mb', ''):>7}"
                 )
             elif "seconds" in row:  # failed after running this long
                 print(

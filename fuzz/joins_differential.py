@@ -155,7 +155,7 @@ def main(cases: int, seed: int) -> int:
 
                 compared += 1
                 firings += len(expected)
-                indexed = match_indexed(kb.conflicts, facts, kb.settings)
+                indexed = match_indexed(kb.compiled.conflicts, facts)
                 if key(got) != key(expected) or indexed != expected:
                     mismatches += 1
                     print(

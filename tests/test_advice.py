@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+import pickle
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from pydantic import BaseModel, ValidationError
 
-from modeadvisor import Advice, Advisor, UnknownUnitError
+from modeadvisor import Advice, Advisor, KnowledgeBase, UnknownUnitError
+from modeadvisor import advice as advice_module
+from modeadvisor.advice import ModeRating
+
+from .conftest import ROOT
 
 
 def _assess(advisor: Advisor, traits: dict[str, Any], **unit: Any) -> Advice:
@@ -153,3 +160,91 @@ def test_profile_laws_hold_for_all_units(mini_advisor: Advisor, traits: dict[str
     )
     assert all(m.score < 0 for m in unit.avoid)
     assert not {m.model for m in unit.recommendations} & {m.model for m in unit.avoid}
+
+
+# --- output models built from values the stages typed themselves -----------------------------
+
+OUTPUT_MODELS = sorted(
+    (
+        model
+        for model in vars(advice_module).values()
+        if isinstance(model, type)
+        and issubclass(model, advice_module._Out)
+        and model is not advice_module._Out
+    ),
+    key=lambda model: model.__name__,
+)
+EXAMPLES = sorted((ROOT / "examples").glob("*.yaml"))
+
+
+def _instances(value: Any) -> Iterator[BaseModel]:
+    """Every model inside an advice, depth first."""
+    if isinstance(value, BaseModel):
+        yield value
+        for name in type(value).model_fields:
+            yield from _instances(getattr(value, name))
+    elif isinstance(value, list | tuple):
+        for item in value:
+            yield from _instances(item)
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from _instances(item)
+
+
+@pytest.fixture(scope="module")
+def assessed(shipped_kb: KnowledgeBase) -> list[Advice]:
+    advisor = Advisor(shipped_kb, backend="vectorised")
+    return [advisor.assess(example) for example in EXAMPLES]
+
+
+@pytest.mark.parametrize("example", range(len(EXAMPLES)), ids=[p.stem for p in EXAMPLES])
+def test_the_advice_built_without_validation_is_what_validation_gives(
+    assessed: list[Advice], example: int
+) -> None:
+    """The stages build the output models without validating them: validated from its own
+    data, every advice is equal and its JSON the same bytes."""
+    advice = assessed[example]
+    again = Advice.model_validate(advice.model_dump())
+    assert again == advice
+    assert again.to_json() == advice.to_json()
+    assert Advice.model_validate_json(advice.to_json()).to_json() == advice.to_json()
+
+
+@pytest.mark.parametrize("model", OUTPUT_MODELS, ids=lambda model: model.__name__)
+def test_an_output_model_built_from_every_field_is_the_validated_one(
+    assessed: list[Advice], model: type[BaseModel]
+) -> None:
+    found = [m for advice in assessed for m in _instances(advice) if type(m) is model]
+    assert found, f"no {model.__name__} in the examples' advice"
+    every_field = model.every_field  # type: ignore[attr-defined]
+    assert every_field == set(model.model_fields)
+    for instance in found[:50]:
+        values = {name: getattr(instance, name) for name in model.model_fields}
+        built = model.model_construct(every_field, **values)
+        validated = model.model_validate(values)
+        assert built == validated == instance
+        assert built.model_dump_json() == validated.model_dump_json()
+        assert built.model_fields_set == validated.model_fields_set == every_field
+        assert pickle.loads(pickle.dumps(built)) == validated
+        assert built.model_copy() == validated
+        with pytest.raises(ValidationError, match="frozen"):
+            setattr(built, next(iter(model.model_fields)), None)
+
+
+def test_a_model_construct_of_the_user_s_is_pydantic_s_own() -> None:
+    """Only a call with every field and the model's own `every_field` takes the direct path;
+    any other keeps pydantic's semantics (the fields set as given, defaults filled)."""
+    named = ModeRating.model_construct(
+        {"archetype"}, archetype="a", mean=3.0, respondents=2, rwg=None, consensus=None
+    )
+    assert named.model_fields_set == {"archetype"}
+    mine = set(ModeRating.every_field)
+    same = ModeRating.model_construct(
+        mine, archetype="a", mean=3.0, respondents=2, rwg=None, consensus=None
+    )
+    assert same.model_fields_set is mine
+    shared = ModeRating.model_construct(
+        ModeRating.every_field, archetype="a", mean=3.0, respondents=2, rwg=None, consensus=None
+    )
+    assert shared.model_fields_set is ModeRating.every_field
+    assert named == same == shared

@@ -87,3 +87,27 @@ def test_an_assessment_leaves_the_cycle_collector_as_it_found_it(shipped_kb: Kno
     with pytest.raises(OrganisationError, match="cannot read file"):
         advisor.assess(ROOT / "no-such-file.yaml")
     assert gc.isenabled()  # switched back on when the assessment fails too
+
+
+def test_an_assessment_leaves_frozen_objects_frozen(shipped_kb: KnowledgeBase) -> None:
+    """Its objects skip the young generations only where nothing is frozen: what a caller froze
+    (a server before forking) stays frozen, and nothing is frozen after it."""
+    import gc
+
+    from modeadvisor import Advisor
+
+    advisor = Advisor(shipped_kb, backend="vectorised")
+    assert gc.get_freeze_count() == 0
+    first = advisor.assess(EXAMPLES[0]).to_json()
+    assert gc.get_freeze_count() == 0
+    mine = [[index] for index in range(10)]  # tracked objects a caller made and froze
+    gc.freeze()
+    try:
+        assert advisor.assess(EXAMPLES[0]).to_json() == first
+        assert gc.get_freeze_count() > 0
+        tracked = gc.get_objects()  # every generation but the frozen one
+        assert not any(item is mine for item in tracked)
+        assert not any(item is mine[0] for item in tracked)
+    finally:
+        gc.unfreeze()
+    assert any(item is mine for item in gc.get_objects())

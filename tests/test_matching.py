@@ -35,6 +35,7 @@ from modeadvisor.knowledge import (
     Settings,
     shipped_rules_dir,
 )
+from modeadvisor.knowledge import _compiled as compiled_form
 from modeadvisor.limits import Limits
 
 from .conftest import ROOT, write_pack
@@ -126,6 +127,36 @@ def _rule(rule_id: str, patterns: list[Pattern]) -> ConflictRule:
     return ConflictRule(spec, tuple(patterns), Location("conflicts.yaml", 1), "test")
 
 
+def _compiled(
+    rules: list[ConflictRule], settings: Settings | None = None
+) -> list[compiled_form.CompiledConflict]:
+    """Generated rules in the compiled form the matcher reads: each alias's condition as
+    alternatives of tests, settings resolved. The knowledge base also types each literal by the
+    fact vocabulary, which these rules go beyond; the matcher reads only the tests' leaves."""
+    settings = settings or Settings()
+    return [
+        compiled_form.CompiledConflict(
+            rule.id,
+            tuple(
+                compiled_form.CompiledPattern(
+                    p.alias,
+                    p.kind,
+                    ((),)
+                    if p.condition is None
+                    else tuple(
+                        tuple(compiled_form.Test(leaf, None) for leaf in conjunction)
+                        for conjunction in cond.disjunctive_form(
+                            cond.resolve(p.condition, settings)
+                        )
+                    ),
+                )
+                for p in rule.patterns
+            ),
+        )
+        for rule in rules
+    ]
+
+
 @st.composite
 def rules_of(draw: st.DrawFn) -> list[ConflictRule]:
     rules = []
@@ -147,8 +178,8 @@ def test_indexed_equals_the_reference_on_generated_rules_and_facts(
     rules: list[ConflictRule], facts: list[Fact]
 ) -> None:
     expected = match_reference(rules, facts, Settings())
-    assert match_indexed(rules, facts, Settings()) == expected
-    counted = count_bindings(rules, facts, Settings(), limit=10**6)
+    assert match_indexed(_compiled(rules), facts) == expected
+    counted = count_bindings(_compiled(rules), facts, limit=10**6)
     assert counted == {rule.id: sum(1 for r, _ in expected if r == rule.id) for rule in rules}
 
 
@@ -167,25 +198,25 @@ def test_one_and_one_point_oh_join_but_true_does_not() -> None:
     join = _one(
         [("a", "unit", None), ("b", "unit", cond.Comparison("n", "==", cond.Ref("a", "n")))]
     )
-    found = match_indexed(join, facts, Settings())
+    found = match_indexed(_compiled(join), facts)
     assert [bound for _, bound in found] == [{"a": 0, "b": 1}, {"a": 1, "b": 0}]
     assert found == match_reference(join, facts, Settings())
     literal = _one([("a", "unit", cond.Comparison("n", "==", 1))])
-    assert [bound["a"] for _, bound in match_indexed(literal, facts, Settings())] == [0, 1]
+    assert [bound["a"] for _, bound in match_indexed(_compiled(literal), facts)] == [0, 1]
 
 
 def test_a_fact_matching_two_alternatives_binds_once() -> None:
     either = cond.AnyOf((cond.Comparison("flag", "==", True), cond.Comparison("n", ">", 0)))
     rules = _one([("a", "fit", either)])
     facts: list[Fact] = [{"kind": "fit", "uid": "u1", "flag": True, "n": 2}]
-    assert match_indexed(rules, facts, Settings()) == [("r", {"a": 0})]
+    assert match_indexed(_compiled(rules), facts) == [("r", {"a": 0})]
 
 
 def test_a_join_through_another_comparison_is_scanned_and_still_right() -> None:
     greater = cond.Comparison("n", ">", cond.Ref("a", "n"))
     rules = _one([("a", "unit", None), ("b", "unit", greater)])
     facts: list[Fact] = [{"kind": "unit", "uid": f"u{i}", "n": i % 3} for i in range(6)]
-    found = match_indexed(rules, facts, Settings())
+    found = match_indexed(_compiled(rules), facts)
     assert len(found) == 12
     assert found == match_reference(rules, facts, Settings())
 
@@ -198,7 +229,7 @@ def test_a_condition_too_wide_to_expand_is_refused() -> None:
         )
     )
     with pytest.raises(ValueError, match="more than 64 alternatives"):
-        match_indexed(_one([("a", "unit", wide)]), [{"kind": "unit", "uid": "u1"}], Settings())
+        match_indexed(_compiled(_one([("a", "unit", wide)])), [{"kind": "unit", "uid": "u1"}])
 
 
 # --- the shipped rules, on organisations -------------------------------------------------------
@@ -244,7 +275,27 @@ def test_indexed_equals_the_reference_on_the_shipped_rules(
     facts = _facts(vectorised, data, monkeypatch)
     expected = match_reference(kb.conflicts, facts, kb.settings)
     assert expected
-    assert match_indexed(kb.conflicts, facts, kb.settings) == expected
+    assert match_indexed(kb.compiled.conflicts, facts) == expected
+
+
+def test_the_matcher_reads_the_compiled_form_and_derives_nothing(
+    vectorised: Advisor, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """One meaning in one place: the matcher takes each alias's alternatives from
+    `kb.compiled.conflicts`, never expanding or resolving a condition itself."""
+    kb = vectorised.knowledge_base
+    facts = _facts(vectorised, ROOT / "examples" / "manufacturer.yaml", monkeypatch)
+    expected = match_reference(kb.conflicts, facts, kb.settings)
+
+    def refuse(*args: Any) -> Any:
+        raise AssertionError("derived again")
+
+    monkeypatch.setattr(cond, "disjunctive_form", refuse)
+    monkeypatch.setattr(cond, "resolve", refuse)
+    assert match_indexed(kb.compiled.conflicts, facts) == expected
+    assert count_bindings(kb.compiled.conflicts, facts, limit=10**6) == {
+        rule.id: sum(1 for r, _ in expected if r == rule.id) for rule in kb.conflicts
+    }
 
 
 def _differential(kb: KnowledgeBase, size: int, seed: int, lang: Lang) -> None:
@@ -296,13 +347,13 @@ def test_the_limit_counts_bindings_and_stops_past_it() -> None:
     rules = _one([("a", "unit", None), ("b", "unit", cond.Comparison("uid", "!=", "u0"))])
     facts: list[Fact] = [{"kind": "unit", "uid": f"u{i}"} for i in range(20)]
     total = 19 + 19 * 18  # a = u0 pairs with the 19 others; any other a with 18
-    assert count_bindings(rules, facts, Settings(), limit=total) == {"r": total}
+    assert count_bindings(_compiled(rules), facts, limit=total) == {"r": total}
     with pytest.raises(BindingLimitError) as caught:
-        count_bindings(rules, facts, Settings(), limit=total - 1)
+        count_bindings(_compiled(rules), facts, limit=total - 1)
     assert (caught.value.rule.id, caught.value.limit, caught.value.found) == ("r", 360, 361)
     with pytest.raises(BindingLimitError, match="binds more than 100 combinations"):
-        match_indexed(rules, facts, Settings(), limit=100)
-    assert len(match_indexed(rules, facts, Settings(), limit=total)) == total
+        match_indexed(_compiled(rules), facts, limit=100)
+    assert len(match_indexed(_compiled(rules), facts, limit=total)) == total
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
@@ -427,7 +478,7 @@ def test_the_limit_is_exact_for_the_shipped_split_rule(
     pair of units; the limit counts exactly those bindings on both backends."""
     organisation = _flat(200)
     facts = _facts(vectorised, organisation, monkeypatch)
-    counts = count_bindings(shipped_kb.conflicts, facts, shipped_kb.settings, limit=10**9)
+    counts = count_bindings(shipped_kb.compiled.conflicts, facts, limit=10**9)
     expected, models = _split_bindings(facts)
     assert counts["units_split_on_model"] == expected == models * 201
     most = max(counts.values())
@@ -446,7 +497,7 @@ def test_a_parent_of_two_thousand_children_binds_no_pairs(
 ) -> None:
     facts = _facts(vectorised, _flat(2_000), monkeypatch)
     counts = count_bindings(
-        shipped_kb.conflicts, facts, shipped_kb.settings, limit=Limits().max_conflict_bindings
+        shipped_kb.compiled.conflicts, facts, limit=Limits().max_conflict_bindings
     )
     expected, models = _split_bindings(facts)
     assert counts["units_split_on_model"] == expected == models * 2_001  # linear in the units
@@ -487,7 +538,7 @@ def test_twenty_departments_of_a_hundred_teams_are_within_the_default_limit(
     assert shape["u0"] == 20
     assert set(shape.values()) == {1, 20, 100}
     facts = _facts(advisor, organisation, monkeypatch)  # no LimitError
-    counts = count_bindings(kb.conflicts, facts, kb.settings, limit=Limits().max_conflict_bindings)
+    counts = count_bindings(kb.compiled.conflicts, facts, limit=Limits().max_conflict_bindings)
     assert 10_000 < counts["siblings_need_opposite_models"] < 2_000_000
 
 

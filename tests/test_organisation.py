@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 import json
+import tempfile
 from pathlib import Path
+from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from modeadvisor import Advisor, Organisation, OrganisationError
-from modeadvisor.organisation import check_organisation, read_organisation
+from modeadvisor.knowledge._documents import load_document
+from modeadvisor.limits import Limits
+from modeadvisor.organisation import _read_json, check_organisation, read_organisation
 
 from .conftest import DATA
 
@@ -269,3 +275,121 @@ def test_model_objects_are_accepted(mini_advisor: Advisor) -> None:
         {"organisation": "X", "units": [{"id": "a", "traits": {"cost": 5, "sector": "private"}}]}
     )
     assert mini_advisor.assess(organisation).units[0].profile.dominant == "prod"
+
+
+# --- JSON files: read by the json module, located by the positions-keeping reader -----------
+
+JSON_VALUES = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers(-(10**20), 10**20)
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | st.text(max_size=8),
+    lambda inner: (
+        st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=6), inner, max_size=4)
+    ),
+    max_leaves=20,
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(data=JSON_VALUES, indent=st.sampled_from([None, 1, 2]))
+def test_the_quick_json_reader_reads_what_the_positions_keeping_reader_reads(
+    data: Any, indent: int | None
+) -> None:
+    """Whatever valid JSON it accepts, it reads as the YAML reader does (numbers and texts of
+    every kind, nesting, unicode), so the advice cannot depend on which reader read a file."""
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "any.json"
+        path.write_text(json.dumps(data, indent=indent), encoding="utf-8")
+        quick = _read_json(path, Limits())
+        if quick is None:  # declined (a character YAML refuses): nothing to compare
+            return
+        slow = load_document(path, Limits()).data
+        assert json.dumps(quick.data) == json.dumps(slow)
+        assert _types(quick.data) == _types(slow)
+
+
+def _types(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {key: _types(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_types(item) for item in value]
+    return type(value).__name__
+
+
+def test_a_json_organisation_is_read_quickly_and_advised_as_from_yaml(
+    mini_advisor: Advisor, tmp_path: Path
+) -> None:
+    organisation, document = read_organisation(DATA / "org-mini.yaml")
+    data = organisation.model_dump(exclude_defaults=True)
+    path = tmp_path / "org.json"
+    path.write_text(json.dumps(data, indent=2), encoding="utf-8")
+    quick, quick_document = read_organisation(path)
+    assert quick == organisation
+    assert quick_document.values == {}  # no positions kept: none was needed
+    assert mini_advisor.assess(path).to_json() == mini_advisor.assess(document.path).to_json()
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "message"),
+    [
+        # a problem found by the check against the catalogue: the file is read again for it
+        (
+            '{"organisation": "X",\n "units": [\n  {"id": "a",\n   "traits": {"cots": 3}}]}',
+            4,
+            "unknown trait 'cots'",
+        ),
+        # not an organisation: the structure is reported from the positions-keeping reader
+        (
+            '{"organisation": "X",\n "units": [\n  {"id": "a", "trait": {}}]}',
+            3,
+            "unknown key 'trait'",
+        ),
+        # what the quick reader declines, the other reads and reports as before
+        (
+            '{"organisation": "X",\n "units": [{"id": "a"}],\n "units": []}',
+            3,
+            "duplicate key 'units'",
+        ),
+        ('{"organisation": "X",\n "units": [{"id": "a", "traits": {"cost": NaN}}]}', 2, "'cost'"),
+        ('{"organisation": "X",\n "units": [{"id": "a"}}', 2, "malformed YAML/JSON"),
+    ],
+)
+def test_a_json_file_s_mistakes_are_located(
+    mini_advisor: Advisor, tmp_path: Path, text: str, line: int, message: str
+) -> None:
+    path = tmp_path / "org.json"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(OrganisationError) as caught:
+        mini_advisor.assess(path)
+    problem = caught.value.problems[0]
+    assert problem.location.file.endswith("org.json")
+    assert (problem.location.line, message.lower() in problem.message.lower()) == (line, True)
+
+
+@pytest.mark.parametrize(
+    ("limits", "text"),
+    [
+        (
+            Limits(max_depth=3),
+            '{"organisation": "X", "units": [{"id": "a", "traits": {"x": [1]}}]}',
+        ),
+        (Limits(max_values=5), '{"organisation": "X", "units": [{"id": "a"}, {"id": "b"}]}'),
+        (Limits(max_text=3), '{"organisation": "XXXX", "units": [{"id": "a"}]}'),
+        (
+            Limits(max_text=3),
+            '{"organisation": "X", "units": [{"id": "a", "traits": {"long": 1}}]}',
+        ),
+        (Limits(max_file_bytes=10), '{"organisation": "X", "units": [{"id": "a"}]}'),
+        (Limits(), '{"organisation": "X\\u0085\u0001", "units": [{"id": "a"}]}'),
+    ],
+)
+def test_the_quick_json_reader_leaves_what_the_other_refuses_to_it(
+    tmp_path: Path, limits: Limits, text: str
+) -> None:
+    path = tmp_path / "org.json"
+    path.write_text(text, encoding="utf-8")
+    assert _read_json(path, limits) is None
+    with pytest.raises(OrganisationError):  # refused, located, as before
+        read_organisation(path, limits)

@@ -20,7 +20,7 @@ from modeadvisor.agreement import consensus, rwg
 from modeadvisor.conditions import TraitValue, resolve
 from modeadvisor.facts import FACT_KINDS, UNIT_FIELDS, VIEWS, Fact, Firing
 from modeadvisor.graph import ScoredModel, avoided, recommended
-from modeadvisor.knowledge import NUMBER_DECIMALS, ConflictRule, KnowledgeBase, Lang, Rule
+from modeadvisor.knowledge import NUMBER_DECIMALS, ConflictRule, KnowledgeBase, Lang
 from modeadvisor.reports._common import integer, number, view_label
 from modeadvisor.scoring import MICRO
 
@@ -57,11 +57,14 @@ def summarise(
     shown = {rule.id: _PublicFacts(facts, _fields_read(rule)) for rule in kb.conflicts}
     ladders = {rule.id: _ladder(rule, kb) for rule in kb.conflicts}
     findings: dict[tuple[str, tuple[str, ...]], _Finding] = {}
+    keys: dict[object, str] = {}  # each value's `_key`, written once
     for rule_id, bound in firings:
         rule, public = rules[rule_id], shown[rule_id]
         units = [str(u) for a in sorted(bound) if (u := facts[bound[a]].get("uid")) is not None]
         if rule.about:
-            about = tuple(_key(facts[bound[alias]].get(field)) for alias, field in rule.about)
+            about = tuple(
+                _cached_key(facts[bound[alias]].get(field), keys) for alias, field in rule.about
+            )
         else:
             about = tuple(sorted(set(units)))
         key = (rule.topic, about)
@@ -103,6 +106,15 @@ def _level(ladder: tuple[_Step, ...], bound: Mapping[str, int], facts: Sequence[
 
 def _key(value: object) -> str:
     return json.dumps(sorted(value) if isinstance(value, frozenset) else value)
+
+
+def _cached_key(value: object, keys: dict[object, str]) -> str:
+    """`_key(value)`, looked up in `keys` (by type too: 1, 1.0 and true are written apart)."""
+    at = value if value.__class__ is str else (type(value), value)
+    found = keys.get(at)
+    if found is None:
+        found = keys[at] = _key(value)
+    return found
 
 
 def _is_unit(rule: ConflictRule, alias: str, field: str) -> bool:
@@ -166,13 +178,16 @@ class _Finding:
             found = self.matches[rule_id]
             return [found[k] for k in sorted(found, key=lambda k: (_first(found[k], place), k))]
 
-        lead_matches = ordered(lead.id)
+        in_order = {rule_id: ordered(rule_id) for rule_id in by_rule}
+        lead_matches = in_order[lead.id]
         details: list[str] = []
         matches: list[Match] = []
         for rule_id in by_rule:
             rule = rules[rule_id]
-            found = ordered(rule_id)
-            matches.extend(Match.model_construct(rule=rule_id, facts=m) for m in found)
+            found = in_order[rule_id]
+            matches.extend(
+                Match.model_construct(Match.every_field, rule=rule_id, facts=m) for m in found
+            )
             if rule.spec.detail:
                 details.extend(text.fill(rule.spec.detail.get(lang), [m], rule) for m in found)
         details = list(dict.fromkeys(details))  # two matches that say the same show once
@@ -395,7 +410,7 @@ class UnitState:
     profile: Profile
     scored: Sequence[ScoredModel]  # every model the profile reaches, with its score
     in_use: frozenset[str]
-    rules: tuple[Rule, ...]  # the scoring rules that fired, in pack order
+    rules: tuple[int, ...]  # the scoring rules that fired: indexes, in pack order
 
 
 def _round(value: float) -> float:
@@ -413,6 +428,10 @@ def situation(
     facts: list[Fact] = []
     settings = kb.settings
     imposed = tuple(dict.fromkeys(imposed))
+    unscored_recommended = bool(recommended(0, settings))  # a model no archetype links to
+    unscored_avoided = bool(avoided(0, settings))
+    kinds = {model: spec.kind for model, spec in kb.models.items()}
+    archetypes = tuple(kb.archetypes)
     for model in imposed:
         facts.append({"kind": "imposed", "model": model, "model_kind": kb.models[model].kind})
     for unit in units:
@@ -433,40 +452,30 @@ def situation(
         unit_views: dict[str, Mapping[str, float]] = dict(views.get(unit.id, {}))
         if profile.status == "ok" and profile.dominant is not None:
             unit_views["current"] = profile.weights
-            scores = {m.advice.model: m.micro for m in unit.scored}
-            causes = {m.advice.model: _cause(m) for m in unit.scored}
-            for model in sorted(set(scores) | unit.in_use | set(imposed)):
-                score = scores.get(model, 0)
+            scored = {m.model: m for m in unit.scored}
+            for model in sorted(set(scored) | unit.in_use | set(imposed)):
+                found = scored.get(model)
                 fit: Fact = {
                     "kind": "fit",
                     "uid": unit.id,
                     "dominant": profile.dominant,
                     "model": model,
-                    "model_kind": kb.models[model].kind,
-                    "score": score / MICRO,
+                    "model_kind": kinds[model],
+                    "score": (0 if found is None else found.micro) / MICRO,
                     "in_use": model in unit.in_use,
-                    "recommended": bool(recommended(score, settings)),
-                    "avoid": bool(avoided(score, settings)),
+                    "recommended": unscored_recommended if found is None else found.recommended,
+                    "avoid": unscored_avoided if found is None else found.avoided,
                 }
                 if unit.parent is not None:
                     fit["parent"] = unit.parent
-                cause = causes.get(model)
+                cause = None if found is None else found.cause
                 if cause is not None:
                     fit["cause"], fit["cause_share"] = cause
                 facts.append(fit)
-        facts.extend(_views(unit.id, unit_views, tuple(kb.archetypes)))
+        facts.extend(_views(unit.id, unit_views, archetypes))
         facts.extend(_ratings(unit.id, ratings.get(unit.id, ())))
     facts.extend(_splits(kb, facts, imposed))
     return facts
-
-
-def _cause(model: ScoredModel) -> tuple[str, float] | None:
-    """The mode whose link pushes a model's score down most, and its share of the profile."""
-    pushes = [r for r in model.advice.because if r.contribution < 0]
-    if not pushes:
-        return None
-    worst = min(pushes, key=lambda r: (r.contribution, r.archetype))
-    return worst.archetype, _round(worst.archetype_weight)
 
 
 def _splits(kb: KnowledgeBase, facts: Sequence[Fact], imposed: Sequence[str]) -> Iterable[Fact]:

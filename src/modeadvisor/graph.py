@@ -10,8 +10,9 @@ production and half development gets no push for the balanced scorecard either w
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any, Literal, TypeVar
 
 import networkx as nx
 import numpy as np
@@ -21,7 +22,7 @@ import pydot
 from modeadvisor.advice import Direction, ModelAdvice, Reason
 from modeadvisor.knowledge import KnowledgeBase, Lang, Link, Settings
 from modeadvisor.profile import Profiles
-from modeadvisor.scoring import MICRO, micro
+from modeadvisor.scoring import MICRO, NUMBER_DECIMALS, micro
 
 BoolArray = npt.NDArray[np.bool_]
 IntArray = npt.NDArray[np.int64]
@@ -30,11 +31,38 @@ SCORE_DECIMALS = 4
 
 
 @dataclass(frozen=True, slots=True)
-class ScoredModel:
-    """A model's advice and its exact score in millionths (what decisions compare)."""
+class Push:
+    """One link's push on one unit's score of its model."""
 
-    advice: ModelAdvice
+    link: Link
+    relation: Literal["suits", "poor_fit"]  # the link's (a scoring link's) relation
+    micro: int  # weight x strength, signed, in millionths
+    weight: float  # the unit's weight of the link's archetype, rounded for reading
+
+
+@dataclass(frozen=True, slots=True)
+class ScoredModel:
+    """A model some archetype of a unit's profile links to: its exact score in millionths (what
+    decisions compare), the verdicts on that score, and each link's push, largest first."""
+
+    model: str
     micro: int
+    recommended: bool
+    avoided: bool
+    in_use: bool
+    pushes: tuple[Push, ...]
+
+    @property
+    def cause(self) -> tuple[str, float] | None:
+        """The mode whose link pushes the score down most (as the advice shows the pushes: a
+        push that rounds to 0 pushes nothing), and its share of the profile."""
+        worst: tuple[float, str, float] | None = None
+        for push in self.pushes:
+            contribution = round(push.micro / MICRO, SCORE_DECIMALS)
+            if contribution < 0:
+                candidate = (contribution, push.link.source_node, push.weight)
+                worst = candidate if worst is None else min(worst, candidate)
+        return None if worst is None else (worst[1], round(worst[2], NUMBER_DECIMALS))
 
 
 Score = TypeVar("Score", int, IntArray)
@@ -70,68 +98,108 @@ class ModeGraph:
                 link=link,
             )
         self.graph: nx.DiGraph[str] = nx.freeze(graph)
+        #: Per archetype, its `evolves_to` links by target: read for every unit's direction.
+        self._evolves: dict[str, list[Link]] = {
+            archetype: [
+                data["link"]
+                for _, _, data in sorted(graph.out_edges(archetype, data=True))
+                if data["relation"] == "evolves_to"
+            ]
+            for archetype in kb.archetypes
+        }
 
     def score_models(
-        self,
-        unit_id: str,
-        row: int,
-        found: Profiles,
-        scores: ModelScores,
-        in_use: frozenset[str],
-        lang: Lang,
-    ) -> list[ScoredModel]:
-        """Every model some archetype of unit `row`'s profile links to, with its reasons.
+        self, found: Profiles, scores: ModelScores, in_use: Sequence[frozenset[str]]
+    ) -> list[list[ScoredModel]]:
+        """Per unit, every model some archetype of its profile links to, scored, best first.
 
-        The figures are `model_scores`' own, read off for one unit: one arithmetic for the
-        advice, its explanation and every backend.
+        The figures are `model_scores`' own, read off unit by unit: one arithmetic for the
+        advice, its explanation, the conflict facts and every backend. Units whose profile is
+        not ok reach no model.
         """
-        archetypes = list(self.kb.archetypes)
-        reasons: dict[str, list[tuple[Reason, int]]] = {}
-        for link, pushed, active in scores.pushes:
-            if not active[row]:
+        links = [link for link, _, _ in scores.pushes]
+        size = found.weights.shape[0]
+        found_rows: list[list[ScoredModel]] = [[] for _ in range(size)]
+        if not links:
+            return found_rows
+        active = np.stack([a for _, _, a in scores.pushes], axis=1)
+        pushed = np.stack([p for _, p, _ in scores.pushes], axis=1)
+        rows, columns = np.nonzero(active)  # row by row, links in pack order
+        bounds = np.searchsorted(rows, np.arange(size + 1)).tolist()
+        pushes, columns_list = pushed[rows, columns].tolist(), columns.tolist()
+        weights = found.weights.tolist()
+        archetype_of = [list(self.kb.archetypes).index(link.source_node) for link in links]
+        model_of = [list(self.kb.models).index(link.target) for link in links]
+        kinds = {model: spec.kind for model, spec in self.kb.models.items()}
+        relations: list[Literal["suits", "poor_fit"]] = [
+            "suits" if link.relation == "suits" else "poor_fit" for link in links
+        ]
+        for row in range(size):
+            start, end = bounds[row], bounds[row + 1]
+            if start == end:
                 continue
-            archetype = link.source_node
-            push = int(pushed[row])
-            weight = float(found.weights[row, archetypes.index(archetype)])
-            reasons.setdefault(link.target, []).append(
-                (
-                    Reason(
-                        path=[unit_id, archetype, link.target],
-                        archetype=archetype,
-                        relation=link.relation,
-                        archetype_weight=round(weight, SCORE_DECIMALS),
-                        strength=link.strength,
-                        contribution=round(push / MICRO, SCORE_DECIMALS),
-                        reason=link.reason.get(lang),
-                        source=list(link.source),
-                    ),
-                    push,
+            rounded = [round(w, SCORE_DECIMALS) for w in weights[row]]
+            reached: dict[int, list[Push]] = {}
+            for column, push in zip(columns_list[start:end], pushes[start:end], strict=True):
+                reached.setdefault(model_of[column], []).append(
+                    Push(links[column], relations[column], push, rounded[archetype_of[column]])
                 )
-            )
-        scored = []
-        for model_id, pairs in reasons.items():
-            spec = self.kb.models[model_id]
-            pairs.sort(key=lambda pair: (-abs(pair[1]), pair[0].archetype))
-            total = sum(push for _, push in pairs)
-            advice = ModelAdvice(
-                model=model_id,
-                name=spec.name.get(lang),
-                kind=spec.kind,
-                score=round(total / MICRO, SCORE_DECIMALS),
-                in_use=model_id in in_use,
-                because=[r for r, _ in pairs],
-            )
-            scored.append(ScoredModel(advice, total))
-        return sorted(scored, key=lambda m: (-m.micro, m.advice.kind, m.advice.model))
+            totals = scores.micro[row].tolist()
+            good, bad = scores.recommended[row].tolist(), scores.avoided[row].tolist()
+            scored = []
+            for model, model_pushes in reached.items():
+                target = model_pushes[0].link.target
+                model_pushes.sort(key=lambda p: (-abs(p.micro), p.link.source_node))
+                scored.append(
+                    ScoredModel(
+                        model=target,
+                        micro=totals[model],
+                        recommended=good[model],
+                        avoided=bad[model],
+                        in_use=target in in_use[row],
+                        pushes=tuple(model_pushes),
+                    )
+                )
+            scored.sort(key=lambda m: (-m.micro, kinds[m.model], m.model))
+            found_rows[row] = scored
+        return found_rows
+
+    def advice(self, unit_id: str, scored: ScoredModel, lang: Lang) -> ModelAdvice:
+        """A scored model as the advice shows it: its score and the path behind each push."""
+        spec = self.kb.models[scored.model]
+        return ModelAdvice.model_construct(
+            ModelAdvice.every_field,
+            model=scored.model,
+            name=spec.name.get(lang),
+            kind=spec.kind,
+            score=round(scored.micro / MICRO, SCORE_DECIMALS),
+            in_use=scored.in_use,
+            because=[
+                Reason.model_construct(
+                    Reason.every_field,
+                    path=[unit_id, push.link.source_node, scored.model],
+                    archetype=push.link.source_node,
+                    relation=push.relation,
+                    archetype_weight=push.weight,
+                    strength=push.link.strength,
+                    contribution=round(push.micro / MICRO, SCORE_DECIMALS),
+                    reason=push.link.reason.get(lang),
+                    source=list(push.link.source),
+                )
+                for push in scored.pushes
+            ],
+        )
 
     def directions(self, archetype: str, lang: Lang) -> list[Direction]:
         """The `evolves_to` links out of an archetype."""
         return [
-            Direction(
-                to=target, reason=data["link"].reason.get(lang), source=list(data["link"].source)
+            Direction.model_construct(
+                Direction.every_field,
+                to=link.target,
+                reason=link.reason.get(lang),
+                source=list(link.source),
             )
-            for _, target, data in sorted(self.graph.out_edges(archetype, data=True))
-            if data["relation"] == "evolves_to"
+            for link in self._evolves[archetype]
         ]
 
     # -- export ---------------------------------------------------------------------------
@@ -195,6 +263,8 @@ class ModelScores:
 
     micro: IntArray  # (units, models)
     reached: BoolArray
+    recommended: BoolArray  # by the score alone: `recommended`, `avoided`
+    avoided: BoolArray
     #: per scoring link (suits or poor_fit): its push on each unit in millionths, and where it
     #: pushes at all (the unit's profile is ok and gives the link's archetype some weight)
     pushes: tuple[tuple[Link, IntArray, BoolArray], ...]
@@ -220,4 +290,10 @@ def model_scores(kb: KnowledgeBase, found: Profiles) -> ModelScores:
         score[:, column] += pushed
         reached[:, column] |= active
         pushes.append((link, pushed, active))
-    return ModelScores(score, reached, tuple(pushes))
+    return ModelScores(
+        score,
+        reached,
+        recommended(score, kb.settings),
+        avoided(score, kb.settings),
+        tuple(pushes),
+    )

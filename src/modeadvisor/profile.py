@@ -21,34 +21,65 @@ FloatArray = npt.NDArray[np.float64]
 DECIMALS = 4
 
 
-def evidence_for(
-    rules: Sequence[Rule], values: Mapping[str, cond.TraitValue], lang: Lang
-) -> list[Evidence]:
-    """The fired rules of one unit, each with the values it matched, weightiest first."""
-    total = sum(sum(rule.spec.weights.values()) for rule in rules)
-    evidence = []
-    for rule in rules:
-        matched: dict[str, JsonValue] = {
-            trait: sorted(value) if isinstance(value, frozenset) else value
-            for trait in cond.traits_of(rule.condition)
-            if (value := values.get(trait)) is not None
-        }
-        weights = dict(rule.spec.weights)
-        evidence.append(
-            Evidence(
-                rule=rule.id,
-                condition=rule.spec.when,
-                matched=matched,
-                weights={a: round(w, DECIMALS) for a, w in weights.items()},
-                contribution={a: round(w / total, DECIMALS) for a, w in weights.items()},
-                rationale=rule.spec.rationale.get(lang),
-                source=list(rule.spec.source),
-                pack=rule.pack,
-                origin=str(rule.origin),
+@dataclass(frozen=True, slots=True)
+class _RuleEvidence:
+    """What a scoring rule's evidence says whatever the unit."""
+
+    rule: Rule
+    traits: tuple[str, ...]  # what its condition reads: the values it quotes
+    weights: tuple[tuple[str, float], ...]  # as written
+    rounded: tuple[tuple[str, float], ...]  # as shown
+    total: float  # the sum of its weights as written
+    origin: str
+
+
+class EvidenceWriter:
+    """Writes units' evidence: each rule's part that is the same for every unit is kept once."""
+
+    def __init__(self, kb: KnowledgeBase) -> None:
+        self._rules = [
+            _RuleEvidence(
+                rule,
+                compiled.traits,
+                tuple(rule.spec.weights.items()),
+                tuple((a, round(w, DECIMALS)) for a, w in rule.spec.weights.items()),
+                sum(rule.spec.weights.values()),
+                str(rule.origin),
             )
-        )
-    # a canonical order (not the pack's file order), so the same input gives the same bytes
-    return sorted(evidence, key=lambda e: (-sum(e.contribution.values()), e.rule))
+            for rule, compiled in zip(kb.rules, kb.compiled.rules, strict=True)
+        ]
+
+    def evidence(
+        self, fired: Sequence[int], values: Mapping[str, cond.TraitValue], lang: Lang
+    ) -> list[Evidence]:
+        """The fired rules of one unit (indexes in pack order), each with the values it
+        matched, weightiest first."""
+        rules = [self._rules[i] for i in fired]
+        total = sum(rule.total for rule in rules)
+        evidence = []
+        for found in rules:
+            rule = found.rule
+            matched: dict[str, JsonValue] = {
+                trait: sorted(value) if isinstance(value, frozenset) else value
+                for trait in found.traits
+                if (value := values.get(trait)) is not None
+            }
+            evidence.append(
+                Evidence.model_construct(
+                    Evidence.every_field,
+                    rule=rule.id,
+                    condition=rule.spec.when,
+                    matched=matched,
+                    weights=dict(found.rounded),
+                    contribution={a: round(w / total, DECIMALS) for a, w in found.weights},
+                    rationale=rule.spec.rationale.get(lang),
+                    source=list(rule.spec.source),
+                    pack=rule.pack,
+                    origin=found.origin,
+                )
+            )
+        # a canonical order (not the pack's file order), so the same input gives the same bytes
+        return sorted(evidence, key=lambda e: (-sum(e.contribution.values()), e.rule))
 
 
 @dataclass(frozen=True)
@@ -126,7 +157,8 @@ def unit_profile(
     observed = int(found.observed[row])
     weights = {a: float(found.weights[row, i]) for i, a in enumerate(order)}
     share = observed / len(kb.traits) if kb.traits else 0.0
-    coverage = Coverage(
+    coverage = Coverage.model_construct(
+        Coverage.every_field,
         observed_traits=observed,
         catalogue_traits=len(kb.traits),
         share=round(share, DECIMALS),
@@ -161,7 +193,8 @@ def unit_profile(
                 margin=settings.mixed_margin,
             )
         )
-    profile = Profile(
+    profile = Profile.model_construct(
+        Profile.every_field,
         weights={a: round(w, DECIMALS) for a, w in weights.items()},
         raw={a: round(int(found.raw[row, i]) / MICRO, DECIMALS) for i, a in enumerate(order)},
         dominant=dominant,

@@ -142,7 +142,7 @@ def settled(
     could_top: list[str] = []
     drop = False
     if ok and top is not None:
-        could_top, drop = _top(kb, state, base, changes, top.advice.model)
+        could_top, drop = _top(kb, state, base, changes, top.model)
     open_mode = not ok or bool(could_lead) or not exact
     return Settled(
         unit=state.id,
@@ -151,7 +151,7 @@ def settled(
         dominant=profile.dominant if ok else None,
         mode="open" if open_mode else "settled",
         could_lead=could_lead,
-        top=top.advice.model if top is not None and ok else None,
+        top=top.model if top is not None and ok else None,
         recommendation=(
             None
             if top is None or not ok
@@ -197,7 +197,7 @@ def _top(
     def lowest(form: npt.NDArray[np.float64]) -> float:
         return float(base @ form) + sum(float(np.min(c @ form)) for c in changes)
 
-    order = {m.advice.model: (m.advice.kind, m.advice.model) for m in state.scored}
+    order = {m.model: (kb.models[m.model].kind, m.model) for m in state.scored}
     could = []
     for model, theirs in coefficients.items():
         if model == top:

@@ -234,7 +234,7 @@ def _model(
     names: dict[str, str],
 ) -> WhyNot:
     weights = state.profile.weights
-    scored = {m.advice.model: m.micro for m in state.scored}
+    scored = {m.model: m.micro for m in state.scored}
     score = scored.get(model, 0)
     holds = bool(recommended(score, kb.settings)) and state.profile.status == "ok"
     links = []
@@ -283,7 +283,7 @@ def _model(
 def _rules(kb: KnowledgeBase, state: UnitState, modes: list[str]) -> list[RuleCheck]:
     """The scoring rules that weigh these modes: those that did not fire first."""
     order = list(kb.archetypes)
-    fired = {rule.id for rule in state.rules}
+    fired = {kb.rules[index].id for index in state.rules}
     checks = []
     for rule, compiled in zip(kb.rules, kb.compiled.rules, strict=True):
         weights = {m: compiled.weights[order.index(m)] / MICRO for m in modes}

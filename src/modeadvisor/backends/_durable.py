@@ -184,7 +184,7 @@ class DurableBackend:
 
     def match(self, facts: Sequence[Fact], *, limit: int) -> list[Firing]:
         # counted first, in linear time: once the engine runs it cannot be stopped
-        count_bindings(self._kb.conflicts, facts, self._kb.settings, limit=limit)
+        count_bindings(self._kb.compiled.conflicts, facts, limit=limit)
         return self._conflicts.fire([engine_fact(fact, self._kb.traits) for fact in facts])
 
 

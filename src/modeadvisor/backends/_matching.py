@@ -1,15 +1,18 @@
 """The indexed matcher of conflict rules: equality joins answered by hash lookups.
 
-It finds exactly the bindings `_reference.match_reference` finds (aliases bind distinct facts of
-their kind; a missing field never matches; `conditions.evaluate` decides every test), in time
-linear in the facts plus the bindings, where the reference takes the power of the fact count:
+It reads the rules' compiled form (`KnowledgeBase.compiled.conflicts`: each alias's condition as
+alternatives of tests, settings resolved) and finds exactly the bindings
+`_reference.match_reference` finds (aliases bind distinct facts of their kind; a missing field
+never matches; `conditions.evaluate` decides every test), in time linear in the facts plus the
+bindings, where the reference takes the power of the fact count:
 
-- facts are grouped by kind once; a test of one fact against a literal is decided once per
-  distinct value of the field (`evaluate` on that value), so a literal filter costs one pass;
-- each alias's condition is expanded to alternatives (conjunctions of tests); within one, the
-  literal tests pick the candidates and the joins `field == other.field` against an alias bound
-  earlier are answered by a hash index of those candidates on the joined fields, built once per
-  assessment and only for the fields some join uses;
+- facts are grouped by kind once, and each field a test reads is read once per kind: its values
+  coded by distinct value, so a test of one fact against a literal is decided once per distinct
+  value (`evaluate` on that value) and a conjunction of them is a few array operations;
+- within one alternative, the literal tests pick the candidates and the joins
+  `field == other.field` against an alias bound earlier are answered by a hash index of those
+  candidates on the joined fields, built once per assessment and only for the fields some join
+  uses;
 - a binding found by several alternatives of one alias is reported once.
 
 A join through another comparison (`>`, `!=`: the loader refuses them, the engine crashes on
@@ -22,12 +25,19 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from itertools import chain
+from operator import itemgetter
 from typing import Any
+
+import numpy as np
+import numpy.typing as npt
 
 from modeadvisor import conditions as cond
 from modeadvisor.conditions import Leaf
 from modeadvisor.facts import Fact, Firing
-from modeadvisor.knowledge import ConflictRule, Settings
+from modeadvisor.knowledge._compiled import CompiledConflict
+
+BoolArray = npt.NDArray[np.bool_]
+IntArray = npt.NDArray[np.int64]
 
 
 class BindingLimitError(Exception):
@@ -36,7 +46,7 @@ class BindingLimitError(Exception):
     Counting stops as soon as the limit is passed: `found` is the limit plus one, not the total.
     """
 
-    def __init__(self, rule: ConflictRule, limit: int) -> None:
+    def __init__(self, rule: CompiledConflict, limit: int) -> None:
         super().__init__(f"conflict rule '{rule.id}' binds more than {limit:,} combinations")
         self.rule = rule
         self.limit = limit
@@ -44,11 +54,7 @@ class BindingLimitError(Exception):
 
 
 def match_indexed(
-    rules: Sequence[ConflictRule],
-    facts: Sequence[Fact],
-    settings: Settings,
-    *,
-    limit: int | None = None,
+    rules: Sequence[CompiledConflict], facts: Sequence[Fact], *, limit: int | None = None
 ) -> list[Firing]:
     """Every (rule, alias -> fact index) binding, in the reference's order.
 
@@ -58,7 +64,7 @@ def match_indexed(
     firings: list[Firing] = []
     for rule in rules:
         start = len(firings)
-        for bound in index.bindings(rule, settings):
+        for bound in index.bindings(rule):
             firings.append((rule.id, bound))
             if limit is not None and len(firings) - start > limit:
                 raise BindingLimitError(rule, limit)
@@ -66,7 +72,7 @@ def match_indexed(
 
 
 def count_bindings(
-    rules: Sequence[ConflictRule], facts: Sequence[Fact], settings: Settings, *, limit: int
+    rules: Sequence[CompiledConflict], facts: Sequence[Fact], *, limit: int
 ) -> dict[str, int]:
     """How many bindings each rule makes, without keeping them; raises BindingLimitError as soon
     as one rule passes `limit`. What runs before an engine that cannot be stopped midway."""
@@ -74,7 +80,7 @@ def count_bindings(
     counts: dict[str, int] = {}
     for rule in rules:
         count = 0
-        for _ in index.bindings(rule, settings):
+        for _ in index.bindings(rule):
             count += 1
             if count > limit:
                 raise BindingLimitError(rule, limit)
@@ -118,23 +124,20 @@ class _Step:
     alternatives: tuple[_Alternative, ...]
 
 
-def plan(rule: ConflictRule, settings: Settings) -> tuple[_Step, ...]:
-    """Each alias in binding order with its condition's alternatives, settings resolved."""
+def plan(rule: CompiledConflict) -> tuple[_Step, ...]:
+    """Each alias in binding order with its compiled condition's alternatives, sorted by what
+    answers each test."""
     steps = []
     earlier: set[str] = set()
     for pattern in rule.patterns:
-        if pattern.condition is None:
-            conjunctions: list[tuple[Leaf, ...]] = [()]
-        else:
-            conjunctions = cond.disjunctive_form(cond.resolve(pattern.condition, settings))
-            if len(conjunctions) > cond.MAX_ALTERNATIVES:  # then the expansion stopped early
-                raise ValueError(
-                    f"conflict rule '{rule.id}': the condition of '{pattern.alias}' expands to "
-                    f"more than {cond.MAX_ALTERNATIVES} alternatives (the pack check refuses it)"
-                )
+        if len(pattern.alternatives) > cond.MAX_ALTERNATIVES:  # the expansion stopped early
+            raise ValueError(
+                f"conflict rule '{rule.id}': the condition of '{pattern.alias}' expands to "
+                f"more than {cond.MAX_ALTERNATIVES} alternatives (the pack check refuses it)"
+            )
         alternatives = []
-        for conjunction in conjunctions:
-            alternative = _split(conjunction, earlier)
+        for conjunction in pattern.alternatives:
+            alternative = _split(tuple(test.leaf for test in conjunction), earlier)
             if alternative is not None:
                 alternatives.append(alternative)
         steps.append(_Step(pattern.alias, pattern.kind, tuple(alternatives)))
@@ -181,24 +184,44 @@ def _join_key(value: object) -> object:
     return type(value), value
 
 
+@dataclass(frozen=True, slots=True)
+class _Column:
+    """One field over the facts of one kind: a code per fact, in their order, naming its group
+    of values that every test treats alike (`_MISSING` where the field is absent)."""
+
+    distinct: list[Any]  # one value per code
+    codes: IntArray
+
+
+#: Types whose values can be equal across types (1 == 1.0 == True) and still differ in the rule
+#: language: a column holding more than one of them is grouped by (type, value).
+_NUMERIC = frozenset({bool, int, float})
+
+
 class FactIndex:
-    """The facts of one assessment, grouped by kind, with filters and join indexes built lazily
-    and kept for every rule after the first that asks for them."""
+    """The facts of one assessment, grouped by kind, with columns, filters and join indexes
+    built lazily and kept for every rule after the first that asks for them."""
 
     def __init__(self, facts: Sequence[Fact]) -> None:
         self.facts = facts
-        self.by_kind: dict[str, list[int]] = {}
+        by_kind: dict[str, list[int]] = {}
         for index, fact in enumerate(facts):
-            self.by_kind.setdefault(str(fact["kind"]), []).append(index)
-        self._columns: dict[tuple[str, str], dict[object, tuple[Any, list[int]]]] = {}
-        self._passing: dict[tuple[str, _LeafKey], list[int]] = {}
-        self._passing_sets: dict[tuple[str, _LeafKey], frozenset[int]] = {}
+            kind = fact["kind"]
+            found = by_kind.get(kind)  # type: ignore[arg-type]
+            if found is None:
+                found = by_kind[str(kind)] = []
+            found.append(index)
+        self.by_kind = by_kind
+        self._indexes = {kind: np.array(found, dtype=np.int64) for kind, found in by_kind.items()}
+        self._of_kind = {kind: [facts[i] for i in found] for kind, found in by_kind.items()}
+        self._columns: dict[tuple[str, str], _Column] = {}
+        self._masks: dict[tuple[str, _LeafKey], BoolArray] = {}
         self._filtered: dict[tuple[str, tuple[_LeafKey, ...]], list[int]] = {}
         self._joins: dict[tuple[str, tuple[_LeafKey, ...], tuple[str, ...]], _Table] = {}
 
-    def bindings(self, rule: ConflictRule, settings: Settings) -> Iterator[dict[str, int]]:
+    def bindings(self, rule: CompiledConflict) -> Iterator[dict[str, int]]:
         """Every binding of the rule: alias -> fact index, in the order of the reference."""
-        steps = plan(rule, settings)
+        steps = plan(rule)
         if all(step.alternatives for step in steps):
             sources = [
                 (step.alias, [self._source(step.kind, alt) for alt in step.alternatives])
@@ -275,53 +298,57 @@ class FactIndex:
         key = (kind, tuple(_key(leaf) for leaf in literal))
         found = self._filtered.get(key)
         if found is None:
-            if not literal:
-                found = self.by_kind.get(kind, [])
-            else:  # the most selective test first, the others as sets
-                first, *more = sorted(literal, key=lambda leaf: len(self._passing_leaf(kind, leaf)))
-                sets = [self._passing_set(kind, leaf) for leaf in more]
-                found = [i for i in self._passing_leaf(kind, first) if all(i in s for s in sets)]
+            found = self._indexes_of(kind, self._passing(kind, literal)).tolist()
             self._filtered[key] = found
         return found
 
-    def _passing_leaf(self, kind: str, leaf: Leaf) -> list[int]:
-        """The facts of `kind` that pass one literal test: `evaluate` once per distinct value."""
-        key = (kind, _key(leaf))
-        found = self._passing.get(key)
-        if found is None:
-            runs = [
-                indexes
-                for value, indexes in self._column(kind, leaf.trait).values()
-                if cond.evaluate(leaf, {} if value is _MISSING else {leaf.trait: value})
-            ]
-            found = runs[0] if len(runs) == 1 else sorted(chain.from_iterable(runs))
-            self._passing[key] = found
-        return found
+    def _indexes_of(self, kind: str, passing: BoolArray | None) -> IntArray:
+        """The indexes of the facts of `kind` where `passing` (None: every one)."""
+        indexes = self._indexes.get(kind, np.zeros(0, dtype=np.int64))
+        return indexes if passing is None else indexes[passing]
 
-    def _passing_set(self, kind: str, leaf: Leaf) -> frozenset[int]:
-        key = (kind, _key(leaf))
-        found = self._passing_sets.get(key)
-        if found is None:
-            found = self._passing_sets[key] = frozenset(self._passing_leaf(kind, leaf))
-        return found
+    def _passing(self, kind: str, literal: Sequence[Leaf]) -> BoolArray | None:
+        """Which facts of `kind` pass every literal test (None: no test, every fact)."""
+        passing: BoolArray | None = None
+        for leaf in literal:
+            mask = self._mask(kind, leaf)
+            passing = mask if passing is None else passing & mask
+        return passing
 
-    def _column(self, kind: str, name: str) -> dict[object, tuple[Any, list[int]]]:
-        """The facts of `kind` grouped by their value of one field (absent: `_MISSING`): each
-        group's value and its facts' indexes."""
+    def _mask(self, kind: str, leaf: Leaf) -> BoolArray:
+        """Which facts of `kind` pass one literal test: `evaluate` once per distinct value."""
+        key = (kind, _key(leaf))
+        mask = self._masks.get(key)
+        if mask is None:
+            column = self._column(kind, leaf.trait)
+            verdicts = np.array(
+                [
+                    cond.evaluate(leaf, {} if value is _MISSING else {leaf.trait: value})
+                    for value in column.distinct
+                ],
+                dtype=np.bool_,
+            )
+            mask = self._masks[key] = verdicts[column.codes]
+        return mask
+
+    def _column(self, kind: str, name: str) -> _Column:
+        """One field of the facts of `kind`, read once."""
         key = (kind, name)
-        groups = self._columns.get(key)
-        if groups is None:
-            groups = {}
-            facts = self.facts
-            for index in self.by_kind.get(kind, []):
-                value = facts[index].get(name, _MISSING)
-                exact = value if value.__class__ is str or value is _MISSING else _value_key(value)
-                group = groups.get(exact)
-                if group is None:
-                    group = groups[exact] = (value, [])
-                group[1].append(index)
-            self._columns[key] = groups
-        return groups
+        column = self._columns.get(key)
+        if column is None:
+            values = _field(self._of_kind.get(kind, []), name)
+            if len(set(map(type, values)) & _NUMERIC) > 1:  # 1, 1.0 and true apart
+                keys = [_value_key(value) for value in values]
+                unique = dict.fromkeys(keys)
+                distinct = [k if k.__class__ is str else k[1] for k in unique]  # type: ignore[index]
+            else:
+                keys = values
+                unique = dict.fromkeys(keys)
+                distinct = list(unique)
+            code = {k: i for i, k in enumerate(unique)}
+            codes = np.fromiter(map(code.__getitem__, keys), dtype=np.int64, count=len(keys))
+            column = self._columns[key] = _Column(distinct, codes)
+        return column
 
     def _join_index(self, kind: str, literal: Sequence[Leaf], fields: tuple[str, ...]) -> _Table:
         """The facts passing `literal`, by their values of `fields` (those lacking one left out):
@@ -331,14 +358,18 @@ class FactIndex:
         if table is None:
             table = {}
             facts = self.facts
-            for index in self.filtered(kind, literal):
-                fact = facts[index]
-                values = tuple([fact.get(name, _MISSING) for name in fields])
-                if all(v.__class__ is str for v in values):  # the common case: its own key
+            indexes = self.filtered(kind, literal)
+            columns = [_field([facts[index] for index in indexes], name) for name in fields]
+            text = set(map(type, chain.from_iterable(columns))) <= {str, object}  # or missing
+            rows = zip(*columns, strict=True)
+            for index, values in zip(indexes, rows, strict=True):
+                if _MISSING in values or (
+                    not text and any(isinstance(v, frozenset) for v in values)
+                ):
+                    continue
+                if text:  # the common case: a string is its own key
                     joined: tuple[object, ...] = values
                     exact: tuple[object, ...] = values
-                elif any(v is _MISSING or isinstance(v, frozenset) for v in values):
-                    continue
                 else:
                     joined = tuple(_join_key(v) for v in values)
                     exact = tuple(_value_key(v) for v in values)
@@ -351,6 +382,14 @@ class FactIndex:
                 group[1].append(index)
             self._joins[key] = table
         return table
+
+
+def _field(facts: Sequence[Fact], name: str) -> list[Any]:
+    """Each fact's value of one field (`_MISSING` where it has none), in order."""
+    try:
+        return list(map(itemgetter(name), facts))  # the common case: every fact has it
+    except KeyError:
+        return [fact.get(name, _MISSING) for fact in facts]
 
 
 #: A join index: `==` key of the joined values -> exact values -> (those values, fact indexes).

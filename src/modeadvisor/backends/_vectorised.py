@@ -370,4 +370,4 @@ class VectorisedBackend:
         return self.scorer.fired(UnitTable(self._kb, values))
 
     def match(self, facts: Sequence[Fact], *, limit: int) -> list[Firing]:
-        return match_indexed(self._kb.conflicts, facts, self._kb.settings, limit=limit)
+        return match_indexed(self._kb.compiled.conflicts, facts, limit=limit)

@@ -8,7 +8,8 @@ lint and what-if — so none of them derives it again:
 - `$settings` replaced by the pack's values;
 - each literal in its exact form (`Test.exact`): numbers in integer millionths
   (`scoring.to_millionths`), other values as written;
-- a scoring rule's weights in millionths, in archetype order.
+- a scoring rule's weights in millionths, in archetype order, and the traits its condition
+  reads (what a unit's evidence quotes).
 
 A rule whose condition expands beyond `MAX_ALTERNATIVES` is kept with a located problem: no
 backend can run it, so an Advisor refuses the pack (lint reports it too).
@@ -67,6 +68,8 @@ class CompiledRule:
     id: str
     alternatives: tuple[Conjunction, ...]
     weights: tuple[int, ...]  # millionths per archetype, in the pack's archetype order
+    #: The trait ids the condition reads, in order of first appearance.
+    traits: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,6 +128,7 @@ def compile_knowledge(kb: KnowledgeBase) -> CompiledForm:
                     for conjunction in alternatives
                 ),
                 tuple(micro(rule.spec.weights.get(a, 0.0)) for a in kb.archetypes),
+                cond.traits_of(rule.condition),
             )
         )
     conflicts = []

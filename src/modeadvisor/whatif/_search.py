@@ -74,7 +74,7 @@ class Search:
         if self.goal.target is not None:
             reached = before.state.profile.dominant == self.goal.target
         elif self.goal.recommend is not None:
-            scores = {m.advice.model: m.micro for m in before.state.scored}
+            scores = {m.model: m.micro for m in before.state.scored}
             reached = bool(recommended(scores.get(self.goal.recommend, 0), self.kb.settings))
         else:
             reached = self.goal.holds(before.state.id, before.findings)
@@ -102,7 +102,7 @@ class Search:
         traits = changeable(kb, self.allow)
         moves = trait_moves(kb, values, traits)
         if not self.goal.of_profile:
-            scored = {m.advice.model: m.micro for m in self.before.state.scored}
+            scored = {m.model: m.micro for m in self.before.state.scored}
             good = [m for m, s in scored.items() if recommended(s, kb.settings)]
             floats = {m: s / MICRO for m, s in scored.items()}
             moves += model_moves(kb, world.base.in_use, world.imposed, floats, good)
@@ -200,7 +200,7 @@ class Search:
         unit = state.id
         open_ = sum(1 for f in findings.values() if self.goal.about(f) and unit in f.units)
         held = (variant.in_use | set(self.world.imposed)) - variant.exempt
-        worst = min((m.micro for m in state.scored if m.advice.model in held), default=0)
+        worst = min((m.micro for m in state.scored if m.model in held), default=0)
         return open_ == 0, -open_ + worst / (10 * MICRO)
 
     def _answer(self, winners: Sequence[_Tried], *, already: bool = False) -> WhatIf:
@@ -290,8 +290,8 @@ class Search:
                         read |= set(cond.traits_of(rule.condition))
         else:
             read |= {t for r in self.rules or () for t in _unit_traits(r)}
-            for rule in self.before.state.rules:
-                read |= set(cond.traits_of(rule.condition))
+            for index in self.before.state.rules:
+                read |= set(cond.traits_of(kb.rules[index].condition))
         free = {t.id for t in changeable(kb, self.allow)}
         return sorted(t for t in read if t in kb.traits and t not in free)
 

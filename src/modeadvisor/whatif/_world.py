@@ -26,8 +26,8 @@ from modeadvisor.backends._matching import match_indexed
 from modeadvisor.backends._vectorised import Scorer, variants
 from modeadvisor.conflicts import UnitState, situation
 from modeadvisor.facts import FACT_KINDS, Fact, Firing
-from modeadvisor.graph import ModeGraph, ModelScores, model_scores
-from modeadvisor.knowledge import ConflictRule, KnowledgeBase, Lang
+from modeadvisor.graph import ModeGraph, ModelScores, ScoredModel, model_scores
+from modeadvisor.knowledge import CompiledConflict, ConflictRule, KnowledgeBase, Lang
 from modeadvisor.profile import Profiles, profiles, unit_profile
 
 BoolArray = npt.NDArray[np.bool_]
@@ -131,8 +131,8 @@ class World:
             states = [state]
         views = {**self.views, state.id: variant.views}
         facts = situation(kb, states, self.imposed, views, self.ratings)
-        chosen = kb.conflicts if rules is None else rules
-        firings = match_indexed(chosen, facts, kb.settings, limit=self.limit)
+        chosen = kb.compiled.conflicts if rules is None else _compiled(kb, rules)
+        firings = match_indexed(chosen, facts, limit=self.limit)
         if variant.exempt:
             firings = [f for f in firings if not _exempted(f, facts, state.id, variant.exempt)]
         return finding_map(kb, firings, facts)
@@ -158,7 +158,7 @@ class World:
             for fact in situation(kb, [own], self.imposed, {uid: variant.views}, {uid: ratings}):
                 if fact["kind"] not in ("imposed", "split"):
                     facts.append(fact)
-        firings = match_indexed(rules, facts, kb.settings, limit=self.limit)
+        firings = match_indexed(_compiled(kb, rules), facts, limit=self.limit)
         apart: list[list[Firing]] = [[] for _ in states]
         for firing in firings:
             uids = {str(facts[i]["uid"]) for i in firing[1].values() if "uid" in facts[i]}
@@ -184,6 +184,7 @@ class Batch:
         self.found, self.scores = found, scores
         self._fired = fired
         self._names = world.scorer.rule_ids
+        self._scored: list[list[ScoredModel]] | None = None  # every variant's, when first asked
 
     def fired(self, row: int) -> tuple[str, ...]:
         return tuple(self._names[i] for i in self._fired[row].nonzero()[0])
@@ -195,16 +196,20 @@ class Batch:
         world, kb, variant = self.world, self.world.kb, self.variants[row]
         unit = world.unit
         profile, _ = unit_profile(kb, self.found, row, world.lang)
-        scored = []
-        if profile.status == "ok":
-            scored = world.graph.score_models(
-                unit.id, row, self.found, self.scores, variant.in_use, world.lang
-            )
-        hits = self._fired[row].nonzero()[0]
-        rules = tuple(kb.rules[i] for i in hits)
+        if self._scored is None:  # all variants at once: the graph scores arrays
+            in_use = [v.in_use for v in self.variants]
+            self._scored = world.graph.score_models(self.found, self.scores, in_use)
+        scored = self._scored[row] if profile.status == "ok" else []
+        rules = tuple(int(i) for i in self._fired[row].nonzero()[0])
         return UnitState(
             unit.id, unit.parent, variant.values, profile, scored, variant.in_use, rules
         )
+
+
+def _compiled(kb: KnowledgeBase, rules: Sequence[ConflictRule]) -> list[CompiledConflict]:
+    """The compiled form of some of the pack's conflict rules, the form the matcher reads."""
+    wanted = {rule.id for rule in rules}
+    return [c for c in kb.compiled.conflicts if c.id in wanted]
 
 
 def joins_one_unit(rule: ConflictRule) -> bool:
