@@ -564,7 +564,7 @@ def test_a_finding_of_many_units_is_shown_capped_with_counts(shipped_kb: Knowled
     assert len(split.units) == len(split.details) == 41
     text = to_text(advice)
     assert (
-        "yksiköiden toimintatavat eroavat: u0, u1, u10, u11, u12, u13, u14, u15 ja 33 muuta  ("
+        "yksiköiden toimintatavat eroavat: u0, u1, u10, u11, u12, u13, u14, u15 ja 33 muuta\n"
         in text
     )
     assert "      ... ja 29 muuta (kaikki ovat JSON-tulosteessa)" in text

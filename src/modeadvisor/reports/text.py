@@ -88,8 +88,7 @@ def _conflicts_text(conflicts: list[Conflict], advice: Advice) -> Iterator[str]:
         named = ", ".join(names.get(u, u) for u in units) + (f" {more}" if more else "")
         yield (
             f"  [{label(f'severity.{conflict.severity}', lang)}] "
-            f"{finding_kind(conflict.kind, lang)}: "
-            f"{named}  ({conflict.rule}, {', '.join(conflict.source)})"
+            f"{finding_kind(conflict.kind, lang)}: {named}"
         )
         yield f"    {conflict.explanation}"
         details, rest = finding_details(conflict, lang)
@@ -97,6 +96,12 @@ def _conflicts_text(conflicts: list[Conflict], advice: Advice) -> Iterator[str]:
         if rest:
             yield f"      {rest}"
         yield f"    {label('resolution', lang)}: {conflict.resolution}"
+        # the trail last, as the reports put it: a reader reads the finding, a consultant
+        # looks the rule up
+        yield (
+            f"    {label('rule', lang)} {conflict.rule} · "
+            f"{label('source', lang)}: {', '.join(conflict.source)}"
+        )
     yield ""
 
 
