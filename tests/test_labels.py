@@ -252,3 +252,47 @@ def test_every_label_is_used_by_some_output(
         _run_commands(lang)
     assert set(LABELS) - recording.used == set(), "labels no output uses"
     assert recording.used <= set(LABELS)
+
+
+# --- no catalogue id in the prose ----------------------------------------------------------------
+
+
+def _prose(text: str) -> list[str]:
+    """The words of an output a reader reads: without the unit ids in brackets after each unit's
+    name (there for `--unit`) and the trail line naming a finding's rule and sources."""
+    import re
+
+    kept = []
+    for line in text.splitlines():
+        if line.strip().startswith(("rule ", "sääntö ")):
+            continue
+        kept.append(re.sub(r"\[[^\]]*\]", " ", line))
+    return re.findall(r"[A-Za-z][A-Za-z0-9_-]*", "\n".join(kept))
+
+
+@pytest.mark.parametrize("lang", ["en", "fi"])
+def test_assessing_every_example_shows_no_catalogue_id_in_the_prose(
+    shipped_kb: KnowledgeBase, lang: Lang
+) -> None:
+    """Traits, modes, models and the kinds of finding appear by name, never by id, in the text
+    and in the HTML's own words (ids stay in code spans, attributes and bracketed unit ids)."""
+    import re
+
+    catalogue = {
+        *shipped_kb.traits,
+        *shipped_kb.archetypes,
+        *shipped_kb.models,
+        *(rule.spec.kind for rule in shipped_kb.conflicts),
+    }
+    if lang == "en":  # 'production', 'development': English words as well as ids
+        catalogue = {item for item in catalogue if "_" in item}
+    advisor = Advisor(shipped_kb, lang=lang)
+    for path in sorted((ROOT / "examples").glob("*.yaml")):
+        advice = advisor.assess(path)
+        units = {unit.id for unit in advice.units}
+        found = (set(_prose(to_text(advice))) & catalogue) - units
+        assert not found, (path.name, sorted(found))
+        page = re.sub(r"<(code|pre|details)[^>]*>.*?</\1>", " ", to_html(advice), flags=re.S)
+        page = re.sub(r"<[^>]+>", " ", page)  # tags and their attributes
+        found = (set(_prose(page)) & catalogue) - units
+        assert not found, (path.name, "html", sorted(found))

@@ -342,7 +342,7 @@ def _reason_html(advice: Advice, reason: Reason) -> str:
         f"{_esc(label(f'relation.{reason.relation}', advice.language))} "
         f"({_esc(link(advice, reason))}): "
         f'{_esc(reason.reason)} <span class="src">[{_esc(", ".join(reason.source))}]</span> '
-        f'<span class="path">{_esc(" → ".join(reason.path))}</span></li>'
+        f'<code class="path">{_esc(" → ".join(reason.path))}</code></li>'
     )
 
 
