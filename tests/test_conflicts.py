@@ -360,7 +360,7 @@ def test_grammar_follows_the_count_of_units(shipped_kb: KnowledgeBase) -> None:
     )
     service = finnish.assess(ROOT / "examples" / "service-company.yaml")
     (expectation,) = [c for c in service.conflicts if c.kind == "customer_expectation_mismatch"]
-    assert "näkymissä nykyinen (havaittu) ja strategian mukainen" in expectation.explanation
+    assert "(näkymät: nykyinen (havaittu) ja strategian mukainen)" in expectation.explanation
 
 
 def test_finnish_numbers_have_a_decimal_comma(shipped_kb: KnowledgeBase) -> None:

@@ -62,7 +62,8 @@ LABELS: dict[str, dict[Lang, Entry]] = {
     "view.desired": {"en": "desired", "fi": "tavoiteltu"},
     "view.strategy": {"en": "strategy-chosen", "fi": "strategian mukainen"},
     "direction": {"en": "direction of development", "fi": "kehityssuunta"},
-    "towards": {"en": "towards", "fi": "kohti"},
+    # "kohti" takes the partitive; a mode's name stands in the nominative after its head noun
+    "towards": {"en": "towards", "fi": "kohti toimintatapaa"},
     "note": {"en": "note", "fi": "huom"},
     "notes": {"en": "notes", "fi": "huomiot"},
     # --- models ---------------------------------------------------------------------------------
