@@ -361,3 +361,13 @@ def test_every_shipped_trait_says_what_kind_of_thing_it_is(shipped_kb: Knowledge
     assert kinds["cost_focus"] != "lever"
     assert kinds["customer_value_basis"] != "lever"
     assert kinds["daily_flex_to_customer"] != "lever"
+
+
+def test_a_traits_choices_are_every_value_it_can_take_or_none(shipped_kb: KnowledgeBase) -> None:
+    kinds = {trait.type: trait for trait in shipped_kb.traits.values()}
+    assert kinds["scale"].choices() == [1, 2, 3, 4, 5]
+    assert kinds["bool"].choices() == [True, False]
+    category = kinds["category"]
+    assert category.choices() == list(category.values or ())
+    assert kinds["set"].choices() is None
+    assert kinds["number"].choices() is None

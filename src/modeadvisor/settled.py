@@ -37,7 +37,7 @@ from modeadvisor import conditions as cond
 from modeadvisor.backends._vectorised import Scorer, rule_weights, variants
 from modeadvisor.conflicts import UnitState
 from modeadvisor.graph import recommended
-from modeadvisor.knowledge import SCALE_MAX, SCALE_MIN, KnowledgeBase, Lang, Trait
+from modeadvisor.knowledge import KnowledgeBase, Lang, Trait
 from modeadvisor.reports.labels import label
 from modeadvisor.scoring import MICRO
 
@@ -354,13 +354,10 @@ def _classes(kb: KnowledgeBase, trait: Trait) -> list[cond.TraitValue | None]:
 
 
 def _candidates(trait: Trait, leaves: Sequence[cond.Leaf]) -> list[cond.TraitValue]:
+    choices = trait.choices()
+    if choices is not None:
+        return list(choices)
     match trait.type:
-        case "scale":
-            return list(range(SCALE_MIN, SCALE_MAX + 1))
-        case "bool":
-            return [True, False]
-        case "category":
-            return list(trait.values or ())
         case "set":
             tested = sorted({leaf.value for leaf in leaves if isinstance(leaf, cond.Member)})
             return [

@@ -129,6 +129,18 @@ class Trait(_Item):
             raise ValueError("`min` is greater than `max`")
         return self
 
+    def choices(self) -> list[bool | int | str] | None:
+        """Every value a scale, true/false or category trait can take, in order (None for a
+        set or a number, whose values a caller enumerates its own way)."""
+        match self.type:
+            case "scale":
+                return list(range(SCALE_MIN, SCALE_MAX + 1))
+            case "bool":
+                return [True, False]
+            case "category":
+                return list(self.values or ())
+        return None
+
     def kind_text(self) -> str:
         """The type as a user reads it in messages."""
         match self.type:

@@ -114,13 +114,10 @@ def view_moves(views: Mapping[str, Mapping[str, float]]) -> list[Move]:
 def _values(
     trait: Trait, current: cond.TraitValue | None, thresholds: set[float]
 ) -> list[cond.TraitValue]:
+    choices = trait.choices()
+    if choices is not None:
+        return list(choices)
     match trait.type:
-        case "scale":
-            return list(range(SCALE_MIN, SCALE_MAX + 1))
-        case "bool":
-            return [True, False]
-        case "category":
-            return list(trait.values or ())
         case "set":
             have = current if isinstance(current, frozenset) else frozenset()
             return [have ^ {v} for v in trait.values or ()]
