@@ -91,7 +91,8 @@ def test_fail_on_high_ignores_medium(tmp_path: Path, capsys: pytest.CaptureFixtu
     out = capsys.readouterr().out
     # the plant and R&D split under the group, which itself is on neither side: medium at most
     assert (
-        "[medium] units in different modes: Konsernin johto, Tampereen tehdas, Tuotekehitys" in out
+        "[medium] units in different modes: Konsernin johto; Tampereen tehdas; Tuotekehitys, Espoo"
+        in out
     )
     assert "[high]" not in out
     assert main(["assess", str(path), "--fail-on", "medium"]) == 1

@@ -296,3 +296,11 @@ def test_assessing_every_example_shows_no_catalogue_id_in_the_prose(
         page = re.sub(r"<[^>]+>", " ", page)  # tags and their attributes
         found = (set(_prose(page)) & catalogue) - units
         assert not found, (path.name, "html", sorted(found))
+
+
+def test_unit_names_with_commas_are_separated_by_semicolons() -> None:
+    from modeadvisor.reports._common import separator
+
+    assert separator(["Konsernin johto", "Tampereen tehdas"]) == ", "
+    assert separator(["Konsernin johto", "Tuotekehitys, Espoo"]) == "; "
+    assert separator([]) == ", "

@@ -7,7 +7,7 @@ Each is written once here, so that text, Markdown, HTML and the charts cannot dr
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from modeadvisor.advice import Advice, Conflict, Evidence, JsonValue, Reason, UnitAdvice
@@ -76,6 +76,12 @@ def finding_units(conflict: Conflict, lang: Lang) -> tuple[list[str], str | None
     shown = conflict.units[:SHOWN_UNITS]
     rest = len(conflict.units) - len(shown)
     return shown, label("more_units", lang, n=integer(rest, lang)) if rest else None
+
+
+def separator(names: Iterable[str]) -> str:
+    """What separates the names of a finding's units: a comma, or a semicolon where a name
+    holds a comma itself ("Konsernin johto; Tuotekehitys, Espoo" is two units, not three)."""
+    return "; " if any("," in name for name in names) else ", "
 
 
 def finding_details(conflict: Conflict, lang: Lang) -> tuple[list[str], str | None]:

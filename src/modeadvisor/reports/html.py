@@ -33,6 +33,7 @@ from modeadvisor.reports._common import (
     mode_line,
     number,
     optional,
+    separator,
     signed,
     tree,
     view_label,
@@ -201,7 +202,9 @@ def _html_conflicts(advice: Advice, index: Index) -> Iterator[str]:
         yield f"<p>{_h('none_found', lang)}.</p>"
     for k, conflict in enumerate(advice.conflicts, 1):
         shown, more = finding_units(conflict, lang)
-        units = ", ".join(_unit_link(index, u) for u in shown)
+        units = separator(index.names.get(u, u) for u in shown).join(
+            _unit_link(index, u) for u in shown
+        )
         units += f" {_esc(more)}" if more else ""
         yield (
             f'<article class="conflict sev-{_esc(conflict.severity)}" id="conflict-{k}" '

@@ -32,6 +32,7 @@ from modeadvisor.reports._common import (
     mode_line,
     number,
     optional,
+    separator,
     signed,
     tree,
     view_label,
@@ -146,7 +147,8 @@ def _md_conflicts(advice: Advice, index: Index) -> list[str]:
         lines += [f"{_h('none_found', lang)}.", ""]
     for conflict in advice.conflicts:
         shown, more = finding_units(conflict, lang)
-        units = ", ".join(_md(index.names.get(u, u)) for u in shown)
+        named = [index.names.get(u, u) for u in shown]
+        units = separator(named).join(_md(n) for n in named)
         units += f" {_md(more)}" if more else ""
         lines += [
             f"### {_md(label(f'severity.{conflict.severity}', lang).upper())}: "

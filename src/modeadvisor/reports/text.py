@@ -25,6 +25,7 @@ from modeadvisor.reports._common import (
     mode_line,
     number,
     percent,
+    separator,
     signed,
     view_label,
     weights_line,
@@ -85,7 +86,8 @@ def _conflicts_text(conflicts: list[Conflict], advice: Advice) -> Iterator[str]:
     yield f"{title} ({len(conflicts)}):"
     for conflict in conflicts:
         units, more = finding_units(conflict, lang)
-        named = ", ".join(names.get(u, u) for u in units) + (f" {more}" if more else "")
+        shown = [names.get(u, u) for u in units]
+        named = separator(shown).join(shown) + (f" {more}" if more else "")
         yield (
             f"  [{label(f'severity.{conflict.severity}', lang)}] "
             f"{finding_kind(conflict.kind, lang)}: {named}"
