@@ -23,6 +23,7 @@ from modeadvisor.backends import Backend, BackendChoice
 from modeadvisor.errors import (
     BackendUnavailableError,
     EngineError,
+    HistoryError,
     KnowledgeBaseError,
     LimitError,
     Location,
@@ -63,6 +64,7 @@ __all__ = [
     "EngineError",
     "Evidence",
     "Examination",
+    "HistoryError",
     "KnowledgeBase",
     "KnowledgeBaseError",
     "LimitError",
