@@ -266,7 +266,7 @@ class HistoryStore:
         table = _schema.assessments
         query = select(table.c.organisation, table.c.name).order_by(table.c.assessed_at, table.c.id)
         with self._connect("read the organisations") as connection:
-            return dict(connection.execute(query).tuples().all())
+            return {row[0]: row[1] for row in connection.execute(query)}
 
     def assessments(self, organisation: str, unit: str | None = None) -> list[Assessment]:
         """An organisation's saved assessments, oldest first; with `unit`, each holds that
@@ -319,7 +319,7 @@ class HistoryStore:
             .order_by(table.c.assessed_at, table.c.id)
         )
         with self._connect("read the history") as connection:
-            units = dict(connection.execute(names).tuples().all())  # the latest name wins
+            units = {row[0]: row[1] for row in connection.execute(names)}  # latest wins
         return History(
             organisation=found[0].organisation,
             name=found[-1].name,

@@ -81,15 +81,19 @@ def _change_lines(change: AssessmentChange, names: Names) -> list[str]:
             lines.append(f"  {unit.name}: {label('history.no_change', lang)}")
             continue
         lines.append(f"  {unit.name}")
-        if unit.presence != "both":
-            lines.append("    " + cap(label(f"history.unit_{unit.presence}", lang)))
-        if unit.dominant_before != unit.dominant_after:
+        if unit.presence == "removed":
+            lines.append("    " + cap(label("history.unit_removed", lang)))
+            continue
+        if unit.presence == "added":  # its mode and recommendations, no change of weights
+            added = cap(label("history.unit_added", lang))
+            lines.append(f"    {added}: {names.mode(unit.dominant_after)}")
+        elif unit.dominant_before != unit.dominant_after:
             lines.append(
                 f"    {cap(label('history.dominant', lang))}: "
                 f"{names.mode(unit.dominant_before)} → {names.mode(unit.dominant_after)}"
             )
         moved = [w for w in unit.weights if w.change != 0]
-        if moved:
+        if moved and unit.presence == "both":
             lines.append(
                 f"    {cap(label('weights', lang))}: "
                 + "; ".join(

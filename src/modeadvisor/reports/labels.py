@@ -448,7 +448,6 @@ LABELS: dict[str, dict[Lang, Entry]] = {
         "en": ("saved assessment", "saved assessments"),
         "fi": ("tallennettu arviointi", "tallennettua arviointia"),
     },
-    "history.packs": {"en": "rule packs", "fi": "sääntöpaketit"},
     "history.changes": {
         "en": "Changes from {before} to {after}",
         "fi": "Muutokset {before} \u2013 {after}",
