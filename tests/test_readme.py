@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import io
 import re
+import shlex
 import shutil
 from pathlib import Path
 
@@ -12,6 +13,7 @@ import pytest
 import yaml
 
 from modeadvisor import Advisor, load_knowledge_base
+from modeadvisor.cli import main
 from modeadvisor.knowledge import shipped_rules_dir
 
 from .conftest import ROOT
@@ -108,3 +110,27 @@ def test_steps_documented_in_the_readme_exist() -> None:
         pattern = re.sub(r"\b\d+(\.\d+)?\b|\b[A-Z][A-Z-]+\b", "{n}", pattern)
         words = re.sub(r"\{[^}]*\}", "", pattern).split()
         assert all(word in bdd for word in words), phrase
+
+
+def test_history_commands_run_and_say_what_the_readme_shows(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    section = README.split("\n## History\n")[1].split("\n## ")[0]
+    commands = re.findall(r"```sh\n(.*?)```", section, re.DOTALL)[0].splitlines()
+    shown = re.findall(r"```text\n(.*?)```", section, re.DOTALL)[0]
+    shutil.copytree(ROOT / "examples", tmp_path / "examples")
+    monkeypatch.chdir(tmp_path)
+    outputs = []
+    for line in commands:
+        program, *args = shlex.split(line)
+        assert program == "modeadvisor"
+        assert main(args) == 0, line
+        outputs.append(capsys.readouterr().out)
+    history = outputs[2]
+    for expected in shown.splitlines():  # every line but those with the moments of saving
+        if " UTC" not in expected:
+            assert expected in history.splitlines(), expected
+    assert '<svg class="timeline" id="timeline-rnd"' in (tmp_path / "report.html").read_text(
+        "utf-8"
+    )
+    assert outputs[-1] == "erased 2 saved assessments of Pohjolan Konepaja Oy\n"
