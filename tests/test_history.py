@@ -502,3 +502,31 @@ def test_importing_modeadvisor_and_its_command_line_loads_no_database_library() 
     ).stdout
     for module in ("sqlalchemy", "psycopg", "platformdirs"):
         assert f"'{module}'" not in loaded, module
+
+
+def test_concurrent_first_opens_make_the_tables_once(
+    database: str, shipped_kb: KnowledgeBase
+) -> None:
+    """Workers of a server open a fresh database at once: each gets a store, none an error."""
+    import threading
+
+    advice = Advisor(shipped_kb, backend="vectorised").assess(manufacturer())
+    organisation = Organisation.model_validate(manufacturer())
+    failures: list[BaseException] = []
+
+    def open_and_save() -> None:
+        try:
+            with HistoryStore.open(database) as store:
+                store.save(advice, organisation, shipped_kb, at=START)
+        except BaseException as error:  # collected: a thread's exception is otherwise lost
+            failures.append(error)
+
+    threads = [threading.Thread(target=open_and_save) for _ in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert failures == []
+    assert _execute(database, "SELECT version FROM modeadvisor_schema") == [(VERSION,)]
+    with HistoryStore.open(database) as store:
+        assert len(store.assessments(NAME)) == 6

@@ -71,6 +71,9 @@ units = Table(
     Column("snapshot", Text, nullable=False),
 )
 
+#: The advisory lock taken while a PostgreSQL database's tables are made or upgraded.
+_LOCK = 0x6D6F646561647669  # "modeadvi"
+
 #: Every table this module owns: a database holding some of them but no version is refused.
 TABLES = frozenset(table.name for table in metadata.sorted_tables)
 
@@ -83,6 +86,11 @@ def prepare(connection: Connection, rows: Callable[[Connection, Advice, int], No
     """Make the tables of an empty database, or upgrade an older one to `VERSION`; returns the
     version found. `rows` writes the summary and unit rows of one stored advice (the upgrade
     from 1 needs it). Raises SchemaError for a database this version cannot use."""
+    if connection.dialect.name == "postgresql":
+        # servers' workers open one database at once: one makes or upgrades it, the others
+        # wait for that transaction and then find it made (measured: without the lock, 5 of 6
+        # concurrent first opens failed on the catalogue's unique index)
+        connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _LOCK})
     found = set(inspect(connection).get_table_names())
     if schema_table.name not in found:
         if found & TABLES:
