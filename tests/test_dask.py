@@ -132,7 +132,7 @@ def test_organisations_are_assessed_each_whole(shipped_kb: KnowledgeBase) -> Non
 # --- on a real cluster of worker processes ---------------------------------------------------
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def client() -> Iterator[Any]:
     distributed = pytest.importorskip("distributed")
     cluster = distributed.LocalCluster(
@@ -167,3 +167,19 @@ def test_on_a_local_cluster_the_advice_is_that_of_one_machine(
     ).compute()
     assert assessed["advice"].iloc[0] == vectorised.assess(json.loads(documents[0])).to_json()
     assert assessed["error"].notna().tolist() == [False] * 4 + [True, True]
+
+
+def test_the_advisor_is_one_task_every_partition_reads(shipped_kb: KnowledgeBase) -> None:
+    """The compiled pack travels once to each worker: one node of the graph holds the advisor,
+    and every partition's task depends on that node rather than carrying a copy."""
+    vectorised = Advisor(shipped_kb, backend="vectorised")
+    frame = _units(shipped_kb, 40)
+    graph = dict(score_units(vectorised, dd.from_pandas(frame, npartitions=4)).__dask_graph__())
+    # dask names the advisor by a hash of its content, so an equal advisor may stand in for it
+    holding = [
+        key for key, node in graph.items() if isinstance(getattr(node, "value", None), Advisor)
+    ]
+    assert len(holding) == 1
+    scoring = [node for key, node in graph.items() if key[0].startswith("_score_partition")]
+    assert len(scoring) == 4
+    assert all(holding[0] in node.dependencies for node in scoring)

@@ -28,7 +28,7 @@ def _blocks(language: str) -> list[str]:
 
 
 def test_python_example_runs(monkeypatch: pytest.MonkeyPatch) -> None:
-    (code,) = _blocks("python")
+    code = _blocks("python")[0]  # the API's; the Dask one runs below
     monkeypatch.chdir(ROOT)
     out = io.StringIO()
     with contextlib.redirect_stdout(out):
@@ -134,3 +134,24 @@ def test_history_commands_run_and_say_what_the_readme_shows(
         "utf-8"
     )
     assert outputs[-1] == "erased 2 saved assessments of Pohjolan Konepaja Oy\n"
+
+
+@pytest.mark.slow  # starts a cluster of two worker processes
+def test_dask_example_runs_on_a_local_cluster(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    section = README.split("\n## Batches on Dask\n")[1].split("\n## ")[0]
+    (code,) = re.findall(r"```python\n(.*?)```", section, re.DOTALL)
+    script = tmp_path / "dask_example.py"
+    script.write_text(code, encoding="utf-8")
+    done = subprocess.run(
+        [sys.executable, str(script)], capture_output=True, text=True, timeout=300, check=False
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    lines = done.stdout.splitlines()
+    assert lines[1].split()[1:4] == ["plant", "ok", "1.0"], lines
+    assert lines[2].split()[1:3] == ["lab", "ok"], lines
+    assert lines[3].split()[1:3] == ["typo", "error"], lines
+    assert "'cost_focus' is a scale (1-5), found 'lots'" in lines[3]
+    assert lines[-1]  # the lab's first rule: its evidence came back through the handle

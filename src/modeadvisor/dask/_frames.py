@@ -70,6 +70,7 @@ def _score(
     scored["pack_hash"] = hashed
     scored["partition"] = number
     scored["row"] = range(len(scored))
+    scored.index = frame.index  # each unit under its label in the frame given
     return scored
 
 
