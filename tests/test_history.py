@@ -492,7 +492,7 @@ def test_every_layer_has_its_own_hash(tmp_path: Path) -> None:
 # --- no database library at import time ------------------------------------------------------
 
 
-def test_importing_modeadvisor_and_its_command_line_loads_no_database_library() -> None:
+def test_importing_modeadvisor_and_its_command_line_loads_no_optional_library() -> None:
     code = (
         "import sys, modeadvisor, modeadvisor.cli, modeadvisor.history; "
         "modeadvisor.cli._parser(); print(sorted(sys.modules))"
@@ -500,7 +500,7 @@ def test_importing_modeadvisor_and_its_command_line_loads_no_database_library() 
     loaded = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     ).stdout
-    for module in ("sqlalchemy", "psycopg", "platformdirs"):
+    for module in ("sqlalchemy", "psycopg", "platformdirs", "dask", "distributed"):
         assert f"'{module}'" not in loaded, module
 
 
