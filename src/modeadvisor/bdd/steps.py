@@ -151,6 +151,12 @@ def _respondents(modeadvisor_context: AdviceContext, datatable: list[list[str]])
         respondents.append({"id": row[0].strip(), "unit": unit, "ratings": ratings})
 
 
+@given(parsers.parse("organisaatio lupaa vastaajilleen vähintään {n:d} vastaajan ryhmät"))
+@given(parsers.parse("the organisation promises its respondents groups of at least {n:d}"))
+def _anonymity_floor(modeadvisor_context: AdviceContext, n: int) -> None:
+    modeadvisor_context.organisation["min_respondents"] = n
+
+
 @given(parsers.parse('organisaatio edellyttää malleja "{models}"'))
 @given(parsers.parse('the organisation imposes "{models}"'))
 def _imposes(modeadvisor_context: AdviceContext, models: str) -> None:
@@ -592,6 +598,23 @@ def _disputed_of(modeadvisor_context: AdviceContext, unit: str) -> None:
 @then(parsers.parse('the self-assessment of "{unit}" is not disputed'))
 def _undisputed_of(modeadvisor_context: AdviceContext, unit: str) -> None:
     _check_disputed(modeadvisor_context, unit, disputed=False)
+
+
+@then("itsearvion luvut jätetään näyttämättä")
+@then("the self-assessment's figures are withheld")
+def _withheld(modeadvisor_context: AdviceContext) -> None:
+    assessment = modeadvisor_context.unit_advice(None).self_assessment
+    assert assessment is not None, "no respondents rated the unit"
+    assert assessment.withheld, assessment.model_dump_json()
+    assert all(r.mean is None for r in assessment.ratings), assessment.model_dump_json()
+
+
+@then("itsearvion luvut näytetään")
+@then("the self-assessment's figures are shown")
+def _shown(modeadvisor_context: AdviceContext) -> None:
+    assessment = modeadvisor_context.unit_advice(None).self_assessment
+    assert assessment is not None, "no respondents rated the unit"
+    assert not assessment.withheld, assessment.model_dump_json()
 
 
 # --- what-if, why-not and how settled -----------------------------------------------------------
