@@ -342,3 +342,33 @@ Ominaisuus: Havainnot, joihin asiakas voi tarttua
     Kun yksikkö arvioidaan suomeksi
     Niin "customer_satisfaction_survey" ei tarvitse välttää
     Ja ristiriitoja ei havaita
+
+  Tapaus: Kolme johtajaa, jotka arvioivat tuotannon asteikon vastakkaisiin päihin, eivät anna puristamon yhteistä näkemystä, ja itsearvio on kiistanalainen
+    Oletetaan yksikkö "puristamo", jonka piirteet ovat:
+      | piirre                       | arvo        |
+      | sector                       | private     |
+      | aims_at_surplus              | true        |
+      | established_way_of_working   | 5           |
+      | cost_focus                   | 5           |
+      | own_business_followup        | 5           |
+      | profitability_before_growth  | 4           |
+      | innovation_type              | incremental |
+      | stabilising_leadership       | 4           |
+      | goal_clarity                 | 5           |
+      | periodic_figures_informative | 4           |
+      | resource_based_steering      | 5           |
+      | output_standardisation       | 5           |
+      | uncertainty_level            | 2           |
+    Ja vastaajat arvioivat yksikön:
+      | vastaaja | production |
+      | ceo      | 5          |
+      | cfo      | 1          |
+      | coo      | 1          |
+    Kun yksikkö arvioidaan suomeksi
+    Niin havaitaan 1 ristiriita "respondent_disagreement"
+    Ja havainnon "respondents_disagree_on_mode:puristamo" vakavuus on kohtalainen
+    Ja havainto "respondents_disagree_on_mode:puristamo" mainitsee "vastaajat ovat eri mieltä siitä, kuinka keskeinen toimintatapa Tuotantolähtöinen on"
+    Ja havainto "respondents_disagree_on_mode:puristamo" mainitsee "Tuotantolähtöinen: 3 vastaajaa, rwg 0,00, konsensus"
+    Ja havainto "respondents_disagree_on_mode:puristamo" viittaa lähteeseen "S-C4"
+    Ja itsearvio on kiistanalainen
+    Ja itsearvion luvut näytetään
