@@ -530,3 +530,36 @@ def test_concurrent_first_opens_make_the_tables_once(
     assert _execute(database, "SELECT version FROM modeadvisor_schema") == [(VERSION,)]
     with HistoryStore.open(database) as store:
         assert len(store.assessments(NAME)) == 6
+
+
+# --- respondents stay anonymous ---------------------------------------------------------------
+
+
+def _with_respondents() -> dict[str, Any]:
+    data = manufacturer()
+    data["respondents"] = [
+        {"id": "ceo", "role": "top_management", "ratings": {"production": 5, "development": 2}},
+        {"id": "cto", "unit": "rnd", "ratings": {"development": 5}},
+    ]
+    return data
+
+
+def test_respondents_answers_are_not_kept(database: str, shipped_kb: KnowledgeBase) -> None:
+    with HistoryStore.open(database) as store:
+        _save(store, shipped_kb, _with_respondents(), START)
+        (found,) = store.assessments(NAME)
+        whole = store.stored(found.id)
+    assert "respondents" not in whole.input
+    assert "ceo" not in json.dumps(whole.input)
+    assert whole.advice.anonymity.figures_shown is False
+
+
+def test_a_working_copy_with_respondents_figures_is_not_saved(
+    database: str, shipped_kb: KnowledgeBase
+) -> None:
+    data = _with_respondents()
+    advice = Advisor(shipped_kb, backend="vectorised", show_respondents=True).assess(data)
+    with HistoryStore.open(database) as store:
+        with pytest.raises(HistoryError, match="below the anonymity floor"):
+            store.save(advice, Organisation.model_validate(data), shipped_kb, at=START)
+        assert store.organisations() == {}

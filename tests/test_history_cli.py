@@ -220,3 +220,13 @@ def test_history_json_is_the_store_s_answer(capsys: pytest.CaptureFixture[str], 
         expected = store.history(NAME)
     assert History.model_validate_json(out) == expected
     assert json.loads(out)["assessments"][0]["assessed_at"] == "2025-01-15T09:30:00Z"
+
+
+def test_assess_save_with_show_respondents_exits_2_and_writes_nothing(
+    capsys: pytest.CaptureFixture[str], database: str
+) -> None:
+    args = ["assess", MANUFACTURER, "--save", "--db", database, "--show-respondents"]
+    code, out, err = _run(capsys, *args)
+    assert code == 2
+    assert out == ""
+    assert "assess without --show-respondents to save" in err

@@ -188,7 +188,18 @@ class HistoryStore:
         at: datetime | None = None,
     ) -> Assessment:
         """Store one assessment: `advice` of `organisation` by `knowledge_base` (whose layers
-        and their content hashes are kept), made at `at` (default now; UTC)."""
+        and their content hashes are kept), made at `at` (default now; UTC).
+
+        Respondents stay anonymous: the organisation is kept without its `respondents` (each
+        person's own answers), and advice made with the anonymity floor lifted
+        (`--show-respondents`, a consultant's working copy) is refused."""
+        if advice.anonymity.figures_shown:
+            raise _error(
+                self.where,
+                "this advice shows respondents' figures below the anonymity floor "
+                "(--show-respondents, a working copy): the history keeps only advice for the client",
+                "assess without --show-respondents to save",
+            )
         when = _utc(at or datetime.now(UTC))
         packs = pack_hashes(knowledge_base)
         row = {
@@ -198,7 +209,10 @@ class HistoryStore:
             "language": advice.language,
             "packs": json.dumps([p.model_dump() for p in packs]),
             "input": json.dumps(
-                organisation.model_dump(mode="json", exclude_defaults=True), ensure_ascii=False
+                organisation.model_dump(
+                    mode="json", exclude_defaults=True, exclude={"respondents"}
+                ),
+                ensure_ascii=False,
             ),
             "advice": advice.to_json(),
         }
