@@ -31,6 +31,7 @@ from modeadvisor import (
     HistoryError,
     KnowledgeBase,
     Organisation,
+    UnknownOrganisationError,
     UnknownUnitError,
     load_knowledge_base,
 )
@@ -423,7 +424,7 @@ def test_an_unknown_organisation_or_unit_says_what_is_there(
     database: str, shipped_kb: KnowledgeBase
 ) -> None:
     with HistoryStore.open(database) as store:
-        with pytest.raises(HistoryError, match="nothing is saved yet"):
+        with pytest.raises(UnknownOrganisationError, match="nothing is saved yet"):
             store.history(NAME)
         _save(store, shipped_kb, manufacturer(), START)
         with pytest.raises(HistoryError, match="did you mean 'pohjolan-konepaja-oy'"):
@@ -432,7 +433,7 @@ def test_an_unknown_organisation_or_unit_says_what_is_there(
             store.delete("pohjolan-konepaja")
         with pytest.raises(UnknownUnitError, match="did you mean 'rnd'"):
             store.history(NAME, unit="rdn")
-        with pytest.raises(HistoryError, match="no saved assessment 999"):
+        with pytest.raises(UnknownOrganisationError, match="no saved assessment 999"):
             store.stored(999)
 
 

@@ -32,6 +32,7 @@ from modeadvisor.errors import (
     OrganisationError,
     PackTooLargeError,
     Problem,
+    UnknownOrganisationError,
     UnknownUnitError,
 )
 from modeadvisor.knowledge import KnowledgeBase, load_knowledge_base
@@ -98,6 +99,7 @@ __all__ = [
     "TraitPull",
     "Unit",
     "UnitAdvice",
+    "UnknownOrganisationError",
     "UnknownUnitError",
     "WhatIf",
     "WhyNot",

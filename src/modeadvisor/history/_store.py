@@ -28,6 +28,7 @@ from modeadvisor.errors import (
     HistoryError,
     Location,
     Problem,
+    UnknownOrganisationError,
     UnknownUnitError,
     did_you_mean,
 )
@@ -264,7 +265,8 @@ class HistoryStore:
 
     def delete(self, organisation: str, before: datetime | None = None) -> int:
         """Erase an organisation's saved assessments (those made before `before`, if given);
-        returns how many were removed. An organisation with none saved is a HistoryError."""
+        returns how many were removed. An organisation with none saved is an
+        UnknownOrganisationError."""
         key = self._known(organisation)
         table = _schema.assessments
         chosen = select(table.c.id).where(table.c.organisation == key)
@@ -367,7 +369,9 @@ class HistoryStore:
         with self._connect("read an assessment") as connection:
             row = connection.execute(query).first()
         if row is None:
-            raise _error(self.where, f"no saved assessment {assessment_id}")
+            raise UnknownOrganisationError(
+                [Problem(Location(self.where), f"no saved assessment {assessment_id}")]
+            )
         advice = Advice.model_validate_json(row[8])
         return StoredAssessment(
             assessment=_assessment(row[6], tuple(row)[:6], unit_snapshots(advice)),
@@ -400,7 +404,7 @@ class HistoryStore:
         hint = did_you_mean(key, known) or (
             f"saved: {', '.join(sorted(known)[:10])}" if known else "nothing is saved yet"
         )
-        raise HistoryError(
+        raise UnknownOrganisationError(
             [Problem(Location(self.where), f"no saved assessments of '{organisation}'", hint)]
         )
 
