@@ -33,10 +33,12 @@ from modeadvisor.limits import DEFAULT_LIMITS, Limits
 from modeadvisor.organisation import (
     CheckedOrganisation,
     Organisation,
+    OrganisationText,
     Unit,
     check_organisation,
     from_data,
     read_organisation,
+    read_organisation_text,
 )
 from modeadvisor.profile import EvidenceWriter, profiles, unit_profile
 from modeadvisor.reports.labels import note
@@ -141,7 +143,12 @@ class Advisor:
         self,
         unit: str | Unit | Mapping[str, Any],
         *,
-        organisation: Organisation | Mapping[str, Any] | str | Path | None = None,
+        organisation: Organisation
+        | OrganisationText
+        | Mapping[str, Any]
+        | str
+        | Path
+        | None = None,
         target: str | None = None,
         clear: str | None = None,
         allow: Collection[str] = (),
@@ -170,7 +177,7 @@ class Advisor:
 
     def why_not(
         self,
-        organisation: Organisation | Mapping[str, Any] | str | Path,
+        organisation: Organisation | OrganisationText | Mapping[str, Any] | str | Path,
         unit: str,
         model_or_mode: str,
     ) -> WhyNot:
@@ -189,7 +196,9 @@ class Advisor:
         return answer.model_copy(update={"unit_name": _unit_name(organisation, unit)})
 
     def settled(
-        self, organisation: Organisation | Mapping[str, Any] | str | Path, unit: str
+        self,
+        organisation: Organisation | OrganisationText | Mapping[str, Any] | str | Path,
+        unit: str,
     ) -> Settled:
         """Whether the unit's dominant mode and top recommendation could change if the traits it
         did not observe were observed: exact bounds over every value they could take."""
@@ -199,7 +208,7 @@ class Advisor:
         return settled(kb, self._scorer, state, self.lang, names(kb, self.lang))
 
     def examine(
-        self, organisation: Organisation | Mapping[str, Any] | str | Path
+        self, organisation: Organisation | OrganisationText | Mapping[str, Any] | str | Path
     ) -> dict[str, Examination]:
         """For every unit, read once: how settled its answer is, and why-not for each model it
         uses or the organisation imposes that is not recommended for it (the questions a
@@ -248,7 +257,7 @@ class Advisor:
         return found
 
     def _read(
-        self, organisation: Organisation | Mapping[str, Any] | str | Path
+        self, organisation: Organisation | OrganisationText | Mapping[str, Any] | str | Path
     ) -> tuple[Organisation, CheckedOrganisation, list[UnitState]]:
         """An organisation read, checked and scored: what what-if and why-not start from."""
         organisation, checked = self._checked(organisation)
@@ -256,13 +265,15 @@ class Advisor:
         return organisation, checked, states
 
     def _checked(
-        self, organisation: Organisation | Mapping[str, Any] | str | Path
+        self, organisation: Organisation | OrganisationText | Mapping[str, Any] | str | Path
     ) -> tuple[Organisation, CheckedOrganisation]:
         """An organisation read (a file with the positions its mistakes are located by) and
         checked against the knowledge base."""
         document: Document | None = None
         if isinstance(organisation, str | Path):
             organisation, document = read_organisation(organisation, self.limits)
+        elif isinstance(organisation, OrganisationText):
+            organisation, document = read_organisation_text(organisation, self.limits)
         elif not isinstance(organisation, Organisation):
             organisation = from_data(organisation)
         return organisation, check_organisation(
@@ -294,12 +305,16 @@ class Advisor:
         """The full Advice (with its explanation) of one row of a batch result."""
         return self.assess({"organisation": result.ids[row], "units": [result.table.raw_unit(row)]})
 
-    def assess(self, organisation: Organisation | Mapping[str, Any] | str | Path) -> Advice:
+    def assess(
+        self, organisation: Organisation | OrganisationText | Mapping[str, Any] | str | Path
+    ) -> Advice:
         """Assess an organisation given as a model, as plain data, or as a YAML/JSON file."""
         with _no_cycle_collection():
             return self._assess(organisation)
 
-    def _assess(self, organisation: Organisation | Mapping[str, Any] | str | Path) -> Advice:
+    def _assess(
+        self, organisation: Organisation | OrganisationText | Mapping[str, Any] | str | Path
+    ) -> Advice:
         organisation, checked = self._checked(organisation)
         kb = self.knowledge_base
         states = self._unit_states(organisation, checked.values)
