@@ -49,7 +49,9 @@ def _problems(response: httpx.Response, status: int) -> list[dict[str, Any]]:
     body = response.json()
     assert body["status"] == status
     assert body["type"].startswith("urn:modeadvisor:problem:")
-    assert body["title"] and body["detail"] and body["instance"] == response.request.url.path
+    assert body["title"]
+    assert body["detail"]
+    assert body["instance"] == response.request.url.path
     assert "Traceback" not in response.text
     found: list[dict[str, Any]] = body["problems"]
     return found
@@ -132,7 +134,8 @@ def test_a_mistake_in_the_body_is_located_in_it(client: httpx.Client) -> None:
     line = next(i for i, row in enumerate(text.splitlines(), 1) if "cost_fokus" in row)
     (found,) = _problems(client.post("/assess", content=text), 422)
     assert found["file"] == "request body"
-    assert found["line"] == line and found["column"] is not None
+    assert found["line"] == line
+    assert found["column"] is not None
     assert found["hint"] == "did you mean 'cost_focus'?"
 
 
@@ -175,7 +178,8 @@ def test_an_unknown_unit_is_422_with_a_did_you_mean(client: httpx.Client) -> Non
 
 def test_bad_query_parameters_are_422_problems(client: httpx.Client) -> None:
     (found,) = _problems(client.post("/assess", params={"lang": "sv"}, content=b"{}"), 422)
-    assert found["file"] == "query" and "lang" in found["message"]
+    assert found["file"] == "query"
+    assert "lang" in found["message"]
     (found,) = _problems(client.post("/explain", content=EXAMPLE.read_bytes()), 422)
     assert "unit" in found["message"]
     both = {"unit": "rnd", "target": "production", "clear": "x"}
@@ -231,7 +235,8 @@ def test_report_is_one_html_page(client: httpx.Client) -> None:
     answer = client.post("/report", params={"lang": "fi"}, content=EXAMPLE.read_bytes())
     assert answer.status_code == 200
     assert answer.headers["content-type"].startswith("text/html")
-    assert answer.text.startswith("<!DOCTYPE html>") and 'lang="fi"' in answer.text
+    assert answer.text.startswith("<!DOCTYPE html>")
+    assert 'lang="fi"' in answer.text
 
 
 def test_catalogue_schemas_and_health(
@@ -241,7 +246,8 @@ def test_catalogue_schemas_and_health(
     for kind in ("rules", "organisation"):
         assert client.get(f"/schema/{kind}").json() == json.loads(_cli(capsys, "schema", kind))
     health = client.get("/health").json()
-    assert health["status"] == "ok" and health["pack"]["id"] == "core"
+    assert health["status"] == "ok"
+    assert health["pack"]["id"] == "core"
     document = client.get("/openapi.json").json()
     assert set(document["paths"]) >= {
         "/assess",
@@ -276,7 +282,8 @@ def test_a_body_over_the_limit_is_refused_before_it_is_read(shipped_kb: Knowledg
                     yield b"x" * 100
 
             (found,) = _problems(client.post("/assess", content=chunks()), 413)
-            assert found["file"] == "request body" and "1,000" in found["message"]
+            assert found["file"] == "request body"
+            assert "1,000" in found["message"]
             assert client.post("/assess", content=EXAMPLE.read_bytes()[:900]).status_code == 422
 
 
@@ -297,7 +304,8 @@ def test_the_app_keeps_its_state_on_itself(shipped_kb: KnowledgeBase) -> None:
     store = object()
     one = create_app(shipped_kb, store=store)
     two = create_app(shipped_kb, limits=Limits(max_units=5))
-    assert one.state.store is store and two.state.store is None
+    assert one.state.store is store
+    assert two.state.store is None
     assert one.state.advisors is not two.state.advisors
     assert two.state.advisors.limits.max_units == 5
 

@@ -53,6 +53,46 @@ _ERRORS: dict[int | str, dict[str, Any]] = {
 }
 
 
+def _components(schema: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """A JSON Schema made for files, split for an OpenAPI document: the schema itself, and its
+    definitions as components (`#/$defs/X` becomes `#/components/schemas/X`, since a reference
+    in the document is read from the document's root)."""
+
+    def moved(value: Any) -> Any:
+        if isinstance(value, dict):
+            return {
+                key: (
+                    item.replace("#/$defs/", "#/components/schemas/", 1)
+                    if key == "$ref" and isinstance(item, str)
+                    else moved(item)
+                )
+                for key, item in value.items()
+            }
+        if isinstance(value, list):
+            return [moved(item) for item in value]
+        return value
+
+    body = {k: v for k, v in schema.items() if k not in ("$defs", "$schema")}
+    return moved(body), moved(schema.get("$defs", {}))
+
+
+def _with_components(app: FastAPI, components: dict[str, Any]) -> None:
+    """The app's OpenAPI document with these component schemas beside FastAPI's own."""
+    made = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            document = made()
+            schemas = document.setdefault("components", {}).setdefault("schemas", {})
+            clashing = set(schemas) & set(components)
+            if clashing:  # a name of the organisation schema taken by FastAPI's own
+                raise ValueError(f"OpenAPI components named twice: {sorted(clashing)}")
+            schemas.update(components)
+        return app.openapi_schema or made()
+
+    app.openapi = openapi  # type: ignore[method-assign]
+
+
 def _organisation_body(schema: dict[str, Any]) -> dict[str, Any]:
     """The OpenAPI request body of an organisation: JSON (with its schema) or YAML."""
     return {
@@ -101,7 +141,9 @@ def create_app(
     app.state.config = config
     app.state.store = store
     _problems.install(app)
-    org_body = _organisation_body(organisation_schema(kb))
+    schema, components = _components(organisation_schema(kb))
+    org_body = _organisation_body(schema)
+    _with_components(app, components)
     _add_questions(app, advisors, config, org_body)
     _add_tables(app, kb, limits, advisors, config)
     _add_catalogue(app, kb)
