@@ -11,6 +11,7 @@ it can be imported and otherwise the vectorised backend, with a warning.
 from __future__ import annotations
 
 import gc
+import threading
 from collections.abc import Collection, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -479,7 +480,10 @@ def _no_cycle_collection() -> Iterator[None]:
     (measured: 1 s of 9 for 20,000 units). Where nothing is frozen (`gc.freeze`, which servers
     use before forking), they are moved to the oldest generation instead, as a pass would move
     them once they survive it: freezing and unfreezing everything leaves nothing frozen, and
-    garbage cycles among the young objects are found by the next full pass.
+    garbage cycles among the young objects are found by the next full pass. Only where the
+    process has no other thread: in a server, the other threads' garbage cycles would be moved
+    too, and full passes come too seldom for them (measured: 100 MiB to 5 GiB of RSS over 16,000
+    requests to `modeadvisor serve`).
     """
     paused = gc.isenabled()
     if paused:
@@ -488,7 +492,7 @@ def _no_cycle_collection() -> Iterator[None]:
         yield
     finally:
         if paused:
-            if gc.get_freeze_count() == 0:
+            if gc.get_freeze_count() == 0 and threading.active_count() == 1:
                 gc.freeze()
                 gc.unfreeze()
             gc.enable()
