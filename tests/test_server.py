@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import socket
 import subprocess
 import sys
+import threading
+import weakref
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -14,7 +17,7 @@ import httpx
 import pytest
 import yaml
 
-from modeadvisor import KnowledgeBase, Limits
+from modeadvisor import Advisor, KnowledgeBase, Limits
 from modeadvisor.cli import main
 from modeadvisor.server import ServerConfig, create_app
 
@@ -292,12 +295,43 @@ def test_a_request_over_its_time_is_503_with_a_problem(shipped_kb: KnowledgeBase
         {"id": f"u{i}", "parent": "top", "traits": {"cost_focus": 1 + i % 5}} for i in range(3000)
     ]
     big = json.dumps({"organisation": "big", "units": units})
-    app = create_app(shipped_kb, config=ServerConfig(timeout=0.001))
+    app = create_app(shipped_kb, config=ServerConfig(timeout=0.001, concurrency=1))
     with running(app) as url, httpx.Client(base_url=url, timeout=60) as client:
         answer = client.post("/assess", content=big)
         assert _problems(answer, 503) == []
         assert answer.headers["retry-after"] == "1"
+        assert "took longer than the server's limit of 0.001 s" in answer.json()["detail"]
         assert client.get("/health").status_code == 200  # the server goes on answering
+        # the given-up threads still run: past twice the concurrency, new work is refused
+        details = []
+        for _ in range(10):
+            details.append(client.post("/assess", content=big).json()["detail"])
+            if "still working on requests" in details[-1]:
+                break
+        assert "still working on requests" in details[-1], details
+
+
+def test_running_counts_jobs_until_they_end() -> None:
+    from modeadvisor.server._app import Running
+
+    running = Running(most=2)
+    seen: list[int] = []
+
+    def job_body() -> int:
+        seen.append(running.count)
+        return len(seen)
+
+    job = running.guarded(job_body)
+    assert job() == 1
+    assert seen == [1]
+    assert running.count == 0
+
+    def failing() -> int:
+        raise ValueError("on purpose")
+
+    with pytest.raises(ValueError, match="on purpose"):
+        running.guarded(failing)()
+    assert running.count == 0
 
 
 def test_the_app_keeps_its_state_on_itself(shipped_kb: KnowledgeBase) -> None:
@@ -343,3 +377,27 @@ def test_serve_refuses_a_bad_pack_before_it_listens(
     assert str(tmp_path / "none") in capsys.readouterr().err
     assert main(["serve", "--workers", "0"]) == 2
     assert "1 or more" in capsys.readouterr().err
+
+
+def test_an_assessment_beside_other_threads_leaves_their_garbage_young(
+    shipped_kb: KnowledgeBase,
+) -> None:
+    """Assessing pauses the cycle collector; in a process with other threads (a server) it must
+    not move everything young to the oldest generation on the way out, where the other threads'
+    garbage cycles would wait for a full pass that seldom comes (the server's RSS grew without
+    bound before)."""
+    advisor = Advisor(shipped_kb)
+    gc.collect()
+
+    class Node:
+        link: object = None
+
+    cycle = Node()
+    cycle.link = cycle
+    gone = weakref.ref(cycle)
+    del cycle
+    worker = threading.Thread(target=advisor.assess, args=(EXAMPLE,))
+    worker.start()
+    worker.join()
+    gc.collect(generation=1)  # a young pass: finds the cycle only if it was left young
+    assert gone() is None

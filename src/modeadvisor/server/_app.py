@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import tempfile
+import threading
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -27,7 +28,12 @@ from modeadvisor.organisation import OrganisationText
 from modeadvisor.reports.html import to_html
 from modeadvisor.server import _problems
 from modeadvisor.server._config import ServerConfig
-from modeadvisor.server._problems import BODY, BodyTooLargeError, RequestTimeoutError
+from modeadvisor.server._problems import (
+    BODY,
+    BodyTooLargeError,
+    RequestTimeoutError,
+    ServerBusyError,
+)
 from modeadvisor.tables import write_advice
 
 T = TypeVar("T")
@@ -140,6 +146,7 @@ def create_app(
     app.state.advisors = advisors
     app.state.config = config
     app.state.store = store
+    app.state.running = Running(2 * config.concurrency)
     _problems.install(app)
     schema, components = _components(organisation_schema(kb))
     org_body = _organisation_body(schema)
@@ -150,13 +157,39 @@ def create_app(
     return app
 
 
+class Running:
+    """How many jobs are running in worker threads, those given up on past their time included:
+    a thread cannot be stopped, so one given up on goes on until it ends, and new work is
+    refused (503) while as many such threads run as the server works on at once."""
+
+    def __init__(self, most: int) -> None:
+        self.most = most
+        self.count = 0
+        self._lock = threading.Lock()
+
+    def guarded(self, job: Callable[[], T]) -> Callable[[], T]:
+        def run() -> T:
+            with self._lock:
+                self.count += 1
+            try:
+                return job()
+            finally:
+                with self._lock:
+                    self.count -= 1
+
+        return run
+
+
 async def _work(request: Request, job: Callable[[], T]) -> T:
     """`job` run in a worker thread, within the server's time per request."""
     config: ServerConfig = request.app.state.config
+    running: Running = request.app.state.running
+    if running.count >= running.most:
+        raise ServerBusyError(config.timeout)
     try:
         with anyio.fail_after(config.timeout):
             return await anyio.to_thread.run_sync(
-                job, abandon_on_cancel=True, limiter=request.app.state.limiter
+                running.guarded(job), abandon_on_cancel=True, limiter=request.app.state.limiter
             )
     except TimeoutError:
         raise RequestTimeoutError(config.timeout) from None

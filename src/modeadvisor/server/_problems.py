@@ -59,6 +59,10 @@ class RequestTimeoutError(Exception):
         super().__init__(f"over {seconds:g} s")
 
 
+class ServerBusyError(RequestTimeoutError):
+    """New work refused while requests given up on past their time still run."""
+
+
 def problem(
     status: int,
     kind: str,
@@ -125,6 +129,8 @@ def install(app: FastAPI) -> None:
     async def too_slow(request: Request, error: Exception) -> Response:
         assert isinstance(error, RequestTimeoutError)
         detail = f"the request took longer than the server's limit of {error.seconds:g} s"
+        if isinstance(error, ServerBusyError):
+            detail = "the server is still working on requests that took longer than its limit"
         return problem(
             503,
             "timeout",
