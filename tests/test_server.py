@@ -8,6 +8,7 @@ import socket
 import subprocess
 import sys
 import threading
+import time
 import weakref
 from collections.abc import Iterator
 from pathlib import Path
@@ -401,3 +402,49 @@ def test_an_assessment_beside_other_threads_leaves_their_garbage_young(
     worker.join()
     gc.collect(generation=1)  # a young pass: finds the cycle only if it was left young
     assert gone() is None
+
+
+@pytest.mark.slow
+def test_serve_with_worker_processes_answers_as_one(capsys: pytest.CaptureFixture[str]) -> None:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    command = [sys.executable, "-m", "modeadvisor.cli", "serve", "--port", str(port)]
+    with subprocess.Popen(
+        [*command, "--workers", "2", "--lang", "fi"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    ) as server:
+        try:
+            url = f"http://127.0.0.1:{port}"
+            deadline = time.monotonic() + 60
+            while True:
+                assert server.poll() is None, "the server stopped"
+                try:
+                    if httpx.get(f"{url}/health", timeout=2).status_code == 200:
+                        break
+                except httpx.HTTPError:
+                    assert time.monotonic() < deadline, "the server did not start"
+                    time.sleep(0.2)
+            answers = {
+                httpx.post(f"{url}/assess", content=EXAMPLE.read_bytes()).text for _ in range(6)
+            }
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+    assert answers == {_cli(capsys, "assess", str(EXAMPLE), "--format", "json", "--lang", "fi")}
+
+
+def test_serve_without_the_extra_names_it(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import importlib.util
+
+    found = importlib.util.find_spec
+    monkeypatch.setattr(
+        importlib.util, "find_spec", lambda name, *a: None if name == "uvicorn" else found(name, *a)
+    )
+    assert main(["serve", "--port", "1"]) == 2
+    err = capsys.readouterr().err
+    assert "needs the server extra" in err
+    assert "pip install 'modeadvisor[server]'" in err

@@ -97,10 +97,9 @@ def serve(
     concurrency: int,
 ) -> int:
     """Load the packs (a mistake in them stops here, located), then serve until stopped."""
-    if importlib.util.find_spec("fastapi") is None or importlib.util.find_spec("uvicorn") is None:
-        raise MissingExtraError(
-            "server", "fastapi" if importlib.util.find_spec("fastapi") is None else "uvicorn"
-        )
+    missing = [name for name in ("fastapi", "uvicorn") if importlib.util.find_spec(name) is None]
+    if missing:
+        raise MissingExtraError("server", missing[0])
     import uvicorn
 
     from modeadvisor.server._app import create_app
