@@ -361,6 +361,7 @@ def test_the_server_config_refuses_nonsense() -> None:
         ServerConfig(concurrency=0)
 
 
+@pytest.mark.slow  # a fresh interpreter: about 2 s
 def test_importing_modeadvisor_and_its_cli_imports_no_server() -> None:
     code = (
         "import sys, modeadvisor, modeadvisor.cli, modeadvisor.server; "
