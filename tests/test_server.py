@@ -379,6 +379,11 @@ def test_serve_refuses_a_bad_pack_before_it_listens(
     assert str(tmp_path / "none") in capsys.readouterr().err
     assert main(["serve", "--workers", "0"]) == 2
     assert "1 or more" in capsys.readouterr().err
+    for bad in ("0", "-1", "nan", "inf", "soon"):
+        assert main(["serve", "--timeout", bad]) == 2
+        assert "a number of seconds above 0" in capsys.readouterr().err
+    assert main(["serve", "--concurrency", "x"]) == 2
+    assert "1 or more, not 'x'" in capsys.readouterr().err
 
 
 def test_an_assessment_beside_other_threads_leaves_their_garbage_young(
