@@ -6,6 +6,7 @@ import io
 import json
 import subprocess
 import sys
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -353,3 +354,24 @@ def test_an_organisation_text_names_its_source_in_every_problem(advisors: Adviso
     assert "did you mean 'cost_focus'" in str(caught.value)
     same = advisor.assess(OrganisationText(EXAMPLE.read_bytes(), "x"))
     assert same.to_json() == advisor.assess(EXAMPLE).to_json()
+
+
+def test_eval_keeps_the_anonymity_floor_unless_told_as_assess_does(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    few = json.loads(json.dumps(ORGANISATION))
+    few["respondents"] = [
+        {"id": f"r{i}", "unit": "rnd", "role": "expert", "ratings": {"customer_service": 5 - i}}
+        for i in range(2)  # below the shipped pack's floor of three
+    ]
+    path = tmp_path / "few.json"
+    path.write_text(json.dumps(few), encoding="utf-8")
+    for shown in ([], ["--show-respondents"]):
+        expected = _cli(capsys, "assess", str(path), *shown)
+        monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(_line(few).encode())))
+        assert main(["eval", "--lang", "en", *shown]) == 0
+        (answer,) = capsys.readouterr().out.splitlines()
+        assert json.loads(answer)["result"] == expected
+    assert _cli(capsys, "assess", str(path)) != _cli(
+        capsys, "assess", str(path), "--show-respondents"
+    )

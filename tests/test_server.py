@@ -457,3 +457,18 @@ def test_serve_without_the_extra_names_it(
     err = capsys.readouterr().err
     assert "needs the server extra" in err
     assert "pip install 'modeadvisor[server]'" in err
+
+
+def test_the_api_keeps_the_anonymity_floor(
+    client: httpx.Client, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    few = yaml.safe_load(EXAMPLE.read_text("utf-8"))
+    few["respondents"] = [
+        {"id": f"r{i}", "unit": "rnd", "role": "expert", "ratings": {"customer_service": 5 - i}}
+        for i in range(2)  # below the shipped pack's floor of three
+    ]
+    path = tmp_path / "few.json"
+    path.write_text(json.dumps(few), encoding="utf-8")
+    kept = _cli(capsys, "assess", str(path), "--format", "json", "--lang", "en")
+    assert kept != _cli(capsys, "assess", str(path), "--format", "json", "--show-respondents")
+    assert client.post("/assess", json=few).text == kept

@@ -21,11 +21,25 @@ from typing import Any
 
 import numpy as np
 
-from modeadvisor.advice import Advice, Conflict, ModelAdvice, PackRef, SelfAssessment, UnitAdvice
+from modeadvisor.advice import (
+    Advice,
+    Anonymity,
+    Conflict,
+    ModelAdvice,
+    PackRef,
+    SelfAssessment,
+    UnitAdvice,
+)
 from modeadvisor.backends import Backend, BackendChoice, choose
 from modeadvisor.backends._matching import BindingLimitError
 from modeadvisor.backends._vectorised import Scorer, VectorisedBackend
-from modeadvisor.conflicts import UnitState, mode_ratings, situation, summarise
+from modeadvisor.conflicts import (
+    UnitState,
+    mode_ratings,
+    situation,
+    summarise,
+    withheld_ratings,
+)
 from modeadvisor.errors import LimitError, Location, Problem, UnknownUnitError, did_you_mean
 from modeadvisor.graph import ModeGraph, model_scores, recommended
 from modeadvisor.knowledge import KnowledgeBase, Lang, load_knowledge_base, shipped_rules_dir
@@ -44,7 +58,7 @@ from modeadvisor.organisation import (
 from modeadvisor.profile import EvidenceWriter, profiles, unit_profile
 from modeadvisor.reports.labels import note
 from modeadvisor.settled import Settled, settled
-from modeadvisor.tables import BatchResult, Table, assess_table, evaluate_table
+from modeadvisor.tables import BatchResult, Table, assess_table, evaluate_table, open_table
 from modeadvisor.whatif import WhatIf, names, what_if
 from modeadvisor.whynot import WhyNot, why_not
 
@@ -67,10 +81,14 @@ class Advisor:
         lang: Lang = "en",
         limits: Limits = DEFAULT_LIMITS,
         backend: BackendChoice = "auto",
+        show_respondents: bool = False,
     ) -> None:
+        """`show_respondents` lifts the anonymity floor (the pack's `min_respondents`): for a
+        consultant's own working copy only; every output it affects says so."""
         self.knowledge_base = knowledge_base
         self.lang: Lang = lang
         self.limits = limits
+        self.show_respondents = show_respondents
         self.graph = ModeGraph(knowledge_base)
         self._evidence = EvidenceWriter(knowledge_base)
         #: Runs the rules of `assess`; tables and what-if are always vectorised.
@@ -113,7 +131,11 @@ class Advisor:
         )
 
     def assess_many(
-        self, table: Table | Sequence[Mapping[str, Any]] | str | Path | Any, top: int = 3
+        self,
+        table: Table | Sequence[Mapping[str, Any]] | str | Path | Any,
+        top: int = 3,
+        *,
+        encoding: str | None = None,
     ) -> BatchResult:
         """Score a table of units at once (vectorised), one unit per row, read as columns in
         record batches.
@@ -121,11 +143,13 @@ class Advisor:
         `table` is a file (CSV, or Parquet, Arrow, JSON Lines by its extension: columns `unit`,
         trait ids, optional `models_in_use` separated by `;`), a pyarrow Table, a pandas or
         polars DataFrame, rows as mappings, or a `Table`. Each unit is its own organisation;
-        `advice_for(result, i)` gives its full Advice.
+        `advice_for(result, i)` gives its full Advice. `encoding` is a CSV file's (default
+        UTF-8; for example cp1252).
         """
         if not isinstance(table, Table):
+            opened = open_table(self.knowledge_base, table, self.limits, encoding=encoding)
             return assess_table(
-                self.knowledge_base, table, limits=self.limits, top=top, scorer=self._scorer
+                self.knowledge_base, opened, limits=self.limits, top=top, scorer=self._scorer
             )
         if len(table.ids) > self.limits.max_table_rows:
             raise LimitError(
@@ -333,6 +357,9 @@ class Advisor:
             archetypes={a.id: a.name.get(self.lang) for a in kb.archetypes.values()},
             units=units,
             conflicts=conflicts,
+            anonymity=Anonymity(
+                min_respondents=checked.min_respondents, figures_shown=self.show_respondents
+            ),
         )
 
     def _unit_states(
@@ -390,7 +417,31 @@ class Advisor:
             ) from None
         names = {unit.id: unit.title for unit in organisation.units}
         order = {unit_id: i for i, unit_id in enumerate(tree_order(organisation))}
-        return summarise(kb, firings, facts, names, self.lang, unit_order=order)
+        floor = None if self.show_respondents else checked.min_respondents
+        return summarise(
+            kb, firings, facts, names, self.lang, unit_order=order, min_respondents=floor
+        )
+
+    def _self_assessment(
+        self, answers: Sequence[Mapping[str, int]], floor: int, disputed: bool
+    ) -> SelfAssessment | None:
+        """What a unit's respondents said, as far as the anonymity floor lets it be shown."""
+        if not answers:
+            return None
+        ratings = mode_ratings(answers)
+        if self.show_respondents:
+            return SelfAssessment(respondents=len(answers), ratings=ratings, disputed=disputed)
+        if len(answers) < floor:  # not even which modes they rated
+            return SelfAssessment(
+                respondents=len(answers), ratings=[], disputed=disputed, withheld=True
+            )
+        shown = withheld_ratings(ratings, floor)
+        return SelfAssessment(
+            respondents=len(answers),
+            ratings=shown,
+            disputed=disputed,
+            withheld=any(r.withheld for r in shown),
+        )
 
     def _unit_advice(
         self,
@@ -422,14 +473,9 @@ class Advisor:
                     notes.append(
                         note("in_use_poor_fit", self.lang, model=model.name, score=model.score)
                     )
-        answers = checked.ratings.get(state.id, [])
-        self_assessment = None
-        if answers:
-            self_assessment = SelfAssessment(
-                respondents=len(answers),
-                ratings=mode_ratings(answers),
-                disputed=state.id in disputed,
-            )
+        self_assessment = self._self_assessment(
+            checked.ratings.get(state.id, []), checked.min_respondents, state.id in disputed
+        )
         return UnitAdvice.model_construct(
             UnitAdvice.every_field,
             id=state.id,

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 import modeadvisor
+from modeadvisor import _encodings as encodings
 from modeadvisor import operations
 from modeadvisor._progress import progress_bar
 from modeadvisor.advisor import Advisor
@@ -92,6 +93,7 @@ def _parser() -> argparse.ArgumentParser:
 
     def with_settings(p: argparse.ArgumentParser) -> argparse.ArgumentParser:
         _with_backend(p)
+        with_show_respondents(p)
         p.add_argument(
             "--perspective-threshold",
             type=float,
@@ -164,6 +166,8 @@ def _parser() -> argparse.ArgumentParser:
     )
     survey.add_argument("file", type=Path, help="responses, one respondent per row (CSV)")
     survey.add_argument("--format", choices=("text", "json"), default="text")
+    with_encoding(survey)
+    with_show_respondents(survey)
 
     batch = with_rules(
         commands.add_parser(
@@ -187,6 +191,7 @@ def _parser() -> argparse.ArgumentParser:
     batch.add_argument(
         "--format", choices=TABLE_FORMATS, help="default: by OUT's extension, else csv"
     )
+    with_encoding(batch)
 
     whatif = with_rules(
         commands.add_parser(
@@ -363,6 +368,36 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def with_show_respondents(p: argparse.ArgumentParser) -> argparse.ArgumentParser:
+    """`--show-respondents`, on every command whose output holds respondents' figures."""
+    p.add_argument(
+        "--show-respondents",
+        action="store_true",
+        help="show respondents' figures even for groups smaller than the anonymity floor "
+        "(the pack's min_respondents): for your own working copy only; the output says so",
+    )
+    return p
+
+
+def with_encoding(p: argparse.ArgumentParser) -> argparse.ArgumentParser:
+    """`--encoding`, on every command that reads a CSV table."""
+    p.add_argument(
+        "--encoding",
+        type=_encoding,
+        metavar="NAME",
+        help="the CSV file's encoding (default: UTF-8, a byte order mark allowed); for "
+        "example cp1252, as Excel saves 'CSV (comma delimited)' on Windows, or mac-roman",
+    )
+    return p
+
+
+def _encoding(text: str) -> str:
+    try:
+        return encodings.checked(text)
+    except ValueError as error:  # argparse shows only this type's message, then exits 2
+        raise argparse.ArgumentTypeError(str(error)) from None
+
+
 def _with_backend(p: argparse.ArgumentParser) -> argparse.ArgumentParser:
     p.add_argument(
         "--backend",
@@ -457,7 +492,13 @@ def _advisor(args: argparse.Namespace) -> Advisor:
     kb = _knowledge_base(args)
     if args.perspective_threshold is not None:
         kb = kb.with_settings(perspective_threshold=args.perspective_threshold)
-    return Advisor(kb, lang=args.lang, limits=_limits(args), backend=args.backend)
+    return Advisor(
+        kb,
+        lang=args.lang,
+        limits=_limits(args),
+        backend=args.backend,
+        show_respondents=args.show_respondents,
+    )
 
 
 def _run(args: argparse.Namespace, out: TextIO) -> int:
@@ -588,7 +629,14 @@ def _report(args: argparse.Namespace, out: TextIO) -> int:
 def _survey(args: argparse.Namespace, out: TextIO) -> int:
     kb = _knowledge_base(args)
     with progress_bar("survey", "rows") as progress:
-        summary = read_survey(args.file, kb, limits=_limits(args), progress=progress)
+        summary = read_survey(
+            args.file,
+            kb,
+            limits=_limits(args),
+            progress=progress,
+            encoding=args.encoding,
+            show_respondents=args.show_respondents,
+        )
     out.write(summary.to_json() if args.format == "json" else survey_text(summary, args.lang))
     return EXIT_OK
 
@@ -596,7 +644,8 @@ def _survey(args: argparse.Namespace, out: TextIO) -> int:
 def _batch(args: argparse.Namespace, out: TextIO) -> int:
     kb, limits = _knowledge_base(args), _limits(args)
     kind = output_format(args.output, args.format)
-    table = open_table(kb, args.file, limits)  # the header checked before anything is written
+    # the header checked before anything is written
+    table = open_table(kb, args.file, limits, encoding=args.encoding)
     with (
         progress_bar("batch", "units", table.total) as progress,
         output_stream(args.output, out, kind) as stream,
@@ -713,7 +762,7 @@ def _eval(args: argparse.Namespace, out: TextIO) -> int:
     kb = _knowledge_base(args)
     if args.perspective_threshold is not None:
         kb = kb.with_settings(perspective_threshold=args.perspective_threshold)
-    advisors = Advisors(kb, _limits(args))
+    advisors = Advisors(kb, _limits(args), show_respondents=args.show_respondents)
     advisors.get(args.lang, args.backend)  # a backend that cannot run: said once, exit 2
     done = run_eval(advisors, sys.stdin.buffer, out, lang=args.lang, backend=args.backend)
     return EXIT_INTERNAL if done.internal else EXIT_INPUT if done.refused else EXIT_OK

@@ -38,9 +38,14 @@ class Advisors:
     """One `Advisor` per language and backend on one knowledge base, made when first asked for
     and then reused; safe to share between threads."""
 
-    def __init__(self, kb: KnowledgeBase, limits: Limits = DEFAULT_LIMITS) -> None:
+    def __init__(
+        self, kb: KnowledgeBase, limits: Limits = DEFAULT_LIMITS, *, show_respondents: bool = False
+    ) -> None:
+        """`show_respondents` lifts the anonymity floor in every advisor (`Advisor`'s own
+        switch: for a consultant's working copy; the HTTP API never does)."""
         self.knowledge_base = kb
         self.limits = limits
+        self.show_respondents = show_respondents
         self._made: dict[tuple[Lang, str], Advisor] = {}
         self._lock = threading.Lock()
 
@@ -51,7 +56,13 @@ class Advisors:
         with self._lock:  # made once even when two requests ask at the same moment
             found = self._made.get(key)
             if found is None:
-                found = Advisor(self.knowledge_base, lang=lang, limits=self.limits, backend=backend)
+                found = Advisor(
+                    self.knowledge_base,
+                    lang=lang,
+                    limits=self.limits,
+                    backend=backend,
+                    show_respondents=self.show_respondents,
+                )
                 self._made[key] = found
         return found
 
