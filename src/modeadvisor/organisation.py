@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 import math
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any
@@ -138,8 +138,13 @@ def read_organisation(
             return Organisation.model_validate(quick.data), quick
         except ValidationError:
             pass  # reported below, located
+    return _located(lambda: load_document(Path(path), limits))
+
+
+def _located(read: Callable[[], Document]) -> tuple[Organisation, Document]:
+    """An organisation from the reader that keeps positions: every mistake located."""
     try:
-        document = load_document(Path(path), limits)
+        document = read()
         data = expect_mapping(document, "a mapping with `organisation` and `units`")
     except DocumentError as error:
         raise OrganisationError(error.problems) from None
@@ -191,17 +196,7 @@ def read_organisation_text(
             return organisation, _JsonDocument(
                 path=Path(name), name=name, data=quick, lines=[], source=source
             )
-    try:
-        document = _positioned(source, raw, limits)
-        data = expect_mapping(document, "a mapping with `organisation` and `units`")
-    except DocumentError as error:
-        raise OrganisationError(error.problems) from None
-    try:
-        return Organisation.model_validate(data), document
-    except ValidationError as error:
-        raise OrganisationError(
-            list(pydantic_problems(error, document, (), Organisation))
-        ) from None
+    return _located(lambda: _positioned(source, raw, limits))
 
 
 def _positioned(source: OrganisationText, raw: bytes, limits: Limits) -> Document:
