@@ -39,6 +39,7 @@ from modeadvisor.knowledge import KnowledgeBase, load_knowledge_base
 from modeadvisor.limits import Limits
 from modeadvisor.organisation import (
     Organisation,
+    OrganisationText,
     Perspectives,
     Respondent,
     Unit,
@@ -81,6 +82,7 @@ __all__ = [
     "ModelAdvice",
     "Organisation",
     "OrganisationError",
+    "OrganisationText",
     "PackRef",
     "PackTooLargeError",
     "Perspectives",
