@@ -39,6 +39,7 @@ from modeadvisor.errors import (
 from modeadvisor.graph import ModeGraph
 from modeadvisor.knowledge import KnowledgeBase, Lang, load_knowledge_base, shipped_rules_dir
 from modeadvisor.limits import DEFAULT_LIMITS, Limits, limit_names, parse_limit
+from modeadvisor.people import _cli as people_cli
 from modeadvisor.reports.html import to_html
 from modeadvisor.reports.labels import label
 from modeadvisor.reports.markdown import to_markdown, to_markdown_report, write_markdown
@@ -343,6 +344,7 @@ def _parser() -> argparse.ArgumentParser:
         commands.add_parser("graph", help="the archetype-model graph as Mermaid or Graphviz DOT")
     )
     graph.add_argument("--format", choices=("mermaid", "dot"), default="mermaid")
+    people_cli.add_parsers(commands, with_rules)  # interview, questionnaire, collect
     return parser
 
 
@@ -711,6 +713,7 @@ _COMMANDS: dict[str, Callable[[argparse.Namespace, TextIO], int]] = {
     "lint": _lint,
     "impact": _impact,
     "graph": _graph,
+    **people_cli.COMMANDS,
 }
 
 
