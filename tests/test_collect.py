@@ -167,12 +167,17 @@ def test_every_mistake_of_every_answer_file_is_located(
     with pytest.raises(AnswersError) as raised:
         collect_answers([bad, other, broken], shipped_kb)
     text = str(raised.value)
-    assert "bad.json:1:" in text and "did you mean 'role'?" in text
-    assert "bad.json:2:" in text and "did you mean 'development'?" in text
+    assert "bad.json:1:" in text
+    assert "did you mean 'role'?" in text
+    assert "bad.json:2:" in text
+    assert "did you mean 'development'?" in text
     assert "rating 7 of 'production'" in text
-    assert "bad.json:3:" in text and "did you mean 'experimentation'?" in text
-    assert "'lots'" in text and "privat" in text
-    assert "other.json:1:" in text and "not an answer file" in text
+    assert "bad.json:3:" in text
+    assert "did you mean 'experimentation'?" in text
+    assert "'lots'" in text
+    assert "privat" in text
+    assert "other.json:1:" in text
+    assert "not an answer file" in text
     assert "broken.json:1:" in text
     assert all(p.location.line is not None for p in raised.value.problems)
 
@@ -263,7 +268,8 @@ def test_a_scale_is_its_median_on_the_scale(
     assert aggregate(trait, shuffled) == result
     assert 0 <= result.agreement <= 1
     if len(set(answers)) == 1:
-        assert result.agreement == 1 and not result.disagree
+        assert result.agreement == 1
+        assert not result.disagree
 
 
 @settings(max_examples=200, deadline=None)
@@ -271,7 +277,8 @@ def test_a_scale_is_its_median_on_the_scale(
 def test_a_number_is_its_median(shipped_kb: KnowledgeBase, answers: list[float]) -> None:
     trait = shipped_kb.traits["project_work_share"]
     result = aggregate(trait, answers)
-    assert isinstance(result.value, int | float) and not isinstance(result.value, bool)
+    assert isinstance(result.value, int | float)
+    assert not isinstance(result.value, bool)
     assert result.value == pytest.approx(statistics.median(answers), abs=1e-6)
     assert min(answers) - 1e-6 <= result.value <= max(answers) + 1e-6
 
@@ -288,7 +295,8 @@ def test_a_category_is_the_answer_given_most_unless_tied(
     result = aggregate(shipped_kb.traits["innovation_type"], answers)
     counts = sorted((answers.count(v) for v in set(answers)), reverse=True)
     if len(counts) > 1 and counts[0] == counts[1]:
-        assert result.value is None and result.disagree
+        assert result.value is None
+        assert result.disagree
     else:
         assert answers.count(str(result.value)) == counts[0]
         assert result.agreement == pytest.approx(counts[0] / len(answers), abs=1e-4)

@@ -87,7 +87,14 @@ def test_the_bare_install_brings_no_test_tool(installed: Path) -> None:
     ).stdout.lower()
     names = {line.split("==")[0] for line in listed.splitlines()}
     assert "modeadvisor" in names
-    assert not names & {"pytest", "pytest-bdd", "gherkin-official", "mako", "openpyxl"}, names
+    assert not names & {
+        "pytest",
+        "pytest-bdd",
+        "gherkin-official",
+        "mako",
+        "openpyxl",
+        "prompt-toolkit",
+    }, names
 
 
 @pytest.mark.parametrize(
@@ -96,6 +103,7 @@ def test_the_bare_install_brings_no_test_tool(installed: Path) -> None:
         (["test"], "bdd"),
         (["steps"], "bdd"),
         (["pack", "export", "PACK", "-o", "pack.xlsx"], "spreadsheet"),
+        (["interview", "-o", "org.yaml"], "interview"),
     ],
 )
 def test_a_command_that_needs_an_extra_names_it(

@@ -33,7 +33,8 @@ def test_the_page_is_self_contained_and_asks_every_trait(
         assert html.escape(trait.label.get(lang)) in page
     for archetype in shipped_kb.archetypes.values():
         assert html.escape(archetype.name.get(lang)) in page
-    assert page.count('type="checkbox"') > 0 and 'type="number"' in page
+    assert page.count('type="checkbox"') > 0
+    assert 'type="number"' in page
 
 
 def test_no_catalogue_id_in_the_finnish_prose(shipped_kb: KnowledgeBase) -> None:
@@ -100,7 +101,9 @@ def test_filled_in_saved_and_collected(
     download.value.save_as(saved)
     page.close()
     data = json.loads(saved.read_text("utf-8"))
-    assert data["unit"] == "rnd" and data["role"] == "expert" and data["language"] == lang
+    assert data["unit"] == "rnd"
+    assert data["role"] == "expert"
+    assert data["language"] == lang
     assert data["traits"]["project_work_share"] == 85
     assert data["traits"]["customer_value_basis"] == ["novel_solutions"]
     assert data["ratings"] == {"development": 5}
