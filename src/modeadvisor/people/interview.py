@@ -16,6 +16,7 @@ command, from the `interview` extra, imported only there).
 
 from __future__ import annotations
 
+import json
 import os
 import re
 from collections.abc import Callable, Mapping
@@ -50,6 +51,8 @@ class Interview:
         self.kb = kb
         self.lang: Lang = lang
         self.advisor = Advisor(kb, lang=lang, backend="vectorised")
+        #: The last answer of `status`, per unit, with the values it was computed on.
+        self._status: dict[str, tuple[str, Settled]] = {}
         self.data: dict[str, Any] = {
             **organisation,
             "units": [dict(u) for u in organisation.get("units", ())],
@@ -91,7 +94,14 @@ class Interview:
     # -- the choice -------------------------------------------------------------------------
 
     def status(self, unit_id: str) -> Settled:
-        return self.advisor.settled(self.data, unit_id)
+        """How settled the unit's answer is (computed again only when its values changed)."""
+        key = json.dumps(self.values(unit_id), sort_keys=True)
+        known = self._status.get(unit_id)
+        if known is not None and known[0] == key:
+            return known[1]
+        answer = self.advisor.settled(self.data, unit_id)
+        self._status[unit_id] = (key, answer)
+        return answer
 
     def next_question(
         self, unit_id: str, skipped: frozenset[str] | set[str] = frozenset()
