@@ -113,6 +113,41 @@ def test_the_written_file_is_a_valid_organisation_and_assesses(
     assert "Kokeilukulttuuri" in out.read_text("utf-8") or "#" in out.read_text("utf-8")
 
 
+def test_models_in_use_are_those_a_majority_names(
+    tmp_path: Path, shipped_kb: KnowledgeBase
+) -> None:
+    files = [
+        _answers(tmp_path, "a.json", unit="x", models_in_use=["balanced_scorecard"]),
+        _answers(
+            tmp_path, "b.json", unit="x", models_in_use=["balanced_scorecard", "resource_steering"]
+        ),
+        _answers(tmp_path, "c.json", unit="x", models_in_use=[]),
+        _answers(tmp_path, "d.json", unit="x"),  # did not say: not counted
+    ]
+    collected = collect_answers(files, shipped_kb, organisation="Acme")
+    assert collected.organisation["units"][0]["models_in_use"] == ["balanced_scorecard"]
+    bad = _answers(tmp_path, "e.json", unit="x", models_in_use=["balanced_scorecrd"])
+    worse = _answers(tmp_path, "f.json", unit="x", models_in_use="all")
+    with pytest.raises(AnswersError) as raised:
+        collect_answers([bad, worse], shipped_kb)
+    text = str(raised.value)
+    assert "did you mean 'balanced_scorecard'?" in text
+    assert "expected a list of model ids" in text
+
+
+def test_the_example_answers_collect_and_assess(
+    tmp_path: Path, shipped_kb: KnowledgeBase, advisor: Advisor
+) -> None:
+    files = sorted((ROOT / "examples" / "answers").glob("*.json"))
+    collected = collect_answers(files, shipped_kb)
+    out = tmp_path / "org.yaml"
+    out.write_text(collected.to_yaml(shipped_kb, "fi"), encoding="utf-8")
+    advice = advisor.assess(out)
+    assert advice.unit("plant").profile.dominant == "production"
+    assert advice.unit("rnd").profile.dominant == "development"
+    assert any(c.kind == "measurement_misfit" for c in advice.conflicts)
+
+
 def test_strong_disagreement_is_listed(tmp_path: Path, shipped_kb: KnowledgeBase) -> None:
     a = _answers(
         tmp_path, "a.json", unit="x", traits={"risk_taking_accepted": True, "cost_focus": 1}

@@ -86,6 +86,7 @@ def test_filled_in_saved_and_collected(
     ]:
         page.check(f'input[name="trait.{trait}"][value="{value}"]')
     page.check('input[name="trait.customer_value_basis"][value="novel_solutions"]')
+    page.check('input[name="models_in_use"][value="balanced_scorecard"]')
     number = page.locator('input[name="trait.project_work_share"]')
     number.fill("150")  # out of range: marked as it is typed, and saving is refused
     box = page.locator('fieldset[data-trait="project_work_share"] .error')
@@ -107,7 +108,10 @@ def test_filled_in_saved_and_collected(
     assert data["traits"]["project_work_share"] == 85
     assert data["traits"]["customer_value_basis"] == ["novel_solutions"]
     assert data["ratings"] == {"development": 5}
+    assert data["models_in_use"] == ["balanced_scorecard"]
     collected = collect_answers([saved], shipped_kb)
     out = tmp_path / "org.yaml"
     out.write_text(collected.to_yaml(shipped_kb, lang), encoding="utf-8")
-    assert advisor.assess(out).unit("rnd").profile.dominant == "development"
+    advice = advisor.assess(out)
+    assert advice.unit("rnd").profile.dominant == "development"
+    assert advice.unit("rnd").avoid[0].in_use  # the scorecard it uses fits it poorly

@@ -11,13 +11,15 @@ Every mistake of every file is reported at once, each with its file, line and co
 expected and, for a misspelt id, a did-you-mean. A unit is named by an id or by a name (a survey
 writes names: `Tuotekehitys, Espoo` becomes the id `tuotekehitys_espoo` with that name); answers
 for no unit belong to the organisation as a whole, its top unit, and the other units are put
-under it. Each respondent's mode ratings become the `respondents` section, so the disagreement
+under it. A unit uses the models a majority of its respondents who answered that question name.
+Each respondent's mode ratings become the `respondents` section, so the disagreement
 and say-do conflicts read them.
 """
 
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -51,6 +53,7 @@ _KEYS = (
     "respondent",
     "role",
     "ratings",
+    "models_in_use",
     "traits",
 )
 _UNIT_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
@@ -72,6 +75,7 @@ class _Answer:
     respondent: str
     ratings: Mapping[str, int]
     traits: Mapping[str, TraitValue]
+    models: frozenset[str] | None = None  # models in use; None: not answered
 
 
 class TraitAgreement(BaseModel):
@@ -272,6 +276,7 @@ class _AnswerReader:
             respondent=texts["respondent"] or Path(self.document.name).stem,
             ratings=self.ratings(data.get("ratings")),
             traits=self.traits(data.get("traits")),
+            models=self.models(data.get("models_in_use")),
         )
 
     def text(self, data: Mapping[str, Any], key: str) -> str:
@@ -314,6 +319,27 @@ class _AnswerReader:
             else:
                 found[mode] = rating
         return found
+
+    def models(self, value: Any) -> frozenset[str] | None:
+        if value is None:
+            return None
+        if not isinstance(value, list):
+            self.problem(
+                ("models_in_use",),
+                f"'models_in_use' is {type(value).__name__}; expected a list of model ids",
+            )
+            return None
+        found = set()
+        for index, model in enumerate(value):
+            if not isinstance(model, str) or model not in self.kb.models:
+                self.problem(
+                    ("models_in_use", index),
+                    f"unknown model {model!r}",
+                    did_you_mean(str(model), self.kb.models),
+                )
+            else:
+                found.add(model)
+        return frozenset(found)
 
     def traits(self, value: Any) -> dict[str, TraitValue]:
         found: dict[str, TraitValue] = {}
@@ -363,6 +389,13 @@ def _unit_ids(answers: Sequence[_Answer], organisation: str) -> dict[str, tuple[
     return found
 
 
+def _in_use(group: Sequence[_Answer]) -> list[str]:
+    """The models a majority of the respondents who said which models are in use named."""
+    said = [a.models for a in group if a.models is not None]
+    named = Counter(m for models in said for m in models)
+    return sorted(m for m, count in named.items() if 2 * count > len(said))
+
+
 def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "_", text.casefold()).strip("_")[:60]
 
@@ -400,6 +433,9 @@ def _merge(kb: KnowledgeBase, name: str, answers: Sequence[_Answer]) -> Collecte
         if top is not None and unit_id != top:
             entry["parent"] = top
         entry["traits"] = {t.trait: t.value for t in agreements if t.value is not None}
+        used = _in_use(group)
+        if used:
+            entry["models_in_use"] = used
         units.append(entry)
         collected.append(
             CollectedUnit(id=unit_id, name=unit_name, respondents=len(group), traits=agreements)

@@ -5,7 +5,8 @@ file for `collect`.
 It asks their role and unit, how central each mode is to the unit (1-5, as in the 2015 survey)
 and the trait questions grouped by theme (what a trait is to the organisation: circumstances,
 management practices, signals): a scale or a category as radio buttons, a set as checkboxes, a
-number in its range; each question may be left unanswered. It checks numbers as they are typed
+number in its range; each question may be left unanswered. It also asks which of the pack's
+management and measurement models the unit uses today (checkboxes). It checks numbers as they are typed
 and saves the answers as a JSON download (`collect.FORMAT`). Every word is the catalogue's or
 the label table's, in English or Finnish.
 """
@@ -51,14 +52,16 @@ function check(input){
   input.setAttribute('aria-invalid',msg?'true':'false');err.textContent=msg;
   return !msg;
 }
+function picked(box){
+  const none=box.querySelector('input[data-none]');
+  const on=[...box.querySelectorAll('input[type=checkbox]:checked:not([data-none])')].map(i=>i.value);
+  return on.length?on:(none.checked?[]:null);
+}
 function traitValue(box){
   const type=box.dataset.type;
   if(type==='number'){const i=box.querySelector('input');
     return i.value.trim()===''?null:Number(i.value.replace(',','.'));}
-  if(type==='set'){
-    const none=box.querySelector('input[data-none]');
-    const picked=[...box.querySelectorAll('input[type=checkbox]:checked:not([data-none])')].map(i=>i.value);
-    return picked.length?picked:(none.checked?[]:null);}
+  if(type==='set')return picked(box);
   const r=box.querySelector('input[type=radio]:checked');
   if(!r||r.value==='')return null;
   if(type==='scale')return Number(r.value);
@@ -93,7 +96,8 @@ document.getElementById('save').addEventListener('click',()=>{
   const answers={format:T.format,version:1,language:T.lang,
     organisation:T.organisation||null,unit:unit,
     respondent:form.elements['respondent'].value.trim()||null,
-    role:form.elements['role'].value||null,ratings:ratings,traits:traits};
+    role:form.elements['role'].value||null,ratings:ratings,
+    models_in_use:picked(form.querySelector('fieldset.uses')),traits:traits};
   const blob=new Blob([JSON.stringify(answers,null,2)+'\\n'],{type:'application/json'});
   const a=document.createElement('a');a.href=URL.createObjectURL(blob);
   const who=(answers.respondent||'').replace(/[^A-Za-z0-9_-]+/g,'-');
@@ -122,6 +126,19 @@ def _radios(name: str, options: Sequence[tuple[str, str]], skip: str, wide: bool
     return '<div class="choices">' + "".join(parts) + "</div>"
 
 
+def _checkboxes(name: str, options: Sequence[tuple[str, str]], none: str) -> str:
+    return (
+        '<div class="choices">'
+        + "".join(
+            f'<label class="wide"><input type="checkbox" name="{_e(name)}" '
+            f'value="{_e(value)}"> {_e(text)}</label>'
+            for value, text in options
+        )
+        + f'<label class="wide"><input type="checkbox" data-none name="{_e(name)}" '
+        f'value=""> {_e(none)}</label></div>'
+    )
+
+
 def _question(trait: Trait, lang: Lang) -> str:
     name = f"trait.{trait.id}"
     head = (
@@ -141,16 +158,7 @@ def _question(trait: Trait, lang: Lang) -> str:
                 f' <span class="hint">{_e(expected)}</span>'
             )
         case "set":
-            body = (
-                '<div class="choices">'
-                + "".join(
-                    f'<label class="wide"><input type="checkbox" name="{_e(name)}" '
-                    f'value="{_e(value)}"> {_e(text)}</label>'
-                    for value, text in choices(trait, lang)
-                )
-                + f'<label class="wide"><input type="checkbox" data-none name="{_e(name)}" '
-                f'value=""> {_e(label("people.none_of_these", lang))}</label></div>'
-            )
+            body = _checkboxes(name, choices(trait, lang), label("people.none_of_these", lang))
         case _:
             body = _radios(name, choices(trait, lang), skip, trait.type == "category")
     return head + body + '<p class="error" aria-live="polite"></p></fieldset>'
@@ -205,6 +213,15 @@ def questionnaire_html(
             for a in kb.archetypes.values()
         ),
     ]
+    models = [
+        (m.id, f"{m.name.get(lang)} ({label('kind.' + m.kind, lang)})") for m in kb.models.values()
+    ]
+    uses = (
+        f'<h2>{_e(label("people.models_head", lang))}</h2><fieldset class="uses">'
+        f"<legend>{_e(label('people.models_question', lang))}</legend>"
+        + _checkboxes("models_in_use", models, label("people.none_of_these", lang))
+        + "</fieldset>"
+    )
     sections = [
         f'<section class="theme" id="theme-{name}"><h2>{_e(label("theme." + name, lang))}</h2>'
         + "".join(_question(t, lang) for t in traits)
@@ -232,6 +249,7 @@ def questionnaire_html(
         + '<form id="answers" novalidate>'
         + "".join(about)
         + "".join(modes)
+        + uses
         + "".join(sections)
         + f'<p id="count"></p><p><button type="button" id="save">'
         f"{_e(label('people.save', lang))}</button></p>"

@@ -423,6 +423,14 @@ LABELS: dict[str, dict[Lang, Entry]] = {
         "en": "{low} = not central, {high} = central; several may be central.",
         "fi": "{low} = ei keskeinen, {high} = keskeinen; useampi voi olla keskeinen.",
     },
+    "people.models_head": {
+        "en": "Management and measurement in use",
+        "fi": "Käytössä oleva johtaminen ja mittaaminen",
+    },
+    "people.models_question": {
+        "en": "Which of these does your unit use today? Pick all that apply.",
+        "fi": "Mitä näistä yksikkönne käyttää nyt? Valitse kaikki sopivat.",
+    },
     "people.skip": {"en": "don't know", "fi": "en osaa sanoa"},
     "people.none_of_these": {"en": "none of these", "fi": "ei mikään näistä"},
     "people.number_range": {
