@@ -14,7 +14,7 @@ import pexpect
 import pytest
 import yaml
 
-from modeadvisor import Advisor, KnowledgeBase, load_organisation
+from modeadvisor import Advisor, KnowledgeBase, OrganisationError, load_organisation
 from modeadvisor.people.interview import Interview, is_settled, run
 
 from .conftest import ROOT
@@ -118,6 +118,19 @@ def test_a_bad_unit_id_is_asked_again(tmp_path: Path, shipped_kb: KnowledgeBase)
     run(shipped_kb, "en", path, lambda prompt: next(script), out)
     assert "a unit id is letters" in out.getvalue()
     assert load_organisation(path).units[0].id == "good"
+
+
+def test_resuming_a_bad_file_is_a_located_error(tmp_path: Path, shipped_kb: KnowledgeBase) -> None:
+    bad = tmp_path / "org.yaml"
+    bad.write_text("organisation: Acme\nunits:\n  - id: u\n    traits: {cost_focuss: 4}\n", "utf-8")
+    script = iter(["u", "5", "q"])
+    with pytest.raises(OrganisationError) as raised:
+        run(shipped_kb, "en", bad, lambda prompt: next(script), io.StringIO(), resume=bad)
+    assert "org.yaml:4:" in str(raised.value)
+    assert "did you mean 'cost_focus'?" in str(raised.value)
+    missing = tmp_path / "missing.yaml"
+    with pytest.raises(OrganisationError, match=r"missing\.yaml"):
+        run(shipped_kb, "en", missing, lambda prompt: "q", io.StringIO(), resume=missing)
 
 
 def test_a_bad_unit_on_the_command_line_is_refused(capsys: pytest.CaptureFixture[str]) -> None:

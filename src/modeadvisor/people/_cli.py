@@ -76,13 +76,13 @@ def add_parsers(
 
 def _interview(args: argparse.Namespace, out: TextIO) -> int:
     from modeadvisor.cli import _knowledge_base, _missing_extra
-    from modeadvisor.people.interview import run
+    from modeadvisor.people.interview import run, valid_unit_id
 
     try:
         from prompt_toolkit import PromptSession  # the interview extra
     except ImportError as error:
         return _missing_extra("interview", "interview", error)
-    if args.unit is not None and not _valid_unit(args.unit):
+    if args.unit is not None and not valid_unit_id(args.unit):
         raise ModeAdvisorError(
             [
                 Problem(
@@ -97,12 +97,6 @@ def _interview(args: argparse.Namespace, out: TextIO) -> int:
     session: PromptSession[str] = PromptSession()
     run(kb, args.lang, output, session.prompt, out, unit=args.unit, resume=args.resume)
     return 0
-
-
-def _valid_unit(text: str) -> bool:
-    from modeadvisor.people.interview import _UNIT_ID
-
-    return _UNIT_ID.match(text) is not None
 
 
 def _questionnaire(args: argparse.Namespace, out: TextIO) -> int:

@@ -33,10 +33,15 @@ from modeadvisor.people._questions import choices, plain, question, read_answer,
 from modeadvisor.reports.labels import label
 from modeadvisor.settled import Settled
 
-__all__ = ["Interview", "is_settled", "run"]
+__all__ = ["Interview", "is_settled", "run", "valid_unit_id"]
 
 _UNIT_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$")
 _STOP = "q"
+
+
+def valid_unit_id(text: str) -> bool:
+    """Whether `text` can be a unit's id in an organisation file."""
+    return _UNIT_ID.match(text) is not None
 
 
 def is_settled(answer: Settled) -> bool:
@@ -64,9 +69,12 @@ class Interview:
 
     @classmethod
     def resume(cls, kb: KnowledgeBase, lang: Lang, path: Path) -> Interview:
-        """Continue a saved file (checked by the organisation loader; located errors)."""
-        loaded = load_organisation(path).model_dump(mode="json", exclude_defaults=True)
-        return cls(kb, lang, loaded)
+        """Continue a saved file, checked against the catalogue first, so that a mistake in
+        it is located in the file (an OrganisationError naming its line)."""
+        loaded = load_organisation(path)
+        interview = cls(kb, lang, loaded.model_dump(mode="json", exclude_defaults=True))
+        interview.advisor.assess(path)
+        return interview
 
     # -- units ------------------------------------------------------------------------------
 
@@ -264,7 +272,7 @@ def _next_unit_id(interview: Interview, ask: Ask, out: TextIO) -> str | None:
         unit_id = _ask(ask, label("people.ask_unit", interview.lang) + ": ")
         if not unit_id:
             return None
-        if _UNIT_ID.match(unit_id):
+        if valid_unit_id(unit_id):
             return unit_id
         out.write(
             label(
