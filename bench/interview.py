@@ -7,8 +7,12 @@ Each unit's traits are the truth a simulated interviewee knows: asked about a tr
 has, they answer it; asked about any other, they press Enter (don't know). The interview asks
 until the unit is settled (its dominant mode and top recommendation cannot change) or no
 question left could change the advice. Beside it, in the same run: the same stopping rule with
-the questions in catalogue order (not chosen by what could change the advice), and asking every
-question (the catalogue's size). The examples' units are partly observed, as written by a
+the next question by the largest change of the unit's weights alone, and with the questions in
+catalogue order (not chosen by what could change the advice), and asking every
+question (the catalogue's size). "Reached" counts the questions after which the provisional
+dominant mode and top recommendation were already the final ones and stayed so: the interview
+cannot know that until the unit is settled, but it shows how early the answer was right. The
+examples' units are partly observed, as written by a
 consultant; the generated units know every trait, drawn at random per type. Printed: the mean
 number of questions, how many units ended settled, how many end with the dominant mode the
 whole truth gives, the time per question (wall and process), and the load average.
@@ -41,6 +45,18 @@ def adaptive(interview: Interview, unit: str, skipped: set[str]) -> Trait | None
     return interview.next_question(unit, skipped)
 
 
+def by_weights(interview: Interview, unit: str, skipped: set[str]) -> Trait | None:
+    """The same stopping rule, the next question by the largest change of the weights alone
+    (not by the pull towards the closest rival)."""
+    if is_settled(interview.status(unit)):
+        return None
+    asked = set(interview.values(unit)) | skipped
+    found = interview.moving_most(unit, asked)
+    if found is None and interview.status(unit).dominant is None:
+        found = next((t for t in interview.kb.traits.values() if t.id not in asked), None)
+    return found
+
+
 def in_order(interview: Interview, unit: str, skipped: set[str]) -> Trait | None:
     """The same stopping rule, the questions in catalogue order."""
     if is_settled(interview.status(unit)):
@@ -51,12 +67,15 @@ def in_order(interview: Interview, unit: str, skipped: set[str]) -> Trait | None
 
 def interview_of(
     kb: KnowledgeBase, truth: Mapping[str, Any], choose: Chooser
-) -> tuple[int, bool, str | None, float, float]:
-    """Questions asked, settled at the end, the dominant mode then, wall and cpu seconds."""
+) -> tuple[int, int, bool, str | None, float, float]:
+    """Questions asked; questions after which the provisional dominant mode and top
+    recommendation were already the final ones (and stayed so); settled at the end; the
+    dominant mode then; wall and cpu seconds."""
     interview = Interview.new(kb, "en", "bench")
     interview.add_unit("u")
     skipped: set[str] = set()
     asked = 0
+    seen: list[tuple[str | None, str | None]] = []
     start, start_cpu = time.perf_counter(), time.process_time()
     while (trait := choose(interview, "u", skipped)) is not None:
         asked += 1
@@ -64,9 +83,13 @@ def interview_of(
             interview.values("u")[trait.id] = truth[trait.id]
         else:
             skipped.add(trait.id)
+        status = interview.status("u")
+        seen.append((status.dominant, status.top))
     wall, cpu = time.perf_counter() - start, time.process_time() - start_cpu
     status = interview.status("u")
-    return asked, is_settled(status), status.dominant, wall, cpu
+    final = (status.dominant, status.top)
+    reached = next((i for i in range(len(seen), 0, -1) if seen[i - 1] != final), 0)
+    return asked, reached, is_settled(status), status.dominant, wall, cpu
 
 
 def example_units() -> list[dict[str, Any]]:
@@ -108,19 +131,25 @@ def report(name: str, kb: KnowledgeBase, advisor: Advisor, units: list[dict[str,
         f"{name:<22} {'every answer known':<26} settled {sum(s for _, s in answers)}/"
         f"{len(units)} (what any order of questions can reach at best)"
     )
-    for how, choose in (("adaptive (the interview)", adaptive), ("catalogue order", in_order)):
+    strategies: tuple[tuple[str, Chooser], ...] = (
+        ("adaptive (the interview)", adaptive),
+        ("largest change of weights", by_weights),
+        ("catalogue order", in_order),
+    )
+    for how, choose in strategies:
         runs = [interview_of(kb, u, choose) for u in units]
         asked = [r[0] for r in runs]
-        settled = sum(r[1] for r in runs)
-        same = sum(r[2] == t for r, t in zip(runs, truths, strict=True))
-        wall = sum(r[3] for r in runs) / max(1, sum(asked))
-        cpu = sum(r[4] for r in runs) / max(1, sum(asked))
+        reached = [r[1] for r in runs]
+        settled = sum(r[2] for r in runs)
+        same = sum(r[3] == t for r, t in zip(runs, truths, strict=True))
+        wall = sum(r[4] for r in runs) / max(1, sum(asked))
+        cpu = sum(r[5] for r in runs) / max(1, sum(asked))
         print(
-            f"{name:<22} {how:<26} mean {statistics.mean(asked):5.1f} questions "
-            f"(median {statistics.median(asked):g}, max {max(asked)}) of {every}; "
-            f"settled {settled}/{len(units)}; dominant mode as with every answer "
-            f"{same}/{len(units)}; {wall * 1000:5.1f} ms wall, {cpu * 1000:5.1f} ms cpu "
-            "a question"
+            f"{name:<22} {how:<26} mean {statistics.mean(asked):5.1f} questions asked "
+            f"(median {statistics.median(asked):g}, max {max(asked)}) of {every}, the final "
+            f"answer reached after {statistics.mean(reached):4.1f}; settled {settled}/"
+            f"{len(units)}; dominant mode as with every answer {same}/{len(units)}; "
+            f"{wall * 1000:5.1f} ms wall, {cpu * 1000:5.1f} ms cpu a question"
         )
     print(f"{name:<22} {'every question':<26} {every} questions")
 

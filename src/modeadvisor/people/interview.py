@@ -123,14 +123,21 @@ class Interview:
         for pull in answer.deciding:
             if pull.trait not in asked:
                 return self.kb.traits[pull.trait]
+        moving = self.moving_most(unit_id, asked)
+        if moving is not None:
+            return moving
+        left = [t for t in self.kb.traits.values() if t.id not in asked]
+        return left[0] if left and answer.dominant is None else None
+
+    def moving_most(self, unit_id: str, asked: set[str] | frozenset[str]) -> Trait | None:
+        """The trait not yet asked whose values could change the unit's weights most; None
+        when no value of any could change them."""
         left = [t for t in self.kb.traits.values() if t.id not in asked]
         if not left:
             return None
         changes = self._largest_changes(unit_id, left)
         best = max(changes, key=lambda i: (changes[i], -i), default=None)
-        if best is not None and changes[best] > 0:
-            return left[best]
-        return left[0] if answer.dominant is None else None
+        return left[best] if best is not None and changes[best] > 0 else None
 
     def _largest_changes(self, unit_id: str, left: list[Trait]) -> dict[int, float]:
         """Per trait left (by index), the largest change of the unit's weights one of its
