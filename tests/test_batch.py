@@ -334,14 +334,17 @@ def test_a_table_not_in_utf8_names_its_line(advisor: Advisor, tmp_path: Path) ->
     (problem,) = raised.value.problems
     assert problem.location.line == 3
     assert problem.message == "not UTF-8 text: byte 0xe4 (character 2 of the line)"
-    assert problem.hint == "save it from the spreadsheet as 'CSV UTF-8'"
+    assert problem.hint == (
+        "it reads as 'ä' in Windows-1252: give --encoding cp1252; "
+        "save it from the spreadsheet as 'CSV UTF-8'"
+    )
     with pytest.raises(OrganisationError, match="cannot read the table"):
         read_table(advisor.knowledge_base, tmp_path / "missing.csv")
 
 
 def test_table_problems_are_capped_as_the_surveys_are(advisor: Advisor, tmp_path: Path) -> None:
     path = tmp_path / "units.csv"
-    path.write_text("unit,cost_focus\n" + "a,9\n" * 500, encoding="utf-8")
+    path.write_text("unit,cost_focus\n" + "".join(f"u{i},9\n" for i in range(500)), "utf-8")
     with pytest.raises(OrganisationError) as raised:
         read_table(advisor.knowledge_base, path)
     assert len(raised.value.problems) == 101

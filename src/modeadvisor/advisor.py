@@ -41,7 +41,7 @@ from modeadvisor.organisation import (
 from modeadvisor.profile import EvidenceWriter, profiles, unit_profile
 from modeadvisor.reports.labels import note
 from modeadvisor.settled import Settled, settled
-from modeadvisor.tables import BatchResult, Table, assess_table, evaluate_table
+from modeadvisor.tables import BatchResult, Table, assess_table, evaluate_table, open_table
 from modeadvisor.whatif import WhatIf, names, what_if
 from modeadvisor.whynot import WhyNot, why_not
 
@@ -110,7 +110,11 @@ class Advisor:
         )
 
     def assess_many(
-        self, table: Table | Sequence[Mapping[str, Any]] | str | Path | Any, top: int = 3
+        self,
+        table: Table | Sequence[Mapping[str, Any]] | str | Path | Any,
+        top: int = 3,
+        *,
+        encoding: str | None = None,
     ) -> BatchResult:
         """Score a table of units at once (vectorised), one unit per row, read as columns in
         record batches.
@@ -118,11 +122,13 @@ class Advisor:
         `table` is a file (CSV, or Parquet, Arrow, JSON Lines by its extension: columns `unit`,
         trait ids, optional `models_in_use` separated by `;`), a pyarrow Table, a pandas or
         polars DataFrame, rows as mappings, or a `Table`. Each unit is its own organisation;
-        `advice_for(result, i)` gives its full Advice.
+        `advice_for(result, i)` gives its full Advice. `encoding` is a CSV file's (default
+        UTF-8; for example cp1252).
         """
         if not isinstance(table, Table):
+            opened = open_table(self.knowledge_base, table, self.limits, encoding=encoding)
             return assess_table(
-                self.knowledge_base, table, limits=self.limits, top=top, scorer=self._scorer
+                self.knowledge_base, opened, limits=self.limits, top=top, scorer=self._scorer
             )
         if len(table.ids) > self.limits.max_table_rows:
             raise LimitError(

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 import modeadvisor
+from modeadvisor import _encodings as encodings
 from modeadvisor._progress import progress_bar
 from modeadvisor.advisor import Advisor
 from modeadvisor.authoring.coverage import CoverageReport
@@ -161,6 +162,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     survey.add_argument("file", type=Path, help="responses, one respondent per row (CSV)")
     survey.add_argument("--format", choices=("text", "json"), default="text")
+    with_encoding(survey)
 
     batch = with_rules(
         commands.add_parser(
@@ -184,6 +186,7 @@ def _parser() -> argparse.ArgumentParser:
     batch.add_argument(
         "--format", choices=TABLE_FORMATS, help="default: by OUT's extension, else csv"
     )
+    with_encoding(batch)
 
     whatif = with_rules(
         commands.add_parser(
@@ -346,6 +349,25 @@ def _parser() -> argparse.ArgumentParser:
     graph.add_argument("--format", choices=("mermaid", "dot"), default="mermaid")
     people_cli.add_parsers(commands, with_rules)  # interview, questionnaire, collect
     return parser
+
+
+def with_encoding(p: argparse.ArgumentParser) -> argparse.ArgumentParser:
+    """`--encoding`, on every command that reads a CSV table."""
+    p.add_argument(
+        "--encoding",
+        type=_encoding,
+        metavar="NAME",
+        help="the CSV file's encoding (default: UTF-8, a byte order mark allowed); for "
+        "example cp1252, as Excel saves 'CSV (comma delimited)' on Windows, or mac-roman",
+    )
+    return p
+
+
+def _encoding(text: str) -> str:
+    try:
+        return encodings.checked(text)
+    except ValueError as error:  # argparse shows only this type's message, then exits 2
+        raise argparse.ArgumentTypeError(str(error)) from None
 
 
 def _with_backend(p: argparse.ArgumentParser) -> argparse.ArgumentParser:
@@ -575,7 +597,9 @@ def _report(args: argparse.Namespace, out: TextIO) -> int:
 def _survey(args: argparse.Namespace, out: TextIO) -> int:
     kb = _knowledge_base(args)
     with progress_bar("survey", "rows") as progress:
-        summary = read_survey(args.file, kb, limits=_limits(args), progress=progress)
+        summary = read_survey(
+            args.file, kb, limits=_limits(args), progress=progress, encoding=args.encoding
+        )
     out.write(summary.to_json() if args.format == "json" else survey_text(summary, args.lang))
     return EXIT_OK
 
@@ -583,7 +607,8 @@ def _survey(args: argparse.Namespace, out: TextIO) -> int:
 def _batch(args: argparse.Namespace, out: TextIO) -> int:
     kb, limits = _knowledge_base(args), _limits(args)
     kind = output_format(args.output, args.format)
-    table = open_table(kb, args.file, limits)  # the header checked before anything is written
+    # the header checked before anything is written
+    table = open_table(kb, args.file, limits, encoding=args.encoding)
     with (
         progress_bar("batch", "units", table.total) as progress,
         output_stream(args.output, out, kind) as stream,

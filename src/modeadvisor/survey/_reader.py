@@ -15,7 +15,8 @@ per respondent and these columns (names are matched after trimming and lower-cas
   point, the values of a set separated by `;` or `|` (in a `;`-delimited file write `a|b` or
   quote the cell).
 
-The file is UTF-8, with or without a byte order mark; the delimiter (`,`, `;` as Finnish Excel
+The file is UTF-8, with or without a byte order mark, unless another encoding is given (as
+`batch` reads one: `_encodings`); the delimiter (`,`, `;` as Finnish Excel
 writes, or a tab) is found from the header, as the batch reader finds it. Lines starting with `#`
 before the header are comments (the synthetic example labels itself so). The file is read as a
 stream of lines, at most `Limits.max_file_bytes` bytes, and only running counts are kept
@@ -25,8 +26,9 @@ and their inner white space collapsed.
 
 Mistakes are collected and raised together as a `SurveyError`; each problem's location is the
 file, the line where the row starts, and the CSV column number (1 = the first column), and its
-message names the column. Lines that are not UTF-8 (a file saved as Windows-1252, or mixed
-encodings) are reported at the first undecodable byte, with its column.
+message names the column. Lines that are not in the file's encoding (a file saved as
+Windows-1252 read as UTF-8, or mixed encodings) are reported at the first undecodable byte, with
+its column and the encoding the line reads as.
 """
 
 from __future__ import annotations
@@ -37,6 +39,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
+from modeadvisor import _encodings
 from modeadvisor._cells import (
     MAX_PROBLEMS,
     SAVE_AS_UTF8,
@@ -93,23 +96,29 @@ def read_survey(
     *,
     limits: Limits = DEFAULT_LIMITS,
     progress: Callable[[int], None] | None = None,
+    encoding: str | None = None,
     rows: Callable[[SurveyRow], None] | None = None,
 ) -> SurveyResult:
     """Read a survey table (CSV) and aggregate it per organisation and unit.
 
-    `progress`, when given, is called with the number of data rows read so far, every
-    `PROGRESS_EVERY` rows and once at the end; nothing is printed. `rows`, when given, is
-    called with every row that has no mistake, as it is read (for a caller that keeps the
-    answers themselves, as `collect` does). Raises SurveyError listing every problem found (up
-    to MAX_PROBLEMS, the rest counted).
+    `encoding` is the file's (default UTF-8, a byte order mark allowed). `progress`, when
+    given, is called with the number of data rows read so far, every `PROGRESS_EVERY` rows and
+    once at the end; nothing is printed. `rows`, when given, is called with every row that has
+    no mistake, as it is read (for a caller that keeps the answers themselves, as `collect`
+    does). Raises SurveyError listing every problem found (up to MAX_PROBLEMS, the rest
+    counted).
     """
     path = Path(path)
     name = display_path(path)
     try:
+        codec = _encodings.checked(encoding)
+    except ValueError as error:
+        raise SurveyError([Problem(Location(name), str(error))]) from None
+    try:
         if path.exists() and not path.is_file():
             raise SurveyError([Problem(Location(name), "not a regular file")])
         with path.open("rb") as stream:
-            reader = _SurveyReader(kb, stream, name, limits, progress, rows)
+            reader = _SurveyReader(kb, stream, name, limits, progress, codec, rows)
             reader.read()
     except OSError as error:
         reason = error.strerror or str(error)
@@ -120,16 +129,19 @@ def read_survey(
 class _Lines:
     """The file's lines as text, decoded one by one; bounded by `max_file_bytes`."""
 
-    def __init__(self, stream: BinaryIO, problems: ProblemCollector, limits: Limits) -> None:
+    def __init__(
+        self, stream: BinaryIO, problems: ProblemCollector, limits: Limits, encoding: str
+    ) -> None:
         self.stream = stream
+        self.encoding = encoding
         self.problems = problems
         self.limit = limits.max_file_bytes
         self.number = 0  # of the last line read (1-based)
         self.size = 0
         self.bad_lines = 0
         self.first_bad: tuple[int, bytes, int] | None = None  # line, raw bytes, offset
-        self.non_ascii_utf8 = 0  # lines with non-ASCII text that did decode as UTF-8
-        self.bad_in_row = False  # set when a line that was not UTF-8 is read
+        self.non_ascii_decoded = 0  # lines with non-ASCII text that did decode
+        self.bad_in_row = False  # set when a line not in the encoding is read
 
     def __iter__(self) -> Iterator[str]:
         while True:
@@ -148,16 +160,16 @@ class _Lines:
             if self.number == 1:
                 raw = self._first(raw)
             try:
-                text = raw.decode("utf-8")
+                text = raw.decode(self.encoding)
             except UnicodeDecodeError as error:
                 self.bad_lines += 1
                 self.bad_in_row = True
                 if self.first_bad is None:
                     self.first_bad = (self.number, raw, error.start)
-                text = raw.decode("utf-8", errors="replace")
+                text = raw.decode(self.encoding, errors="replace")
             else:
                 if not raw.isascii():
-                    self.non_ascii_utf8 += 1
+                    self.non_ascii_decoded += 1
                 if "\x00" in text:  # UTF-16 without a byte order mark, or binary data
                     self.bad_lines += 1
                     self.bad_in_row = True
@@ -167,12 +179,12 @@ class _Lines:
 
     def _first(self, raw: bytes) -> bytes:
         if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-            self.problems.fail(1, None, "the file is UTF-16 text, not UTF-8", SAVE_AS_UTF8)
+            self.problems.fail(1, None, "the file is UTF-16 text", SAVE_AS_UTF8)
         if raw.startswith(b"PK\x03\x04"):
             self.problems.fail(
                 1, None, "this is a spreadsheet workbook (.xlsx), not a CSV table", SAVE_AS_UTF8
             )
-        return raw.removeprefix(b"\xef\xbb\xbf")
+        return raw.removeprefix(b"\xef\xbb\xbf") if self.encoding == "utf-8" else raw
 
 
 class _Column:
@@ -193,6 +205,7 @@ class _SurveyReader:
         name: str,
         limits: Limits,
         progress: Callable[[int], None] | None,
+        encoding: str,
         rows: Callable[[SurveyRow], None] | None = None,
     ) -> None:
         self.kb = kb
@@ -202,7 +215,7 @@ class _SurveyReader:
         self.limits = limits
         self.progress = progress
         self.problems = ProblemCollector(name, SurveyError)
-        self.lines = _Lines(stream, self.problems, limits)
+        self.lines = _Lines(stream, self.problems, limits, encoding)
         self.tallies = Tallies(kb)
         self.delimiter = ","
         self.header_line = 0
@@ -242,7 +255,7 @@ class _SurveyReader:
             self.rows += 1
             if self.progress is not None and self.rows % PROGRESS_EVERY == 0:
                 self.progress(self.rows)
-            if not self.lines.bad_in_row:  # not UTF-8: reported once, at the first such byte
+            if not self.lines.bad_in_row:  # undecodable: reported once, at the first such byte
                 self._row(fields, start, self.lines.number)
         if self.progress is not None and self.rows % PROGRESS_EVERY != 0:
             self.progress(self.rows)
@@ -503,7 +516,8 @@ class _SurveyReader:
         if self.lines.first_bad is None:
             return
         line, raw, offset = self.lines.first_bad
-        prefix = raw[:offset].decode("utf-8")
+        encoding = self.lines.encoding
+        prefix = raw[:offset].decode(encoding)
         bad = raw[offset : offset + 1]
         where = ""
         column = None
@@ -519,19 +533,19 @@ class _SurveyReader:
                 if named and line > self.header_line
                 else f" in column {column}"
             )
-        guess = raw[offset : offset + 1].decode("cp1252", errors="replace")
+        named = _encodings.label(encoding)
         message = (
-            f"not UTF-8 text: byte 0x{bad.hex()}{where} (character {len(prefix) + 1} of the line)"
+            f"not {named} text: byte 0x{bad.hex()}{where} (character {len(prefix) + 1} of the line)"
         )
         notes = []
         if bad == b"\x00":
-            message = f"a NUL byte{where}: this is not UTF-8 text"
+            message = f"a NUL byte{where}: this is not {named} text"
             notes.append("UTF-16 text without a byte order mark, or not a text table at all")
-        elif guess.isprintable() and guess != "\ufffd":
-            notes.append(f"it reads as '{guess}' in Windows-1252")
-        if self.lines.non_ascii_utf8:
-            notes.append("the file mixes encodings: other lines are UTF-8")
+        else:
+            notes += _encodings.undecodable_notes(raw, offset, encoding)
+        if self.lines.non_ascii_decoded:
+            notes.append(f"the file mixes encodings: other lines are {named}")
         if self.lines.bad_lines > 1:
-            notes.append(f"{self.lines.bad_lines:,} lines are not UTF-8; this is the first")
+            notes.append(f"{self.lines.bad_lines:,} lines are not {named}; this is the first")
         notes.append(SAVE_AS_UTF8)
         self.problems.add(line, column, message, "; ".join(notes))

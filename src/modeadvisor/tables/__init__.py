@@ -48,6 +48,7 @@ from modeadvisor.tables._results import (
     evaluate_table,
 )
 from modeadvisor.tables._sources import RowsSource, open_source
+from modeadvisor.tables._unique import SeenIds
 from modeadvisor.tables._writers import (
     EXTENSIONS,
     FORMATS,
@@ -80,16 +81,24 @@ __all__ = [
 ]
 
 
-def open_table(kb: KnowledgeBase, source: Any, limits: Limits = DEFAULT_LIMITS) -> Source:
+def open_table(
+    kb: KnowledgeBase,
+    source: Any,
+    limits: Limits = DEFAULT_LIMITS,
+    *,
+    encoding: str | None = None,
+) -> Source:
     """A table opened for reading in batches: its header read and checked, nothing more.
 
     `source` is a path (`.parquet`/`.pq`, `.arrow`/`.feather`/`.ipc`, `.jsonl`/`.ndjson`,
     anything else CSV), a pyarrow Table, RecordBatch or RecordBatchReader, a pandas or polars
-    DataFrame, rows as mappings, or a `Source` already opened.
+    DataFrame, rows as mappings, or a `Source` already opened. `encoding` is a CSV file's
+    (default UTF-8, a byte order mark allowed; for example cp1252, as Excel saves "CSV (comma
+    delimited)" on Windows).
     """
     if hasattr(source, "layout") and hasattr(source, "batches"):
         return source  # type: ignore[no-any-return]
-    return open_source(kb, source, limits)
+    return open_source(kb, source, limits, encoding)
 
 
 def _report(problems: ProblemCollector, found: CellProblems, batch: Batch) -> None:
@@ -113,6 +122,7 @@ def _encoded(
     layout = source.layout
     problems = layout.problems
     encoder = Encoder(kb, layout.names)
+    ids = SeenIds()
     seen = 0
     try:
         for batch in batches:
@@ -125,12 +135,45 @@ def _encoded(
             problems.extend(batch.notes)
             encoded = encoder.encode(batch.size, batch.cells, batch.unit_absent)
             _report(problems, encoded.problems, batch)
+            _repeated_ids(problems, ids, encoded, batch)
             yield batch, encoded, not problems
     except UnreadableTableError as error:  # the reader stopped: its problems after those before
         problems.extend(error.problems)
         problems.raise_if_any()
     problems.extend(layout.take())  # the reader's last notes (after its last batch)
+    if seen == 0 and layout.file:
+        problems.add(None, None, "no units: the file has a header but no rows")
     problems.raise_if_any()
+
+
+def _repeated_ids(problems: ProblemCollector, ids: SeenIds, encoded: Encoded, batch: Batch) -> None:
+    """A unit's id on a second row: each unit is one row, and advice is looked up by id."""
+    rows, firsts = ids.add(encoded.ids, batch.start)
+    if not len(rows):
+        return
+    kept = min(len(rows), problems.room)
+    lines = batch.lines_of(rows[:kept]).tolist()
+    named = encoded.ids if isinstance(encoded.ids, list) else encoded.ids.to_pylist()
+    for row, first, line in zip(rows[:kept].tolist(), firsts[:kept].tolist(), lines, strict=True):
+        where = _first_place(batch, first)
+        problems.add(
+            line,
+            None,
+            f"unit '{named[row]}' is given twice{where}",
+            "each unit is one row: give each its own id, or merge the rows",
+        )
+    problems.skip(len(rows) - kept)
+
+
+def _first_place(batch: Batch, row: int) -> str:
+    """Where a table row (of this batch or an earlier one) is, as the message says it."""
+    if row >= batch.start:
+        return f" (first on line {int(batch.lines_of(np.array([row - batch.start]))[0])})"
+    if batch.locate is not None:
+        return f" (first on line {int(batch.locate(np.array([row]))[0])})"
+    if batch.lines is None:  # rows without lines: numbered as a spreadsheet numbers them
+        return f" (first on row {row + 2})"
+    return f" (first as unit {row + 1:,} of the table)"
 
 
 def _pipeline(
@@ -141,11 +184,17 @@ def _pipeline(
     return ahead(_encoded(kb, source, limits, ahead(noted(source))))
 
 
-def read_table(kb: KnowledgeBase, source: Any, limits: Limits = DEFAULT_LIMITS) -> Table:
+def read_table(
+    kb: KnowledgeBase,
+    source: Any,
+    limits: Limits = DEFAULT_LIMITS,
+    *,
+    encoding: str | None = None,
+) -> Table:
     """A table's units with their typed values, checked (every problem located, raised
     together as an OrganisationError). For large tables `assess_table` or `write_advice`
-    keep the values as columns instead."""
-    opened = open_table(kb, source, limits)
+    keep the values as columns instead. `encoding` is a CSV file's (`open_table`)."""
+    opened = open_table(kb, source, limits, encoding=encoding)
     raw = RawCells(kb, opened.layout.names)
     size = 0
     for batch, _, _ in _encoded(kb, opened, limits, noted(opened)):

@@ -23,6 +23,7 @@ from typing import IO, Any
 
 import numpy as np
 
+from modeadvisor import _encodings
 from modeadvisor._cells import SAVE_AS_UTF8, column_name, malformed, sniff_delimiter
 from modeadvisor.errors import LimitError, Location, Problem
 from modeadvisor.knowledge import KnowledgeBase
@@ -46,8 +47,11 @@ class CsvSource:
 
     total: int | None = None
 
-    def __init__(self, kb: KnowledgeBase, path: Path, limits: Limits) -> None:
+    def __init__(
+        self, kb: KnowledgeBase, path: Path, limits: Limits, encoding: str = _encodings.DEFAULT
+    ) -> None:
         self.path = path
+        self.encoding = encoding  # a codec name, `_encodings.checked`
         self.layout = Layout(kb, str(path))
         self._data: bytes | None = None
         self._checked_size(limits)
@@ -94,42 +98,45 @@ class CsvSource:
         """The rows' text from just after the header, line ends kept as written."""
         stream = self._binary()
         stream.seek(self.offset)
-        return io.TextIOWrapper(stream, encoding="utf-8", newline="")
+        return io.TextIOWrapper(stream, encoding=self.encoding, newline="")
 
     def _header(self) -> tuple[int, str, int] | None:
         """The header line, its text and where the rows start: the first line neither blank
         nor a `#` comment."""
         with self._binary() as stream:
-            bom = stream.read(len(_BOM)) == _BOM
+            bom = self.encoding == "utf-8" and stream.read(len(_BOM)) == _BOM
             stream.seek(len(_BOM) if bom else 0)
-            text = io.TextIOWrapper(stream, encoding="utf-8", newline="")
+            text = io.TextIOWrapper(stream, encoding=self.encoding, newline="")
             offset = len(_BOM) if bom else 0
             try:
                 for number, line in enumerate(iter(text.readline, ""), start=1):
-                    offset += len(line.encode("utf-8"))
+                    offset += len(line.encode(self.encoding))
                     if line.strip() and not line.lstrip().startswith("#"):
                         return number, line, offset
             except UnicodeDecodeError:
-                self._not_utf8()
+                self._undecodable()
         return None
 
-    def _not_utf8(self) -> None:
-        """Stop at the first byte that is not UTF-8, naming its line and character."""
+    def _undecodable(self) -> None:
+        """Stop at the first byte not in the file's encoding, naming its line and character,
+        and the encoding the line reads as."""
+        named = _encodings.label(self.encoding)
         with self._binary() as stream:
             number = 0
             for number, raw in enumerate(stream, start=1):
                 try:
-                    raw.decode("utf-8")
+                    raw.decode(self.encoding)
                 except UnicodeDecodeError as error:
-                    character = len(raw[: error.start].decode("utf-8", errors="replace")) + 1
+                    before = raw[: error.start].decode(self.encoding, errors="replace")
+                    notes = _encodings.undecodable_notes(raw, error.start, self.encoding)
                     self.layout.fail(
                         number,
                         None,
-                        f"not UTF-8 text: byte 0x{raw[error.start : error.start + 1].hex()} "
-                        f"(character {character} of the line)",
-                        SAVE_AS_UTF8,
+                        f"not {named} text: byte 0x{raw[error.start : error.start + 1].hex()} "
+                        f"(character {len(before) + 1} of the line)",
+                        "; ".join([*notes, SAVE_AS_UTF8]),
                     )
-        self.layout.fail(None, None, "not UTF-8 text")  # pragma: no cover - found above
+        self.layout.fail(None, None, f"not {named} text")  # pragma: no cover - found above
 
     # --- rows --------------------------------------------------------------------------------
 
@@ -152,7 +159,7 @@ class CsvSource:
                 self.layout.note(start, None, *malformed(error))
                 continue
             except UnicodeDecodeError:
-                self._not_utf8()
+                self._undecodable()
             if any(field.strip() for field in fields):  # not a blank row a spreadsheet left
                 yield start, fields
 
@@ -208,7 +215,10 @@ class CsvSource:
         return pacsv.open_csv(
             stream,
             read_options=pacsv.ReadOptions(
-                column_names=names, block_size=BLOCK_BYTES, use_threads=False
+                column_names=names,
+                block_size=BLOCK_BYTES,
+                use_threads=False,
+                encoding="utf8" if self.encoding == "utf-8" else self.encoding,
             ),
             parse_options=pacsv.ParseOptions(delimiter=self.delimiter, newlines_in_values=True),
             convert_options=pacsv.ConvertOptions(column_types=types, strings_can_be_null=False),

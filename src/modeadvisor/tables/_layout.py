@@ -50,6 +50,8 @@ class Layout:
         #: columns without a name in a CSV header, which may hold no values
         self.unnamed: list[int] = []
         self.reported: set[object] = set()  # a wrong column is one mistake, not one per row
+        #: a file's table (an empty one is refused), not one in memory (an empty list is none)
+        self.file = False
 
     def note(
         self, line: int | None, column: int | None, message: str, hint: str | None = None

@@ -18,7 +18,8 @@ from typing import Any, NoReturn
 
 import numpy as np
 
-from modeadvisor.errors import LimitError, Location, Problem
+from modeadvisor import _encodings
+from modeadvisor.errors import LimitError, Location, OrganisationError, Problem
 from modeadvisor.knowledge import KnowledgeBase
 from modeadvisor.limits import Limits, how_to_raise
 from modeadvisor.tables._arrow import arrow, pyarrow, require_arrow
@@ -40,11 +41,16 @@ ARROW = (".arrow", ".feather", ".ipc", ".arrows")
 JSON_LINES = (".jsonl", ".ndjson")
 
 
-def open_source(kb: KnowledgeBase, source: Any, limits: Limits) -> Source:
+def open_source(
+    kb: KnowledgeBase, source: Any, limits: Limits, encoding: str | None = None
+) -> Source:
     """The table `source` is, ready to be read in batches; a table given whole is refused
-    beyond `limits.max_table_rows` before it is turned into anything."""
+    beyond `limits.max_table_rows` before it is turned into anything. `encoding` is a CSV
+    file's (default UTF-8); other files and tables in memory have theirs."""
     if isinstance(source, str | os.PathLike):
-        return _file(kb, Path(source), limits)
+        return _file(kb, Path(source), limits, encoding)
+    if encoding is not None:
+        _not_for_this("a table in memory", "<table>")
     sized = isinstance(source, Sized) and not isinstance(source, Mapping)
     if sized and len(source) > limits.max_table_rows:
         too_many_rows("<table>", None, f"{len(source):,} rows", limits)
@@ -66,15 +72,37 @@ def open_source(kb: KnowledgeBase, source: Any, limits: Limits) -> Source:
     return RowsSource(kb, rows)
 
 
-def _file(kb: KnowledgeBase, path: Path, limits: Limits) -> Source:
+def _file(kb: KnowledgeBase, path: Path, limits: Limits, encoding: str | None) -> Source:
     suffix = path.suffix.lower()
+    if encoding is not None and suffix in (*PARQUET, *ARROW, *JSON_LINES):
+        _not_for_this(f"a {suffix} file", str(path))
+    source: Source
     if suffix in PARQUET:
-        return ParquetSource(kb, path, limits)
-    if suffix in ARROW:
-        return ArrowFileSource(kb, path, limits)
-    if suffix in JSON_LINES:
-        return JsonLinesSource(kb, path, limits)
-    return CsvSource(kb, path, limits)
+        source = ParquetSource(kb, path, limits)
+    elif suffix in ARROW:
+        source = ArrowFileSource(kb, path, limits)
+    elif suffix in JSON_LINES:
+        source = JsonLinesSource(kb, path, limits)
+    else:
+        try:
+            codec = _encodings.checked(encoding)
+        except ValueError as error:
+            raise OrganisationError([Problem(Location(str(path)), str(error))]) from None
+        source = CsvSource(kb, path, limits, codec)
+    source.layout.file = True
+    return source
+
+
+def _not_for_this(what: str, source: str) -> NoReturn:
+    raise OrganisationError(
+        [
+            Problem(
+                Location(source),
+                f"an encoding is given for {what}, which is not a CSV file",
+                "Parquet, Arrow and JSON Lines hold their text as UTF-8: leave --encoding out",
+            )
+        ]
+    )
 
 
 def _checked(path: Path, limits: Limits) -> None:

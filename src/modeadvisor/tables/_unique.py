@@ -1,0 +1,68 @@
+"""Unit ids seen so far in a table read in batches, so that an id given twice is found.
+
+A table of 10,000,000 units cannot keep its ids as Python strings (a gigabyte), so each id is
+kept as a 64-bit hash with the row it first appeared on: 16 bytes an id, in sorted runs that
+are merged as they grow (the runs double in size, so an id is merged O(log n) times and a batch
+is looked up in O(log n) runs). Two different ids take the same hash with a chance of about
+n²/2⁶⁵: one in 30 million for a table of a million units. Python's string hash is salted per
+process, which does not matter: the hashes live only while one table is read.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import numpy.typing as npt
+
+from modeadvisor.tables._encoding import Cells
+
+IntArray = npt.NDArray[np.int64]
+
+
+class SeenIds:
+    """The ids of the rows read so far, as sorted runs of (hash, first row)."""
+
+    def __init__(self) -> None:
+        self._runs: list[tuple[IntArray, IntArray]] = []
+
+    def add(self, ids: Cells, start: int) -> tuple[IntArray, IntArray]:
+        """A batch's ids (its first row is row `start` of the table; empty ids are left out):
+        the rows of the batch whose id was seen before, and the table row it was first seen
+        on, for each."""
+        texts = ids if isinstance(ids, list) else ids.to_pylist()
+        hashes = np.fromiter(map(hash, texts), np.int64, len(texts))
+        given = np.flatnonzero(np.fromiter(map(bool, texts), np.bool_, len(texts)))
+        hashes, rows = hashes[given], given + start
+        order = np.argsort(hashes)
+        hashes, rows = hashes[order], rows[order]
+        heads = np.flatnonzero(np.diff(hashes, prepend=hashes[:1] - 1) != 0)  # one per id
+        earliest = np.minimum.reduceat(rows, heads) if len(rows) else rows
+        unique = hashes[heads]
+        before = np.full(len(heads), -1, dtype=np.int64)  # each id's row in an earlier batch
+        for run_hashes, run_rows in self._runs:
+            at = np.minimum(np.searchsorted(run_hashes, unique), len(run_hashes) - 1)
+            found = run_hashes[at] == unique
+            before[found] = run_rows[at[found]]
+        new = before < 0
+        self._keep(unique[new], earliest[new])
+        first = np.where(new, earliest, before)[
+            np.repeat(np.arange(len(heads)), _sizes(heads, len(rows)))
+        ]
+        repeated = rows != first
+        back = np.argsort(rows[repeated])
+        return rows[repeated][back] - start, first[repeated][back]
+
+    def _keep(self, hashes: IntArray, rows: IntArray) -> None:
+        """New ids (sorted by hash) as a run; runs of like size merged, the larger first."""
+        if not len(hashes):
+            return
+        self._runs.append((hashes, rows))
+        while len(self._runs) > 1 and len(self._runs[-2][0]) <= 2 * len(self._runs[-1][0]):
+            (h1, r1), (h2, r2) = self._runs.pop(), self._runs.pop()
+            merged = np.concatenate((h2, h1))
+            order = np.argsort(merged, kind="stable")
+            self._runs.append((merged[order], np.concatenate((r2, r1))[order]))
+
+
+def _sizes(heads: IntArray, total: int) -> IntArray:
+    """The length of each run of equal values that starts at `heads`."""
+    return np.diff(heads, append=total)
