@@ -268,6 +268,20 @@ def test_collect_then_assess_through_the_command_line(
     assert "missing.json" in capsys.readouterr().err
 
 
+def test_a_survey_in_another_encoding(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    table = tmp_path / "kysely.csv"
+    table.write_bytes(
+        "organisation;unit;production;cost_focus\nKonepaja;Tehdas Hämeenlinna;5;4\n".encode(
+            "cp1252"
+        )
+    )
+    out = tmp_path / "org.yaml"
+    assert main(["collect", str(table), "-o", str(out)]) == 2
+    assert "kysely.csv:2:" in capsys.readouterr().err
+    assert main(["collect", str(table), "-o", str(out), "--encoding", "cp1252"]) == 0
+    assert load_organisation(out).units[0].name == "Tehdas Hämeenlinna"
+
+
 def test_the_synthetic_survey_collects_into_a_valid_organisation(
     tmp_path: Path, shipped_kb: KnowledgeBase, advisor: Advisor
 ) -> None:

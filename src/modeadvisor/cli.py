@@ -347,7 +347,7 @@ def _parser() -> argparse.ArgumentParser:
         commands.add_parser("graph", help="the archetype-model graph as Mermaid or Graphviz DOT")
     )
     graph.add_argument("--format", choices=("mermaid", "dot"), default="mermaid")
-    people_cli.add_parsers(commands, with_rules)  # interview, questionnaire, collect
+    people_cli.add_parsers(commands, with_rules, with_encoding)  # interview, questionnaire, collect
     return parser
 
 

@@ -4,7 +4,6 @@ apart from `modeadvisor.cli`, which registers them."""
 from __future__ import annotations
 
 import argparse
-import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import TextIO
@@ -16,7 +15,9 @@ Options = Callable[[argparse.ArgumentParser], argparse.ArgumentParser]
 
 
 def add_parsers(
-    commands: argparse._SubParsersAction[argparse.ArgumentParser], with_rules: Options
+    commands: argparse._SubParsersAction[argparse.ArgumentParser],
+    with_rules: Options,
+    with_encoding: Options,
 ) -> None:
     interview = with_rules(
         commands.add_parser(
@@ -72,6 +73,7 @@ def add_parsers(
         metavar="NAME",
         help="the organisation's name (default: the one the answers give)",
     )
+    with_encoding(collect)
 
 
 def _interview(args: argparse.Namespace, out: TextIO) -> int:
@@ -116,12 +118,15 @@ def _collect(args: argparse.Namespace, out: TextIO) -> int:
 
     kb = _knowledge_base(args)
     collected = collect_answers(
-        args.answers, kb, organisation=args.organisation, limits=_limits(args)
+        args.answers,
+        kb,
+        organisation=args.organisation,
+        limits=_limits(args),
+        encoding=args.encoding,
     )
     args.output.write_text(collected.to_yaml(kb, args.lang), encoding="utf-8", newline="\n")
     out.write(collected.to_text(kb, args.lang))
     out.write(f"{args.output}: written\n")
-    sys.stdout.flush()
     return 0
 
 

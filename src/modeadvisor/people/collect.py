@@ -154,15 +154,22 @@ def collect_answers(
     *,
     organisation: str | None = None,
     limits: Limits = DEFAULT_LIMITS,
+    encoding: str | None = None,
 ) -> Collected:
-    """Merge answer files (JSON) and survey tables (`.csv`) into one organisation; raises
-    AnswersError (or SurveyError for a table) listing every mistake."""
+    """Merge answer files (JSON) and survey tables (`.csv`, in `encoding`, default UTF-8) into
+    one organisation; raises AnswersError listing every mistake of every file."""
     answers: list[_Answer] = []
     problems: list[Problem] = []
     for path in map(Path, paths):
         if path.suffix.lower() == ".csv":
             try:
-                read_survey(path, kb, limits=limits, rows=_rows(answers, display_path(path)))
+                read_survey(
+                    path,
+                    kb,
+                    limits=limits,
+                    encoding=encoding,
+                    rows=_rows(answers, display_path(path)),
+                )
             except SurveyError as error:
                 problems.extend(error.problems)
         else:
