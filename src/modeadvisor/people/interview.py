@@ -142,12 +142,12 @@ class Interview:
     def _largest_changes(self, unit_id: str, left: list[Trait]) -> dict[int, float]:
         """Per trait left (by index), the largest change of the unit's weights one of its
         values could make (the sum of the changes over the modes)."""
-        base = {"unit": unit_id, **self.values(unit_id)}
-        rows: list[dict[str, Any]] = [base]
+        base = dict(self.values(unit_id))
+        rows: list[dict[str, Any]] = [{**base, "unit": "0"}]  # one id a row, as a table needs
         owners: list[int] = []
         for index, trait in enumerate(left):
             for value in _probes(trait):
-                rows.append({**base, trait.id: value})
+                rows.append({**base, trait.id: value, "unit": str(len(rows))})
                 owners.append(index)
         weights = np.asarray(self.advisor.assess_many(rows).weights, dtype=float)
         moved = np.abs(weights[1:] - weights[0]).sum(axis=1)
