@@ -333,7 +333,8 @@ Feature: Conflicts a management team should see
     When the unit is assessed
     Then there is one "say_do_mismatch" conflict for "press-shop"
     And the "say_do_mismatch" conflict is of low severity
-    And the "say_do_mismatch" conflict mentions "Customer-service-oriented as central (mean 4.50 of 5)"
+    And the "say_do_mismatch" conflict mentions "rate Customer-service-oriented as central, but its traits show little of that mode"
+    And the "say_do_mismatch" conflict mentions "Figures of fewer than 3 respondents are withheld to protect their anonymity"
     And the "say_do_mismatch" conflict cites "S-C5"
     And there is no "respondent_disagreement" conflict
     And the self-assessment is not disputed
@@ -361,7 +362,7 @@ Feature: Conflicts a management team should see
     When the unit is assessed
     Then there is one "say_do_mismatch" conflict for "press-shop"
     And the "say_do_mismatch" conflict is of low severity
-    And the "say_do_mismatch" conflict mentions "respondents rate that mode as not central (mean 1.50 of 5)"
+    And the "say_do_mismatch" conflict mentions "respondents rate that mode as not central. Figures of fewer than 3 respondents are withheld"
     And the "say_do_mismatch" conflict cites "S-C4"
 
   # --- customer_expectation_mismatch -----------------------------------------------------------
@@ -414,9 +415,44 @@ Feature: Conflicts a management team should see
     When the unit is assessed
     Then there is one "respondent_disagreement" conflict for "press-shop"
     And the "respondent_disagreement" conflict is of low severity
-    And the "respondent_disagreement" conflict mentions "Production-oriented: 2 respondents, rwg 0.00, consensus 0.32"
+    And the "respondent_disagreement" conflict mentions "Production-oriented: 2 respondents, who disagree"
     And the "respondent_disagreement" conflict cites "S-C4"
     And the self-assessment is disputed
+    And the self-assessment's figures are withheld
+
+  Scenario: Three managers who rate production at opposite ends of the scale are a disputed group whose figures are shown, unless the organisation promised groups of five
+    Given a unit "press-shop" with traits:
+      | trait                        | value       |
+      | sector                       | private     |
+      | aims_at_surplus              | true        |
+      | established_way_of_working   | 5           |
+      | cost_focus                   | 5           |
+      | own_business_followup        | 5           |
+      | profitability_before_growth  | 4           |
+      | innovation_type              | incremental |
+      | stabilising_leadership       | 4           |
+      | goal_clarity                 | 5           |
+      | periodic_figures_informative | 4           |
+      | resource_based_steering      | 5           |
+      | output_standardisation       | 5           |
+      | uncertainty_level            | 2           |
+    And respondents rate the unit:
+      | respondent | production | development | customer_service | public_administration |
+      | ceo        | 5          |             |                  |                       |
+      | cfo        | 1          |             |                  |                       |
+      | coo        | 1          |             |                  |                       |
+    When the unit is assessed
+    Then there is one "respondent_disagreement" conflict for "press-shop"
+    And the "respondent_disagreement" conflict is of medium severity
+    And the "respondent_disagreement" conflict mentions "Production-oriented: 3 respondents, rwg"
+    And the self-assessment's figures are shown
+    Given the organisation promises its respondents groups of at least 5
+    When the unit is assessed
+    Then there is one "respondent_disagreement" conflict for "press-shop"
+    And the "respondent_disagreement" conflict is of medium severity
+    And the "respondent_disagreement" conflict mentions "Production-oriented: 3 respondents, who disagree"
+    And the "respondent_disagreement" conflict mentions "Figures of fewer than 5 respondents are withheld to protect their anonymity"
+    And the self-assessment's figures are withheld
 
   Scenario: A single manager rating the modes at the extremes is no disagreement among respondents
     Given a unit "press-shop" with traits:

@@ -245,7 +245,8 @@ Ominaisuus: Havainnot, joihin asiakas voi tarttua
       | cfo      | 4                |
     Kun yksikkö arvioidaan suomeksi
     Niin havainnon "central_in_words_not_in_traits:plant" vakavuus on lievä
-    Ja havainto "central_in_words_not_in_traits:plant" mainitsee "arvio 4,50 (2 vastaajaa), paino piirteissä 0,00"
+    Ja havainto "central_in_words_not_in_traits:plant" mainitsee "arvioitu keskeiseksi (2 vastaajaa), paino piirteissä 0,00"
+    Ja havainto "central_in_words_not_in_traits:plant" mainitsee "Alle 3 vastaajan lukuja ei näytetä vastaajien nimettömyyden suojaamiseksi"
 
   Tapaus: Kolmas samoin vastaava johtaja tekee havainnosta kohtalaisen
     Oletetaan yksikkö "plant", jonka piirteet ovat:
@@ -269,7 +270,35 @@ Ominaisuus: Havainnot, joihin asiakas voi tarttua
       | coo      | 5                |
     Kun yksikkö arvioidaan suomeksi
     Niin havainnon "central_in_words_not_in_traits:plant" vakavuus on kohtalainen
-    Ja havainto "central_in_words_not_in_traits:plant" mainitsee "(3 vastaajaa)"
+    Ja havainto "central_in_words_not_in_traits:plant" mainitsee "arvio 4,67 (3 vastaajaa)"
+    Ja itsearvion luvut näytetään
+
+  Tapaus: Organisaatio, joka on luvannut vastaajilleen vähintään viiden hengen ryhmät, ei näe kolmen johtajan arvioita, mutta havainto tehdään silti
+    Oletetaan yksikkö "plant", jonka piirteet ovat:
+      | piirre                       | arvo        |
+      | sector                       | private     |
+      | aims_at_surplus              | true        |
+      | established_way_of_working   | 5           |
+      | cost_focus                   | 5           |
+      | own_business_followup        | 5           |
+      | profitability_before_growth  | 4           |
+      | innovation_type              | incremental |
+      | stabilising_leadership       | 4           |
+      | goal_clarity                 | 5           |
+      | periodic_figures_informative | 4           |
+      | resource_based_steering      | 5           |
+      | uncertainty_level            | 2           |
+    Ja vastaajat arvioivat yksikön:
+      | vastaaja | customer_service |
+      | ceo      | 5                |
+      | cfo      | 4                |
+      | coo      | 5                |
+    Ja organisaatio lupaa vastaajilleen vähintään 5 vastaajan ryhmät
+    Kun yksikkö arvioidaan suomeksi
+    Niin havainnon "central_in_words_not_in_traits:plant" vakavuus on kohtalainen
+    Ja havainto "central_in_words_not_in_traits:plant" mainitsee "arvioivat toimintatavan Asiakaspalvelulähtöinen keskeiseksi, mutta"
+    Ja havainto "central_in_words_not_in_traits:plant" mainitsee "Alle 5 vastaajan lukuja ei näytetä vastaajien nimettömyyden suojaamiseksi"
+    Ja itsearvion luvut jätetään näyttämättä
 
   Tapaus: Tehdas, joka on hieman sivussa tuotantolähtöisestä ihanteesta, pitää tuloskorttinsa eikä ristiriitoja synny
     Oletetaan yksikkö "plant", jonka piirteet ovat:
@@ -313,3 +342,33 @@ Ominaisuus: Havainnot, joihin asiakas voi tarttua
     Kun yksikkö arvioidaan suomeksi
     Niin "customer_satisfaction_survey" ei tarvitse välttää
     Ja ristiriitoja ei havaita
+
+  Tapaus: Kolme johtajaa, jotka arvioivat tuotannon asteikon vastakkaisiin päihin, eivät anna puristamon yhteistä näkemystä, ja itsearvio on kiistanalainen
+    Oletetaan yksikkö "puristamo", jonka piirteet ovat:
+      | piirre                       | arvo        |
+      | sector                       | private     |
+      | aims_at_surplus              | true        |
+      | established_way_of_working   | 5           |
+      | cost_focus                   | 5           |
+      | own_business_followup        | 5           |
+      | profitability_before_growth  | 4           |
+      | innovation_type              | incremental |
+      | stabilising_leadership       | 4           |
+      | goal_clarity                 | 5           |
+      | periodic_figures_informative | 4           |
+      | resource_based_steering      | 5           |
+      | output_standardisation       | 5           |
+      | uncertainty_level            | 2           |
+    Ja vastaajat arvioivat yksikön:
+      | vastaaja | production |
+      | ceo      | 5          |
+      | cfo      | 1          |
+      | coo      | 1          |
+    Kun yksikkö arvioidaan suomeksi
+    Niin havaitaan 1 ristiriita "respondent_disagreement"
+    Ja havainnon "respondents_disagree_on_mode:puristamo" vakavuus on kohtalainen
+    Ja havainto "respondents_disagree_on_mode:puristamo" mainitsee "vastaajat ovat eri mieltä siitä, kuinka keskeinen toimintatapa Tuotantolähtöinen on"
+    Ja havainto "respondents_disagree_on_mode:puristamo" mainitsee "Tuotantolähtöinen: 3 vastaajaa, rwg 0,00, konsensus"
+    Ja havainto "respondents_disagree_on_mode:puristamo" viittaa lähteeseen "S-C4"
+    Ja itsearvio on kiistanalainen
+    Ja itsearvion luvut näytetään

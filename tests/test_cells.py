@@ -159,7 +159,7 @@ def test_a_cell_means_the_same_to_the_survey_and_the_batch_reader(
     except OrganisationError as error:
         batch = error
     try:
-        survey_result = read_survey(survey, shipped_kb)
+        survey_result = read_survey(survey, shipped_kb, show_respondents=True)
     except SurveyError as error:
         survey_result = error
     if isinstance(batch, OrganisationError) or isinstance(survey_result, SurveyError):

@@ -631,13 +631,14 @@ def test_the_threshold_silences_small_gaps(advisor: Advisor) -> None:
     assert not any(c.kind == "perspective_conflict" for c in relaxed.assess(org).conflicts)
 
 
-def test_respondents_who_disagree_are_flagged(advisor: Advisor) -> None:
+def test_respondents_who_disagree_are_flagged(shipped_kb: KnowledgeBase) -> None:
     units = _manufacturer_units()
     respondents = [
         {"unit": "rnd", "ratings": {"development": 5, "production": 1}},
         {"unit": "rnd", "ratings": {"development": 1, "production": 1}},
     ]
-    advice = advisor.assess(_org_with_units(units, respondents=respondents))
+    working_copy = Advisor(shipped_kb, show_respondents=True)
+    advice = working_copy.assess(_org_with_units(units, respondents=respondents))
     rnd = advice.unit("rnd")
     assert rnd.self_assessment is not None
     assert rnd.self_assessment.disputed
@@ -646,9 +647,10 @@ def test_respondents_who_disagree_are_flagged(advisor: Advisor) -> None:
     assert [c.kind for c in advice.conflicts_of("rnd")].count("respondent_disagreement") == 1
 
 
-def test_a_single_respondent_gives_no_disagreement(advisor: Advisor) -> None:
+def test_a_single_respondent_gives_no_disagreement(shipped_kb: KnowledgeBase) -> None:
     respondents = [{"unit": "rnd", "ratings": {"development": 5, "production": 1}}]
-    advice = advisor.assess(_org_with_units(_manufacturer_units(), respondents=respondents))
+    working_copy = Advisor(shipped_kb, show_respondents=True)
+    advice = working_copy.assess(_org_with_units(_manufacturer_units(), respondents=respondents))
     assert not any(c.kind == "respondent_disagreement" for c in advice.conflicts)
     assessment = advice.unit("rnd").self_assessment
     assert assessment is not None

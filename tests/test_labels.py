@@ -31,7 +31,13 @@ from modeadvisor.whatif import Change, Repair, WhatIf
 
 from .conftest import DATA, ROOT
 
-EXAMPLES = ("manufacturer", "municipality", "service-company")
+EXAMPLES = (
+    "manufacturer",
+    "municipality",
+    "service-company",
+    "electricity-distribution",  # a self-assessment of three, shown
+    "city-library",
+)
 
 #: Roles other than the shipped synthetic survey's, units, traits, a tie everywhere, no ratings.
 ODD_SURVEY = """\
@@ -293,7 +299,8 @@ def test_every_label_is_used_by_some_output(
         for advice in _odd_advices(shipped, mini):
             _render_everything(advice, tmp_path)
         for survey in (ROOT / "examples" / "survey-synthetic.csv", survey_file):
-            survey_text(read_survey(survey, shipped_kb), lang)
+            for shown in (False, True):  # the anonymity floor kept, and lifted
+                survey_text(read_survey(survey, shipped_kb, show_respondents=shown), lang)
         _run_commands(lang)
         _people(shipped_kb, mini_kb, lang, tmp_path)
     assert set(LABELS) - recording.used == set(), "labels no output uses"

@@ -32,7 +32,9 @@ def _survey(tmp_path: Path, text: str | bytes, name: str = "survey.csv") -> Path
 
 
 def _read(kb: KnowledgeBase, tmp_path: Path, text: str | bytes) -> SurveyResult:
-    return read_survey(_survey(tmp_path, text), kb)
+    """The survey aggregated with every group's figures (the anonymity floor has its own
+    tests in test_anonymity.py): these tests check the arithmetic on groups of any size."""
+    return read_survey(_survey(tmp_path, text), kb, show_respondents=True)
 
 
 def _problems(kb: KnowledgeBase, tmp_path: Path, text: str | bytes) -> SurveyError:
@@ -46,7 +48,7 @@ def _problems(kb: KnowledgeBase, tmp_path: Path, text: str | bytes) -> SurveyErr
 
 @pytest.fixture(scope="module")
 def synthetic(shipped_kb: KnowledgeBase) -> SurveyResult:
-    return read_survey(SYNTHETIC, shipped_kb)
+    return read_survey(SYNTHETIC, shipped_kb, show_respondents=True)
 
 
 def test_synthetic_file_says_it_is_synthetic() -> None:
@@ -95,7 +97,9 @@ def test_json_is_deterministic_whatever_the_row_order(
     lines = SYNTHETIC.read_text(encoding="utf-8").splitlines(keepends=True)
     rows = lines[2:]
     random.Random(7).shuffle(rows)
-    shuffled = read_survey(_survey(tmp_path, "".join(lines[1:2] + rows)), shipped_kb)
+    shuffled = read_survey(
+        _survey(tmp_path, "".join(lines[1:2] + rows)), shipped_kb, show_respondents=True
+    )
     assert shuffled.to_json() == synthetic.to_json()
     data = json.loads(synthetic.to_json())
     assert {"organisations", "prevalence", "respondents", "organisation_count"} <= set(data)

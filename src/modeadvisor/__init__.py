@@ -5,6 +5,7 @@ The public API is re-exported here; everything else is internal and may change.
 
 from modeadvisor.advice import (
     Advice,
+    Anonymity,
     Conflict,
     Coverage,
     Direction,
@@ -52,6 +53,7 @@ from modeadvisor.whynot import LinkCheck, ModeWeight, RuleCheck, RulePart, WhyNo
 __all__ = [
     "Advice",
     "Advisor",
+    "Anonymity",
     "Backend",
     "BackendChoice",
     "BackendUnavailableError",

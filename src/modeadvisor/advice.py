@@ -127,21 +127,32 @@ class Direction(_Out):
 
 
 class ModeRating(_Out):
-    """Respondents' self-assessed centrality of one mode (1-5), and how far they agree."""
+    """Respondents' self-assessed centrality of one mode (1-5), and how far they agree. The
+    mean and agreement are None (withheld) when fewer respondents than the anonymity floor
+    rated the mode; how many rated it is a count, not an answer, and is kept."""
 
     archetype: str
-    mean: float
+    mean: float | None
     respondents: int
-    rwg: float | None  # None with a single respondent: agreement needs two
+    rwg: float | None  # also None with a single respondent: agreement needs two
     consensus: float | None
+
+    @property
+    def withheld(self) -> bool:
+        return self.mean is None
 
 
 class SelfAssessment(_Out):
-    """What respondents said about the unit. `disputed`: they disagree, the mean is no consensus."""
+    """What respondents said about the unit. `disputed`: they disagree, the mean is no consensus.
+
+    Below the anonymity floor (`Advice.anonymity`) no figure of the group is shown: fewer
+    respondents than the floor in all leave `ratings` empty (not even which modes they rated);
+    a mode rated by fewer has its figures None. `withheld` says that some figure is left out."""
 
     respondents: int
     ratings: list[ModeRating]
     disputed: bool
+    withheld: bool = False
 
 
 class UnitAdvice(_Out):
@@ -197,6 +208,15 @@ class PackRef(_Out):
     version: str
 
 
+class Anonymity(_Out):
+    """The anonymity floor the advice keeps: a group's ratings, means and agreement are shown
+    only when at least `min_respondents` gave them. `figures_shown`: the floor was lifted for a
+    consultant's own working copy (`--show-respondents`); such advice is not for the client."""
+
+    min_respondents: int
+    figures_shown: bool = False
+
+
 class Advice(_Out):
     """The advice for one organisation: per unit, in the order of the organisation file."""
 
@@ -206,6 +226,7 @@ class Advice(_Out):
     archetypes: dict[str, str]
     units: list[UnitAdvice]
     conflicts: list[Conflict]
+    anonymity: Anonymity
 
     def unit(self, unit_id: str) -> UnitAdvice:
         """The advice for one unit; raises UnknownUnitError with a did-you-mean."""

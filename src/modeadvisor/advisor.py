@@ -20,11 +20,25 @@ from typing import Any
 
 import numpy as np
 
-from modeadvisor.advice import Advice, Conflict, ModelAdvice, PackRef, SelfAssessment, UnitAdvice
+from modeadvisor.advice import (
+    Advice,
+    Anonymity,
+    Conflict,
+    ModelAdvice,
+    PackRef,
+    SelfAssessment,
+    UnitAdvice,
+)
 from modeadvisor.backends import Backend, BackendChoice, choose
 from modeadvisor.backends._matching import BindingLimitError
 from modeadvisor.backends._vectorised import Scorer, VectorisedBackend
-from modeadvisor.conflicts import UnitState, mode_ratings, situation, summarise
+from modeadvisor.conflicts import (
+    UnitState,
+    mode_ratings,
+    situation,
+    summarise,
+    withheld_ratings,
+)
 from modeadvisor.errors import LimitError, Location, Problem, UnknownUnitError, did_you_mean
 from modeadvisor.graph import ModeGraph, model_scores, recommended
 from modeadvisor.knowledge import KnowledgeBase, Lang, load_knowledge_base, shipped_rules_dir
@@ -64,10 +78,14 @@ class Advisor:
         lang: Lang = "en",
         limits: Limits = DEFAULT_LIMITS,
         backend: BackendChoice = "auto",
+        show_respondents: bool = False,
     ) -> None:
+        """`show_respondents` lifts the anonymity floor (the pack's `min_respondents`): for a
+        consultant's own working copy only; every output it affects says so."""
         self.knowledge_base = knowledge_base
         self.lang: Lang = lang
         self.limits = limits
+        self.show_respondents = show_respondents
         self.graph = ModeGraph(knowledge_base)
         self._evidence = EvidenceWriter(knowledge_base)
         #: Runs the rules of `assess`; tables and what-if are always vectorised.
@@ -323,6 +341,9 @@ class Advisor:
             archetypes={a.id: a.name.get(self.lang) for a in kb.archetypes.values()},
             units=units,
             conflicts=conflicts,
+            anonymity=Anonymity(
+                min_respondents=checked.min_respondents, figures_shown=self.show_respondents
+            ),
         )
 
     def _unit_states(
@@ -380,7 +401,31 @@ class Advisor:
             ) from None
         names = {unit.id: unit.title for unit in organisation.units}
         order = {unit_id: i for i, unit_id in enumerate(tree_order(organisation))}
-        return summarise(kb, firings, facts, names, self.lang, unit_order=order)
+        floor = None if self.show_respondents else checked.min_respondents
+        return summarise(
+            kb, firings, facts, names, self.lang, unit_order=order, min_respondents=floor
+        )
+
+    def _self_assessment(
+        self, answers: Sequence[Mapping[str, int]], floor: int, disputed: bool
+    ) -> SelfAssessment | None:
+        """What a unit's respondents said, as far as the anonymity floor lets it be shown."""
+        if not answers:
+            return None
+        ratings = mode_ratings(answers)
+        if self.show_respondents:
+            return SelfAssessment(respondents=len(answers), ratings=ratings, disputed=disputed)
+        if len(answers) < floor:  # not even which modes they rated
+            return SelfAssessment(
+                respondents=len(answers), ratings=[], disputed=disputed, withheld=True
+            )
+        shown = withheld_ratings(ratings, floor)
+        return SelfAssessment(
+            respondents=len(answers),
+            ratings=shown,
+            disputed=disputed,
+            withheld=any(r.withheld for r in shown),
+        )
 
     def _unit_advice(
         self,
@@ -412,14 +457,9 @@ class Advisor:
                     notes.append(
                         note("in_use_poor_fit", self.lang, model=model.name, score=model.score)
                     )
-        answers = checked.ratings.get(state.id, [])
-        self_assessment = None
-        if answers:
-            self_assessment = SelfAssessment(
-                respondents=len(answers),
-                ratings=mode_ratings(answers),
-                disputed=state.id in disputed,
-            )
+        self_assessment = self._self_assessment(
+            checked.ratings.get(state.id, []), checked.min_respondents, state.id in disputed
+        )
         return UnitAdvice.model_construct(
             UnitAdvice.every_field,
             id=state.id,

@@ -90,6 +90,7 @@ def _parser() -> argparse.ArgumentParser:
 
     def with_settings(p: argparse.ArgumentParser) -> argparse.ArgumentParser:
         _with_backend(p)
+        with_show_respondents(p)
         p.add_argument(
             "--perspective-threshold",
             type=float,
@@ -163,6 +164,7 @@ def _parser() -> argparse.ArgumentParser:
     survey.add_argument("file", type=Path, help="responses, one respondent per row (CSV)")
     survey.add_argument("--format", choices=("text", "json"), default="text")
     with_encoding(survey)
+    with_show_respondents(survey)
 
     batch = with_rules(
         commands.add_parser(
@@ -351,6 +353,17 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def with_show_respondents(p: argparse.ArgumentParser) -> argparse.ArgumentParser:
+    """`--show-respondents`, on every command whose output holds respondents' figures."""
+    p.add_argument(
+        "--show-respondents",
+        action="store_true",
+        help="show respondents' figures even for groups smaller than the anonymity floor "
+        "(the pack's min_respondents): for your own working copy only; the output says so",
+    )
+    return p
+
+
 def with_encoding(p: argparse.ArgumentParser) -> argparse.ArgumentParser:
     """`--encoding`, on every command that reads a CSV table."""
     p.add_argument(
@@ -464,7 +477,13 @@ def _advisor(args: argparse.Namespace) -> Advisor:
     kb = _knowledge_base(args)
     if args.perspective_threshold is not None:
         kb = kb.with_settings(perspective_threshold=args.perspective_threshold)
-    return Advisor(kb, lang=args.lang, limits=_limits(args), backend=args.backend)
+    return Advisor(
+        kb,
+        lang=args.lang,
+        limits=_limits(args),
+        backend=args.backend,
+        show_respondents=args.show_respondents,
+    )
 
 
 def _run(args: argparse.Namespace, out: TextIO) -> int:
@@ -598,7 +617,12 @@ def _survey(args: argparse.Namespace, out: TextIO) -> int:
     kb = _knowledge_base(args)
     with progress_bar("survey", "rows") as progress:
         summary = read_survey(
-            args.file, kb, limits=_limits(args), progress=progress, encoding=args.encoding
+            args.file,
+            kb,
+            limits=_limits(args),
+            progress=progress,
+            encoding=args.encoding,
+            show_respondents=args.show_respondents,
         )
     out.write(summary.to_json() if args.format == "json" else survey_text(summary, args.lang))
     return EXIT_OK

@@ -18,10 +18,11 @@ from modeadvisor import conditions as cond
 from modeadvisor.advice import Conflict, FactValue, Match, ModeRating, Profile, Severity
 from modeadvisor.agreement import consensus, rwg
 from modeadvisor.conditions import TraitValue, resolve
-from modeadvisor.facts import FACT_KINDS, UNIT_FIELDS, VIEWS, Fact, Firing
+from modeadvisor.facts import FACT_KINDS, RESPONDENT_FIGURES, UNIT_FIELDS, VIEWS, Fact, Firing
 from modeadvisor.graph import ScoredModel, avoided, recommended
-from modeadvisor.knowledge import NUMBER_DECIMALS, ConflictRule, KnowledgeBase, Lang
+from modeadvisor.knowledge import NUMBER_DECIMALS, ConflictRule, KnowledgeBase, Lang, Text
 from modeadvisor.reports._common import integer, number, view_label
+from modeadvisor.reports.labels import label
 from modeadvisor.scoring import MICRO
 
 _PLACEHOLDER = re.compile(r"\{([a-z][a-z0-9_]*)\.([A-Za-z_][A-Za-z0-9_]*)\}")
@@ -43,8 +44,12 @@ def summarise(
     unit_names: Mapping[str, str],
     lang: Lang,
     unit_order: Mapping[str, int] | None = None,
+    min_respondents: int | None = None,
 ) -> list[Conflict]:
     """Fold firings into findings (one per topic and what it is about), explained in `lang`.
+
+    With `min_respondents` (the anonymity floor), the figures of a group of fewer respondents
+    are left out of the matches, and a rule that bound one speaks in its `withheld` words.
 
     A rule's `finding.about` names the fields that identify the root cause; without it, a
     finding is one rule over one set of units. Each firing is weighed by its rule's severity
@@ -54,7 +59,9 @@ def summarise(
     """
     rules = {rule.id: rule for rule in kb.conflicts}
     rank = {rule.id: i for i, rule in enumerate(kb.conflicts)}
-    shown = {rule.id: _PublicFacts(facts, _fields_read(rule)) for rule in kb.conflicts}
+    shown = {
+        rule.id: _PublicFacts(facts, _fields_read(rule), min_respondents) for rule in kb.conflicts
+    }
     ladders = {rule.id: _ladder(rule, kb) for rule in kb.conflicts}
     findings: dict[tuple[str, tuple[str, ...]], _Finding] = {}
     keys: dict[object, str] = {}  # each value's `_key`, written once
@@ -78,7 +85,10 @@ def summarise(
         )
     text = _Texts(kb, unit_names, lang)
     order = unit_order or {}
-    conflicts = [finding.conflict(rules, rank, text, lang, order) for finding in findings.values()]
+    conflicts = [
+        finding.conflict(rules, rank, text, lang, order, min_respondents)
+        for finding in findings.values()
+    ]
     return sorted(
         conflicts, key=lambda c: (_SEVERITY_ORDER[c.severity], c.kind, c.units, c.rule, c.id)
     )
@@ -165,8 +175,23 @@ class _Finding:
         text: _Texts,
         lang: Lang,
         order: Mapping[str, int],
+        floor: int | None,
     ) -> Conflict:
         by_rule = sorted(self.matches, key=lambda r: (_SEVERITY_ORDER[self.levels[r]], rank[r]))
+        # a rule that bound a group below the anonymity floor speaks without its figures
+        hidden = {r for r in by_rule if any(withheld(m) for m in self.matches[r].values())}
+
+        def words(rule: ConflictRule, name: str) -> Text | None:
+            spec = rule.spec
+            if rule.id in hidden and spec.withheld is not None:
+                return getattr(spec.withheld, name) or getattr(spec, name)  # type: ignore[no-any-return]
+            return getattr(spec, name)  # type: ignore[no-any-return]
+
+        def explained(rule: ConflictRule) -> str:
+            said = words(rule, "explanation")
+            assert said is not None  # every rule, and its withheld words, has an explanation
+            return said.get(lang)
+
         lead = rules[by_rule[0]]
         spec = lead.spec
         # the units the finding is about first (a parent before its children), then tree order
@@ -188,21 +213,22 @@ class _Finding:
             matches.extend(
                 Match.model_construct(Match.every_field, rule=rule_id, facts=m) for m in found
             )
-            if rule.spec.detail:
-                details.extend(text.fill(rule.spec.detail.get(lang), [m], rule) for m in found)
+            detail = words(rule, "detail")
+            if detail:
+                details.extend(text.fill(detail.get(lang), [m], rule) for m in found)
         details = list(dict.fromkeys(details))  # two matches that say the same show once
         # the lead rule's words, then those of each folded rule that names units the words
         # before have not: a reader learns from the text, not only the details, why a unit
         # is in the finding
-        explanation = [text.fill(spec.explanation.get(lang), lead_matches, lead)]
+        explanation = [text.fill(explained(lead), lead_matches, lead)]
         named = set(self.rule_units[lead.id])
         for rule_id in by_rule[1:]:
             if not self.rule_units[rule_id] <= named:
                 rule = rules[rule_id]
-                explanation.append(
-                    text.fill(rule.spec.explanation.get(lang), ordered(rule_id), rule)
-                )
+                explanation.append(text.fill(explained(rule), ordered(rule_id), rule))
                 named |= self.rule_units[rule_id]
+        if hidden and floor is not None:
+            explanation.append(label("withheld_note", lang, n=floor))
         topic, about = self.key
         # built, not validated: every value comes typed from the facts and the pack (the tests
         # validate the JSON of generated organisations); saves a copy of every match
@@ -242,15 +268,15 @@ class _PublicFacts:
     """The facts as one rule shows them (unit facts keep only the traits it reads), each built
     and written as JSON once."""
 
-    def __init__(self, facts: Sequence[Fact], read: frozenset[str]) -> None:
-        self.facts, self.read = facts, read
+    def __init__(self, facts: Sequence[Fact], read: frozenset[str], floor: int | None) -> None:
+        self.facts, self.read, self.floor = facts, read, floor
         self._shown: dict[int, tuple[dict[str, FactValue], str]] = {}
         self._aliases: dict[tuple[str, ...], list[tuple[str, str]]] = {}
 
     def _get(self, index: int) -> tuple[dict[str, FactValue], str]:
         found = self._shown.get(index)
         if found is None:
-            shown = _public(self.facts[index], self.read)
+            shown = _public(self.facts[index], self.read, self.floor)
             found = self._shown[index] = (shown, json.dumps(shown, sort_keys=True))
         return found
 
@@ -265,14 +291,26 @@ class _PublicFacts:
         return "{" + ", ".join([f"{name}: {self._get(bound[a])[1]}" for a, name in aliases]) + "}"
 
 
-def _public(fact: Fact, read: frozenset[str]) -> dict[str, FactValue]:
+def _public(fact: Fact, read: frozenset[str], floor: int | None) -> dict[str, FactValue]:
     kind = str(fact["kind"])
     shown: dict[str, FactValue] = {}
     for name, value in fact.items():
         if kind == "unit" and name not in UNIT_FIELDS and name not in read and name != "kind":
             continue
         shown[name] = sorted(value) if isinstance(value, frozenset) else value
+    private = RESPONDENT_FIGURES.get(kind)
+    if private and floor is not None and int(fact["respondents"]) < floor:  # type: ignore[arg-type]
+        shown.update(dict.fromkeys(private))  # withheld: the anonymity floor
     return shown
+
+
+def withheld(match: Mapping[str, Mapping[str, FactValue]]) -> bool:
+    """Whether a match bound a group's figures that the anonymity floor withholds."""
+    for fact in match.values():
+        private = RESPONDENT_FIGURES.get(str(fact.get("kind")), ())
+        if any(fact.get(name) is None for name in private):
+            return True
+    return False
 
 
 class _Texts:
@@ -571,6 +609,8 @@ def _leads(first: str | None, second: str | None) -> Fact:
 
 def _ratings(uid: str, answers: Sequence[Mapping[str, int]]) -> Iterable[Fact]:
     for rating in mode_ratings(answers):
+        assert rating.mean is not None  # not withheld yet
+        assert rating.respondents is not None
         yield {
             "kind": "rating",
             "uid": uid,
@@ -609,3 +649,16 @@ def mode_ratings(answers: Sequence[Mapping[str, int]]) -> list[ModeRating]:
             )
         )
     return result
+
+
+def withheld_ratings(ratings: Sequence[ModeRating], floor: int) -> list[ModeRating]:
+    """The ratings as the anonymity floor lets them be shown: a mode rated by fewer than
+    `floor` respondents keeps its name and count, its figures withheld (None)."""
+    return [
+        r
+        if r.respondents >= floor
+        else ModeRating(
+            archetype=r.archetype, mean=None, respondents=r.respondents, rwg=None, consensus=None
+        )
+        for r in ratings
+    ]

@@ -114,6 +114,14 @@ FACT_KINDS: Mapping[str, Mapping[str, FactField]] = {
     },
 }
 
+#: Fields that are respondents' figures: shown only for a group of at least the anonymity floor
+#: (`min_respondents`) of respondents (how many answered is a count, not an answer: shown). Rules still match on them; a text that quotes one has
+#: words without it (`withheld:`) for a smaller group.
+RESPONDENT_FIGURES: Mapping[str, frozenset[str]] = {
+    "rating": frozenset({"rating"}),
+    "agreement": frozenset({"rwg", "consensus"}),
+}
+
 #: Fields of `unit` facts: a trait must not take one of these ids.
 UNIT_FIELDS = frozenset(FACT_KINDS["unit"])
 

@@ -96,6 +96,9 @@ class Organisation(BaseModel):
     imposed_models: tuple[str, ...] = ()
     perspectives: Perspectives | None = None
     respondents: tuple[Respondent, ...] = ()
+    #: The anonymity floor for this organisation's respondents: may raise the pack's, never
+    #: lower it (a client that promised groups of 5 writes 5).
+    min_respondents: int | None = Field(None, ge=1)
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,6 +108,8 @@ class CheckedOrganisation:
     values: Mapping[str, dict[str, TraitValue]]  # unit id -> typed trait values
     views: Mapping[str, dict[str, dict[str, float]]]  # unit id -> view -> archetype -> weight
     ratings: Mapping[str, list[dict[str, int]]]  # unit id -> one rating dict per respondent
+    #: the anonymity floor in force: the pack's, or the organisation's where it is higher
+    min_respondents: int = 3
 
 
 def load_organisation(path: Path | str, limits: Limits = DEFAULT_LIMITS) -> Organisation:
@@ -275,6 +280,16 @@ def check_organisation(
     tops = [unit.id for unit in organisation.units if unit.parent is None]
     views = _stated_views(kb, organisation, tops, place, problems)
     ratings = _respondent_ratings(kb, organisation, tops, set(seen), place, problems)
+    floor = kb.info.settings.min_respondents
+    if organisation.min_respondents is not None and organisation.min_respondents < floor:
+        problems.append(
+            place(
+                ("min_respondents",),
+                f"min_respondents {organisation.min_respondents} is below the pack's anonymity "
+                f"floor of {floor}: an organisation file may raise it, never lower it",
+                f"write {floor} or more, or leave it out",
+            )
+        )
     if problems and isinstance(document, _JsonDocument):  # read without positions: find them
         try:
             located = load_document(document.path, limits)
@@ -283,7 +298,12 @@ def check_organisation(
         return check_organisation(kb, organisation, located, limits)
     if problems:
         raise OrganisationError(problems)
-    return CheckedOrganisation(values=typed, views=views, ratings=ratings)
+    return CheckedOrganisation(
+        values=typed,
+        views=views,
+        ratings=ratings,
+        min_respondents=max(floor, organisation.min_respondents or floor),
+    )
 
 
 def _unit_values(

@@ -39,6 +39,7 @@ from modeadvisor.bdd._context import AdviceContext, check_known
 from modeadvisor.errors import did_you_mean
 from modeadvisor.knowledge import SEVERITIES
 from modeadvisor.reports.labels import label
+from modeadvisor.reports.text import to_text
 from modeadvisor.settled import Settled
 from modeadvisor.whatif import WhatIf
 from modeadvisor.whynot import WhyNot
@@ -149,6 +150,12 @@ def _respondents(modeadvisor_context: AdviceContext, datatable: list[list[str]])
     for row in rows:
         ratings = {a: _cell(v) for a, v in zip(modes, row[1:], strict=True) if v.strip()}
         respondents.append({"id": row[0].strip(), "unit": unit, "ratings": ratings})
+
+
+@given(parsers.parse("organisaatio lupaa vastaajilleen vähintään {n:d} vastaajan ryhmät"))
+@given(parsers.parse("the organisation promises its respondents groups of at least {n:d}"))
+def _anonymity_floor(modeadvisor_context: AdviceContext, n: int) -> None:
+    modeadvisor_context.organisation["min_respondents"] = n
 
 
 @given(parsers.parse('organisaatio edellyttää malleja "{models}"'))
@@ -302,6 +309,7 @@ def _recommended(modeadvisor_context: AdviceContext, model: str) -> None:
     _check_listed(modeadvisor_context, model, "recommendations", listed=True)
 
 
+@then(parsers.parse('"{model}" on {count:d} kärkisuosituksen joukossa'))
 @then(parsers.parse('"{model}" is among the top {count:d} recommendations'))
 def _top(modeadvisor_context: AdviceContext, model: str, count: int) -> None:
     _check_listed(modeadvisor_context, model, "recommendations", listed=True, top=count)
@@ -484,6 +492,15 @@ def _any_mentions(modeadvisor_context: AdviceContext, kind: str, text: str) -> N
     assert any(text in one for one in said), "\n---\n".join(said) or "no such conflict"
 
 
+@then(parsers.parse('neuvo kuuluu: "{text}"'))
+@then(parsers.parse('the advice reads: "{text}"'))
+def _advice_reads(modeadvisor_context: AdviceContext, text: str) -> None:
+    """The advice as its reader reads it (the text report, in the language assessed in)
+    holds `text`: the words, case forms and numbers a consultant checks."""
+    said = to_text(modeadvisor_context.assessed_advice())
+    assert text in said, said
+
+
 @then(parsers.parse('the "{kind}" conflict cites "{source}"'))
 def _conflict_cites(modeadvisor_context: AdviceContext, kind: str, source: str) -> None:
     modeadvisor_context.source(source)
@@ -574,11 +591,13 @@ def _check_disputed(context: AdviceContext, unit: str | None, *, disputed: bool)
     assert assessment.disputed == disputed, assessment.model_dump_json()
 
 
+@then("itsearvio on kiistanalainen")
 @then("the self-assessment is disputed")
 def _disputed(modeadvisor_context: AdviceContext) -> None:
     _check_disputed(modeadvisor_context, None, disputed=True)
 
 
+@then("itsearvio ei ole kiistanalainen")
 @then("the self-assessment is not disputed")
 def _undisputed(modeadvisor_context: AdviceContext) -> None:
     _check_disputed(modeadvisor_context, None, disputed=False)
@@ -592,6 +611,23 @@ def _disputed_of(modeadvisor_context: AdviceContext, unit: str) -> None:
 @then(parsers.parse('the self-assessment of "{unit}" is not disputed'))
 def _undisputed_of(modeadvisor_context: AdviceContext, unit: str) -> None:
     _check_disputed(modeadvisor_context, unit, disputed=False)
+
+
+@then("itsearvion luvut jätetään näyttämättä")
+@then("the self-assessment's figures are withheld")
+def _withheld(modeadvisor_context: AdviceContext) -> None:
+    assessment = modeadvisor_context.unit_advice(None).self_assessment
+    assert assessment is not None, "no respondents rated the unit"
+    assert assessment.withheld, assessment.model_dump_json()
+    assert all(r.mean is None for r in assessment.ratings), assessment.model_dump_json()
+
+
+@then("itsearvion luvut näytetään")
+@then("the self-assessment's figures are shown")
+def _shown(modeadvisor_context: AdviceContext) -> None:
+    assessment = modeadvisor_context.unit_advice(None).self_assessment
+    assert assessment is not None, "no respondents rated the unit"
+    assert not assessment.withheld, assessment.model_dump_json()
 
 
 # --- what-if, why-not and how settled -----------------------------------------------------------

@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from modeadvisor import conditions as cond
 from modeadvisor.errors import Location, Problem, did_you_mean
-from modeadvisor.facts import FACT_KINDS, UNIT_FIELDS, FactField
+from modeadvisor.facts import FACT_KINDS, RESPONDENT_FIGURES, UNIT_FIELDS, FactField
 from modeadvisor.knowledge._base import ConflictRule, Pattern, _Placed
 from modeadvisor.knowledge._documents import (
     Document,
@@ -57,6 +57,7 @@ class _ConflictChecker:
             for lang in ("en", "fi"):
                 if text is not None and getattr(text, lang) is not None:
                     self._placeholders(getattr(text, lang), (name, lang))
+        self._withheld()
         severity = self._severity()
         about = self._about()
         if self.problems or any(p is None for p in patterns):
@@ -325,7 +326,51 @@ class _ConflictChecker:
             return None
         return _leaf_problem(leaf, _as_trait(name, field, self.archetypes, self.models))
 
-    def _placeholders(self, text: str, sub: tuple[str, str]) -> None:
+    def _figures(self, text: Text | None) -> list[str]:
+        """The placeholders of a text that quote respondents' figures."""
+        quoted = []
+        for value in (text.en, text.fi) if text is not None else ():
+            for alias, name in _PLACEHOLDER.findall(value or ""):
+                if name in RESPONDENT_FIGURES.get(self.kinds.get(alias, ""), ()):
+                    quoted.append(f"{{{alias}.{name}}}")
+        return list(dict.fromkeys(quoted))
+
+    def _withheld(self) -> None:
+        """Words without respondents' figures wherever the texts quote them, and only there."""
+        withheld = self.spec.withheld
+        for name in ("explanation", "detail"):
+            quoted = self._figures(getattr(self.spec, name))
+            words = getattr(withheld, name) if withheld is not None else None
+            if quoted and words is None:
+                self.problems.append(
+                    self.placed.problem(
+                        f"the {name} quotes respondents' figures ({', '.join(quoted)}): give "
+                        f"`withheld: {{{name}: ...}}`, the words shown when fewer respondents "
+                        "than the anonymity floor (min_respondents) gave them",
+                        None,
+                        name,
+                    )
+                )
+        if withheld is None:
+            return
+        for name in ("explanation", "detail"):
+            text = getattr(withheld, name)
+            for lang in ("en", "fi"):
+                if text is not None and getattr(text, lang) is not None:
+                    self._placeholders(getattr(text, lang), ("withheld", name, lang))
+            quoted = self._figures(text)
+            if quoted:
+                self.problems.append(
+                    self.placed.problem(
+                        f"the withheld {name} quotes respondents' figures ({', '.join(quoted)}), "
+                        "which it is there to leave out",
+                        None,
+                        "withheld",
+                        name,
+                    )
+                )
+
+    def _placeholders(self, text: str, sub: tuple[str, ...]) -> None:
         for match in _PLACEHOLDER.finditer(text):
             alias, name = match.groups()
             if alias not in self.spec.match:

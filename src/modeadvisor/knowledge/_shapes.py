@@ -73,6 +73,9 @@ class Settings(_Frozen):
     misfit_medium: float = Field(0.3, gt=0, le=1)
     #: Findings that rest on respondents' answers are at most low with fewer respondents than this.
     respondents_medium: int = Field(3, ge=1)
+    #: The anonymity floor: a group's ratings, means and agreement are shown only when at least
+    #: this many respondents gave them (an organisation file may raise it, never lower it).
+    min_respondents: int = Field(3, ge=1)
 
 
 class PackInfo(_Frozen):
@@ -210,6 +213,14 @@ class FindingSpec(_Frozen):
     topic: Id | None = None
 
 
+class WithheldTexts(_Frozen):
+    """A conflict rule's words for a group of fewer respondents than the anonymity floor: the
+    same finding, without quoting their ratings, means or agreement."""
+
+    explanation: Text
+    detail: Text | None = None
+
+
 class ConflictRuleSpec(_Item):
     """A conflict rule as written: fact patterns joined by alias, and what to say when they match.
 
@@ -230,6 +241,9 @@ class ConflictRuleSpec(_Item):
     explanation: Text
     resolution: Text
     detail: Text | None = None
+    #: Needed where `explanation` or `detail` quotes respondents' figures: the words used when
+    #: a group is below the anonymity floor.
+    withheld: WithheldTexts | None = None
     #: How the rule reads its source points: where they apply and why this is the finding.
     rationale: Text | None = None
     source: tuple[SourceId, ...] = ()

@@ -10,7 +10,16 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from modeadvisor.advice import Advice, Conflict, Evidence, JsonValue, Reason, UnitAdvice
+from modeadvisor.advice import (
+    Advice,
+    Conflict,
+    Evidence,
+    JsonValue,
+    ModeRating,
+    Reason,
+    SelfAssessment,
+    UnitAdvice,
+)
 from modeadvisor.knowledge import Lang
 from modeadvisor.reports.labels import LABELS, label, plural
 
@@ -173,6 +182,48 @@ def meta(advice: Advice) -> str:
         version=advice.pack.version,
         units=len(advice.units),
         conflicts=len(advice.conflicts),
+    )
+
+
+def working_copy(advice: Advice) -> str | None:
+    """The warning every output carries when the anonymity floor was lifted."""
+    anonymity = advice.anonymity
+    if not anonymity.figures_shown:
+        return None
+    return label("figures_shown", advice.language, n=anonymity.min_respondents)
+
+
+def respondents(advice: Advice, assessment: SelfAssessment) -> str:
+    """How many respondents a self-assessment rests on, and whether figures are withheld."""
+    said = count("respondents", assessment.respondents, advice.language)
+    if assessment.withheld:
+        floor = advice.anonymity.min_respondents
+        said += f" ({label('withheld_group', advice.language, n=floor)})"
+    return said
+
+
+def verdict(assessment: SelfAssessment) -> str | None:
+    """The label saying whether respondents agree: `disputed` (a finding, said whatever the
+    floor), `agreed` where two or more respondents' figures are shown, else nothing (one
+    respondent agrees with no one; a withheld group's agreement is one of its figures)."""
+    if assessment.disputed:
+        return "disputed"
+    if assessment.respondents < 2 or not assessment.ratings:
+        return None
+    return "agreed"
+
+
+def rating_cells(advice: Advice, rating: ModeRating) -> tuple[str, str, str, str]:
+    """A mode's mean, raters, rwg and consensus as a table shows them; withheld ones said so."""
+    lang = advice.language
+    if rating.mean is None:
+        withheld = label("withheld", lang)
+        return withheld, integer(rating.respondents, lang), withheld, withheld
+    return (
+        number(rating.mean, lang, 1),
+        integer(rating.respondents, lang),
+        optional(rating.rwg, lang),
+        optional(rating.consensus, lang),
     )
 
 

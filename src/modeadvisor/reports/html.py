@@ -21,7 +21,6 @@ from modeadvisor.reports._common import (
     archetype,
     build_index,
     cap,
-    count,
     coverage,
     evidence_weights,
     finding_details,
@@ -32,12 +31,15 @@ from modeadvisor.reports._common import (
     meta,
     mode_line,
     number,
-    optional,
+    rating_cells,
+    respondents,
     separator,
     signed,
     tree,
+    verdict,
     view_label,
     weight_rows,
+    working_copy,
 )
 from modeadvisor.reports.labels import label
 
@@ -77,7 +79,7 @@ ul.because { margin: 0; padding-left: 1rem; }
 .unit { border-top: 3px solid #0072B2; margin-top: 2.5rem; }
 .mode { font-weight: 600; }
 svg.radar { max-width: 100%; height: auto; display: block; }
-.insufficient, .disputed { background: #fff4e0; border-left: 5px solid #b36b00;
+.insufficient, .disputed, .working-copy { background: #fff4e0; border-left: 5px solid #b36b00;
   padding: 0.4rem 0.7rem; }
 .badge { display: inline-block; border-radius: 3px; padding: 0 0.4em; font-size: 0.85em;
   font-weight: 600; color: #fff; text-transform: uppercase; }
@@ -119,6 +121,9 @@ def to_html(advice: Advice, examined: Mapping[str, Examination] | None = None) -
         f'<p class="meta">{_esc(meta(advice))}</p>',
         "</header>",
     ]
+    banner = working_copy(advice)
+    if banner is not None:
+        parts.insert(-1, f'<p class="working-copy">{_esc(banner)}</p>')
     parts.extend(_html_overview(advice, index))
     parts.extend(_html_conflicts(advice, index))
     parts.append('<main id="units">')
@@ -381,9 +386,13 @@ def _html_self_assessment(advice: Advice, unit: UnitAdvice) -> Iterator[str]:
     lang = advice.language
     yield '<div class="self-assessment">'
     yield f"<h3>{_h('self', lang)}</h3>"
-    yield f"<p>{_esc(count('respondents', assessment.respondents, lang))}</p>"
-    flag = "disputed" if assessment.disputed else "agreed"
-    yield f'<p class="{flag}">{_h(flag, lang)}.</p>'
+    yield f"<p>{_esc(respondents(advice, assessment))}</p>"
+    flag = verdict(assessment)
+    if flag is not None:
+        yield f'<p class="{flag}">{_h(flag, lang)}.</p>'
+    if not assessment.ratings:  # below the anonymity floor: not even which modes were rated
+        yield "</div>"
+        return
     yield (
         "<table><thead><tr>"
         + "".join(
@@ -392,12 +401,8 @@ def _html_self_assessment(advice: Advice, unit: UnitAdvice) -> Iterator[str]:
         + "</tr></thead><tbody>"
     )
     for r in assessment.ratings:
-        yield (
-            f"<tr><td>{_esc(archetype(advice, r.archetype))}</td>"
-            f'<td class="num">{number(r.mean, lang, 1)}</td><td class="num">{r.respondents}</td>'
-            f'<td class="num">{optional(r.rwg, lang)}</td><td class="num">{optional(r.consensus, lang)}</td>'
-            "</tr>"
-        )
+        cells = "".join(f'<td class="num">{_esc(cell)}</td>' for cell in rating_cells(advice, r))
+        yield f"<tr><td>{_esc(archetype(advice, r.archetype))}</td>{cells}</tr>"
     yield "</tbody></table></div>"
 
 

@@ -99,6 +99,22 @@ LABELS: dict[str, dict[Lang, Entry]] = {
         "en": "the respondents broadly agree",
         "fi": "vastaajat ovat pääosin samaa mieltä",
     },
+    # the anonymity floor (min_respondents): a group's figures withheld, or shown on request
+    "withheld": {"en": "withheld", "fi": "ei näytetä"},
+    "withheld_note": {
+        "en": "Figures of fewer than {n} respondents are withheld to protect their anonymity.",
+        "fi": "Alle {n} vastaajan lukuja ei näytetä vastaajien nimettömyyden suojaamiseksi.",
+    },
+    "withheld_group": {
+        "en": "figures of fewer than {n} respondents are withheld to protect their anonymity",
+        "fi": "alle {n} vastaajan lukuja ei näytetä vastaajien nimettömyyden suojaamiseksi",
+    },
+    "figures_shown": {
+        "en": "WORKING COPY: respondents' figures are shown even for groups of fewer than {n} "
+        "(--show-respondents); not for the client",
+        "fi": "TYÖKAPPALE: vastaajien luvut näytetään myös alle {n} vastaajan ryhmistä "
+        "(--show-respondents); ei asiakkaalle",
+    },
     # --- the explanation trail ------------------------------------------------------------------
     "why_profile": {
         "en": "Why this profile (rules that fired: {n})",
@@ -587,6 +603,12 @@ LABELS: dict[str, dict[Lang, Entry]] = {
     "survey.central_none": {"en": "central: none", "fi": "keskeiset: ei yhtään"},
     "survey.unrated": {"en": "no ratings", "fi": "ei arvioita"},
     "survey.raters": {"en": ("rater", "raters"), "fi": ("arvioija", "arvioijaa")},
+    "survey.lead_withheld": {
+        "en": "the leading mode is not named: a mode's figures from fewer than {n} respondents "
+        "are withheld",
+        "fi": "johtavaa toimintatapaa ei nimetä: toimintatavan lukuja alle {n} vastaajalta ei "
+        "näytetä",
+    },
     "survey.disputed": {
         "en": "the respondents disagree on {modes}; the mean is no shared view",
         "fi": "vastaajat ovat eri mieltä ({modes}); keskiarvo ei kuvaa yhteistä näkemystä",

@@ -20,7 +20,6 @@ from modeadvisor.reports._common import (
     archetype,
     build_index,
     cap,
-    count,
     coverage,
     evidence_weights,
     finding_details,
@@ -31,12 +30,15 @@ from modeadvisor.reports._common import (
     meta,
     mode_line,
     number,
-    optional,
+    rating_cells,
+    respondents,
     separator,
     signed,
     tree,
+    verdict,
     view_label,
     weight_rows,
+    working_copy,
 )
 from modeadvisor.reports.labels import label
 
@@ -103,6 +105,7 @@ def to_markdown_report(advice: Advice, chart_dir: str | None = None) -> str:
         "",
         _md(meta(advice)),
         "",
+        *_md_working_copy(advice),
         *_md_overview(advice),
         *_md_conflicts(advice, index),
     ]
@@ -272,29 +275,28 @@ def _md_models(advice: Advice, models: list[ModelAdvice]) -> list[str]:
     )
 
 
+def _md_working_copy(advice: Advice) -> list[str]:
+    banner = working_copy(advice)
+    return [] if banner is None else [f"**{_md(banner)}**", ""]
+
+
 def _md_self_assessment(advice: Advice, unit: UnitAdvice) -> list[str]:
     assessment = unit.self_assessment
     if assessment is None:
         return []
     lang = advice.language
-    flag = cap(label("disputed" if assessment.disputed else "agreed", lang)) + "."
-    lines = [
-        f"### {_h('self', lang)}",
-        "",
-        f"{_md(cap(count('respondents', assessment.respondents, lang)))}. "
-        + (f"**{_md(flag)}**" if assessment.disputed else _md(flag)),
-        "",
-    ]
+    said = verdict(assessment)
+    line = f"{_md(cap(respondents(advice, assessment)))}."
+    if said is not None:
+        flag = _md(cap(label(said, lang)) + ".")
+        line += f" **{flag}**" if assessment.disputed else f" {flag}"
+    lines = [f"### {_h('self', lang)}", "", line, ""]
+    if not assessment.ratings:  # below the anonymity floor: not even which modes were rated
+        return lines
     lines += _table(
         [_h(key, lang) for key in ("mode", "mean", "raters", "rwg", "consensus")],
         [
-            [
-                _md(archetype(advice, r.archetype)),
-                number(r.mean, lang, 1),
-                str(r.respondents),
-                optional(r.rwg, lang),
-                optional(r.consensus, lang),
-            ]
+            [_md(archetype(advice, r.archetype)), *rating_cells(advice, r)]
             for r in assessment.ratings
         ],
         numeric={1, 2, 3, 4},

@@ -25,10 +25,14 @@ from modeadvisor.reports._common import (
     mode_line,
     number,
     percent,
+    rating_cells,
+    respondents,
     separator,
     signed,
+    verdict,
     view_label,
     weights_line,
+    working_copy,
 )
 from modeadvisor.reports.labels import LABELS, label
 
@@ -48,6 +52,9 @@ def to_text(advice: Advice) -> str:
         f"{advice.organisation}  ({label('pack', lang)} {advice.pack.id} {advice.pack.version})",
         "",
     ]
+    banner = working_copy(advice)
+    if banner is not None:
+        lines[1:1] = [banner]
     for unit in advice.units:
         lines.extend(_unit_text(advice, unit, width))
         lines.append("")
@@ -114,13 +121,18 @@ def _stated_text(advice: Advice, unit: UnitAdvice, width: int) -> Iterator[str]:
     assessment = unit.self_assessment
     if assessment is not None:
         rated = "  ".join(
-            f"{archetype(advice, r.archetype)} {number(r.mean, lang, 1)}"
+            f"{archetype(advice, r.archetype)} {rating_cells(advice, r)[0]}"
             for r in assessment.ratings
         )
-        verdict = label("disputed" if assessment.disputed else "agreed", lang)
+        said = verdict(assessment)
+        if not rated:  # the whole group is below the anonymity floor
+            tail = f"; {label(said, lang)}" if said else ""
+            yield f"  {label('self', lang)}: {respondents(advice, assessment)}{tail}"
+            return
+        tail = f"  ({label(said, lang)})" if said else ""
         yield (
             f"  {label('self', lang)}, {label('mean', lang)}, "
-            f"{count('respondents', assessment.respondents, lang)}: {rated}  ({verdict})"
+            f"{respondents(advice, assessment)}: {rated}{tail}"
         )
 
 
@@ -255,6 +267,8 @@ class _SurveyText:
                 with_units=self.integer(with_units),
             )
         yield head
+        if result.anonymity.figures_shown:
+            yield self.text("figures_shown", n=result.anonymity.min_respondents)
         if result.roles:
             yield f"{self.text('survey.roles')}: {self.roles(result.roles, result.respondents)}"
         yield ""
@@ -305,18 +319,26 @@ class _SurveyText:
             yield self.text("survey.most_none")
 
     def group(self, title: str, group: GroupSummary, indent: str) -> Iterator[str]:
+        floor = self.result.anonymity.min_respondents
+        said = self.text("withheld_group", n=floor) if group.withheld else ""
+        roles = self.roles(group.roles) if group.roles else said
         yield (
             f"{indent}{title} {self.text('survey.dash')} "
-            f"{self.count(group.respondents, 'respondents')} ({self.roles(group.roles)})"
+            f"{self.count(group.respondents, 'respondents')} ({roles})"
         )
         indent += "  "
         if not group.ratings:
-            yield f"{indent}{self.text('survey.unrated')}"
+            if not group.withheld:
+                yield f"{indent}{self.text('survey.unrated')}"
+            elif group.disputed:
+                yield f"{indent}{self.text('survey.disputed', modes=self.modes(group.disputed_modes))}"
             return
         if group.dominant is not None:
             verdict = self.text("survey.dominant", mode=self.mode(group.dominant))
-        else:
+        elif group.tied:
             verdict = self.text("survey.tied", modes=self.modes(group.tied))
+        else:  # a mode's figures are withheld: which leads is not said
+            verdict = self.text("survey.lead_withheld", n=floor)
         central = (
             self.text("survey.central", modes=self.modes(group.central))
             if group.central
@@ -324,9 +346,10 @@ class _SurveyText:
         )
         yield f"{indent}{verdict}; {central}"
         for rating in sorted(group.ratings, key=lambda r: self.position(r.archetype)):
+            mean = self.text("withheld") if rating.mean is None else self.number(rating.mean)
             line = (
                 f"{indent}  {self.mode(rating.archetype):<{self.width}}  "
-                f"{self.number(rating.mean)}  {self.count(rating.respondents, 'survey.raters')}"
+                f"{mean}  {self.count(rating.respondents, 'survey.raters')}"
             )
             if rating.rwg is not None and rating.consensus is not None:
                 line += (
@@ -339,7 +362,9 @@ class _SurveyText:
         if group.traits:
             shown = []
             for trait in group.traits:
-                if trait.mean is not None:
+                if trait.withheld:
+                    shown.append(f"{trait.trait} {self.text('withheld')} (n={trait.respondents})")
+                elif trait.mean is not None:
                     shown.append(
                         f"{trait.trait} {self.text('survey.mean')} {self.number(trait.mean)} "
                         f"(n={trait.respondents})"

@@ -24,8 +24,9 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
-from modeadvisor.advice import ModeRating
+from modeadvisor.advice import Anonymity, ModeRating
 from modeadvisor.agreement import SCALE_HIGH, SCALE_LOW, consensus, rwg
+from modeadvisor.anonymity import shown_groups
 from modeadvisor.conditions import TraitValue
 from modeadvisor.errors import Location, ModeAdvisorError, Problem, did_you_mean
 from modeadvisor.knowledge import NUMBER_DECIMALS, KnowledgeBase, Trait, TraitType
@@ -87,12 +88,19 @@ class TraitSummary(_Out):
     trait: str
     type: TraitType
     respondents: int  # who gave a value
-    mean: float | None  # scale and number traits
+    mean: float | None  # scale and number traits; None too when withheld
     counts: dict[str, int]  # bool ("true"/"false"), category and set traits: respondents per value
+    withheld: bool = False  # fewer gave a value than the anonymity floor: no mean, no counts
 
 
 class GroupSummary(_Out):
-    """The respondents of one organisation or unit, and how they rated the modes."""
+    """The respondents of one organisation or unit, and how they rated the modes.
+
+    `withheld`: the group has fewer respondents than the anonymity floor, or its figures could
+    be recovered by subtracting others (`anonymity.shown_groups`): roles, ratings, the modes
+    they make dominant or central, and trait answers are left out. A mode (or trait) answered
+    by too few in a group that is shown has its figures None. Whether respondents disagree is
+    a finding, not a figure, and is kept."""
 
     respondents: int
     roles: dict[str, int]  # role -> respondents; "unspecified" when the role was left empty
@@ -103,6 +111,7 @@ class GroupSummary(_Out):
     disputed: bool  # some mode has rwg or consensus < AGREEMENT_MIN: the mean is no consensus
     disputed_modes: list[str]
     traits: list[TraitSummary]  # sorted by trait id
+    withheld: bool = False
 
 
 class UnitSummary(GroupSummary):
@@ -150,8 +159,9 @@ class SurveyResult(_Out):
     roles: dict[str, int]
     archetypes: list[ArchetypeName]  # the pack's modes, in pack order (for display)
     thresholds: Thresholds
-    prevalence: Prevalence
+    prevalence: Prevalence  # over every organisation's figures: many groups, none exposed
     organisations: list[OrganisationSummary]  # sorted by name
+    anonymity: Anonymity
 
     def organisation(self, name: str) -> OrganisationSummary:
         """One organisation's summary; raises SurveyError with a did-you-mean."""
@@ -266,7 +276,11 @@ class Tallies:
         for cell in cells:
             counts[cell] += 1
 
-    def result(self) -> SurveyResult:
+    def result(self, min_respondents: int | None = None, show: bool = False) -> SurveyResult:
+        """The survey summarised; each group's figures withheld below the anonymity floor
+        (`min_respondents`, default the pack's), unless `show` lifts it (a working copy)."""
+        floor = max(min_respondents or 0, self.kb.info.settings.min_respondents)
+        guard = None if show else _Guard(self, floor)
         units_of: dict[str, list[UnitSummary]] = {}
         for (organisation, unit), tally in self.units.items():
             units_of.setdefault(organisation, []).append(
@@ -281,6 +295,9 @@ class Tallies:
             for name, tally in self.organisations.items()
         ]
         organisations.sort(key=lambda o: _order(o.organisation))
+        prevalence = self._prevalence(organisations)  # before any group is withheld
+        if guard is not None:
+            organisations = [guard.organisation(o) for o in organisations]
         return SurveyResult(
             respondents=self.respondents,
             organisation_count=len(organisations),
@@ -291,8 +308,9 @@ class Tallies:
                 for a in self.kb.archetypes.values()
             ],
             thresholds=Thresholds(central_mean=CENTRAL_MIN, agreement_min=AGREEMENT_MIN),
-            prevalence=self._prevalence(organisations),
+            prevalence=prevalence,
             organisations=organisations,
+            anonymity=Anonymity(min_respondents=floor, figures_shown=show),
         )
 
     def _group(self, tally: _Tally) -> dict[str, Any]:
@@ -303,7 +321,7 @@ class Tallies:
             for mode, name in self.by_id
             if (rating := _mode_rating(name, tuple(counts[mode * SLOTS : (mode + 1) * SLOTS])))
         ]
-        top = max((r.mean for r in ratings), default=None)
+        top = max((r.mean for r in ratings if r.mean is not None), default=None)
         leaders = [r.archetype for r in ratings if r.mean == top]
         disputed = [
             r.archetype
@@ -334,7 +352,9 @@ class Tallies:
             "ratings": ratings,
             "dominant": leaders[0] if len(leaders) == 1 else None,
             "tied": leaders if len(leaders) > 1 else [],
-            "central": [r.archetype for r in ratings if r.mean >= CENTRAL_MIN],
+            "central": [
+                r.archetype for r in ratings if r.mean is not None and r.mean >= CENTRAL_MIN
+            ],
             "disputed": bool(disputed),
             "disputed_modes": disputed,
             "traits": traits,
@@ -405,3 +425,102 @@ def _sorted(counts: dict[str, int]) -> dict[str, int]:
 
 def _order(name: str) -> tuple[str, str]:
     return (name.casefold(), name)
+
+
+# --- the anonymity floor ---------------------------------------------------------------------
+
+_Key = tuple[str, ...]  # (organisation,) or (organisation, unit)
+
+
+class _Guard:
+    """Which groups, and which of their modes and traits, may show their figures: each of at
+    least `floor` respondents, and none recoverable by subtracting a unit from its organisation
+    (`anonymity.shown_groups`, run for the respondents, then for each mode and trait)."""
+
+    def __init__(self, tallies: Tallies, floor: int) -> None:
+        self.floor = floor
+        tallied: dict[_Key, _Tally] = {(name,): t for name, t in tallies.organisations.items()}
+        tallied.update(dict(tallies.units.items()))
+        parents: dict[_Key, _Key | None] = {
+            key: key[:1] if len(key) > 1 else None for key in tallied
+        }
+        self.groups = shown_groups({k: t.respondents for k, t in tallied.items()}, parents, floor)
+        self.modes: dict[str, set[_Key]] = {}
+        for index, mode in enumerate(tallies.modes):
+            raters = {
+                k: sum(t.ratings[index * SLOTS : (index + 1) * SLOTS]) for k, t in tallied.items()
+            }
+            self.modes[mode] = shown_groups(raters, parents, floor, self.groups)
+        self.traits: dict[str, set[_Key]] = {}
+        for trait in {t for tally in tallied.values() for t in tally.traits}:
+            answered = {
+                k: (t.traits[trait].respondents if trait in t.traits else 0)
+                for k, t in tallied.items()
+            }
+            self.traits[trait] = shown_groups(answered, parents, floor, self.groups)
+
+    def organisation(self, summary: OrganisationSummary) -> OrganisationSummary:
+        key = (summary.organisation,)
+        units = [
+            UnitSummary.model_validate(
+                {"unit": u.unit, **self._fields(u, (summary.organisation, u.unit))}
+            )
+            for u in summary.units
+        ]
+        return OrganisationSummary.model_validate(
+            {"organisation": summary.organisation, "units": units, **self._fields(summary, key)}
+        )
+
+    def _fields(self, group: GroupSummary, key: _Key) -> dict[str, Any]:
+        kept: dict[str, Any] = {"respondents": group.respondents, "disputed": group.disputed}
+        kept["disputed_modes"] = group.disputed_modes
+        if key not in self.groups:
+            return {
+                **kept,
+                "roles": {},
+                "ratings": [],
+                "dominant": None,
+                "tied": [],
+                "central": [],
+                "traits": [],
+                "withheld": True,
+            }
+        ratings = [
+            r
+            if key in self.modes[r.archetype]
+            else ModeRating(
+                archetype=r.archetype,
+                mean=None,
+                respondents=r.respondents,
+                rwg=None,
+                consensus=None,
+            )
+            for r in group.ratings
+        ]
+        traits = [
+            t
+            if key in self.traits[t.trait]
+            else TraitSummary(
+                trait=t.trait,
+                type=t.type,
+                respondents=t.respondents,
+                mean=None,
+                counts={},
+                withheld=True,
+            )
+            for t in group.traits
+        ]
+        hidden = any(r.mean is None for r in ratings)
+        return {
+            **kept,
+            "roles": group.roles,
+            "ratings": ratings,
+            # which mode leads is read off every mode's mean: not said when one is withheld
+            "dominant": None if hidden else group.dominant,
+            "tied": [] if hidden else group.tied,
+            "central": [
+                r.archetype for r in ratings if r.mean is not None and r.archetype in group.central
+            ],
+            "traits": traits,
+            "withheld": hidden or any(t.withheld for t in traits),
+        }

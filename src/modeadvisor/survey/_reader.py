@@ -97,11 +97,14 @@ def read_survey(
     limits: Limits = DEFAULT_LIMITS,
     progress: Callable[[int], None] | None = None,
     encoding: str | None = None,
+    show_respondents: bool = False,
     rows: Callable[[SurveyRow], None] | None = None,
 ) -> SurveyResult:
     """Read a survey table (CSV) and aggregate it per organisation and unit.
 
-    `encoding` is the file's (default UTF-8, a byte order mark allowed). `progress`, when
+    Each group's figures keep to the pack's anonymity floor (`min_respondents`, and
+    `anonymity.shown_groups`) unless `show_respondents` lifts it for a consultant's working
+    copy. `encoding` is the file's (default UTF-8, a byte order mark allowed). `progress`, when
     given, is called with the number of data rows read so far, every `PROGRESS_EVERY` rows and
     once at the end; nothing is printed. `rows`, when given, is called with every row that has
     no mistake, as it is read (for a caller that keeps the answers themselves, as `collect`
@@ -123,7 +126,7 @@ def read_survey(
     except OSError as error:
         reason = error.strerror or str(error)
         raise SurveyError([Problem(Location(name), f"cannot read file: {reason}")]) from error
-    return reader.result()
+    return reader.tallies.result(show=show_respondents)
 
 
 class _Lines:
@@ -228,9 +231,6 @@ class _SurveyReader:
         self.role_cache: dict[str, str] = {}
         self.rows = 0
         self.seen: dict[tuple[str, str], int] = {}  # (organisation, respondent id) -> line
-
-    def result(self) -> SurveyResult:
-        return self.tallies.result()
 
     # -- lines ----------------------------------------------------------------------------
 

@@ -171,9 +171,8 @@ def _first_place(batch: Batch, row: int) -> str:
         return f" (first on line {int(batch.lines_of(np.array([row - batch.start]))[0])})"
     if batch.locate is not None:
         return f" (first on line {int(batch.locate(np.array([row]))[0])})"
-    if batch.lines is None:  # rows without lines: numbered as a spreadsheet numbers them
-        return f" (first on row {row + 2})"
-    return f" (first as unit {row + 1:,} of the table)"
+    # a table without lines (Parquet, Arrow): rows numbered as a spreadsheet numbers them
+    return f" (first on line {row + 2})"
 
 
 def _pipeline(

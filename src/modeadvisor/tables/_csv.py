@@ -195,7 +195,8 @@ class CsvSource:
         longer = next((i for i, f in enumerate(records) if len(f) > self.width), None)
         if longer is not None:
             layout.beyond_header(lines[longer], self.width + 1)
-        return Batch(start, len(records), cells, lines=np.array(lines, dtype=np.int64))
+        located = np.array(lines, dtype=np.int64)  # any earlier row's is found when asked
+        return Batch(start, len(records), cells, lines=located, locate=self.lines_of)
 
     def _arrow_reader(self) -> Any:
         pa = pyarrow()

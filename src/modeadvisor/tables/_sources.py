@@ -12,7 +12,7 @@ from __future__ import annotations
 import itertools
 import json
 import os
-from collections.abc import Iterable, Iterator, Mapping, Sized
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sized
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -282,6 +282,10 @@ class RowsSource:
         self.layout = Layout(kb, name)
         self._rows = rows
         self._numbers = numbers if numbers is not None else itertools.count(2)
+        #: the line of any row of the table, when rows are numbered as a spreadsheet's
+        self._locate: Callable[[IntArray], IntArray] | None = (
+            (lambda rows: rows + 2) if numbers is None else None
+        )
         #: each name's column: its place among the names met so far
         self.ids: dict[str, int] = {}
         self._start = start
@@ -313,7 +317,15 @@ class RowsSource:
         lines = np.array([number for number, _ in chunk], dtype=np.int64)
         for column in self.layout.names:
             cells.setdefault(column, [None] * size)
-        return Batch(start, size, dict(cells), lines=lines, unit_absent=absent, places=places)
+        return Batch(
+            start,
+            size,
+            dict(cells),
+            lines=lines,
+            locate=self._locate,
+            unit_absent=absent,
+            places=places,
+        )
 
     def column(self, number: int | None, place: int, key: Any) -> str | None:
         """A key's column name if it is one the advisor reads; an unknown one said once."""
@@ -418,7 +430,9 @@ class JsonLinesSource:
         pairs = itertools.islice(self._objects(), skip, None)
         start = skip
         while chunk := list(itertools.islice(pairs, BATCH_ROWS)):
-            yield self._rows.batch(start, chunk)
+            batch = self._rows.batch(start, chunk)
+            batch.locate = self._lines_of  # an earlier batch's rows, when a message names one
+            yield batch
             start += len(chunk)
 
     def _lines_of(self, rows: IntArray) -> IntArray:
