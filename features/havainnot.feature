@@ -67,7 +67,7 @@ Ominaisuus: Havainnot, joihin asiakas voi tarttua
     Ja havainto "measurement_misfit:balanced_scorecard" nimeää yksiköt "lab-a, lab-b"
     Ja havainnon "measurement_misfit:balanced_scorecard" vakavuus on vakava
     Ja havainto "measurement_misfit:balanced_scorecard" mainitsee "mutta se sopii huonosti yksiköiden lab-a ja lab-b toimintatapaan"
-    Ja havainto "measurement_misfit:balanced_scorecard" mainitsee "lab-b: sopivuus -0,80; huonon sopivuuden aiheuttaa toimintatapa Tuote-/palvelukehityslähtöinen, jonka osuus on 1,00"
+    Ja havainto "measurement_misfit:balanced_scorecard" mainitsee "lab-b: sopivuus -0,80; huonon sopivuuden aiheuttaa tuote-/palvelukehityslähtöinen toimintatapa, jonka osuus on 1,00"
     Ja havainto "measurement_misfit:balanced_scorecard" viittaa lähteeseen "S-D12"
 
   Tapaus: Yksi laboratorio saa havainnon yksikössä, ei yksiköissä
@@ -296,7 +296,7 @@ Ominaisuus: Havainnot, joihin asiakas voi tarttua
     Ja organisaatio lupaa vastaajilleen vähintään 5 vastaajan ryhmät
     Kun yksikkö arvioidaan suomeksi
     Niin havainnon "central_in_words_not_in_traits:plant" vakavuus on kohtalainen
-    Ja havainto "central_in_words_not_in_traits:plant" mainitsee "arvioivat toimintatavan Asiakaspalvelulähtöinen keskeiseksi, mutta"
+    Ja havainto "central_in_words_not_in_traits:plant" mainitsee "arvioivat asiakaspalvelulähtöisen toimintatavan keskeiseksi, mutta"
     Ja havainto "central_in_words_not_in_traits:plant" mainitsee "Alle 5 vastaajan lukuja ei näytetä vastaajien nimettömyyden suojaamiseksi"
     Ja itsearvion luvut jätetään näyttämättä
 
@@ -367,7 +367,7 @@ Ominaisuus: Havainnot, joihin asiakas voi tarttua
     Kun yksikkö arvioidaan suomeksi
     Niin havaitaan 1 ristiriita "respondent_disagreement"
     Ja havainnon "respondents_disagree_on_mode:puristamo" vakavuus on kohtalainen
-    Ja havainto "respondents_disagree_on_mode:puristamo" mainitsee "vastaajat ovat eri mieltä siitä, kuinka keskeinen toimintatapa Tuotantolähtöinen on"
+    Ja havainto "respondents_disagree_on_mode:puristamo" mainitsee "vastaajat ovat eri mieltä siitä, kuinka keskeinen tuotantolähtöinen toimintatapa on"
     Ja havainto "respondents_disagree_on_mode:puristamo" mainitsee "Tuotantolähtöinen: 3 vastaajaa, rwg 0,00, konsensus"
     Ja havainto "respondents_disagree_on_mode:puristamo" viittaa lähteeseen "S-C4"
     Ja itsearvio on kiistanalainen

@@ -26,6 +26,6 @@ Ominaisuus: Julkishallinnollisen yksikön johtaminen ja mittaaminen
     Ja "financial_time_series" tulee välttää, vaikka se on käytössä
     Ja sääntö "statutory_basic_task" täyttyi
     Ja neuvo viittaa lähteeseen "S-G2"
-    Ja neuvo kuuluu: "kehityssuunta: kohti toimintatapaa Asiakaspalvelulähtöinen (S-G3)"
+    Ja neuvo kuuluu: "kehityssuunta: kohti asiakaspalvelulähtöistä toimintatapaa (S-G3)"
     Ja neuvo kuuluu: "on nyt käytössä, mutta sopii huonosti yksikön toimintatapaan (pisteet -0,15)"
     Ja havaitaan ristiriita "measurement_misfit"

@@ -634,7 +634,15 @@ def test_lint_reads_no_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> 
         "unreachable-model",
         "missing-suits-link",
         "missing-translation",
+        "missing-form",  # a new mode without the forms the shipped Finnish texts quote
     }
+    (form,) = [f for f in before if f.code == "missing-form"]  # one finding for the mode
+    assert form.message.startswith(
+        "archetype 'hybrid' has no fi adessive, genitive or nominative form, which the texts of "
+        "rules 'desired_mode_crosses_current'"
+    )
+    assert form.severity == "error"
+    assert str(form.location).endswith("mine/pack.yaml:9:11")  # the mode's name
     rules = str(mine / "sub" / "rules.yaml")
     places = {(f.code, f.message.split(":")[0]): str(f.location) for f in before}
     assert places["unsatisfiable-condition", "rule 'cost_ok' can never fire"].endswith(

@@ -122,6 +122,7 @@ class Direction(_Out):
     """Where the source says a unit's dominant mode tends to develop (S-G3)."""
 
     to: str
+    towards: str  # the direction as a phrase of the advice's language: "kohti ... toimintatapaa"
     reason: str
     source: list[str]
 

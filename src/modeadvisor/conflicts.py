@@ -21,11 +21,11 @@ from modeadvisor.conditions import TraitValue, resolve
 from modeadvisor.facts import FACT_KINDS, RESPONDENT_FIGURES, UNIT_FIELDS, VIEWS, Fact, Firing
 from modeadvisor.graph import ScoredModel, avoided, recommended
 from modeadvisor.knowledge import NUMBER_DECIMALS, ConflictRule, KnowledgeBase, Lang, Text
+from modeadvisor.knowledge import PLACEHOLDER as _PLACEHOLDER
 from modeadvisor.reports._common import integer, number, view_label
 from modeadvisor.reports.labels import label
 from modeadvisor.scoring import MICRO
 
-_PLACEHOLDER = re.compile(r"\{([a-z][a-z0-9_]*)\.([A-Za-z_][A-Za-z0-9_]*)\}")
 #: `[one|many]` in a text: the first form when every placeholder shows one value, else the second
 #: ("whose [mode|modes]", "[yksikön|yksiköiden]"), so grammar follows the count.
 _NUMBER = re.compile(r"\[([^\[\]|{}]*)\|([^\[\]|{}]*)\]")
@@ -260,7 +260,7 @@ def _fields_read(rule: ConflictRule) -> frozenset[str]:
                     names.add(leaf.value.field)
     for text in (rule.spec.explanation, rule.spec.resolution, rule.spec.detail):
         for value in (text.en, text.fi) if text else ():
-            names.update(field for _, field in _PLACEHOLDER.findall(value or ""))
+            names.update(field for _, field, _ in _PLACEHOLDER.findall(value or ""))
     return frozenset(names)
 
 
@@ -323,7 +323,7 @@ class _Texts:
     def __init__(self, kb: KnowledgeBase, unit_names: Mapping[str, str], lang: Lang) -> None:
         self.kb, self.unit_names, self.lang = kb, unit_names, lang
         self._templates: dict[tuple[str, str], _Template] = {}
-        self._shown: dict[tuple[str, str], dict[object, str]] = {}
+        self._shown: dict[tuple[str, str, str | None], dict[object, str]] = {}
 
     def fill(
         self,
@@ -338,13 +338,15 @@ class _Texts:
         if not slots:
             return "".join(one)
         out, several = one.copy(), False
-        for at, alias, field, kind, cache in slots:
+        for at, alias, field, kind, form, cache in slots:
             shown = []
             for match in matches:
                 if alias in match:
                     value = match[alias].get(field)
                     text = cache.get(value) if value.__class__ is str else None
-                    shown.append(text if text is not None else self.show(kind, field, value, cache))
+                    if text is None:
+                        text = self.show(kind, field, value, cache, form)
+                    shown.append(text)
             values = list(dict.fromkeys(shown))
             several = several or len(values) > 1
             out[at] = values[0] if len(values) == 1 else self.listing(values)
@@ -372,27 +374,32 @@ class _Texts:
             if isinstance(part, str):
                 parts.append(part)
             else:
-                alias, field = part
+                alias, field, form = part
                 kind = kinds[alias]
-                cache = self._shown.setdefault((kind, field), {})
-                slots.append((len(parts), alias, field, kind, cache))
+                cache = self._shown.setdefault((kind, field, form), {})
+                slots.append((len(parts), alias, field, kind, form, cache))
                 parts.append("")
         one = [_NUMBER.sub(r"\1", part) for part in parts]
         many = [_NUMBER.sub(r"\2", part) for part in parts] if one != parts else one
         return one, many, tuple(slots)
 
     def show(
-        self, kind: str, field: str, value: FactValue, cache: dict[object, str] | None = None
+        self,
+        kind: str,
+        field: str,
+        value: FactValue,
+        cache: dict[object, str] | None = None,
+        form: str | None = None,
     ) -> str:
         if cache is None or isinstance(value, list):
-            return self._show(kind, field, value)
+            return self._show(kind, field, value, form)
         key = value if isinstance(value, str) else (type(value), value)  # 1 == 1.0 == True
         found = cache.get(key)
         if found is None:
-            found = cache[key] = self._show(kind, field, value)
+            found = cache[key] = self._show(kind, field, value, form)
         return found
 
-    def _show(self, kind: str, field: str, value: FactValue) -> str:
+    def _show(self, kind: str, field: str, value: FactValue, form: str | None = None) -> str:
         if value is None:
             return "-"
         spec = FACT_KINDS[kind].get(field)
@@ -400,9 +407,9 @@ class _Texts:
         if kind_of_value == "unit":
             return self.unit_names.get(str(value), str(value))
         if kind_of_value == "archetype" and str(value) in self.kb.archetypes:
-            return self.kb.archetypes[str(value)].name.get(self.lang)
+            return self.kb.archetypes[str(value)].form(self.lang, form)
         if kind_of_value == "model" and str(value) in self.kb.models:
-            return self.kb.models[str(value)].name.get(self.lang)
+            return self.kb.models[str(value)].form(self.lang, form)
         if spec is not None and spec.values == VIEWS:  # current, desired, strategy: as reports say
             return view_label(str(value), self.lang)
         if isinstance(value, bool):
@@ -417,19 +424,19 @@ class _Texts:
 
 
 #: A placeholder ready to fill: where it stands among the parts, alias, field, the kind of fact
-#: bound to the alias, and the texts already shown for values of that field.
-_Slot = tuple[int, str, str, str, dict[object, str]]
+#: bound to the alias, the form of the name asked for, and the texts already shown.
+_Slot = tuple[int, str, str, str, str | None, dict[object, str]]
 #: A compiled template: its parts with `[one|many]` resolved each way, and its placeholders.
 _Template = tuple[list[str], list[str], tuple[_Slot, ...]]
 
 
-def _split(template: str) -> list[str | tuple[str, str]]:
-    """A template as its text and its `{alias.field}` placeholders, in order."""
-    parts: list[str | tuple[str, str]] = []
+def _split(template: str) -> list[str | tuple[str, str, str | None]]:
+    """A template as its text and its `{alias.field|form}` placeholders, in order."""
+    parts: list[str | tuple[str, str, str | None]] = []
     at = 0
     for placeholder in _PLACEHOLDER.finditer(template):
         parts.append(template[at : placeholder.start()])
-        parts.append((placeholder[1], placeholder[2]))
+        parts.append((placeholder[1], placeholder[2], placeholder[3]))
         at = placeholder.end()
     parts.append(template[at:])
     return [part for part in parts if part != ""]

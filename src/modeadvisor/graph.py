@@ -22,6 +22,7 @@ import pydot
 from modeadvisor.advice import Direction, ModelAdvice, Reason
 from modeadvisor.knowledge import KnowledgeBase, Lang, Link, Settings
 from modeadvisor.profile import Profiles
+from modeadvisor.reports.labels import label
 from modeadvisor.scoring import MICRO, NUMBER_DECIMALS, micro
 
 BoolArray = npt.NDArray[np.bool_]
@@ -196,11 +197,19 @@ class ModeGraph:
             Direction.model_construct(
                 Direction.every_field,
                 to=link.target,
+                towards=self._towards(link.target, lang),
                 reason=link.reason.get(lang),
                 source=list(link.source),
             )
             for link in self._evolves[archetype]
         ]
+
+    def _towards(self, archetype: str, lang: Lang) -> str:
+        mode = self.kb.archetypes[archetype]
+        form = mode.forms.get(lang, {}).get("partitive" if lang == "fi" else "nominative")
+        if form is None:
+            return label("towards", lang, mode=mode.name.get(lang))
+        return label("towards_form", lang, mode=form)
 
     # -- export ---------------------------------------------------------------------------
 

@@ -19,7 +19,10 @@ Errors:
 - `engine-limit`: a rule the rule engine would refuse (too many alternatives or trait
   properties), so no advisor could be built on the pack;
 - `unreachable-archetype`: an archetype no rule that can fire gives weight: no unit can ever be
-  in that mode.
+  in that mode;
+- `missing-form`: a conflict rule's text quotes a name in a form (`{u.dominant|partitive}`) that
+  some mode or model of the pack does not give (`forms: {fi: {partitive: ...}}`): its name
+  would stand in the nominative where the sentence needs another case.
 
 Warnings:
 - `unsatisfiable-branch`: one alternative (`or` branch) of a rule can never hold, though the
@@ -42,6 +45,10 @@ Warnings:
 Info:
 - `missing-translation`: an item with a text without Finnish (`fi`); Finnish output falls back
   to English.
+- `case-ending-on-name`: a Finnish text glues an ending to a quoted name (`{a.archetype}n`,
+  `{u.uid}:ssa`), which is right for some names and wrong for others: quote the name in a form
+  (`|genitive`), or phrase the sentence so the name stands in the nominative ("yksikössä
+  {u.uid}").
 
 How conditions are reasoned about. A condition is expanded into alternatives (its disjunctive
 form, as the engine runs it), each a conjunction of comparisons. A conjunction is a set of
@@ -77,7 +84,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import re
-from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 from typing import Any, Literal, TypeAlias
@@ -92,12 +99,16 @@ from modeadvisor.knowledge import (
     NUMBER_LIMIT,
     SCALE_MAX,
     SCALE_MIN,
+    Archetype,
     ConflictRule,
     KnowledgeBase,
+    Lang,
+    Model,
     Rule,
     Text,
     Trait,
 )
+from modeadvisor.knowledge import PLACEHOLDER as _PLACEHOLDER
 from modeadvisor.knowledge._compiled import Conjunction
 from modeadvisor.knowledge._documents import PathKey
 from modeadvisor.scoring import to_millionths
@@ -460,7 +471,6 @@ def _covered(
 # --- where things are written ----------------------------------------------------------------
 
 _WHERE = re.compile(r"\s(?:where|WHERE)\s+")
-_PLACEHOLDER = re.compile(r"\{([a-z][a-z0-9_]*)\.([A-Za-z_][A-Za-z0-9_]*)\}")
 
 
 class _Places:
@@ -554,6 +564,7 @@ class _Linter:
         self._sources()
         self._graph()
         self._translations()
+        self._forms()
         return self.findings
 
     # -- scoring rules, one by one ----------------------------------------------------------
@@ -956,7 +967,7 @@ class _Linter:
             spec = conflict.spec
             for text in (spec.explanation, spec.resolution, spec.detail):
                 for value in (text.en, text.fi) if text is not None else ():
-                    for alias, name in _PLACEHOLDER.findall(value or ""):
+                    for alias, name, _ in _PLACEHOLDER.findall(value or ""):
                         if alias in units:
                             read.add(name)
         for trait in self.kb.traits:
@@ -1134,6 +1145,94 @@ class _Linter:
                     "add `fi:` beside `en:` (or a `translations: {fi: ...}` section); "
                     "until then Finnish output shows the English text",
                 )
+
+    def _forms(self) -> None:
+        """Every form a text quotes, given by every name it can quote; no ending glued on."""
+        names: dict[str, Mapping[str, Archetype | Model]] = {
+            "archetype": self.kb.archetypes,
+            "model": self.kb.models,
+        }
+        #: (type of name, language, form) -> the rules whose texts quote it
+        needed: dict[tuple[str, Lang, str], list[str]] = {}
+        for conflict in self.kb.conflicts:
+            kinds = {p.alias: p.kind for p in conflict.patterns}
+            for where, lang, text in _texts(conflict):
+                for match in _PLACEHOLDER.finditer(text):
+                    alias, field, form = match.groups()
+                    glued = _GLUED.match(text, match.end()) if lang == "fi" else None
+                    if glued is not None:
+                        self.add(
+                            "case-ending-on-name",
+                            "info",
+                            self.places.of("conflicts", conflict.id, *where),
+                            f"conflict rule '{conflict.id}': '{match[0]}' has an ending glued "
+                            f"on ('{glued[0]}')",
+                            "quote the name in the form the sentence needs "
+                            "(`|genitive`), or phrase it so the name stands in the nominative",
+                        )
+                    spec = FACT_KINDS.get(kinds.get(alias, ""), {}).get(field)
+                    if form is not None and spec is not None and spec.type in names:
+                        rules = needed.setdefault((spec.type, lang, form), [])
+                        rules += [] if conflict.id in rules else [conflict.id]
+        for kind, items in names.items():
+            section = "archetypes" if kind == "archetype" else "models"
+            for key, item in items.items():
+                for lang in ("en", "fi"):
+                    wanted = {
+                        form: rules
+                        for (of, said, form), rules in sorted(needed.items())
+                        if of == kind and said == lang and form not in item.forms.get(lang, {})
+                    }
+                    if not wanted:
+                        continue
+                    rules = list(dict.fromkeys(r for found in wanted.values() for r in found))
+                    forms = list(wanted)
+                    self.add(
+                        "missing-form",
+                        "error",
+                        self.places.of(section, key, "name"),
+                        f"{kind} '{key}' has no {lang} {_or(forms)} form, which the texts of "
+                        f"{_listed(rules)} quote: its name would stand in the nominative",
+                        f"add `forms: {{{lang}: {{{forms[0]}: ...}}}}` beside its name",
+                    )
+
+
+def _or(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} or {items[-1]}"
+
+
+def _listed(rules: list[str]) -> str:
+    named = ", ".join(repr(rule) for rule in rules[:3])
+    return (
+        f"rule {named}"
+        if len(rules) == 1
+        else f"rules {named}" + (f" and {len(rules) - 3} more" if len(rules) > 3 else "")
+    )
+
+
+def _texts(conflict: ConflictRule) -> Iterator[tuple[tuple[str, ...], Lang, str]]:
+    """A conflict rule's texts: where each is written, its language and its words."""
+    spec = conflict.spec
+    texts: list[tuple[tuple[str, ...], Text | None]] = [
+        (("explanation",), spec.explanation),
+        (("resolution",), spec.resolution),
+        (("detail",), spec.detail),
+    ]
+    if spec.withheld is not None:
+        texts += [
+            (("withheld", "explanation"), spec.withheld.explanation),
+            (("withheld", "detail"), spec.withheld.detail),
+        ]
+    langs: tuple[Lang, ...] = ("en", "fi")
+    for where, text in texts:
+        for lang in langs:
+            said = getattr(text, lang) if text is not None else None
+            if said:
+                yield (*where, lang), lang, said
+
+
+#: Letters (or `:` and letters) right after a quoted name: a case ending glued on.
+_GLUED = re.compile(r":?[a-zåäö]+")
 
 
 # --- small helpers ---------------------------------------------------------------------------

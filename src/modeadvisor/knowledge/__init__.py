@@ -22,8 +22,10 @@ from ._compiled import (
 from ._loading import load_knowledge_base
 from ._located import ItemLocation, pydantic_problems
 from ._shapes import (
+    FORM_NAMES,
     NUMBER_DECIMALS,
     NUMBER_LIMIT,
+    PLACEHOLDER,
     SCALE_MAX,
     SCALE_MIN,
     SECTIONS,
@@ -47,8 +49,10 @@ from ._shapes import (
 )
 
 __all__ = [
+    "FORM_NAMES",
     "NUMBER_DECIMALS",
     "NUMBER_LIMIT",
+    "PLACEHOLDER",
     "SCALE_MAX",
     "SCALE_MIN",
     "SECTIONS",

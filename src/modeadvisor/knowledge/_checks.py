@@ -15,6 +15,7 @@ from modeadvisor.knowledge._documents import (
     PathKey,
 )
 from modeadvisor.knowledge._shapes import (
+    FORM_NAMES,
     NUMBER_DECIMALS,
     NUMBER_LIMIT,
     SCALE_MAX,
@@ -26,9 +27,9 @@ from modeadvisor.knowledge._shapes import (
     Trait,
     TraitType,
 )
+from modeadvisor.knowledge._shapes import PLACEHOLDER as _PLACEHOLDER
 
 _PATTERN = re.compile(r"\s*(?P<kind>\S+)\s*(?:\s(?:where|WHERE)\s+(?P<when>.*\S))?\s*", re.DOTALL)
-_PLACEHOLDER = re.compile(r"\{([a-z][a-z0-9_]*)\.([A-Za-z_][A-Za-z0-9_]*)\}")
 #: How a field may be joined with another: only fields of one family compare meaningfully.
 Family = tuple[str, tuple[str, ...]]
 
@@ -330,7 +331,7 @@ class _ConflictChecker:
         """The placeholders of a text that quote respondents' figures."""
         quoted = []
         for value in (text.en, text.fi) if text is not None else ():
-            for alias, name in _PLACEHOLDER.findall(value or ""):
+            for alias, name, _ in _PLACEHOLDER.findall(value or ""):
                 if name in RESPONDENT_FIGURES.get(self.kinds.get(alias, ""), ()):
                     quoted.append(f"{{{alias}.{name}}}")
         return list(dict.fromkeys(quoted))
@@ -370,9 +371,34 @@ class _ConflictChecker:
                     )
                 )
 
+    def _form(self, alias: str, name: str, form: str, sub: tuple[str, ...]) -> None:
+        """`{alias.field|form}`: a form a name can have, of a field that holds a name."""
+        quoted = f"{{{alias}.{name}|{form}}}"
+        if form not in FORM_NAMES:
+            self.problems.append(
+                self.placed.problem(
+                    f"'{quoted}': unknown form '{form}'",
+                    did_you_mean(form, FORM_NAMES) or f"forms are {', '.join(FORM_NAMES)}",
+                    *sub,
+                )
+            )
+            return
+        field = FACT_KINDS.get(self.kinds.get(alias, ""), {}).get(name)
+        if field is not None and field.type not in ("archetype", "model"):
+            self.problems.append(
+                self.placed.problem(
+                    f"'{quoted}': only a mode's or a model's name has forms; {name} is a "
+                    f"{field.type}",
+                    "quote it without `|form`",
+                    *sub,
+                )
+            )
+
     def _placeholders(self, text: str, sub: tuple[str, ...]) -> None:
         for match in _PLACEHOLDER.finditer(text):
-            alias, name = match.groups()
+            alias, name, form = match.groups()
+            if form is not None:
+                self._form(alias, name, form, sub)
             if alias not in self.spec.match:
                 self.problems.append(
                     self.placed.problem(

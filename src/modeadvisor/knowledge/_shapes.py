@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Annotated, Literal
 
 from pydantic import (
@@ -97,11 +98,40 @@ class Source(_Item):
     text: Text
 
 
+#: The forms a sentence may need of a name, quoted as `{alias.field|form}`: `nominative` is the
+#: name as an attribute in running text ("asiakaspalvelulähtöinen toimintatapa"), the others are
+#: Finnish cases ("kohti asiakaspalvelulähtöistä toimintatapaa" takes the partitive).
+FormName = Literal[
+    "nominative",
+    "genitive",
+    "partitive",
+    "inessive",
+    "elative",
+    "illative",
+    "adessive",
+    "ablative",
+    "allative",
+    "essive",
+    "translative",
+]
+FORM_NAMES: tuple[str, ...] = FormName.__args__  # type: ignore[attr-defined]
+#: A placeholder of a conflict rule's text: `{alias.field}`, or `{alias.field|form}`.
+PLACEHOLDER = re.compile(r"\{([a-z][a-z0-9_]*)\.([A-Za-z_][A-Za-z0-9_]*)(?:\|([a-z]+))?\}")
+#: A name's forms by language: `forms: {fi: {partitive: "tuotantolähtöistä"}}`.
+Forms = dict[Lang, dict[FormName, Annotated[str, StringConstraints(min_length=1)]]]
+
+
 class Archetype(_Item):
     id: Id
     name: Text
     tagline: Text
     source: tuple[SourceId, ...] = ()
+    #: the forms of `name` that the pack's texts quote (`{u.dominant|partitive}`)
+    forms: Forms = {}
+
+    def form(self, lang: Lang, form: str | None) -> str:
+        """The name in the form a sentence needs; the name itself where the pack has none."""
+        return (self.forms.get(lang, {}).get(form) if form else None) or self.name.get(lang)  # type: ignore[call-overload]
 
 
 class Trait(_Item):
@@ -180,6 +210,12 @@ class Model(_Item):
     kind: ModelKind
     name: Text
     description: Text
+    #: the forms of `name` that the pack's texts quote (`{f.model|genitive}`)
+    forms: Forms = {}
+
+    def form(self, lang: Lang, form: str | None) -> str:
+        """The name in the form a sentence needs; the name itself where the pack has none."""
+        return (self.forms.get(lang, {}).get(form) if form else None) or self.name.get(lang)  # type: ignore[call-overload]
 
 
 class Link(_Item):

@@ -62,8 +62,10 @@ LABELS: dict[str, dict[Lang, Entry]] = {
     "view.desired": {"en": "desired", "fi": "tavoiteltu"},
     "view.strategy": {"en": "strategy-chosen", "fi": "strategian mukainen"},
     "direction": {"en": "direction of development", "fi": "kehityssuunta"},
-    # "kohti" takes the partitive; a mode's name stands in the nominative after its head noun
-    "towards": {"en": "towards", "fi": "kohti toimintatapaa"},
+    # "kohti" takes the partitive: the mode's own partitive form where the pack gives one
+    # (`forms: {fi: {partitive: ...}}`), else its name in the nominative after the head noun
+    "towards": {"en": "towards {mode}", "fi": "kohti toimintatapaa {mode}"},
+    "towards_form": {"en": "towards the {mode} mode", "fi": "kohti {mode} toimintatapaa"},
     "note": {"en": "note", "fi": "huom"},
     "notes": {"en": "notes", "fi": "huomiot"},
     # --- models ---------------------------------------------------------------------------------

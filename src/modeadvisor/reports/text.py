@@ -153,10 +153,7 @@ def _unit_text(advice: Advice, unit: UnitAdvice, width: int) -> Iterator[str]:
             yield from (f"    {_model_line(m, lang)}" for m in models)
     for direction in unit.direction:
         sources = ", ".join(direction.source)
-        yield (
-            f"  {label('direction', lang)}: {label('towards', lang)} "
-            f"{advice.archetypes[direction.to]} ({sources})"
-        )
+        yield f"  {label('direction', lang)}: {direction.towards} ({sources})"
     for note in unit.notes:
         yield f"  {label('note', lang)}: {note}"
 
