@@ -5,9 +5,14 @@ from __future__ import annotations
 import contextlib
 import glob
 import io
+import json
 import re
 import shlex
 import shutil
+import socket
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -129,3 +134,85 @@ def test_the_consultants_path_from_questionnaire_to_report_runs(
     assert "kysely.html" in {p.name for p in tmp_path.iterdir()}
     assert "Pohjolan Konepaja Oy" in (tmp_path / "raportti.html").read_text("utf-8")
     assert "Tuotantolähtöinen" in capsys.readouterr().out
+
+
+def _section(title: str) -> str:
+    return README.split(f"## {title}\n", 1)[1].split("\n## ", 1)[0]
+
+
+def test_the_eval_example_prints_what_the_readme_shows(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    section = _section("JSON Lines on standard input: eval")
+    command = section.split("```sh\n", 1)[1].split("\n```", 1)[0]
+    shown = section.split("```text\n", 1)[1].split("\n```", 1)[0]
+    words, _, given = command.partition(" < ")
+    monkeypatch.chdir(ROOT)
+    with (ROOT / given).open("rb") as stdin:
+        monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(stdin))
+        code = main(words.split()[1:])
+    answers = capsys.readouterr().out.splitlines()
+    assert code == 2  # its last line is refused, as the README says
+    assert [("result" in json.loads(a)) for a in answers] == [True] * 4 + [False]
+    assert [json.loads(a).get("op") for a in answers[:4]] == [
+        "assess",
+        "explain",
+        "why-not",
+        "what-if",
+    ]
+    assert answers[-1] == shown
+
+
+@pytest.mark.slow
+def test_the_serve_example_runs_as_written(tmp_path: Path) -> None:
+    """The README's serve command, then its curl commands on the port it gave, as a shell runs
+    them (the port changed to a free one, so the test never meets another server)."""
+    commands = _section("The HTTP API: serve").split("```sh\n", 1)[1].split("\n```", 1)[0]
+    serve, *requests = commands.splitlines()
+    port = _free_port()
+    args = serve.replace("--port 8000", f"--port {port}").split()[1:]
+    with subprocess.Popen(
+        [sys.executable, "-m", "modeadvisor.cli", *args],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    ) as server:
+        try:
+            _wait_for(port, server)
+            answers = [
+                subprocess.run(
+                    ["bash", "-c", request.replace(":8000/", f":{port}/") + " --fail"],
+                    cwd=ROOT,
+                    capture_output=True,
+                    text=True,
+                    check=True,
+                    timeout=120,
+                ).stdout
+                for request in requests
+            ]
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+    expected = Advisor.default(lang="fi").assess(ROOT / "examples" / "manufacturer.yaml")
+    assert answers[0] == expected.to_json()
+    assert json.loads(answers[1])["subject"] == "balanced_scorecard"
+    assert "/assess" in json.loads(answers[2])["paths"]
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+def _wait_for(port: int, server: subprocess.Popen[bytes]) -> None:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        assert server.poll() is None, server.stderr.read() if server.stderr else ""
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1):
+                return
+        except OSError:
+            time.sleep(0.1)
+    raise AssertionError("the server did not start within 60 s")

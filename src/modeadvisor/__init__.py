@@ -37,6 +37,7 @@ from modeadvisor.knowledge import KnowledgeBase, load_knowledge_base
 from modeadvisor.limits import Limits
 from modeadvisor.organisation import (
     Organisation,
+    OrganisationText,
     Perspectives,
     Respondent,
     Unit,
@@ -78,6 +79,7 @@ __all__ = [
     "ModelAdvice",
     "Organisation",
     "OrganisationError",
+    "OrganisationText",
     "PackRef",
     "PackTooLargeError",
     "Perspectives",

@@ -20,6 +20,7 @@ from typing import Any, TextIO
 
 import modeadvisor
 from modeadvisor import _encodings as encodings
+from modeadvisor import operations
 from modeadvisor._progress import progress_bar
 from modeadvisor.advisor import Advisor
 from modeadvisor.authoring.coverage import CoverageReport
@@ -37,14 +38,17 @@ from modeadvisor.errors import (
     EngineError,
     ModeAdvisorError,
 )
+from modeadvisor.evaluate import run as run_eval
 from modeadvisor.graph import ModeGraph
 from modeadvisor.knowledge import KnowledgeBase, Lang, load_knowledge_base, shipped_rules_dir
 from modeadvisor.limits import DEFAULT_LIMITS, Limits, limit_names, parse_limit
+from modeadvisor.operations import Advisors
 from modeadvisor.people import _cli as people_cli
 from modeadvisor.reports.html import to_html
 from modeadvisor.reports.labels import label
 from modeadvisor.reports.markdown import to_markdown, to_markdown_report, write_markdown
 from modeadvisor.reports.text import explain_text, to_text
+from modeadvisor.server._cli import add_serve_arguments, serve
 from modeadvisor.survey import read_survey
 from modeadvisor.survey import to_text as survey_text
 from modeadvisor.tables import FORMATS as TABLE_FORMATS
@@ -350,6 +354,19 @@ def _parser() -> argparse.ArgumentParser:
     )
     graph.add_argument("--format", choices=("mermaid", "dot"), default="mermaid")
     people_cli.add_parsers(commands, with_rules, with_encoding)  # interview, questionnaire, collect
+
+    with_settings(
+        with_rules(
+            commands.add_parser(
+                "eval",
+                help="JSON Lines in (organisations, or requests with an op), one JSON answer "
+                "or located error per line out",
+            )
+        )
+    )
+    add_serve_arguments(
+        with_rules(commands.add_parser("serve", help="the HTTP API; needs modeadvisor[server]"))
+    )
     return parser
 
 
@@ -515,17 +532,15 @@ def _explain(args: argparse.Namespace, out: TextIO) -> int:
         )
         return EXIT_OK
     advisor = _advisor(args)
+    if args.format == "json":
+        unit = operations.explain(advisor, args.file, args.unit)
+        out.write(json.dumps(unit, indent=2, ensure_ascii=False) + "\n")
+        return EXIT_OK
     advice = advisor.assess(args.file)
     advice.unit(args.unit)  # an unknown unit is refused before anything is written
     how = advisor.settled(args.file, args.unit)
-    if args.format == "json":
-        unit = advice.unit(args.unit).model_dump(mode="json")
-        unit["conflicts"] = [c.model_dump(mode="json") for c in advice.conflicts_of(args.unit)]
-        unit["settled"] = how.model_dump(mode="json", exclude={"language", "names"})
-        out.write(json.dumps(unit, indent=2, ensure_ascii=False) + "\n")
-    else:
-        out.write(explain_text(advice, args.unit))
-        out.write("\n" + label("settled.head", args.lang) + "\n" + how.to_text())
+    out.write(explain_text(advice, args.unit))
+    out.write("\n" + label("settled.head", args.lang) + "\n" + how.to_text())
     return EXIT_OK
 
 
@@ -745,6 +760,32 @@ def _graph(args: argparse.Namespace, out: TextIO) -> int:
     return EXIT_OK
 
 
+def _eval(args: argparse.Namespace, out: TextIO) -> int:
+    kb = _knowledge_base(args)
+    if args.perspective_threshold is not None:
+        kb = kb.with_settings(perspective_threshold=args.perspective_threshold)
+    advisors = Advisors(kb, _limits(args), show_respondents=args.show_respondents)
+    advisors.get(args.lang, args.backend)  # a backend that cannot run: said once, exit 2
+    done = run_eval(advisors, sys.stdin.buffer, out, lang=args.lang, backend=args.backend)
+    return EXIT_INTERNAL if done.internal else EXIT_INPUT if done.refused else EXIT_OK
+
+
+def _serve(args: argparse.Namespace, out: TextIO) -> int:
+    try:
+        return serve(
+            args.packs,
+            args.lang,
+            _limits(args),
+            args.host,
+            args.port,
+            args.workers,
+            args.timeout,
+            args.concurrency,
+        )
+    except MissingExtraError as error:
+        return _missing_extra("serve", error.extra, error)
+
+
 #: Each sub-command's handler: the parsed arguments and standard output in, the exit code out.
 _COMMANDS: dict[str, Callable[[argparse.Namespace, TextIO], int]] = {
     "assess": _assess,
@@ -762,6 +803,8 @@ _COMMANDS: dict[str, Callable[[argparse.Namespace, TextIO], int]] = {
     "lint": _lint,
     "impact": _impact,
     "graph": _graph,
+    "eval": _eval,
+    "serve": _serve,
     **people_cli.COMMANDS,
 }
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 import math
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any
@@ -35,8 +35,10 @@ from modeadvisor.knowledge._documents import (
     Document,
     DocumentError,
     PathKey,
+    decode,
     expect_mapping,
     load_document,
+    parse_document,
 )
 from modeadvisor.limits import DEFAULT_LIMITS, Limits, how_to_raise
 
@@ -136,8 +138,13 @@ def read_organisation(
             return Organisation.model_validate(quick.data), quick
         except ValidationError:
             pass  # reported below, located
+    return _located(lambda: load_document(Path(path), limits))
+
+
+def _located(read: Callable[[], Document]) -> tuple[Organisation, Document]:
+    """An organisation from the reader that keeps positions: every mistake located."""
     try:
-        document = load_document(Path(path), limits)
+        document = read()
         data = expect_mapping(document, "a mapping with `organisation` and `units`")
     except DocumentError as error:
         raise OrganisationError(error.problems) from None
@@ -149,8 +156,81 @@ def read_organisation(
         ) from None
 
 
+@dataclass(frozen=True, slots=True)
+class OrganisationText:
+    """An organisation given as YAML or JSON text rather than a file (a request body, a line of
+    input), with the name its mistakes are located by; with `key`, the organisation is the value
+    under that key of the text's top mapping (`{"op": "assess", "organisation": {...}}`)."""
+
+    text: str | bytes
+    name: str = "<text>"
+    key: str | None = None
+
+
+def read_organisation_text(
+    source: OrganisationText, limits: Limits = DEFAULT_LIMITS
+) -> tuple[Organisation, Document]:
+    """`read_organisation` for an organisation given as text: every mistake located by line
+    and column in it, the text named as `source.name` says."""
+    raw = source.text if isinstance(source.text, bytes) else source.text.encode("utf-8")
+    name = source.name
+    if len(raw) > limits.max_file_bytes:
+        raise OrganisationError(
+            [
+                Problem(
+                    Location(name),
+                    f"{len(raw):,} bytes; the limit is {limits.max_file_bytes:,}",
+                    "split it, or " + how_to_raise("max_file_bytes"),
+                )
+            ]
+        )
+    quick = _quick_json(raw, limits)
+    if quick is not None and source.key is not None:
+        quick = quick.get(source.key) if isinstance(quick, dict) else None
+    if isinstance(quick, dict):
+        try:
+            organisation = Organisation.model_validate(quick)
+        except ValidationError:
+            pass  # reported below, located
+        else:
+            return organisation, _JsonDocument(
+                path=Path(name), name=name, data=quick, lines=[], source=source
+            )
+    return _located(lambda: _positioned(source, raw, limits))
+
+
+def _positioned(source: OrganisationText, raw: bytes, limits: Limits) -> Document:
+    """The text read by the positions-keeping reader; under `source.key` where it names one (a
+    request without it is refused)."""
+    document = parse_document(
+        decode(raw, source.name), Path(source.name), source.name, limits=limits
+    )
+    if source.key is None:
+        return document
+    if not isinstance(document.data, dict) or source.key not in document.data:
+        raise DocumentError(
+            [document.problem((), f"expected `{source.key}`: the organisation, as a mapping")]
+        )
+    return document.within(source.key)
+
+
+@dataclass(slots=True)
 class _JsonDocument(Document):
-    """A JSON file read without its positions: a problem in it is located by reading it again."""
+    """JSON read without its positions: a problem in it is located by reading it again (the
+    file, or the text it was given as)."""
+
+    source: OrganisationText | None = None
+
+    def located(self, limits: Limits) -> Document | None:
+        """The document read again with its positions (None if it no longer reads)."""
+        try:
+            if self.source is None:
+                return load_document(self.path, limits)
+            text = self.source.text
+            raw = text if isinstance(text, bytes) else text.encode("utf-8")
+            return _positioned(self.source, raw, limits)
+        except DocumentError:  # changed since it was read: said as read, unlocated
+            return None
 
 
 #: Characters the YAML reader refuses (PyYAML's `Reader.NON_PRINTABLE`), and escaped surrogates
@@ -172,16 +252,28 @@ def _read_json(path: Path, limits: Limits) -> _JsonDocument | None:
     try:
         with path.open("rb") as stream:
             raw = stream.read(limits.max_file_bytes + 1)
-        if len(raw) > limits.max_file_bytes:
-            return None
+    except OSError:
+        return None
+    if len(raw) > limits.max_file_bytes:
+        return None
+    data = _quick_json(raw, limits)
+    if data is None:
+        return None
+    return _JsonDocument(path=path, name=display_path(path), data=data, lines=[])
+
+
+def _quick_json(raw: bytes, limits: Limits) -> Any:
+    """JSON bytes read by the json module when they are well-formed and within every limit of
+    the positions-keeping reader (which gives the same data there); None otherwise."""
+    try:
         text = raw.decode("utf-8-sig")
         if _NOT_YAML.search(text) or _SURROGATE_ESCAPE.search(text):
             return None
         data = json.loads(text, object_pairs_hook=_unique_keys, parse_constant=_no_constant)
-        _within(data, limits)
-    except (OSError, ValueError, RecursionError, _DeclinedError):  # JSONDecodeError is a ValueError
+        _bounded(data, limits)
+    except (ValueError, RecursionError, _DeclinedError):  # JSONDecodeError is a ValueError
         return None
-    return _JsonDocument(path=path, name=display_path(path), data=data, lines=[])
+    return data
 
 
 def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
@@ -195,7 +287,7 @@ def _no_constant(name: str) -> Any:
     raise _DeclinedError  # NaN and Infinity are not JSON (nor numbers to the other reader)
 
 
-def _within(data: Any, limits: Limits) -> None:
+def _bounded(data: Any, limits: Limits) -> None:
     """Raise _DeclinedError where the positions-keeping reader would refuse the data: too many
     values, too deep, or a text too long."""
     count = 0
@@ -291,11 +383,7 @@ def check_organisation(
             )
         )
     if problems and isinstance(document, _JsonDocument):  # read without positions: find them
-        try:
-            located = load_document(document.path, limits)
-        except DocumentError:  # changed since it was read: say it as read, unlocated
-            located = None
-        return check_organisation(kb, organisation, located, limits)
+        return check_organisation(kb, organisation, document.located(limits), limits)
     if problems:
         raise OrganisationError(problems)
     return CheckedOrganisation(

@@ -76,6 +76,20 @@ class Document:
             return None
         return self.lines[line - 1]
 
+    def within(self, key: str) -> Document:
+        """The value under `key` of this document's top mapping as a document of its own: its
+        positions are still those of the text it stands in."""
+        data = self.data.get(key) if isinstance(self.data, dict) else None
+        size = 1
+        return Document(
+            path=self.path,
+            name=self.name,
+            data=data,
+            lines=self.lines,
+            values={p[size:]: at for p, at in self.values.items() if p[:size] == (key,)},
+            keys={p[size:]: at for p, at in self.keys.items() if p[:size] == (key,)},
+        )
+
     def written(self, root: Path) -> WrittenFile:
         """What the knowledge base keeps of this file once read: no need to read it again."""
         return WrittenFile(
@@ -145,8 +159,14 @@ def load_document(path: Path, limits: Limits = DEFAULT_LIMITS) -> Document:
     except OSError as error:
         reason = error.strerror or str(error)
         raise DocumentError([Problem(Location(name), f"cannot read file: {reason}")]) from error
+    return parse_document(decode(raw, name), path, name, limits=limits)
+
+
+def decode(raw: bytes, name: str) -> str:
+    """A file's bytes as text (UTF-8, a byte-order mark dropped); a byte that is not UTF-8 is a
+    located problem."""
     try:
-        text = raw.decode("utf-8-sig")
+        return raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         line = raw.count(b"\n", 0, error.start) + 1
         column = error.start - (raw.rfind(b"\n", 0, error.start) + 1) + 1
@@ -154,7 +174,6 @@ def load_document(path: Path, limits: Limits = DEFAULT_LIMITS) -> Document:
         raise DocumentError(
             [Problem(Location(name, line, column), message, "save the file as UTF-8")]
         ) from error
-    return parse_document(text, path, name, limits=limits)
 
 
 def parse_document(

@@ -1,0 +1,27 @@
+"""How a server runs: limits of a request and of the work done at once (no FastAPI here)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from modeadvisor.knowledge import Lang
+
+
+@dataclass(frozen=True, slots=True)
+class ServerConfig:
+    """What one server allows a request, and what it answers in when a request does not say."""
+
+    #: Bytes of one request body; a larger one is refused (413) before it is read whole.
+    max_body_bytes: int = 20_000_000
+    #: Seconds one request may take before it is answered 503 (with a problem and Retry-After).
+    timeout: float = 30.0
+    #: Requests worked on at once (threads); more wait their turn, within their time.
+    concurrency: int = 4
+    #: The language of a request that does not give `?lang=`.
+    lang: Lang = "en"
+
+    def __post_init__(self) -> None:
+        if self.max_body_bytes < 0 or self.timeout <= 0 or self.concurrency < 1:
+            raise ValueError(
+                "max_body_bytes must be 0 or more, timeout above 0 and concurrency 1 or more"
+            )
