@@ -94,8 +94,11 @@ def test_answers_merge_per_unit_by_median_and_majority(
     assert traits["risk_taking_accepted"] is True  # two of three
     assert traits["customer_value_basis"] == ["novel_solutions"]  # low_price named by one
     assert collected.organisation["organisation"] == "Acme"
-    assert [r["id"] for r in collected.organisation["respondents"]] == ["a", "b", "c"]
-    assert collected.organisation["respondents"][0]["role"] == "expert"
+    # numbered, never named (not by their files either), in the order of what they answered
+    respondents = collected.organisation["respondents"]
+    assert [r["id"] for r in respondents] == ["r1", "r2", "r3"]
+    assert [r.get("role") for r in respondents] == [None, "top_management", "expert"]
+    assert [r["ratings"]["development"] for r in respondents] == [1, 4, 5]
 
 
 def test_the_written_file_is_a_valid_organisation_and_assesses(

@@ -13,7 +13,8 @@ writes names: `Tuotekehitys, Espoo` becomes the id `tuotekehitys_espoo` with tha
 for no unit belong to the organisation as a whole, its top unit, and the other units are put
 under it. A unit uses the models a majority of its respondents who answered that question name.
 Each respondent's mode ratings become the `respondents` section, so the disagreement
-and say-do conflicts read them.
+and say-do conflicts read them; respondents are numbered there (`r1`, `r2`, ...), never named,
+in an order that follows neither their names nor their files.
 """
 
 from __future__ import annotations
@@ -447,15 +448,20 @@ def _merge(kb: KnowledgeBase, name: str, answers: Sequence[_Answer]) -> Collecte
         collected.append(
             CollectedUnit(id=unit_id, name=unit_name, respondents=len(group), traits=agreements)
         )
+    # respondents stay anonymous in the file too: numbered in an order that follows neither
+    # their names nor the files' (by unit, then by what they answered), never named
+    rated = sorted(
+        (a for a in answers if a.ratings),
+        key=lambda a: (ids[a.unit][0], sorted(a.ratings.items()), a.role or ""),
+    )
     respondents = [
         {
-            "id": a.respondent,
+            "id": f"r{number}",
             "unit": ids[a.unit][0],
             **({"role": a.role} if a.role else {}),
             "ratings": dict(sorted(a.ratings.items())),
         }
-        for a in sorted(answers, key=lambda a: (ids[a.unit][0], a.respondent, a.source))
-        if a.ratings
+        for number, a in enumerate(rated, start=1)
     ]
     data: dict[str, Any] = {"organisation": name, "units": units}
     if respondents:
