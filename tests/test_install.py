@@ -87,7 +87,15 @@ def test_the_bare_install_brings_no_test_tool(installed: Path) -> None:
     ).stdout.lower()
     names = {line.split("==")[0] for line in listed.splitlines()}
     assert "modeadvisor" in names
-    unwanted = {"pytest", "pytest-bdd", "gherkin-official", "mako", "openpyxl", "fastapi"}
+    unwanted = {
+        "pytest",
+        "pytest-bdd",
+        "gherkin-official",
+        "mako",
+        "openpyxl",
+        "fastapi",
+        "prompt-toolkit",
+    }
     assert not names & (unwanted | {"uvicorn", "starlette"}), names
 
 
@@ -97,6 +105,7 @@ def test_the_bare_install_brings_no_test_tool(installed: Path) -> None:
         (["test"], "bdd"),
         (["steps"], "bdd"),
         (["pack", "export", "PACK", "-o", "pack.xlsx"], "spreadsheet"),
+        (["interview", "-o", "org.yaml"], "interview"),
         (["serve", "--port", "1"], "server"),
     ],
 )

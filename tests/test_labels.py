@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import json
 import string
 from collections.abc import Iterator
 from pathlib import Path
@@ -16,6 +17,9 @@ import pytest
 from modeadvisor import Advice, Advisor, KnowledgeBase, cli
 from modeadvisor.cli import main
 from modeadvisor.knowledge import Lang
+from modeadvisor.people import collect_answers, questionnaire_html
+from modeadvisor.people.collect import FORMAT
+from modeadvisor.people.interview import run
 from modeadvisor.reports import labels
 from modeadvisor.reports._common import cap, count, integer, number, percent
 from modeadvisor.reports.html import to_html
@@ -164,6 +168,47 @@ def _run_history(lang: Lang, kb: KnowledgeBase, folder: Path) -> None:
         assert main(["history", "delete", KEY, "--db", db, "--lang", lang]) == 0
 
 
+def _people(shipped: KnowledgeBase, mini: KnowledgeBase, lang: Lang, tmp_path: Path) -> None:
+    """The questionnaire (a pack with kinds and one without), collect (respondents who
+    disagree, no organisation named) and an interview: a unit all skipped, then one given an
+    answer to every question until it is settled."""
+    for kb in (shipped, mini):
+        questionnaire_html(kb, lang)
+    files = []
+    for n, value in enumerate((True, False)):
+        path = tmp_path / f"answers-{n}.json"
+        path.write_text(
+            json.dumps({"format": FORMAT, "unit": "u", "traits": {"risk_taking_accepted": value}}),
+            encoding="utf-8",
+        )
+        files.append(path)
+    collected = collect_answers(files, shipped)
+    collected.to_yaml(shipped, lang)
+    collected.to_text(shipped, lang)
+
+    ask_unit, ask_name = label("people.ask_unit", lang), label("people.ask_unit_name", lang)
+    ask_parent = label("people.ask_parent", lang, units="u1")
+    scripted = iter(["", "bad id!", "u1"])  # no organisation name; a bad unit id; the first unit
+    units = iter(["u2", ""])  # after the first unit: a second one, then done
+    current = ["u1"]
+
+    def answers(prompt: str) -> str:
+        for reply in scripted:
+            return reply
+        if prompt.startswith(ask_unit):
+            current[0] = next(units)
+            return current[0]
+        if prompt.startswith(ask_name):
+            return ""
+        if prompt.startswith(ask_parent):
+            return "u1"
+        if current[0] == "u1":
+            return ""  # every question of the first unit skipped
+        return "5" if "5]" in prompt else "1"  # a scale's top, else the first choice
+
+    run(shipped, lang, tmp_path / "interview.yaml", answers, io.StringIO())
+
+
 def _run_commands(lang: Lang) -> None:
     """The commands that write words of their own: the trait catalogue (a pack with kinds and
     one written before them) and what-if (each kind of change and answer)."""
@@ -278,6 +323,7 @@ def test_every_label_is_used_by_some_output(
                 survey_text(read_survey(survey, shipped_kb, show_respondents=shown), lang)
         _run_commands(lang)
         _run_history(lang, shipped_kb, tmp_path / lang)
+        _people(shipped_kb, mini_kb, lang, tmp_path)
     assert set(LABELS) - recording.used == set(), "labels no output uses"
     assert recording.used <= set(LABELS)
 

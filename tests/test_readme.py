@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import glob
 import io
 import json
 import re
@@ -160,6 +161,24 @@ def test_dask_example_runs_on_a_local_cluster(tmp_path: Path) -> None:
     assert lines[3].split()[1:3] == ["typo", "error"], lines
     assert "'cost_focus' is a scale (1-5), found 'lots'" in lines[3]
     assert lines[-1]  # the lab's first rule: its evidence came back through the handle
+
+
+def test_the_consultants_path_from_questionnaire_to_report_runs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    section = README.split("## From people to an organisation file")[1].split("\n## ")[0]
+    (block,) = re.findall(r"```sh\n(.*?)```", section, re.DOTALL)
+    commands = [shlex.split(line) for line in block.splitlines() if line.strip()]
+    assert [c[1] for c in commands] == ["questionnaire", "collect", "assess", "report"]
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "examples").symlink_to(ROOT / "examples")
+    for command in commands:
+        assert command[0] == "modeadvisor"
+        args = [a for part in command[1:] for a in (sorted(glob.glob(part)) or [part])]
+        assert main(args) == 0, capsys.readouterr().err
+    assert "kysely.html" in {p.name for p in tmp_path.iterdir()}
+    assert "Pohjolan Konepaja Oy" in (tmp_path / "raportti.html").read_text("utf-8")
+    assert "Tuotantolähtöinen" in capsys.readouterr().out
 
 
 def _section(title: str) -> str:

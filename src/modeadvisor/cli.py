@@ -44,6 +44,7 @@ from modeadvisor.history import _cli as history_cli
 from modeadvisor.knowledge import KnowledgeBase, Lang, load_knowledge_base, shipped_rules_dir
 from modeadvisor.limits import DEFAULT_LIMITS, Limits, limit_names, parse_limit
 from modeadvisor.operations import Advisors
+from modeadvisor.people import _cli as people_cli
 from modeadvisor.reports.html import to_html
 from modeadvisor.reports.labels import label
 from modeadvisor.reports.markdown import to_markdown, to_markdown_report, write_markdown
@@ -356,6 +357,7 @@ def _parser() -> argparse.ArgumentParser:
         commands.add_parser("graph", help="the archetype-model graph as Mermaid or Graphviz DOT")
     )
     graph.add_argument("--format", choices=("mermaid", "dot"), default="mermaid")
+    people_cli.add_parsers(commands, with_rules, with_encoding)  # interview, questionnaire, collect
 
     with_settings(
         with_rules(
@@ -825,6 +827,7 @@ _COMMANDS: dict[str, Callable[[argparse.Namespace, TextIO], int]] = {
     "history": _history,
     "eval": _eval,
     "serve": _serve,
+    **people_cli.COMMANDS,
 }
 
 

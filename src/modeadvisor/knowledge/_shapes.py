@@ -143,6 +143,9 @@ class Trait(_Item):
     description: Text
     observes: tuple[SourceId, ...] = ()
     values: tuple[ValueId, ...] | None = None
+    #: What each value of a category or set trait means, as a person reads it (an interview, a
+    #: questionnaire); a value without one is shown by its id.
+    value_labels: dict[ValueId, Text] | None = None
     min: float | None = None
     max: float | None = None
     unit: str | None = None
@@ -156,6 +159,9 @@ class Trait(_Item):
             raise ValueError(f"`values` is only for category and set traits, not {self.type}")
         if self.values and len(set(self.values)) != len(self.values):
             raise ValueError("`values` lists a value twice")
+        unknown = sorted(set(self.value_labels or ()) - set(self.values or ()))
+        if unknown:
+            raise ValueError(f"`value_labels` names values the trait does not have: {unknown}")
         if self.type != "number" and (self.min is not None or self.max is not None):
             raise ValueError("`min` and `max` are only for number traits")
         if self.min is not None and self.max is not None and self.min > self.max:
@@ -173,6 +179,11 @@ class Trait(_Item):
             case "category":
                 return list(self.values or ())
         return None
+
+    def value_label(self, value: str, lang: Lang = "en") -> str:
+        """A category or set value as a person reads it (its id when it has no label)."""
+        text = (self.value_labels or {}).get(value)
+        return text.get(lang) if text is not None else value
 
     def kind_text(self) -> str:
         """The type as a user reads it in messages."""

@@ -403,6 +403,154 @@ LABELS: dict[str, dict[Lang, Entry]] = {
         "fi": "joillakin piirteillä on liian monta yhdistelmää tarkkaan rajaamiseen, joten "
         "tämä jätetään avoimeksi",
     },
+    # --- from people: the interview, the questionnaire and collect -------------------------
+    "people.yes": {"en": "yes", "fi": "kyllä"},
+    "people.no": {"en": "no", "fi": "ei"},
+    "theme.circumstance": {
+        "en": "The unit and its circumstances",
+        "fi": "Yksikkö ja sen olosuhteet",
+    },
+    "theme.lever": {
+        "en": "How the unit is managed and followed up",
+        "fi": "Miten yksikköä johdetaan ja seurataan",
+    },
+    "theme.signal": {"en": "How things are going", "fi": "Miten yksiköllä menee"},
+    "theme.other": {"en": "Other questions", "fi": "Muut kysymykset"},
+    "people.form_title": {
+        "en": "How does your unit work? A questionnaire",
+        "fi": "Miten yksikkönne toimii? Kysely",
+    },
+    "people.form_intro": {
+        "en": "Answer for the unit you work in. Leave a question unanswered when you do not "
+        "know; save your answers at the end and send the file to the consultant.",
+        "fi": "Vastaa sen yksikön puolesta, jossa työskentelet. Jätä kysymys vastaamatta, jos et "
+        "tiedä; tallenna vastauksesi lopuksi ja lähetä tiedosto konsultille.",
+    },
+    "people.about_you": {"en": "About you", "fi": "Taustatiedot"},
+    "people.respondent": {
+        "en": "Your name or initials (optional)",
+        "fi": "Nimesi tai nimikirjaimesi (vapaaehtoinen)",
+    },
+    "people.role": {"en": "Your role", "fi": "Roolisi"},
+    "people.unit": {"en": "Your unit", "fi": "Yksikkösi"},
+    "people.modes_head": {
+        "en": "How central is each way of working to your unit?",
+        "fi": "Kuinka keskeinen kukin toimintatapa on yksikössänne?",
+    },
+    "people.rating_scale": {
+        "en": "{low} = not central, {high} = central; several may be central.",
+        "fi": "{low} = ei keskeinen, {high} = keskeinen; useampi voi olla keskeinen.",
+    },
+    "people.models_head": {
+        "en": "Management and measurement in use",
+        "fi": "Käytössä oleva johtaminen ja mittaaminen",
+    },
+    "people.models_question": {
+        "en": "Which of these does your unit use today? Pick all that apply.",
+        "fi": "Mitä näistä yksikkönne käyttää nyt? Valitse kaikki sopivat.",
+    },
+    "people.skip": {"en": "don't know", "fi": "en osaa sanoa"},
+    "people.none_of_these": {"en": "none of these", "fi": "ei mikään näistä"},
+    "people.number_range": {
+        "en": "a number from {low} to {high}",
+        "fi": "luku väliltä {low}\u2013{high}",
+    },
+    "people.count": {
+        "en": "{n} of {total} questions answered",
+        "fi": "vastattu {n}/{total} kysymykseen",
+    },
+    "people.fix": {
+        "en": "Some answers are not valid: see the marked questions.",
+        "fi": "Osa vastauksista ei kelpaa: katso merkityt kysymykset.",
+    },
+    "people.need_unit": {"en": "Please give your unit.", "fi": "Anna yksikkösi."},
+    "people.save": {"en": "Save my answers", "fi": "Tallenna vastaukseni"},
+    "people.saved_form": {
+        "en": "Saved as {file}. Send the file to the consultant.",
+        "fi": "Tallennettu tiedostoon {file}. Lähetä tiedosto konsultille.",
+    },
+    "people.agreement": {
+        "en": "agreement {agreement:.2f} of {n} answering",
+        "fi": "yksimielisyys {agreement:.2f}, vastanneita {n}",
+    },
+    "people.disagree_mark": {
+        "en": "- the respondents disagree strongly",
+        "fi": "- vastaajat ovat vahvasti eri mieltä",
+    },
+    "people.collected_header": {
+        "en": "Collected from the answers of {n} respondents (modeadvisor collect)",
+        "fi": "Koottu {n} vastaajan vastauksista (modeadvisor collect)",
+    },
+    "people.unit_summary": {
+        "en": "{n} respondents, {traits} traits",
+        "fi": "vastaajia {n}, piirteitä {traits}",
+    },
+    "people.disagreements": {
+        "en": "Traits on which the respondents disagree strongly:",
+        "fi": "Piirteet, joista vastaajat ovat vahvasti eri mieltä:",
+    },
+    "people.unnamed_organisation": {"en": "Organisation", "fi": "Organisaatio"},
+    "people.interview_header": {
+        "en": "Written by modeadvisor interview: a comment names the question of each trait",
+        "fi": "Kirjoittanut modeadvisor interview: kommentti nimeää kunkin piirteen kysymyksen",
+    },
+    "people.ask_organisation": {"en": "Organisation's name", "fi": "Organisaation nimi"},
+    "people.ask_unit": {
+        "en": "Unit id (letters, digits, _; Enter to finish)",
+        "fi": "Yksikön tunnus (kirjaimia, numeroita, _; Enter lopettaa)",
+    },
+    "people.ask_unit_name": {
+        "en": "Unit's name (Enter: none)",
+        "fi": "Yksikön nimi (Enter: ei nimeä)",
+    },
+    "people.ask_parent": {
+        "en": "Part of which unit ({units}; Enter: none)",
+        "fi": "Minkä yksikön osa ({units}; Enter: ei minkään)",
+    },
+    "people.bad_unit": {
+        "en": "a unit id is letters, digits, '_', '.' or '-', starting with a letter or digit",
+        "fi": "yksikön tunnus on kirjaimia, numeroita, '_', '.' tai '-', ja alkaa kirjaimella "
+        "tai numerolla",
+    },
+    "people.keys": {
+        "en": "Enter skips a question; q saves and stops.",
+        "fi": "Enter ohittaa kysymyksen; q tallentaa ja lopettaa.",
+    },
+    "people.question_head": {
+        "en": "Question {n} on {unit}",
+        "fi": "Kysymys {n}: {unit}",
+    },
+    "people.pick_one": {
+        "en": "pick one by its number",
+        "fi": "valitse yksi numerolla",
+    },
+    "people.pick_many": {
+        "en": "pick any by their numbers, e.g. 1,3",
+        "fi": "valitse numeroilla, esim. 1,3",
+    },
+    "people.scale_hint": {
+        "en": "a whole number from {low} to {high}",
+        "fi": "kokonaisluku väliltä {low}\u2013{high}",
+    },
+    "people.not_understood": {
+        "en": "Not understood: {message}. Try again, Enter to skip or q to stop.",
+        "fi": "Vastausta ei ymmärretty: {message}. Yritä uudelleen, Enter ohittaa, q lopettaa.",
+    },
+    "people.provisional": {"en": "So far: {status}", "fi": "Tähän asti: {status}"},
+    "people.unit_settled": {
+        "en": "{unit} is settled: no answer to the questions left can change its dominant mode "
+        "or top recommendation.",
+        "fi": "{unit} on vakiintunut: mikään vastaus jäljellä oleviin kysymyksiin ei voi muuttaa "
+        "sen hallitsevaa toimintatapaa eikä kärkisuositusta.",
+    },
+    "people.unit_exhausted": {
+        "en": "{unit}: no more questions could change the advice.",
+        "fi": "{unit}: muut kysymykset eivät voi muuttaa neuvoja.",
+    },
+    "people.saved": {
+        "en": "Saved {file} ({units} units).",
+        "fi": "Tallennettu {file} ({units} yksikköä).",
+    },
     # --- the survey summary ---------------------------------------------------------------------
     "role.top_management": {"en": "top management", "fi": "ylin johto"},
     "role.middle_management": {"en": "middle management", "fi": "keskijohto"},

@@ -34,7 +34,8 @@ its column and the encoding the line reads as.
 from __future__ import annotations
 
 import csv
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
@@ -64,7 +65,7 @@ from modeadvisor.survey._aggregate import (
     Tallies,
 )
 
-__all__ = ["FIXED_COLUMNS", "MAX_PROBLEMS", "PROGRESS_EVERY", "read_survey"]
+__all__ = ["FIXED_COLUMNS", "MAX_PROBLEMS", "PROGRESS_EVERY", "SurveyRow", "read_survey"]
 
 #: Columns with a fixed meaning; every other column is a mode (archetype id) or a trait id.
 FIXED_COLUMNS = ("organisation", "unit", "role", "respondent")
@@ -76,6 +77,19 @@ _RATINGS = {str(value): value for value in range(SCALE_LOW, SCALE_HIGH + 1)}
 _CACHE_SIZE = 10_000
 
 
+@dataclass(frozen=True, slots=True)
+class SurveyRow:
+    """One respondent's row as read and checked: what `read_survey` hands to `rows`."""
+
+    line: int
+    organisation: str
+    unit: str  # "" when not given
+    role: str  # UNSPECIFIED_ROLE when not given
+    respondent: str  # "" when not given
+    ratings: Mapping[str, int]  # archetype id -> 1-5
+    traits: Mapping[str, TraitValue]
+
+
 def read_survey(
     path: Path | str,
     kb: KnowledgeBase,
@@ -84,6 +98,7 @@ def read_survey(
     progress: Callable[[int], None] | None = None,
     encoding: str | None = None,
     show_respondents: bool = False,
+    rows: Callable[[SurveyRow], None] | None = None,
 ) -> SurveyResult:
     """Read a survey table (CSV) and aggregate it per organisation and unit.
 
@@ -91,8 +106,10 @@ def read_survey(
     `anonymity.shown_groups`) unless `show_respondents` lifts it for a consultant's working
     copy. `encoding` is the file's (default UTF-8, a byte order mark allowed). `progress`, when
     given, is called with the number of data rows read so far, every `PROGRESS_EVERY` rows and
-    once at the end; nothing is printed. Raises SurveyError listing
-    every problem found (up to MAX_PROBLEMS, the rest counted).
+    once at the end; nothing is printed. `rows`, when given, is called with every row that has
+    no mistake, as it is read (for a caller that keeps the answers themselves, as `collect`
+    does). Raises SurveyError listing every problem found (up to MAX_PROBLEMS, the rest
+    counted).
     """
     path = Path(path)
     name = display_path(path)
@@ -104,7 +121,7 @@ def read_survey(
         if path.exists() and not path.is_file():
             raise SurveyError([Problem(Location(name), "not a regular file")])
         with path.open("rb") as stream:
-            reader = _SurveyReader(kb, stream, name, limits, progress, codec)
+            reader = _SurveyReader(kb, stream, name, limits, progress, codec, rows)
             reader.read()
     except OSError as error:
         reason = error.strerror or str(error)
@@ -192,8 +209,10 @@ class _SurveyReader:
         limits: Limits,
         progress: Callable[[int], None] | None,
         encoding: str,
+        rows: Callable[[SurveyRow], None] | None = None,
     ) -> None:
         self.kb = kb
+        self.on_row = rows
         self.modes = tuple(kb.archetypes)
         self.name = name
         self.limits = limits
@@ -367,6 +386,18 @@ class _SurveyReader:
         if self.problems.total > had or self.problems or not organisation:
             return  # the survey fails anyway: only look for more problems
         self.tallies.add(organisation, unit, role, cells, traits)
+        if self.on_row is not None:
+            self.on_row(
+                SurveyRow(
+                    line=line,
+                    organisation=organisation,
+                    unit=unit,
+                    role=role,
+                    respondent=respondent,
+                    ratings={self.modes[c // SLOTS]: c % SLOTS + SCALE_LOW for c in cells},
+                    traits={trait.id: value for trait, value in traits},
+                )
+            )
 
     def _row_length(self, fields: list[str], line: int, last: int) -> None:
         hint = None
