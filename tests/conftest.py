@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import uuid
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -20,6 +22,7 @@ def pytest_configure(config: pytest.Config) -> None:
     CI sets it for each interpreter, so the run meant for the durable backend on Python 3.13
     cannot pass by skipping every engine test, nor the fallback run by having the engine after all.
     """
+    _expect_postgres()
     expected = os.environ.get("MODEADVISOR_EXPECT_DURABLE")
     if expected not in ("0", "1"):
         return
@@ -34,6 +37,56 @@ def pytest_configure(config: pytest.Config) -> None:
             f"MODEADVISOR_EXPECT_DURABLE={expected}, but durable-rules "
             f"{'imports' if found else 'does not import'} here{why}"
         )
+
+
+def _expect_postgres() -> None:
+    """MODEADVISOR_EXPECT_POSTGRES=1 makes sure the PostgreSQL of MODEADVISOR_TEST_POSTGRES
+    answers, so that CI cannot pass the history tests by skipping every PostgreSQL one."""
+    if os.environ.get("MODEADVISOR_EXPECT_POSTGRES") != "1":
+        return
+    url = os.environ.get("MODEADVISOR_TEST_POSTGRES")
+    if not url:
+        raise pytest.UsageError(
+            "MODEADVISOR_EXPECT_POSTGRES=1, but MODEADVISOR_TEST_POSTGRES names no server"
+        )
+    try:
+        import psycopg
+
+        psycopg.connect(url, connect_timeout=10).close()
+    except Exception as error:  # any failure: the server CI expects is not there
+        raise pytest.UsageError(
+            f"MODEADVISOR_EXPECT_POSTGRES=1, but PostgreSQL does not answer ({error})"
+        ) from None
+
+
+@pytest.fixture
+def postgres_url() -> Iterator[str]:
+    """A PostgreSQL URL whose tables live in a schema of this test's own, dropped after it.
+    Skips where MODEADVISOR_TEST_POSTGRES is not set (CI sets it, and expects it to work)."""
+    url = os.environ.get("MODEADVISOR_TEST_POSTGRES")
+    if not url:
+        pytest.skip("no PostgreSQL: set MODEADVISOR_TEST_POSTGRES (.ci/run does)")
+    import psycopg
+    from psycopg import sql
+
+    schema = f"test_{uuid.uuid4().hex[:16]}"
+    with psycopg.connect(url, autocommit=True) as connection:
+        connection.execute(sql.SQL("CREATE SCHEMA {}").format(sql.Identifier(schema)))
+    try:
+        separator = "&" if "?" in url else "?"
+        yield f"{url}{separator}options=-csearch_path%3D{schema}"
+    finally:
+        with psycopg.connect(url, autocommit=True) as connection:
+            connection.execute(sql.SQL("DROP SCHEMA {} CASCADE").format(sql.Identifier(schema)))
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """A fresh, empty history database: an SQLite file, and a PostgreSQL schema."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'history.sqlite3'}"
+    url: str = request.getfixturevalue("postgres_url")
+    return url
 
 
 @pytest.fixture(scope="session")

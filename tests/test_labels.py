@@ -30,6 +30,7 @@ from modeadvisor.survey import ROLES, read_survey
 from modeadvisor.whatif import Change, Repair, WhatIf
 
 from .conftest import DATA, ROOT
+from .histories import KEY, save_every_kind
 
 EXAMPLES = (
     "manufacturer",
@@ -146,6 +147,25 @@ def _render_everything(advice: Advice, folder: Path) -> None:
     write_markdown(advice, folder / f"{advice.language}.md")
     for unit in advice.units:
         explain_text(advice, unit.id)
+
+
+def _run_history(lang: Lang, kb: KnowledgeBase, folder: Path) -> None:
+    """`history` over every kind of change, one assessment alone, saving, the report's chart
+    and erasing."""
+    from modeadvisor.history import HistoryStore
+
+    folder.mkdir()
+    db = str(folder / "history.sqlite3")
+    with HistoryStore.open(db) as store:
+        save_every_kind(store, kb, folder)
+    example = str(ROOT / "examples" / "city-library.yaml")
+    with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+        assert main(["history", KEY, "--db", db, "--lang", lang]) == 0
+        assert main(["assess", example, "--save", "--db", db, "--lang", lang]) == 0
+        assert main(["history", "Järvelän kaupunginkirjasto", "--db", db, "--lang", lang]) == 0
+        manufacturer = str(ROOT / "examples" / "manufacturer.yaml")
+        assert main(["report", manufacturer, "--db", db, "--lang", lang]) == 0
+        assert main(["history", "delete", KEY, "--db", db, "--lang", lang]) == 0
 
 
 def _people(shipped: KnowledgeBase, mini: KnowledgeBase, lang: Lang, tmp_path: Path) -> None:
@@ -302,6 +322,7 @@ def test_every_label_is_used_by_some_output(
             for shown in (False, True):  # the anonymity floor kept, and lifted
                 survey_text(read_survey(survey, shipped_kb, show_respondents=shown), lang)
         _run_commands(lang)
+        _run_history(lang, shipped_kb, tmp_path / lang)
         _people(shipped_kb, mini_kb, lang, tmp_path)
     assert set(LABELS) - recording.used == set(), "labels no output uses"
     assert recording.used <= set(LABELS)

@@ -34,7 +34,7 @@ def _blocks(language: str) -> list[str]:
 
 
 def test_python_example_runs(monkeypatch: pytest.MonkeyPatch) -> None:
-    (code,) = _blocks("python")
+    code = _blocks("python")[0]  # the API's; the Dask one runs below
     monkeypatch.chdir(ROOT)
     out = io.StringIO()
     with contextlib.redirect_stdout(out):
@@ -116,6 +116,51 @@ def test_steps_documented_in_the_readme_exist() -> None:
         pattern = re.sub(r"\b\d+(\.\d+)?\b|\b[A-Z][A-Z-]+\b", "{n}", pattern)
         words = re.sub(r"\{[^}]*\}", "", pattern).split()
         assert all(word in bdd for word in words), phrase
+
+
+def test_history_commands_run_and_say_what_the_readme_shows(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    section = README.split("\n## History\n")[1].split("\n## ")[0]
+    commands = re.findall(r"```sh\n(.*?)```", section, re.DOTALL)[0].splitlines()
+    shown = re.findall(r"```text\n(.*?)```", section, re.DOTALL)[0]
+    shutil.copytree(ROOT / "examples", tmp_path / "examples")
+    monkeypatch.chdir(tmp_path)
+    outputs = []
+    for line in commands:
+        program, *args = shlex.split(line)
+        assert program == "modeadvisor"
+        assert main(args) == 0, line
+        outputs.append(capsys.readouterr().out)
+    history = outputs[2]
+    for expected in shown.splitlines():  # every line but those with the moments of saving
+        if " UTC" not in expected:
+            assert expected in history.splitlines(), expected
+    assert '<svg class="timeline" id="timeline-rnd"' in (tmp_path / "report.html").read_text(
+        "utf-8"
+    )
+    assert outputs[-1] == "erased 2 saved assessments of Pohjolan Konepaja Oy\n"
+
+
+@pytest.mark.slow  # starts a cluster of two worker processes
+def test_dask_example_runs_on_a_local_cluster(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    section = README.split("\n## Batches on Dask\n")[1].split("\n## ")[0]
+    (code,) = re.findall(r"```python\n(.*?)```", section, re.DOTALL)
+    script = tmp_path / "dask_example.py"
+    script.write_text(code, encoding="utf-8")
+    done = subprocess.run(
+        [sys.executable, str(script)], capture_output=True, text=True, timeout=300, check=False
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    lines = done.stdout.splitlines()
+    assert lines[1].split()[1:4] == ["plant", "ok", "1.0"], lines
+    assert lines[2].split()[1:3] == ["lab", "ok"], lines
+    assert lines[3].split()[1:3] == ["typo", "error"], lines
+    assert "'cost_focus' is a scale (1-5), found 'lots'" in lines[3]
+    assert lines[-1]  # the lab's first rule: its evidence came back through the handle
 
 
 def test_the_consultants_path_from_questionnaire_to_report_runs(

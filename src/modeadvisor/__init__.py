@@ -24,6 +24,7 @@ from modeadvisor.backends import Backend, BackendChoice
 from modeadvisor.errors import (
     BackendUnavailableError,
     EngineError,
+    HistoryError,
     KnowledgeBaseError,
     LimitError,
     Location,
@@ -31,6 +32,7 @@ from modeadvisor.errors import (
     OrganisationError,
     PackTooLargeError,
     Problem,
+    UnknownOrganisationError,
     UnknownUnitError,
 )
 from modeadvisor.knowledge import KnowledgeBase, load_knowledge_base
@@ -66,6 +68,7 @@ __all__ = [
     "EngineError",
     "Evidence",
     "Examination",
+    "HistoryError",
     "KnowledgeBase",
     "KnowledgeBaseError",
     "LimitError",
@@ -98,6 +101,7 @@ __all__ = [
     "TraitPull",
     "Unit",
     "UnitAdvice",
+    "UnknownOrganisationError",
     "UnknownUnitError",
     "WhatIf",
     "WhyNot",

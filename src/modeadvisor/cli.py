@@ -40,6 +40,7 @@ from modeadvisor.errors import (
 )
 from modeadvisor.evaluate import run as run_eval
 from modeadvisor.graph import ModeGraph
+from modeadvisor.history import _cli as history_cli
 from modeadvisor.knowledge import KnowledgeBase, Lang, load_knowledge_base, shipped_rules_dir
 from modeadvisor.limits import DEFAULT_LIMITS, Limits, limit_names, parse_limit
 from modeadvisor.operations import Advisors
@@ -116,6 +117,7 @@ def _parser() -> argparse.ArgumentParser:
         help="exit 1 when conflicts of at least this severity exist: conflict "
         "(any), low, medium or high",
     )
+    history_cli.add_save(assess)
 
     explain = with_settings(
         with_rules(commands.add_parser("explain", help="the full explanation trail for one unit"))
@@ -161,6 +163,8 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="Markdown: write no SVG chart files beside the report",
     )
+    history_cli.add_report(report)
+    history_cli.add_history(commands, with_rules)
 
     survey = with_rules(
         commands.add_parser("survey", help="aggregate a survey table (CSV) of respondents' ratings")
@@ -508,7 +512,13 @@ def _run(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _assess(args: argparse.Namespace, out: TextIO) -> int:
-    advice = _advisor(args).assess(args.file)
+    advisor = _advisor(args)
+    advice = advisor.assess(args.file)
+    if args.save:
+        try:
+            history_cli.save(args, advice, advisor.knowledge_base)
+        except MissingExtraError as error:
+            return _missing_extra("assess --save", error.extra, error)
     render = {"json": lambda a: a.to_json(), "text": to_text, "markdown": to_markdown}[args.format]
     out.write(render(advice))
     worst = advice.worst_severity()
@@ -614,10 +624,14 @@ def _report(args: argparse.Namespace, out: TextIO) -> int:
         write_markdown(advice, args.output, charts=not args.no_charts)
         return EXIT_OK
     if args.format == "html":
+        try:
+            history = history_cli.timelines(args, advice)
+        except MissingExtraError as error:
+            return _missing_extra("report --db", error.extra, error)
         if len(advice.units) <= EXAMINED_UNITS:
-            text = to_html(advice, advisor.examine(args.file))
+            text = to_html(advice, advisor.examine(args.file), history)
         else:
-            text = to_html(advice)
+            text = to_html(advice, history=history)
             print(label("examined.left_out", args.lang, n=EXAMINED_UNITS), file=sys.stderr)
     else:
         text = to_markdown_report(advice)
@@ -679,6 +693,13 @@ def _missing_extra(command: str, extra: str, error: ImportError) -> int:
         file=sys.stderr,
     )
     return EXIT_INPUT
+
+
+def _history(args: argparse.Namespace, out: TextIO) -> int:
+    try:
+        return history_cli.run(args, out)
+    except MissingExtraError as error:
+        return _missing_extra("history", error.extra, error)
 
 
 def _test(args: argparse.Namespace, out: TextIO) -> int:
@@ -803,6 +824,7 @@ _COMMANDS: dict[str, Callable[[argparse.Namespace, TextIO], int]] = {
     "lint": _lint,
     "impact": _impact,
     "graph": _graph,
+    "history": _history,
     "eval": _eval,
     "serve": _serve,
     **people_cli.COMMANDS,

@@ -13,6 +13,8 @@ The tree, and the command line's exit code for each::
     ├── UnknownUnitError              a unit asked for is not in the organisation      (exit 2)
     ├── LimitError                    an input beyond a bound of `Limits`              (exit 2)
     ├── BackendUnavailableError       the backend asked for cannot run here            (exit 2)
+    ├── HistoryError                  the history database cannot be used as asked     (exit 2)
+    │   └── UnknownOrganisationError  no saved assessment of that organisation (or id) (exit 2)
     └── EngineError                   the engine failed on accepted rules: a bug       (exit 3)
 """
 
@@ -110,6 +112,20 @@ class PackTooLargeError(KnowledgeBaseError):
 
 class BackendUnavailableError(ModeAdvisorError, RuntimeError):
     """The backend asked for cannot run here (durable-rules is not installed or not importable)."""
+
+
+class HistoryError(ModeAdvisorError, RuntimeError):
+    """The assessment history cannot be used as asked: a bad database URL, a database that
+    cannot be reached or is of a schema version this modeadvisor does not know, or an
+    organisation (or date) that is not in it."""
+
+
+class UnknownOrganisationError(HistoryError, KeyError):
+    """The history holds no assessment of the organisation (or with the id) asked for: a server
+    answers 404 to it, where another HistoryError is the database's fault."""
+
+    def __str__(self) -> str:  # KeyError would otherwise print the repr
+        return self._summary()
 
 
 class EngineError(ModeAdvisorError, RuntimeError):

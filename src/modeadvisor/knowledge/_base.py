@@ -94,6 +94,10 @@ class KnowledgeBase:
     conflicts: tuple[ConflictRule, ...] = ()
     #: pack id -> its folder, for every layer (the last is the top pack, `info`)
     roots: Mapping[str, Path] = dataclasses.field(default_factory=dict)
+    #: pack id -> "sha256:<hex>", the content hash of that layer's files (each file's path in
+    #: its pack and its text), for every layer as `roots`: what an assessment was made with.
+    #: Settings changed by `with_settings` are not in it.
+    hashes: Mapping[str, str] = dataclasses.field(default_factory=dict)
     #: (section, key) -> where the item in effect is written: ("rules", id) and so on for every
     #: section's items (a link's key is "from -> to"), ("pack", "") for the pack header and
     #: ("settings", name) for each setting a pack file sets. Kept so no file is read twice.

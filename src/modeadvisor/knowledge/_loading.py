@@ -9,6 +9,7 @@ reports all problems of the pack at once.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -236,6 +237,9 @@ class _PackLoader:
         self.problems: list[Problem] = []
         self.items: dict[str, list[tuple[Any, _Placed]]] = {s: [] for s in SECTIONS}
         self.roots: dict[str, Path] = {}  # pack id -> folder, bottom layer first
+        self.hashes: dict[str, str] = {}  # pack id -> content hash, as `roots`
+        #: the content hash of this pack's own files: each file's path in the pack and its text
+        self._digest = hashlib.sha256()
         self.settings_at: dict[str, _Placed] = {}  # setting -> where the pack in effect sets it
         #: (section, item key) -> (text field, language) -> where a translation gives it
         self.translated: dict[tuple[str, str], dict[tuple[str, str], _Placed]] = {}
@@ -256,6 +260,7 @@ class _PackLoader:
     def read(self, path: Path) -> None:
         try:
             document = load_document(path, self.limits)
+            self._hash(path, document)
             data = expect_mapping(document, "a mapping of sections (" + ", ".join(SECTIONS) + ")")
         except DocumentError as error:
             self.problems.extend(error.problems)
@@ -290,6 +295,15 @@ class _PackLoader:
             item_type = _ITEM_MODELS[section]
             for index, item in enumerate(value):
                 self._validate(item_type, item, document, (section, index), section)
+
+    def _hash(self, path: Path, document: Document) -> None:
+        # files come in the order of their path in the pack; lines as the reader split them,
+        # so the hash is of the content, whatever the line endings or a byte-order mark
+        name = path.relative_to(self.root).as_posix()
+        text = "\n".join(document.lines)
+        for part in (name, text):
+            encoded = part.encode("utf-8")
+            self._digest.update(len(encoded).to_bytes(8, "big") + encoded)
 
     def _validate(
         self, model: type[BaseModel], value: Any, document: Document, path: PathKey, section: str
@@ -376,6 +390,7 @@ class _PackLoader:
         merged = _PackLoader(overlay.root, overlay.limits)
         merged.problems = [*self.problems, *overlay.problems]
         merged.roots = {**self.roots_or_own(), **overlay.roots_or_own()}
+        merged.hashes = {**self.hashes_or_own(), **overlay.hashes_or_own()}
         merged.settings_at = {**self.settings_at, **overlay.settings_at}  # as `_merged_info`
         below = self.pack_id or display_path(self.root)
         disabled = self._disabled(overlay, merged.problems)
@@ -420,6 +435,10 @@ class _PackLoader:
 
     def roots_or_own(self) -> dict[str, Path]:
         return self.roots or ({self.pack_id: self.root} if self.pack_id else {})
+
+    def hashes_or_own(self) -> dict[str, str]:
+        own = f"sha256:{self._digest.hexdigest()}"
+        return self.hashes or ({self.pack_id: own} if self.pack_id else {})
 
     def _disabled(self, overlay: _PackLoader, problems: list[Problem]) -> dict[str, set[str]]:
         disabled: dict[str, set[str]] = {}
@@ -523,6 +542,7 @@ class _PackLoader:
             links=tuple(links),
             conflicts=tuple(checked_conflicts),
             roots=self.roots_or_own(),
+            hashes=self.hashes_or_own(),
             locations=self._locations(packs[0][1], items),
         )
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from datetime import datetime
 
 from modeadvisor.advice import (
     Advice,
@@ -51,6 +52,18 @@ def percent(share: float, lang: Lang, digits: int = 0) -> str:
     # Finnish puts a space before the percent sign
     shown = number(share * 100, lang, digits)
     return f"{shown} %" if lang == "fi" else f"{shown}%"
+
+
+def moment(at: datetime, lang: Lang) -> str:
+    """A moment in UTC as a reader writes it: 2026-03-01 12:05 UTC, 1.3.2026 klo 12.05 UTC."""
+    if lang == "fi":
+        return f"{at.day}.{at.month}.{at.year} klo {at.hour}.{at.minute:02d} UTC"
+    return at.strftime("%Y-%m-%d %H:%M UTC")
+
+
+def day(at: datetime, lang: Lang) -> str:
+    """A day as a reader writes it: 2026-03-01, 1.3.2026."""
+    return f"{at.day}.{at.month}.{at.year}" if lang == "fi" else at.strftime("%Y-%m-%d")
 
 
 def count(key: str, n: int, lang: Lang) -> str:

@@ -9,7 +9,8 @@ timestamps, fixed number formats, and the advice's own (already canonical) order
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
+from datetime import datetime
 from html import escape
 from typing import TYPE_CHECKING
 
@@ -21,6 +22,7 @@ from modeadvisor.reports._common import (
     archetype,
     build_index,
     cap,
+    count,
     coverage,
     evidence_weights,
     finding_details,
@@ -78,7 +80,7 @@ ul.tree ul { border-left: 1px solid #ccc; margin-left: 0.3rem; }
 ul.because { margin: 0; padding-left: 1rem; }
 .unit { border-top: 3px solid #0072B2; margin-top: 2.5rem; }
 .mode { font-weight: 600; }
-svg.radar { max-width: 100%; height: auto; display: block; }
+svg.radar, svg.timeline { max-width: 100%; height: auto; display: block; }
 .insufficient, .disputed, .working-copy { background: #fff4e0; border-left: 5px solid #b36b00;
   padding: 0.4rem 0.7rem; }
 .badge { display: inline-block; border-radius: 3px; padding: 0 0.4em; font-size: 0.85em;
@@ -99,10 +101,19 @@ dt { color: #555; } dd { margin: 0; } dd code { overflow-wrap: anywhere; }
 """
 
 
-def to_html(advice: Advice, examined: Mapping[str, Examination] | None = None) -> str:
+#: A unit's weights at each of its saved assessments, oldest first (see `to_html`).
+Timeline = Sequence[tuple[datetime, Mapping[str, float]]]
+
+
+def to_html(
+    advice: Advice,
+    examined: Mapping[str, Examination] | None = None,
+    history: Mapping[str, Timeline] | None = None,
+) -> str:
     """The whole advice as one self-contained HTML document (no network, no JavaScript); with
     `examined` (`Advisor.examine`), each unit folds in how settled its answer is and why-not
-    for the models it uses that are not recommended."""
+    for the models it uses that are not recommended; with `history` (unit id -> its weights at
+    each saved assessment), a unit with two or more draws its weights over time."""
     lang, index = advice.language, build_index(advice)
     title = f"{advice.organisation} — {label('title', lang)}"
     parts = [
@@ -128,7 +139,7 @@ def to_html(advice: Advice, examined: Mapping[str, Examination] | None = None) -
     parts.extend(_html_conflicts(advice, index))
     parts.append('<main id="units">')
     for unit, _ in tree(advice):
-        parts.extend(_html_unit(advice, unit, index, examined))
+        parts.extend(_html_unit(advice, unit, index, examined, (history or {}).get(unit.id)))
     parts += ["</main>", "</body>", "</html>"]
     return "\n".join(parts) + "\n"
 
@@ -260,7 +271,11 @@ def _html_examined(advice: Advice, found: Examination | None) -> Iterator[str]:
 
 
 def _html_unit(
-    advice: Advice, unit: UnitAdvice, index: Index, examined: Mapping[str, Examination] | None
+    advice: Advice,
+    unit: UnitAdvice,
+    index: Index,
+    examined: Mapping[str, Examination] | None,
+    timeline: Timeline | None,
 ) -> Iterator[str]:
     lang = advice.language
     slug = index.slugs[unit.id]
@@ -282,6 +297,14 @@ def _html_unit(
     yield '<figure class="chart">'
     yield svg.draw(advice, unit, slug, standalone=False)
     yield "</figure>"
+    if timeline is not None and len(timeline) >= 2:
+        yield f"<h3>{_h('history.over_time', lang)}</h3>"
+        yield '<figure class="chart timeline">'
+        note = label(
+            "history.chart_note", lang, count=count("history.assessments", len(timeline), lang)
+        )
+        yield svg.timeline_svg(unit.name, slug, advice.archetypes, timeline, lang, note)
+        yield "</figure>"
     yield from _html_weights(advice, unit)
     yield from _html_unit_conflicts(advice, index.conflicts.get(unit.id, []))
     yield from _html_models(advice, "recommended", unit.recommendations)

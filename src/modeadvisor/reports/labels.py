@@ -615,6 +615,49 @@ LABELS: dict[str, dict[Lang, Entry]] = {
         "en": "the respondents disagree on {modes}; the mean is no shared view",
         "fi": "vastaajat ovat eri mieltä ({modes}); keskiarvo ei kuvaa yhteistä näkemystä",
     },
+    # --- history: saved assessments and what changed between them (`modeadvisor history`) --
+    "history.assessments": {
+        "en": ("saved assessment", "saved assessments"),
+        "fi": ("tallennettu arviointi", "tallennettua arviointia"),
+    },
+    "history.changes": {
+        "en": "Changes from {before} to {after}",
+        "fi": "Muutokset {before} \u2013 {after}",
+    },
+    "history.pack_changed": {
+        "en": "the rule pack changed in between: {packs}",
+        "fi": "sääntöpaketti muuttui välillä: {packs}",
+    },
+    "history.only_one": {
+        "en": "one saved assessment: nothing to compare yet",
+        "fi": "yksi tallennettu arviointi: ei vielä vertailtavaa",
+    },
+    "history.dominant": {"en": "dominant mode", "fi": "vallitseva toimintatapa"},
+    "history.recommended_added": {"en": "newly recommended", "fi": "uutena suositeltu"},
+    "history.recommended_removed": {"en": "no longer recommended", "fi": "ei enää suositeltu"},
+    "history.finding_new": {"en": "new finding", "fi": "uusi havainto"},
+    "history.finding_cleared": {"en": "finding cleared", "fi": "havainto poistui"},
+    "history.finding_severity": {
+        "en": "finding now {after} (was {before})",
+        "fi": "havainto nyt {after} (aiemmin {before})",
+    },
+    "history.no_change": {"en": "no change", "fi": "ei muutoksia"},
+    "history.unit_added": {
+        "en": "assessed for the first time",
+        "fi": "arvioitu ensimmäistä kertaa",
+    },
+    "history.unit_removed": {"en": "no longer assessed", "fi": "ei enää arvioitu"},
+    "history.saved": {
+        "en": "saved as assessment {id} of {name} in {db}",
+        "fi": "tallennettu arvioinniksi {id} ({name}) tietokantaan {db}",
+    },
+    "history.erased": {"en": "erased {count} of {name}", "fi": "poistettu {count} ({name})"},
+    "history.over_time": {"en": "weights over time", "fi": "painot ajan mittaan"},
+    "history.chart": {"en": "Weights over time: {unit}", "fi": "Painot ajan mittaan: {unit}"},
+    "history.chart_note": {
+        "en": "{count}, oldest first, evenly spaced",
+        "fi": "{count} vanhimmasta alkaen, tasavälein",
+    },
     "survey.traits": {"en": "traits", "fi": "piirteet"},
     "survey.mean": {"en": "mean", "fi": "ka"},
 }

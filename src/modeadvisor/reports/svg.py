@@ -1,4 +1,5 @@
-"""Radar charts of a unit's profile: one axis per archetype, one polygon per view, as SVG.
+"""Charts as SVG: a radar of a unit's profile (one axis per archetype, one polygon per view), and
+a unit's weights over its saved assessments (one line per archetype).
 
 The chart is drawn inline in the HTML report and written as standalone `.svg` files beside the
 Markdown report. Every text in it is escaped and stripped of characters XML 1.0 forbids, and the
@@ -9,14 +10,25 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
+from datetime import datetime
 from html import escape
 
 from modeadvisor.advice import Advice, UnitAdvice
-from modeadvisor.reports._common import archetype, build_index, cap, number, view_label, views
+from modeadvisor.knowledge import Lang
+from modeadvisor.reports._common import (
+    archetype,
+    build_index,
+    cap,
+    day,
+    moment,
+    number,
+    view_label,
+    views,
+)
 from modeadvisor.reports.labels import label
 
-__all__ = ["radar_svg"]
+__all__ = ["radar_svg", "timeline_svg"]
 
 _FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif"
 _WIDTH, _CX, _CY, _R = 600, 300, 200, 140
@@ -194,3 +206,94 @@ def draw(advice: Advice, unit: UnitAdvice, slug: str, *, standalone: bool) -> st
     parts.append("</svg>")
     svg = "\n".join(parts)
     return f'<?xml version="1.0" encoding="UTF-8"?>\n{svg}\n' if standalone else svg
+
+
+# --- weights over time ----------------------------------------------------------------------
+
+#: Line colours of the modes over time (Okabe-Ito), with a dash each for greyscale print.
+_MODE_STYLES = (
+    ("#0072B2", ""),
+    ("#D55E00", "6 4"),
+    ("#009E73", "2 3"),
+    ("#CC79A7", "8 3 2 3"),
+    ("#E69F00", "1 2"),
+    ("#56B4E9", "10 2"),
+    ("#000000", "4 2"),
+)
+_T_LEFT, _T_TOP, _T_WIDTH, _T_HEIGHT = 50, 40, 520, 200
+#: Dates written under the axis at most: the others are in each point's tooltip.
+_T_DATES = 6
+
+
+def timeline_svg(
+    unit_name: str,
+    slug: str,
+    modes: Mapping[str, str],
+    points: Sequence[tuple[datetime, Mapping[str, float]]],
+    lang: Lang,
+    note: str = "",
+) -> str:
+    """A unit's weight of each mode (`modes`: id -> name, in order) over its saved assessments,
+    oldest first, evenly spaced: one line per mode with a dot per assessment (its date and
+    weight in a tooltip), the dates under the axis, a legend. Inline SVG for the HTML report."""
+    n = len(points)
+    step = _T_WIDTH / (n - 1) if n > 1 else 0.0
+
+    def x(i: int) -> float:
+        return _T_LEFT + (i * step if n > 1 else _T_WIDTH / 2)
+
+    def y(weight: float) -> float:
+        return _T_TOP + _T_HEIGHT * (1 - min(max(weight, 0.0), 1.0))
+
+    legend_top = _T_TOP + _T_HEIGHT + 44
+    height = legend_top + 18 * len(modes) + (_LINE + 6 if note else 0) + 10
+    title = label("history.chart", lang, unit=unit_name)
+    parts = [
+        f'<svg class="timeline" id="timeline-{slug}" viewBox="0 0 {_WIDTH} {_f(height)}" '
+        f'width="{_WIDTH}" height="{_f(height)}" role="img" '
+        f'aria-labelledby="timeline-{slug}-title" font-family="{_FONT}" font-size="12">',
+        f'<title id="timeline-{slug}-title">{_svg_text(title)}</title>',
+        f'<rect width="{_WIDTH}" height="{_f(height)}" fill="#fff"/>',
+    ]
+    for ring in (0.0, 0.25, 0.5, 0.75, 1.0):
+        parts.append(
+            f'<line class="grid" x1="{_T_LEFT}" y1="{_f(y(ring))}" x2="{_T_LEFT + _T_WIDTH}" '
+            f'y2="{_f(y(ring))}" stroke="#ddd"/>'
+            f'<text x="{_T_LEFT - 6}" y="{_f(y(ring) + 4)}" text-anchor="end" font-size="10" '
+            f'fill="#666">{number(ring, lang)}</text>'
+        )
+    every = max(1, math.ceil(n / _T_DATES))
+    for i, (at, _) in enumerate(points):
+        if i % every == 0 or i == n - 1:
+            parts.append(
+                f'<text class="date" x="{_f(x(i))}" y="{_T_TOP + _T_HEIGHT + 18}" '
+                f'text-anchor="middle" font-size="10" fill="#444">{_svg_text(day(at, lang))}</text>'
+            )
+    for k, (mode, name) in enumerate(modes.items()):
+        colour, dash = _MODE_STYLES[k % len(_MODE_STYLES)]
+        dashes = f' stroke-dasharray="{dash}"' if dash else ""
+        line = " ".join(f"{_f(x(i))},{_f(y(w.get(mode, 0.0)))}" for i, (_, w) in enumerate(points))
+        dots = "".join(
+            f'<circle cx="{_f(x(i))}" cy="{_f(y(w.get(mode, 0.0)))}" r="3.5" fill="{colour}">'
+            f"<title>{_svg_text(moment(at, lang))}: {_svg_text(name)} "
+            f"{number(w.get(mode, 0.0), lang)}</title></circle>"
+            for i, (at, w) in enumerate(points)
+        )
+        parts.append(
+            f'<g class="mode" data-mode="{_svg_text(mode)}">'
+            f'<polyline points="{line}" fill="none" stroke="{colour}" stroke-width="2"{dashes}/>'
+            f"{dots}</g>"
+        )
+        top = legend_top + 18 * k
+        parts.append(
+            f'<line x1="20" y1="{top + 6}" x2="42" y2="{top + 6}" stroke="{colour}" '
+            f'stroke-width="2"{dashes}/><text x="50" y="{top + 10}" fill="#222">'
+            f"{_svg_text(name)}</text>"
+        )
+    if note:
+        parts.append(
+            f'<text class="note" x="20" y="{_f(legend_top + 18 * len(modes) + 10)}" '
+            f'font-style="italic" fill="#555">{_svg_text(note)}</text>'
+        )
+    parts.append("</svg>")
+    return "\n".join(parts)
