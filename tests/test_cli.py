@@ -467,8 +467,8 @@ def test_report_folds_in_answers_up_to_a_size_and_says_when_it_leaves_them_out(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     from modeadvisor.authoring._trees import flat_parent
-    from modeadvisor.cli import EXAMINED_UNITS
     from modeadvisor.knowledge import load_knowledge_base, shipped_rules_dir
+    from modeadvisor.operations import EXAMINED_UNITS
 
     out = tmp_path / "r.html"
     small = ROOT / "examples" / "manufacturer.yaml"

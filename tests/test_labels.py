@@ -14,7 +14,7 @@ from unittest import mock
 
 import pytest
 
-from modeadvisor import Advice, Advisor, KnowledgeBase, cli
+from modeadvisor import Advice, Advisor, KnowledgeBase, operations
 from modeadvisor.cli import main
 from modeadvisor.knowledge import Lang
 from modeadvisor.people import collect_answers, questionnaire_html
@@ -252,7 +252,7 @@ def _run_commands(lang: Lang) -> None:
         assert main(report) == 0
         with (
             contextlib.redirect_stderr(io.StringIO()),
-            mock.patch.object(cli, "EXAMINED_UNITS", 1),
+            mock.patch.object(operations, "EXAMINED_UNITS", 1),
         ):
             assert main(report) == 0
     sparse = {"organisation": "o", "units": [{"id": "u", "traits": {"cost_focus": 5}}]}

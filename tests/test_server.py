@@ -338,14 +338,16 @@ def test_running_counts_jobs_until_they_end() -> None:
     assert running.count == 0
 
 
-def test_the_app_keeps_its_state_on_itself(shipped_kb: KnowledgeBase) -> None:
-    store = object()
+def test_the_app_keeps_its_state_on_itself(shipped_kb: KnowledgeBase, tmp_path: Path) -> None:
+    history = pytest.importorskip("modeadvisor.history")
+    store = history.HistoryStore.open(tmp_path / "history.sqlite3")
     one = create_app(shipped_kb, store=store)
     two = create_app(shipped_kb, limits=Limits(max_units=5))
     assert one.state.store is store
     assert two.state.store is None
     assert one.state.advisors is not two.state.advisors
     assert two.state.advisors.limits.max_units == 5
+    store.close()
 
 
 def test_a_server_on_another_pack_answers_on_it() -> None:

@@ -23,16 +23,22 @@ from modeadvisor.server import create_app
 
 from .serving import running
 
-#: Examples per operation: ten operations in about 20 s on two shared cores (measured).
+#: Examples per operation: twelve operations in about 20 s on two shared cores (measured).
 EXAMPLES = 100
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance]
 
 
 @pytest.fixture(scope="module")
-def served(shipped_kb: KnowledgeBase) -> Iterator[tuple[str, dict[str, Any]]]:
-    app = create_app(shipped_kb)
-    with running(app) as url:
-        yield url, app.openapi()
+def served(
+    shipped_kb: KnowledgeBase, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[tuple[str, dict[str, Any]]]:
+    """A server keeping a history (SQLite), so that its operations are sent requests too."""
+    history = pytest.importorskip("modeadvisor.history")
+    database = tmp_path_factory.mktemp("history") / "history.sqlite3"
+    with history.HistoryStore.open(database) as store:
+        app = create_app(shipped_kb, store=store)
+        with running(app) as url:
+            yield url, app.openapi()
 
 
 def _operations(document: dict[str, Any]) -> list[schemathesis.APIOperation[Any, Any, Any, Any]]:
@@ -62,7 +68,7 @@ def test_schemathesis_reads_every_operation_and_body_type(
 ) -> None:
     _, document = served
     operations = _operations(document)
-    assert len(operations) == 10
+    assert len(operations) == 12  # ten questions, and the history read and erased
     assess = next(o for o in operations if o.path == "/assess")
     # the organisation's schema resolves in the document: JSON bodies are generated from it
     assert [body.media_type for body in assess.body] == ["application/json", "application/yaml"]

@@ -45,7 +45,6 @@ from modeadvisor.knowledge import KnowledgeBase, Lang, load_knowledge_base, ship
 from modeadvisor.limits import DEFAULT_LIMITS, Limits, limit_names, parse_limit
 from modeadvisor.operations import Advisors
 from modeadvisor.people import _cli as people_cli
-from modeadvisor.reports.html import to_html
 from modeadvisor.reports.labels import label
 from modeadvisor.reports.markdown import to_markdown, to_markdown_report, write_markdown
 from modeadvisor.reports.text import explain_text, to_text
@@ -612,11 +611,6 @@ def _lint(args: argparse.Namespace, out: TextIO) -> int:
     return EXIT_CONFLICTS if has_errors(findings) else EXIT_OK
 
 
-#: The HTML report folds in how settled and why-not for organisations up to this size (about
-#: 60 ms a unit); a larger one would wait minutes for answers a reader takes unit by unit.
-EXAMINED_UNITS = 200
-
-
 def _report(args: argparse.Namespace, out: TextIO) -> int:
     advisor = _advisor(args)
     advice = advisor.assess(args.file)  # from the file, so a mistake is located in it
@@ -628,11 +622,10 @@ def _report(args: argparse.Namespace, out: TextIO) -> int:
             history = history_cli.timelines(args, advice)
         except MissingExtraError as error:
             return _missing_extra("report --db", error.extra, error)
-        if len(advice.units) <= EXAMINED_UNITS:
-            text = to_html(advice, advisor.examine(args.file), history)
-        else:
-            text = to_html(advice, history=history)
-            print(label("examined.left_out", args.lang, n=EXAMINED_UNITS), file=sys.stderr)
+        text, examined = operations.report_html(advisor, args.file, advice, history)
+        if not examined:
+            n = operations.EXAMINED_UNITS
+            print(label("examined.left_out", args.lang, n=n), file=sys.stderr)
     else:
         text = to_markdown_report(advice)
     if args.output is None:
@@ -802,6 +795,7 @@ def _serve(args: argparse.Namespace, out: TextIO) -> int:
             args.workers,
             args.timeout,
             args.concurrency,
+            args.db,
         )
     except MissingExtraError as error:
         return _missing_extra("serve", error.extra, error)

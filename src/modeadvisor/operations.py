@@ -7,6 +7,7 @@ line's `--format json` does.
   --format json`).
 - `what-if`: up to three repairs (`what-if --format json`).
 - `why-not`: why a model is not recommended, or a mode not dominant (`explain --why-not`).
+- `assess_and_save`: `assess` with the assessment saved in a history (`assess --save`).
 
 `Advisors` holds one `Advisor` per language and backend on one knowledge base, each made the first
 time it is asked for and kept: a server or a stream of requests builds each once.
@@ -16,15 +17,23 @@ from __future__ import annotations
 
 import json
 import threading
-from collections.abc import Collection, Sequence
-from typing import Any, Literal
+from collections.abc import Collection, Mapping, Sequence
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
 
+from modeadvisor.advice import Advice
 from modeadvisor.advisor import Advisor
 from modeadvisor.backends import BackendChoice
-from modeadvisor.errors import ModeAdvisorError, Problem
+from modeadvisor.errors import HistoryError, Location, ModeAdvisorError, Problem
 from modeadvisor.knowledge import KnowledgeBase, Lang
 from modeadvisor.limits import DEFAULT_LIMITS, Limits
-from modeadvisor.organisation import Organisation, OrganisationText
+from modeadvisor.organisation import Organisation, OrganisationText, read_organisation_text
+from modeadvisor.reports.html import to_html
+
+if TYPE_CHECKING:  # the history extra is needed only where a history is kept
+    from modeadvisor.history import HistoryStore
+    from modeadvisor.reports.html import Timeline
 
 Op = Literal["assess", "explain", "what-if", "why-not"]
 OPS: tuple[Op, ...] = ("assess", "explain", "what-if", "why-not")
@@ -76,6 +85,48 @@ class Advisors:
 def assess(advisor: Advisor, organisation: Given) -> str:
     """The advice as `modeadvisor assess --format json` writes it (the same bytes)."""
     return advisor.assess(organisation).to_json()
+
+
+def assess_and_save(
+    advisor: Advisor, organisation: OrganisationText, store: HistoryStore
+) -> tuple[str, str]:
+    """`assess` with the assessment saved in `store` (as `assess --save` saves it): the advice
+    and the organisation's key in the history."""
+    advice = advisor.assess(organisation)
+    given, _ = read_organisation_text(organisation, advisor.limits)
+    saved = store.save(advice, given, advisor.knowledge_base)
+    return advice.to_json(), saved.organisation
+
+
+def moment(text: str) -> datetime:
+    """`before=`: a day or a moment, as `history delete --before` reads it; a bad one is an
+    invalid request (not the history's fault)."""
+    from modeadvisor.history._cli import parse_before
+
+    try:
+        return parse_before(text)
+    except HistoryError as error:
+        raise ModeAdvisorError(
+            [Problem(Location("query"), f"before: {p.message}", p.hint) for p in error.problems]
+        ) from None
+
+
+#: The HTML report folds in how settled and why-not for organisations up to this size (about
+#: 60 ms a unit); a larger one would wait minutes for answers a reader takes unit by unit.
+EXAMINED_UNITS = 200
+
+
+def report_html(
+    advisor: Advisor,
+    organisation: Given | str | Path,
+    advice: Advice,
+    history: Mapping[str, Timeline] | None = None,
+) -> tuple[str, bool]:
+    """The HTML report of `advice` (assessed from `organisation`), and whether each unit's how
+    settled and why-not are folded in: they are for up to EXAMINED_UNITS units."""
+    if len(advice.units) <= EXAMINED_UNITS:
+        return to_html(advice, advisor.examine(organisation), history), True
+    return to_html(advice, history=history), False
 
 
 def explain(advisor: Advisor, organisation: Given, unit: str) -> dict[str, Any]:

@@ -9,11 +9,12 @@ import threading
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Annotated, Any, Literal, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeVar
 
 import anyio
 import anyio.to_thread
 from fastapi import FastAPI, Query, Request
+from fastapi import Path as FastAPIPath
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 
 import modeadvisor
@@ -25,21 +26,23 @@ from modeadvisor.knowledge import KnowledgeBase
 from modeadvisor.limits import DEFAULT_LIMITS, Limits
 from modeadvisor.operations import Advisors
 from modeadvisor.organisation import OrganisationText
-from modeadvisor.reports.html import to_html
 from modeadvisor.server import _problems
 from modeadvisor.server._config import ServerConfig
 from modeadvisor.server._problems import (
     BODY,
     BodyTooLargeError,
+    NoHistoryError,
     RequestTimeoutError,
     ServerBusyError,
 )
 from modeadvisor.tables import write_advice
 
+if TYPE_CHECKING:  # the history extra may not be installed: a server without --db needs none
+    from modeadvisor.history import HistoryStore
+
 T = TypeVar("T")
 
 #: The HTML report folds in how settled and why-not up to this many units (as `report` does).
-EXAMINED_UNITS = 200
 
 LangQuery = Annotated[
     Literal["en", "fi"] | None,
@@ -50,12 +53,30 @@ BackendQuery = Annotated[
     Query(description="how the rules run; the advice is the same"),
 ]
 UnitQuery = Annotated[str, Query(min_length=1, max_length=100, description="the unit's id")]
+OrganisationPath = Annotated[
+    str,
+    FastAPIPath(
+        min_length=1,
+        max_length=200,
+        description="the organisation: its name or its key (`pohjolan-konepaja-oy`)",
+    ),
+]
 _MEDIA = ("application/json", "application/yaml")
 _PROBLEM = {"model": None, "content": {_problems.MEDIA_TYPE: {"schema": {"type": "object"}}}}
 _ERRORS: dict[int | str, dict[str, Any]] = {
     413: {"description": "the body is over the limit", **_PROBLEM},
     422: {"description": "invalid input: every problem located", **_PROBLEM},
     503: {"description": "the request took longer than the limit", **_PROBLEM},
+}
+#: ... and where the history is read or written (`--db URL`)
+_HISTORY_ERRORS: dict[int | str, dict[str, Any]] = {
+    **_ERRORS,
+    404: {"description": "no such organisation saved, or no history kept", **_PROBLEM},
+    503: {
+        "description": "the request took longer than the limit, or the history database "
+        "cannot be used",
+        **_PROBLEM,
+    },
 }
 
 
@@ -118,13 +139,13 @@ def create_app(
     *,
     limits: Limits = DEFAULT_LIMITS,
     config: ServerConfig | None = None,
-    store: object | None = None,
+    store: HistoryStore | None = None,
 ) -> FastAPI:
     """The HTTP API on one knowledge base, its advisors made once here (for each language, the
     default backend and the vectorised one) and reused by every request.
 
-    `store` is kept on the app (`app.state.store`) for assessment history to use; nothing here
-    reads it.
+    With `store` (a history database opened once for the server), `POST /assess?save=true`
+    saves each assessment and `GET`/`DELETE /history/{organisation}` read and erase them.
     """
     config = config or ServerConfig(max_body_bytes=limits.max_file_bytes)
     advisors = Advisors(kb, limits)
@@ -152,6 +173,7 @@ def create_app(
     org_body = _organisation_body(schema)
     _with_components(app, components)
     _add_questions(app, advisors, config, org_body)
+    _add_history(app, kb, limits, store)
     _add_tables(app, kb, limits, advisors, config)
     _add_catalogue(app, kb)
     return app
@@ -215,16 +237,36 @@ def _add_questions(
         summary="Assess an organisation",
         description="The advice for every unit, as `modeadvisor assess --format json` gives it.",
         openapi_extra=org_body,
-        responses={200: {"content": {"application/json": {}}}, **_ERRORS},
+        responses={200: {"content": {"application/json": {}}}, **_HISTORY_ERRORS},
         response_class=Response,
     )
     async def assess(
-        request: Request, lang: LangQuery = None, backend: BackendQuery = "auto"
+        request: Request,
+        lang: LangQuery = None,
+        backend: BackendQuery = "auto",
+        save: Annotated[
+            bool, Query(description="also save the assessment in the server's history")
+        ] = False,
     ) -> Response:
         given = await organisation(request)
         advisor = advisors.get(lang_of(lang), backend)
-        text = await work(request, lambda: operations.assess(advisor, given))
-        return Response(text, media_type="application/json")
+        if not save:
+            text = await work(request, lambda: operations.assess(advisor, given))
+            return Response(text, media_type="application/json")
+        store: HistoryStore | None = request.app.state.store
+        if store is None:
+            raise NoHistoryError(
+                [
+                    Problem(
+                        Location("query"),
+                        "save=true: this server keeps no history",
+                        "start it with `modeadvisor serve --db URL`",
+                    )
+                ]
+            )
+        text, key = await work(request, lambda: operations.assess_and_save(advisor, given, store))
+        headers = {"Location": f"/history/{key}"}
+        return Response(text, media_type="application/json", headers=headers)
 
     @app.post(
         "/explain",
@@ -306,12 +348,64 @@ def _add_questions(
         advisor = advisors.get(lang_of(lang), backend)
 
         def page() -> str:
-            advice = advisor.assess(given)
-            if len(advice.units) <= EXAMINED_UNITS:
-                return to_html(advice, advisor.examine(given))
-            return to_html(advice)
+            return operations.report_html(advisor, given, advisor.assess(given))[0]
 
         return HTMLResponse(await work(request, page))
+
+
+def _add_history(
+    app: FastAPI, kb: KnowledgeBase, limits: Limits, store: HistoryStore | None
+) -> None:
+    """An organisation's saved assessments: how its units changed, and their erasure."""
+
+    def kept() -> HistoryStore:
+        if store is None:
+            raise NoHistoryError(
+                [
+                    Problem(
+                        Location("query"),
+                        "this server keeps no history",
+                        "start it with `modeadvisor serve --db URL`",
+                    )
+                ]
+            )
+        return store
+
+    @app.get(
+        "/history/{organisation}",
+        summary="How an organisation's units changed between its saved assessments",
+        responses=_HISTORY_ERRORS,
+    )
+    async def history(
+        request: Request,
+        organisation: OrganisationPath,
+        unit: Annotated[str | None, Query(min_length=1, max_length=100)] = None,
+    ) -> JSONResponse:
+        found = await _work(
+            request, lambda: kept().history(organisation, unit).model_dump(mode="json")
+        )
+        return JSONResponse(found)
+
+    @app.delete(
+        "/history/{organisation}",
+        summary="Erase an organisation's saved assessments (those made before a moment)",
+        responses=_HISTORY_ERRORS,
+    )
+    async def erase(
+        request: Request,
+        organisation: OrganisationPath,
+        before: Annotated[
+            str | None,
+            Query(
+                min_length=1,
+                max_length=40,
+                description="a day (2026-03-12, midnight UTC) or a moment (ISO 8601)",
+            ),
+        ] = None,
+    ) -> JSONResponse:
+        moment = operations.moment(before) if before is not None else None
+        removed = await _work(request, lambda: kept().delete(organisation, moment))
+        return JSONResponse({"organisation": organisation, "deleted": removed})
 
 
 def _add_tables(

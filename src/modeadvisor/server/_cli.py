@@ -10,11 +10,15 @@ import json
 import os
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from modeadvisor.authoring.features import MissingExtraError
 from modeadvisor.knowledge import KnowledgeBase, Lang, load_knowledge_base, shipped_rules_dir
 from modeadvisor.limits import Limits
 from modeadvisor.server._config import ServerConfig
+
+if TYPE_CHECKING:
+    from modeadvisor.history import HistoryStore
 
 #: The environment variable that carries the configuration to each worker process.
 CONFIG_VARIABLE = "MODEADVISOR_SERVE_CONFIG"
@@ -40,6 +44,13 @@ def add_serve_arguments(parser: argparse.ArgumentParser) -> None:
         default=_DEFAULT.timeout,
         metavar="SECONDS",
         help=f"time one request may take before it is answered 503 (default: {_DEFAULT.timeout:g})",
+    )
+    parser.add_argument(
+        "--db",
+        metavar="URL",
+        help="keep a history: ?save=true saves each assessment and /history/{organisation} "
+        "reads and erases them (a path or sqlite:///FILE, or postgresql://...; the history "
+        "extra); without it the server keeps none",
     )
     parser.add_argument(
         "--concurrency",
@@ -105,6 +116,7 @@ def serve(
     workers: int,
     timeout: float,
     concurrency: int,
+    db: str | None = None,
 ) -> int:
     """Load the packs (a mistake in them stops here, located), then serve until stopped."""
     missing = [name for name in ("fastapi", "uvicorn") if importlib.util.find_spec(name) is None]
@@ -122,11 +134,13 @@ def serve(
             timeout=timeout,
             concurrency=concurrency,
             lang=lang,
+            db=db,
         ),
     )
     kb = served.knowledge_base()
+    store = _history(db)  # a database that cannot be used stops here, before serving
     if workers == 1:
-        app = create_app(kb, limits=limits, config=served.config)
+        app = create_app(kb, limits=limits, config=served.config, store=store)
         uvicorn.run(app, host=host, port=port, log_level="info")
         return 0
     # worker processes each make their app from the configuration in the environment
@@ -147,4 +161,20 @@ def app_from_environment() -> object:
     from modeadvisor.server._app import create_app
 
     served = Served.from_json(os.environ[CONFIG_VARIABLE])
-    return create_app(served.knowledge_base(), limits=served.limits, config=served.config)
+    return create_app(
+        served.knowledge_base(),
+        limits=served.limits,
+        config=served.config,
+        store=_history(served.config.db),
+    )
+
+
+def _history(url: str | None) -> HistoryStore | None:
+    """The history database the server keeps, opened once per process; None without `--db`."""
+    if url is None:
+        return None
+    try:
+        from modeadvisor.history import HistoryStore
+    except ImportError as error:
+        raise MissingExtraError("history", error.name or "sqlalchemy") from None
+    return HistoryStore.open(url)

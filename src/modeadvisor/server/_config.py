@@ -19,6 +19,9 @@ class ServerConfig:
     concurrency: int = 4
     #: The language of a request that does not give `?lang=`.
     lang: Lang = "en"
+    #: The history database (`--db URL`) that `?save=true` writes to and `/history` reads;
+    #: None: the server keeps no history (the history extra need not be installed).
+    db: str | None = None
 
     def __post_init__(self) -> None:
         if self.max_body_bytes < 0 or self.timeout <= 0 or self.concurrency < 1:

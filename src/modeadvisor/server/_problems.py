@@ -16,10 +16,12 @@ from starlette.exceptions import HTTPException
 from modeadvisor.errors import (
     BackendUnavailableError,
     EngineError,
+    HistoryError,
     KnowledgeBaseError,
     LimitError,
     ModeAdvisorError,
     OrganisationError,
+    UnknownOrganisationError,
     UnknownUnitError,
 )
 from modeadvisor.operations import problem_data
@@ -28,7 +30,12 @@ MEDIA_TYPE = "application/problem+json"
 #: The body of a request, as a located problem names it.
 BODY = "request body"
 
+
 #: A problem's `type`, title and status by the error that gave it (the first that matches).
+class NoHistoryError(ModeAdvisorError):
+    """A request for the history of a server started without one (`--db URL`)."""
+
+
 _KINDS: Sequence[tuple[type[ModeAdvisorError], str, str, int]] = (
     (EngineError, "engine-error", "The rule engine failed (a bug in modeadvisor)", 500),
     (UnknownUnitError, "unknown-unit", "No such unit in the organisation", 422),
@@ -36,6 +43,9 @@ _KINDS: Sequence[tuple[type[ModeAdvisorError], str, str, int]] = (
     (KnowledgeBaseError, "invalid-pack", "The rule pack cannot take this request", 422),
     (OrganisationError, "invalid-organisation", "The organisation is not valid", 422),
     (BackendUnavailableError, "backend-unavailable", "The backend cannot run here", 422),
+    (NoHistoryError, "no-history", "This server keeps no history", 404),
+    (UnknownOrganisationError, "unknown-organisation", "No such organisation in the history", 404),
+    (HistoryError, "history-unavailable", "The history database cannot be used", 503),
     (ModeAdvisorError, "invalid-request", "The request is not valid", 422),
 )
 
