@@ -122,7 +122,7 @@ def _encoded(
     layout = source.layout
     problems = layout.problems
     encoder = Encoder(kb, layout.names)
-    ids = SeenIds()
+    ids = SeenIds(limits.max_table_rows)
     seen = 0
     try:
         for batch in batches:

@@ -2,13 +2,15 @@
 
 A table of 10,000,000 units cannot keep its ids as Python strings (a gigabyte), so each id is
 kept as a 64-bit hash with the row it first appeared on: 16 bytes an id, in sorted runs that
-are merged as they grow (the runs double in size, so an id is merged O(log n) times and a batch
-is looked up in O(log n) runs). Two different ids take the same hash with a chance of about
+are merged as they grow, up to a bound (the runs double in size, so an id is merged O(log n)
+times and a batch is looked up in O(log n) runs, plus one per 2 million ids). Two different ids take the same hash with a chance of about
 n²/2⁶⁵: one in 30 million for a table of a million units. Python's string hash is salted per
 process, which does not matter: the hashes live only while one table is read.
 """
 
 from __future__ import annotations
+
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -16,13 +18,19 @@ import numpy.typing as npt
 from modeadvisor.tables._encoding import Cells
 
 IntArray = npt.NDArray[np.int64]
+#: Ids a run holds at most: 2 million ids are 32 MB, and a merge's temporaries about twice
+#: that; a table of 10,000,000 ids is then five runs and a few small ones, each looked up once
+#: per batch.
+MERGED_AT_MOST = 1 << 21
 
 
 class SeenIds:
-    """The ids of the rows read so far, as sorted runs of (hash, first row)."""
+    """The ids of the rows read so far, as sorted runs of (hash, first row); rows are kept in
+    32 bits where the table cannot have more rows than that (12 bytes an id, not 16)."""
 
-    def __init__(self) -> None:
+    def __init__(self, most_rows: int = 2**62) -> None:
         self._runs: list[tuple[IntArray, IntArray]] = []
+        self._rows: type[np.signedinteger[Any]] = np.int32 if most_rows < 2**31 else np.int64
 
     def add(self, ids: Cells, start: int) -> tuple[IntArray, IntArray]:
         """A batch's ids (its first row is row `start` of the table; empty ids are left out):
@@ -43,7 +51,7 @@ class SeenIds:
             found = run_hashes[at] == unique
             before[found] = run_rows[at[found]]
         new = before < 0
-        self._keep(unique[new], earliest[new])
+        self._keep(unique[new], earliest[new].astype(self._rows))
         first = np.where(new, earliest, before)[
             np.repeat(np.arange(len(heads)), _sizes(heads, len(rows)))
         ]
@@ -52,15 +60,32 @@ class SeenIds:
         return rows[repeated][back] - start, first[repeated][back]
 
     def _keep(self, hashes: IntArray, rows: IntArray) -> None:
-        """New ids (sorted by hash) as a run; runs of like size merged, the larger first."""
+        """New ids (sorted by hash) as a run; runs of like size merged, up to MERGED_AT_MOST
+        ids a run, so that a merge's temporary arrays stay small whatever the table's size."""
         if not len(hashes):
             return
         self._runs.append((hashes, rows))
-        while len(self._runs) > 1 and len(self._runs[-2][0]) <= 2 * len(self._runs[-1][0]):
-            (h1, r1), (h2, r2) = self._runs.pop(), self._runs.pop()
-            merged = np.concatenate((h2, h1))
-            order = np.argsort(merged, kind="stable")
-            self._runs.append((merged[order], np.concatenate((r2, r1))[order]))
+        while len(self._runs) > 1:
+            (older, _), (newer, _) = self._runs[-2], self._runs[-1]
+            if len(older) > 2 * len(newer) or len(older) + len(newer) > MERGED_AT_MOST:
+                break
+            newest = self._runs.pop()
+            self._runs.append(_merged(self._runs.pop(), newest))
+
+
+def _merged(
+    older: tuple[IntArray, IntArray], newer: tuple[IntArray, IntArray]
+) -> tuple[IntArray, IntArray]:
+    """Two runs as one, sorted by hash, without sorting again: each hash of the newer run goes
+    where it belongs among the older (no hash is in both: a run holds only ids not seen)."""
+    (h1, r1), (h2, r2) = older, newer
+    at = np.searchsorted(h1, h2) + np.arange(len(h2))
+    hashes, rows = np.empty(len(h1) + len(h2), np.int64), np.empty(len(h1) + len(h2), r1.dtype)
+    kept = np.ones(len(hashes), dtype=np.bool_)
+    kept[at] = False
+    hashes[at], rows[at] = h2, r2
+    hashes[kept], rows[kept] = h1, r1
+    return hashes, rows
 
 
 def _sizes(heads: IntArray, total: int) -> IntArray:
