@@ -17,18 +17,16 @@ from collections.abc import Callable
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any, TextIO
 
-from modeadvisor.advice import Advice
 from modeadvisor.authoring.features import MissingExtraError
 from modeadvisor.errors import HistoryError, Location, Problem
 from modeadvisor.knowledge import KnowledgeBase
 from modeadvisor.limits import Limits
-from modeadvisor.organisation import load_organisation
-from modeadvisor.reports._common import count
-from modeadvisor.reports.html import Timeline
 from modeadvisor.reports.labels import label
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the command line registers these options without loading what they run
+    from modeadvisor.advice import Advice
     from modeadvisor.history._store import HistoryStore
+    from modeadvisor.reports.html import Timeline
 
 _DB_HELP = (
     "the history database: sqlite:///PATH, postgresql://USER:PASSWORD@HOST:PORT/DATABASE or a "
@@ -98,6 +96,8 @@ def _open(url: str | None) -> HistoryStore:
 
 def save(args: argparse.Namespace, advice: Advice, knowledge_base: KnowledgeBase) -> None:
     """`assess --save`: store the assessment, and say where on standard error."""
+    from modeadvisor.organisation import load_organisation
+
     organisation = load_organisation(args.file, _limits(args))  # read and checked already
     with _open(args.db) as store:
         saved = store.save(advice, organisation, knowledge_base)
@@ -141,6 +141,8 @@ def timelines(args: argparse.Namespace, advice: Advice) -> dict[str, Timeline] |
 
 def run(args: argparse.Namespace, out: TextIO) -> int:
     """`history ORG` and `history delete ORG`."""
+    from modeadvisor.reports._common import count
+
     words = list(args.words)
     delete = len(words) == 2 and words[0] == "delete"
     if len(words) > 2 or (len(words) == 2 and not delete):
