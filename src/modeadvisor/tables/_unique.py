@@ -1,12 +1,13 @@
 """Unit ids seen so far in a table read in batches, so that an id given twice is found.
 
 A table of 10,000,000 units cannot keep its ids as Python strings (a gigabyte), so each id is
-kept as a 64-bit hash with the row it first appeared on: 16 bytes an id, in sorted runs that
-are merged as they grow, up to a bound (the runs double in size, so an id is merged O(log n)
-times and a batch is looked up in O(log n) runs, plus one per 2 million ids). Two different ids take the same hash with a chance of about
-n²/2⁶⁵: one in 30 million for a table of a million units. Python's string hash is salted per
-process, which does not matter: the hashes live only while one table is read.
-"""
+kept as a 64-bit hash with the row it first appeared on: 12 or 16 bytes an id, in sorted runs
+that are merged as they grow, up to a bound (the runs double in size, so an id is merged
+O(log n) times). A filter of hash prefixes tells most new ids apart at once: only an id whose
+bit is set is looked up in the runs (O(log n) of them, plus one per 2 million ids). Two
+different ids take the same hash with a chance of about n²/2⁶⁵: one in 30 million for a table
+of a million units. Python's string hash is salted per process, which does not matter: the
+hashes live only while one table is read."""
 
 from __future__ import annotations
 
