@@ -228,7 +228,7 @@ def _html_conflicts(advice: Advice, index: Index) -> Iterator[str]:
         )
         yield (
             f'<h3><span class="badge">{_esc(label(f"severity.{conflict.severity}", lang))}'
-            f"</span> {_esc(finding_kind(conflict.kind, lang))} — {units}</h3>"
+            f"</span> {_esc(finding_kind(advice, conflict.kind))} — {units}</h3>"
         )
         yield f'<p class="explanation">{_esc(conflict.explanation)}</p>'
         details, rest = finding_details(conflict, lang)
@@ -359,7 +359,7 @@ def _html_unit_conflicts(advice: Advice, numbered: list[tuple[int, Conflict]]) -
         + "".join(
             f'<li class="sev-{_esc(c.severity)}"><span class="badge">'
             f"{_esc(label(f'severity.{c.severity}', lang))}</span> "
-            f'<a href="#conflict-{k}">{_esc(finding_kind(c.kind, lang))}</a>: '
+            f'<a href="#conflict-{k}">{_esc(finding_kind(advice, c.kind))}</a>: '
             f"{_esc(c.explanation)}</li>"
             for k, c in numbered
         )
