@@ -186,7 +186,7 @@ def _html_overview(advice: Advice, index: Index) -> Iterator[str]:
     yield '<div class="wide"><table class="profiles"><thead><tr>'
     yield (
         f"<th>{_h('unit', lang)}</th><th>{_h('mode', lang)}</th>"
-        + "".join(f"<th>{_breakable(name)}</th>" for name in advice.archetypes.values())
+        + "".join(f"<th>{_esc(name)}</th>" for name in advice.archetypes.values())
     )
     yield "</tr></thead><tbody>"
     for unit, _ in tree(advice):
@@ -330,18 +330,12 @@ def _html_unit(
     yield "</section>"
 
 
-def _breakable(name: str) -> str:
-    """A mode's name as a column heading: it may wrap after a slash, so a long compound
-    ("Tuote-/palvelukehityslähtöinen") does not push the table past the page."""
-    return _esc(name).replace("/", "/<wbr>")
-
-
 def _html_weights(advice: Advice, unit: UnitAdvice) -> Iterator[str]:
     # the chart's figures as a table too: exact values, and readable without the picture
     lang = advice.language
     yield '<div class="wide"><table class="views"><thead><tr>'
     yield f"<th>{_h('view', lang)}</th>" + "".join(
-        f"<th>{_breakable(name)}</th>" for name in advice.archetypes.values()
+        f"<th>{_esc(name)}</th>" for name in advice.archetypes.values()
     )
     yield "</tr></thead><tbody>"
     for view, weights in weight_rows(unit):
