@@ -54,7 +54,7 @@ if TYPE_CHECKING:
     from modeadvisor.settled import Settled, TraitPull
     from modeadvisor.survey import SurveyError, SurveyResult, read_survey
     from modeadvisor.tables import BatchResult, Table
-    from modeadvisor.whatif import Change, Repair, WhatIf
+    from modeadvisor.whatif import Change, FindingRef, Repair, WhatIf
     from modeadvisor.whynot import LinkCheck, ModeWeight, RuleCheck, RulePart, WhyNot
 
 # The knowledge base's own types (Rule, Trait, Link, Settings, ...) are exported by the public
@@ -74,6 +74,7 @@ __all__ = [
     "EngineError",
     "Evidence",
     "Examination",
+    "FindingRef",
     "HistoryError",
     "KnowledgeBase",
     "KnowledgeBaseError",
@@ -186,6 +187,7 @@ _WHERE = {
     ),
     "modeadvisor.whatif": (
         "Change",
+        "FindingRef",
         "Repair",
         "WhatIf",
     ),

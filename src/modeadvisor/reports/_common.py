@@ -22,7 +22,7 @@ from modeadvisor.advice import (
     UnitAdvice,
 )
 from modeadvisor.knowledge import Lang
-from modeadvisor.reports.labels import LABELS, label, plural
+from modeadvisor.reports.labels import LABELS, decimal, label, plural
 
 # --- words and numbers -----------------------------------------------------------------------
 
@@ -120,10 +120,9 @@ def archetype(advice: Advice, archetype_id: str) -> str:
     return advice.archetypes.get(archetype_id, archetype_id)
 
 
-def finding_kind(kind: str, lang: Lang) -> str:
-    """A finding's kind as a reader reads it; a kind of a pack's own shows its id."""
-    key = f"finding.{kind}"
-    return label(key, lang) if key in LABELS else kind
+def finding_kind(advice: Advice, kind: str) -> str:
+    """A finding's kind as the pack names it (its id where the pack gives it no name)."""
+    return advice.kinds.get(kind, kind)
 
 
 def weights_line(advice: Advice, weights: Mapping[str, float]) -> str:
@@ -166,7 +165,7 @@ def link(advice: Advice, reason: Reason) -> str:
     return label(
         "link",
         advice.language,
-        strength=f"{reason.strength:g}",
+        strength=decimal(reason.strength, advice.language),
         weight=number(reason.archetype_weight, advice.language),
         contribution=signed(reason.contribution, advice.language),
     )
@@ -180,7 +179,7 @@ def evidence_weights(advice: Advice, evidence: Evidence) -> str:
     """A fired rule's weights, each with its share of the unit's profile."""
     share = label("share", advice.language)
     return ", ".join(
-        f"{archetype(advice, a)} +{w:g} ({share} "
+        f"{archetype(advice, a)} +{decimal(w, advice.language)} ({share} "
         f"{number(evidence.contribution.get(a, 0.0), advice.language)})"
         for a, w in evidence.weights.items()
     )
