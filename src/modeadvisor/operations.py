@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import json
 import threading
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
@@ -88,12 +88,18 @@ def assess(advisor: Advisor, organisation: Given) -> str:
 
 
 def assess_and_save(
-    advisor: Advisor, organisation: OrganisationText, store: HistoryStore
+    advisor: Advisor,
+    organisation: OrganisationText,
+    store: HistoryStore,
+    may_save: Callable[[str], None] | None = None,
 ) -> tuple[str, str]:
     """`assess` with the assessment saved in `store` (as `assess --save` saves it): the advice
-    and the organisation's key in the history."""
-    advice = advisor.assess(organisation)
+    and the organisation's key in the history. `may_save`, given the organisation's name once
+    it is read, raises if it may not be saved (before anything is assessed)."""
     given, _ = read_organisation_text(organisation, advisor.limits)
+    if may_save is not None:
+        may_save(given.organisation)
+    advice = advisor.assess(organisation)
     saved = store.save(advice, given, advisor.knowledge_base)
     return advice.to_json(), saved.organisation
 
