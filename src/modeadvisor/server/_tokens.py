@@ -260,12 +260,12 @@ class _Reader:
             self.problem(("tokens",), say.LIST_EXPECTED.format(found=type_name(entries)))
             entries = []
         tokens = [self.token(index, entry) for index, entry in enumerate(entries)]
-        self.unique([t for t in tokens if t is not None])
+        self.unique(entries)
         if self.problems:
             raise TokenFileError(self.problems)
-        return [t[0] for t in tokens if t is not None]
+        return [token for token in tokens if token is not None]
 
-    def token(self, index: int, entry: object) -> tuple[Token, int] | None:
+    def token(self, index: int, entry: object) -> Token | None:
         at: tuple[str | int, ...] = ("tokens", index)
         if not isinstance(entry, dict):
             self.problem(at, say.TOKEN_EXPECTED)
@@ -289,8 +289,7 @@ class _Reader:
         organisations = self.organisations(at, entry, scopes)
         if len(self.problems) > before:
             return None
-        token = Token(cast(str, name), cast(str, sha256), scopes, organisations)
-        return token, index
+        return Token(cast(str, name), cast(str, sha256), scopes, organisations)
 
     def scopes(self, at: tuple[str | int, ...], given: object) -> frozenset[Scope]:
         expected = say.SCOPES_EXPECTED.format(scopes=", ".join(SCOPES))
@@ -324,20 +323,20 @@ class _Reader:
             self.problem(where, say.ADMIN_SEES_ALL, say.ADMIN_HINT, key=True)
         return tuple(given)
 
-    def unique(self, tokens: list[tuple[Token, int]]) -> None:
+    def unique(self, entries: list[object]) -> None:
         """No name and no hash twice: each is who the audit log says, and one token is one."""
-        names: dict[str, int] = {}
-        hashes: dict[str, int] = {}
-        for token, index in tokens:
-            for seen, value, field, message in (
-                (names, token.name, "name", say.NAME_TWICE),
-                (hashes, token.sha256, "sha256", say.HASH_TWICE),
-            ):
-                if value in seen:
-                    first = self.document.location(("tokens", seen[value], field)).line
-                    self.problem(("tokens", index, field), message.format(name=value, line=first))
-                else:
-                    seen[value] = index
+        seen: dict[tuple[str, str], int] = {}
+        for index, entry in enumerate(entries):
+            if not isinstance(entry, dict):
+                continue
+            for field, message in (("name", say.NAME_TWICE), ("sha256", say.HASH_TWICE)):
+                value = entry.get(field)
+                if not isinstance(value, str):
+                    continue
+                first = seen.setdefault((field, value), index)
+                if first != index:
+                    line = self.document.location(("tokens", first, field)).line
+                    self.problem(("tokens", index, field), message.format(name=value, line=line))
 
 
 def _shown(value: object) -> str:
