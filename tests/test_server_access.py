@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import socket
+import unicodedata
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -16,6 +17,8 @@ from urllib.parse import quote, unquote
 import httpx
 import pytest
 import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from modeadvisor import KnowledgeBase
 from modeadvisor.history import HistoryStore, organisation_key
@@ -505,3 +508,45 @@ def test_on_postgresql_a_token_sees_only_its_organisations(
         assert client.delete(f"/history/{OTHER_KEY}", headers=reader).status_code == 403
         erased = client.delete(f"/history/{OTHER_KEY}", headers=_as(secrets, "operator"))
         assert erased.json() == {"organisation": OTHER_KEY, "deleted": 1}
+
+
+_SPELLINGS = st.sampled_from([OTHER, OTHER_KEY, NAME, KEY])
+_CHANGES = st.sampled_from(
+    [
+        str.upper,
+        str.title,
+        lambda t: t.replace("-", " "),
+        lambda t: t.replace(" ", "--"),
+        lambda t: unicodedata.normalize("NFD", t),
+        lambda t: "".join(chr(ord(c) + 0xFEE0) if c.isascii() and c.isalpha() else c for c in t),
+        lambda t: t + "\x00",
+        lambda t: "../" + t,
+        lambda t: t + "/..",
+    ]
+)
+
+
+@settings(max_examples=60, deadline=None, database=None, derandomize=True)
+@given(
+    spelling=_SPELLINGS,
+    changes=st.lists(_CHANGES, max_size=3),
+    around=st.tuples(st.text(max_size=3), st.text(max_size=3)),
+)
+def test_no_spelling_of_another_organisation_reaches_its_history(
+    client: httpx.Client,
+    secrets: tuple[Path, dict[str, str]],
+    spelling: str,
+    changes: list[Any],
+    around: tuple[str, str],
+) -> None:
+    asked = spelling
+    for change in changes:
+        asked = change(asked)
+    asked = around[0] + asked + around[1]
+    answer = client.get(f"/history/{quote(asked, safe='')}", headers=_as(secrets, "reader"))
+    assert answer.status_code in (200, 404, 422), answer.text
+    if answer.status_code == 200:  # only its own organisation, however spelt
+        assert answer.json()["organisation"] == KEY
+        assert organisation_key(asked) == KEY
+    for word in OTHER_WORDS[1:]:
+        assert word not in answer.text
