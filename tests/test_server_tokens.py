@@ -371,3 +371,33 @@ def test_loopback_is_told_from_other_addresses() -> None:
 
     assert all(loopback(h) for h in ("127.0.0.1", "127.8.9.1", "::1", "[::1]", "localhost"))
     assert not any(loopback(h) for h in ("0.0.0.0", "::", "10.0.0.1", "localhost.evil", ""))
+
+
+def test_the_access_options_reach_every_worker_as_they_were_given(tmp_path: Path) -> None:
+    from modeadvisor.limits import DEFAULT_LIMITS
+    from modeadvisor.server import ServerConfig
+    from modeadvisor.server._cli import Served
+
+    config = ServerConfig(
+        tokens=str(tmp_path / "tokens.yaml"),
+        cors_origins=("https://a.example", "https://b.example"),
+        rate=(300, 60),
+        audit_log=str(tmp_path / "audit.jsonl"),
+    )
+    served = Served(("rules",), DEFAULT_LIMITS, config)
+    assert Served.from_json(served.to_json()) == served
+
+
+def test_serve_warns_of_a_token_file_others_may_read(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from modeadvisor.server._cli import Access
+
+    path = _file(tmp_path, "tokens: []\n")
+    path.chmod(0o604)
+    Access(tokens=path, audit_log=tmp_path / "audit.jsonl").check()
+    assert "may be read or written by other users (mode 604)" in capsys.readouterr().err
+    assert (tmp_path / "audit.jsonl").exists()
+    path.chmod(0o600)
+    Access(tokens=path).check()
+    assert capsys.readouterr().err == ""

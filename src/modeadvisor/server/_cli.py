@@ -321,7 +321,7 @@ def add_token_parser(commands: Any) -> None:
 def _scope(text: str) -> str:
     if text in SCOPES:
         return text
-    hint = did_you_mean(text, SCOPES) or f"scopes: {', '.join(SCOPES)}"
+    hint = did_you_mean(text, SCOPES) or say.SCOPE_HINT.format(scopes=", ".join(SCOPES))
     raise argparse.ArgumentTypeError(f"{say.UNKNOWN_SCOPE.format(scope=text)} ({hint})")
 
 
@@ -334,9 +334,9 @@ def token_command(args: argparse.Namespace, out: TextIO) -> int:
         if not len(tokens):
             print(say.TOKENS_NONE.format(file=shown), file=sys.stderr)
         for token in tokens:
-            seen = ", ".join(token.organisations) if token.organisations else "every organisation"
+            seen = ", ".join(token.organisations or [say.EVERY_ORGANISATION])
             scopes = ", ".join(scope for scope in SCOPES if scope in token.scopes)
-            out.write(f"{token.name}  scopes: {scopes}  sees: {seen}\n")
+            out.write(say.TOKEN_LINE.format(name=token.name, scopes=scopes, seen=seen) + "\n")
         return 0
     if args.token_action == "remove":
         tokens.removed(args.name).write(path)

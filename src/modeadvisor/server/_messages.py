@@ -36,6 +36,9 @@ TOKEN_SHOWN_ONCE: Final = (
 )
 TOKEN_REMOVED: Final = "token '{name}' removed from {file}"
 CANNOT_APPEND: Final = "cannot append to the audit log {file}: {reason}"
+TOKEN_LINE: Final = "{name}  scopes: {scopes}  sees: {seen}"
+EVERY_ORGANISATION: Final = "every organisation"
+SCOPE_HINT: Final = "scopes: {scopes}"
 TOKENS_NONE: Final = "no tokens in {file}"
 OTHERS_MAY_READ: Final = (
     "warning: {file} may be read or written by other users (mode {mode}); "
