@@ -14,6 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from modeadvisor.cli import main
+from modeadvisor.errors import Problem
 from modeadvisor.server._audit import AuditLog, Entry
 from modeadvisor.server._rates import Buckets, Rate
 from modeadvisor.server._tokens import (
@@ -155,6 +156,9 @@ def test_adding_and_removing_refuse_what_cannot_be() -> None:
         tokens.added("b", ["admin"], ["Pohjolan Oy"])
     with pytest.raises(TokenFileError, match="name is 1 to 100"):
         tokens.added("two words", ["assess"])
+    with pytest.raises(TokenFileError, match="organisations is a non-empty list") as empty:
+        tokens.added("c", ["assess"], [" "])
+    assert empty.value.problems[0].location.file == "--organisation"
     with pytest.raises(TokenFileError) as caught:
         tokens.removed("b")
     assert caught.value.problems[0].message == "no token named 'b' in the file"
@@ -401,3 +405,48 @@ def test_serve_warns_of_a_token_file_others_may_read(
     path.chmod(0o600)
     Access(tokens=path).check()
     assert capsys.readouterr().err == ""
+
+
+_PIECES = st.sampled_from(
+    [
+        "tokens:",
+        "\n- ",
+        "\n  ",
+        "name: a",
+        "sha256: " + HASH,
+        "scopes: [assess]",
+        "scopes: [admin, amdin]",
+        "organisations: [A]",
+        "organisations: []",
+        "[",
+        "{",
+        "}",
+        ": ",
+        "- ",
+        "!!python/object:os.system",
+        "&a [1]",
+        "*a",
+        "null",
+        "\x00",
+        "ä",
+    ]
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=st.lists(_PIECES | st.text(max_size=5), max_size=25).map("".join))
+def test_any_token_file_is_tokens_or_located_problems(text: str) -> None:
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "tokens.yaml"
+        path.write_text(text, encoding="utf-8", errors="surrogateescape")
+        problems: tuple[Problem, ...] = ()
+        tokens = Tokens()
+        try:
+            tokens = Tokens.read(path)
+        except TokenFileError as error:
+            problems = error.problems
+            assert problems
+        assert all(p.location.file.endswith("tokens.yaml") for p in problems)
+        assert all(token.scopes and token.scopes <= set(SCOPES) for token in tokens)

@@ -226,6 +226,8 @@ def _token_problems(token: Token) -> list[tuple[str, str, str | None]]:
         found.append(("name", say.NAME_EXPECTED.format(found=repr(token.name)), None))
     if not token.scopes:
         found.append(("scopes", say.SCOPES_EXPECTED.format(scopes=", ".join(SCOPES)), None))
+    if token.organisations is not None and not all(name.strip() for name in token.organisations):
+        found.append(("organisations", say.ORGANISATIONS_EXPECTED, None))
     if token.organisations is not None and "admin" in token.scopes:
         found.append(("organisations", say.ADMIN_SEES_ALL, say.ADMIN_HINT))
     return found
