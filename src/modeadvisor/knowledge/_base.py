@@ -20,6 +20,7 @@ from modeadvisor.knowledge._located import ItemLocation
 from modeadvisor.knowledge._shapes import (
     Archetype,
     ConflictRuleSpec,
+    FindingKind,
     Link,
     Model,
     PackInfo,
@@ -92,6 +93,8 @@ class KnowledgeBase:
     models: Mapping[str, Model]
     links: tuple[Link, ...]
     conflicts: tuple[ConflictRule, ...] = ()
+    #: the kinds of finding by id, with the names outputs title findings with
+    kinds: Mapping[str, FindingKind] = dataclasses.field(default_factory=dict)
     #: pack id -> its folder, for every layer (the last is the top pack, `info`)
     roots: Mapping[str, Path] = dataclasses.field(default_factory=dict)
     #: pack id -> "sha256:<hex>", the content hash of that layer's files (each file's path in

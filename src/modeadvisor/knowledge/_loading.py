@@ -195,6 +195,7 @@ _WHAT = {
     "models": "model",
     "links": "link",
     "conflicts": "conflict rule",
+    "kinds": "finding kind",
 }
 _TEXT_FIELDS = {
     "sources": ("text",),
@@ -204,6 +205,7 @@ _TEXT_FIELDS = {
     "models": ("name", "description"),
     "links": ("reason",),
     "conflicts": ("explanation", "resolution", "detail"),
+    "kinds": ("name",),
 }
 
 
@@ -521,6 +523,7 @@ class _PackLoader:
         self._reserved(traits)
         conflicts = self._unique("conflicts", "conflict rule")
         checked_conflicts = self._conflicts(conflicts, sources, trait_map, archetypes, models)
+        kinds = self._unique("kinds", "finding kind")
         if self.problems:
             raise KnowledgeBaseError(self.problems)
         items = {
@@ -530,6 +533,7 @@ class _PackLoader:
             "rules": rules,
             "models": models,
             "conflicts": conflicts,
+            "kinds": kinds,
         }
         return KnowledgeBase(
             info=packs[0][0],
@@ -541,6 +545,7 @@ class _PackLoader:
             models={k: v[0] for k, v in models.items()},
             links=tuple(links),
             conflicts=tuple(checked_conflicts),
+            kinds={k: v[0] for k, v in kinds.items()},
             roots=self.roots_or_own(),
             hashes=self.hashes_or_own(),
             locations=self._locations(packs[0][1], items),
