@@ -48,7 +48,13 @@ from modeadvisor.people import _cli as people_cli
 from modeadvisor.reports.labels import label
 from modeadvisor.reports.markdown import to_markdown, to_markdown_report, write_markdown
 from modeadvisor.reports.text import explain_text, to_text
-from modeadvisor.server._cli import add_serve_arguments, serve
+from modeadvisor.server._cli import (
+    access_of,
+    add_serve_arguments,
+    add_token_parser,
+    serve,
+    token_command,
+)
 from modeadvisor.survey import read_survey
 from modeadvisor.survey import to_text as survey_text
 from modeadvisor.tables import FORMATS as TABLE_FORMATS
@@ -370,6 +376,7 @@ def _parser() -> argparse.ArgumentParser:
     add_serve_arguments(
         with_rules(commands.add_parser("serve", help="the HTTP API; needs modeadvisor[server]"))
     )
+    add_token_parser(commands)
     return parser
 
 
@@ -796,6 +803,7 @@ def _serve(args: argparse.Namespace, out: TextIO) -> int:
             args.timeout,
             args.concurrency,
             args.db,
+            access_of(args),
         )
     except MissingExtraError as error:
         return _missing_extra("serve", error.extra, error)
@@ -821,6 +829,7 @@ _COMMANDS: dict[str, Callable[[argparse.Namespace, TextIO], int]] = {
     "history": _history,
     "eval": _eval,
     "serve": _serve,
+    "token": token_command,
     **people_cli.COMMANDS,
 }
 

@@ -19,7 +19,7 @@ from types import TracebackType
 from typing import Any
 
 from pydantic import ValidationError
-from sqlalchemy import Connection, Engine, create_engine, delete, event, select
+from sqlalchemy import Connection, Engine, create_engine, delete, event, false, select
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError, SQLAlchemyError
 
@@ -316,8 +316,8 @@ class HistoryStore:
             .where(table.c.organisation == key)
             .order_by(rows.c.assessment, rows.c.position)
         )
-        if unit is not None:
-            unit_query = unit_query.where(rows.c.unit == unit)
+        if unit is not None:  # a NUL is in no unit's id (and PostgreSQL refuses it in a query)
+            unit_query = unit_query.where(rows.c.unit == unit if "\x00" not in unit else false())
         with self._connect("read the history") as connection:
             found = connection.execute(query).all()
             snapshots: dict[int, list[UnitSnapshot]] = {}
