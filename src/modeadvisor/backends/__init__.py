@@ -23,6 +23,7 @@ from typing import Literal, Protocol, get_args
 import numpy as np
 import numpy.typing as npt
 
+from modeadvisor._i18n import Message
 from modeadvisor.conditions import TraitValue
 from modeadvisor.errors import (
     BackendUnavailableError,
@@ -94,7 +95,10 @@ def choose(kb: KnowledgeBase, choice: str = "auto") -> Backend:
             [
                 Problem(
                     Location("<backend>"),
-                    f"unknown backend '{choice}'; choose one of auto, durable, vectorised",
+                    Message(
+                        "unknown backend '{choice}'; choose one of auto, durable, vectorised",
+                        choice=choice,
+                    ),
                     did_you_mean(choice, CHOICES),
                 )
             ]

@@ -13,6 +13,7 @@ from pydantic import (
 )
 
 from modeadvisor import conditions as cond
+from modeadvisor._i18n import Message
 from modeadvisor.errors import KnowledgeBaseError, Location, Problem, did_you_mean, display_path
 from modeadvisor.knowledge._compiled import CompiledForm, compile_knowledge
 from modeadvisor.knowledge._documents import Document, PathKey
@@ -138,7 +139,7 @@ class KnowledgeBase:
                 [
                     Problem(
                         Location("<settings>"),
-                        f"unknown setting '{unknown[0]}'",
+                        Message("unknown setting '{value}'", value=unknown[0]),
                         did_you_mean(unknown[0], Settings.model_fields),
                     )
                 ]
@@ -148,7 +149,10 @@ class KnowledgeBase:
         except ValidationError as error:
             raise KnowledgeBaseError(
                 [
-                    Problem(Location("<settings>"), f"setting '{d['loc'][0]}': {d['msg']}")
+                    Problem(
+                        Location("<settings>"),
+                        Message("setting '{value}': {value2}", value=d["loc"][0], value2=d["msg"]),
+                    )
                     for d in error.errors(include_url=False)
                 ]
             ) from None
@@ -170,7 +174,12 @@ def shipped_rules_dir() -> Path:
     if source_tree.is_dir():
         return source_tree
     raise KnowledgeBaseError(
-        [Problem(Location(str(packaged)), "the shipped rules folder is missing from the install")]
+        [
+            Problem(
+                Location(str(packaged)),
+                Message("the shipped rules folder is missing from the install"),
+            )
+        ]
     )
 
 

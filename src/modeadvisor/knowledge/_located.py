@@ -17,6 +17,7 @@ from pydantic import (
     ValidationError,
 )
 
+from modeadvisor._i18n import Message
 from modeadvisor.errors import Location, Problem, did_you_mean
 from modeadvisor.knowledge._documents import (
     Document,
@@ -88,12 +89,18 @@ def pydantic_problems(
             allowed = _fields_at(model, loc[:-1])
             yield document.problem(
                 path,
-                f"unknown key '{key}'; expected one of {', '.join(allowed)}",
+                Message(
+                    "unknown key '{key}'; expected one of {names}",
+                    key=key,
+                    names=", ".join(allowed),
+                ),
                 did_you_mean(key, allowed),
                 key=True,
             )
         elif kind == "missing":
-            yield document.problem(path[:-1], f"missing required key '{loc[-1]}'")
+            yield document.problem(
+                path[:-1], Message("missing required key '{value}'", value=loc[-1])
+            )
         else:
             message = detail["msg"]
             if message.startswith("Value error, "):
@@ -102,7 +109,7 @@ def pydantic_problems(
                 pattern = str((detail.get("ctx") or {}).get("pattern", ""))
                 message = _pattern_message(detail.get("input"), loc, pattern)
             shown = f"'{where}': " if where else ""
-            yield document.problem(path, f"{shown}{message}")
+            yield document.problem(path, Message("{shown}{message}", shown=shown, message=message))
 
 
 def _is_union_tag(part: str | int) -> bool:
@@ -118,12 +125,17 @@ _PATTERN_WORDS = {
 
 def _pattern_message(value: object, loc: tuple[str | int, ...], pattern: str) -> str:
     if "source" in loc or "observes" in loc:
-        return f"'{value}' is not a source id; expected the form S-P3"
+        return Message("'{value}' is not a source id; expected the form S-P3", value=value)
     if "about" in loc:  # finding.about
-        return (
-            f"'{value}' is not alias.field; expected an alias of `match` and a field, e.g. f.model"
+        return Message(
+            "'{value}' is not alias.field; expected an alias of `match` and a field, e.g. f.model",
+            value=value,
         )
-    return f"'{value}' is not a valid id; use {_PATTERN_WORDS.get(pattern, pattern)}"
+    return Message(
+        "'{value}' is not a valid id; use {get}",
+        value=value,
+        get=_PATTERN_WORDS.get(pattern, pattern),
+    )
 
 
 def _fields_at(model: type[BaseModel], loc: tuple[str | int, ...]) -> list[str]:
