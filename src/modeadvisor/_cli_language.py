@@ -23,6 +23,8 @@ from modeadvisor._i18n import ARGPARSE_DOMAIN, DOMAIN, Message, translations
 from modeadvisor.knowledge import Lang
 
 #: A `%s`, `%r`, `%d`, `%(name)s` (argparse) or `{name}`, `{name:,}` (modeadvisor) placeholder.
+#: The placeholders whose text is itself a message, said again in the language too.
+_NESTED = frozenset({"message", "hint"})
 _PLACEHOLDER = re.compile(r"%(?:\((\w+)\))?[srd]|\{(\w+)(?::[^}]*)?\}")
 
 
@@ -82,7 +84,7 @@ class Words:
             if found is None:
                 continue
             parts = {
-                key: self.message(value) if key == "message" else value
+                key: self.message(value) if key in _NESTED else value
                 for key, value in _parts(template, found)
             }
             return _filled(translated, parts)
@@ -128,7 +130,7 @@ class Formatter(argparse.HelpFormatter):
     """argparse's help formatter, saying help strings, headings and `usage:` in one language."""
 
     def __init__(self, prog: str, *, words: Words, **kwargs: int) -> None:
-        super().__init__(prog, **kwargs)  # type: ignore[arg-type]
+        super().__init__(prog, **kwargs)
         self._words = words
 
     def _get_help_string(self, action: argparse.Action) -> str | None:
@@ -170,7 +172,7 @@ def localise(parser: argparse.ArgumentParser, lang: str) -> None:
     """Make `parser` and every sub-parser under it speak `lang` (help and errors)."""
     words = Words(lang)
     for each in _tree(parser):
-        each.formatter_class = partial(Formatter, words=words)  # type: ignore[assignment]
+        each.formatter_class = partial(Formatter, words=words)
         if isinstance(each, Parser):
             each.words = words
 
