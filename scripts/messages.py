@@ -47,11 +47,9 @@ def unextractable(package: Path = PACKAGE) -> list[str]:
 
 def _templates(package: Path) -> Iterator[tuple[str, str | None]]:
     """(where, template) of every `Message(template, ...)` and `tr(lang, template, ...)` call;
-    None for a template that is not a literal. `_i18n.py`, where both are defined, hands a
-    template on and is left out."""
+    None for a template that is not a literal (but in `_i18n.py`, where both are defined and
+    `tr` hands its template on)."""
     for path in sorted(package.rglob("*.py")):
-        if path.name == "_i18n.py":
-            continue
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if not isinstance(node, ast.Call) or not isinstance(node.func, ast.Name):
                 continue
@@ -61,7 +59,8 @@ def _templates(package: Path) -> Iterator[tuple[str, str | None]]:
             where = f"{path.relative_to(package)}:{node.lineno}"
             given = node.args[position] if len(node.args) > position else None
             value = given.value if isinstance(given, ast.Constant) else None
-            yield where, value if isinstance(value, str) else None
+            if isinstance(value, str) or path.name != "_i18n.py":
+                yield where, value if isinstance(value, str) else None
 
 
 def help_messages() -> set[str]:

@@ -46,6 +46,7 @@ from modeadvisor.authoring._columns import (
 from modeadvisor.errors import KnowledgeBaseError, Location, Problem, did_you_mean, display_path
 from modeadvisor.knowledge import KnowledgeBase, load_knowledge_base
 from modeadvisor.knowledge._loading import _read_pack
+from modeadvisor.knowledge._located import pydantic_message
 from modeadvisor.knowledge._shapes import (
     _ITEM_MODELS,
     Disable,
@@ -391,7 +392,8 @@ def _message(detail: Any) -> str:
     loc = ".".join(str(part) for part in detail["loc"])
     if detail["type"] == "missing":
         return f"'{loc}' is required"
-    message = str(detail["msg"]).removeprefix("Value error, ")
+    message = pydantic_message(detail)
+    message = message if isinstance(message, Message) else message.removeprefix("Value error, ")
     return f"'{loc}': {message}" if loc else message
 
 

@@ -17,7 +17,7 @@ from modeadvisor._i18n import Message
 from modeadvisor.errors import KnowledgeBaseError, Location, Problem, did_you_mean, display_path
 from modeadvisor.knowledge._compiled import CompiledForm, compile_knowledge
 from modeadvisor.knowledge._documents import Document, PathKey
-from modeadvisor.knowledge._located import ItemLocation
+from modeadvisor.knowledge._located import ItemLocation, pydantic_message
 from modeadvisor.knowledge._shapes import (
     Archetype,
     ConflictRuleSpec,
@@ -151,7 +151,11 @@ class KnowledgeBase:
                 [
                     Problem(
                         Location("<settings>"),
-                        Message("setting '{value}': {value2}", value=d["loc"][0], value2=d["msg"]),
+                        Message(
+                            "setting '{value}': {value2}",
+                            value=d["loc"][0],
+                            value2=pydantic_message(d),
+                        ),
                     )
                     for d in error.errors(include_url=False)
                 ]
