@@ -378,3 +378,37 @@ def test_unit_names_with_commas_are_separated_by_semicolons() -> None:
     assert separator(["Konsernin johto", "Tampereen tehdas"]) == ", "
     assert separator(["Konsernin johto", "Tuotekehitys, Espoo"]) == "; "
     assert separator([]) == ", "
+
+
+# --- numbers in the reader's convention --------------------------------------------------------
+
+
+def _dotted_numbers(text: str) -> list[str]:
+    """Numbers written with a decimal point, outside what names a place: a rule's file and line
+    (`scoring/development.yaml:66:9`), a pack's version (`core 1.0`), a code span."""
+    import re
+
+    text = re.sub(r"<(code|pre|style)[^>]*>.*?</\1>", " ", text, flags=re.S)
+    text = re.sub(r"<[^>]+>", " ", text)
+    text = re.sub(r"\S+\.ya?ml:\d+(:\d+)?", " ", text)
+    text = re.sub(r"\b(core|paketti|pack)\s+\d+(\.\d+)+", " ", text)
+    text = re.sub(r"\(sääntöpaketti [^)]*\)", " ", text)
+    return re.findall(r"(?<![\w.])\d+\.\d+", text)
+
+
+def test_finnish_outputs_write_numbers_with_a_decimal_comma(shipped_kb: KnowledgeBase) -> None:
+    """Every Finnish output of every example: the assessment in text, Markdown and HTML, each
+    unit's explanation (with why-not and how settled it is) and a what-if of each unit."""
+    finnish = Advisor(shipped_kb, lang="fi")
+    for path in sorted((ROOT / "examples").glob("*.yaml")):
+        advice = finnish.assess(path)
+        outputs = [to_text(advice), to_markdown(advice), to_html(advice)]
+        for unit in advice.units:
+            outputs.append(explain_text(advice, unit.id))
+            for model in unit.avoid[:1]:
+                outputs.append(finnish.why_not(path, unit.id, model.model).to_text())
+            outputs.append(finnish.settled(path, unit.id).to_text())
+            for kind in sorted({c.kind for c in advice.conflicts_of(unit.id)}):
+                outputs.append(finnish.what_if(unit.id, organisation=path, clear=kind).to_text())
+        found = [n for text in outputs for n in _dotted_numbers(text)]
+        assert not found, (path.name, found[:10])

@@ -481,3 +481,58 @@ def test_a_pack_written_before_kinds_changes_no_trait_unless_allowed(
     allowed = advisor.what_if(unit, target="prod", allow=["cost"])
     assert [(c.subject, c.after, c.trait_kind) for c in allowed.changes] == [("cost", 4, None)]
     assert "kind not given, allowed by you" in allowed.to_text()
+
+
+# --- the answer as a reader reads it ----------------------------------------------------------
+
+
+def test_a_cleared_finding_is_named_by_its_kind_and_model_not_its_id(
+    shipped_kb: KnowledgeBase,
+) -> None:
+    finnish = Advisor(shipped_kb, backend="vectorised", lang="fi")
+    found = finnish.what_if("rnd", organisation=MANUFACTURER, clear="measurement_misfit")
+    assert found.findings["measurement_misfit:balanced_scorecard"].about == ["balanced_scorecard"]
+    text = found.to_text()
+    assert "poistuvat havainnot: mittaaminen ei sovi toimintatapaan " in text
+    assert "(Tasapainotettu mittaristo (BSC))" in text
+    assert "measurement_misfit" not in text
+    assert "balanced_scorecard" not in text
+
+
+def test_a_finding_about_a_unit_names_the_unit(plain: Advisor) -> None:
+    """A perspective conflict is about a unit: the text gives the unit's name from the file."""
+    for path in EXAMPLES:
+        for unit, kind in _kinds(plain, path):
+            if kind != "perspective_conflict":
+                continue
+            found = plain.what_if(unit, organisation=path, clear=kind)
+            names = {u["id"]: u.get("name", u["id"]) for u in _data(path)["units"]}
+            for ref in found.findings.values():
+                assert set(ref.about) <= set(names)
+                assert all(names[u] in found.to_text() for u in ref.about if names[u] != u)
+            return
+    pytest.fail("no example has a perspective conflict")
+
+
+def test_held_traits_are_named_with_the_id_allow_takes(shipped_kb: KnowledgeBase) -> None:
+    finnish = Advisor(shipped_kb, backend="vectorised", lang="fi")
+    found = finnish.what_if("rnd", organisation=MANUFACTURER, target="production")
+    text = found.to_text()
+    assert "Kustannuspainotus [cost_focus]" in text
+    assert "Tuotantolähtöinen ei tule hallitsevaksi toimintatavaksi" in text
+
+
+@pytest.mark.parametrize(
+    ("allow", "shown"),
+    [
+        ("sector", "yksityinen sektori -> julkinen sektori"),
+        ("customer_value_basis", "{tuttujen tuotteiden parannetut ominaisuudet}"),
+    ],
+)
+def test_category_and_set_values_are_shown_by_their_labels(
+    shipped_kb: KnowledgeBase, allow: str, shown: str
+) -> None:
+    finnish = Advisor(shipped_kb, backend="vectorised", lang="fi")
+    found = finnish.what_if(WORKS, target="production", allow=[allow])
+    assert allow in found.value_names
+    assert shown in found.to_text()

@@ -48,7 +48,7 @@ from modeadvisor.organisation import (
 from modeadvisor.settled import Settled, TraitPull
 from modeadvisor.survey import SurveyError, SurveyResult, read_survey
 from modeadvisor.tables import BatchResult, Table
-from modeadvisor.whatif import Change, Repair, WhatIf
+from modeadvisor.whatif import Change, FindingRef, Repair, WhatIf
 from modeadvisor.whynot import LinkCheck, ModeWeight, RuleCheck, RulePart, WhyNot
 
 # The knowledge base's own types (Rule, Trait, Link, Settings, ...) are exported by the public
@@ -68,6 +68,7 @@ __all__ = [
     "EngineError",
     "Evidence",
     "Examination",
+    "FindingRef",
     "HistoryError",
     "KnowledgeBase",
     "KnowledgeBaseError",

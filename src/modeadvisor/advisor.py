@@ -318,7 +318,7 @@ class Advisor:
         **goal: Any,
     ) -> WhatIf:
         organisation, checked, states = read
-        return what_if(
+        found = what_if(
             self.knowledge_base,
             self._scorer,
             self.graph,
@@ -331,6 +331,8 @@ class Advisor:
             limit=self.limits.max_conflict_bindings,
             **goal,
         )
+        unit_names = {u.id: u.name for u in organisation.units if u.name}
+        return found.model_copy(update={"unit_names": unit_names}) if found.findings else found
 
     def advice_for(self, result: BatchResult, row: int) -> Advice:
         """The full Advice (with its explanation) of one row of a batch result."""

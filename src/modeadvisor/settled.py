@@ -38,7 +38,7 @@ from modeadvisor.backends._vectorised import Scorer, rule_weights, variants
 from modeadvisor.conflicts import UnitState
 from modeadvisor.graph import recommended
 from modeadvisor.knowledge import KnowledgeBase, Lang, Trait
-from modeadvisor.reports.labels import label
+from modeadvisor.reports.labels import decimal, label
 from modeadvisor.scoring import MICRO
 
 IntArray = npt.NDArray[np.int64]
@@ -59,6 +59,7 @@ class TraitPull(BaseModel):
     value: bool | int | float | str | list[str]
     towards: str
     gain: float
+    shown: str = ""  # the value as a reader reads it, in the language of the answer
 
 
 class Settled(BaseModel):
@@ -99,7 +100,8 @@ class Settled(BaseModel):
                 lines.append("  " + label("settled.could_drop", lang))
         if self.deciding:
             pulls = "; ".join(
-                f"{p.trait} = {_shown(p.value)} ({name(p.towards)} +{p.gain:.2f})"
+                f"{name(p.trait)} = {p.shown or p.value} "
+                f"({name(p.towards)} +{decimal(p.gain, lang, '.2f')})"
                 for p in self.deciding
             )
             lines.append("  " + label("settled.deciding", lang, pulls=pulls))
@@ -111,12 +113,16 @@ class Settled(BaseModel):
         return self.names.get(key, key)
 
 
-def _shown(value: object) -> str:
+def _shown(trait: Trait, value: object, lang: Lang) -> str:
+    """A value as a reader reads it: yes or no, a number with the reader's decimal mark, a
+    category or set value by its label."""
     if isinstance(value, bool):
-        return "true" if value else "false"
+        return label("yes" if value else "whatif.no", lang)
     if isinstance(value, list):
-        return "{" + ", ".join(str(v) for v in value) + "}"
-    return str(value)
+        return "{" + ", ".join(trait.value_label(str(v), lang) for v in value) + "}"
+    if isinstance(value, float | int):
+        return decimal(value, lang)
+    return trait.value_label(str(value), lang)
 
 
 def settled(
@@ -159,7 +165,9 @@ def settled(
         ),
         could_top=could_top,
         top_could_drop=drop,
-        deciding=pulls,
+        deciding=[
+            p.model_copy(update={"shown": _shown(kb.traits[p.trait], p.value, lang)}) for p in pulls
+        ],
         language=lang,
         names=names,
     )

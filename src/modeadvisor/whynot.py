@@ -21,7 +21,7 @@ from modeadvisor.conflicts import UnitState
 from modeadvisor.errors import Location, OrganisationError, Problem, did_you_mean
 from modeadvisor.graph import recommended
 from modeadvisor.knowledge import KnowledgeBase, Lang
-from modeadvisor.reports.labels import label
+from modeadvisor.reports.labels import decimal, label
 from modeadvisor.scoring import MICRO
 from modeadvisor.whatif import WhatIf
 from modeadvisor.whatif._result import Plain
@@ -112,7 +112,9 @@ class WhyNot(BaseModel):
             lines.append("  " + label("whynot.links", lang))
             lines += [f"    {_link_text(link, lang, name)}" for link in self.links]
         if self.rivals:
-            rivals = ", ".join(f"{name(r.archetype)} {r.weight:.2f}" for r in self.rivals)
+            rivals = ", ".join(
+                f"{name(r.archetype)} {decimal(r.weight, lang, '.2f')}" for r in self.rivals
+            )
             lines.append("  " + label("whynot.rivals", lang, modes=rivals))
         if self.rules:
             lines.append("  " + label("whynot.rules", lang))
@@ -140,7 +142,7 @@ def _link_text(link: LinkCheck, lang: Lang, name: Callable[[str], str]) -> str:
 
 def _rule_text(check: RuleCheck, lang: Lang, name: Callable[[str], str]) -> list[str]:
     state = label("whynot.fired" if check.fired else "whynot.not_fired", lang)
-    weights = ", ".join(f"{name(m)} +{w:g}" for m, w in check.weights.items())
+    weights = ", ".join(f"{name(m)} +{decimal(w, lang)}" for m, w in check.weights.items())
     lines = [f"    {check.rule} ({state}; {weights}; {', '.join(check.source)})"]
     several = len(check.alternatives) > 1
     for number, parts in enumerate(check.alternatives, 1):

@@ -22,7 +22,7 @@ from modeadvisor.advice import (
     UnitAdvice,
 )
 from modeadvisor.knowledge import Lang
-from modeadvisor.reports.labels import LABELS, label, plural
+from modeadvisor.reports.labels import LABELS, decimal, label, plural
 
 # --- words and numbers -----------------------------------------------------------------------
 
@@ -166,7 +166,7 @@ def link(advice: Advice, reason: Reason) -> str:
     return label(
         "link",
         advice.language,
-        strength=f"{reason.strength:g}",
+        strength=decimal(reason.strength, advice.language),
         weight=number(reason.archetype_weight, advice.language),
         contribution=signed(reason.contribution, advice.language),
     )
@@ -180,7 +180,7 @@ def evidence_weights(advice: Advice, evidence: Evidence) -> str:
     """A fired rule's weights, each with its share of the unit's profile."""
     share = label("share", advice.language)
     return ", ".join(
-        f"{archetype(advice, a)} +{w:g} ({share} "
+        f"{archetype(advice, a)} +{decimal(w, advice.language)} ({share} "
         f"{number(evidence.contribution.get(a, 0.0), advice.language)})"
         for a, w in evidence.weights.items()
     )

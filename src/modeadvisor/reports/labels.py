@@ -196,7 +196,7 @@ LABELS: dict[str, dict[Lang, Entry]] = {
     # --- what-if: repairs a manager can make ---------------------------------------------------
     "whatif.head.dominant": {
         "en": "{unit}: what would make {what} the dominant mode",
-        "fi": "{unit}: muutokset, joilla toimintatavasta {what} tulee hallitseva",
+        "fi": "{unit}: muutokset, joilla {what} tulee hallitsevaksi toimintatavaksi",
     },
     "whatif.head.recommended": {
         "en": "{unit}: what would make {what} a recommended model",
@@ -218,7 +218,7 @@ LABELS: dict[str, dict[Lang, Entry]] = {
     },
     "whatif.already.dominant": {
         "en": "{unit}: {what} is already the dominant mode; nothing to change",
-        "fi": "{unit}: toimintatapa {what} on jo hallitseva; mitään ei tarvitse muuttaa",
+        "fi": "{unit}: {what} on jo hallitseva toimintatapa; mitään ei tarvitse muuttaa",
     },
     "whatif.already.clear": {
         "en": '{unit}: the unit takes part in no finding of "{what}"; nothing to change',
@@ -227,7 +227,7 @@ LABELS: dict[str, dict[Lang, Entry]] = {
     "whatif.none.dominant": {
         "en": "{unit}: no change of at most three models, levers or allowed traits makes {what} "
         "the dominant mode ({n} candidates tried)",
-        "fi": "{unit}: toimintatapaa {what} ei saada hallitsevaksi millään enintään kolmen "
+        "fi": "{unit}: {what} ei tule hallitsevaksi toimintatavaksi millään enintään kolmen "
         "mallin, ohjauskeinon tai sallitun piirteen muutoksella ({n} vaihtoehtoa kokeiltu)",
     },
     "whatif.none.clear": {
@@ -266,8 +266,8 @@ LABELS: dict[str, dict[Lang, Entry]] = {
     },
     "whatif.view": {
         "en": "the {view} view would have to lead with {after}, as the traits show, not {before}",
-        "fi": "näkymän ”{view}” pitäisi painottaa eniten toimintatapaa {after}, kuten piirteet "
-        "osoittavat, eikä toimintatapaa {before}",
+        "fi": "näkymän ”{view}” painavimman toimintatavan pitäisi olla {after}, kuten piirteet "
+        "osoittavat, eikä {before}",
     },
     "whatif.mode_same": {
         "en": "dominant mode stays {mode}",
@@ -687,6 +687,13 @@ def label(key: str, lang: Lang, **values: Any) -> str:
     if not isinstance(text, str):
         raise TypeError(f"label {key!r} is a counted noun: use plural()")
     return _FORMATTERS[lang].format(text, **values) if values else text
+
+
+def decimal(value: float, lang: Lang, spec: str = "g") -> str:
+    """A number in the reader's convention, as `format(value, spec)` writes it but with a
+    decimal comma in Finnish: decimal(0.9, "fi") gives `0,9`, decimal(0.93, "fi", ".2f") `0,93`."""
+    shown = format(value, spec)
+    return shown.replace(".", ",") if lang == "fi" else shown
 
 
 def plural(key: str, n: int, lang: Lang) -> str:

@@ -26,7 +26,7 @@ from modeadvisor.reports._common import (
     view_label,
     views,
 )
-from modeadvisor.reports.labels import label
+from modeadvisor.reports.labels import decimal, label
 
 __all__ = ["radar_svg", "timeline_svg"]
 
@@ -94,7 +94,7 @@ def _axis_label(i: int, n: int, name: str) -> str:
     return f'<text class="axis-label" text-anchor="{anchor}" fill="#222">{spans}</text>'
 
 
-def _grid(n: int) -> Iterator[str]:
+def _grid(n: int, lang: Lang) -> Iterator[str]:
     for ring in (0.25, 0.5, 0.75, 1.0):
         points = " ".join(
             f"{_f(x)},{_f(y)}" for x, y in (_point(i, n, _R * ring) for i in range(n))
@@ -102,7 +102,7 @@ def _grid(n: int) -> Iterator[str]:
         yield f'<polygon class="grid" points="{points}" fill="none" stroke="#ccc"/>'
         yield (
             f'<text class="ring" x="{_f(_CX + 3)}" y="{_f(_CY - _R * ring - 2)}" '
-            f'font-size="9" fill="#888">{ring:g}</text>'
+            f'font-size="9" fill="#888">{decimal(ring, lang)}</text>'
         )
     for i in range(n):
         x, y = _point(i, n, _R)
@@ -191,7 +191,7 @@ def draw(advice: Advice, unit: UnitAdvice, slug: str, *, standalone: bool) -> st
         f'<rect width="{_WIDTH}" height="{_f(height)}" fill="#fff"/>',
     ]
     if n:
-        parts.extend(_grid(n))
+        parts.extend(_grid(n, lang))
         parts.extend(
             _axis_label(i, n, archetype(advice, a)) for i, a in enumerate(advice.archetypes)
         )

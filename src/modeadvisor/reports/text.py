@@ -34,7 +34,7 @@ from modeadvisor.reports._common import (
     weights_line,
     working_copy,
 )
-from modeadvisor.reports.labels import LABELS, label
+from modeadvisor.reports.labels import LABELS, decimal, label
 
 if TYPE_CHECKING:
     from modeadvisor.survey import GroupSummary, SurveyResult
@@ -167,7 +167,9 @@ def explain_text(advice: Advice, unit_id: str) -> str:
     if not unit.evidence:
         lines.append(f"  {label('no_rule', lang)}")
     for ev in unit.evidence:
-        weights = ", ".join(f"{a} +{w:g}" for a, w in ev.weights.items())
+        weights = ", ".join(
+            f"{archetype(advice, a)} +{decimal(w, lang)}" for a, w in ev.weights.items()
+        )
         lines += [
             f"  {ev.rule}: {weights}   [{', '.join(ev.source)}]  {ev.pack}:{ev.origin}",
             f"    {label('condition', lang)}: {ev.condition}",

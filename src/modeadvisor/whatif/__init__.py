@@ -20,11 +20,11 @@ from modeadvisor.errors import Location, OrganisationError, Problem, UnknownUnit
 from modeadvisor.graph import ModeGraph
 from modeadvisor.knowledge import KnowledgeBase, Lang
 from modeadvisor.whatif._goal import Goal, goal
-from modeadvisor.whatif._result import Change, Repair, WhatIf, names
+from modeadvisor.whatif._result import Change, FindingRef, Repair, WhatIf, names
 from modeadvisor.whatif._search import MAX_CHANGES, Search
 from modeadvisor.whatif._world import World
 
-__all__ = ["MAX_CHANGES", "Change", "Goal", "Repair", "WhatIf", "names", "what_if"]
+__all__ = ["MAX_CHANGES", "Change", "FindingRef", "Goal", "Repair", "WhatIf", "names", "what_if"]
 
 
 def what_if(

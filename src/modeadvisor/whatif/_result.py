@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Mapping, Sequence
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
 from modeadvisor.knowledge import KnowledgeBase, Lang, TraitKind
-from modeadvisor.reports.labels import LABELS, label
+from modeadvisor.reports.labels import LABELS, decimal, label
 
 Plain = bool | int | float | str | list[str] | None
 
@@ -30,6 +30,16 @@ class Change(BaseModel):
     before: Plain = None
     after: Plain = None
     trait_kind: TraitKind | None = None
+
+
+class FindingRef(BaseModel):
+    """What a finding a repair clears or creates is: its kind and what its id names after the
+    topic (models, archetypes or units, as the rule's `about` says)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    kind: str
+    about: list[str]
 
 
 class Repair(BaseModel):
@@ -69,6 +79,12 @@ class WhatIf(BaseModel):
     language: Lang = "en"
     names: dict[str, str] = {}  # ids of models, traits and archetypes as a reader knows them
     unit_name: str = ""  # the unit's name in the organisation file, when it has one
+    #: the findings the repairs clear or create, by id: what a reader is told they are
+    findings: dict[str, FindingRef] = {}
+    #: the units of the organisation by id, with the names the file gives them
+    unit_names: dict[str, str] = {}
+    #: category and set values of the changed traits as a reader knows them, by trait
+    value_names: dict[str, dict[str, str]] = {}
 
     @property
     def changes(self) -> list[Change]:
@@ -88,20 +104,83 @@ class WhatIf(BaseModel):
                 label(f"whatif.none.{kind}", lang, unit=unit, what=what, n=self.candidates_tried)
             ]
             if self.held:
-                lines.append("  " + label("whatif.held", lang, traits=", ".join(self.held)))
+                # the id in brackets too: it is what --allow takes
+                held = ", ".join(f"{name(t)} [{t}]" for t in self.held)
+                lines.append("  " + label("whatif.held", lang, traits=held))
             return "\n".join(lines) + "\n"
         lines = [label(f"whatif.head.{kind}", lang, unit=unit, what=what)]
         for number, repair in enumerate(self.repairs, 1):
-            first, *rest = [_change_text(c, lang, name) for c in repair.changes]
+            first, *rest = [self._change_text(c) for c in repair.changes]
             lines.append(f"  {number}. {first}")
             lines += [f"     {text}" for text in rest]
-            lines += [f"     {text}" for text in _effects(repair, lang, name)]
+            lines += [f"     {text}" for text in self._effects(repair)]
         if self.allowed:
-            lines.append("  " + label("whatif.allowed", lang, traits=", ".join(self.allowed)))
+            allowed = ", ".join(name(t) for t in self.allowed)
+            lines.append("  " + label("whatif.allowed", lang, traits=allowed))
         return "\n".join(lines) + "\n"
 
     def _name(self, key: str) -> str:
         return self.names.get(key, key)
+
+    def _finding(self, finding_id: str) -> str:
+        """A finding as a reader reads it: its kind, then the models or units it is about."""
+        ref = self.findings.get(finding_id)
+        if ref is None:
+            return finding_id
+        kind = _finding_kind(ref.kind, self.language)
+        about = [self.unit_names.get(part) or self._name(part) for part in ref.about]
+        return f"{kind} ({', '.join(about)})" if about else kind
+
+    def _effects(self, repair: Repair) -> list[str]:
+        lang, name = self.language, self._name
+        before, after = repair.dominant_before, repair.dominant_after
+        lines = [label("whatif.mode_same", lang, mode=name(after or "-"))]
+        if before != after:
+            lines = [
+                label(
+                    "whatif.mode_moves", lang, before=name(before or "-"), after=name(after or "-")
+                )
+            ]
+        for key, items in (
+            ("whatif.start", repair.rules_start),
+            ("whatif.stop", repair.rules_stop),
+        ):
+            if items:
+                lines.append(label(key, lang, items=", ".join(items)))
+        for key, findings in (
+            ("whatif.cleared", repair.cleared),
+            ("whatif.created", repair.created),
+        ):
+            if findings:
+                lines.append(label(key, lang, items="; ".join(map(self._finding, findings))))
+        return lines
+
+    def _change_text(self, change: Change) -> str:
+        lang, name = self.language, self._name
+        subject = name(change.subject)
+        match change.action:
+            case "trait":
+                key = "whatif.trait" if change.trait_kind == "lever" else "whatif.trait_allowed"
+                shown = self.value_names.get(change.subject, {})
+                return label(
+                    key,
+                    lang,
+                    trait=subject,
+                    before=_value(change.before, lang, shown),
+                    after=_value(change.after, lang, shown),
+                    kind=label(f"trait_kind.{change.trait_kind or 'none'}", lang),
+                )
+            case "replace":
+                return label("whatif.replace", lang, model=subject, other=name(str(change.after)))
+            case "view":
+                return label(
+                    "whatif.view",
+                    lang,
+                    view=label(f"view.{change.subject}", lang),
+                    before=name(str(change.before)),
+                    after=name(str(change.after)),
+                )
+        return label(f"whatif.{change.action}", lang, model=subject)
 
 
 def _finding_kind(what: str, lang: Lang) -> str:
@@ -110,58 +189,17 @@ def _finding_kind(what: str, lang: Lang) -> str:
     return label(key, lang) if key in LABELS else what
 
 
-def _effects(repair: Repair, lang: Lang, name: Callable[[str], str]) -> list[str]:
-    before, after = repair.dominant_before, repair.dominant_after
-    lines = [label("whatif.mode_same", lang, mode=name(after or "-"))]
-    if before != after:
-        lines = [
-            label("whatif.mode_moves", lang, before=name(before or "-"), after=name(after or "-"))
-        ]
-    for key, items in (
-        ("whatif.start", repair.rules_start),
-        ("whatif.stop", repair.rules_stop),
-        ("whatif.cleared", repair.cleared),
-        ("whatif.created", repair.created),
-    ):
-        if items:
-            lines.append(label(key, lang, items=", ".join(items)))
-    return lines
-
-
-def _change_text(change: Change, lang: Lang, name: Callable[[str], str]) -> str:
-    subject = name(change.subject)
-    match change.action:
-        case "trait":
-            key = "whatif.trait" if change.trait_kind == "lever" else "whatif.trait_allowed"
-            return label(
-                key,
-                lang,
-                trait=subject,
-                before=_value(change.before, lang),
-                after=_value(change.after, lang),
-                kind=label(f"trait_kind.{change.trait_kind or 'none'}", lang),
-            )
-        case "replace":
-            return label("whatif.replace", lang, model=subject, other=name(str(change.after)))
-        case "view":
-            return label(
-                "whatif.view",
-                lang,
-                view=label(f"view.{change.subject}", lang),
-                before=name(str(change.before)),
-                after=name(str(change.after)),
-            )
-    return label(f"whatif.{change.action}", lang, model=subject)
-
-
-def _value(value: Plain, lang: Lang) -> str:
+def _value(value: Plain, lang: Lang, shown: Mapping[str, str]) -> str:
+    """A trait's value as a reader reads it: a category or set value by its label."""
     if value is None:
         return label("whatif.not_observed", lang)
     if isinstance(value, bool):
         return label("yes" if value else "whatif.no", lang)
     if isinstance(value, list):
-        return "{" + ", ".join(value) + "}"
-    return str(value)
+        return "{" + ", ".join(shown.get(v, v) for v in value) + "}"
+    if isinstance(value, float):
+        return decimal(value, lang)
+    return shown.get(value, value) if isinstance(value, str) else str(value)
 
 
 def names(kb: KnowledgeBase, lang: Lang) -> dict[str, str]:
@@ -170,3 +208,17 @@ def names(kb: KnowledgeBase, lang: Lang) -> dict[str, str]:
     found |= {m.id: m.name.get(lang) for m in kb.models.values()}
     found |= {t.id: t.label.get(lang) for t in kb.traits.values()}
     return found
+
+
+def value_names(
+    kb: KnowledgeBase, repairs: Sequence[Repair], lang: Lang
+) -> dict[str, dict[str, str]]:
+    """The labels of the category and set values of the traits the repairs change, in `lang`."""
+    changed = {c.subject for r in repairs for c in r.changes if c.action == "trait"}
+    return {
+        trait: {value: kb.traits[trait].value_label(value, lang) for value in values}
+        for trait in sorted(changed)
+        if trait in kb.traits
+        and kb.traits[trait].type in ("category", "set")
+        and (values := kb.traits[trait].values)
+    }

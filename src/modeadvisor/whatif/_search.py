@@ -31,7 +31,7 @@ from modeadvisor.whatif._moves import (
     trait_moves,
     view_moves,
 )
-from modeadvisor.whatif._result import Change, Repair, WhatIf, names
+from modeadvisor.whatif._result import Change, FindingRef, Repair, WhatIf, names, value_names
 from modeadvisor.whatif._world import Batch, Finding, Outcome, Variant, World, joins_one_unit
 
 #: Single changes kept as seeds for pairs, and for triples.
@@ -207,12 +207,14 @@ class Search:
         world, kb = self.world, self.kb
         before = self.before
         repairs = []
+        seen = dict(before.findings)  # every finding a repair clears or creates, by id
         if winners:
             variants = [self._variant(w.moves) for w in winners]
             for tried, variant, after in zip(
                 winners, variants, world.outcomes(variants), strict=True
             ):
                 repairs.append(self._repair(tried.moves, variant, after))
+                seen |= {k: f for k, f in after.findings.items() if k not in seen}
         allowed = sorted(
             {
                 c.subject
@@ -233,6 +235,12 @@ class Search:
             candidates_tried=self.tried,
             language=world.lang,
             names=names(kb, world.lang),
+            findings={
+                k: FindingRef(kind=seen[k].kind, about=list(seen[k].about))
+                for r in repairs
+                for k in (*r.cleared, *r.created)
+            },
+            value_names=value_names(kb, repairs, world.lang),
         )
 
     def _repair(self, moves: Sequence[Move], variant: Variant, after: Outcome) -> Repair:

@@ -47,12 +47,14 @@ class Variant:
 
 @dataclass(frozen=True)
 class Finding:
-    """A finding as what-if compares it: its id, kind, rules and the units it names."""
+    """A finding as what-if compares it: its id, kind, rules, the units it names, and the values
+    its id names after the topic (what the finding is about: a model, a parent, a unit)."""
 
     id: str
     kind: str
     rules: frozenset[str]
     units: frozenset[str]
+    about: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -253,7 +255,7 @@ def finding_map(
     """Firings folded into findings by id, as `conflicts.summarise` folds and names them: the
     topic and the values the rule's finding is about, else the units it binds."""
     rules = {rule.id: rule for rule in kb.conflicts}
-    found: dict[str, tuple[str, set[str], set[str]]] = {}
+    found: dict[str, tuple[str, set[str], set[str], tuple[str, ...]]] = {}
     for rule_id, bound in firings:
         rule = rules[rule_id]
         units = {_own(u) for a in bound if (u := facts[bound[a]].get("uid")) is not None}
@@ -266,11 +268,14 @@ def finding_map(
         else:
             about = sorted(units)
         finding_id = ":".join([rule.topic, *about])
-        _, rule_ids, named = found.setdefault(finding_id, (rule.spec.kind, set(), set()))
+        _, rule_ids, named, _ = found.setdefault(
+            finding_id, (rule.spec.kind, set(), set(), tuple(about))
+        )
         rule_ids.add(rule_id)
         named |= units
     return {
-        key: Finding(key, kind, frozenset(r), frozenset(u)) for key, (kind, r, u) in found.items()
+        key: Finding(key, kind, frozenset(r), frozenset(u), about)
+        for key, (kind, r, u, about) in found.items()
     }
 
 
