@@ -281,7 +281,7 @@ class Advisor:
                     Problem(
                         Location(where),
                         Message("no unit '{unit}'", unit=unit),
-                        did_you_mean(unit, ids) or f"units: {', '.join(ids)}",
+                        did_you_mean(unit, ids) or Message("units: {names}", names=", ".join(ids)),
                     )
                 ]
             )

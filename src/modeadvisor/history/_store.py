@@ -87,9 +87,11 @@ def database_url(given: str | Path | None, environ: Mapping[str, str] = os.envir
                 Problem(
                     Location(_shown(chosen)),
                     Message("unsupported database '{scheme}'", scheme=scheme),
-                    (did_you_mean(scheme, _DRIVERS) or "expected")
-                    + " sqlite:///PATH, postgresql://USER:PASSWORD@HOST:PORT/DATABASE or a "
-                    "path to an SQLite file",
+                    Message(
+                        "{meant} sqlite:///PATH, postgresql://USER:PASSWORD@HOST:PORT/DATABASE "
+                        "or a path to an SQLite file",
+                        meant=did_you_mean(scheme, _DRIVERS) or Message("expected"),
+                    ),
                 )
             ]
         )

@@ -54,7 +54,7 @@ def what_if(
                 Problem(
                     Location("<what-if>"),
                     Message("no unit '{unit_id}'", unit_id=unit_id),
-                    did_you_mean(unit_id, ids) or f"units: {', '.join(ids)}",
+                    did_you_mean(unit_id, ids) or Message("units: {names}", names=", ".join(ids)),
                 )
             ]
         )
@@ -65,7 +65,7 @@ def what_if(
                 Problem(
                     Location("<what-if>"),
                     Message("--allow names no trait '{t}'", t=t),
-                    did_you_mean(t, kb.traits) or "trait ids: see `modeadvisor traits`",
+                    did_you_mean(t, kb.traits) or Message("trait ids: see `modeadvisor traits`"),
                 )
                 for t in unknown
             ]
