@@ -611,7 +611,7 @@ def _impact(args: argparse.Namespace, out: TextIO) -> int:
         old.knowledge_base, new.knowledge_base, args.sample, args.seed
     )
     total = None if args.population else args.sample
-    with progress_bar("impact", "units", total) as progress:
+    with progress_bar("impact", tr(args.ui_lang, "units"), total) as progress:
         result = compare(old, new, population, progress)
     out.write(result.to_json() if args.format == "json" else impact_text(result))
     return EXIT_OK
@@ -663,7 +663,7 @@ def _report(args: argparse.Namespace, out: TextIO) -> int:
 
 def _survey(args: argparse.Namespace, out: TextIO) -> int:
     kb = _knowledge_base(args)
-    with progress_bar("survey", "rows") as progress:
+    with progress_bar("survey", tr(args.ui_lang, "rows")) as progress:
         summary = read_survey(
             args.file,
             kb,
@@ -682,7 +682,7 @@ def _batch(args: argparse.Namespace, out: TextIO) -> int:
     # the header checked before anything is written
     table = open_table(kb, args.file, limits, encoding=args.encoding)
     with (
-        progress_bar("batch", "units", table.total) as progress,
+        progress_bar("batch", tr(args.ui_lang, "units"), table.total) as progress,
         output_stream(args.output, out, kind) as stream,
     ):
         write_advice(kb, table, stream, kind, limits=limits, progress=progress)
