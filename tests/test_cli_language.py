@@ -15,7 +15,7 @@ import pickle
 import re
 import string
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from types import ModuleType
 
@@ -60,7 +60,7 @@ def _prose(text: str) -> str:
     lines = [line for line in text.splitlines() if not line.startswith("    ")]
     kept = "\n".join(lines)
     kept = re.sub(r"'[^']*'|\"[^\"]*\"|`[^`]*`", "", kept)
-    return re.sub(r"\S+\.(yaml|csv|json|py):\d+(:\d+)?", "", kept)
+    return re.sub(r"\S+\.(yaml|csv|json|py|sqlite3)(:\d+)*", "", kept)
 
 
 def _assert_finnish(text: str) -> None:
@@ -234,12 +234,63 @@ def _answers_error(tmp_path: Path) -> ModeAdvisorError:
     return caught.value
 
 
+def _survey_error(tmp_path: Path) -> ModeAdvisorError:
+    from modeadvisor.survey import read_survey
+
+    path = tmp_path / "survey.csv"
+    path.write_text("organisation;role;production;developmnt\nX;staff;3;2\n", encoding="utf-8")
+    with pytest.raises(ModeAdvisorError) as caught:
+        read_survey(path, Advisor.default().knowledge_base)
+    return caught.value
+
+
+def _history_error(tmp_path: Path) -> ModeAdvisorError:
+    from modeadvisor.history import HistoryStore
+
+    with (
+        pytest.raises(ModeAdvisorError) as caught,
+        HistoryStore.open(f"sqlite:///{tmp_path / 'h.sqlite3'}") as store,
+    ):
+        store.history("Pohjolan Konepaja Oy")
+    return caught.value
+
+
+def _limit_error(tmp_path: Path) -> ModeAdvisorError:
+    from modeadvisor import Limits
+
+    path = tmp_path / "org.yaml"
+    path.write_text(
+        "organisation: X\nunits:\n  - id: a\n  - id: b\n    parent: a\n", encoding="utf-8"
+    )
+    advisor = Advisor(Advisor.default().knowledge_base, limits=Limits(max_units=1))
+    with pytest.raises(ModeAdvisorError) as caught:
+        advisor.assess(path)
+    return caught.value
+
+
 _KINDS = {
     "organisation file": (_organisation_error, "org.yaml:5:7", "tarkoititko 'cost_focus'?"),
     "table": (_table_error, "units.csv:1:", "tarkoititko 'experimentation'?"),
     "rule pack": (_pack_error, "rules.yaml:5:11", "tarkoititko 'cost_focus'?"),
     "answer file": (_answers_error, "answers.json:", "tarkoititko 'experimentation'?"),
+    "survey table": (_survey_error, "survey.csv:1:4", "tarkoititko 'development'?"),
 }
+
+
+@pytest.mark.parametrize(
+    ("make", "said"),
+    [
+        (_history_error, "organisaatiosta 'Pohjolan Konepaja Oy' ei ole tallennettuja arviointeja"),
+        (_limit_error, "2 yksikköä; raja on 1"),
+    ],
+    ids=["history", "limit"],
+)
+def test_history_and_limit_errors_in_finnish(
+    make: Callable[[Path], ModeAdvisorError], said: str, tmp_path: Path
+) -> None:
+    finnish = make(tmp_path).render("fi")
+    assert said in finnish
+    _assert_finnish(finnish)
 
 
 @pytest.mark.parametrize("kind", list(_KINDS))
@@ -339,6 +390,30 @@ def test_argparse_messages_keep_what_argparse_filled_in(option: str, value: str)
         finnish
         == f"argumentti --{option}: virheellinen valinta: {value!r} (valitse jokin näistä: 'a', 'b')"
     )
+
+
+def _percent_filled(template: str, parts: list[str]) -> str:
+    given = iter(parts)
+    return re.sub(r"%(?:\(\w+\))?[srd]", lambda _: next(given), template.replace("%%", "%"))
+
+
+@given(st.data())
+def test_every_argparse_message_is_said_again_in_finnish(data: st.DataObject) -> None:
+    entries = sorted(messages.po_entries("fi", "argparse").items())
+    msgid, translated = data.draw(st.sampled_from(entries))
+    names = re.findall(r"%(?:\((\w+)\))?[srd]", msgid)
+    parts = data.draw(
+        st.lists(
+            st.from_regex(r"[a-z0-9]{1,8}", fullmatch=True),
+            min_size=len(names),
+            max_size=len(names),
+        )
+    )
+    by_name = dict(zip([n or f"#{i}" for i, n in enumerate(names)], parts, strict=True))
+    order = re.findall(r"%(?:\((\w+)\))?[srd]", translated)
+    positional = iter(p for n, p in by_name.items() if n.startswith("#"))
+    expected = _percent_filled(translated, [by_name[n] if n else next(positional) for n in order])
+    assert Words("fi").message(_percent_filled(msgid, parts)) == expected
 
 
 def _commands(

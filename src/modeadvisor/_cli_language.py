@@ -79,6 +79,9 @@ class Words:
         language: matched against the message ids, the parts filled in kept as they are."""
         if self.lang == "en":
             return english
+        whole = self(english)
+        if whole != english:  # a message without parts filled in
+            return whole
         for template, translated in self._templates():
             found = _matcher(template).fullmatch(english)
             if found is None:

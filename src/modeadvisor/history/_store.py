@@ -423,7 +423,9 @@ class HistoryStore:
                 return key
             known = [row[0] for row in connection.execute(select(table.c.organisation).distinct())]
         hint = did_you_mean(key, known) or (
-            f"saved: {', '.join(sorted(known)[:10])}" if known else "nothing is saved yet"
+            Message("saved: {names}", names=", ".join(sorted(known)[:10]))
+            if known
+            else Message("nothing is saved yet")
         )
         raise UnknownOrganisationError(
             [

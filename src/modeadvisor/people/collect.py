@@ -282,7 +282,7 @@ class _AnswerReader:
             self.problem(
                 ("role",),
                 Message("unknown role '{role}'", role=role),
-                did_you_mean(role, ROLES) or f"roles are {', '.join(ROLES)}",
+                did_you_mean(role, ROLES) or Message("roles are {names}", names=", ".join(ROLES)),
             )
         return _Answer(
             source=self.document.name,

@@ -547,7 +547,8 @@ class _SurveyReader:
                 line,
                 self.fixed["role"] + 1,
                 Message("column 'role': unknown role '{strip}'", strip=text.strip()),
-                did_you_mean(role, ROLES) or f"roles are {', '.join(ROLES)}, or empty",
+                did_you_mean(role, ROLES)
+                or Message("roles are {names}, or empty", names=", ".join(ROLES)),
             )
         return role
 
