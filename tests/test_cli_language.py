@@ -480,3 +480,29 @@ def test_python_versions_words_are_all_in_the_argparse_catalogue() -> None:
     # CI runs 3.11 and 3.13; the catalogue holds the words of both
     assert set(messages.argparse_messages()) <= set(messages.po_entries("fi", "argparse"))
     assert sys.version_info >= (3, 11)
+
+
+def test_a_missing_file_is_refused_in_finnish(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _clean_env(monkeypatch)
+    missing = tmp_path / "eiole.yaml"
+    assert main(["assess", str(missing), "--lang", "fi"]) == 2
+    err = capsys.readouterr().err
+    assert err.strip().endswith("eiole.yaml: tiedostoa ei voi lukea: tiedostoa tai kansiota ei ole")
+    assert main(["assess", str(missing), "--lang", "en"]) == 2
+    assert "cannot read file: No such file or directory" in capsys.readouterr().err
+
+
+def test_the_systems_own_words_stay_where_there_is_no_translation() -> None:
+    from modeadvisor.errors import os_reason
+
+    assert render(os_reason(FileNotFoundError(2, "No such file or directory")), "fi") == (
+        "tiedostoa tai kansiota ei ole"
+    )
+    odd = OSError(5, "Input/output error")
+    assert render(os_reason(odd), "fi") == "Input/output error"
+    # a system that words it otherwise keeps its own words in both languages
+    assert render(os_reason(FileNotFoundError(2, "Datei nicht gefunden")), "fi") == (
+        "Datei nicht gefunden"
+    )

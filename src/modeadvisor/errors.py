@@ -21,6 +21,7 @@ The tree, and the command line's exit code for each::
 from __future__ import annotations
 
 import difflib
+import errno
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -152,6 +153,19 @@ def did_you_mean(name: str, candidates: Iterable[str]) -> str | None:
     """A hint naming the closest known name, if any is close enough to be a likely typo."""
     matches = difflib.get_close_matches(name, sorted(set(candidates)), n=1, cutoff=0.6)
     return Message("did you mean '{name}'?", name=matches[0]) if matches else None
+
+
+def os_reason(error: OSError) -> str:
+    """Why the system refused a file, as the user reads it: the system's own words, said in
+    Finnish too for the common refusals (no such file, no permission, a folder)."""
+    text = error.strerror or str(error)
+    said = {
+        errno.ENOENT: Message("No such file or directory"),
+        errno.EACCES: Message("Permission denied"),
+        errno.EISDIR: Message("Is a directory"),
+        errno.ENOTDIR: Message("Not a directory"),
+    }.get(error.errno or 0)
+    return said if said is not None and said == text else text
 
 
 def display_path(path: Path) -> str:

@@ -32,6 +32,7 @@ from modeadvisor.errors import (
     UnknownOrganisationError,
     UnknownUnitError,
     did_you_mean,
+    os_reason,
 )
 from modeadvisor.history import _schema
 from modeadvisor.history._models import (
@@ -142,7 +143,7 @@ class HistoryStore:
                 Path(address.database).parent.mkdir(parents=True, exist_ok=True)
             except OSError as error:
                 raise _error(
-                    shown, Message("cannot make its folder: {value}", value=error.strerror or error)
+                    shown, Message("cannot make its folder: {value}", value=os_reason(error))
                 ) from None
         if address.drivername.startswith("postgresql"):
             options["connect_args"] = {"connect_timeout": CONNECT_TIMEOUT}

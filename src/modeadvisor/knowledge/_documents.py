@@ -23,7 +23,7 @@ from typing import Any
 import yaml
 
 from modeadvisor._i18n import Message
-from modeadvisor.errors import Location, Problem, display_path
+from modeadvisor.errors import Location, Problem, display_path, os_reason
 from modeadvisor.limits import DEFAULT_LIMITS, Limits, how_to_raise, read_at_most
 
 PathKey = tuple[str | int, ...]
@@ -164,7 +164,7 @@ def load_document(path: Path, limits: Limits = DEFAULT_LIMITS) -> Document:
                 ]
             )
     except OSError as error:
-        reason = error.strerror or str(error)
+        reason = os_reason(error)
         raise DocumentError(
             [Problem(Location(name), Message("cannot read file: {reason}", reason=reason))]
         ) from error

@@ -54,7 +54,7 @@ from modeadvisor._cells import (
 from modeadvisor._i18n import Message, joined
 from modeadvisor.agreement import SCALE_HIGH, SCALE_LOW
 from modeadvisor.conditions import TraitValue
-from modeadvisor.errors import Location, Problem, did_you_mean, display_path
+from modeadvisor.errors import Location, Problem, did_you_mean, display_path, os_reason
 from modeadvisor.knowledge import KnowledgeBase, Trait
 from modeadvisor.limits import DEFAULT_LIMITS, Limits, how_to_raise
 from modeadvisor.survey._aggregate import (
@@ -125,7 +125,7 @@ def read_survey(
             reader = _SurveyReader(kb, stream, name, limits, progress, codec, rows)
             reader.read()
     except OSError as error:
-        reason = error.strerror or str(error)
+        reason = os_reason(error)
         raise SurveyError(
             [Problem(Location(name), Message("cannot read file: {reason}", reason=reason))]
         ) from error

@@ -27,7 +27,7 @@ from modeadvisor import _encodings
 from modeadvisor._cells import SAVE_AS_UTF8, column_name, malformed, sniff_delimiter
 from modeadvisor._i18n import Message
 from modeadvisor._i18n import joined as joined_messages
-from modeadvisor.errors import LimitError, Location, Problem
+from modeadvisor.errors import LimitError, Location, Problem, os_reason
 from modeadvisor.knowledge import KnowledgeBase
 from modeadvisor.limits import Limits, how_to_raise, read_at_most
 from modeadvisor.tables._arrow import arrow, pyarrow
@@ -80,7 +80,7 @@ class CsvSource:
                     size = max(size, len(self._data))
         except OSError as error:
             self.layout.fail(
-                None, None, Message("cannot read the table: {value}", value=error.strerror or error)
+                None, None, Message("cannot read the table: {value}", value=os_reason(error))
             )
         if size > limit:
             raise LimitError(

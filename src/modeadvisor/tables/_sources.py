@@ -20,7 +20,7 @@ import numpy as np
 
 from modeadvisor import _encodings
 from modeadvisor._i18n import Message
-from modeadvisor.errors import LimitError, Location, OrganisationError, Problem
+from modeadvisor.errors import LimitError, Location, OrganisationError, Problem, os_reason
 from modeadvisor.knowledge import KnowledgeBase
 from modeadvisor.limits import Limits, how_to_raise
 from modeadvisor.tables._arrow import arrow, pyarrow, require_arrow
@@ -116,7 +116,7 @@ def _checked(path: Path, limits: Limits) -> None:
         if not path.is_file():
             raise IsADirectoryError(21, "Is a directory" if path.is_dir() else "not a file")
     except OSError as error:
-        _fail(path, Message("cannot read the table: {value}", value=error.strerror or error))
+        _fail(path, Message("cannot read the table: {value}", value=os_reason(error)))
     if size > limits.max_file_bytes:
         raise LimitError(
             [
