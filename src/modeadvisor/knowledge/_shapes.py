@@ -197,7 +197,10 @@ class Trait(_Item):
                 return Message("true/false")
             case "number":
                 return Message("a number")
-        return Message("a {type} of {names}", type=self.type, names=", ".join(self.values or ()))
+        names = ", ".join(self.values or ())
+        if self.type == "set":
+            return Message("a set of {names}", names=names)
+        return Message("a category of {names}", names=names)
 
 
 class ScoringRule(_Item):
