@@ -303,7 +303,7 @@ def _keys(kb: KnowledgeBase) -> set[tuple[str, str]]:
     keys = {("pack", "")}
     keys |= {
         (section, key)
-        for section in ("sources", "archetypes", "traits", "models")
+        for section in ("sources", "archetypes", "traits", "models", "kinds")
         for key in getattr(kb, section)
     }
     keys |= {("rules", r.id) for r in kb.rules} | {("conflicts", c.id) for c in kb.conflicts}

@@ -9,6 +9,7 @@ import pytest
 from modeadvisor import Advisor, KnowledgeBaseError, load_knowledge_base
 from modeadvisor.cli import default_lang, lang_source, main
 from modeadvisor.errors import display_path
+from modeadvisor.knowledge import Lang
 
 from .conftest import DATA, ROOT
 
@@ -370,3 +371,52 @@ def test_a_header_mistake_is_reported_once_and_the_rest_still_checked(
 def test_a_header_without_an_id_still_reports_the_rest(tmp_path: Path) -> None:
     problems = _error(_pack(tmp_path / "acme", RULE, "pack: {name: {en: ACME}, extends: core}\n"))
     assert "missing required key 'id'" in problems
+
+
+# --- kinds of finding, named by the pack ---------------------------------------------------------
+
+OWN_KIND = """conflicts:
+  - id: scorecard_everywhere
+    kind: scorecard_spread
+    severity: low
+    match:
+      f: fit where in_use and model == "balanced_scorecard"
+    explanation: {en: "{f.uid} uses {f.model}.", fi: "Yksikkö {f.uid} käyttää mallia {f.model}."}
+    resolution: {en: "Look again.", fi: "Katsokaa uudelleen."}
+    source: [S-C6]
+kinds:
+  - id: scorecard_spread
+    name: {en: "scorecard in use", fi: "mittaristo käytössä"}
+"""
+
+
+@pytest.mark.parametrize(
+    ("lang", "title"), [("en", "scorecard in use"), ("fi", "mittaristo käytössä")]
+)
+def test_a_layer_names_the_kind_of_its_own_findings(tmp_path: Path, lang: Lang, title: str) -> None:
+    from modeadvisor.reports.text import to_text
+
+    advisor = Advisor.from_path(_pack(tmp_path / "mine", OWN_KIND), lang=lang)
+    advice = advisor.assess(EXAMPLE)
+    assert advice.kinds["scorecard_spread"] == title
+    assert "scorecard_spread" in {c.kind for c in advice.conflicts}
+    text = to_text(advice)
+    assert f"{title}: " in text
+    assert "scorecard_spread" not in text
+
+
+def test_a_shipped_kind_name_can_be_overridden_translated_and_is_refused_twice(
+    tmp_path: Path,
+) -> None:
+    renamed = """kinds:
+  - id: measurement_misfit
+    override: true
+    name: {en: "the yardstick does not fit"}
+translations:
+  fi: {kinds: {measurement_misfit: {name: "mittapuu ei sovi"}}}
+"""
+    kb = load_knowledge_base(_pack(tmp_path / "mine", renamed))
+    assert kb.kinds["measurement_misfit"].name.get("en") == "the yardstick does not fit"
+    assert kb.kinds["measurement_misfit"].name.get("fi") == "mittapuu ei sovi"
+    twice = "kinds:\n  - {id: odd, name: {en: a}}\n  - {id: odd, name: {en: b}}\n"
+    assert "more.yaml:3:5: duplicate finding kind 'odd'" in _error(_pack(tmp_path / "b", twice))

@@ -249,6 +249,8 @@ conflicts:
     explanation: {en: "{f.uid}", fi: "{f.uid}"}
     resolution: {en: r, fi: r}
     source: [S-P1]
+kinds:
+  - {id: measurement_misfit, name: {en: misfit, fi: huono sopivuus}}
 """
     finding = _one(_lint(tmp_path, {EXTRA: conflict}), "unsatisfiable-condition")
     _at(finding, tmp_path, EXTRA, 6, 20)  # the column of `score` in the pattern
@@ -430,6 +432,8 @@ conflicts:
     explanation: {en: "{u.uid}", fi: "{u.uid}"}
     resolution: {en: r, fi: r}
     source: [S-P1]
+kinds:
+  - {id: size_conflict, name: {en: size, fi: koko}}
 """
     assert _lint(tmp_path, {EXTRA: SIZE + conflict}) == []
 
@@ -458,6 +462,8 @@ conflicts:
     resolution: {en: r, fi: r}
 links:
   - {from: prod, to: milestones, relation: poor_fit, strength: 0.5, reason: {en: h, fi: h}}
+kinds:
+  - {id: measurement_misfit, name: {en: misfit, fi: huono sopivuus}}
 """
     findings = _lint(tmp_path, {EXTRA: text})
     assert [(f.code, f.location.line) for f in findings] == [
@@ -635,6 +641,7 @@ def test_lint_reads_no_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> 
         "missing-suits-link",
         "missing-translation",
         "missing-form",  # a new mode without the forms the shipped Finnish texts quote
+        "unnamed-kind",  # kind: odd
     }
     (form,) = [f for f in before if f.code == "missing-form"]  # one finding for the mode
     assert form.message.startswith(
@@ -872,3 +879,30 @@ def test_claims_about_conditions_hold_for_every_unit(
         assert f"'{narrow}' is subsumed" in codes["subsumed-rule"].message, to_text(findings)
     else:
         assert not {"duplicate-rule", "subsumed-rule"} & set(codes), to_text(findings)
+
+
+# --- kinds of finding ---------------------------------------------------------------------------
+
+UNNAMED = """\
+conflicts:
+  - id: big_units
+    kind: size_conflikt
+    severity: low
+    match:
+      u: unit where size >= 4
+    explanation: {en: "{u.uid}", fi: "{u.uid}"}
+    resolution: {en: r, fi: r}
+    source: [S-P1]
+"""
+
+
+def test_a_kind_the_pack_does_not_name_is_a_warning_with_a_did_you_mean(tmp_path: Path) -> None:
+    named = "kinds:\n  - {id: size_conflict, name: {en: size, fi: koko}}\n"
+    finding = _one(_lint(tmp_path, {EXTRA: SIZE + UNNAMED + named}), "unnamed-kind")
+    assert finding.severity == "warning"
+    _at(finding, tmp_path, EXTRA, SIZE.count("\n") + 3, 11)  # the value of `kind:`
+    assert "kind 'size_conflikt' of conflict rule 'big_units' has no name" in finding.message
+    assert finding.hint == "did you mean 'size_conflict'?"
+    nothing_close = _one(_lint(tmp_path / "2", {EXTRA: SIZE + UNNAMED}), "unnamed-kind")
+    assert nothing_close.hint is not None
+    assert "kinds:" in nothing_close.hint

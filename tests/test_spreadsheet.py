@@ -28,7 +28,7 @@ def _same_pack(first: KnowledgeBase, second: KnowledgeBase) -> None:
     assert first.info == second.info
     assert first.info.settings.model_fields_set == second.info.settings.model_fields_set
     assert first.layers == second.layers
-    for section in ("sources", "archetypes", "traits", "models"):
+    for section in ("sources", "archetypes", "traits", "models", "kinds"):
         assert getattr(first, section) == getattr(second, section), section
     assert [r.spec for r in first.rules] == [r.spec for r in second.rules]
     assert [(r.pack, r.condition) for r in first.rules] == [

@@ -226,6 +226,8 @@ class Advice(_Out):
     language: Literal["en", "fi"]
     pack: PackRef
     archetypes: dict[str, str]
+    #: the kinds of finding the pack names, by id, in the advice's language
+    kinds: dict[str, str] = {}
     units: list[UnitAdvice]
     conflicts: list[Conflict]
     anonymity: Anonymity

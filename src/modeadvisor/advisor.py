@@ -363,6 +363,7 @@ class Advisor:
             language=self.lang,
             pack=PackRef(id=kb.info.id, version=kb.info.version),
             archetypes={a.id: a.name.get(self.lang) for a in kb.archetypes.values()},
+            kinds={k.id: k.name.get(self.lang) for k in kb.kinds.values()},
             units=units,
             conflicts=conflicts,
             anonymity=Anonymity(

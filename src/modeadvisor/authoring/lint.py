@@ -40,7 +40,10 @@ Warnings:
 - `missing-rationale`: a scoring rule whose rationale is blank;
 - `unreachable-model`: a model no archetype links to (`suits` or `poor_fit`);
 - `missing-suits-link`: an archetype with no `suits` link to a model of a kind the pack has
-  (management, measurement): its units get no recommendation of that kind.
+  (management, measurement): its units get no recommendation of that kind;
+- `unnamed-kind`: a conflict rule's `kind` that the pack does not name under `kinds:`: every
+  output titles its findings with the id (with a did-you-mean where a named kind is close: a
+  misspelt `kind`).
 
 Info:
 - `missing-translation`: an item with a text without Finnish (`fi`); Finnish output falls back
@@ -92,7 +95,7 @@ from typing import Any, Literal, TypeAlias
 from modeadvisor import conditions as cond
 from modeadvisor.backends._rulesets import compile_conflicts, compile_pack
 from modeadvisor.conditions import MAX_ALTERNATIVES, Leaf
-from modeadvisor.errors import Location, ModeAdvisorError, display_path
+from modeadvisor.errors import Location, ModeAdvisorError, did_you_mean, display_path
 from modeadvisor.facts import FACT_KINDS, UNIT_FIELDS
 from modeadvisor.knowledge import (
     NUMBER_DECIMALS,
@@ -565,6 +568,7 @@ class _Linter:
         self._graph()
         self._translations()
         self._forms()
+        self._kinds()
         return self.findings
 
     # -- scoring rules, one by one ----------------------------------------------------------
@@ -1195,6 +1199,25 @@ class _Linter:
                         f"{_listed(rules)} quote: its name would stand in the nominative",
                         f"add `forms: {{{lang}: {{{forms[0]}: ...}}}}` beside its name",
                     )
+
+    def _kinds(self) -> None:
+        """Every kind a conflict rule raises is named under `kinds:`."""
+        named, raised = set(self.kb.kinds), {c.spec.kind for c in self.kb.conflicts}
+        reported: set[str] = set()
+        for conflict in self.kb.conflicts:
+            kind = conflict.spec.kind
+            if kind in named or kind in reported:
+                continue
+            reported.add(kind)
+            self.add(
+                "unnamed-kind",
+                "warning",
+                self.places.of("conflicts", conflict.id, "kind"),
+                f"kind '{kind}' of conflict rule '{conflict.id}' has no name: every output "
+                "titles its findings with the id",
+                did_you_mean(kind, named - raised)
+                or f"name it under `kinds:` (`- id: {kind}` with `name: {{en: ..., fi: ...}}`)",
+            )
 
 
 def _or(items: list[str]) -> str:

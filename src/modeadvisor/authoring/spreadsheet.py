@@ -68,6 +68,7 @@ SHEETS = {
     "rules": "Rules",
     "models": "Models",
     "conflicts": "Conflicts",
+    "kinds": "Kinds",
 }
 LINKS, DETAILS, PACK, DISABLE, TRANSLATIONS = (
     "Links",

@@ -64,6 +64,7 @@ class Assessment(_Model):
     language: Lang
     packs: list[PackHash]
     archetypes: dict[str, str]  # id -> name, in the assessment's language
+    kinds: dict[str, str] = {}  # kinds of finding, id -> name, in the assessment's language
     units: list[UnitSnapshot]
     findings: list[FindingSnapshot]
 

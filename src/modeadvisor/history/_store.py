@@ -246,6 +246,7 @@ class HistoryStore:
             language=advice.language,
             packs=packs,
             archetypes=dict(advice.archetypes),
+            kinds=dict(advice.kinds),
             units=unit_snapshots(advice),
             findings=finding_snapshots(advice),
         )
@@ -255,6 +256,7 @@ class HistoryStore:
         """The summary and the unit rows of one stored advice."""
         summary = {
             "archetypes": advice.archetypes,
+            "kinds": advice.kinds,
             "findings": [f.model_dump(mode="json") for f in finding_snapshots(advice)],
         }
         connection.execute(
@@ -490,6 +492,7 @@ def _assessment(key: str, row: Any, snapshots: list[UnitSnapshot]) -> Assessment
             language=language,
             packs=[PackHash.model_validate(p) for p in json.loads(packs)],
             archetypes=summed.get("archetypes", {}),
+            kinds=summed.get("kinds", {}),
             units=snapshots,
             findings=[FindingSnapshot.model_validate(f) for f in summed.get("findings", [])],
         )

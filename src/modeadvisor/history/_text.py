@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from modeadvisor.history._models import Assessment, AssessmentChange, FindingChange, History
 from modeadvisor.knowledge import KnowledgeBase, Lang
-from modeadvisor.reports._common import cap, count, finding_kind, moment, number, signed
+from modeadvisor.reports._common import cap, count, moment, number, signed
 from modeadvisor.reports.labels import label
 
 
@@ -24,18 +24,22 @@ class Names:
     modes: Mapping[str, str] = field(default_factory=dict)
     models: Mapping[str, str] = field(default_factory=dict)
     units: Mapping[str, str] = field(default_factory=dict)
+    kinds: Mapping[str, str] = field(default_factory=dict)
 
     @classmethod
     def of(cls, history: History, knowledge_base: KnowledgeBase | None, lang: Lang) -> Names:
         modes: dict[str, str] = {}
+        kinds: dict[str, str] = {}
         units = dict(history.units)
         for assessment in history.assessments:  # the latest name wins
             modes.update(assessment.archetypes)
+            kinds.update(assessment.kinds)
         models: dict[str, str] = {}
         if knowledge_base is not None:
             modes.update({a: m.name.get(lang) for a, m in knowledge_base.archetypes.items()})
             models.update({m: model.name.get(lang) for m, model in knowledge_base.models.items()})
-        return cls(lang, modes, models, units)
+            kinds.update({k: kind.name.get(lang) for k, kind in knowledge_base.kinds.items()})
+        return cls(lang, modes, models, units, kinds)
 
     def mode(self, archetype: str | None) -> str:
         if archetype is None:
@@ -116,7 +120,7 @@ def _change_lines(change: AssessmentChange, names: Names) -> list[str]:
 def _finding(change: FindingChange, names: Names) -> str:
     lang = names.lang
     about = [names.any(part) for part in change.id.split(":")[1:]]
-    what = finding_kind(change.kind, lang) + (f" ({', '.join(about)})" if about else "")
+    what = names.kinds.get(change.kind, change.kind) + (f" ({', '.join(about)})" if about else "")
     if change.before is None:
         head = label("history.finding_new", lang)
         return f"{cap(head)}: {what}, {label(f'severity.{change.after}', lang)}"

@@ -21,6 +21,7 @@ from modeadvisor.knowledge._located import ItemLocation, pydantic_message
 from modeadvisor.knowledge._shapes import (
     Archetype,
     ConflictRuleSpec,
+    FindingKind,
     Link,
     Model,
     PackInfo,
@@ -93,6 +94,8 @@ class KnowledgeBase:
     models: Mapping[str, Model]
     links: tuple[Link, ...]
     conflicts: tuple[ConflictRule, ...] = ()
+    #: the kinds of finding by id, with the names outputs title findings with
+    kinds: Mapping[str, FindingKind] = dataclasses.field(default_factory=dict)
     #: pack id -> its folder, for every layer (the last is the top pack, `info`)
     roots: Mapping[str, Path] = dataclasses.field(default_factory=dict)
     #: pack id -> "sha256:<hex>", the content hash of that layer's files (each file's path in

@@ -212,6 +212,7 @@ _WHAT = {
     "models": "model",
     "links": "link",
     "conflicts": "conflict rule",
+    "kinds": "finding kind",
 }
 _TEXT_FIELDS = {
     "sources": ("text",),
@@ -221,6 +222,7 @@ _TEXT_FIELDS = {
     "models": ("name", "description"),
     "links": ("reason",),
     "conflicts": ("explanation", "resolution", "detail"),
+    "kinds": ("name",),
 }
 
 
@@ -583,6 +585,7 @@ class _PackLoader:
         self._reserved(traits)
         conflicts = self._unique("conflicts", "conflict rule")
         checked_conflicts = self._conflicts(conflicts, sources, trait_map, archetypes, models)
+        kinds = self._unique("kinds", "finding kind")
         if self.problems:
             raise KnowledgeBaseError(self.problems)
         items = {
@@ -592,6 +595,7 @@ class _PackLoader:
             "rules": rules,
             "models": models,
             "conflicts": conflicts,
+            "kinds": kinds,
         }
         return KnowledgeBase(
             info=packs[0][0],
@@ -603,6 +607,7 @@ class _PackLoader:
             models={k: v[0] for k, v in models.items()},
             links=tuple(links),
             conflicts=tuple(checked_conflicts),
+            kinds={k: v[0] for k, v in kinds.items()},
             roots=self.roots_or_own(),
             hashes=self.hashes_or_own(),
             locations=self._locations(packs[0][1], items),

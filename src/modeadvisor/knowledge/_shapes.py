@@ -291,6 +291,14 @@ class ConflictRuleSpec(_Item):
     source: tuple[SourceId, ...] = ()
 
 
+class FindingKind(_Item):
+    """A kind of finding (a conflict rule's `kind`) as a reader reads it: the words every
+    output titles its findings with ("measurement misfits the mode")."""
+
+    id: Id
+    name: Text
+
+
 class LinkRef(_Frozen):
     model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
 
@@ -308,6 +316,7 @@ class Disable(_Frozen):
     models: tuple[Id, ...] = ()
     links: tuple[LinkRef, ...] = ()
     conflicts: tuple[Id, ...] = ()
+    kinds: tuple[Id, ...] = ()
 
 
 #: `translations: {fi: {rules: {cost_first: {rationale: "..."}}}}`: texts for items of any pack.
@@ -329,6 +338,7 @@ class PackFile(_Frozen):
     models: tuple[Model, ...] = ()
     links: tuple[Link, ...] = ()
     conflicts: tuple[ConflictRuleSpec, ...] = ()
+    kinds: tuple[FindingKind, ...] = ()
 
 
 SECTIONS = tuple(PackFile.model_fields)
@@ -341,4 +351,5 @@ _ITEM_MODELS: dict[str, type[BaseModel]] = {
     "models": Model,
     "links": Link,
     "conflicts": ConflictRuleSpec,
+    "kinds": FindingKind,
 }

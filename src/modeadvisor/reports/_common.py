@@ -120,10 +120,9 @@ def archetype(advice: Advice, archetype_id: str) -> str:
     return advice.archetypes.get(archetype_id, archetype_id)
 
 
-def finding_kind(kind: str, lang: Lang) -> str:
-    """A finding's kind as a reader reads it; a kind of a pack's own shows its id."""
-    key = f"finding.{kind}"
-    return label(key, lang) if key in LABELS else kind
+def finding_kind(advice: Advice, kind: str) -> str:
+    """A finding's kind as the pack names it (its id where the pack gives it no name)."""
+    return advice.kinds.get(kind, kind)
 
 
 def weights_line(advice: Advice, weights: Mapping[str, float]) -> str:

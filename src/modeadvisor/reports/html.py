@@ -71,6 +71,7 @@ code { font-family: ui-monospace, "SFMono-Regular", Menlo, Consolas, monospace;
   font-size: 0.9em; background: #f3f3f3; padding: 0 0.2em; border-radius: 3px; }
 .meta, .src, .path, .coverage { color: #555; font-size: 0.9em; }
 table { border-collapse: collapse; margin: 0.5rem 0; }
+.wide { overflow-x: auto; }  /* a table of long mode names scrolls, not the page */
 th, td { border: 1px solid #ddd; padding: 0.3rem 0.5rem; text-align: left;
   vertical-align: top; }
 th { background: #f5f5f5; } td.num { text-align: right; font-variant-numeric: tabular-nums; }
@@ -182,7 +183,7 @@ def _html_overview(advice: Advice, index: Index) -> Iterator[str]:
         yield "</li>" + "</ul></li>" * depth
     yield "</ul>"
     yield f"<h3>{_h('profiles', lang)}</h3>"
-    yield '<table class="profiles"><thead><tr>'
+    yield '<div class="wide"><table class="profiles"><thead><tr>'
     yield (
         f"<th>{_h('unit', lang)}</th><th>{_h('mode', lang)}</th>"
         + "".join(f"<th>{_esc(name)}</th>" for name in advice.archetypes.values())
@@ -197,7 +198,7 @@ def _html_overview(advice: Advice, index: Index) -> Iterator[str]:
             f"<tr><td>{_unit_link(index, unit.id)}</td>"
             f"<td>{_esc(mode_line(advice, unit))}</td>{cells}</tr>"
         )
-    yield "</tbody></table>"
+    yield "</tbody></table></div>"
     yield "</section>"
 
 
@@ -228,7 +229,7 @@ def _html_conflicts(advice: Advice, index: Index) -> Iterator[str]:
         )
         yield (
             f'<h3><span class="badge">{_esc(label(f"severity.{conflict.severity}", lang))}'
-            f"</span> {_esc(finding_kind(conflict.kind, lang))} — {units}</h3>"
+            f"</span> {_esc(finding_kind(advice, conflict.kind))} — {units}</h3>"
         )
         yield f'<p class="explanation">{_esc(conflict.explanation)}</p>'
         details, rest = finding_details(conflict, lang)
@@ -332,7 +333,7 @@ def _html_unit(
 def _html_weights(advice: Advice, unit: UnitAdvice) -> Iterator[str]:
     # the chart's figures as a table too: exact values, and readable without the picture
     lang = advice.language
-    yield '<table class="views"><thead><tr>'
+    yield '<div class="wide"><table class="views"><thead><tr>'
     yield f"<th>{_h('view', lang)}</th>" + "".join(
         f"<th>{_esc(name)}</th>" for name in advice.archetypes.values()
     )
@@ -346,7 +347,7 @@ def _html_weights(advice: Advice, unit: UnitAdvice) -> Iterator[str]:
             )
             + "</tr>"
         )
-    yield "</tbody></table>"
+    yield "</tbody></table></div>"
 
 
 def _html_unit_conflicts(advice: Advice, numbered: list[tuple[int, Conflict]]) -> Iterator[str]:
@@ -359,7 +360,7 @@ def _html_unit_conflicts(advice: Advice, numbered: list[tuple[int, Conflict]]) -
         + "".join(
             f'<li class="sev-{_esc(c.severity)}"><span class="badge">'
             f"{_esc(label(f'severity.{c.severity}', lang))}</span> "
-            f'<a href="#conflict-{k}">{_esc(finding_kind(c.kind, lang))}</a>: '
+            f'<a href="#conflict-{k}">{_esc(finding_kind(advice, c.kind))}</a>: '
             f"{_esc(c.explanation)}</li>"
             for k, c in numbered
         )

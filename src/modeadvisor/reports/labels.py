@@ -7,9 +7,10 @@ per language: a severity, a model kind or a heading reads the same in every outp
 Conventions: an entry is written as it reads inside a sentence (lower case unless it is a whole
 sentence or a title); a renderer capitalises it for a heading with `_common.cap`. A pair
 `(singular, plural)` is a noun counted by `_common.count` ("1 respondent", "5 respondents"; in
-Finnish the form after a numeral). Keys under a prefix (`severity.`, `kind.`, `finding.`, `relation.`,
+Finnish the form after a numeral). Keys under a prefix (`severity.`, `kind.`, `relation.`,
 `view.`, `role.`, `note.`) are completed by a value of the advice; `survey.` keys belong to the
-survey summary only.
+survey summary only. The kinds of finding are named by the pack (`kinds:`), as modes and models
+are.
 """
 
 from __future__ import annotations
@@ -143,28 +144,6 @@ LABELS: dict[str, dict[Lang, Entry]] = {
     "more_details": {
         "en": "... and {n} more (all of them are in the JSON output)",
         "fi": "... ja {n} muuta (kaikki ovat JSON-tulosteessa)",
-    },
-    # the kinds of finding the shipped conflict rules raise (a pack's own kind shows its id)
-    "finding.unit_mode_conflict": {
-        "en": "units in different modes",
-        "fi": "yksiköiden toimintatavat eroavat",
-    },
-    "finding.measurement_misfit": {
-        "en": "measurement misfits the mode",
-        "fi": "mittaaminen ei sovi toimintatapaan",
-    },
-    "finding.perspective_conflict": {
-        "en": "views of the mode differ",
-        "fi": "näkemykset toimintatavasta eroavat",
-    },
-    "finding.say_do_mismatch": {"en": "said and done differ", "fi": "sanottu ja tehty eroavat"},
-    "finding.customer_expectation_mismatch": {
-        "en": "customers expect another mode",
-        "fi": "asiakkaat odottavat toista toimintatapaa",
-    },
-    "finding.respondent_disagreement": {
-        "en": "respondents disagree",
-        "fi": "vastaajat ovat eri mieltä",
     },
     "severity.high": {"en": "high", "fi": "vakava"},
     "severity.medium": {"en": "medium", "fi": "kohtalainen"},

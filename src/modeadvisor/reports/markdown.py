@@ -155,7 +155,7 @@ def _md_conflicts(advice: Advice, index: Index) -> list[str]:
         units += f" {_md(more)}" if more else ""
         lines += [
             f"### {_md(label(f'severity.{conflict.severity}', lang).upper())}: "
-            f"{_md(finding_kind(conflict.kind, lang))} — {units}",
+            f"{_md(finding_kind(advice, conflict.kind))} — {units}",
             "",
             _md(conflict.explanation),
             "",

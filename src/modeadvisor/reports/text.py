@@ -97,7 +97,7 @@ def _conflicts_text(conflicts: list[Conflict], advice: Advice) -> Iterator[str]:
         named = separator(shown).join(shown) + (f" {more}" if more else "")
         yield (
             f"  [{label(f'severity.{conflict.severity}', lang)}] "
-            f"{finding_kind(conflict.kind, lang)}: {named}"
+            f"{finding_kind(advice, conflict.kind)}: {named}"
         )
         yield f"    {conflict.explanation}"
         details, rest = finding_details(conflict, lang)

@@ -8,7 +8,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict
 
 from modeadvisor.knowledge import KnowledgeBase, Lang, TraitKind
-from modeadvisor.reports.labels import LABELS, decimal, label
+from modeadvisor.reports.labels import decimal, label
 
 Plain = bool | int | float | str | list[str] | None
 
@@ -79,6 +79,8 @@ class WhatIf(BaseModel):
     language: Lang = "en"
     names: dict[str, str] = {}  # ids of models, traits and archetypes as a reader knows them
     unit_name: str = ""  # the unit's name in the organisation file, when it has one
+    #: the kinds of finding the pack names, by id
+    kinds: dict[str, str] = {}
     #: the findings the repairs clear or create, by id: what a reader is told they are
     findings: dict[str, FindingRef] = {}
     #: the units of the organisation by id, with the names the file gives them
@@ -95,7 +97,7 @@ class WhatIf(BaseModel):
         """The answer as a manager reads it, in the language of the advisor."""
         lang, name = self.language, self._name
         kind, _, what = self.goal.partition(": ")
-        what = _finding_kind(what, lang) if kind == "clear" else name(what)
+        what = self.kinds.get(what, what) if kind == "clear" else name(what)
         unit = self.unit_name or self.unit
         if self.already:
             return label(f"whatif.already.{kind}", lang, unit=unit, what=what) + "\n"
@@ -127,7 +129,7 @@ class WhatIf(BaseModel):
         ref = self.findings.get(finding_id)
         if ref is None:
             return finding_id
-        kind = _finding_kind(ref.kind, self.language)
+        kind = self.kinds.get(ref.kind, ref.kind)
         about = [self.unit_names.get(part) or self._name(part) for part in ref.about]
         return f"{kind} ({', '.join(about)})" if about else kind
 
@@ -181,12 +183,6 @@ class WhatIf(BaseModel):
                     after=name(str(change.after)),
                 )
         return label(f"whatif.{change.action}", lang, model=subject)
-
-
-def _finding_kind(what: str, lang: Lang) -> str:
-    """A kind to clear as a reader reads it (a finding or rule id stays as it is)."""
-    key = f"finding.{what}"
-    return label(key, lang) if key in LABELS else what
 
 
 def _value(value: Plain, lang: Lang, shown: Mapping[str, str]) -> str:

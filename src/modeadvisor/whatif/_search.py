@@ -235,6 +235,7 @@ class Search:
             candidates_tried=self.tried,
             language=world.lang,
             names=names(kb, world.lang),
+            kinds={k.id: k.name.get(world.lang) for k in kb.kinds.values()},
             findings={
                 k: FindingRef(kind=seen[k].kind, about=list(seen[k].about))
                 for r in repairs
