@@ -22,6 +22,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
+from modeadvisor._i18n import Message
 from modeadvisor.advice import Advice
 from modeadvisor.advisor import Advisor
 from modeadvisor.backends import BackendChoice
@@ -136,7 +137,10 @@ def moment(text: str) -> datetime:
         return parse_before(text)
     except HistoryError as error:
         raise ModeAdvisorError(
-            [Problem(Location("query"), f"before: {p.message}", p.hint) for p in error.problems]
+            [
+                Problem(Location("query"), Message("before: {message}", message=p.message), p.hint)
+                for p in error.problems
+            ]
         ) from None
 
 
