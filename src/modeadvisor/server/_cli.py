@@ -14,11 +14,11 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
+from modeadvisor._i18n import Message
 from modeadvisor.authoring.features import MissingExtraError
 from modeadvisor.errors import Location, ModeAdvisorError, Problem, did_you_mean, display_path
 from modeadvisor.knowledge import KnowledgeBase, Lang, load_knowledge_base, shipped_rules_dir
 from modeadvisor.limits import Limits
-from modeadvisor.server import _messages as say
 from modeadvisor.server._audit import AuditLog
 from modeadvisor.server._config import ServerConfig
 from modeadvisor.server._rates import Rate
@@ -170,7 +170,18 @@ def serve(
     access = access or Access()
     if access.tokens is None and not loopback(host):
         raise ModeAdvisorError(
-            [Problem(Location("--host"), say.LOOPBACK_ONLY.format(host=host), say.LOOPBACK_HINT)]
+            [
+                Problem(
+                    Location("--host"),
+                    Message(
+                        "a server without tokens listens on loopback only (127.0.0.1, ::1 or localhost), not on '{host}'",
+                        host=host,
+                    ),
+                    Message(
+                        "give --tokens FILE to let others in (make a token with `modeadvisor token add`), and put a TLS-terminating proxy in front"
+                    ),
+                )
+            ]
         )
     missing = [name for name in ("fastapi", "uvicorn") if importlib.util.find_spec(name) is None]
     if missing:
@@ -194,7 +205,7 @@ def serve(
             audit_log=str(access.audit_log) if access.audit_log is not None else None,
         ),
     )
-    access.check()  # a mistake in the token file or an audit log that cannot be written
+    access.check(lang)  # a mistake in the token file or an audit log that cannot be written
     kb = served.knowledge_base()
     store = _history(db)  # a database that cannot be used stops here, before serving
     if workers == 1:
@@ -236,20 +247,22 @@ class Access:
     rate: Rate | None = DEFAULT_RATE
     audit_log: Path | None = None
 
-    def check(self) -> None:
+    def check(self, lang: Lang = "en") -> None:
         """Read the token file (every mistake located) and say if others may read it; make
         sure the audit log can be appended to. Before serving, so that nothing fails later."""
         if self.tokens is not None:
             Tokens.read(self.tokens)
             warning = open_to_others(self.tokens)
             if warning:
-                print(f"modeadvisor: {warning}", file=sys.stderr)
+                print(f"modeadvisor: {warning.render(lang)}", file=sys.stderr)
         if self.audit_log is not None:
             try:
                 AuditLog(self.audit_log).check()
             except OSError as error:
-                message = say.CANNOT_APPEND.format(
-                    file=display_path(self.audit_log), reason=error.strerror or error
+                message = Message(
+                    "cannot append to the audit log {file}: {reason}",
+                    file=display_path(self.audit_log),
+                    reason=error.strerror or error,
                 )
                 raise ModeAdvisorError([Problem(Location("--audit-log"), message)]) from None
 
@@ -321,29 +334,49 @@ def add_token_parser(commands: Any) -> None:
 def _scope(text: str) -> str:
     if text in SCOPES:
         return text
-    hint = did_you_mean(text, SCOPES) or say.SCOPE_HINT.format(scopes=", ".join(SCOPES))
-    raise argparse.ArgumentTypeError(f"{say.UNKNOWN_SCOPE.format(scope=text)} ({hint})")
+    hint = did_you_mean(text, SCOPES) or Message("scopes: {scopes}", scopes=", ".join(SCOPES))
+    raise argparse.ArgumentTypeError(
+        Message("unknown scope '{scope}' ({hint})", scope=text, hint=hint)
+    )
 
 
 def token_command(args: argparse.Namespace, out: TextIO) -> int:
     """`modeadvisor token add|list|remove`: the token file changed (or shown); exit 0."""
     path: Path = args.tokens
-    shown = display_path(path)
+    shown, lang = display_path(path), args.ui_lang
     tokens = Tokens.read(path) if args.token_action != "add" or path.exists() else Tokens()
     if args.token_action == "list":
         if not len(tokens):
-            print(say.TOKENS_NONE.format(file=shown), file=sys.stderr)
+            print(Message("no tokens in {file}", file=shown).render(lang), file=sys.stderr)
         for token in tokens:
-            seen = ", ".join(token.organisations or [say.EVERY_ORGANISATION])
+            seen = ", ".join(token.organisations or [Message("every organisation").render(lang)])
             scopes = ", ".join(scope for scope in SCOPES if scope in token.scopes)
-            out.write(say.TOKEN_LINE.format(name=token.name, scopes=scopes, seen=seen) + "\n")
+            out.write(
+                Message(
+                    "{name}  scopes: {scopes}  sees: {seen}",
+                    name=token.name,
+                    scopes=scopes,
+                    seen=seen,
+                ).render(lang)
+                + "\n"
+            )
         return 0
     if args.token_action == "remove":
         tokens.removed(args.name).write(path)
-        print(say.TOKEN_REMOVED.format(name=args.name, file=shown), file=sys.stderr)
+        print(
+            Message("token '{name}' removed from {file}", name=args.name, file=shown).render(lang),
+            file=sys.stderr,
+        )
         return 0
     made, secret = tokens.added(args.name, args.scope, args.organisation)
     made.write(path)
     out.write(secret + "\n")
-    print(say.TOKEN_SHOWN_ONCE.format(name=args.name, file=shown), file=sys.stderr)
+    print(
+        Message(
+            "token '{name}' added to {file}; it is shown only now (the file keeps its SHA-256 hash): give it to its holder",
+            name=args.name,
+            file=shown,
+        ).render(lang),
+        file=sys.stderr,
+    )
     return 0

@@ -14,7 +14,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from modeadvisor.server import _messages as say
+from modeadvisor._i18n import Message
 
 _RATE = re.compile(r"\s*(\d+)\s*/\s*(\d+(?:\.\d+)?)\s*")
 #: Buckets kept before the full ones are forgotten (each is a few dozen bytes).
@@ -40,7 +40,9 @@ class Rate:
             return None
         matched = _RATE.fullmatch(text)
         if matched is None or int(matched[1]) < 1 or float(matched[2]) <= 0:
-            raise ValueError(say.RATE_SYNTAX.format(text=text))
+            raise ValueError(
+                Message("a rate as REQUESTS/SECONDS (300/60) or 'off', not '{text}'", text=text)
+            )
         return cls(int(matched[1]), float(matched[2]))
 
     def __str__(self) -> str:

@@ -36,10 +36,10 @@ from typing import Any, Literal, cast, get_args
 
 import yaml
 
+from modeadvisor._i18n import Message
 from modeadvisor.errors import Location, ModeAdvisorError, Problem, did_you_mean, display_path
 from modeadvisor.history._models import organisation_key
 from modeadvisor.knowledge._documents import Document, DocumentError, load_document, type_name
-from modeadvisor.server import _messages as say
 
 Scope = Literal["assess", "history-read", "history-write", "admin"]
 SCOPES: tuple[Scope, ...] = get_args(Scope)
@@ -128,8 +128,11 @@ class Tokens:
                 [
                     Problem(
                         Location("NAME"),
-                        say.NAME_TAKEN.format(name=name),
-                        say.NAME_TAKEN_HINT.format(name=name),
+                        Message("a token named '{name}' is already in the file", name=name),
+                        Message(
+                            "remove it first (`modeadvisor token remove {name}`) or choose another",
+                            name=name,
+                        ),
                     )
                 ]
             )
@@ -154,7 +157,7 @@ class Tokens:
                 [
                     Problem(
                         Location("NAME"),
-                        say.NO_SUCH_TOKEN.format(name=name),
+                        Message("no token named '{name}' in the file", name=name),
                         did_you_mean(name, names),
                     )
                 ]
@@ -201,13 +204,13 @@ class Tokens:
                 [
                     Problem(
                         Location(display_path(path)),
-                        say.CANNOT_WRITE.format(reason=error.strerror or error),
+                        Message("cannot write the file: {reason}", reason=error.strerror or error),
                     )
                 ]
             ) from None
 
 
-def open_to_others(path: Path) -> str | None:
+def open_to_others(path: Path) -> Message | None:
     """A warning if users other than the file's owner may read or write it, else None."""
     try:
         mode = path.stat().st_mode
@@ -216,20 +219,53 @@ def open_to_others(path: Path) -> str | None:
     if not mode & (stat.S_IRWXO | stat.S_IWGRP):
         return None
     shown = display_path(path)
-    return say.OTHERS_MAY_READ.format(file=shown, mode=oct(stat.S_IMODE(mode))[2:])
+    return Message(
+        "warning: {file} may be read or written by other users (mode {mode}); `chmod 600 {file}` makes it the server's own",
+        file=shown,
+        mode=oct(stat.S_IMODE(mode))[2:],
+    )
 
 
 def _token_problems(token: Token) -> list[tuple[str, str, str | None]]:
     """What is wrong with a token made on the command line: (field, message, hint)."""
     found: list[tuple[str, str, str | None]] = []
     if not _NAME.fullmatch(token.name):
-        found.append(("name", say.NAME_EXPECTED.format(found=repr(token.name)), None))
+        found.append(
+            (
+                "name",
+                Message(
+                    "a token's name is 1 to 100 letters, digits and . _ @ - (who holds it), not {found}",
+                    found=repr(token.name),
+                ),
+                None,
+            )
+        )
     if not token.scopes:
-        found.append(("scopes", say.SCOPES_EXPECTED.format(scopes=", ".join(SCOPES)), None))
+        found.append(
+            (
+                "scopes",
+                Message("scopes is a non-empty list of: {scopes}", scopes=", ".join(SCOPES)),
+                None,
+            )
+        )
     if token.organisations is not None and not all(name.strip() for name in token.organisations):
-        found.append(("organisations", say.ORGANISATIONS_EXPECTED, None))
+        found.append(
+            (
+                "organisations",
+                Message(
+                    "organisations is a non-empty list of organisation names or keys (leave it out for all)"
+                ),
+                None,
+            )
+        )
     if token.organisations is not None and "admin" in token.scopes:
-        found.append(("organisations", say.ADMIN_SEES_ALL, say.ADMIN_HINT))
+        found.append(
+            (
+                "organisations",
+                Message("an admin token sees every organisation: organisations cannot narrow it"),
+                Message("leave out organisations, or give the token scopes other than admin"),
+            )
+        )
     return found
 
 
@@ -250,16 +286,22 @@ class _Reader:
         if data is None:  # an empty file: no tokens (everyone is refused)
             return []
         if not isinstance(data, dict) or "tokens" not in data:
-            self.problem((), say.TOKENS_EXPECTED)
+            self.problem((), Message("a token file: a mapping with `tokens:`, a list of tokens"))
             raise TokenFileError(self.problems)
         for key in data:
             if key != "tokens":
                 self.problem(
-                    (key,), say.UNKNOWN_KEY.format(key=key), did_you_mean(key, ["tokens"]), key=True
+                    (key,),
+                    Message("unknown key '{key}'", key=key),
+                    did_you_mean(key, ["tokens"]),
+                    key=True,
                 )
         entries = data["tokens"] or []
         if not isinstance(entries, list):
-            self.problem(("tokens",), say.LIST_EXPECTED.format(found=type_name(entries)))
+            self.problem(
+                ("tokens",),
+                Message("'tokens' is a list of tokens, found {found}", found=type_name(entries)),
+            )
             entries = []
         tokens = [self.token(index, entry) for index, entry in enumerate(entries)]
         self.unique(entries)
@@ -270,22 +312,46 @@ class _Reader:
     def token(self, index: int, entry: object) -> Token | None:
         at: tuple[str | int, ...] = ("tokens", index)
         if not isinstance(entry, dict):
-            self.problem(at, say.TOKEN_EXPECTED)
+            self.problem(
+                at,
+                Message(
+                    "a token: a mapping with name, sha256, scopes and optionally organisations"
+                ),
+            )
             return None
         before = len(self.problems)
         for key in entry:
             if key not in _KEYS:
-                hint = did_you_mean(str(key), _KEYS) or say.KEYS_HINT.format(keys=", ".join(_KEYS))
-                self.problem((*at, key), say.UNKNOWN_KEY.format(key=key), hint, key=True)
+                hint = did_you_mean(str(key), _KEYS) or Message(
+                    "expected one of: {keys}", keys=", ".join(_KEYS)
+                )
+                self.problem((*at, key), Message("unknown key '{key}'", key=key), hint, key=True)
         for key in ("name", "sha256", "scopes"):
             if key not in entry:
-                self.problem(at, say.MISSING.format(key=key), say.TOKEN_EXPECTED)
+                self.problem(
+                    at,
+                    Message("token without '{key}'", key=key),
+                    Message(
+                        "a token: a mapping with name, sha256, scopes and optionally organisations"
+                    ),
+                )
         name, sha256 = entry.get("name"), entry.get("sha256")
         if "name" in entry and not (isinstance(name, str) and _NAME.fullmatch(name)):
-            self.problem((*at, "name"), say.NAME_EXPECTED.format(found=_shown(name)))
+            self.problem(
+                (*at, "name"),
+                Message(
+                    "a token's name is 1 to 100 letters, digits and . _ @ - (who holds it), not {found}",
+                    found=_shown(name),
+                ),
+            )
         if "sha256" in entry and not (isinstance(sha256, str) and _HASH.fullmatch(sha256)):
             self.problem(
-                (*at, "sha256"), say.HASH_EXPECTED.format(found=_shown(sha256)), say.HASH_HINT
+                (*at, "sha256"),
+                Message(
+                    "sha256 is 64 hexadecimal digits (the token's hash), not {found}",
+                    found=_shown(sha256),
+                ),
+                Message("write only what `modeadvisor token add` wrote; never the token itself"),
             )
         scopes = self.scopes(at, entry.get("scopes")) if "scopes" in entry else frozenset()
         organisations = self.organisations(at, entry, scopes)
@@ -294,7 +360,7 @@ class _Reader:
         return Token(cast(str, name), cast(str, sha256), scopes, organisations)
 
     def scopes(self, at: tuple[str | int, ...], given: object) -> frozenset[Scope]:
-        expected = say.SCOPES_EXPECTED.format(scopes=", ".join(SCOPES))
+        expected = Message("scopes is a non-empty list of: {scopes}", scopes=", ".join(SCOPES))
         if not isinstance(given, list) or not given:
             self.problem((*at, "scopes"), expected)
             return frozenset()
@@ -304,7 +370,9 @@ class _Reader:
                 found.add(cast(Scope, scope))
             else:
                 hint = did_you_mean(str(scope), SCOPES) or expected
-                self.problem((*at, "scopes", position), say.UNKNOWN_SCOPE.format(scope=scope), hint)
+                self.problem(
+                    (*at, "scopes", position), Message("unknown scope '{scope}'", scope=scope), hint
+                )
         return frozenset(found)
 
     def organisations(
@@ -319,10 +387,20 @@ class _Reader:
             or not given
             or not all(isinstance(name, str) and name.strip() for name in given)
         ):
-            self.problem(where, say.ORGANISATIONS_EXPECTED)
+            self.problem(
+                where,
+                Message(
+                    "organisations is a non-empty list of organisation names or keys (leave it out for all)"
+                ),
+            )
             return None
         if "admin" in scopes:
-            self.problem(where, say.ADMIN_SEES_ALL, say.ADMIN_HINT, key=True)
+            self.problem(
+                where,
+                Message("an admin token sees every organisation: organisations cannot narrow it"),
+                Message("leave out organisations, or give the token scopes other than admin"),
+                key=True,
+            )
         return tuple(given)
 
     def unique(self, entries: list[object]) -> None:
@@ -331,14 +409,25 @@ class _Reader:
         for index, entry in enumerate(entries):
             if not isinstance(entry, dict):
                 continue
-            for field, message in (("name", say.NAME_TWICE), ("sha256", say.HASH_TWICE)):
+            for field in ("name", "sha256"):
                 value = entry.get(field)
                 if not isinstance(value, str):
                     continue
                 first = seen.setdefault((field, value), index)
                 if first != index:
                     line = self.document.location(("tokens", first, field)).line
-                    self.problem(("tokens", index, field), message.format(name=value, line=line))
+                    self.problem(("tokens", index, field), _twice(field, value, line))
+
+
+def _twice(field: str, value: str, line: int | None) -> Message:
+    """A name or a hash given a second time, and the line of the first."""
+    if field == "name":
+        return Message(
+            "token name '{name}' is used twice (first on line {line})", name=value, line=line
+        )
+    return Message(
+        "this hash is given twice (first on line {line}): one token, two names", line=line
+    )
 
 
 def _shown(value: object) -> str:
