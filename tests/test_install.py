@@ -136,3 +136,21 @@ def test_the_bare_install_exports_dmn(installed: Path, tmp_path: Path) -> None:
     )
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "core.dmn").read_text("utf-8").count("<decisionTable") == 4
+
+
+def test_the_installed_cli_speaks_finnish(installed: Path, tmp_path: Path) -> None:
+    # the compiled catalogues are package data: help and errors in Finnish from the wheel
+    env = {**os.environ, "MODEADVISOR_LANG": "fi"}
+    command = [str(installed / "bin" / "modeadvisor")]
+    helped = subprocess.run(
+        [*command, "assess", "--help"], capture_output=True, text=True, env=env, check=True
+    )
+    assert helped.stdout.startswith("käyttö: modeadvisor assess")
+    assert "organisaatiotiedosto (YAML tai JSON)" in helped.stdout
+    bad = tmp_path / "org.yaml"
+    bad.write_text("organisation: X\nunits:\n  - id: a\n    traits: {cost_focuss: 3}\n")
+    refused = subprocess.run(
+        [*command, "assess", str(bad)], capture_output=True, text=True, env=env, check=False
+    )
+    assert refused.returncode == 2
+    assert "tuntematon piirre 'cost_focuss' (tarkoititko 'cost_focus'?)" in refused.stderr

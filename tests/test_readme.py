@@ -6,6 +6,7 @@ import contextlib
 import glob
 import io
 import json
+import os
 import re
 import shlex
 import shutil
@@ -261,3 +262,92 @@ def _wait_for(port: int, server: subprocess.Popen[bytes]) -> None:
         except OSError:
             time.sleep(0.1)
     raise AssertionError("the server did not start within 60 s")
+
+
+def _others() -> tuple[list[str], list[str]]:
+    """The commands of `Running the server for others`: the tokens made, then the serving."""
+    blocks = re.findall(r"```sh\n(.*?)```", _section("Running the server for others"), re.DOTALL)
+    made, served = blocks
+    return made.splitlines(), served.splitlines()
+
+
+def _make_tokens(
+    folder: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> list[str]:
+    """The README's token commands run in `folder`; what each printed."""
+    monkeypatch.chdir(folder)
+    printed = []
+    for line in _others()[0]:
+        program, *args = shlex.split(line)
+        assert program == "modeadvisor"
+        assert main(args) == 0, line
+        printed.append(capsys.readouterr().out)
+    return printed
+
+
+def test_the_token_commands_run_as_written(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    dashboard, operator, listed = _make_tokens(tmp_path, monkeypatch, capsys)
+    assert dashboard.startswith("mdv_")
+    assert operator.startswith("mdv_")
+    text = (tmp_path / "tokens.yaml").read_text("utf-8")
+    assert dashboard.strip() not in text
+    assert operator.strip() not in text
+    assert listed.splitlines() == [
+        "dashboard  scopes: assess, history-read, history-write  sees: Pohjolan Konepaja Oy",
+        "operator  scopes: admin  sees: every organisation",
+    ]
+    shown = next(b for b in _blocks("yaml") if b.startswith("tokens:"))
+    assert yaml.safe_load(shown)["tokens"][0]["scopes"] == [
+        "assess",
+        "history-read",
+        "history-write",
+    ]
+
+
+@pytest.mark.slow
+def test_serving_others_runs_as_written(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The README's serve command with its tokens, then its curl commands, as a shell runs them
+    (the port changed to a free one)."""
+    token = _make_tokens(tmp_path, monkeypatch, capsys)[0].strip()
+    (tmp_path / "examples").symlink_to(ROOT / "examples")
+    serve, *requests = _others()[1]
+    port = _free_port()
+    args = serve.replace("--port 8000", f"--port {port}").split()[1:]
+    with subprocess.Popen(
+        [sys.executable, "-m", "modeadvisor.cli", *args],
+        cwd=tmp_path,
+        env={**os.environ, "MODEADVISOR_LANG": "en"},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    ) as server:
+        try:
+            _wait_for(port, server)
+            answers = [
+                subprocess.run(
+                    ["bash", "-c", request.replace(":8000/", f":{port}/")],
+                    cwd=tmp_path,
+                    capture_output=True,
+                    text=True,
+                    check=True,
+                    timeout=120,
+                    env={"PATH": "/usr/bin:/bin", "TOKEN": token},
+                ).stdout
+                for request in requests
+            ]
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+    expected = Advisor.default().assess(ROOT / "examples" / "manufacturer.yaml")
+    assert answers[0] == expected.to_json()
+    assert json.loads(answers[1])["organisation"] == "pohjolan-konepaja-oy"
+    assert answers[2] == "401\n"
+    audit = [json.loads(line) for line in (tmp_path / "audit.jsonl").read_text().splitlines()]
+    assert [(e["operation"], e["who"], e["status"]) for e in audit] == [
+        ("history-write", "dashboard", 200),
+        ("history-read", "dashboard", 200),
+        ("history-read", "anonymous", 401),
+    ]

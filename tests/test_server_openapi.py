@@ -21,6 +21,7 @@ from schemathesis.specs.openapi.checks import content_type_conformance, status_c
 from modeadvisor import KnowledgeBase
 from modeadvisor.server import create_app
 
+from .conftest import ROOT
 from .serving import running
 
 #: Examples per operation: twelve operations in about 20 s on two shared cores (measured).
@@ -127,3 +128,109 @@ def test_any_body_is_advice_or_located_problems(
                 assert {p["file"] for p in problems} <= {"request body", "query"}
 
         check()
+
+
+# --- with tokens: the same requests without credentials, and with a token of each kind -------
+
+#: Examples per operation and credentials: three runs of twelve operations (measured below).
+GUARDED_EXAMPLES = 25
+OPEN = {"GET /health"}
+
+
+@pytest.fixture(scope="module")
+def guarded(
+    shipped_kb: KnowledgeBase, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[tuple[str, dict[str, Any], dict[str, str]]]:
+    """A server with tokens and a history of two organisations: the tokens by holder."""
+    history = pytest.importorskip("modeadvisor.history")
+    from modeadvisor.server import ServerConfig
+    from modeadvisor.server._tokens import Tokens
+
+    from .histories import NAME, manufacturer
+
+    folder = tmp_path_factory.mktemp("guarded")
+    tokens, reader = Tokens().added("reader", ["assess", "history-read", "history-write"], [NAME])
+    tokens, operator = tokens.added("operator", ["admin"])
+    tokens.write(folder / "tokens.yaml")
+    library = (ROOT / "examples" / "city-library.yaml").read_bytes()
+    with history.HistoryStore.open(folder / "history.sqlite3") as store:
+        with (
+            running(create_app(shipped_kb, store=store)) as url,  # both saved, no tokens
+            httpx.Client(base_url=url, timeout=60) as client,
+        ):
+            assert client.post("/assess?save=true", json=manufacturer()).is_success
+            assert client.post("/assess?save=true", content=library).is_success
+        config = ServerConfig(tokens=str(folder / "tokens.yaml"))
+        app = create_app(shipped_kb, store=store, config=config)
+        with running(app) as url:
+            yield url, app.openapi(), {"reader": reader, "operator": operator}
+
+
+def _fuzz_as(
+    url: str, document: dict[str, Any], headers: dict[str, str], seen: Counter[str]
+) -> list[str]:
+    """Every operation fuzzed with these headers; the bodies of every answer."""
+    bodies: list[str] = []
+    for name, strategy in _strategies(document):
+        _fuzz_one(url, name, strategy, headers, seen, bodies)
+    return bodies
+
+
+def _fuzz_one(
+    url: str,
+    name: str,
+    strategy: st.SearchStrategy[Any],
+    headers: dict[str, str],
+    seen: Counter[str],
+    bodies: list[str],
+) -> None:
+    @settings(
+        max_examples=GUARDED_EXAMPLES,
+        deadline=None,
+        database=None,
+        derandomize=True,
+        suppress_health_check=list(HealthCheck),
+    )
+    @given(case=strategy)
+    def check(case: schemathesis.Case[Any]) -> None:
+        response = case.call_and_validate(base_url=url, checks=CHECKS, headers=headers, timeout=60)
+        seen[f"{name} {response.status_code}"] += 1
+        bodies.append(response.text)
+
+    check()
+
+
+@pytest.mark.slow
+def test_without_credentials_every_guarded_operation_is_401(
+    guarded: tuple[str, dict[str, Any], dict[str, str]],
+) -> None:
+    url, document, _ = guarded
+    seen: Counter[str] = Counter()
+    _fuzz_as(url, document, {}, seen)
+    for key, count in seen.items():
+        name, status = key.rsplit(" ", 1)
+        if name in OPEN:
+            continue
+        # 401 before anything of the request is read; 404 only where no route matched
+        assert status in ("401", "404"), (key, count)
+    assert sum(n for k, n in seen.items() if k.endswith(" 401")) > sum(
+        n for k, n in seen.items() if k.endswith(" 404")
+    )
+
+
+@pytest.mark.slow
+def test_with_a_token_no_request_gets_a_server_error_or_another_organisation(
+    guarded: tuple[str, dict[str, Any], dict[str, str]],
+) -> None:
+    url, document, tokens = guarded
+    seen: Counter[str] = Counter()
+    reader = _fuzz_as(url, document, {"Authorization": f"Bearer {tokens['reader']}"}, seen)
+    for body in reader:  # the organisation the reader may not see: not a word of it
+        assert "Järvelän" not in body
+        assert "jarvelan" not in body
+        assert "Kirjastopalvelut" not in body
+    assert seen["POST /assess 200"], seen
+    _fuzz_as(url, document, {"Authorization": f"Bearer {tokens['operator']}"}, seen)
+    assert not [
+        key for key in seen if key.endswith(tuple(f" 5{d}{e}" for d in "0" for e in "0123456789"))
+    ]

@@ -26,6 +26,7 @@ from typing import NoReturn
 
 import numpy as np
 
+from modeadvisor._i18n import Message, joined
 from modeadvisor.conditions import TraitValue
 from modeadvisor.errors import Location, ModeAdvisorError, Problem, did_you_mean
 from modeadvisor.knowledge import NUMBER_DECIMALS, NUMBER_LIMIT, SCALE_MAX, SCALE_MIN, Trait
@@ -57,7 +58,7 @@ SET_SEPARATORS = (";", "|")
 #: Delimiters a table may use: `,`, `;` (as Finnish Excel writes) or a tab; found from the header.
 DELIMITERS = (",", ";", "\t")
 #: The hint for a file that is not UTF-8 text.
-SAVE_AS_UTF8 = "save it from the spreadsheet as 'CSV UTF-8'"
+SAVE_AS_UTF8 = Message("save it from the spreadsheet as 'CSV UTF-8'")
 #: Problems kept for one error; further ones are only counted (a wrong file could have 100,000).
 MAX_PROBLEMS = 100
 
@@ -135,7 +136,9 @@ def _scale(trait: Trait, raw: object, text: bool) -> Parsed:
         return None, _found(trait, raw)
     if SCALE_MIN <= number <= SCALE_MAX:
         return number, None
-    return None, f"{number} is out of range: {_expected(trait)}"
+    return None, Message(
+        "{number} is out of range: {expected}", number=number, expected=_expected(trait)
+    )
 
 
 def _number(trait: Trait, raw: object, text: bool) -> Parsed:
@@ -149,11 +152,21 @@ def _number(trait: Trait, raw: object, text: bool) -> Parsed:
         return None, _found(trait, raw)
     if abs(raw) > NUMBER_LIMIT or not math.isfinite(raw):  # (an int too large for a float)
         shown = raw if isinstance(raw, float) or abs(raw) < 10**_DIGITS else "a huge number"
-        return None, f"{shown} is not a usable number: {_expected(trait)} within ±1e12"
+        return None, Message(
+            "{shown} is not a usable number: {expected} within ±1e12",
+            shown=shown,
+            expected=_expected(trait),
+        )
     low, high = trait.min, trait.max
     if (low is not None and raw < low) or (high is not None and raw > high):
         return None, (
-            f"{raw} is out of range: '{trait.id}' is between {_bound(low)} and {_bound(high)}"
+            Message(
+                "{raw} is out of range: '{id}' is between {bound} and {bound2}",
+                raw=raw,
+                id=trait.id,
+                bound=_bound(low),
+                bound2=_bound(high),
+            )
         )
     rounded = round(float(raw), NUMBER_DECIMALS)
     return (int(rounded) if rounded.is_integer() else rounded), None
@@ -189,20 +202,28 @@ _READERS: dict[str, Callable[[Trait, object, bool], Parsed]] = {
 
 
 def _expected(trait: Trait) -> str:
-    return f"'{trait.id}' is {trait.kind_text()}"
+    return Message("'{id}' is {kind_text}", id=trait.id, kind_text=trait.kind_text())
 
 
 def _found_text(trait: Trait, text: str) -> str:
-    return f"{_expected(trait)}, found '{text}'"
+    return Message("{expected}, found '{text}'", expected=_expected(trait), text=text)
 
 
 def _found(trait: Trait, raw: object) -> str:
-    return f"{_expected(trait)}, found {type_name(raw)} {raw!r}"
+    return Message(
+        "{expected}, found {type_name} {raw!r}",
+        expected=_expected(trait),
+        type_name=type_name(raw),
+        raw=raw,
+    )
 
 
 def _not_a_value(trait: Trait, value: object) -> str:
     hint = did_you_mean(str(value), trait.values or ())
-    return f"'{value}' is not a value of {_expected(trait)}" + (f"; {hint}" if hint else "")
+    said = Message(
+        "'{value}' is not a value of {expected}", value=str(value), expected=_expected(trait)
+    )
+    return joined([said, hint]) if hint else said
 
 
 def _bound(value: float | None) -> str:
@@ -239,7 +260,7 @@ def sniff_delimiter(header: str, known: Collection[str]) -> tuple[str, list[str]
 def malformed(error: csv.Error) -> tuple[str, str | None]:
     """The message and hint for a row the csv module cannot read."""
     hint = 'is a quote (") left open?' if "field limit" in str(error) else None
-    return f"malformed CSV: {error}", hint
+    return Message("malformed CSV: {error}", error=error), hint
 
 
 # --- problems --------------------------------------------------------------------------------
@@ -307,7 +328,11 @@ class ProblemCollector:
             problems.append(
                 Problem(
                     Location(self.file),
-                    f"{self.dropped:,} more problems are not listed; the first {self.limit} are",
+                    Message(
+                        "{dropped:,} more problems are not listed; the first {limit} are",
+                        dropped=self.dropped,
+                        limit=self.limit,
+                    ),
                 )
             )
         return self.error(problems)

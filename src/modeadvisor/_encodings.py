@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import codecs
 
+from modeadvisor._i18n import Message
 from modeadvisor.errors import did_you_mean
 
 __all__ = ["COMMON", "DEFAULT", "checked", "label", "undecodable_notes"]
@@ -47,14 +48,22 @@ def checked(name: str | None) -> str:
         readable = _STRUCTURE.encode(codec) == _STRUCTURE.encode("ascii")
     except LookupError:  # not known, or not a text encoding ('hex')
         hint = did_you_mean(name.strip().lower(), _NAMES)
+        if hint:
+            raise ValueError(
+                Message("unknown encoding '{name}' ({hint})", name=name, hint=hint)
+            ) from None
         raise ValueError(
-            f"unknown encoding '{name}'"
-            + (f" ({hint})" if hint else f"; for example {', '.join(COMMON)}")
+            Message(
+                "unknown encoding '{name}'; for example {names}", name=name, names=", ".join(COMMON)
+            )
         ) from None
     if not readable:
         raise ValueError(
-            f"encoding '{name}' writes the commas and letters of a CSV file in more than one "
-            "byte each, which the table readers do not split: save the file as CSV UTF-8"
+            Message(
+                "encoding '{name}' writes the commas and letters of a CSV file in more than one "
+                "byte each, which the table readers do not split: save the file as CSV UTF-8",
+                name=name,
+            )
         )
     return codec
 
@@ -99,6 +108,13 @@ def undecodable_notes(raw: bytes, offset: int, encoding: str) -> list[str]:
     if codec is None:
         return []
     if codec == "utf-8":
-        return ["the line reads as UTF-8: leave --encoding out, or give --encoding utf-8"]
+        return [Message("the line reads as UTF-8: leave --encoding out, or give --encoding utf-8")]
     character = raw[offset : offset + 1].decode(codec)  # the other common ones: a byte each
-    return [f"it reads as '{character}' in {label(codec)}: give --encoding {codec}"]
+    return [
+        Message(
+            "it reads as '{character}' in {encoding}: give --encoding {codec}",
+            character=character,
+            encoding=label(codec),
+            codec=codec,
+        )
+    ]

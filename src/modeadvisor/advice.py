@@ -12,6 +12,7 @@ from typing import Any, ClassVar, Literal, Self
 
 from pydantic import BaseModel, ConfigDict
 
+from modeadvisor._i18n import Message
 from modeadvisor.errors import Location, Problem, UnknownUnitError, did_you_mean
 
 ProfileStatus = Literal["ok", "insufficient_evidence"]
@@ -241,7 +242,11 @@ class Advice(_Out):
             [
                 Problem(
                     Location("<organisation>"),
-                    f"no unit '{unit_id}' in {self.organisation}",
+                    Message(
+                        "no unit '{unit_id}' in {organisation}",
+                        unit_id=unit_id,
+                        organisation=self.organisation,
+                    ),
                     did_you_mean(unit_id, ids) or f"units: {', '.join(ids)}",
                 )
             ]

@@ -21,6 +21,7 @@ from typing import Any
 
 import numpy as np
 
+from modeadvisor._i18n import Message
 from modeadvisor.advice import (
     Advice,
     Anonymity,
@@ -156,9 +157,14 @@ class Advisor:
                 [
                     Problem(
                         Location("<table>"),
-                        f"{len(table.ids):,} rows; the limit is {self.limits.max_table_rows:,}",
-                        "split the table, or raise Limits.max_table_rows "
-                        "(on the command line: --limit max_table_rows=N)",
+                        Message(
+                            "{count:,} rows; the limit is {max_table_rows:,}",
+                            count=len(table.ids),
+                            max_table_rows=self.limits.max_table_rows,
+                        ),
+                        Message(
+                            "split the table, or raise Limits.max_table_rows (on the command line: --limit max_table_rows=N)"
+                        ),
                     )
                 ]
             )
@@ -274,8 +280,8 @@ class Advisor:
                 [
                     Problem(
                         Location(where),
-                        f"no unit '{unit}'",
-                        did_you_mean(unit, ids) or f"units: {', '.join(ids)}",
+                        Message("no unit '{unit}'", unit=unit),
+                        did_you_mean(unit, ids) or Message("units: {names}", names=", ".join(ids)),
                     )
                 ]
             )
@@ -409,12 +415,16 @@ class Advisor:
                 [
                     Problem(
                         kb.where(rule.pack, rule.origin),
-                        f"conflict rule '{rule.id}' binds more than {limit:,} combinations of "
-                        f"facts in '{organisation.organisation}' ({len(organisation.units):,} "
-                        f"units); the limit is {limit:,}",
-                        "assess the organisation in parts, join the rule on a narrower field, or "
-                        "raise Limits.max_conflict_bindings (on the command line: "
-                        "--limit max_conflict_bindings=N)",
+                        Message(
+                            "conflict rule '{id}' binds more than {limit:,} combinations of facts in '{organisation}' ({count:,} units); the limit is {limit:,}",
+                            id=rule.id,
+                            limit=limit,
+                            organisation=organisation.organisation,
+                            count=len(organisation.units),
+                        ),
+                        Message(
+                            "assess the organisation in parts, join the rule on a narrower field, or raise Limits.max_conflict_bindings (on the command line: --limit max_conflict_bindings=N)"
+                        ),
                     )
                 ]
             ) from None

@@ -16,10 +16,13 @@ import sys
 import traceback
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO, cast
 
 import modeadvisor
 from modeadvisor import _encodings as encodings
+from modeadvisor._cli_language import Parser, cli_lang, localise
+from modeadvisor._cli_language import lang_source as lang_source
+from modeadvisor._i18n import Message, tr
 from modeadvisor.authoring.features import MissingExtraError
 from modeadvisor.errors import (
     EngineError,
@@ -29,7 +32,14 @@ from modeadvisor.history import _cli as history_cli
 from modeadvisor.knowledge import KnowledgeBase, Lang, load_knowledge_base, shipped_rules_dir
 from modeadvisor.limits import DEFAULT_LIMITS, Limits, limit_names, parse_limit
 from modeadvisor.people import _cli as people_cli
-from modeadvisor.server._cli import add_serve_arguments
+from modeadvisor.reports.labels import label
+from modeadvisor.server._cli import (
+    access_of,
+    add_serve_arguments,
+    add_token_parser,
+    serve,
+    token_command,
+)
 from modeadvisor.tables import FORMATS as TABLE_FORMATS
 
 if TYPE_CHECKING:
@@ -45,14 +55,20 @@ _SEVERITY_LEVEL = {"low": 0, "medium": 1, "high": 2}
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    """The command line's parser, in English; `localise` makes it speak another language."""
+    parser = Parser(
         prog="modeadvisor",
         description="Explained advice on managing and measuring an organisation by its modes.",
     )
     parser.add_argument(
         "--version", action="version", version=f"%(prog)s {modeadvisor.__version__}"
     )
-    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    # sub-parsers are Parsers too (argparse makes them of the parent's class); the modules that
+    # add their own commands take them as plain ArgumentParsers
+    commands = cast(
+        "argparse._SubParsersAction[argparse.ArgumentParser]",
+        parser.add_subparsers(dest="command", required=True, metavar="COMMAND"),
+    )
 
     def with_rules(p: argparse.ArgumentParser) -> argparse.ArgumentParser:
         p.add_argument(
@@ -70,8 +86,12 @@ def _parser() -> argparse.ArgumentParser:
             "--lang",
             choices=("en", "fi"),
             default=lang,
-            help="language of the advice (default: MODEADVISOR_LANG, else the locale, else "
-            f"en; here {lang}, from {source.replace('%', '%%')})",
+            help=Message(
+                "language of the advice and of the command line (default: MODEADVISOR_LANG, "
+                "else the locale, else en; here {lang}, from {source})",
+                lang=lang,
+                source=source.replace("%", "%%"),
+            ),
         )
         _with_limits(p)
         return p
@@ -354,6 +374,7 @@ def _parser() -> argparse.ArgumentParser:
     add_serve_arguments(
         with_rules(commands.add_parser("serve", help="the HTTP API; needs modeadvisor[server]"))
     )
+    add_token_parser(commands)
     return parser
 
 
@@ -411,7 +432,10 @@ def _with_limits(p: argparse.ArgumentParser) -> argparse.ArgumentParser:
         action="append",
         default=[],
         metavar="NAME=VALUE",
-        help=f"raise (or lower) a bound of size or work; repeatable. NAME (default): {names}",
+        help=Message(
+            "raise (or lower) a bound of size or work; repeatable. NAME (default): {names}",
+            names=names,
+        ),
     )
     return p
 
@@ -429,24 +453,37 @@ def _limits(args: argparse.Namespace) -> Limits:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code."""
+    given = list(sys.argv[1:] if argv is None else argv)
+    lang = cli_lang(given)  # known before the parser is built: its help and errors speak it
+    parser = _parser()
+    localise(parser, lang)
     try:
-        args = _parser().parse_args(argv)
+        args = parser.parse_args(given)
     except SystemExit as stop:  # argparse has printed its usage message
         return int(stop.code or 0) if not isinstance(stop.code, str) else EXIT_INPUT
+    args.ui_lang = getattr(args, "lang", lang)
     try:
         return _run(args, sys.stdout)
     except EngineError as error:
-        print(f"modeadvisor: engine error: {error}", file=sys.stderr)
+        print(
+            tr(lang, "modeadvisor: engine error: {error}", error=error.render(lang)),
+            file=sys.stderr,
+        )
         return EXIT_INTERNAL
     except ModeAdvisorError as error:
-        print(f"modeadvisor: {error}", file=sys.stderr)
+        print(f"modeadvisor: {error.render(args.ui_lang)}", file=sys.stderr)
         return EXIT_INPUT
     except Exception as error:  # never a bare traceback for a user
         if os.environ.get("MODEADVISOR_DEBUG"):
             traceback.print_exc()
         print(
-            f"modeadvisor: internal error ({type(error).__name__}: {error}); this is a bug "
-            "in modeadvisor; set MODEADVISOR_DEBUG=1 to see the trace",
+            tr(
+                args.ui_lang,
+                "modeadvisor: internal error ({kind}: {error}); this is a bug in modeadvisor; "
+                "set MODEADVISOR_DEBUG=1 to see the trace",
+                kind=type(error).__name__,
+                error=str(error),
+            ),
             file=sys.stderr,
         )
         return EXIT_INTERNAL
@@ -454,20 +491,6 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def default_lang(environ: Mapping[str, str] = os.environ) -> Lang:
     return lang_source(environ)[0]
-
-
-def lang_source(environ: Mapping[str, str] = os.environ) -> tuple[Lang, str]:
-    """The language when --lang is not given, and where it comes from: MODEADVISOR_LANG (en or
-    fi), else the locale (LC_ALL, LC_MESSAGES, LANG, first set wins: Finnish for fi_*), else
-    English. Said in --help, so that a Finnish locale never turns the output Finnish unseen."""
-    chosen = environ.get("MODEADVISOR_LANG", "").strip().lower()
-    if chosen in ("en", "fi"):
-        return ("fi" if chosen == "fi" else "en"), f"MODEADVISOR_LANG={chosen}"
-    for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
-        value = environ.get(name)
-        if value:
-            return ("fi" if value.lower().startswith("fi") else "en"), f"{name}={value}"
-    return "en", "no locale set"
 
 
 def _knowledge_base(
@@ -506,7 +529,7 @@ def _assess(args: argparse.Namespace, out: TextIO) -> int:
         try:
             history_cli.save(args, advice, advisor.knowledge_base)
         except MissingExtraError as error:
-            return _missing_extra("assess --save", error.extra, error)
+            return _missing_extra("assess --save", error.extra, error, args.ui_lang)
     render = {"json": lambda a: a.to_json(), "text": to_text, "markdown": to_markdown}[args.format]
     out.write(render(advice))
     worst = advice.worst_severity()
@@ -522,7 +545,6 @@ def _assess(args: argparse.Namespace, out: TextIO) -> int:
 def _explain(args: argparse.Namespace, out: TextIO) -> int:
     from modeadvisor import operations
     from modeadvisor.advisor import Advisor
-    from modeadvisor.reports.labels import label
     from modeadvisor.reports.text import explain_text
 
     if args.why_not is not None:
@@ -549,18 +571,27 @@ def _explain(args: argparse.Namespace, out: TextIO) -> int:
 
 def _validate(args: argparse.Namespace, out: TextIO) -> int:
     kb = _knowledge_base(args)
-    layers = " on ".join(reversed(kb.layers))
+    layers = tr(args.ui_lang, " on ").join(reversed(kb.layers))
     out.write(
-        f"{layers} ({kb.root}): ok — {len(kb.archetypes)} archetypes, "
-        f"{len(kb.traits)} traits, {len(kb.rules)} rules, {len(kb.models)} models, "
-        f"{len(kb.links)} links, {len(kb.conflicts)} conflict rules\n"
+        tr(
+            args.ui_lang,
+            "{layers} ({root}): ok — {archetypes} archetypes, {traits} traits, {rules} rules, "
+            "{models} models, {links} links, {conflicts} conflict rules",
+            layers=layers,
+            root=str(kb.root),
+            archetypes=len(kb.archetypes),
+            traits=len(kb.traits),
+            rules=len(kb.rules),
+            models=len(kb.models),
+            links=len(kb.links),
+            conflicts=len(kb.conflicts),
+        )
+        + "\n"
     )
     return EXIT_OK
 
 
 def _traits(args: argparse.Namespace, out: TextIO) -> int:
-    from modeadvisor.reports.labels import label
-
     kb = _knowledge_base(args)
     if args.format == "json":
         rows = [trait.model_dump(mode="json", exclude_none=True) for trait in kb.traits.values()]
@@ -586,7 +617,7 @@ def _impact(args: argparse.Namespace, out: TextIO) -> int:
         old.knowledge_base, new.knowledge_base, args.sample, args.seed
     )
     total = None if args.population else args.sample
-    with progress_bar("impact", "units", total) as progress:
+    with progress_bar("impact", tr(args.ui_lang, "units"), total) as progress:
         result = compare(old, new, population, progress)
     out.write(result.to_json() if args.format == "json" else impact_text(result))
     return EXIT_OK
@@ -608,7 +639,7 @@ def _lint(args: argparse.Namespace, out: TextIO) -> int:
         try:
             _, measured = measure_features(args.features, args.packs or ())
         except MissingExtraError as error:
-            return _missing_extra("lint --features", error.extra, error)
+            return _missing_extra("lint --features", error.extra, error, args.ui_lang)
         report = CoverageReport.model_validate_json(measured)
         uncovered = [f for f in coverage_findings(kb, report) if not own or f.pack in own]
         findings = sorted(
@@ -621,7 +652,6 @@ def _lint(args: argparse.Namespace, out: TextIO) -> int:
 
 def _report(args: argparse.Namespace, out: TextIO) -> int:
     from modeadvisor import operations
-    from modeadvisor.reports.labels import label
     from modeadvisor.reports.markdown import to_markdown_report, write_markdown
 
     advisor = _advisor(args)
@@ -633,7 +663,7 @@ def _report(args: argparse.Namespace, out: TextIO) -> int:
         try:
             history = history_cli.timelines(args, advice)
         except MissingExtraError as error:
-            return _missing_extra("report --db", error.extra, error)
+            return _missing_extra("report --db", error.extra, error, args.ui_lang)
         text, examined = operations.report_html(advisor, args.file, advice, history)
         if not examined:
             n = operations.EXAMINED_UNITS
@@ -653,7 +683,7 @@ def _survey(args: argparse.Namespace, out: TextIO) -> int:
     from modeadvisor.survey import to_text as survey_text
 
     kb = _knowledge_base(args)
-    with progress_bar("survey", "rows") as progress:
+    with progress_bar("survey", tr(args.ui_lang, "rows")) as progress:
         summary = read_survey(
             args.file,
             kb,
@@ -675,7 +705,7 @@ def _batch(args: argparse.Namespace, out: TextIO) -> int:
     # the header checked before anything is written
     table = open_table(kb, args.file, limits, encoding=args.encoding)
     with (
-        progress_bar("batch", "units", table.total) as progress,
+        progress_bar("batch", tr(args.ui_lang, "units"), table.total) as progress,
         output_stream(args.output, out, kind) as stream,
     ):
         write_advice(kb, table, stream, kind, limits=limits, progress=progress)
@@ -699,11 +729,17 @@ def _what_if(args: argparse.Namespace, out: TextIO) -> int:
     return EXIT_OK
 
 
-def _missing_extra(command: str, extra: str, error: ImportError) -> int:
+def _missing_extra(command: str, extra: str, error: ImportError, lang: str = "en") -> int:
     """An optional part is not installed: say which extra brings it (exit 2)."""
     print(
-        f"modeadvisor: `modeadvisor {command}` needs the {extra} extra, which is not installed "
-        f"here ({error}); install it with: pip install 'modeadvisor[{extra}]'",
+        tr(
+            lang,
+            "modeadvisor: `modeadvisor {command}` needs the {extra} extra, which is not "
+            "installed here ({error}); install it with: pip install 'modeadvisor[{extra}]'",
+            command=command,
+            extra=extra,
+            error=str(error),
+        ),
         file=sys.stderr,
     )
     return EXIT_INPUT
@@ -713,7 +749,7 @@ def _history(args: argparse.Namespace, out: TextIO) -> int:
     try:
         return history_cli.run(args, out)
     except MissingExtraError as error:
-        return _missing_extra("history", error.extra, error)
+        return _missing_extra("history", error.extra, error, args.ui_lang)
 
 
 def _test(args: argparse.Namespace, out: TextIO) -> int:
@@ -730,9 +766,9 @@ def _test(args: argparse.Namespace, out: TextIO) -> int:
             extra=["-k", args.keyword] if args.keyword else (),
         )
     except MissingExtraError as error:
-        return _missing_extra("test", error.extra, error)
+        return _missing_extra("test", error.extra, error, args.ui_lang)
     except FileNotFoundError as error:
-        print(f"modeadvisor: {error}", file=sys.stderr)
+        print(tr(args.ui_lang, "modeadvisor: {error}", error=str(error)), file=sys.stderr)
         return EXIT_INPUT
     # pytest: 0 passed, 1 failures (or coverage under --fail-under), 5 no scenarios found
     return {0: EXIT_OK, 1: EXIT_CONFLICTS}.get(code, EXIT_INPUT if code in (2, 4, 5) else code)
@@ -742,14 +778,15 @@ def _steps(args: argparse.Namespace, out: TextIO) -> int:
     try:
         from modeadvisor.bdd import step_catalogue  # pytest-bdd: the bdd extra
     except ImportError as error:
-        return _missing_extra("steps", "bdd", error)
+        return _missing_extra("steps", "bdd", error, args.ui_lang)
 
     lang = None
     for doc in step_catalogue():
         if doc.lang != lang:
             lang = doc.lang
             out.write("# English\n" if lang == "en" else "\n# language: fi\n")
-        out.write(f"{doc.keyword} {doc.phrase}\n    e.g. {doc.keyword} {doc.example}\n")
+        example = tr(args.ui_lang, "e.g. {step}", step=f"{doc.keyword} {doc.example}")
+        out.write(f"{doc.keyword} {doc.phrase}\n    {example}\n")
     return EXIT_OK
 
 
@@ -764,14 +801,23 @@ def _pack(args: argparse.Namespace, out: TextIO) -> int:
         kb = load_knowledge_base(*args.below, args.folder, limits=_limits(args))
         report = export_dmn(kb, args.output)
         for line in report.not_expressed:
-            print(f"modeadvisor: not in the DMN: {line}", file=sys.stderr)
-        out.write(f"{args.output}: {report.tables} decision tables, {report.rows} rules\n")
+            print(
+                tr(args.ui_lang, "modeadvisor: not in the DMN: {what}", what=line), file=sys.stderr
+            )
+        said = tr(
+            args.ui_lang,
+            "{file}: {tables} decision tables, {rows} rules",
+            file=str(args.output),
+            tables=report.tables,
+            rows=report.rows,
+        )
+        out.write(said + "\n")
         return EXIT_OK
     try:
         export_workbook(args.folder, args.output, below=args.below, limits=_limits(args))
     except MissingExtraError as error:
-        return _missing_extra("pack export", error.extra, error)
-    out.write(f"{args.output}: written\n")
+        return _missing_extra("pack export", error.extra, error, args.ui_lang)
+    out.write(tr(args.ui_lang, "{file}: written", file=str(args.output)) + "\n")
     return EXIT_OK
 
 
@@ -783,10 +829,17 @@ def _pack_import(args: argparse.Namespace, out: TextIO) -> int:
     try:
         kb = import_workbook(args.workbook, args.output, below=args.below, limits=_limits(args))
     except MissingExtraError as error:
-        return _missing_extra("pack import", error.extra, error)
+        return _missing_extra("pack import", error.extra, error, args.ui_lang)
     own = {pack for pack, root in kb.roots.items() if root.resolve() == args.output.resolve()}
     findings = lint(kb, packs=own or None)  # the imported pack is linted as it stands
-    out.write(f"{args.output}: {len(kb.rules)} rules, {len(kb.links)} links\n")
+    said = tr(
+        args.ui_lang,
+        "{file}: {rules} rules, {links} links",
+        file=str(args.output),
+        rules=len(kb.rules),
+        links=len(kb.links),
+    )
+    out.write(said + "\n")
     out.write(lint_text(findings))
     return EXIT_CONFLICTS if has_errors(findings) else EXIT_OK
 
@@ -822,8 +875,6 @@ def _eval(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _serve(args: argparse.Namespace, out: TextIO) -> int:
-    from modeadvisor.server._cli import serve
-
     try:
         return serve(
             args.packs,
@@ -835,9 +886,10 @@ def _serve(args: argparse.Namespace, out: TextIO) -> int:
             args.timeout,
             args.concurrency,
             args.db,
+            access_of(args),
         )
     except MissingExtraError as error:
-        return _missing_extra("serve", error.extra, error)
+        return _missing_extra("serve", error.extra, error, args.ui_lang)
 
 
 #: Each sub-command's handler: the parsed arguments and standard output in, the exit code out.
@@ -860,6 +912,7 @@ _COMMANDS: dict[str, Callable[[argparse.Namespace, TextIO], int]] = {
     "history": _history,
     "eval": _eval,
     "serve": _serve,
+    "token": token_command,
     **people_cli.COMMANDS,
 }
 

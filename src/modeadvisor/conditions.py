@@ -23,6 +23,8 @@ from typing import Any, Literal, TypeAlias
 
 import lark
 
+from modeadvisor._i18n import Message
+
 Op = Literal["==", "!=", ">=", "<=", ">", "<"]
 Scalar: TypeAlias = bool | int | float | str
 TraitValue: TypeAlias = bool | int | float | str | frozenset[str]
@@ -139,6 +141,7 @@ class ConditionSyntaxError(ValueError):
 
     def __init__(self, message: str, column: int) -> None:
         super().__init__(message)
+        self.message = message  # a Message: said again in the reader's language
         self.column = column
 
 
@@ -150,12 +153,16 @@ _parser = lark.Lark(_GRAMMAR, parser="lalr", propagate_positions=True)
 def parse(text: str) -> Condition:
     """Parse a condition; raises ConditionSyntaxError with a column and what was expected."""
     if not text.strip():
-        raise ConditionSyntaxError("condition is empty", 1)
+        raise ConditionSyntaxError(Message("condition is empty"), 1)
     try:
         tree = _parser.parse(text)
     except lark.exceptions.UnexpectedCharacters as error:
         raise ConditionSyntaxError(
-            f"unexpected character {text[error.pos_in_stream or 0]!r}{_expected(error.allowed)}",
+            Message(
+                "unexpected character {value!r}{expected}",
+                value=text[error.pos_in_stream or 0],
+                expected=_expected(error.allowed),
+            ),
             error.column,
         ) from None
     except lark.exceptions.UnexpectedEOF as error:
@@ -166,10 +173,14 @@ def parse(text: str) -> Condition:
         token = error.token
         if token.type == "$END":
             raise ConditionSyntaxError(
-                f"condition ends too early{_expected(error.expected)}", len(text) + 1
+                Message("condition ends too early{expected}", expected=_expected(error.expected)),
+                len(text) + 1,
             ) from None
         raise ConditionSyntaxError(
-            f"unexpected {str(token)!r}{_expected(error.expected)}", token.column or 1
+            Message(
+                "unexpected {str!r}{expected}", str=str(token), expected=_expected(error.expected)
+            ),
+            token.column or 1,
         ) from None
     try:
         return _Build().transform(tree)
@@ -205,7 +216,7 @@ def _expected(names: set[str] | frozenset[str] | None) -> str:
     if not names:
         return ""
     words = sorted({_TERMINAL_WORDS.get(name, name.lower()) for name in names})
-    return "; expected " + ", ".join(words)
+    return Message("; expected {names}", names=", ".join(words))
 
 
 class _Build(lark.Transformer[lark.Token, Condition]):
@@ -265,7 +276,7 @@ class _Build(lark.Transformer[lark.Token, Condition]):
         assert isinstance(name, lark.Token)
         if not isinstance(value, str):
             raise ConditionSyntaxError(
-                "a membership test takes a \"quoted value\" before 'in'", name.column or 1
+                Message("a membership test takes a \"quoted value\" before 'in'"), name.column or 1
             )
         return Member(str(name), value, True, name.column or 0)
 

@@ -21,9 +21,12 @@ The tree, and the command line's exit code for each::
 from __future__ import annotations
 
 import difflib
+import errno
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from modeadvisor._i18n import Message, render, tr
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,9 +56,14 @@ class Problem:
     source_line: str | None = field(default=None, compare=False)
 
     def __str__(self) -> str:
-        text = f"{self.location}: {self.message}"
+        return self.render("en")
+
+    def render(self, lang: str) -> str:
+        """The problem in `lang` ("en" or "fi"): the location, the message and the hint
+        translated, the names the user wrote and the caret line as they are."""
+        text = f"{self.location}: {render(self.message, lang)}"
         if self.hint:
-            text += f" ({self.hint})"
+            text += f" ({render(self.hint, lang)})"
         if self.source_line is not None and self.location.column is not None:
             marker = " " * (self.location.column - 1) + "^"
             text += f"\n    {self.source_line}\n    {marker}"
@@ -80,10 +88,14 @@ class ModeAdvisorError(Exception):
         return self.problems[0].location.line
 
     def _summary(self) -> str:
+        return self.render("en")
+
+    def render(self, lang: str) -> str:
+        """Every problem, in `lang` ("en" or "fi"); `str()` is the English."""
         if len(self.problems) == 1:
-            return str(self.problems[0])
-        lines = [f"{len(self.problems)} problems:"]
-        lines.extend(str(problem) for problem in self.problems)
+            return self.problems[0].render(lang)
+        lines = [tr(lang, "{count} problems:", count=len(self.problems))]
+        lines.extend(problem.render(lang) for problem in self.problems)
         return "\n".join(lines)
 
 
@@ -140,7 +152,20 @@ def _problem_order(problem: Problem) -> tuple[str, int, int, str]:
 def did_you_mean(name: str, candidates: Iterable[str]) -> str | None:
     """A hint naming the closest known name, if any is close enough to be a likely typo."""
     matches = difflib.get_close_matches(name, sorted(set(candidates)), n=1, cutoff=0.6)
-    return f"did you mean '{matches[0]}'?" if matches else None
+    return Message("did you mean '{name}'?", name=matches[0]) if matches else None
+
+
+def os_reason(error: OSError) -> str:
+    """Why the system refused a file, as the user reads it: the system's own words, said in
+    Finnish too for the common refusals (no such file, no permission, a folder)."""
+    text = error.strerror or str(error)
+    said = {
+        errno.ENOENT: Message("No such file or directory"),
+        errno.EACCES: Message("Permission denied"),
+        errno.EISDIR: Message("Is a directory"),
+        errno.ENOTDIR: Message("Not a directory"),
+    }.get(error.errno or 0)
+    return said if said is not None and said == text else text
 
 
 def display_path(path: Path) -> str:

@@ -24,6 +24,7 @@ import traceback
 from collections.abc import Iterator, Mapping
 from typing import IO, Any
 
+from modeadvisor._i18n import Message
 from modeadvisor.errors import (
     EngineError,
     Location,
@@ -133,24 +134,27 @@ def _read(raw: bytes | None, most: int) -> tuple[dict[str, Any], bytes]:
     """A line as a JSON object, or the RequestError saying why it is not one."""
     if raw is None:
         raise _refused(
-            f"line is over {most:,} bytes", "split it, or " + how_to_raise("max_file_bytes")
+            Message("line is over {most:,} bytes", most=most),
+            Message("split it, or {how}", how=how_to_raise("max_file_bytes")),
         )
     try:
         text = decode(raw, STDIN)
     except DocumentError as error:
         raise RequestError(error.problems) from None
     if not text.strip():
-        raise _refused("blank line; expected an organisation or a request, as one JSON object")
+        raise _refused(
+            Message("blank line; expected an organisation or a request, as one JSON object")
+        )
     try:
         data = json.loads(text)
     except json.JSONDecodeError as error:
         raise RequestError(
-            [Problem(Location(STDIN, 1, error.colno), f"not JSON: {error.msg}")]
+            [Problem(Location(STDIN, 1, error.colno), Message("not JSON: {msg}", msg=error.msg))]
         ) from None
     except RecursionError:
-        raise _refused("not JSON this program can read: it nests far too deeply") from None
+        raise _refused(Message("not JSON this program can read: it nests far too deeply")) from None
     if not isinstance(data, dict):
-        raise _refused("expected a JSON object: an organisation, or a request with `op`")
+        raise _refused(Message("expected a JSON object: an organisation, or a request with `op`"))
     return data, raw
 
 
@@ -169,20 +173,22 @@ def _answer(
         return op, json.loads(assess(advisors.get(lang, backend), given))
     unit = strings["unit"]
     if unit is None:
-        raise _refused(f"`{op}` needs `unit`: the id of the unit to ask about")
+        raise _refused(Message("`{op}` needs `unit`: the id of the unit to ask about", op=op))
     if op == "explain":
         return op, explain(advisors.get(lang, backend), given, unit)
     vectorised = advisors.get(lang, "vectorised")  # what-if and why-not search with it
     if op == "why-not":
         if strings["model"] is None:
-            raise _refused("`why-not` needs `model`: a model or a mode the unit is not given")
+            raise _refused(
+                Message("`why-not` needs `model`: a model or a mode the unit is not given")
+            )
         return op, why_not(vectorised, given, unit, strings["model"])
     target, clear = strings["target"], strings["clear"]
     if (target is None) == (clear is None):
-        raise _refused("`what-if` needs one of `target` (a mode) or `clear` (a finding)")
+        raise _refused(Message("`what-if` needs one of `target` (a mode) or `clear` (a finding)"))
     allow = data.get("allow", [])
     if not isinstance(allow, list) or not all(isinstance(a, str) for a in allow):
-        raise _refused("`allow` is a list of trait ids")
+        raise _refused(Message("`allow` is a list of trait ids"))
     return op, what_if(vectorised, given, unit, target=target, clear=clear, allow=allow)
 
 
@@ -192,20 +198,24 @@ def _op(data: dict[str, Any]) -> str:
     if op not in OPS:
         shown = op if isinstance(op, str) else json.dumps(op)
         hint = (did_you_mean(op, OPS) if isinstance(op, str) else None) or "ops: " + ", ".join(OPS)
-        raise _refused(f"unknown op '{shown}'", hint)
+        raise _refused(Message("unknown op '{shown}'", shown=shown), hint)
     known = FIELDS[op] | {"op", "organisation"}
     for name in data:
         if name not in known:
             fields = sorted(known)
             hint = did_you_mean(name, fields) or f"`{op}` takes {', '.join(fields)}"
-            raise _refused(f"unknown field '{name}' in a `{op}` request", hint)
+            raise _refused(
+                Message("unknown field '{name}' in a `{op}` request", name=name, op=op), hint
+            )
     return str(op)
 
 
 def _text(data: dict[str, Any], name: str) -> str | None:
     value = data.get(name)
     if value is not None and not isinstance(value, str):
-        raise _refused(f"`{name}` is text, not {json.dumps(value)[:40]}")
+        raise _refused(
+            Message("`{name}` is text, not {value}", name=name, value=json.dumps(value)[:40])
+        )
     return value
 
 

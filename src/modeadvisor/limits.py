@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import IO, Any
 
+from modeadvisor._i18n import Message
 from modeadvisor.errors import did_you_mean
 
 
@@ -63,8 +64,10 @@ def how_to_raise(name: str) -> str:
     A switch (`allow_outside_pack`) is turned on rather than raised.
     """
     if isinstance(limit_names()[name], bool):
-        return f"set Limits.{name}=True (on the command line: --limit {name}=true)"
-    return f"raise Limits.{name} (on the command line: --limit {name}=N)"
+        return Message(
+            "set Limits.{name}=True (on the command line: --limit {name}=true)", name=name
+        )
+    return Message("raise Limits.{name} (on the command line: --limit {name}=N)", name=name)
 
 
 def parse_limit(setting: str) -> tuple[str, int | bool]:
@@ -77,22 +80,35 @@ def parse_limit(setting: str) -> tuple[str, int | bool]:
     name, equals, value = (part.strip() for part in setting.partition("="))
     if not equals or not name:
         example = f"{name}={defaults[name]}" if name in defaults else "max_units=50000"
-        raise ValueError(f"'{setting}' is not NAME=VALUE, e.g. {example}")
+        raise ValueError(
+            Message(
+                "'{setting}' is not NAME=VALUE, e.g. {example}", setting=setting, example=example
+            )
+        )
     if name not in defaults:
-        hint = did_you_mean(name, defaults) or f"the limits are {', '.join(defaults)}"
-        raise ValueError(f"unknown limit '{name}' ({hint})")
+        hint = did_you_mean(name, defaults) or Message(
+            "the limits are {names}", names=", ".join(defaults)
+        )
+        raise ValueError(Message("unknown limit '{name}' ({hint})", name=name, hint=hint))
     if isinstance(defaults[name], bool):
         if value.lower() not in _BOOLEANS:
             meant = did_you_mean(value.lower(), _BOOLEANS)
-            raise ValueError(
-                f"{name} takes true or false, not '{value}'" + (f" ({meant})" if meant else "")
-            )
+            said = Message("{name} takes true or false, not '{value}'", name=name, value=value)
+            if meant:
+                said = Message("{message} ({hint})", message=said, hint=meant)
+            raise ValueError(said)
         return name, _BOOLEANS[value.lower()]
     digits = value.replace("_", "").replace(",", "")
     if not digits.isascii() or not digits.isdigit():
         raise ValueError(
-            f"{name} takes a whole number of 0 or more, not '{value}' "
-            f"(e.g. {name}={defaults[name] * 2}; the default is {defaults[name]})"
+            Message(
+                "{name} takes a whole number of 0 or more, not '{value}' "
+                "(e.g. {name}={twice}; the default is {default})",
+                name=name,
+                value=value,
+                twice=str(defaults[name] * 2),
+                default=str(defaults[name]),
+            )
         )
     return name, int(digits)
 

@@ -17,15 +17,16 @@ from __future__ import annotations
 
 import json
 import threading
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
+from modeadvisor._i18n import Message
 from modeadvisor.advice import Advice
 from modeadvisor.advisor import Advisor
 from modeadvisor.backends import BackendChoice
-from modeadvisor.errors import HistoryError, Location, ModeAdvisorError, Problem
+from modeadvisor.errors import HistoryError, Location, ModeAdvisorError, OrganisationError, Problem
 from modeadvisor.knowledge import KnowledgeBase, Lang
 from modeadvisor.limits import DEFAULT_LIMITS, Limits
 from modeadvisor.organisation import Organisation, OrganisationText, read_organisation_text
@@ -88,14 +89,43 @@ def assess(advisor: Advisor, organisation: Given) -> str:
 
 
 def assess_and_save(
-    advisor: Advisor, organisation: OrganisationText, store: HistoryStore
+    advisor: Advisor,
+    organisation: OrganisationText,
+    store: HistoryStore,
+    may_save: Callable[[str], None] | None = None,
 ) -> tuple[str, str]:
     """`assess` with the assessment saved in `store` (as `assess --save` saves it): the advice
-    and the organisation's key in the history."""
-    advice = advisor.assess(organisation)
+    and the organisation's key in the history. `may_save`, given the organisation's name once
+    it is read, raises if it may not be saved (before anything is assessed)."""
     given, _ = read_organisation_text(organisation, advisor.limits)
+    if may_save is not None:
+        may_save(given.organisation)
+    if any("\x00" in text for text in _texts(given.model_dump(mode="json"))):
+        raise OrganisationError(
+            [
+                Problem(
+                    Location(organisation.name),
+                    "a text holds a NUL character (\\u0000), which the history cannot keep",
+                    "remove it, or assess without saving",
+                )
+            ]
+        )
+    advice = advisor.assess(organisation)
     saved = store.save(advice, given, advisor.knowledge_base)
     return advice.to_json(), saved.organisation
+
+
+def _texts(value: Any) -> Iterator[str]:
+    """Every text in data read from JSON: its keys and its values."""
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield str(key)
+            yield from _texts(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _texts(item)
 
 
 def moment(text: str) -> datetime:
@@ -107,7 +137,10 @@ def moment(text: str) -> datetime:
         return parse_before(text)
     except HistoryError as error:
         raise ModeAdvisorError(
-            [Problem(Location("query"), f"before: {p.message}", p.hint) for p in error.problems]
+            [
+                Problem(Location("query"), Message("before: {message}", message=p.message), p.hint)
+                for p in error.problems
+            ]
         ) from None
 
 

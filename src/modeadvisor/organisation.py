@@ -23,6 +23,7 @@ import networkx as nx
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
 
 from modeadvisor._cells import document_value
+from modeadvisor._i18n import Message
 from modeadvisor.conditions import TraitValue
 from modeadvisor.errors import Location, OrganisationError, Problem, did_you_mean, display_path
 from modeadvisor.knowledge import (
@@ -179,8 +180,12 @@ def read_organisation_text(
             [
                 Problem(
                     Location(name),
-                    f"{len(raw):,} bytes; the limit is {limits.max_file_bytes:,}",
-                    "split it, or " + how_to_raise("max_file_bytes"),
+                    Message(
+                        "{count:,} bytes; the limit is {max_file_bytes:,}",
+                        count=len(raw),
+                        max_file_bytes=limits.max_file_bytes,
+                    ),
+                    Message("split it, or {how}", how=how_to_raise("max_file_bytes")),
                 )
             ]
         )
@@ -209,7 +214,11 @@ def _positioned(source: OrganisationText, raw: bytes, limits: Limits) -> Documen
         return document
     if not isinstance(document.data, dict) or source.key not in document.data:
         raise DocumentError(
-            [document.problem((), f"expected `{source.key}`: the organisation, as a mapping")]
+            [
+                document.problem(
+                    (), Message("expected `{key}`: the organisation, as a mapping", key=source.key)
+                )
+            ]
         )
     return document.within(source.key)
 
@@ -336,8 +345,16 @@ def check_organisation(
             [
                 place(
                     ("units",),
-                    (f"{len(organisation.units):,} units; the limit is {limits.max_units:,}"),
-                    "assess the organisation in parts, or " + how_to_raise("max_units"),
+                    (
+                        Message(
+                            "{count:,} units; the limit is {max_units:,}",
+                            count=len(organisation.units),
+                            max_units=limits.max_units,
+                        )
+                    ),
+                    Message(
+                        "assess the organisation in parts, or {how}", how=how_to_raise("max_units")
+                    ),
                 )
             ]
         )
@@ -350,7 +367,11 @@ def check_organisation(
             problems.append(
                 place(
                     (*at, "id"),
-                    f"duplicate unit id '{unit.id}' (first used by unit {seen[unit.id] + 1})",
+                    Message(
+                        "duplicate unit id '{id}' (first used by unit {number})",
+                        id=unit.id,
+                        number=seen[unit.id] + 1,
+                    ),
                 )
             )
             continue
@@ -362,8 +383,11 @@ def check_organisation(
             problems.append(
                 place(
                     ("units", index, "parent"),
-                    f"unit '{unit.id}' names parent '{unit.parent}', which is not "
-                    "a unit of this organisation",
+                    Message(
+                        "unit '{id}' names parent '{parent}', which is not a unit of this organisation",
+                        id=unit.id,
+                        parent=unit.parent,
+                    ),
                     did_you_mean(unit.parent, seen),
                 )
             )
@@ -377,9 +401,12 @@ def check_organisation(
         problems.append(
             place(
                 ("min_respondents",),
-                f"min_respondents {organisation.min_respondents} is below the pack's anonymity "
-                f"floor of {floor}: an organisation file may raise it, never lower it",
-                f"write {floor} or more, or leave it out",
+                Message(
+                    "min_respondents {min_respondents} is below the pack's anonymity floor of {floor}: an organisation file may raise it, never lower it",
+                    min_respondents=organisation.min_respondents,
+                    floor=floor,
+                ),
+                Message("write {floor} or more, or leave it out", floor=floor),
             )
         )
     if problems and isinstance(document, _JsonDocument):  # read without positions: find them
@@ -405,7 +432,7 @@ def _unit_values(
             problems.append(
                 place(
                     (*at, "traits", name),
-                    f"unknown trait '{name}'",
+                    Message("unknown trait '{name}'", name=name),
                     did_you_mean(name, kb.traits),
                     key=True,
                 )
@@ -423,7 +450,11 @@ def _unknown_models(
     kb: KnowledgeBase, models: tuple[str, ...], at: PathKey, place: _Locator
 ) -> list[Problem]:
     return [
-        place((*at, i), f"unknown model '{model}'", did_you_mean(model, kb.models))
+        place(
+            (*at, i),
+            Message("unknown model '{model}'", model=model),
+            did_you_mean(model, kb.models),
+        )
         for i, model in enumerate(models)
         if model not in kb.models
     ]
@@ -461,9 +492,11 @@ def _stated_views(
                 problems.append(
                     place(
                         (*at, view),
-                        f"a second {view} view for unit '{unit_id}' "
-                        "(organisation-level views belong to the top "
-                        "unit)",
+                        Message(
+                            "a second {view} view for unit '{unit_id}' (organisation-level views belong to the top unit)",
+                            view=view,
+                            unit_id=unit_id,
+                        ),
                     )
                 )
             elif weights is not None:
@@ -490,9 +523,11 @@ def _respondent_ratings(
             problems.append(
                 place(
                     (*at, "unit"),
-                    f"respondent {index + 1} answered for unit "
-                    f"'{unit_id}', which is not a unit of this "
-                    "organisation",
+                    Message(
+                        "respondent {number} answered for unit '{unit_id}', which is not a unit of this organisation",
+                        number=index + 1,
+                        unit_id=unit_id,
+                    ),
                     did_you_mean(unit_id, units),
                 )
             )
@@ -503,7 +538,7 @@ def _respondent_ratings(
                 problems.append(
                     place(
                         (*at, "ratings", archetype),
-                        f"unknown archetype '{archetype}'",
+                        Message("unknown archetype '{archetype}'", archetype=archetype),
                         did_you_mean(archetype, kb.archetypes),
                         key=True,
                     )
@@ -517,8 +552,13 @@ def _respondent_ratings(
                     place(
                         (*at, "ratings", archetype),
                         (
-                            f"rating {value!r} of '{archetype}' is not a whole number from {RATING_MIN} "
-                            f"(not central) to {RATING_MAX} (central)"
+                            Message(
+                                "rating {value!r} of '{archetype}' is not a whole number from {RATING_MIN} (not central) to {RATING_MAX} (central)",
+                                value=value,
+                                archetype=archetype,
+                                RATING_MIN=RATING_MIN,
+                                RATING_MAX=RATING_MAX,
+                            )
                         ),
                     )
                 )
@@ -535,9 +575,12 @@ def _top_unit(tops: list[str], at: PathKey, place: _Locator, problems: list[Prob
     problems.append(
         place(
             at,
-            f"this belongs to the top unit, but the organisation has "
-            f"{len(tops)} top units ({', '.join(tops) or 'none'})",
-            "name the unit it belongs to",
+            Message(
+                "this belongs to the top unit, but the organisation has {count} top units ({value})",
+                count=len(tops),
+                value=", ".join(tops) or "none",
+            ),
+            Message("name the unit it belongs to"),
         )
     )
     return None
@@ -556,18 +599,20 @@ def stated_weights(
     given: dict[str, float] = {}
     if isinstance(raw, list):
         if not raw:
-            return None, [place(at, "an empty ranking; list archetype ids, most central first")]
+            return None, [
+                place(at, Message("an empty ranking; list archetype ids, most central first"))
+            ]
         for i, item in enumerate(raw):
             if not isinstance(item, str) or item not in kb.archetypes:
                 problems.append(
                     place(
                         (*at, i),
-                        f"unknown archetype {item!r} in the ranking",
+                        Message("unknown archetype {item!r} in the ranking", item=item),
                         did_you_mean(str(item), kb.archetypes),
                     )
                 )
             elif item in given:
-                problems.append(place((*at, i), f"'{item}' is ranked twice"))
+                problems.append(place((*at, i), Message("'{item}' is ranked twice", item=item)))
             else:
                 given[item] = 0.0
         if problems:
@@ -579,7 +624,7 @@ def stated_weights(
                 problems.append(
                     place(
                         (*at, archetype),
-                        f"unknown archetype '{archetype}'",
+                        Message("unknown archetype '{archetype}'", archetype=archetype),
                         did_you_mean(archetype, kb.archetypes),
                         key=True,
                     )
@@ -593,8 +638,11 @@ def stated_weights(
                 problems.append(
                     place(
                         (*at, archetype),
-                        f"the weight of '{archetype}' must be "
-                        f"a number of 0 or more, found {value!r}",
+                        Message(
+                            "the weight of '{archetype}' must be a number of 0 or more, found {value!r}",
+                            archetype=archetype,
+                            value=value,
+                        ),
                     )
                 )
             else:
@@ -606,7 +654,11 @@ def stated_weights(
         if scale is None:
             return None, [
                 place(
-                    at, f"the weights add up to {total:g}; they must add up to 1 (or to 100 points)"
+                    at,
+                    Message(
+                        "the weights add up to {total:g}; they must add up to 1 (or to 100 points)",
+                        total=total,
+                    ),
                 )
             ]
         given = {a: w / total for a, w in given.items()}
@@ -631,8 +683,11 @@ def _cycles(organisation: Organisation, place: _Locator) -> list[Problem]:
         problems.append(
             place(
                 ("units", index[first], "parent"),
-                f"units {' -> '.join(_cycle_order(graph, first))} form a cycle of parents",
-                "a unit cannot be its own ancestor",
+                Message(
+                    "units {names} form a cycle of parents",
+                    names=" -> ".join(_cycle_order(graph, first)),
+                ),
+                Message("a unit cannot be its own ancestor"),
             )
         )
     return problems

@@ -17,6 +17,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict
 
 from modeadvisor import conditions as cond
+from modeadvisor._i18n import Message
 from modeadvisor.conflicts import UnitState
 from modeadvisor.errors import Location, OrganisationError, Problem, did_you_mean
 from modeadvisor.graph import recommended
@@ -184,7 +185,7 @@ def why_not(
         [
             Problem(
                 Location("<why-not>"),
-                f"'{subject}' is neither a model nor a mode of the pack",
+                Message("'{subject}' is neither a model nor a mode of the pack", subject=subject),
                 did_you_mean(subject, [*kb.models, *kb.archetypes]),
             )
         ]

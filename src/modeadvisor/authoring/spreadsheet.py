@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING, Any
 import yaml
 from pydantic import BaseModel, ValidationError
 
+from modeadvisor._i18n import Message
 from modeadvisor.authoring._columns import (
     WEIGHT,
     Cell,
@@ -45,6 +46,7 @@ from modeadvisor.authoring._columns import (
 from modeadvisor.errors import KnowledgeBaseError, Location, Problem, did_you_mean, display_path
 from modeadvisor.knowledge import KnowledgeBase, load_knowledge_base
 from modeadvisor.knowledge._loading import _read_pack
+from modeadvisor.knowledge._located import pydantic_message
 from modeadvisor.knowledge._shapes import (
     _ITEM_MODELS,
     Disable,
@@ -214,7 +216,11 @@ class _Reader:
 
     def problem(self, where: _Cell, message: str, hint: str | None = None) -> None:
         self.problems.append(
-            Problem(Location(display_path(self.path)), f"{where}: {message}", hint)
+            Problem(
+                Location(display_path(self.path)),
+                Message("{where}: {message}", where=where, message=message),
+                hint,
+            )
         )
 
 
@@ -241,12 +247,18 @@ def import_workbook(
         book = openpyxl.load_workbook(workbook, read_only=True, data_only=True)
     except Exception as error:  # openpyxl raises many types for a file that is no workbook
         where = Location(display_path(workbook))
-        raise KnowledgeBaseError([Problem(where, f"not an .xlsx workbook: {error}")]) from None
+        raise KnowledgeBaseError(
+            [Problem(where, Message("not an .xlsx workbook: {error}", error=error))]
+        ) from None
     sheets = {name: _table(book[name]) for name in book.sheetnames}
     known = [PACK, *SHEETS.values(), LINKS, DETAILS, DISABLE, TRANSLATIONS]
     for name in sheets:
         if name not in known:
-            reader.problem(_Cell(name, 1), f"unknown sheet '{name}'", did_you_mean(name, known))
+            reader.problem(
+                _Cell(name, 1),
+                Message("unknown sheet '{name}'", name=name),
+                did_you_mean(name, known),
+            )
     files: dict[str, list[tuple[str, list[_Written]]]] = {}
     header = _read_pack_sheet(reader, sheets.get(PACK))
     files["pack.yaml"] = [("pack", header)] if header else []
@@ -300,11 +312,13 @@ def _columns(
         text = str(name)
         where = _Cell(title, number, index + 1)
         if text in found.values():
-            reader.problem(where, f"column '{text}' is given twice")
+            reader.problem(where, Message("column '{text}' is given twice", text=text))
         elif text not in allowed and not (weights and text.startswith(WEIGHT)):
             reader.problem(
                 where,
-                f"unknown column '{text}'; expected {', '.join(allowed)}",
+                Message(
+                    "unknown column '{text}'; expected {names}", text=text, names=", ".join(allowed)
+                ),
                 did_you_mean(text, allowed),
             )
         else:
@@ -379,13 +393,14 @@ def _message(detail: Any) -> str:
     loc = ".".join(str(part) for part in detail["loc"])
     if detail["type"] == "missing":
         return f"'{loc}' is required"
-    message = str(detail["msg"]).removeprefix("Value error, ")
+    message = pydantic_message(detail)
+    message = message if isinstance(message, Message) else message.removeprefix("Value error, ")
     return f"'{loc}': {message}" if loc else message
 
 
 def _read_pack_sheet(reader: _Reader, rows: list[tuple[int, list[Cell]]] | None) -> list[_Written]:
     if not rows:
-        reader.problem(_Cell(PACK, 1), "no Pack sheet: it gives the pack's id and name")
+        reader.problem(_Cell(PACK, 1), Message("no Pack sheet: it gives the pack's id and name"))
         return []
     data: dict[str, Any] = {}
     lines: dict[str, int] = {}
@@ -394,12 +409,14 @@ def _read_pack_sheet(reader: _Reader, rows: list[tuple[int, list[Cell]]] | None)
     for number, values in rows[1:]:
         key, value = ([*values, None, None])[:2]
         if key is None:
-            reader.problem(_Cell(PACK, number), "a value without a key")
+            reader.problem(_Cell(PACK, number), Message("a value without a key"))
             continue
         text = str(key)
         if text not in allowed:
             reader.problem(
-                _Cell(PACK, number), f"unknown key '{text}'", did_you_mean(text, allowed)
+                _Cell(PACK, number),
+                Message("unknown key '{text}'", text=text),
+                did_you_mean(text, allowed),
             )
             continue
         if value is None:
@@ -432,7 +449,9 @@ def _read_disable(
         if section not in Disable.model_fields or key is None:
             reader.problem(
                 _Cell(DISABLE, number),
-                f"expected a section ({', '.join(Disable.model_fields)}) and an id",
+                Message(
+                    "expected a section ({names}) and an id", names=", ".join(Disable.model_fields)
+                ),
                 did_you_mean(str(section), Disable.model_fields),
             )
             continue
@@ -453,7 +472,9 @@ def _read_translations(
     for number, values in rows[1:]:
         lang, section, item_id, name, text = (values + [None] * 5)[:5]
         if None in (lang, section, item_id, name, text):
-            reader.problem(_Cell(TRANSLATIONS, number), "expected lang, section, id, field, text")
+            reader.problem(
+                _Cell(TRANSLATIONS, number), Message("expected lang, section, id, field, text")
+            )
             continue
         texts = data.setdefault(str(lang), {}).setdefault(str(section), {})
         texts.setdefault(str(item_id), {})[str(name)] = str(text)
@@ -477,12 +498,16 @@ def _read_links(
                 target = targets[index - 1] if index - 1 < len(targets) else None
                 parsed = _relation(str(value))
                 if source is None or target is None:
-                    reader.problem(where, "a link needs an archetype in column A and a header")
+                    reader.problem(
+                        where, Message("a link needs an archetype in column A and a header")
+                    )
                 elif parsed is None:
                     reader.problem(
                         where,
-                        f"'{value}' is not a link; write a relation and a strength: suits 0.8, "
-                        "poor_fit 0.6 or evolves_to 0.5",
+                        Message(
+                            "'{value}' is not a link; write a relation and a strength: suits 0.8, poor_fit 0.6 or evolves_to 0.5",
+                            value=value,
+                        ),
                     )
                 else:
                     found[str(source), str(target)] = (*parsed, where)
@@ -492,13 +517,29 @@ def _read_links(
     for item in _read_rows(reader, DETAILS, details, Link, layout, checked):
         key = (str(item.data.get("from")), str(item.data.get("to")))
         if key not in found:
-            reader.problem(item.row, f"no cell in {LINKS} for {key[0]} -> {key[1]}")
+            reader.problem(
+                item.row,
+                Message(
+                    "no cell in {LINKS} for {value} -> {value2}",
+                    LINKS=LINKS,
+                    value=key[0],
+                    value2=key[1],
+                ),
+            )
             continue
         relation, strength, where = found.pop(key)
         item.data = {**item.data, "relation": relation, "strength": strength}
         rows.append(item)
     for (source, target), (*_, where) in found.items():
-        reader.problem(where, f"no row in '{DETAILS}' for {source} -> {target} (its reason)")
+        reader.problem(
+            where,
+            Message(
+                "no row in '{DETAILS}' for {source} -> {target} (its reason)",
+                DETAILS=DETAILS,
+                source=source,
+                target=target,
+            ),
+        )
     return rows
 
 
@@ -524,7 +565,7 @@ def _write_checked(
 ) -> KnowledgeBase:
     if out.exists() and any(out.rglob("*.y*ml")):
         raise KnowledgeBaseError(
-            [Problem(Location(display_path(out)), "the folder holds rule files already")]
+            [Problem(Location(display_path(out)), Message("the folder holds rule files already"))]
         )
     with tempfile.TemporaryDirectory() as scratch:
         folder = Path(scratch) / "pack"
@@ -600,7 +641,9 @@ def _back_to_sheet(
         found = origins.get((path.name, location.line)) if location.line else None
         cell = found or _Cell(_sheet_of(path.name), 1)
         where = Location(display_path(reader.path))
-        return Problem(where, f"{cell}: {problem.message}", problem.hint)
+        return Problem(
+            where, Message("{cell}: {message}", cell=cell, message=problem.message), problem.hint
+        )
     return problem
 
 

@@ -23,6 +23,7 @@ from typing import Literal, Protocol, get_args
 import numpy as np
 import numpy.typing as npt
 
+from modeadvisor._i18n import Message
 from modeadvisor.conditions import TraitValue
 from modeadvisor.errors import (
     BackendUnavailableError,
@@ -69,10 +70,12 @@ def durable_unavailable() -> str | None:
         importlib.import_module("durable.engine")
     except ImportError as error:
         version = f"{sys.version_info.major}.{sys.version_info.minor}"
-        return (
-            f"durable-rules cannot be imported on Python {version} ({error}); on Python 3.13 "
+        return Message(
+            "durable-rules cannot be imported on Python {version} ({error}); on Python 3.13 "
             "and later build it with CPPFLAGS=-DPyEval_CallObject=PyObject_CallObject (see the "
-            "README), or use the vectorised backend, which gives the same advice"
+            "README), or use the vectorised backend, which gives the same advice",
+            version=version,
+            error=str(error),
         )
     return None
 
@@ -94,7 +97,10 @@ def choose(kb: KnowledgeBase, choice: str = "auto") -> Backend:
             [
                 Problem(
                     Location("<backend>"),
-                    f"unknown backend '{choice}'; choose one of auto, durable, vectorised",
+                    Message(
+                        "unknown backend '{choice}'; choose one of auto, durable, vectorised",
+                        choice=choice,
+                    ),
                     did_you_mean(choice, CHOICES),
                 )
             ]

@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from modeadvisor import conditions as cond
+from modeadvisor._i18n import Message
 from modeadvisor.errors import KnowledgeBaseError, Location, PackTooLargeError, Problem
 from modeadvisor.facts import FACT_KINDS, UNIT_FIELDS
 from modeadvisor.knowledge import KnowledgeBase, Trait
@@ -101,10 +102,13 @@ def check_fact_size(kb: KnowledgeBase) -> None:
             [
                 Problem(
                     Location(str(kb.root)),
-                    f"the trait catalogue needs {properties} fact properties; the durable-rules "
-                    f"engine takes at most {MAX_FACT_PROPERTIES - _RESERVED} (count set values "
-                    "one each)",
-                    "use the vectorised backend, or split the catalogue",
+                    Message(
+                        "the trait catalogue needs {properties} fact properties; the "
+                        "durable-rules engine takes at most {most} (count set values one each)",
+                        properties=properties,
+                        most=MAX_FACT_PROPERTIES - _RESERVED,
+                    ),
+                    Message("use the vectorised backend, or split the catalogue"),
                 )
             ]
         )

@@ -17,6 +17,7 @@ from collections.abc import Callable
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any, TextIO
 
+from modeadvisor._i18n import Message, tr
 from modeadvisor.authoring.features import MissingExtraError
 from modeadvisor.errors import HistoryError, Location, Problem
 from modeadvisor.knowledge import KnowledgeBase
@@ -125,11 +126,14 @@ def timelines(args: argparse.Namespace, advice: Advice) -> dict[str, Timeline] |
     with _open(args.db) as store:
         key = organisation_key(advice.organisation)
         if key not in store.organisations():
-            print(
-                f"modeadvisor: {store.where}: no saved assessments of '{advice.organisation}'; "
-                "the report draws no weights over time",
-                file=sys.stderr,
+            said = tr(
+                args.lang,
+                "modeadvisor: {db}: no saved assessments of '{organisation}'; the report draws "
+                "no weights over time",
+                db=store.where,
+                organisation=advice.organisation,
             )
+            print(said, file=sys.stderr)
             return None
         found = store.assessments(key)
     drawn: dict[str, list[tuple[datetime, dict[str, float]]]] = {}
@@ -146,11 +150,16 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
     words = list(args.words)
     delete = len(words) == 2 and words[0] == "delete"
     if len(words) > 2 or (len(words) == 2 and not delete):
-        raise _usage(f"expected `history ORG` or `history delete ORG`, got {' '.join(words)!r}")
+        raise _usage(
+            Message(
+                "expected `history ORG` or `history delete ORG`, got {names!r}",
+                names=" ".join(words),
+            )
+        )
     organisation = words[-1]
     if delete:
         if args.unit is not None:
-            raise _usage("--unit: `history delete` erases whole assessments, not one unit")
+            raise _usage(Message("--unit: `history delete` erases whole assessments, not one unit"))
         before = parse_before(args.before) if args.before is not None else None
         with _open(args.db) as store:
             name = store.organisations().get(_key(organisation), organisation)
@@ -159,7 +168,7 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
         out.write(label("history.erased", args.lang, count=counted, name=name) + "\n")
         return 0
     if args.before is not None:
-        raise _usage("--before belongs to `history delete ORG`")
+        raise _usage(Message("--before belongs to `history delete ORG`"))
     with _open(args.db) as store:
         found = store.history(organisation, args.unit)
     if args.format == "json":
@@ -188,7 +197,13 @@ def parse_before(text: str) -> datetime:
         moment = datetime.fromisoformat(text.strip())
     except ValueError:
         raise HistoryError(
-            [Problem(Location("--before"), f"'{text}' is not a date", f"expected {_FORMATS}")]
+            [
+                Problem(
+                    Location("--before"),
+                    Message("'{text}' is not a date", text=text),
+                    Message("expected {FORMATS}", FORMATS=_FORMATS),
+                )
+            ]
         ) from None
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 

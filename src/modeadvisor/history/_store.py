@@ -19,10 +19,11 @@ from types import TracebackType
 from typing import Any
 
 from pydantic import ValidationError
-from sqlalchemy import Connection, Engine, create_engine, delete, event, select
+from sqlalchemy import Connection, Engine, create_engine, delete, event, false, select
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError, SQLAlchemyError
 
+from modeadvisor._i18n import Message
 from modeadvisor.advice import Advice
 from modeadvisor.errors import (
     HistoryError,
@@ -31,6 +32,7 @@ from modeadvisor.errors import (
     UnknownOrganisationError,
     UnknownUnitError,
     did_you_mean,
+    os_reason,
 )
 from modeadvisor.history import _schema
 from modeadvisor.history._models import (
@@ -85,10 +87,12 @@ def database_url(given: str | Path | None, environ: Mapping[str, str] = os.envir
             [
                 Problem(
                     Location(_shown(chosen)),
-                    f"unsupported database '{scheme}'",
-                    (did_you_mean(scheme, _DRIVERS) or "expected")
-                    + " sqlite:///PATH, postgresql://USER:PASSWORD@HOST:PORT/DATABASE or a "
-                    "path to an SQLite file",
+                    Message("unsupported database '{scheme}'", scheme=scheme),
+                    Message(
+                        "{meant} sqlite:///PATH, postgresql://USER:PASSWORD@HOST:PORT/DATABASE "
+                        "or a path to an SQLite file",
+                        meant=did_you_mean(scheme, _DRIVERS) or Message("expected"),
+                    ),
                 )
             ]
         )
@@ -96,7 +100,11 @@ def database_url(given: str | Path | None, environ: Mapping[str, str] = os.envir
         url = make_url(chosen)
     except (ArgumentError, ValueError) as error:
         raise HistoryError(
-            [Problem(Location(_shown(chosen)), f"not a database URL ({error})")]
+            [
+                Problem(
+                    Location(_shown(chosen)), Message("not a database URL ({error})", error=error)
+                )
+            ]
         ) from None
     return url.set(drivername=_DRIVERS[scheme])
 
@@ -134,7 +142,9 @@ class HistoryStore:
             try:
                 Path(address.database).parent.mkdir(parents=True, exist_ok=True)
             except OSError as error:
-                raise _error(shown, f"cannot make its folder: {error.strerror or error}") from None
+                raise _error(
+                    shown, Message("cannot make its folder: {value}", value=os_reason(error))
+                ) from None
         if address.drivername.startswith("postgresql"):
             options["connect_args"] = {"connect_timeout": CONNECT_TIMEOUT}
         try:
@@ -142,8 +152,8 @@ class HistoryStore:
         except (NoSuchModuleError, ImportError) as error:
             raise _error(
                 shown,
-                f"its driver cannot be loaded ({error})",
-                "pip install 'modeadvisor[history]'",
+                Message("its driver cannot be loaded ({error})", error=error),
+                Message("pip install 'modeadvisor[history]'"),
             ) from None
         if address.drivername == "sqlite":
             _transactional(engine)
@@ -155,13 +165,17 @@ class HistoryStore:
                 break
             except _schema.SchemaError as problem:
                 engine.dispose()
-                raise _error(shown, f"cannot use this history database: {problem}") from None
+                raise _error(
+                    shown, Message("cannot use this history database: {problem}", problem=problem)
+                ) from None
             except SQLAlchemyError as error:
                 # a second look: another process may have made the tables between this one's
                 # look and its CREATE (SQLite; PostgreSQL is locked while they are made)
                 if attempt == 2:
                     engine.dispose()
-                    raise _error(shown, f"cannot open the database: {_reason(error)}") from None
+                    raise _error(
+                        shown, Message("cannot open the database: {reason}", reason=_reason(error))
+                    ) from None
         return store
 
     def close(self) -> None:
@@ -197,9 +211,10 @@ class HistoryStore:
         if advice.anonymity.figures_shown:
             raise _error(
                 self.where,
-                "this advice shows respondents' figures below the anonymity floor "
-                "(--show-respondents, a working copy): the history keeps only advice for the client",
-                "assess without --show-respondents to save",
+                Message(
+                    "this advice shows respondents' figures below the anonymity floor (--show-respondents, a working copy): the history keeps only advice for the client"
+                ),
+                Message("assess without --show-respondents to save"),
             )
         when = _utc(at or datetime.now(UTC))
         packs = pack_hashes(knowledge_base)
@@ -316,8 +331,8 @@ class HistoryStore:
             .where(table.c.organisation == key)
             .order_by(rows.c.assessment, rows.c.position)
         )
-        if unit is not None:
-            unit_query = unit_query.where(rows.c.unit == unit)
+        if unit is not None:  # a NUL is in no unit's id (and PostgreSQL refuses it in a query)
+            unit_query = unit_query.where(rows.c.unit == unit if "\x00" not in unit else false())
         with self._connect("read the history") as connection:
             found = connection.execute(query).all()
             snapshots: dict[int, list[UnitSnapshot]] = {}
@@ -372,7 +387,12 @@ class HistoryStore:
             row = connection.execute(query).first()
         if row is None:
             raise UnknownOrganisationError(
-                [Problem(Location(self.where), f"no saved assessment {assessment_id}")]
+                [
+                    Problem(
+                        Location(self.where),
+                        Message("no saved assessment {assessment_id}", assessment_id=assessment_id),
+                    )
+                ]
             )
         advice = Advice.model_validate_json(row[8])
         return StoredAssessment(
@@ -390,7 +410,9 @@ class HistoryStore:
             with self._engine.begin() as connection:
                 yield connection
         except SQLAlchemyError as error:
-            raise _error(self.where, f"cannot {what}: {_reason(error)}") from None
+            raise _error(
+                self.where, Message("cannot {what}: {reason}", what=what, reason=_reason(error))
+            ) from None
 
     def _known(self, organisation: str) -> str:
         """The key of an organisation with saved assessments, or a HistoryError naming the
@@ -404,10 +426,18 @@ class HistoryStore:
                 return key
             known = [row[0] for row in connection.execute(select(table.c.organisation).distinct())]
         hint = did_you_mean(key, known) or (
-            f"saved: {', '.join(sorted(known)[:10])}" if known else "nothing is saved yet"
+            Message("saved: {names}", names=", ".join(sorted(known)[:10]))
+            if known
+            else Message("nothing is saved yet")
         )
         raise UnknownOrganisationError(
-            [Problem(Location(self.where), f"no saved assessments of '{organisation}'", hint)]
+            [
+                Problem(
+                    Location(self.where),
+                    Message("no saved assessments of '{organisation}'", organisation=organisation),
+                    hint,
+                )
+            ]
         )
 
     def _unknown_unit(self, connection: Connection, key: str, unit: str) -> None:
@@ -423,7 +453,9 @@ class HistoryStore:
             [
                 Problem(
                     Location(self.where),
-                    f"no unit '{unit}' in the saved assessments of '{key}'",
+                    Message(
+                        "no unit '{unit}' in the saved assessments of '{key}'", unit=unit, key=key
+                    ),
                     did_you_mean(unit, ids) or f"units: {', '.join(ids[:20])}",
                 )
             ]

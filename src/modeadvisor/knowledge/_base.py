@@ -13,10 +13,11 @@ from pydantic import (
 )
 
 from modeadvisor import conditions as cond
+from modeadvisor._i18n import Message
 from modeadvisor.errors import KnowledgeBaseError, Location, Problem, did_you_mean, display_path
 from modeadvisor.knowledge._compiled import CompiledForm, compile_knowledge
 from modeadvisor.knowledge._documents import Document, PathKey
-from modeadvisor.knowledge._located import ItemLocation
+from modeadvisor.knowledge._located import ItemLocation, pydantic_message
 from modeadvisor.knowledge._shapes import (
     Archetype,
     ConflictRuleSpec,
@@ -141,7 +142,7 @@ class KnowledgeBase:
                 [
                     Problem(
                         Location("<settings>"),
-                        f"unknown setting '{unknown[0]}'",
+                        Message("unknown setting '{value}'", value=unknown[0]),
                         did_you_mean(unknown[0], Settings.model_fields),
                     )
                 ]
@@ -151,7 +152,14 @@ class KnowledgeBase:
         except ValidationError as error:
             raise KnowledgeBaseError(
                 [
-                    Problem(Location("<settings>"), f"setting '{d['loc'][0]}': {d['msg']}")
+                    Problem(
+                        Location("<settings>"),
+                        Message(
+                            "setting '{value}': {value2}",
+                            value=d["loc"][0],
+                            value2=pydantic_message(d),
+                        ),
+                    )
                     for d in error.errors(include_url=False)
                 ]
             ) from None
@@ -173,7 +181,12 @@ def shipped_rules_dir() -> Path:
     if source_tree.is_dir():
         return source_tree
     raise KnowledgeBaseError(
-        [Problem(Location(str(packaged)), "the shipped rules folder is missing from the install")]
+        [
+            Problem(
+                Location(str(packaged)),
+                Message("the shipped rules folder is missing from the install"),
+            )
+        ]
     )
 
 

@@ -7,6 +7,7 @@ from collections.abc import Callable, Mapping
 from decimal import Decimal
 
 from modeadvisor import conditions as cond
+from modeadvisor._i18n import Message
 from modeadvisor.errors import Location, Problem, did_you_mean
 from modeadvisor.facts import FACT_KINDS, RESPONDENT_FIGURES, UNIT_FIELDS, FactField
 from modeadvisor.knowledge._base import ConflictRule, Pattern, _Placed
@@ -87,7 +88,7 @@ class _ConflictChecker:
                         self.problems.append(
                             self.placed.document.problem(
                                 at,
-                                f"'{alias}' names no alias of `match`",
+                                Message("'{alias}' names no alias of `match`", alias=alias),
                                 did_you_mean(alias, self.spec.match),
                                 key=True,
                             )
@@ -102,18 +103,20 @@ class _ConflictChecker:
         if not steps:
             self.problems.append(
                 self.placed.problem(
-                    "a severity ladder needs at least one step",
-                    "write a level (`severity: medium`) or steps ending with one that has only "
-                    "a `level`",
+                    Message("a severity ladder needs at least one step"),
+                    Message(
+                        "write a level (`severity: medium`) or steps ending with one that has only a `level`"
+                    ),
                     "severity",
                 )
             )
         elif self.spec.severity[-1].when:
             self.problems.append(
                 self.placed.problem(
-                    "the last step of a severity ladder needs no `when`: it is the level when "
-                    "no step above holds",
-                    "add a last step with only a `level`",
+                    Message(
+                        "the last step of a severity ladder needs no `when`: it is the level when no step above holds"
+                    ),
+                    Message("add a last step with only a `level`"),
                     "severity",
                     len(steps) - 1,
                 )
@@ -135,9 +138,16 @@ class _ConflictChecker:
                         self.placed.document,
                         at,
                         leaf.column,
-                        f"`{cond.render(leaf)}`: a severity step weighs the fact bound to "
-                        f"'{alias}' alone and cannot join '{ref.alias}.{ref.field}'",
-                        "join the facts in `match`; compare here with a value or a $setting",
+                        Message(
+                            "`{render}`: a severity step weighs the fact bound to '{alias}' alone and cannot join '{alias2}.{field}'",
+                            render=cond.render(leaf),
+                            alias=alias,
+                            alias2=ref.alias,
+                            field=ref.field,
+                        ),
+                        Message(
+                            "join the facts in `match`; compare here with a value or a $setting"
+                        ),
                     )
                 )
                 return True
@@ -154,7 +164,9 @@ class _ConflictChecker:
             if alias not in self.spec.match:
                 self.problems.append(
                     self.placed.problem(
-                        f"'{ref}': '{alias}' names no alias of `match`",
+                        Message(
+                            "'{ref}': '{alias}' names no alias of `match`", ref=ref, alias=alias
+                        ),
                         did_you_mean(alias, self.spec.match),
                         *at,
                     )
@@ -163,8 +175,13 @@ class _ConflictChecker:
                 fields = self.fields(self.kinds[alias])
                 self.problems.append(
                     self.placed.problem(
-                        f"'{ref}': {self.kinds[alias]} facts have no field '{field}' a finding "
-                        f"can be about; fields: {', '.join(sorted(fields))}",
+                        Message(
+                            "'{ref}': {value} facts have no field '{field}' a finding can be about; fields: {names}",
+                            ref=ref,
+                            value=self.kinds[alias],
+                            field=field,
+                            names=", ".join(sorted(fields)),
+                        ),
                         did_you_mean(field, fields),
                         *at,
                     )
@@ -186,7 +203,11 @@ class _ConflictChecker:
         if matched is None:
             self.problems.append(
                 document.problem(
-                    at, f"'{text}' is not a pattern; expected `KIND` or `KIND where CONDITION`"
+                    at,
+                    Message(
+                        "'{text}' is not a pattern; expected `KIND` or `KIND where CONDITION`",
+                        text=text,
+                    ),
                 )
             )
             return None
@@ -195,7 +216,11 @@ class _ConflictChecker:
             self.problems.append(
                 document.problem(
                     at,
-                    f"'{kind}' is not a kind of fact; expected one of {', '.join(FACT_KINDS)}",
+                    Message(
+                        "'{kind}' is not a kind of fact; expected one of {names}",
+                        kind=kind,
+                        names=", ".join(FACT_KINDS),
+                    ),
                     did_you_mean(kind, FACT_KINDS),
                 )
             )
@@ -226,7 +251,10 @@ class _ConflictChecker:
         except cond.ConditionSyntaxError as error:
             self.problems.append(
                 _in_condition(
-                    document, at, offset + error.column, f"condition does not parse: {error}"
+                    document,
+                    at,
+                    offset + error.column,
+                    Message("condition does not parse: {error}", error=error.message),
                 )
             )
             return None
@@ -345,9 +373,11 @@ class _ConflictChecker:
             if quoted and words is None:
                 self.problems.append(
                     self.placed.problem(
-                        f"the {name} quotes respondents' figures ({', '.join(quoted)}): give "
-                        f"`withheld: {{{name}: ...}}`, the words shown when fewer respondents "
-                        "than the anonymity floor (min_respondents) gave them",
+                        Message(
+                            "the {name} quotes respondents' figures ({names}): give `withheld: {{{name}: ...}}`, the words shown when fewer respondents than the anonymity floor (min_respondents) gave them",
+                            name=name,
+                            names=", ".join(quoted),
+                        ),
                         None,
                         name,
                     )
@@ -363,8 +393,11 @@ class _ConflictChecker:
             if quoted:
                 self.problems.append(
                     self.placed.problem(
-                        f"the withheld {name} quotes respondents' figures ({', '.join(quoted)}), "
-                        "which it is there to leave out",
+                        Message(
+                            "the withheld {name} quotes respondents' figures ({names}), which it is there to leave out",
+                            name=name,
+                            names=", ".join(quoted),
+                        ),
                         None,
                         "withheld",
                         name,
@@ -377,7 +410,7 @@ class _ConflictChecker:
         if form not in FORM_NAMES:
             self.problems.append(
                 self.placed.problem(
-                    f"'{quoted}': unknown form '{form}'",
+                    Message("'{quoted}': unknown form '{form}'", quoted=quoted, form=form),
                     did_you_mean(form, FORM_NAMES) or f"forms are {', '.join(FORM_NAMES)}",
                     *sub,
                 )
@@ -387,9 +420,13 @@ class _ConflictChecker:
         if field is not None and field.type not in ("archetype", "model"):
             self.problems.append(
                 self.placed.problem(
-                    f"'{quoted}': only a mode's or a model's name has forms; {name} is a "
-                    f"{field.type}",
-                    "quote it without `|form`",
+                    Message(
+                        "'{quoted}': only a mode's or a model's name has forms; {name} is a {type}",
+                        quoted=quoted,
+                        name=name,
+                        type=field.type,
+                    ),
+                    Message("quote it without `|form`"),
                     *sub,
                 )
             )
@@ -402,7 +439,9 @@ class _ConflictChecker:
             if alias not in self.spec.match:
                 self.problems.append(
                     self.placed.problem(
-                        f"'{{{alias}.{name}}}' names no alias of `match`",
+                        Message(
+                            "'{{{alias}.{name}}}' names no alias of `match`", alias=alias, name=name
+                        ),
                         did_you_mean(alias, self.spec.match),
                         *sub,
                     )
@@ -410,7 +449,12 @@ class _ConflictChecker:
             elif alias in self.kinds and name not in self.fields(self.kinds[alias]):
                 self.problems.append(
                     self.placed.problem(
-                        f"'{{{alias}.{name}}}': {self.kinds[alias]} facts have no field '{name}'",
+                        Message(
+                            "'{{{alias}.{name}}}': {value} facts have no field '{name}'",
+                            alias=alias,
+                            name=name,
+                            value=self.kinds[alias],
+                        ),
                         did_you_mean(name, self.fields(self.kinds[alias])),
                         *sub,
                     )
@@ -489,7 +533,11 @@ def check_condition(
         trait = traits.get(leaf.trait)
         if trait is None:
             found.append(
-                (leaf.column, f"unknown trait '{leaf.trait}'", did_you_mean(leaf.trait, traits))
+                (
+                    leaf.column,
+                    Message("unknown trait '{trait}'", trait=leaf.trait),
+                    did_you_mean(leaf.trait, traits),
+                )
             )
             continue
         problem = _leaf_problem(leaf, trait)
@@ -506,15 +554,21 @@ def _leaf_problem(
         if trait.type == "bool":
             return None
         return (
-            f"'{trait.id}' is {trait.kind_text()}, not true/false; compare it with a value",
+            Message(
+                "'{id}' is {kind_text}, not true/false; compare it with a value",
+                id=trait.id,
+                kind_text=trait.kind_text(),
+            ),
             _example(trait),
         )
     if isinstance(leaf, cond.Member):
         return _member_problem(leaf, trait)
     if isinstance(leaf.value, cond.Ref | cond.Param):
         return (
-            f"`{cond.render(leaf)}`: references to other facts and $settings are for "
-            "conflict rules; a scoring rule compares a trait with a value",
+            Message(
+                "`{render}`: references to other facts and $settings are for conflict rules; a scoring rule compares a trait with a value",
+                render=cond.render(leaf),
+            ),
             _example(trait),
         )
     return _COMPARED[trait.type](leaf, leaf.value, trait)
@@ -523,13 +577,21 @@ def _leaf_problem(
 def _member_problem(leaf: cond.Member, trait: Trait) -> tuple[str, str | None] | None:
     if trait.type != "set":
         return (
-            f"'{trait.id}' is {trait.kind_text()}; membership tests (\"value\" in trait) are "
-            "for set traits",
+            Message(
+                "'{id}' is {kind_text}; membership tests (\"value\" in trait) are for set traits",
+                id=trait.id,
+                kind_text=trait.kind_text(),
+            ),
             _example(trait),
         )
     if leaf.value not in (trait.values or ()):
         return (
-            f"'{leaf.value}' is not a value of '{trait.id}' ({', '.join(trait.values or ())})",
+            Message(
+                "'{value}' is not a value of '{id}' ({names})",
+                value=leaf.value,
+                id=trait.id,
+                names=", ".join(trait.values or ()),
+            ),
             did_you_mean(leaf.value, trait.values or ()),
         )
     return None
@@ -542,32 +604,52 @@ def _bool_compared(leaf: cond.Comparison, value: cond.Scalar, trait: Trait) -> _
     name = trait.id
     if not isinstance(value, bool):
         return (
-            f"'{name}' is true/false, compared with {cond.render(leaf).split()[-1]}",
-            f"write `{name}` or `not {name}`",
+            Message(
+                "'{name}' is true/false, compared with {value}",
+                name=name,
+                value=cond.render(leaf).split()[-1],
+            ),
+            Message("write `{name}` or `not {name}`", name=name),
         )
     if leaf.op not in ("==", "!="):
-        return f"'{name}' is true/false: only == and != apply", f"write `{name}`"
+        return Message("'{name}' is true/false: only == and != apply", name=name), Message(
+            "write `{name}`", name=name
+        )
     return None
 
 
 def _scale_compared(leaf: cond.Comparison, value: cond.Scalar, trait: Trait) -> _Found:
     if isinstance(value, bool) or not isinstance(value, int):
         return (
-            f"'{trait.id}' is {trait.kind_text()}; compare it with a whole number",
+            Message(
+                "'{id}' is {kind_text}; compare it with a whole number",
+                id=trait.id,
+                kind_text=trait.kind_text(),
+            ),
             _example(trait),
         )
     if not SCALE_MIN <= value <= SCALE_MAX:
-        return f"{value} is outside the scale of '{trait.id}' ({SCALE_MIN}-{SCALE_MAX})", None
+        return Message(
+            "{value} is outside the scale of '{id}' ({SCALE_MIN}-{SCALE_MAX})",
+            value=value,
+            id=trait.id,
+            SCALE_MIN=SCALE_MIN,
+            SCALE_MAX=SCALE_MAX,
+        ), None
     return None
 
 
 def _number_compared(leaf: cond.Comparison, value: cond.Scalar, trait: Trait) -> _Found:
     if isinstance(value, bool) or not isinstance(value, int | float):
-        return f"'{trait.id}' is a number; compare it with a number", _example(trait)
+        return Message("'{id}' is a number; compare it with a number", id=trait.id), _example(trait)
     if _decimals(value) > NUMBER_DECIMALS:
-        return f"{value} has more than {NUMBER_DECIMALS} decimals", None
+        return Message(
+            "{value} has more than {NUMBER_DECIMALS} decimals",
+            value=value,
+            NUMBER_DECIMALS=NUMBER_DECIMALS,
+        ), None
     if abs(value) > NUMBER_LIMIT:
-        return f"{value} is too large; numbers are compared up to ±1e12", None
+        return Message("{value} is too large; numbers are compared up to ±1e12", value=value), None
     return None
 
 
@@ -575,21 +657,32 @@ def _category_compared(leaf: cond.Comparison, value: cond.Scalar, trait: Trait) 
     name = trait.id
     if not isinstance(value, str):
         return (
-            f"'{name}' is {trait.kind_text()}; compare it with a \"quoted value\"",
+            Message(
+                "'{name}' is {kind_text}; compare it with a \"quoted value\"",
+                name=name,
+                kind_text=trait.kind_text(),
+            ),
             _example(trait),
         )
     if leaf.op not in ("==", "!="):
-        return f"'{name}' is a category: only ==, != and `in [...]` apply", None
+        return Message("'{name}' is a category: only ==, != and `in [...]` apply", name=name), None
     if value not in (trait.values or ()):
         return (
-            f"'{value}' is not a value of '{name}' ({', '.join(trait.values or ())})",
+            Message(
+                "'{value}' is not a value of '{name}' ({names})",
+                value=value,
+                name=name,
+                names=", ".join(trait.values or ()),
+            ),
             did_you_mean(value, trait.values or ()),
         )
     return None
 
 
 def _set_compared(leaf: cond.Comparison, value: cond.Scalar, trait: Trait) -> _Found:
-    return f"'{trait.id}' is {trait.kind_text()}; test membership instead", _example(trait)
+    return Message(
+        "'{id}' is {kind_text}; test membership instead", id=trait.id, kind_text=trait.kind_text()
+    ), _example(trait)
 
 
 #: How a comparison `trait op value` is checked, by the trait's type.
@@ -605,11 +698,13 @@ _COMPARED: Mapping[TraitType, Callable[[cond.Comparison, cond.Scalar, Trait], _F
 def _example(trait: Trait) -> str:
     match trait.type:
         case "scale":
-            return f"e.g. `{trait.id} >= 4`"
+            return Message("e.g. `{id} >= 4`", id=trait.id)
         case "bool":
-            return f"e.g. `{trait.id}` or `not {trait.id}`"
+            return Message("e.g. `{id}` or `not {id}`", id=trait.id)
         case "number":
-            return f"e.g. `{trait.id} > 10`"
+            return Message("e.g. `{id} > 10`", id=trait.id)
         case "category":
-            return f'e.g. `{trait.id} == "{(trait.values or ("value",))[0]}"`'
-    return f'e.g. `"{(trait.values or ("value",))[0]}" in {trait.id}`'
+            return Message(
+                'e.g. `{id} == "{value}"`', id=trait.id, value=(trait.values or ("value",))[0]
+            )
+    return Message('e.g. `"{value}" in {id}`', value=(trait.values or ("value",))[0], id=trait.id)

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from modeadvisor import conditions as cond
+from modeadvisor._i18n import Message
 from modeadvisor.conditions import MAX_ALTERNATIVES, Leaf, disjunctive_form, resolve
 from modeadvisor.errors import Location, Problem
 from modeadvisor.facts import FACT_KINDS, UNIT_FIELDS
@@ -171,8 +172,13 @@ def _columns(condition: cond.Condition) -> dict[Leaf, int]:
 def _too_complex(where: Location, what: str, count: int) -> Problem:
     return Problem(
         where,
-        f"{what} to {count} alternatives; the engine takes at most {MAX_ALTERNATIVES}",
-        "split it into several rules",
+        Message(
+            "{what} to {count} alternatives; the engine takes at most {MAX_ALTERNATIVES}",
+            what=what,
+            count=count,
+            MAX_ALTERNATIVES=MAX_ALTERNATIVES,
+        ),
+        Message("split it into several rules"),
     )
 
 

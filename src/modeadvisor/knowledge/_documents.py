@@ -22,7 +22,8 @@ from typing import Any
 
 import yaml
 
-from modeadvisor.errors import Location, Problem, display_path
+from modeadvisor._i18n import Message
+from modeadvisor.errors import Location, Problem, display_path, os_reason
 from modeadvisor.limits import DEFAULT_LIMITS, Limits, how_to_raise, read_at_most
 
 PathKey = tuple[str | int, ...]
@@ -142,7 +143,7 @@ def load_document(path: Path, limits: Limits = DEFAULT_LIMITS) -> Document:
     name = display_path(path)
     try:
         if path.exists() and not path.is_file():  # a folder, a device like /dev/zero, a pipe
-            raise DocumentError([Problem(Location(name), "not a regular file")])
+            raise DocumentError([Problem(Location(name), Message("not a regular file"))])
         with path.open("rb") as stream:  # read at most the limit: sizes can lie (/proc)
             raw = read_at_most(stream, limits.max_file_bytes + 1)
         if len(raw) > limits.max_file_bytes:
@@ -151,14 +152,22 @@ def load_document(path: Path, limits: Limits = DEFAULT_LIMITS) -> Document:
                 [
                     Problem(
                         Location(name),
-                        (f"file is {size:,} bytes; the limit is {limits.max_file_bytes:,}"),
-                        "split it, or " + how_to_raise("max_file_bytes"),
+                        (
+                            Message(
+                                "file is {size:,} bytes; the limit is {max_file_bytes:,}",
+                                size=size,
+                                max_file_bytes=limits.max_file_bytes,
+                            )
+                        ),
+                        Message("split it, or {how}", how=how_to_raise("max_file_bytes")),
                     )
                 ]
             )
     except OSError as error:
-        reason = error.strerror or str(error)
-        raise DocumentError([Problem(Location(name), f"cannot read file: {reason}")]) from error
+        reason = os_reason(error)
+        raise DocumentError(
+            [Problem(Location(name), Message("cannot read file: {reason}", reason=reason))]
+        ) from error
     return parse_document(decode(raw, name), path, name, limits=limits)
 
 
@@ -172,7 +181,7 @@ def decode(raw: bytes, name: str) -> str:
         column = error.start - (raw.rfind(b"\n", 0, error.start) + 1) + 1
         message = f"file is not valid UTF-8 (byte 0x{raw[error.start]:02x})"
         raise DocumentError(
-            [Problem(Location(name, line, column), message, "save the file as UTF-8")]
+            [Problem(Location(name, line, column), message, Message("save the file as UTF-8"))]
         ) from error
 
 
@@ -190,15 +199,19 @@ def parse_document(
         what = error.problem or error.context or "malformed YAML"
         problem = Problem(
             location,
-            f"malformed YAML/JSON: {what}",
+            Message("malformed YAML/JSON: {what}", what=what),
             None,
             lines[location.line - 1] if location.line and location.line <= len(lines) else None,
         )
         raise DocumentError([problem]) from error
     except yaml.YAMLError as error:  # e.g. a reader error on a control character
-        raise DocumentError([Problem(Location(name), f"malformed YAML/JSON: {error}")]) from error
+        raise DocumentError(
+            [Problem(Location(name), Message("malformed YAML/JSON: {error}", error=error))]
+        ) from error
     except RecursionError:  # the pure-Python composer, where libyaml is missing
-        raise DocumentError([Problem(Location(name), "document nests far too deeply")]) from None
+        raise DocumentError(
+            [Problem(Location(name), Message("document nests far too deeply"))]
+        ) from None
     document = Document(path=path, name=name, data=None, lines=lines)
     if node is None:
         return document
@@ -232,10 +245,15 @@ class _Builder:
                         self._at(
                             node,
                             (
-                                f"more than {limits.max_alias_values:,} values are repeated through YAML "
-                                "aliases (an alias bomb?)"
+                                Message(
+                                    "more than {max_alias_values:,} values are repeated through YAML aliases (an alias bomb?)",
+                                    max_alias_values=limits.max_alias_values,
+                                )
                             ),
-                            "write the values out, or " + how_to_raise("max_alias_values"),
+                            Message(
+                                "write the values out, or {how}",
+                                how=how_to_raise("max_alias_values"),
+                            ),
                         )
                     ]
                 )
@@ -246,9 +264,11 @@ class _Builder:
                 [
                     self._at(
                         node,
-                        f"document has more than {limits.max_values:,} "
-                        "values (an alias bomb or a file far too large)",
-                        "if it is meant, " + how_to_raise("max_values"),
+                        Message(
+                            "document has more than {max_values:,} values (an alias bomb or a file far too large)",
+                            max_values=limits.max_values,
+                        ),
+                        Message("if it is meant, {how}", how=how_to_raise("max_values")),
                     )
                 ]
             )
@@ -257,8 +277,11 @@ class _Builder:
                 [
                     self._at(
                         node,
-                        f"document nests deeper than {limits.max_depth} levels",
-                        "nest it less deeply, or " + how_to_raise("max_depth"),
+                        Message(
+                            "document nests deeper than {max_depth} levels",
+                            max_depth=limits.max_depth,
+                        ),
+                        Message("nest it less deeply, or {how}", how=how_to_raise("max_depth")),
                     )
                 ]
             )
@@ -267,28 +290,36 @@ class _Builder:
             return self._mapping(node, path, depth)
         if isinstance(node, yaml.SequenceNode):
             if node.tag != "tag:yaml.org,2002:seq":
-                self.problems.append(self._at(node, f"unsupported YAML tag {node.tag}"))
+                self.problems.append(
+                    self._at(node, Message("unsupported YAML tag {tag}", tag=node.tag))
+                )
                 return None
             return [self.build(item, (*path, i), depth + 1) for i, item in enumerate(node.value)]
         return self._scalar(node)
 
     def _mapping(self, node: yaml.MappingNode, path: PathKey, depth: int) -> dict[str, Any] | None:
         if node.tag != "tag:yaml.org,2002:map":
-            self.problems.append(self._at(node, f"unsupported YAML tag {node.tag}"))
+            self.problems.append(
+                self._at(node, Message("unsupported YAML tag {tag}", tag=node.tag))
+            )
             return None
         result: dict[str, Any] = {}
         for key_node, value_node in node.value:
             if key_node.tag == "tag:yaml.org,2002:merge":
-                self.problems.append(self._at(key_node, "YAML merge keys (<<) are not supported"))
+                self.problems.append(
+                    self._at(key_node, Message("YAML merge keys (<<) are not supported"))
+                )
                 continue
             key = self._scalar(key_node) if isinstance(key_node, yaml.ScalarNode) else None
             if not isinstance(key, str | int) or isinstance(key, bool):
-                self.problems.append(self._at(key_node, "mapping keys must be plain names"))
+                self.problems.append(
+                    self._at(key_node, Message("mapping keys must be plain names"))
+                )
                 continue
             key = str(key)
             child = (*path, key)
             if key in result:
-                self.problems.append(self._at(key_node, f"duplicate key '{key}'"))
+                self.problems.append(self._at(key_node, Message("duplicate key '{key}'", key=key)))
                 continue
             self.document.keys[child] = (
                 key_node.start_mark.line + 1,
@@ -299,15 +330,18 @@ class _Builder:
 
     def _scalar(self, node: yaml.Node) -> Any:
         if not isinstance(node, yaml.ScalarNode):
-            self.problems.append(self._at(node, "expected a plain value here"))
+            self.problems.append(self._at(node, Message("expected a plain value here")))
             return None
         if len(node.value) > self.limits.max_text:
             self.problems.append(
                 self._at(
                     node,
-                    f"a value of {len(node.value):,} characters; "
-                    f"the limit is {self.limits.max_text:,}",
-                    "if it is meant, " + how_to_raise("max_text"),
+                    Message(
+                        "a value of {count:,} characters; the limit is {max_text:,}",
+                        count=len(node.value),
+                        max_text=self.limits.max_text,
+                    ),
+                    Message("if it is meant, {how}", how=how_to_raise("max_text")),
                 )
             )
             return None
@@ -323,8 +357,8 @@ class _Builder:
             self.problems.append(
                 self._at(
                     node,
-                    f"unsupported YAML tag {node.tag}",
-                    "only plain values, lists and mappings are allowed",
+                    Message("unsupported YAML tag {tag}", tag=node.tag),
+                    Message("only plain values, lists and mappings are allowed"),
                 )
             )
             return None
@@ -347,13 +381,23 @@ def expect_mapping(document: Document, what: str) -> Mapping[str, Any]:
     """The document's top level as a mapping, or a located problem saying what was expected."""
     if document.data is None:
         raise DocumentError(
-            [Problem(Location(document.name, 1, 1), f"file is empty; expected {what}")]
+            [
+                Problem(
+                    Location(document.name, 1, 1),
+                    Message("file is empty; expected {what}", what=what),
+                )
+            ]
         )
     if not isinstance(document.data, dict):
         raise DocumentError(
             [
                 document.problem(
-                    (), f"expected {what} at the top of the file, found {type_name(document.data)}"
+                    (),
+                    Message(
+                        "expected {what} at the top of the file, found {type_name}",
+                        what=what,
+                        type_name=type_name(document.data),
+                    ),
                 )
             ]
         )
@@ -364,15 +408,15 @@ def type_name(value: object) -> str:
     """How a value's type reads to a non-programmer."""
     match value:
         case bool():
-            return "true/false"
+            return Message("true/false")
         case int() | float():
-            return "a number"
+            return Message("a number")
         case str():
-            return "text"
+            return Message("text")
         case list():
-            return "a list"
+            return Message("a list")
         case dict():
-            return "a mapping"
+            return Message("a mapping")
         case None:
-            return "nothing (null)"
+            return Message("nothing (null)")
     return type(value).__name__

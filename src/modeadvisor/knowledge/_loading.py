@@ -21,6 +21,7 @@ from pydantic import (
 )
 
 from modeadvisor import conditions as cond
+from modeadvisor._i18n import Message
 from modeadvisor.errors import KnowledgeBaseError, Location, Problem, did_you_mean, display_path
 from modeadvisor.facts import UNIT_FIELDS
 from modeadvisor.knowledge._base import (
@@ -74,7 +75,7 @@ def load_knowledge_base(*folders: Path | str, limits: Limits = DEFAULT_LIMITS) -
     `limits.allow_outside_pack`.
     """
     if not folders:
-        raise KnowledgeBaseError([Problem(Location("<packs>"), "no pack folder given")])
+        raise KnowledgeBaseError([Problem(Location("<packs>"), Message("no pack folder given"))])
     loaders = [_read_pack(Path(folder), limits) for folder in folders]
     chain = _layer_order(loaders, limits)
     merged = chain[0]
@@ -86,13 +87,15 @@ def load_knowledge_base(*folders: Path | str, limits: Limits = DEFAULT_LIMITS) -
 def _read_pack(root: Path, limits: Limits) -> _PackLoader:
     name = display_path(root)
     if not root.is_dir():
-        raise KnowledgeBaseError([Problem(Location(name), "not a folder of rule files")])
+        raise KnowledgeBaseError([Problem(Location(name), Message("not a folder of rule files"))])
     files = sorted(
         (p for p in root.rglob("*") if p.suffix in (".yaml", ".yml") and p.is_file()),
         key=lambda p: p.relative_to(root).as_posix(),
     )
     if not files:
-        raise KnowledgeBaseError([Problem(Location(name), "no .yaml rule files in this folder")])
+        raise KnowledgeBaseError(
+            [Problem(Location(name), Message("no .yaml rule files in this folder"))]
+        )
     inside = root.resolve()
     outside = [p for p in files if not p.resolve().is_relative_to(inside)]
     if outside and not limits.allow_outside_pack:
@@ -100,8 +103,13 @@ def _read_pack(root: Path, limits: Limits) -> _PackLoader:
             [
                 Problem(
                     Location(display_path(p)),
-                    f"this file leads outside the pack folder (to {p.resolve()})",
-                    "copy it into the pack, or " + how_to_raise("allow_outside_pack"),
+                    Message(
+                        "this file leads outside the pack folder (to {resolve})",
+                        resolve=p.resolve(),
+                    ),
+                    Message(
+                        "copy it into the pack, or {how}", how=how_to_raise("allow_outside_pack")
+                    ),
                 )
                 for p in outside
             ]
@@ -126,8 +134,11 @@ def _layer_order(loaders: list[_PackLoader], limits: Limits) -> list[_PackLoader
                     Problem(
                         Location(display_path(loader.root)),
                         (
-                            f"pack id '{loader.pack_id}' is given twice (also "
-                            f"{display_path(by_id[loader.pack_id].root)})"
+                            Message(
+                                "pack id '{pack_id}' is given twice (also {display_path})",
+                                pack_id=loader.pack_id,
+                                display_path=display_path(by_id[loader.pack_id].root),
+                            )
                         ),
                     )
                 )
@@ -146,7 +157,11 @@ def _layer_order(loaders: list[_PackLoader], limits: Limits) -> list[_PackLoader
         if parent not in by_id:
             problems.append(
                 loader.pack_problem(
-                    f"extends unknown pack '{parent}'; known: {', '.join(sorted(by_id))}",
+                    Message(
+                        "extends unknown pack '{parent}'; known: {names}",
+                        parent=parent,
+                        names=", ".join(sorted(by_id)),
+                    ),
                     did_you_mean(parent, by_id),
                     "extends",
                 )
@@ -156,7 +171,9 @@ def _layer_order(loaders: list[_PackLoader], limits: Limits) -> list[_PackLoader
     for cycle in layer_cycles(parents):
         problems.append(
             by_id[cycle[0]].pack_problem(
-                f"packs {' -> '.join(cycle)} extend each other in a cycle", None, "extends"
+                Message("packs {names} extend each other in a cycle", names=" -> ".join(cycle)),
+                None,
+                "extends",
             )
         )
     if problems:
@@ -204,8 +221,8 @@ def parents_first(ids: Sequence[str], parents: Mapping[str, str]) -> list[str]:
 def _no_pack(root: Path) -> Problem:
     return Problem(
         Location(display_path(root)),
-        "no `pack:` section found",
-        "add a pack.yaml with `pack: {id: ..., name: {en: ...}}`",
+        Message("no `pack:` section found"),
+        Message("add a pack.yaml with `pack: {{id: ..., name: {{en: ...}}}}`"),
     )
 
 
@@ -300,7 +317,11 @@ class _PackLoader:
                 self.problems.append(
                     document.problem(
                         (key,),
-                        f"unknown section '{key}'; expected one of {', '.join(SECTIONS)}",
+                        Message(
+                            "unknown section '{key}'; expected one of {names}",
+                            key=key,
+                            names=", ".join(SECTIONS),
+                        ),
                         did_you_mean(key, SECTIONS),
                         key=True,
                     )
@@ -318,7 +339,12 @@ class _PackLoader:
             if not isinstance(value, list):
                 self.problems.append(
                     document.problem(
-                        (section,), f"'{section}' must be a list of items, found {type_name(value)}"
+                        (section,),
+                        Message(
+                            "'{section}' must be a list of items, found {type_name}",
+                            section=section,
+                            type_name=type_name(value),
+                        ),
                     )
                 )
                 continue
@@ -356,7 +382,8 @@ class _PackLoader:
         if not isinstance(value, dict):
             self.problems.append(
                 document.problem(
-                    ("translations",), ("expected {fi: {rules: {RULE_ID: {rationale: ...}}}}")
+                    ("translations",),
+                    (Message("expected {{fi: {{rules: {{RULE_ID: {{rationale: ...}}}}}}}}")),
                 )
             )
             return
@@ -364,25 +391,31 @@ class _PackLoader:
             at: PathKey = ("translations", lang)
             if lang not in ("en", "fi"):
                 self.problems.append(
-                    document.problem(at, f"unknown language '{lang}'; expected en or fi", key=True)
+                    document.problem(
+                        at,
+                        Message("unknown language '{lang}'; expected en or fi", lang=lang),
+                        key=True,
+                    )
                 )
                 continue
             if not isinstance(sections, dict):
-                self.problems.append(document.problem(at, "expected a mapping of sections"))
+                self.problems.append(
+                    document.problem(at, Message("expected a mapping of sections"))
+                )
                 continue
             for section, items in sections.items():
                 if section not in _TEXT_FIELDS:
                     self.problems.append(
                         document.problem(
                             (*at, section),
-                            f"unknown section '{section}' to translate",
+                            Message("unknown section '{section}' to translate", section=section),
                             did_you_mean(section, _TEXT_FIELDS),
                             key=True,
                         )
                     )
                     continue
                 if not isinstance(items, dict):
-                    self.problems.append(document.problem((*at, section), "expected ids"))
+                    self.problems.append(document.problem((*at, section), Message("expected ids")))
                     continue
                 for item_id, fields in items.items():
                     where: PathKey = (*at, section, item_id)
@@ -390,7 +423,9 @@ class _PackLoader:
                         isinstance(text, str) and text for text in fields.values()
                     ):
                         self.problems.append(
-                            document.problem(where, "expected {field: text} with non-empty texts")
+                            document.problem(
+                                where, Message("expected {{field: text}} with non-empty texts")
+                            )
                         )
                         continue
                     for name in fields:
@@ -398,8 +433,12 @@ class _PackLoader:
                             self.problems.append(
                                 document.problem(
                                     (*where, name),
-                                    f"'{name}' is not a text of {section}; "
-                                    f"expected {', '.join(_TEXT_FIELDS[section])}",
+                                    Message(
+                                        "'{name}' is not a text of {section}; expected {names}",
+                                        name=name,
+                                        section=section,
+                                        names=", ".join(_TEXT_FIELDS[section]),
+                                    ),
                                     did_you_mean(name, _TEXT_FIELDS[section]),
                                     key=True,
                                 )
@@ -435,22 +474,35 @@ class _PackLoader:
                 if key in items and items[key][1].root == overlay.root:
                     merged.problems.append(
                         placed.problem(
-                            f"duplicate {_WHAT[section]} '{key}'; first defined at "
-                            f"{items[key][1].location}"
+                            Message(
+                                "duplicate {value} '{key}'; first defined at {location}",
+                                value=_WHAT[section],
+                                key=key,
+                                location=items[key][1].location,
+                            )
                         )
                     )
                 elif key in items and not item.override:
                     merged.problems.append(
                         placed.problem(
-                            f"{_WHAT[section]} '{key}' is already defined by pack '{below}' at "
-                            f"{items[key][1].location}",
-                            "add `override: true` to replace it",
+                            Message(
+                                "{value} '{key}' is already defined by pack '{below}' at {location}",
+                                value=_WHAT[section],
+                                key=key,
+                                below=below,
+                                location=items[key][1].location,
+                            ),
+                            Message("add `override: true` to replace it"),
                         )
                     )
                 elif key not in items and item.override:
                     merged.problems.append(
                         placed.problem(
-                            f"`override: true`, but no pack below defines {_WHAT[section]} '{key}'",
+                            Message(
+                                "`override: true`, but no pack below defines {value} '{key}'",
+                                value=_WHAT[section],
+                                key=key,
+                            ),
                             did_you_mean(key, items),
                         )
                     )
@@ -480,7 +532,11 @@ class _PackLoader:
                     if key not in known:
                         problems.append(
                             placed.problem(
-                                f"cannot disable {_WHAT[section]} '{key}': no pack below defines it",
+                                Message(
+                                    "cannot disable {value} '{key}': no pack below defines it",
+                                    value=_WHAT[section],
+                                    key=key,
+                                ),
                                 did_you_mean(key, known),
                                 section,
                                 index,
@@ -506,7 +562,11 @@ class _PackLoader:
             if item_id not in index:
                 self.problems.append(
                     placed.problem(
-                        f"no {_WHAT[section]} '{item_id}' to translate",
+                        Message(
+                            "no {value} '{item_id}' to translate",
+                            value=_WHAT[section],
+                            item_id=item_id,
+                        ),
                         did_you_mean(item_id, index),
                     )
                 )
@@ -538,7 +598,9 @@ class _PackLoader:
         rules = self._unique("rules", "rule")
         if not archetypes and not self.problems:
             self.problems.append(
-                Problem(Location(display_path(self.root)), "the pack defines no archetypes")
+                Problem(
+                    Location(display_path(self.root)), Message("the pack defines no archetypes")
+                )
             )
         self._overlap(archetypes, models, "archetype", "model")
         for archetype, placed in archetypes.values():
@@ -586,14 +648,16 @@ class _PackLoader:
                 if item.override:
                     self.problems.append(
                         placed.problem(
-                            "`override: true` needs a pack below: add `extends` to the pack",
+                            Message(
+                                "`override: true` needs a pack below: add `extends` to the pack"
+                            ),
                             None,
                             "override",
                         )
                     )
         for _, placed in self.items["disable"]:
             self.problems.append(
-                placed.problem("`disable` needs a pack below: add `extends` to the pack")
+                placed.problem(Message("`disable` needs a pack below: add `extends` to the pack"))
             )
 
     def _pack_sections(self) -> list[tuple[Any, _Placed]]:
@@ -603,7 +667,12 @@ class _PackLoader:
             self.problems.append(_no_pack(self.root))
         for _, placed in packs[1:]:
             self.problems.append(
-                placed.problem(f"a second `pack:` section; the first is at {packs[0][1].location}")
+                placed.problem(
+                    Message(
+                        "a second `pack:` section; the first is at {location}",
+                        location=packs[0][1].location,
+                    )
+                )
             )
         return packs
 
@@ -613,7 +682,10 @@ class _PackLoader:
             if sid not in sources:
                 self.problems.append(
                     placed.problem(
-                        f"unknown source id '{sid}'", did_you_mean(sid, sources), field, i
+                        Message("unknown source id '{sid}'", sid=sid),
+                        did_you_mean(sid, sources),
+                        field,
+                        i,
                     )
                 )
 
@@ -639,7 +711,11 @@ class _PackLoader:
             if _decimals(weight) > NUMBER_DECIMALS:
                 self.problems.append(
                     placed.problem(
-                        f"weight {weight} has more than {NUMBER_DECIMALS} decimals",
+                        Message(
+                            "weight {weight} has more than {NUMBER_DECIMALS} decimals",
+                            weight=weight,
+                            NUMBER_DECIMALS=NUMBER_DECIMALS,
+                        ),
                         None,
                         "weights",
                         archetype_id,
@@ -648,7 +724,10 @@ class _PackLoader:
             if archetype_id not in archetypes:
                 self.problems.append(
                     placed.problem(
-                        f"unknown archetype '{archetype_id}' in weights",
+                        Message(
+                            "unknown archetype '{archetype_id}' in weights",
+                            archetype_id=archetype_id,
+                        ),
                         did_you_mean(archetype_id, archetypes),
                         "weights",
                         archetype_id,
@@ -662,7 +741,11 @@ class _PackLoader:
             if _decimals(link.strength) > NUMBER_DECIMALS:
                 self.problems.append(
                     placed.problem(
-                        f"strength {link.strength} has more than {NUMBER_DECIMALS} decimals",
+                        Message(
+                            "strength {strength} has more than {NUMBER_DECIMALS} decimals",
+                            strength=link.strength,
+                            NUMBER_DECIMALS=NUMBER_DECIMALS,
+                        ),
                         None,
                         "strength",
                     )
@@ -678,8 +761,11 @@ class _PackLoader:
             if trait.id in UNIT_FIELDS:
                 self.problems.append(
                     placed.problem(
-                        f"trait id '{trait.id}' is reserved: conflict rules read it as a field of "
-                        f"unit facts ({', '.join(sorted(UNIT_FIELDS))})",
+                        Message(
+                            "trait id '{id}' is reserved: conflict rules read it as a field of unit facts ({names})",
+                            id=trait.id,
+                            names=", ".join(sorted(UNIT_FIELDS)),
+                        ),
                         None,
                         "id",
                     )
@@ -734,7 +820,14 @@ class _PackLoader:
                 first = seen[item.id][1].document.location((*seen[item.id][1].path, "id"))
                 self.problems.append(
                     placed.problem(
-                        f"duplicate {what} id '{item.id}'; first defined at {first}", None, "id"
+                        Message(
+                            "duplicate {what} id '{id}'; first defined at {first}",
+                            what=what,
+                            id=item.id,
+                            first=first,
+                        ),
+                        None,
+                        "id",
                     )
                 )
                 continue
@@ -748,7 +841,12 @@ class _PackLoader:
             placed = models[shared][1]
             self.problems.append(
                 placed.problem(
-                    f"'{shared}' is both an {a} and a {b} id; graph node ids must be unique",
+                    Message(
+                        "'{shared}' is both an {a} and a {b} id; graph node ids must be unique",
+                        shared=shared,
+                        a=a,
+                        b=b,
+                    ),
                     None,
                     "id",
                 )
@@ -760,7 +858,10 @@ class _PackLoader:
         if link.source_node not in archetypes:
             self.problems.append(
                 placed.problem(
-                    f"unknown archetype '{link.source_node}' (links start at an archetype)",
+                    Message(
+                        "unknown archetype '{source_node}' (links start at an archetype)",
+                        source_node=link.source_node,
+                    ),
                     did_you_mean(link.source_node, archetypes),
                     "from",
                 )
@@ -769,7 +870,10 @@ class _PackLoader:
             if link.target not in archetypes:
                 self.problems.append(
                     placed.problem(
-                        f"unknown archetype '{link.target}' (evolves_to links two archetypes)",
+                        Message(
+                            "unknown archetype '{target}' (evolves_to links two archetypes)",
+                            target=link.target,
+                        ),
                         did_you_mean(link.target, archetypes),
                         "to",
                     )
@@ -777,7 +881,9 @@ class _PackLoader:
         elif link.target not in models:
             self.problems.append(
                 placed.problem(
-                    f"unknown model '{link.target}'", did_you_mean(link.target, models), "to"
+                    Message("unknown model '{target}'", target=link.target),
+                    did_you_mean(link.target, models),
+                    "to",
                 )
             )
 
@@ -788,9 +894,13 @@ class _PackLoader:
             if key in seen:
                 self.problems.append(
                     placed.problem(
-                        f"a second link from '{key[0]}' to '{key[1]}'; the first is at "
-                        f"{seen[key].location}",
-                        "one archetype has one relation to a model",
+                        Message(
+                            "a second link from '{value}' to '{value2}'; the first is at {location}",
+                            value=key[0],
+                            value2=key[1],
+                            location=seen[key].location,
+                        ),
+                        Message("one archetype has one relation to a model"),
                     )
                 )
             else:
@@ -805,7 +915,10 @@ class _PackLoader:
         except cond.ConditionSyntaxError as error:
             self.problems.append(
                 _in_condition(
-                    placed.document, when, error.column, f"condition does not parse: {error}"
+                    placed.document,
+                    when,
+                    error.column,
+                    Message("condition does not parse: {error}", error=error.message),
                 )
             )
             return None

@@ -8,7 +8,7 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,6 +17,7 @@ from pydantic import (
     ValidationError,
 )
 
+from modeadvisor._i18n import Message
 from modeadvisor.errors import Location, Problem, did_you_mean
 from modeadvisor.knowledge._documents import (
     Document,
@@ -88,21 +89,74 @@ def pydantic_problems(
             allowed = _fields_at(model, loc[:-1])
             yield document.problem(
                 path,
-                f"unknown key '{key}'; expected one of {', '.join(allowed)}",
+                Message(
+                    "unknown key '{key}'; expected one of {names}",
+                    key=key,
+                    names=", ".join(allowed),
+                ),
                 did_you_mean(key, allowed),
                 key=True,
             )
         elif kind == "missing":
-            yield document.problem(path[:-1], f"missing required key '{loc[-1]}'")
+            yield document.problem(
+                path[:-1], Message("missing required key '{value}'", value=loc[-1])
+            )
         else:
-            message = detail["msg"]
+            message = pydantic_message(detail)
             if message.startswith("Value error, "):
                 message = message.removeprefix("Value error, ")
             if kind == "string_pattern_mismatch":
                 pattern = str((detail.get("ctx") or {}).get("pattern", ""))
                 message = _pattern_message(detail.get("input"), loc, pattern)
             shown = f"'{where}': " if where else ""
-            yield document.problem(path, f"{shown}{message}")
+            yield document.problem(path, Message("{shown}{message}", shown=shown, message=message))
+
+
+#: pydantic's own messages for the commonest mistakes, as templates over the error's context:
+#: said in Finnish where the template gives pydantic's exact English text back.
+_PYDANTIC: dict[str, Callable[..., str]] = {
+    "dict_type": lambda **c: Message("Input should be a valid dictionary", **c),
+    "list_type": lambda **c: Message("Input should be a valid list", **c),
+    "string_type": lambda **c: Message("Input should be a valid string", **c),
+    "int_type": lambda **c: Message("Input should be a valid integer", **c),
+    "int_parsing": lambda **c: Message(
+        "Input should be a valid integer, unable to parse string as an integer", **c
+    ),
+    "int_from_float": lambda **c: Message(
+        "Input should be a valid integer, got a number with a fractional part", **c
+    ),
+    "float_type": lambda **c: Message("Input should be a valid number", **c),
+    "float_parsing": lambda **c: Message(
+        "Input should be a valid number, unable to parse string as a number", **c
+    ),
+    "bool_type": lambda **c: Message("Input should be a valid boolean", **c),
+    "bool_parsing": lambda **c: Message(
+        "Input should be a valid boolean, unable to interpret input", **c
+    ),
+    "model_type": lambda **c: Message(
+        "Input should be a valid dictionary or instance of {class_name}", **c
+    ),
+    "literal_error": lambda **c: Message("Input should be {expected}", **c),
+    "greater_than": lambda **c: Message("Input should be greater than {gt}", **c),
+    "greater_than_equal": lambda **c: Message("Input should be greater than or equal to {ge}", **c),
+    "less_than": lambda **c: Message("Input should be less than {lt}", **c),
+    "less_than_equal": lambda **c: Message("Input should be less than or equal to {le}", **c),
+}
+
+
+def pydantic_message(detail: Any) -> str:
+    """pydantic's message of one error: a `Message` (the same English) where it is one of the
+    common kinds, so that it can be said in Finnish; else pydantic's text as it is."""
+    text = str(detail["msg"])
+    known = _PYDANTIC.get(str(detail["type"]))
+    if known is None:
+        return text
+    context = {str(k): v for k, v in (detail.get("ctx") or {}).items()}
+    try:
+        said = known(**context)
+    except (KeyError, IndexError, ValueError):
+        return text
+    return said if said == text else text
 
 
 def _is_union_tag(part: str | int) -> bool:
@@ -118,12 +172,17 @@ _PATTERN_WORDS = {
 
 def _pattern_message(value: object, loc: tuple[str | int, ...], pattern: str) -> str:
     if "source" in loc or "observes" in loc:
-        return f"'{value}' is not a source id; expected the form S-P3"
+        return Message("'{value}' is not a source id; expected the form S-P3", value=value)
     if "about" in loc:  # finding.about
-        return (
-            f"'{value}' is not alias.field; expected an alias of `match` and a field, e.g. f.model"
+        return Message(
+            "'{value}' is not alias.field; expected an alias of `match` and a field, e.g. f.model",
+            value=value,
         )
-    return f"'{value}' is not a valid id; use {_PATTERN_WORDS.get(pattern, pattern)}"
+    return Message(
+        "'{value}' is not a valid id; use {get}",
+        value=value,
+        get=_PATTERN_WORDS.get(pattern, pattern),
+    )
 
 
 def _fields_at(model: type[BaseModel], loc: tuple[str | int, ...]) -> list[str]:

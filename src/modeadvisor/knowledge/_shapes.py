@@ -13,6 +13,7 @@ from pydantic import (
     model_validator,
 )
 
+from modeadvisor._i18n import Message
 from modeadvisor.scoring import NUMBER_DECIMALS as NUMBER_DECIMALS
 
 Id = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$", max_length=40)]
@@ -189,12 +190,17 @@ class Trait(_Item):
         """The type as a user reads it in messages."""
         match self.type:
             case "scale":
-                return f"a scale ({SCALE_MIN}-{SCALE_MAX})"
+                return Message(
+                    "a scale ({SCALE_MIN}-{SCALE_MAX})", SCALE_MIN=SCALE_MIN, SCALE_MAX=SCALE_MAX
+                )
             case "bool":
-                return "true/false"
+                return Message("true/false")
             case "number":
-                return "a number"
-        return f"a {self.type} of {', '.join(self.values or ())}"
+                return Message("a number")
+        names = ", ".join(self.values or ())
+        if self.type == "set":
+            return Message("a set of {names}", names=names)
+        return Message("a category of {names}", names=names)
 
 
 class ScoringRule(_Item):

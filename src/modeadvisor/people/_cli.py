@@ -8,6 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TextIO
 
+from modeadvisor._i18n import Message, tr
 from modeadvisor.errors import Location, ModeAdvisorError, Problem
 
 Handler = Callable[[argparse.Namespace, TextIO], int]
@@ -89,8 +90,8 @@ def _interview(args: argparse.Namespace, out: TextIO) -> int:
             [
                 Problem(
                     Location("--unit"),
-                    f"'{args.unit}' is not a unit id",
-                    "letters, digits, '_', '.' or '-', starting with a letter or digit",
+                    Message("'{unit}' is not a unit id", unit=args.unit),
+                    Message("letters, digits, '_', '.' or '-', starting with a letter or digit"),
                 )
             ]
         )
@@ -108,7 +109,7 @@ def _questionnaire(args: argparse.Namespace, out: TextIO) -> int:
     kb = _knowledge_base(args)
     text = questionnaire_html(kb, args.lang, units=args.unit, organisation=args.organisation)
     args.output.write_text(text, encoding="utf-8", newline="\n")
-    out.write(f"{args.output}: written\n")
+    out.write(tr(args.lang, "{file}: written", file=str(args.output)) + "\n")
     return 0
 
 
@@ -126,7 +127,7 @@ def _collect(args: argparse.Namespace, out: TextIO) -> int:
     )
     args.output.write_text(collected.to_yaml(kb, args.lang), encoding="utf-8", newline="\n")
     out.write(collected.to_text(kb, args.lang))
-    out.write(f"{args.output}: written\n")
+    out.write(tr(args.lang, "{file}: written", file=str(args.output)) + "\n")
     return 0
 
 

@@ -28,6 +28,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
+from modeadvisor._i18n import Message
 from modeadvisor.conditions import TraitValue
 from modeadvisor.errors import Location, ModeAdvisorError, Problem, did_you_mean, display_path
 from modeadvisor.knowledge import KnowledgeBase, Lang
@@ -180,7 +181,7 @@ def collect_answers(
     if problems:
         raise AnswersError(problems)
     if not answers:
-        raise AnswersError([Problem(Location("<collect>"), "no answers given")])
+        raise AnswersError([Problem(Location("<collect>"), Message("no answers given"))])
     name = organisation or _organisation_name(answers)
     return _merge(kb, name, answers)
 
@@ -210,9 +211,13 @@ def _organisation_name(answers: Sequence[_Answer]) -> str:
             [
                 Problem(
                     Location(first[n]),
-                    f"answers name {len(names)} organisations ({', '.join(names)}): this one "
-                    f"names '{n}'",
-                    "collect one organisation at a time, or name it with --organisation",
+                    Message(
+                        "answers name {count} organisations ({names}): this one names '{n}'",
+                        count=len(names),
+                        names=", ".join(names),
+                        n=n,
+                    ),
+                    Message("collect one organisation at a time, or name it with --organisation"),
                 )
                 for n in names
             ]
@@ -251,20 +256,23 @@ class _AnswerReader:
     def read(self) -> _Answer | None:
         data = self.document.data
         if not isinstance(data, dict):
-            self.problem((), f'an answer file is a JSON object with "format": "{FORMAT}"')
+            self.problem(
+                (),
+                Message('an answer file is a JSON object with "format": "{FORMAT}"', FORMAT=FORMAT),
+            )
             return None
         if data.get("format") != FORMAT:
             self.problem(
                 ("format",) if "format" in data else (),
-                f'not an answer file: expected "format": "{FORMAT}"',
-                "save it from the questionnaire (modeadvisor questionnaire)",
+                Message('not an answer file: expected "format": "{FORMAT}"', FORMAT=FORMAT),
+                Message("save it from the questionnaire (modeadvisor questionnaire)"),
             )
             return None
         for key in data:
             if key not in _KEYS:
                 self.problem(
                     (key,),
-                    f"unknown field '{key}'",
+                    Message("unknown field '{key}'", key=key),
                     did_you_mean(str(key), _KEYS) or f"fields: {', '.join(_KEYS)}",
                     key=True,
                 )
@@ -273,8 +281,8 @@ class _AnswerReader:
         if role and role not in ROLES:
             self.problem(
                 ("role",),
-                f"unknown role '{role}'",
-                did_you_mean(role, ROLES) or f"roles are {', '.join(ROLES)}",
+                Message("unknown role '{role}'", role=role),
+                did_you_mean(role, ROLES) or Message("roles are {names}", names=", ".join(ROLES)),
             )
         return _Answer(
             source=self.document.name,
@@ -292,7 +300,10 @@ class _AnswerReader:
         if value is None:
             return ""
         if not isinstance(value, str):
-            self.problem((key,), f"'{key}' is {type(value).__name__}; expected text")
+            self.problem(
+                (key,),
+                Message("'{key}' is {name}; expected text", key=key, name=type(value).__name__),
+            )
             return ""
         return value.strip()
 
@@ -300,7 +311,12 @@ class _AnswerReader:
         if value is None:
             return {}
         if not isinstance(value, dict):
-            self.problem((key,), f"'{key}' is {type(value).__name__}; expected an object")
+            self.problem(
+                (key,),
+                Message(
+                    "'{key}' is {name}; expected an object", key=key, name=type(value).__name__
+                ),
+            )
             return {}
         return value
 
@@ -310,7 +326,10 @@ class _AnswerReader:
             at: PathKey = ("ratings", mode)
             if mode not in self.kb.archetypes:
                 self.problem(
-                    at, f"unknown mode '{mode}'", did_you_mean(mode, self.kb.archetypes), key=True
+                    at,
+                    Message("unknown mode '{mode}'", mode=mode),
+                    did_you_mean(mode, self.kb.archetypes),
+                    key=True,
                 )
             elif rating is None:
                 continue
@@ -321,8 +340,13 @@ class _AnswerReader:
             ):
                 self.problem(
                     at,
-                    f"rating {rating!r} of '{mode}' is not a whole number from {RATING_MIN} "
-                    f"(not central) to {RATING_MAX} (central)",
+                    Message(
+                        "rating {rating!r} of '{mode}' is not a whole number from {RATING_MIN} (not central) to {RATING_MAX} (central)",
+                        rating=rating,
+                        mode=mode,
+                        RATING_MIN=RATING_MIN,
+                        RATING_MAX=RATING_MAX,
+                    ),
                 )
             else:
                 found[mode] = rating
@@ -334,7 +358,10 @@ class _AnswerReader:
         if not isinstance(value, list):
             self.problem(
                 ("models_in_use",),
-                f"'models_in_use' is {type(value).__name__}; expected a list of model ids",
+                Message(
+                    "'models_in_use' is {name}; expected a list of model ids",
+                    name=type(value).__name__,
+                ),
             )
             return None
         found = set()
@@ -342,7 +369,7 @@ class _AnswerReader:
             if not isinstance(model, str) or model not in self.kb.models:
                 self.problem(
                     ("models_in_use", index),
-                    f"unknown model {model!r}",
+                    Message("unknown model {model!r}", model=model),
                     did_you_mean(str(model), self.kb.models),
                 )
             else:
@@ -357,7 +384,7 @@ class _AnswerReader:
             if trait is None:
                 self.problem(
                     at,
-                    f"unknown trait '{trait_id}'",
+                    Message("unknown trait '{trait_id}'", trait_id=trait_id),
                     did_you_mean(trait_id, self.kb.traits),
                     key=True,
                 )

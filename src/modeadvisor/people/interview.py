@@ -25,6 +25,7 @@ from typing import Any, TextIO
 
 import numpy as np
 
+from modeadvisor._i18n import render
 from modeadvisor.advisor import Advisor
 from modeadvisor.knowledge import KnowledgeBase, Lang, Trait
 from modeadvisor.organisation import load_organisation
@@ -255,7 +256,8 @@ def _interview_unit(
                 save()
                 out.write(f"  = {shown(trait, value, lang)}\n")
                 break
-            out.write(label("people.not_understood", lang, message=message or hint) + "\n")
+            said = render(message or hint, lang)
+            out.write(label("people.not_understood", lang, message=said) + "\n")
         out.write(
             label("people.provisional", lang, status=_status_line(interview.status(unit_id))) + "\n"
         )

@@ -11,6 +11,11 @@ the query), `POST /batch` (a table of units as CSV or JSON Lines), `GET /traits`
 `/schema/rules`, `/schema/organisation`, `/health`. Bad input is answered with an RFC 9457
 problem (`application/problem+json`) listing every located problem: 422 for invalid input, 413
 for a body over the limit (refused before it is read whole), 503 for a request over its time.
+
+Who may do what (`ServerConfig.tokens`, `cors_origins`, `rate`, `audit_log`): `_tokens` (the
+token file, hashed; no FastAPI), `_rates` (a token bucket per caller), `_audit` (the audit log)
+and `_access` (the dependency each operation takes: 401, 403, 429, and an organisation a token may
+not see answered as one never saved). Every message about access is in `_messages`.
 """
 
 from __future__ import annotations

@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import tempfile
 import threading
+import time
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -16,6 +17,7 @@ import anyio.to_thread
 from fastapi import FastAPI, Query, Request
 from fastapi import Path as FastAPIPath
 from fastapi.responses import HTMLResponse, JSONResponse, Response
+from starlette.middleware.cors import CORSMiddleware
 
 import modeadvisor
 from modeadvisor import operations
@@ -27,6 +29,8 @@ from modeadvisor.limits import DEFAULT_LIMITS, Limits
 from modeadvisor.operations import Advisors
 from modeadvisor.organisation import OrganisationText
 from modeadvisor.server import _problems
+from modeadvisor.server._access import Access, AuditMiddleware
+from modeadvisor.server._audit import AuditLog
 from modeadvisor.server._config import ServerConfig
 from modeadvisor.server._problems import (
     BODY,
@@ -35,6 +39,8 @@ from modeadvisor.server._problems import (
     RequestTimeoutError,
     ServerBusyError,
 )
+from modeadvisor.server._rates import Buckets, Rate
+from modeadvisor.server._tokens import Tokens
 from modeadvisor.tables import write_advice
 
 if TYPE_CHECKING:  # the history extra may not be installed: a server without --db needs none
@@ -140,14 +146,18 @@ def create_app(
     limits: Limits = DEFAULT_LIMITS,
     config: ServerConfig | None = None,
     store: HistoryStore | None = None,
+    clock: Callable[[], float] = time.monotonic,
 ) -> FastAPI:
     """The HTTP API on one knowledge base, its advisors made once here (for each language, the
     default backend and the vectorised one) and reused by every request.
 
     With `store` (a history database opened once for the server), `POST /assess?save=true`
     saves each assessment and `GET`/`DELETE /history/{organisation}` read and erase them.
+    `config` says who may do what (its tokens, CORS origins, rate and audit log: see
+    `server._access`); `clock` (seconds) is the rate's.
     """
     config = config or ServerConfig(max_body_bytes=limits.max_file_bytes)
+    access = _access(config, clock)
     advisors = Advisors(kb, limits)
     advisors.warm()
 
@@ -168,15 +178,36 @@ def create_app(
     app.state.config = config
     app.state.store = store
     app.state.running = Running(2 * config.concurrency)
+    app.state.access = access
     _problems.install(app)
     schema, components = _components(organisation_schema(kb))
     org_body = _organisation_body(schema)
     _with_components(app, components)
-    _add_questions(app, advisors, config, org_body)
-    _add_history(app, kb, limits, store)
-    _add_tables(app, kb, limits, advisors, config)
-    _add_catalogue(app, kb)
+    _add_questions(app, advisors, config, org_body, access)
+    _add_history(app, store, access)
+    _add_tables(app, kb, limits, advisors, config, access)
+    _add_catalogue(app, kb, access)
+    app.add_middleware(AuditMiddleware, audit=access.audit)
+    if config.cors_origins:  # the outermost: refusals (401, 429) carry its headers too
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=list(config.cors_origins),
+            allow_methods=["GET", "POST", "DELETE"],
+            allow_headers=["Authorization", "Content-Type"],
+            expose_headers=["Location", "Retry-After", "WWW-Authenticate"],
+            max_age=600,
+        )
     return app
+
+
+def _access(config: ServerConfig, clock: Callable[[], float]) -> Access:
+    """The app's access rules from its configuration (a mistake in the token file is located;
+    an audit log that cannot be written is an OSError), read once."""
+    tokens = Tokens.read(Path(config.tokens)) if config.tokens is not None else None
+    buckets = Buckets(Rate(*config.rate), clock) if config.rate is not None else None
+    audit = AuditLog(Path(config.audit_log) if config.audit_log is not None else None)
+    audit.check()
+    return Access(tokens, buckets, audit)
 
 
 class Running:
@@ -224,10 +255,16 @@ async def _organisation(request: Request) -> OrganisationText:
 
 
 def _add_questions(
-    app: FastAPI, advisors: Advisors, config: ServerConfig, org_body: dict[str, Any]
+    app: FastAPI,
+    advisors: Advisors,
+    config: ServerConfig,
+    org_body: dict[str, Any],
+    access: Access,
 ) -> None:
     """The questions about one organisation: assess, explain, what-if, why-not and the report."""
     organisation, work = _organisation, _work
+    guard = [access.requires("assess")]
+    errors = {**_ERRORS, **access.responses()}
 
     def lang_of(lang: str | None) -> Any:
         return lang or config.lang
@@ -237,8 +274,13 @@ def _add_questions(
         summary="Assess an organisation",
         description="The advice for every unit, as `modeadvisor assess --format json` gives it.",
         openapi_extra=org_body,
-        responses={200: {"content": {"application/json": {}}}, **_HISTORY_ERRORS},
+        responses={
+            200: {"content": {"application/json": {}}},
+            **_HISTORY_ERRORS,
+            **access.responses(),
+        },
         response_class=Response,
+        dependencies=guard,
     )
     async def assess(
         request: Request,
@@ -248,9 +290,10 @@ def _add_questions(
             bool, Query(description="also save the assessment in the server's history")
         ] = False,
     ) -> Response:
+        may_save = access.may_save(request) if save else None  # 403 before the body is read
         given = await organisation(request)
         advisor = advisors.get(lang_of(lang), backend)
-        if not save:
+        if may_save is None:
             text = await work(request, lambda: operations.assess(advisor, given))
             return Response(text, media_type="application/json")
         store: HistoryStore | None = request.app.state.store
@@ -264,7 +307,12 @@ def _add_questions(
                     )
                 ]
             )
-        text, key = await work(request, lambda: operations.assess_and_save(advisor, given, store))
+        text, key = await work(
+            request, lambda: operations.assess_and_save(advisor, given, store, may_save)
+        )
+        entry = access.entry(request)
+        if entry is not None:
+            entry.records = 1
         headers = {"Location": f"/history/{key}"}
         return Response(text, media_type="application/json", headers=headers)
 
@@ -272,7 +320,8 @@ def _add_questions(
         "/explain",
         summary="The whole trail for one unit, its conflicts and how settled it is",
         openapi_extra=org_body,
-        responses=_ERRORS,
+        responses=errors,
+        dependencies=guard,
     )
     async def explain(
         request: Request, unit: UnitQuery, lang: LangQuery = None, backend: BackendQuery = "auto"
@@ -288,7 +337,8 @@ def _add_questions(
         description="Give `target` (a mode) or `clear` (a conflict kind, finding id or conflict "
         "rule id), not both.",
         openapi_extra=org_body,
-        responses=_ERRORS,
+        responses=errors,
+        dependencies=guard,
     )
     async def what_if(
         request: Request,
@@ -321,7 +371,8 @@ def _add_questions(
         "/why-not",
         summary="Why a model is not recommended for a unit, or a mode not its dominant one",
         openapi_extra=org_body,
-        responses=_ERRORS,
+        responses=errors,
+        dependencies=guard,
     )
     async def why_not(
         request: Request,
@@ -338,8 +389,9 @@ def _add_questions(
         "/report",
         summary="The HTML report: one self-contained page",
         openapi_extra=org_body,
-        responses={200: {"content": {"text/html": {}}}, **_ERRORS},
+        responses={200: {"content": {"text/html": {}}}, **errors},
         response_class=HTMLResponse,
+        dependencies=guard,
     )
     async def report(
         request: Request, lang: LangQuery = None, backend: BackendQuery = "auto"
@@ -353,9 +405,7 @@ def _add_questions(
         return HTMLResponse(await work(request, page))
 
 
-def _add_history(
-    app: FastAPI, kb: KnowledgeBase, limits: Limits, store: HistoryStore | None
-) -> None:
+def _add_history(app: FastAPI, store: HistoryStore | None, access: Access) -> None:
     """An organisation's saved assessments: how its units changed, and their erasure."""
 
     def kept() -> HistoryStore:
@@ -374,22 +424,31 @@ def _add_history(
     @app.get(
         "/history/{organisation}",
         summary="How an organisation's units changed between its saved assessments",
-        responses=_HISTORY_ERRORS,
+        responses={**_HISTORY_ERRORS, **access.responses()},
+        dependencies=[access.requires("history-read", "history-read")],
     )
     async def history(
         request: Request,
         organisation: OrganisationPath,
         unit: Annotated[str | None, Query(min_length=1, max_length=100)] = None,
     ) -> JSONResponse:
-        found = await _work(
-            request, lambda: kept().history(organisation, unit).model_dump(mode="json")
-        )
-        return JSONResponse(found)
+        def read() -> dict[str, Any]:
+            history = kept()
+            found = access.within(
+                request, organisation, history.where, lambda: history.history(organisation, unit)
+            )
+            entry = access.entry(request)
+            if entry is not None:
+                entry.records = len(found.assessments)
+            return found.model_dump(mode="json")
+
+        return JSONResponse(await _work(request, read))
 
     @app.delete(
         "/history/{organisation}",
         summary="Erase an organisation's saved assessments (those made before a moment)",
-        responses=_HISTORY_ERRORS,
+        responses={**_HISTORY_ERRORS, **access.responses()},
+        dependencies=[access.requires("admin", "history-delete")],
     )
     async def erase(
         request: Request,
@@ -404,12 +463,27 @@ def _add_history(
         ] = None,
     ) -> JSONResponse:
         moment = operations.moment(before) if before is not None else None
-        removed = await _work(request, lambda: kept().delete(organisation, moment))
+
+        def erase() -> int:
+            history = kept()
+            return access.within(
+                request, organisation, history.where, lambda: history.delete(organisation, moment)
+            )
+
+        removed = await _work(request, erase)
+        entry = access.entry(request)
+        if entry is not None:
+            entry.records = removed
         return JSONResponse({"organisation": organisation, "deleted": removed})
 
 
 def _add_tables(
-    app: FastAPI, kb: KnowledgeBase, limits: Limits, advisors: Advisors, config: ServerConfig
+    app: FastAPI,
+    kb: KnowledgeBase,
+    limits: Limits,
+    advisors: Advisors,
+    config: ServerConfig,
+    access: Access,
 ) -> None:
     """A table of units scored, as `modeadvisor batch` scores one."""
 
@@ -426,8 +500,13 @@ def _add_tables(
                 },
             }
         },
-        responses={200: {"content": {"application/json": {}, "text/csv": {}}}, **_ERRORS},
+        responses={
+            200: {"content": {"application/json": {}, "text/csv": {}}},
+            **_ERRORS,
+            **access.responses(),
+        },
         response_class=Response,
+        dependencies=[access.requires("assess")],
     )
     async def batch(
         request: Request,
@@ -445,19 +524,31 @@ def _add_tables(
         return Response(text, media_type=media[format])
 
 
-def _add_catalogue(app: FastAPI, kb: KnowledgeBase) -> None:
-    """What the pack holds and whether the server answers."""
+def _add_catalogue(app: FastAPI, kb: KnowledgeBase, access: Access) -> None:
+    """What the pack holds (for tokens with `assess`) and whether the server answers (open)."""
+    guard = [access.requires("assess")]
+    errors = {**_ERRORS, **access.responses()}
 
-    @app.get("/traits", summary="The trait catalogue", responses=_ERRORS)
+    @app.get("/traits", summary="The trait catalogue", responses=errors, dependencies=guard)
     async def traits() -> JSONResponse:
         rows = [trait.model_dump(mode="json", exclude_none=True) for trait in kb.traits.values()]
         return JSONResponse(rows)
 
-    @app.get("/schema/rules", summary="JSON Schema of rule files, for editors")
+    @app.get(
+        "/schema/rules",
+        summary="JSON Schema of rule files, for editors",
+        responses=access.responses(),
+        dependencies=guard,
+    )
     async def schema_rules() -> JSONResponse:
         return JSONResponse(rules_schema(kb))
 
-    @app.get("/schema/organisation", summary="JSON Schema of organisation files, for editors")
+    @app.get(
+        "/schema/organisation",
+        summary="JSON Schema of organisation files, for editors",
+        responses=access.responses(),
+        dependencies=guard,
+    )
     async def schema_organisation() -> JSONResponse:
         return JSONResponse(organisation_schema(kb))
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import logging
+import math
 from collections.abc import Sequence
 from typing import Any
 
@@ -25,6 +26,7 @@ from modeadvisor.errors import (
     UnknownUnitError,
 )
 from modeadvisor.operations import problem_data
+from modeadvisor.server import _messages as say
 
 MEDIA_TYPE = "application/problem+json"
 #: The body of a request, as a located problem names it.
@@ -71,6 +73,35 @@ class RequestTimeoutError(Exception):
 
 class ServerBusyError(RequestTimeoutError):
     """New work refused while requests given up on past their time still run."""
+
+
+class UnauthorisedError(Exception):
+    """A request without a valid bearer token, to a server that has tokens (401)."""
+
+    def __init__(self, message: str, presented: bool) -> None:
+        self.message = message
+        self.presented = presented  # a token was sent, but is not one the server knows
+        super().__init__(message)
+
+
+class ForbiddenError(Exception):
+    """A valid token asking for what its scopes do not allow (403)."""
+
+    def __init__(self, message: str, hint: str, scope: str) -> None:
+        self.message = message
+        self.hint = hint
+        self.scope = scope
+        super().__init__(message)
+
+
+class TooManyRequestsError(Exception):
+    """A caller over its rate (429)."""
+
+    def __init__(self, wait: float, requests: int, seconds: float) -> None:
+        self.wait = max(1, math.ceil(wait))
+        self.requests = requests
+        self.seconds = seconds
+        super().__init__(f"retry in {self.wait} s")
 
 
 def problem(
@@ -175,8 +206,70 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(RequestValidationError, invalid)
     app.add_exception_handler(BodyTooLargeError, too_large)
     app.add_exception_handler(RequestTimeoutError, too_slow)
+    _install_access(app)
     app.add_exception_handler(HTTPException, http)
     app.add_exception_handler(Exception, internal)
+
+
+def _install_access(app: FastAPI) -> None:
+    """Answer refusals with a problem: no valid token (401), outside its scopes (403), over the
+    rate (429)."""
+
+    async def unauthorised(request: Request, error: Exception) -> Response:
+        assert isinstance(error, UnauthorisedError)
+        challenge = 'Bearer realm="modeadvisor"'
+        if error.presented:
+            challenge += ', error="invalid_token"'
+        found = [_request_problem("Authorization", error.message, say.TOKEN_HINT)]
+        return problem(
+            401,
+            "unauthorised",
+            say.UNAUTHORISED_TITLE,
+            error.message,
+            request.url.path,
+            found,
+            headers={"WWW-Authenticate": challenge},
+        )
+
+    async def forbidden(request: Request, error: Exception) -> Response:
+        assert isinstance(error, ForbiddenError)
+        found = [_request_problem("Authorization", error.message, error.hint)]
+        return problem(
+            403,
+            "forbidden",
+            say.FORBIDDEN_TITLE,
+            error.message,
+            request.url.path,
+            found,
+            headers={
+                "WWW-Authenticate": f'Bearer realm="modeadvisor", error="insufficient_scope", '
+                f'scope="{error.scope}"'
+            },
+        )
+
+    async def too_many(request: Request, error: Exception) -> Response:
+        assert isinstance(error, TooManyRequestsError)
+        detail = say.TOO_MANY.format(
+            requests=error.requests, seconds=error.seconds, wait=error.wait
+        )
+        return problem(
+            429,
+            "too-many-requests",
+            say.TOO_MANY_TITLE,
+            detail,
+            request.url.path,
+            [_request_problem("request", detail, say.TOO_MANY_HINT)],
+            headers={"Retry-After": str(error.wait)},
+        )
+
+    app.add_exception_handler(UnauthorisedError, unauthorised)
+    app.add_exception_handler(ForbiddenError, forbidden)
+    app.add_exception_handler(TooManyRequestsError, too_many)
+
+
+def _request_problem(where: str, message: str, hint: str | None) -> dict[str, Any]:
+    """A problem with the request as a whole (a header), as located problems are written."""
+    return {"file": where, "line": None, "column": None, "message": message, "hint": hint}
 
 
 def _validation_problem(error: Any) -> dict[str, Any]:

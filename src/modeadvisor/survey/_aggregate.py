@@ -24,6 +24,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
+from modeadvisor._i18n import Message
 from modeadvisor.advice import Anonymity, ModeRating
 from modeadvisor.agreement import SCALE_HIGH, SCALE_LOW, consensus, rwg
 from modeadvisor.anonymity import shown_groups
@@ -173,7 +174,7 @@ class SurveyResult(_Out):
             [
                 Problem(
                     Location("<survey>"),
-                    f"no organisation '{name}' in the survey",
+                    Message("no organisation '{name}' in the survey", name=name),
                     did_you_mean(name, names),
                 )
             ]

@@ -51,9 +51,10 @@ from modeadvisor._cells import (
     sniff_delimiter,
     whole_number,
 )
+from modeadvisor._i18n import Message, joined
 from modeadvisor.agreement import SCALE_HIGH, SCALE_LOW
 from modeadvisor.conditions import TraitValue
-from modeadvisor.errors import Location, Problem, did_you_mean, display_path
+from modeadvisor.errors import Location, Problem, did_you_mean, display_path, os_reason
 from modeadvisor.knowledge import KnowledgeBase, Trait
 from modeadvisor.limits import DEFAULT_LIMITS, Limits, how_to_raise
 from modeadvisor.survey._aggregate import (
@@ -119,13 +120,15 @@ def read_survey(
         raise SurveyError([Problem(Location(name), str(error))]) from None
     try:
         if path.exists() and not path.is_file():
-            raise SurveyError([Problem(Location(name), "not a regular file")])
+            raise SurveyError([Problem(Location(name), Message("not a regular file"))])
         with path.open("rb") as stream:
             reader = _SurveyReader(kb, stream, name, limits, progress, codec, rows)
             reader.read()
     except OSError as error:
-        reason = error.strerror or str(error)
-        raise SurveyError([Problem(Location(name), f"cannot read file: {reason}")]) from error
+        reason = os_reason(error)
+        raise SurveyError(
+            [Problem(Location(name), Message("cannot read file: {reason}", reason=reason))]
+        ) from error
     return reader.tallies.result(show=show_respondents)
 
 
@@ -156,8 +159,8 @@ class _Lines:
                 self.problems.fail(
                     None,
                     None,
-                    f"file is over the limit of {self.limit:,} bytes",
-                    "split it, or " + how_to_raise("max_file_bytes"),
+                    Message("file is over the limit of {limit:,} bytes", limit=self.limit),
+                    Message("split it, or {how}", how=how_to_raise("max_file_bytes")),
                 )
             self.number += 1
             if self.number == 1:
@@ -182,10 +185,13 @@ class _Lines:
 
     def _first(self, raw: bytes) -> bytes:
         if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-            self.problems.fail(1, None, "the file is UTF-16 text", SAVE_AS_UTF8)
+            self.problems.fail(1, None, Message("the file is UTF-16 text"), SAVE_AS_UTF8)
         if raw.startswith(b"PK\x03\x04"):
             self.problems.fail(
-                1, None, "this is a spreadsheet workbook (.xlsx), not a CSV table", SAVE_AS_UTF8
+                1,
+                None,
+                Message("this is a spreadsheet workbook (.xlsx), not a CSV table"),
+                SAVE_AS_UTF8,
             )
         return raw.removeprefix(b"\xef\xbb\xbf") if self.encoding == "utf-8" else raw
 
@@ -262,7 +268,7 @@ class _SurveyReader:
         self._encoding_problem()
         if self.rows == 0 and not self.lines.bad_lines:
             self.problems.add(
-                self.header_line, None, "no respondents: the file has a header but no rows"
+                self.header_line, None, Message("no respondents: the file has a header but no rows")
             )
         self.problems.raise_if_any()
 
@@ -278,7 +284,7 @@ class _SurveyReader:
             self.problems.fail(
                 None,
                 None,
-                "the file is empty: no header row",
+                Message("the file is empty: no header row"),
                 ("the first line names the columns: organisation, role, " + ", ".join(self.modes)),
             )
         if self.lines.first_bad is not None and self.lines.first_bad[0] == self.header_line:
@@ -289,7 +295,7 @@ class _SurveyReader:
             self.problems.fail(
                 self.header_line,
                 None,
-                "lines end in a carriage return only (the classic Mac format)",
+                Message("lines end in a carriage return only (the classic Mac format)"),
                 SAVE_AS_UTF8,
             )
         return header
@@ -309,15 +315,19 @@ class _SurveyReader:
             self.problems.add(
                 self.header_line,
                 None,
-                "no 'organisation' column: each row must name the "
-                "organisation the respondent answered for",
+                Message(
+                    "no 'organisation' column: each row must name the organisation the respondent answered for"
+                ),
                 did_you_mean("organisation", [n for n in names if n]),
             )
         if not self.rating_columns:
             self.problems.add(
                 self.header_line,
                 None,
-                f"no rating columns: name one column per mode ({', '.join(self.modes)}), rated 1-5",
+                Message(
+                    "no rating columns: name one column per mode ({names}), rated 1-5",
+                    names=", ".join(self.modes),
+                ),
             )
 
     def _column(self, index: int, name: str, first: dict[str, int], known: set[str]) -> _Column:
@@ -327,7 +337,13 @@ class _SurveyReader:
             return _Column(index, "", "unnamed")
         if name in first:
             self.problems.add(
-                line, column, f"column '{name}' appears twice (first as column {first[name]})"
+                line,
+                column,
+                Message(
+                    "column '{name}' appears twice (first as column {value})",
+                    name=name,
+                    value=first[name],
+                ),
             )
             return _Column(index, name, "ignored")
         first[name] = column
@@ -340,7 +356,7 @@ class _SurveyReader:
         self.problems.add(
             line,
             column,
-            f"unknown column '{name}'",
+            Message("unknown column '{name}'", name=name),
             did_you_mean(name, known)
             or (
                 "columns are organisation, unit, role, respondent, a mode "
@@ -380,7 +396,10 @@ class _SurveyReader:
                 self.problems.add(
                     line,
                     index + 1,
-                    f"a value in column {index + 1}, which has no name in the header",
+                    Message(
+                        "a value in column {number}, which has no name in the header",
+                        number=index + 1,
+                    ),
                 )
         self._once(organisation, respondent, line)
         if self.problems.total > had or self.problems or not organisation:
@@ -408,7 +427,11 @@ class _SurveyReader:
         self.problems.add(
             line,
             None,
-            f"the row has {len(fields)} columns; the header has {len(self.columns)}",
+            Message(
+                "the row has {count} columns; the header has {count2}",
+                count=len(fields),
+                count2=len(self.columns),
+            ),
             hint,
         )
 
@@ -422,7 +445,7 @@ class _SurveyReader:
             self.problems.add(
                 line,
                 fixed["organisation"] + 1,
-                "column 'organisation': empty; every row must name its organisation",
+                Message("column 'organisation': empty; every row must name its organisation"),
             )
         return organisation, unit, respondent
 
@@ -441,10 +464,14 @@ class _SurveyReader:
                     self.problems.add(
                         line,
                         index + 1,
-                        f"column '{mode}': rating '{text}' is not a whole "
-                        f"number from {SCALE_LOW} (not central) to "
-                        f"{SCALE_HIGH} (central)",
-                        "leave it empty when the mode was not rated",
+                        Message(
+                            "column '{mode}': rating '{text}' is not a whole number from {SCALE_LOW} (not central) to {SCALE_HIGH} (central)",
+                            mode=mode,
+                            text=text,
+                            SCALE_LOW=SCALE_LOW,
+                            SCALE_HIGH=SCALE_HIGH,
+                        ),
+                        Message("leave it empty when the mode was not rated"),
                     )
                     continue
             cells.append(first_cell + rating)
@@ -465,7 +492,11 @@ class _SurveyReader:
                     self.trait_cache[key] = found
             typed, message = found
             if message is not None:
-                self.problems.add(line, index + 1, f"column '{trait.id}': {message}")
+                self.problems.add(
+                    line,
+                    index + 1,
+                    Message("column '{id}': {message}", id=trait.id, message=message),
+                )
             elif typed is not None:
                 traits.append((trait, typed))
         return traits
@@ -478,8 +509,12 @@ class _SurveyReader:
                 self.problems.add(
                     line,
                     None,
-                    f"respondent '{respondent}' of '{organisation}' answers "
-                    f"twice (first on line {first})",
+                    Message(
+                        "respondent '{respondent}' of '{organisation}' answers twice (first on line {first})",
+                        respondent=respondent,
+                        organisation=organisation,
+                        first=first,
+                    ),
                 )
 
     def _name(self, fields: list[str], column: str, line: int) -> str:
@@ -490,9 +525,13 @@ class _SurveyReader:
             self.problems.add(
                 line,
                 index + 1,
-                f"column '{column}': {len(text):,} characters; "
-                f"the limit is {self.limits.max_text:,}",
-                "if it is meant, " + how_to_raise("max_text"),
+                Message(
+                    "column '{column}': {count:,} characters; the limit is {max_text:,}",
+                    column=column,
+                    count=len(text),
+                    max_text=self.limits.max_text,
+                ),
+                Message("if it is meant, {how}", how=how_to_raise("max_text")),
             )
             return ""
         return " ".join(text.split())
@@ -507,8 +546,9 @@ class _SurveyReader:
             self.problems.add(
                 line,
                 self.fixed["role"] + 1,
-                f"column 'role': unknown role '{text.strip()}'",
-                did_you_mean(role, ROLES) or f"roles are {', '.join(ROLES)}, or empty",
+                Message("column 'role': unknown role '{strip}'", strip=text.strip()),
+                did_you_mean(role, ROLES)
+                or Message("roles are {names}, or empty", names=", ".join(ROLES)),
             )
         return role
 
@@ -529,23 +569,39 @@ class _SurveyReader:
         if column is not None:
             named = self.columns[column - 1].name if column <= len(self.columns) else ""
             where = (
-                f" in column '{named}'"
+                Message(" in column '{name}'", name=named)
                 if named and line > self.header_line
-                else f" in column {column}"
+                else Message(" in column {column}", column=column)
             )
         named = _encodings.label(encoding)
-        message = (
-            f"not {named} text: byte 0x{bad.hex()}{where} (character {len(prefix) + 1} of the line)"
+        message = Message(
+            "not {encoding} text: byte 0x{byte}{where} (character {character} of the line)",
+            encoding=named,
+            byte=bad.hex(),
+            where=where,
+            character=len(prefix) + 1,
         )
-        notes = []
+        notes: list[str] = []
         if bad == b"\x00":
-            message = f"a NUL byte{where}: this is not {named} text"
-            notes.append("UTF-16 text without a byte order mark, or not a text table at all")
+            message = Message(
+                "a NUL byte{where}: this is not {encoding} text", where=where, encoding=named
+            )
+            notes.append(
+                Message("UTF-16 text without a byte order mark, or not a text table at all")
+            )
         else:
             notes += _encodings.undecodable_notes(raw, offset, encoding)
         if self.lines.non_ascii_decoded:
-            notes.append(f"the file mixes encodings: other lines are {named}")
+            notes.append(
+                Message("the file mixes encodings: other lines are {encoding}", encoding=named)
+            )
         if self.lines.bad_lines > 1:
-            notes.append(f"{self.lines.bad_lines:,} lines are not {named}; this is the first")
+            notes.append(
+                Message(
+                    "{count:,} lines are not {encoding}; this is the first",
+                    count=self.lines.bad_lines,
+                    encoding=named,
+                )
+            )
         notes.append(SAVE_AS_UTF8)
-        self.problems.add(line, column, message, "; ".join(notes))
+        self.problems.add(line, column, message, joined(notes))

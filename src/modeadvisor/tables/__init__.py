@@ -26,6 +26,7 @@ from typing import IO, Any
 import numpy as np
 
 from modeadvisor._cells import ProblemCollector
+from modeadvisor._i18n import Message
 from modeadvisor.backends._vectorised import Scorer
 from modeadvisor.knowledge import KnowledgeBase
 from modeadvisor.limits import DEFAULT_LIMITS, Limits
@@ -142,7 +143,7 @@ def _encoded(
         problems.raise_if_any()
     problems.extend(layout.take())  # the reader's last notes (after its last batch)
     if seen == 0 and layout.file:
-        problems.add(None, None, "no units: the file has a header but no rows")
+        problems.add(None, None, Message("no units: the file has a header but no rows"))
     problems.raise_if_any()
 
 
@@ -159,8 +160,8 @@ def _repeated_ids(problems: ProblemCollector, ids: SeenIds, encoded: Encoded, ba
         problems.add(
             line,
             None,
-            f"unit '{named[row]}' is given twice{where}",
-            "each unit is one row: give each its own id, or merge the rows",
+            Message("unit '{value}' is given twice{where}", value=named[row], where=where),
+            Message("each unit is one row: give each its own id, or merge the rows"),
         )
     problems.skip(len(rows) - kept)
 
@@ -168,11 +169,12 @@ def _repeated_ids(problems: ProblemCollector, ids: SeenIds, encoded: Encoded, ba
 def _first_place(batch: Batch, row: int) -> str:
     """Where a table row (of this batch or an earlier one) is, as the message says it."""
     if row >= batch.start:
-        return f" (first on line {int(batch.lines_of(np.array([row - batch.start]))[0])})"
-    if batch.locate is not None:
-        return f" (first on line {int(batch.locate(np.array([row]))[0])})"
-    # a table without lines (Parquet, Arrow): rows numbered as a spreadsheet numbers them
-    return f" (first on line {row + 2})"
+        line = int(batch.lines_of(np.array([row - batch.start]))[0])
+    elif batch.locate is not None:
+        line = int(batch.locate(np.array([row]))[0])
+    else:  # a table without lines (Parquet, Arrow): rows numbered as a spreadsheet numbers them
+        line = row + 2
+    return Message(" (first on line {line})", line=line)
 
 
 def _pipeline(

@@ -12,6 +12,7 @@ import sys
 from types import ModuleType
 from typing import Any
 
+from modeadvisor._i18n import Message
 from modeadvisor.errors import Location, ModeAdvisorError, Problem
 
 #: What to install for the columnar paths.
@@ -54,8 +55,8 @@ def require_arrow(what: str, source: str = "<table>") -> Any:
             [
                 Problem(
                     Location(source),
-                    f"{what} needs pyarrow, which is not installed",
-                    f"install the arrow extra: {INSTALL}",
+                    Message("{what} needs pyarrow, which is not installed", what=what),
+                    Message("install the arrow extra: {INSTALL}", INSTALL=INSTALL),
                 )
             ]
         )

@@ -25,7 +25,9 @@ import numpy as np
 
 from modeadvisor import _encodings
 from modeadvisor._cells import SAVE_AS_UTF8, column_name, malformed, sniff_delimiter
-from modeadvisor.errors import LimitError, Location, Problem
+from modeadvisor._i18n import Message
+from modeadvisor._i18n import joined as joined_messages
+from modeadvisor.errors import LimitError, Location, Problem, os_reason
 from modeadvisor.knowledge import KnowledgeBase
 from modeadvisor.limits import Limits, how_to_raise, read_at_most
 from modeadvisor.tables._arrow import arrow, pyarrow
@@ -57,7 +59,7 @@ class CsvSource:
         self._checked_size(limits)
         found = self._header()
         if found is None:
-            self.layout.fail(None, None, "the file is empty: no header row")
+            self.layout.fail(None, None, Message("the file is empty: no header row"))
         self.header_line, header, self.offset = found
         self.delimiter, cells = sniff_delimiter(header.rstrip("\r\n"), self.layout.known)
         self.width = len(cells)
@@ -77,14 +79,18 @@ class CsvSource:
                     self._data = read_at_most(stream, limit + 1)
                     size = max(size, len(self._data))
         except OSError as error:
-            self.layout.fail(None, None, f"cannot read the table: {error.strerror or error}")
+            self.layout.fail(
+                None, None, Message("cannot read the table: {value}", value=os_reason(error))
+            )
         if size > limit:
             raise LimitError(
                 [
                     Problem(
                         Location(str(self.path)),
-                        f"file is {size:,} bytes; the limit is {limit:,}",
-                        "split it, or " + how_to_raise("max_file_bytes"),
+                        Message(
+                            "file is {size:,} bytes; the limit is {limit:,}", size=size, limit=limit
+                        ),
+                        Message("split it, or {how}", how=how_to_raise("max_file_bytes")),
                     )
                 ]
             )
@@ -132,11 +138,17 @@ class CsvSource:
                     self.layout.fail(
                         number,
                         None,
-                        f"not {named} text: byte 0x{raw[error.start : error.start + 1].hex()} "
-                        f"(character {len(before) + 1} of the line)",
-                        "; ".join([*notes, SAVE_AS_UTF8]),
+                        Message(
+                            "not {named} text: byte 0x{hex} (character {number} of the line)",
+                            named=named,
+                            hex=raw[error.start : error.start + 1].hex(),
+                            number=len(before) + 1,
+                        ),
+                        joined_messages([*notes, SAVE_AS_UTF8]),
                     )
-        self.layout.fail(None, None, f"not {named} text")  # pragma: no cover - found above
+        self.layout.fail(
+            None, None, Message("not {named} text", named=named)
+        )  # pragma: no cover - found above
 
     # --- rows --------------------------------------------------------------------------------
 

@@ -23,6 +23,7 @@ import numpy as np
 import numpy.typing as npt
 
 from modeadvisor._cells import cell_value, split_set
+from modeadvisor._i18n import Message
 from modeadvisor.backends._vectorised import Column, UnitTable, encode_values
 from modeadvisor.errors import did_you_mean
 from modeadvisor.knowledge import KnowledgeBase, Trait
@@ -291,7 +292,13 @@ class TraitColumn:
             flags: tuple[bool, ...] = ()
             if isinstance(value, frozenset):
                 flags = tuple(option in value for option in self.options)
-            problems = () if problem is None else ((f"column '{self.trait.id}': {problem}", None),)
+            problems = (
+                ()
+                if problem is None
+                else (
+                    (Message("column '{id}': {message}", id=self.trait.id, message=problem), None),
+                )
+            )
             self.memo[key] = (int(code), value is not None, flags, problems)
 
 
@@ -436,7 +443,7 @@ class Encoder:
                 ids, empty = unit_ids(cells[column])
                 if unit_absent is not None:
                     empty &= ~unit_absent
-                problems.add_each(np.flatnonzero(empty), column, "column 'unit' is empty")
+                problems.add_each(np.flatnonzero(empty), column, Message("column 'unit' is empty"))
             elif name == MODELS_COLUMN:
                 in_use, rows, which, messages = models_in_use(self.kb, cells[column])
                 problems.add(rows, column, which, messages)

@@ -18,6 +18,7 @@ import numpy as np
 import numpy.typing as npt
 
 from modeadvisor._cells import ProblemCollector
+from modeadvisor._i18n import Message
 from modeadvisor.errors import LimitError, Location, OrganisationError, Problem, did_you_mean
 from modeadvisor.knowledge import KnowledgeBase
 from modeadvisor.limits import Limits, how_to_raise
@@ -77,7 +78,13 @@ class Layout:
         for column, name in enumerate(names, start=1):
             if name in first:
                 self.note(
-                    line, column, f"column '{name}' appears twice (first as column {first[name]})"
+                    line,
+                    column,
+                    Message(
+                        "column '{name}' appears twice (first as column {value})",
+                        name=name,
+                        value=first[name],
+                    ),
                 )
             elif name and name not in self.known:
                 self.unknown_column(line, column, name)
@@ -90,22 +97,35 @@ class Layout:
             self.no_unit_column()
 
     def unknown_column(self, line: int | None, column: int, name: str) -> None:
-        self.note(line, column, f"unknown column '{name}'", did_you_mean(name, self.known))
+        self.note(
+            line,
+            column,
+            Message("unknown column '{name}'", name=name),
+            did_you_mean(name, self.known),
+        )
 
     def no_unit_column(self) -> None:
         if UNIT_COLUMN not in self.reported:
             self.reported.add(UNIT_COLUMN)
-            self.note(1, None, "no 'unit' column: each row needs the id of the unit it describes")
+            self.note(
+                1, None, Message("no 'unit' column: each row needs the id of the unit it describes")
+            )
 
     def beyond_header(self, line: int | None, column: int) -> None:
         if None not in self.reported:
             self.reported.add(None)
-            self.note(line, column, "the row has more cells than the header has columns")
+            self.note(line, column, Message("the row has more cells than the header has columns"))
 
     def value_without_name(self, line: int, column: int) -> None:
         if column not in self.reported:
             self.reported.add(column)  # reported once, as a wrong column is
-            self.note(line, column, f"a value in column {column}, which has no name in the header")
+            self.note(
+                line,
+                column,
+                Message(
+                    "a value in column {column}, which has no name in the header", column=column
+                ),
+            )
 
 
 @dataclass
@@ -162,8 +182,12 @@ def too_many_rows(source: str, line: int | None, found: str, limits: Limits) -> 
         [
             Problem(
                 Location(source, line),
-                f"{found}; the limit is {limits.max_table_rows:,}",
-                "split the table, or " + how_to_raise("max_table_rows"),
+                Message(
+                    "{found}; the limit is {max_table_rows:,}",
+                    found=found,
+                    max_table_rows=limits.max_table_rows,
+                ),
+                Message("split the table, or {how}", how=how_to_raise("max_table_rows")),
             )
         ]
     )

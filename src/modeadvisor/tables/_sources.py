@@ -19,7 +19,8 @@ from typing import Any, NoReturn
 import numpy as np
 
 from modeadvisor import _encodings
-from modeadvisor.errors import LimitError, Location, OrganisationError, Problem
+from modeadvisor._i18n import Message
+from modeadvisor.errors import LimitError, Location, OrganisationError, Problem, os_reason
 from modeadvisor.knowledge import KnowledgeBase
 from modeadvisor.limits import Limits, how_to_raise
 from modeadvisor.tables._arrow import arrow, pyarrow, require_arrow
@@ -98,8 +99,10 @@ def _not_for_this(what: str, source: str) -> NoReturn:
         [
             Problem(
                 Location(source),
-                f"an encoding is given for {what}, which is not a CSV file",
-                "Parquet, Arrow and JSON Lines hold their text as UTF-8: leave --encoding out",
+                Message("an encoding is given for {what}, which is not a CSV file", what=what),
+                Message(
+                    "Parquet, Arrow and JSON Lines hold their text as UTF-8: leave --encoding out"
+                ),
             )
         ]
     )
@@ -113,14 +116,18 @@ def _checked(path: Path, limits: Limits) -> None:
         if not path.is_file():
             raise IsADirectoryError(21, "Is a directory" if path.is_dir() else "not a file")
     except OSError as error:
-        _fail(path, f"cannot read the table: {error.strerror or error}")
+        _fail(path, Message("cannot read the table: {value}", value=os_reason(error)))
     if size > limits.max_file_bytes:
         raise LimitError(
             [
                 Problem(
                     Location(str(path)),
-                    f"file is {size:,} bytes; the limit is {limits.max_file_bytes:,}",
-                    "split it, or " + how_to_raise("max_file_bytes"),
+                    Message(
+                        "file is {size:,} bytes; the limit is {max_file_bytes:,}",
+                        size=size,
+                        max_file_bytes=limits.max_file_bytes,
+                    ),
+                    Message("split it, or {how}", how=how_to_raise("max_file_bytes")),
                 )
             ]
         )
@@ -218,7 +225,7 @@ class ParquetSource(ArrowSource):
             text = [f.name for f in schema if pa.types.is_string(f.type) and f.name != UNIT_COLUMN]
             self._parquet = pq.ParquetFile(path, read_dictionary=text)
         except (pa.ArrowException, OSError) as error:
-            _fail(path, f"not a Parquet file: {error}")
+            _fail(path, Message("not a Parquet file: {error}", error=error))
         rows = self._parquet.metadata.num_rows
         if rows > limits.max_table_rows:
             too_many_rows(str(path), None, f"{rows:,} rows", limits)
@@ -247,7 +254,7 @@ class ArrowFileSource(ArrowSource):
             try:
                 stream = pa.ipc.open_stream(pa.memory_map(str(path)))
             except (pa.ArrowException, OSError) as error:
-                _fail(path, f"not an Arrow file: {error}")
+                _fail(path, Message("not an Arrow file: {error}", error=error))
         else:
             batches = [reader.get_batch(i) for i in range(reader.num_record_batches)]
             rows = sum(batch.num_rows for batch in batches)  # memory-mapped: nothing is read

@@ -24,6 +24,7 @@ from typing import IO, Any, Protocol
 
 import numpy as np
 
+from modeadvisor._i18n import Message
 from modeadvisor.errors import Location, ModeAdvisorError, Problem
 from modeadvisor.tables._arrow import arrow, pyarrow, require_arrow
 from modeadvisor.tables._results import BoolArray, FloatArray, IntArray, Scored
@@ -510,8 +511,10 @@ def output_format(output: Path | None, chosen: str | None) -> str:
             [
                 Problem(
                     Location(str(output)),
-                    "cannot tell the format from the extension",
-                    f"name it {', '.join(sorted(EXTENSIONS))} or give --format",
+                    Message("cannot tell the format from the extension"),
+                    Message(
+                        "name it {names} or give --format", names=", ".join(sorted(EXTENSIONS))
+                    ),
                 )
             ]
         )
@@ -542,8 +545,8 @@ def output_stream(output: Path | None, out: IO[str], kind: str) -> Iterator[IO[b
                 [
                     Problem(
                         Location("<stdout>"),
-                        f"{kind} is not text: it is written to a file",
-                        f"give -o OUT.{kind}",
+                        Message("{kind} is not text: it is written to a file", kind=kind),
+                        Message("give -o OUT.{kind}", kind=kind),
                     )
                 ]
             )

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Mapping, Sequence
 
+from modeadvisor._i18n import Message
 from modeadvisor.backends._vectorised import Scorer
 from modeadvisor.conflicts import UnitState
 from modeadvisor.errors import Location, OrganisationError, Problem, UnknownUnitError, did_you_mean
@@ -52,8 +53,8 @@ def what_if(
             [
                 Problem(
                     Location("<what-if>"),
-                    f"no unit '{unit_id}'",
-                    did_you_mean(unit_id, ids) or f"units: {', '.join(ids)}",
+                    Message("no unit '{unit_id}'", unit_id=unit_id),
+                    did_you_mean(unit_id, ids) or Message("units: {names}", names=", ".join(ids)),
                 )
             ]
         )
@@ -63,8 +64,8 @@ def what_if(
             [
                 Problem(
                     Location("<what-if>"),
-                    f"--allow names no trait '{t}'",
-                    did_you_mean(t, kb.traits) or "trait ids: see `modeadvisor traits`",
+                    Message("--allow names no trait '{t}'", t=t),
+                    did_you_mean(t, kb.traits) or Message("trait ids: see `modeadvisor traits`"),
                 )
                 for t in unknown
             ]

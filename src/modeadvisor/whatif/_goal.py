@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 
+from modeadvisor._i18n import Message
 from modeadvisor.errors import Location, OrganisationError, Problem, did_you_mean
 from modeadvisor.knowledge import ConflictRule, KnowledgeBase
 from modeadvisor.whatif._world import Finding
@@ -66,7 +67,7 @@ def goal(
     did-you-mean otherwise."""
     if (target is None) == (clear is None):
         raise OrganisationError(
-            [Problem(_WHERE, "give either a target archetype or a conflict to clear")]
+            [Problem(_WHERE, Message("give either a target archetype or a conflict to clear"))]
         )
     if target is not None:
         if target not in kb.archetypes:
@@ -74,7 +75,7 @@ def goal(
                 [
                     Problem(
                         _WHERE,
-                        f"unknown archetype '{target}'",
+                        Message("unknown archetype '{target}'", target=target),
                         did_you_mean(target, kb.archetypes),
                     )
                 ]
@@ -95,8 +96,12 @@ def goal(
 
 def _unknown(clear: str, unit: str, own: Collection[str]) -> str:
     if ":" in clear:
-        return f"no finding '{clear}' names unit '{unit}'"
-    return f"'{clear}' is no conflict kind, conflict rule or finding of unit '{unit}'"
+        return Message("no finding '{clear}' names unit '{unit}'", clear=clear, unit=unit)
+    return Message(
+        "'{clear}' is no conflict kind, conflict rule or finding of unit '{unit}'",
+        clear=clear,
+        unit=unit,
+    )
 
 
 def _hint(clear: str, own: Collection[str], kinds: Collection[str]) -> str:
@@ -105,5 +110,7 @@ def _hint(clear: str, own: Collection[str], kinds: Collection[str]) -> str:
     if suggestion:
         return suggestion
     if own:
-        return f"the unit's findings: {', '.join(own)}"
-    return f"the unit takes part in no finding; conflict kinds: {', '.join(sorted(kinds))}"
+        return Message("the unit's findings: {names}", names=", ".join(own))
+    return Message(
+        "the unit takes part in no finding; conflict kinds: {names}", names=", ".join(sorted(kinds))
+    )
