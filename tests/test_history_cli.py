@@ -230,3 +230,25 @@ def test_assess_save_with_show_respondents_exits_2_and_writes_nothing(
     assert code == 2
     assert out == ""
     assert "assess without --show-respondents to save" in err
+
+
+def test_reading_a_database_that_is_not_there_makes_none(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A mistyped --db of `history`, `history delete` or `report` is said, and no empty database
+    (nor its folder) is left where it pointed; only saving makes one."""
+    missing = tmp_path / "typo" / "history.sqlite3"
+    assert main(["history", NAME, "--db", str(missing)]) == 2
+    assert "no history database here: nothing has been saved to it" in capsys.readouterr().err
+    assert main(["history", "delete", NAME, "--db", str(missing), "--lang", "fi"]) == 2
+    assert "tässä ei ole historiatietokantaa" in capsys.readouterr().err
+    example = str(ROOT / "examples" / "manufacturer.yaml")
+    page = tmp_path / "report.html"
+    assert main(["report", example, "--db", str(missing), "-o", str(page)]) == 0
+    assert "no saved assessments of 'Pohjolan Konepaja Oy'" in capsys.readouterr().err
+    assert page.exists()
+    assert not missing.parent.exists()
+    assert main(["assess", example, "--save", "--db", str(missing)]) == 0
+    assert missing.exists()
+    with pytest.raises(Exception, match="no history database here"):
+        HistoryStore.open(tmp_path / "other.sqlite3", create=False)

@@ -12,9 +12,11 @@ so that a report depends on nothing but its command line.
 from __future__ import annotations
 
 import argparse
+import importlib
 import sys
 from collections.abc import Callable
 from datetime import UTC, date, datetime
+from types import ModuleType
 from typing import TYPE_CHECKING, Any, TextIO
 
 from modeadvisor._i18n import Message, tr
@@ -87,12 +89,18 @@ def add_report(report: argparse.ArgumentParser) -> None:
     )
 
 
-def _open(url: str | None) -> HistoryStore:
+def _store() -> ModuleType:
+    """The store's module, whose SQLAlchemy the history extra brings."""
     try:
-        from modeadvisor.history._store import HistoryStore
+        return importlib.import_module("modeadvisor.history._store")
     except ImportError as error:
         raise MissingExtraError("history", error.name or "sqlalchemy") from None
-    return HistoryStore.open(url)
+
+
+def _open(url: str | None, *, create: bool = False) -> HistoryStore:
+    """The history database; only saving (`create`) may make a new SQLite file."""
+    store: HistoryStore = _store().HistoryStore.open(url, create=create)
+    return store
 
 
 def save(args: argparse.Namespace, advice: Advice, knowledge_base: KnowledgeBase) -> None:
@@ -100,7 +108,7 @@ def save(args: argparse.Namespace, advice: Advice, knowledge_base: KnowledgeBase
     from modeadvisor.organisation import load_organisation
 
     organisation = load_organisation(args.file, _limits(args))  # read and checked already
-    with _open(args.db) as store:
+    with _open(args.db, create=True) as store:
         saved = store.save(advice, organisation, knowledge_base)
         where = store.where
     shown = f"{saved.name} ({saved.organisation})"
@@ -123,17 +131,18 @@ def timelines(args: argparse.Namespace, advice: Advice) -> dict[str, Timeline] |
         return None
     from modeadvisor.history._models import organisation_key
 
+    store_module = _store()
+    address = store_module.database_url(args.db)
+    where = address.render_as_string(hide_password=True)
+    if store_module.missing_file(
+        address
+    ):  # nothing saved yet: a report reads the history, never makes it
+        _nothing_saved(args, where, advice)
+        return None
     with _open(args.db) as store:
         key = organisation_key(advice.organisation)
         if key not in store.organisations():
-            said = tr(
-                args.lang,
-                "modeadvisor: {db}: no saved assessments of '{organisation}'; the report draws "
-                "no weights over time",
-                db=store.where,
-                organisation=advice.organisation,
-            )
-            print(said, file=sys.stderr)
+            _nothing_saved(args, where, advice)
             return None
         found = store.assessments(key)
     drawn: dict[str, list[tuple[datetime, dict[str, float]]]] = {}
@@ -141,6 +150,17 @@ def timelines(args: argparse.Namespace, advice: Advice) -> dict[str, Timeline] |
         for unit in assessment.units:
             drawn.setdefault(unit.id, []).append((assessment.assessed_at, unit.weights))
     return dict(drawn)
+
+
+def _nothing_saved(args: argparse.Namespace, where: str, advice: Advice) -> None:
+    said = tr(
+        args.lang,
+        "modeadvisor: {db}: no saved assessments of '{organisation}'; the report draws "
+        "no weights over time",
+        db=where,
+        organisation=advice.organisation,
+    )
+    print(said, file=sys.stderr)
 
 
 def run(args: argparse.Namespace, out: TextIO) -> int:

@@ -132,11 +132,23 @@ class HistoryStore:
 
     @classmethod
     def open(
-        cls, url: str | Path | None = None, *, environ: Mapping[str, str] = os.environ
+        cls,
+        url: str | Path | None = None,
+        *,
+        environ: Mapping[str, str] = os.environ,
+        create: bool = True,
     ) -> HistoryStore:
-        """Open the database, making its tables or upgrading an older version of them."""
+        """Open the database, making its tables or upgrading an older version of them.
+        `create=False` (to read or erase): an SQLite file that is not there is an error rather
+        than an empty database made where a mistyped path points."""
         address = database_url(url, environ)
         shown = address.render_as_string(hide_password=True)
+        if not create and missing_file(address):
+            raise _error(
+                shown,
+                Message("no history database here: nothing has been saved to it"),
+                Message("`modeadvisor assess FILE --save --db URL` saves an assessment"),
+            )
         options: dict[str, Any] = {}
         if address.drivername == "sqlite" and address.database not in (None, "", ":memory:"):
             try:
@@ -512,6 +524,16 @@ def _reason(error: SQLAlchemyError) -> str:
     original = getattr(error, "orig", None)
     text = str(original if original is not None else error).strip()
     return " ".join(text.split()) or type(error).__name__
+
+
+def missing_file(address: URL) -> bool:
+    """Whether `address` is an SQLite file that does not exist (yet)."""
+    database = address.database
+    return (
+        address.drivername == "sqlite"
+        and database not in (None, "", ":memory:")
+        and not Path(str(database)).exists()
+    )
 
 
 def _error(where: str, message: str, hint: str | None = None) -> HistoryError:
