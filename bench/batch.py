@@ -3,7 +3,8 @@ and the vectorised kernel on columns already encoded, measured in one run.
 
     python bench/batch.py                   # 1,000,000 generated units (about two minutes)
     python bench/batch.py --rows 100000     # quicker
-    python bench/batch.py --memory          # also 10,000,000 rows through `modeadvisor batch`
+    python bench/batch.py --memory          # also 10,000,000 rows (CSV and Parquet)
+    python bench/batch.py --reference ../main/src   # the same commands with another source tree
 
 The tables are generated (seeded) into a temporary folder and removed afterwards: about 40% of
 the traits observed per unit, numbers with two decimals, sets as `a;b`, one or two models in
@@ -11,7 +12,12 @@ use. `modeadvisor batch` runs as the command a user runs, in a child process, so
 includes starting Python and loading the pack (measured alone on a one-unit table), and its
 peak RSS is the child's. Each line gives wall seconds and processor seconds (all threads'; the
 child's user and system time): the machine may be shared, so the load average is printed before
-and after. The last line is one JSON object.
+and after. The stages (read, encode, ids, score, write) are timed one after the other in this
+process, in one thread, so that each one's processor time is its own. With --memory, the rate
+of a 10,000,000-row Parquet file less that of the 1,000,000-row one is the steady state: what
+each further million rows costs once Python has started and the pack is loaded. With
+--reference SRC, each `modeadvisor batch` also runs with SRC first on PYTHONPATH (a checkout's
+`src` folder: before and after in one run, on one load). The last line is one JSON object.
 """
 
 from __future__ import annotations
@@ -19,6 +25,7 @@ from __future__ import annotations
 import argparse
 import csv
 import gc
+import io
 import json
 import os
 import resource
@@ -26,7 +33,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -40,7 +47,10 @@ from modeadvisor.knowledge import shipped_rules_dir
 from modeadvisor.limits import Limits
 from modeadvisor.tables import open_table, write_advice
 from modeadvisor.tables._encoding import Encoder
+from modeadvisor.tables._layout import noted
 from modeadvisor.tables._results import Scoring
+from modeadvisor.tables._unique import SeenIds
+from modeadvisor.tables._writers import Names, open_writer
 
 #: Rows generated at a time: the generator's own memory stays small whatever the size.
 CHUNK = 200_000
@@ -141,13 +151,23 @@ _CHILD = (
 )
 
 
-def command(args: list[str]) -> Measured:
-    """`modeadvisor ARGS` as a user runs it, in a new process: wall seconds, the child's
-    processor seconds (user and system), and its peak RSS (Linux: VmHWM, which a new program
-    starts anew; ru_maxrss would count the parent's memory at the fork)."""
+def command(args: list[str], source: str | None = None) -> Measured:
+    """`modeadvisor ARGS` as a user runs it, in a new process (with `source`, a checkout's
+    `src` folder, first on its path): wall seconds, the child's processor seconds (user and
+    system), and its peak RSS (Linux: VmHWM, which a new program starts anew; ru_maxrss would
+    count the parent's memory at the fork)."""
+    environment = dict(os.environ)
+    if source is not None:
+        environment["PYTHONPATH"] = os.pathsep.join(
+            [source, *filter(None, [environment.get("PYTHONPATH")])]
+        )
     start, processor = time.perf_counter(), _children_seconds()
     child = subprocess.run(
-        [sys.executable, "-c", _CHILD, *args], capture_output=True, text=True, check=False
+        [sys.executable, "-c", _CHILD, *args],
+        capture_output=True,
+        text=True,
+        check=False,
+        env=environment,
     )
     seconds, used = time.perf_counter() - start, _children_seconds() - processor
     if child.returncode:
@@ -182,16 +202,46 @@ def kernel(kb: KnowledgeBase, batches: list[Any]) -> Callable[[], None]:
     return run
 
 
-def lines(rows: int, results: Iterator[tuple[str, Measured, bool]], reader: float) -> None:
-    """The table of figures; a line of a fixed cost (start-up) has no rate."""
+def stages(kb: KnowledgeBase, path: Path, kind: str) -> dict[str, float]:
+    """Processor seconds of each stage of `write_advice` over the table at `path`, one after
+    the other in this thread (in the command they overlap in three threads)."""
+    limits = Limits(max_file_bytes=10**12, max_table_rows=10**10)
+    source = open_table(kb, path, limits)
+    encoder, scoring, ids = Encoder(kb, source.layout.names), Scoring(kb), SeenIds()
+    writer = open_writer(kind, io.BytesIO(), Names.of(scoring), lambda parts: None)
+    used = dict.fromkeys(("read", "encode", "ids", "score", "write"), 0.0)
+    batches = noted(source)
+    while True:
+        clock = time.process_time()
+        batch = next(batches, None)
+        used["read"] += time.process_time() - clock
+        if batch is None:
+            return used
+        clock = time.process_time()
+        encoded = encoder.encode(batch.size, batch.cells)
+        used["encode"] += time.process_time() - clock
+        clock = time.process_time()
+        ids.add(encoded.ids, batch.start)
+        used["ids"] += time.process_time() - clock
+        clock = time.process_time()
+        scored = scoring.score(encoded.units, encoded.ids)
+        used["score"] += time.process_time() - clock
+        clock = time.process_time()
+        writer.write(scored)
+        used["write"] += time.process_time() - clock
+
+
+def lines(rows: int, results: list[tuple[str, Measured, int]], reader: float) -> None:
+    """The table of figures, each line's rate over its own rows; a line of a fixed cost
+    (start-up) has none (0 rows)."""
     print(
         f"{rows:,} units, {'path':<56} {'s':>6} {'cpu s':>6} {'units/s':>10} {'x reader':>8} "
         f"{'RSS MB':>6}"
     )
-    for label, (seconds, used, rss), rated in results:
-        rate = rows / seconds
+    for label, (seconds, used, rss), counted in results:
+        rate = counted / seconds
         memory = f"{rss:6.0f}" if rss is not None else "     -"
-        speed = f"{rate:10,.0f} {rate / reader:8.2f}" if rated else f"{'-':>10} {'-':>8}"
+        speed = f"{rate:10,.0f} {rate / reader:8.2f}" if counted else f"{'-':>10} {'-':>8}"
         print(f"  {label:<64} {seconds:6.2f} {used:6.2f} {speed} {memory}")
 
 
@@ -199,6 +249,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--memory", action="store_true", help="also 10,000,000 rows, for RSS")
+    parser.add_argument("--reference", metavar="SRC", help="also run the commands from SRC")
     args = parser.parse_args()
     kb = load_knowledge_base(shipped_rules_dir())
     report: dict[str, float] = {"rows": args.rows}
@@ -207,18 +258,18 @@ def main() -> int:
         folder = Path(name)
         source = generate(kb, args.rows, folder)
         parquet = source.with_suffix(".parquet")
-        measured: list[tuple[str, Measured, bool]] = []
+        measured: list[tuple[str, Measured, int]] = []
 
-        def measure(key: str, label: str, found: Measured) -> None:
+        def measure(key: str, label: str, found: Measured, rows: int = args.rows) -> None:
             seconds, used, rss = found
-            rated = key != "startup"  # a fixed cost, whatever the rows
+            rated = not key.startswith("startup")  # a fixed cost, whatever the rows
             report[f"{key}_units_per_s" if rated else f"{key}_s"] = (
-                args.rows / seconds if rated else seconds
+                rows / seconds if rated else seconds
             )
             report[f"{key}_cpu_s"] = used
             if rss is not None:
                 report[f"{key}_peak_rss_mb"] = rss
-            measured.append((label, found, rated))
+            measured.append((label, found, rows if rated else 0))
 
         reading = timed(lambda: dict_reader(source))
         measure("dictreader", "csv.DictReader merely reading the CSV (the reference)", reading)
@@ -231,14 +282,18 @@ def main() -> int:
         del batches
         out = folder / "advice"
         one = generate(kb, 1, folder, parquet=False)
-        for key, label, argv in (
+        runs = [
             ("startup", "modeadvisor batch of one unit (start-up, pack load)", [str(one), "-o", f"{out}-one.csv"]),
             ("batch_csv", "modeadvisor batch units.csv -o advice.csv", [str(source), "-o", f"{out}.csv"]),
             ("batch_parquet", "modeadvisor batch units.parquet -o advice.parquet", [str(parquet), "-o", f"{out}.parquet"]),
             ("batch_parquet_csv", "modeadvisor batch units.parquet -o advice.csv", [str(parquet), "-o", f"{out}.csv"]),
-        ):  # fmt: skip
+        ]  # fmt: skip
+        for key, label, argv in runs:
             bounds = raised(Path(argv[0])) if key != "startup" else []  # the default suffices
             measure(key, label, command(["batch", *argv, *bounds]))
+            if args.reference:
+                found = command(["batch", *argv, *bounds], args.reference)
+                measure(f"{key}_reference", f"  the same from {args.reference}", found)
         limits = Limits(max_file_bytes=10**12, max_table_rows=10**10)
         for key, label, table, kind in (
             ("write_csv", "write_advice(units.csv -> CSV), in process", source, "csv"),
@@ -252,20 +307,41 @@ def main() -> int:
         found = timed(lambda: advisor.assess_many(frames[0]))
         measure("assess_many_frame", "advisor.assess_many(pandas DataFrame)", found)
         frames.clear()
+        split: dict[str, dict[str, float]] = {}
+        for key, table, kind in (("csv", source, "csv"), ("parquet", parquet, "parquet")):
+            split[key] = stages(kb, table, kind)
+            report.update({f"stage_{key}_{stage}_cpu_s": s for stage, s in split[key].items()})
         if args.memory:
             big = 10_000_000
-            large = generate(kb, big, folder, parquet=False)
-            argv = [str(large), "-o", f"{out}-large.csv", *raised(large)]
-            seconds, used, rss = command(["batch", *argv])
+            large = generate(kb, big, folder)
+            large_runs = [
+                ("large_batch_csv", "modeadvisor batch units.csv -o advice.csv", large, ".csv"),
+                ("large_batch_parquet", "modeadvisor batch units.parquet -o advice.parquet", large.with_suffix(".parquet"), ".parquet"),
+            ]  # fmt: skip
+            for key, label, table, suffix in large_runs:
+                argv = [str(table), "-o", f"{out}-large{suffix}", *raised(table)]
+                measure(key, f"{big:,} rows: {label}", command(["batch", *argv]), big)
+                if args.reference:
+                    found = command(["batch", *argv], args.reference)
+                    measure(f"{key}_reference", f"  the same from {args.reference}", found, big)
             report["large_rows"] = big
-            report["large_batch_csv_units_per_s"] = big / seconds
-            report["large_batch_csv_cpu_s"] = used
-            report["large_batch_csv_peak_rss_mb"] = rss or 0.0
             report["large_csv_bytes"] = large.stat().st_size
-            print(f"{big:,} rows ({large.stat().st_size / 1e9:.1f} GB CSV): modeadvisor batch "
-                  f"-o advice.csv in {seconds:.1f} s ({used:.1f} s of processor), "
-                  f"{big / seconds:,.0f} units/s, peak RSS {rss or 0:.0f} MB")  # fmt: skip
-        lines(args.rows, iter(measured), args.rows / reading[0])
+            # what each further million rows costs, start-up and pack load left out
+            further = report["large_batch_parquet_units_per_s"]
+            seconds = big / further - args.rows / report["batch_parquet_units_per_s"]
+            report["steady_batch_parquet_units_per_s"] = (big - args.rows) / seconds
+        lines(args.rows, measured, args.rows / reading[0])
+        for key, used in split.items():
+            print(
+                f"stages of write_advice({key} -> {key}), processor s, one thread: "
+                + ", ".join(f"{stage} {s:.2f}" for stage, s in used.items())
+                + f"; total {sum(used.values()):.2f}"
+            )
+        if args.memory:
+            print(
+                f"steady state, Parquet -> Parquet (10,000,000 rows less {args.rows:,}): "
+                f"{report['steady_batch_parquet_units_per_s']:,.0f} units/s"
+            )
     print(f"load average after: {load()}")
     print(json.dumps({key: round(value, 2) for key, value in report.items()}))
     return 0

@@ -24,6 +24,7 @@ from modeadvisor.errors import ModeAdvisorError
 from modeadvisor.limits import Limits
 from modeadvisor.tables import BatchResult, Table, assess_table, read_table, write_advice
 from modeadvisor.tables import _csv as csv_module
+from modeadvisor.tables._encoding import Encoder
 
 from .conftest import DATA
 from .strategies import units as unit_values
@@ -387,8 +388,8 @@ def test_pyarrows_small_blocks_are_joined_into_batches(
 ) -> None:
     """pyarrow parses a CSV in small blocks (it reads a fixed number of blocks ahead, so small
     ones keep memory small); they reach the encoding joined, BATCH_ROWS rows or more a batch,
-    each column one dictionary, every row once and in order."""
-    pytest.importorskip("pyarrow")
+    every row once and in order, as text that the encoding makes one dictionary a column."""
+    pa = pytest.importorskip("pyarrow")
     monkeypatch.setattr(csv_module, "BLOCK_BYTES", 256)
     monkeypatch.setattr(csv_module, "BATCH_ROWS", 400)
     path = tmp_path / "units.csv"
@@ -402,6 +403,8 @@ def test_pyarrows_small_blocks_are_joined_into_batches(
     assert [batch.start for batch in batches] == [sum(sizes[:i]) for i in range(len(sizes))]
     ids = [cell for batch in batches for cell in batch.cells[1].to_pylist()]
     assert ids == [row.split(",")[0] for row in rows]  # blank rows left out, none twice
+    assert pa.types.is_string(batches[0].cells[3].type)
+    Encoder(shipped_kb, source.layout.names).encode(batches[0].size, batches[0].cells)
     sector = batches[0].cells[3]
     distinct = sector.dictionary.to_pylist()  # one dictionary: each cell in it once
     assert len(distinct) == len(set(distinct))

@@ -16,41 +16,23 @@ import sys
 import traceback
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import Any, TextIO, cast
+from typing import TYPE_CHECKING, Any, TextIO, cast
 
 import modeadvisor
 from modeadvisor import _encodings as encodings
-from modeadvisor import operations
 from modeadvisor._cli_language import Parser, cli_lang, localise
 from modeadvisor._cli_language import lang_source as lang_source
 from modeadvisor._i18n import Message, tr
-from modeadvisor._progress import progress_bar
-from modeadvisor.advisor import Advisor
-from modeadvisor.authoring.coverage import CoverageReport
-from modeadvisor.authoring.coverage import lint_findings as coverage_findings
-from modeadvisor.authoring.dmn import export_dmn
-from modeadvisor.authoring.features import MissingExtraError, measure_features, run_features
-from modeadvisor.authoring.impact import compare, sample_population
-from modeadvisor.authoring.impact import to_text as impact_text
-from modeadvisor.authoring.lint import has_errors, lint
-from modeadvisor.authoring.lint import to_json as lint_json
-from modeadvisor.authoring.lint import to_text as lint_text
-from modeadvisor.authoring.schema import organisation_schema, rules_schema
-from modeadvisor.authoring.spreadsheet import export_workbook, import_workbook
+from modeadvisor.authoring.features import MissingExtraError
 from modeadvisor.errors import (
     EngineError,
     ModeAdvisorError,
 )
-from modeadvisor.evaluate import run as run_eval
-from modeadvisor.graph import ModeGraph
 from modeadvisor.history import _cli as history_cli
 from modeadvisor.knowledge import KnowledgeBase, Lang, load_knowledge_base, shipped_rules_dir
 from modeadvisor.limits import DEFAULT_LIMITS, Limits, limit_names, parse_limit
-from modeadvisor.operations import Advisors
 from modeadvisor.people import _cli as people_cli
 from modeadvisor.reports.labels import label
-from modeadvisor.reports.markdown import to_markdown, to_markdown_report, write_markdown
-from modeadvisor.reports.text import explain_text, to_text
 from modeadvisor.server._cli import (
     access_of,
     add_serve_arguments,
@@ -58,10 +40,13 @@ from modeadvisor.server._cli import (
     serve,
     token_command,
 )
-from modeadvisor.survey import read_survey
-from modeadvisor.survey import to_text as survey_text
 from modeadvisor.tables import FORMATS as TABLE_FORMATS
-from modeadvisor.tables import open_table, output_format, output_stream, write_advice
+
+if TYPE_CHECKING:
+    from modeadvisor.advisor import Advisor
+
+# Each command imports what it runs, in its handler: `modeadvisor batch` starts without the
+# reports, the assessment, authoring or networkx (bench/batch.py measures the start-up).
 
 EXIT_OK, EXIT_CONFLICTS, EXIT_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
 #: `--fail-on` levels: "conflict" is any conflict at all.
@@ -516,6 +501,8 @@ def _knowledge_base(
 
 
 def _advisor(args: argparse.Namespace) -> Advisor:
+    from modeadvisor.advisor import Advisor
+
     kb = _knowledge_base(args)
     if args.perspective_threshold is not None:
         kb = kb.with_settings(perspective_threshold=args.perspective_threshold)
@@ -533,6 +520,9 @@ def _run(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _assess(args: argparse.Namespace, out: TextIO) -> int:
+    from modeadvisor.reports.markdown import to_markdown
+    from modeadvisor.reports.text import to_text
+
     advisor = _advisor(args)
     advice = advisor.assess(args.file)
     if args.save:
@@ -553,6 +543,10 @@ def _assess(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _explain(args: argparse.Namespace, out: TextIO) -> int:
+    from modeadvisor import operations
+    from modeadvisor.advisor import Advisor
+    from modeadvisor.reports.text import explain_text
+
     if args.why_not is not None:
         advisor = Advisor(
             _knowledge_base(args), lang=args.lang, limits=_limits(args), backend="vectorised"
@@ -611,6 +605,11 @@ def _traits(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _impact(args: argparse.Namespace, out: TextIO) -> int:
+    from modeadvisor._progress import progress_bar
+    from modeadvisor.advisor import Advisor
+    from modeadvisor.authoring.impact import compare, sample_population
+    from modeadvisor.authoring.impact import to_text as impact_text
+
     limits = _limits(args)
     old = Advisor.from_path(args.old, limits=limits, backend=args.backend)
     new = Advisor.from_path(args.new, limits=limits, backend=args.backend)
@@ -625,6 +624,13 @@ def _impact(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _lint(args: argparse.Namespace, out: TextIO) -> int:
+    from modeadvisor.authoring.coverage import CoverageReport
+    from modeadvisor.authoring.coverage import lint_findings as coverage_findings
+    from modeadvisor.authoring.features import measure_features
+    from modeadvisor.authoring.lint import has_errors, lint
+    from modeadvisor.authoring.lint import to_json as lint_json
+    from modeadvisor.authoring.lint import to_text as lint_text
+
     kb = _knowledge_base(args)
     given = {p.resolve() for p in args.packs or [shipped_rules_dir()]}
     own = {pack for pack, root in kb.roots.items() if root.resolve() in given}
@@ -645,6 +651,9 @@ def _lint(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _report(args: argparse.Namespace, out: TextIO) -> int:
+    from modeadvisor import operations
+    from modeadvisor.reports.markdown import to_markdown_report, write_markdown
+
     advisor = _advisor(args)
     advice = advisor.assess(args.file)  # from the file, so a mistake is located in it
     if args.format == "markdown" and args.output is not None:
@@ -669,6 +678,10 @@ def _report(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _survey(args: argparse.Namespace, out: TextIO) -> int:
+    from modeadvisor._progress import progress_bar
+    from modeadvisor.survey import read_survey
+    from modeadvisor.survey import to_text as survey_text
+
     kb = _knowledge_base(args)
     with progress_bar("survey", tr(args.ui_lang, "rows")) as progress:
         summary = read_survey(
@@ -684,6 +697,9 @@ def _survey(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _batch(args: argparse.Namespace, out: TextIO) -> int:
+    from modeadvisor._progress import progress_bar
+    from modeadvisor.tables import open_table, output_format, output_stream, write_advice
+
     kb, limits = _knowledge_base(args), _limits(args)
     kind = output_format(args.output, args.format)
     # the header checked before anything is written
@@ -697,6 +713,8 @@ def _batch(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _what_if(args: argparse.Namespace, out: TextIO) -> int:
+    from modeadvisor.advisor import Advisor
+
     advisor = Advisor(
         _knowledge_base(args), lang=args.lang, limits=_limits(args), backend="vectorised"
     )  # what-if searches with the vectorised scorer whatever the backend
@@ -735,6 +753,8 @@ def _history(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _test(args: argparse.Namespace, out: TextIO) -> int:
+    from modeadvisor.authoring.features import run_features
+
     try:
         code = run_features(
             args.features or [Path("features")],
@@ -771,6 +791,9 @@ def _steps(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _pack(args: argparse.Namespace, out: TextIO) -> int:
+    from modeadvisor.authoring.dmn import export_dmn
+    from modeadvisor.authoring.spreadsheet import export_workbook
+
     if args.pack_command == "import":
         return _pack_import(args, out)
     fmt = args.format or ("dmn" if args.output.suffix.lower() == ".dmn" else "xlsx")
@@ -799,6 +822,10 @@ def _pack(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _pack_import(args: argparse.Namespace, out: TextIO) -> int:
+    from modeadvisor.authoring.lint import has_errors, lint
+    from modeadvisor.authoring.lint import to_text as lint_text
+    from modeadvisor.authoring.spreadsheet import import_workbook
+
     try:
         kb = import_workbook(args.workbook, args.output, below=args.below, limits=_limits(args))
     except MissingExtraError as error:
@@ -818,6 +845,8 @@ def _pack_import(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _schema(args: argparse.Namespace, out: TextIO) -> int:
+    from modeadvisor.authoring.schema import organisation_schema, rules_schema
+
     kb = _knowledge_base(args)
     made = organisation_schema(kb) if args.kind == "organisation" else rules_schema(kb)
     out.write(json.dumps(made, indent=2, ensure_ascii=False) + "\n")
@@ -825,12 +854,17 @@ def _schema(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _graph(args: argparse.Namespace, out: TextIO) -> int:
+    from modeadvisor.graph import ModeGraph
+
     graph = ModeGraph(_knowledge_base(args))  # no rules run: no backend to build
     out.write(graph.to_mermaid(args.lang) if args.format == "mermaid" else graph.to_dot(args.lang))
     return EXIT_OK
 
 
 def _eval(args: argparse.Namespace, out: TextIO) -> int:
+    from modeadvisor.evaluate import run as run_eval
+    from modeadvisor.operations import Advisors
+
     kb = _knowledge_base(args)
     if args.perspective_threshold is not None:
         kb = kb.with_settings(perspective_threshold=args.perspective_threshold)

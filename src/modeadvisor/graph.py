@@ -12,18 +12,20 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Literal, TypeVar
+from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
-import networkx as nx
 import numpy as np
 import numpy.typing as npt
-import pydot
 
 from modeadvisor.advice import Direction, ModelAdvice, Reason
 from modeadvisor.knowledge import KnowledgeBase, Lang, Link, Settings
 from modeadvisor.profile import Profiles
 from modeadvisor.reports.labels import label
 from modeadvisor.scoring import MICRO, NUMBER_DECIMALS, micro
+
+if TYPE_CHECKING:  # imported where a graph is built: scoring a table needs neither
+    import networkx as nx
+    import pydot
 
 BoolArray = npt.NDArray[np.bool_]
 IntArray = npt.NDArray[np.int64]
@@ -84,6 +86,8 @@ class ModeGraph:
     """Archetype → model graph of one knowledge base."""
 
     def __init__(self, kb: KnowledgeBase) -> None:
+        import networkx as nx
+
         self.kb = kb
         graph: nx.DiGraph[str] = nx.DiGraph()
         for archetype in kb.archetypes.values():
@@ -234,6 +238,8 @@ class ModeGraph:
 
     def to_dot(self, lang: Lang = "en") -> str:
         """Graphviz DOT, through pydot (which does the quoting and escaping)."""
+        import networkx as nx
+
         export: nx.DiGraph[str] = nx.DiGraph(name="modeadvisor")
         for node in sorted(self.graph.nodes):
             data = self.graph.nodes[node]
@@ -284,21 +290,29 @@ def model_scores(kb: KnowledgeBase, found: Profiles) -> ModelScores:
     rounded half-to-even to millionths per link, then summed — the one model arithmetic."""
     archetypes, models = list(kb.archetypes), list(kb.models)
     size = found.weights.shape[0]
-    score = np.zeros((size, len(models)), dtype=np.int64)
-    reached = np.zeros((size, len(models)), dtype=np.bool_)
-    pushes = []
-    for link in kb.links:
-        if link.relation == "evolves_to":
-            continue
-        sign = 1.0 if link.relation == "suits" else -1.0
-        weight = found.weights[:, archetypes.index(link.source_node)]
-        active = found.ok & (weight > 0)
-        pushed = np.rint(sign * weight * link.strength * MICRO).astype(np.int64)
+    links = [link for link in kb.links if link.relation != "evolves_to"]
+    # a row per archetype or link, a column per unit: each row contiguous
+    active = found.ok[None, :] & (found.weights.T > 0)  # a link pushes where its source weighs
+    weight = np.where(active, found.weights.T, 0.0)
+    sources = [archetypes.index(link.source_node) for link in links]
+    # (sign x weight) x strength is weight x (sign x strength) to the bit: a sign only negates
+    factors = [(1.0 if link.relation == "suits" else -1.0) * link.strength for link in links]
+    pushed = np.empty((len(links), size), dtype=np.int64)
+    score = np.zeros((len(models), size), dtype=np.int64)
+    reached = np.zeros((len(models), size), dtype=np.bool_)
+    each = np.empty(size)  # one link's push at a time, kept in the processor's cache
+    for row, (link, source, factor) in enumerate(zip(links, sources, factors, strict=True)):
+        np.multiply(weight[source], factor, out=each)
+        each *= MICRO
+        pushed[row] = np.rint(each, out=each)  # half to even, then exact as an integer
         column = models.index(link.target)
-        pushed = np.where(active, pushed, 0)
-        score[:, column] += pushed
-        reached[:, column] |= active
-        pushes.append((link, pushed, active))
+        score[column] += pushed[row]
+        reached[column] |= active[source]
+    pushes = tuple(
+        (link, pushed[row], active[source])
+        for row, (link, source) in enumerate(zip(links, sources, strict=True))
+    )
+    score, reached = np.ascontiguousarray(score.T), np.ascontiguousarray(reached.T)
     return ModelScores(
         score,
         reached,

@@ -103,27 +103,27 @@ def profiles(kb: KnowledgeBase, fired: BoolArray, observed: IntArray) -> Profile
     ties go to the archetype first in pack order: the one profile arithmetic of every backend.
     """
     settings = kb.settings
-    size = fired.shape[0]
+    size, archetypes = fired.shape[0], len(kb.archetypes)
     weights_matrix = np.array([rule.weights for rule in kb.compiled.rules], dtype=np.int64)
-    weights_matrix = weights_matrix.reshape(len(kb.compiled.rules), len(kb.archetypes))
-    raw = (
-        fired.astype(np.int64) @ weights_matrix
-        if fired.size
-        else np.zeros((fired.shape[0], len(kb.archetypes)), dtype=np.int64)
-    )
+    weights_matrix = weights_matrix.reshape(len(kb.compiled.rules), archetypes)
+    raw, fired_count = evidence(weights_matrix, fired)
     total = raw.sum(axis=1)
     with np.errstate(invalid="ignore", divide="ignore"):
         weights = np.where(total[:, None] > 0, raw / np.maximum(total, 1)[:, None], 0.0)
-    fired_count = fired.sum(axis=1).astype(np.int64)
     ok = sufficient(settings, fired_count, observed)
-    dominant = np.argmax(weights, axis=1) if len(kb.archetypes) else np.zeros(0, np.int64)
-    rest = weights.copy()
-    rest[np.arange(size), dominant] = -np.inf
-    secondary = np.argmax(rest, axis=1) if len(kb.archetypes) > 1 else np.full(size, -1)
-    has_second = (secondary >= 0) & (rest[np.arange(size), np.maximum(secondary, 0)] > 0)
-    secondary = np.where(has_second, secondary, -1)
-    second_weight = np.where(has_second, rest[np.arange(size), np.maximum(secondary, 0)], 0.0)
-    lead = weights[np.arange(size), dominant] - second_weight
+    rows = np.arange(size)
+    dominant = np.argmax(weights, axis=1) if archetypes else np.zeros(size, np.int64)
+    lead = weights[rows, dominant] if archetypes else np.zeros(size)
+    if archetypes > 1:
+        rest = weights.copy()
+        rest[rows, dominant] = -np.inf
+        secondary = np.argmax(rest, axis=1)
+        second_weight = rest[rows, secondary]
+        has_second = second_weight > 0
+        secondary = np.where(has_second, secondary, -1)
+        lead = lead - np.where(has_second, second_weight, 0.0)
+    else:
+        secondary = np.full(size, -1)
     mixed = ok & (lead < settings.mixed_margin)
     return Profiles(
         raw=raw,
@@ -135,6 +135,39 @@ def profiles(kb: KnowledgeBase, fired: BoolArray, observed: IntArray) -> Profile
         fired_count=fired_count,
         observed=observed,
     )
+
+
+def evidence(weights: IntArray, fired: BoolArray) -> tuple[IntArray, IntArray]:
+    """Each unit's summed weights of the rules that fired for it (units, archetypes), exact
+    millionths, and how many fired.
+
+    The same integers as `fired @ weights`, summed eight rules at a time: each unit's fired
+    rules are packed into bytes, and each byte looks up the sum of its subset of the eight
+    rules' weights (256 sums per eight rules and archetype): a few gathers where numpy would
+    multiply 64-bit integers without BLAS, four times slower.
+    """
+    size, rules = fired.shape
+    archetypes = weights.shape[1]
+    if not rules or not size:
+        return np.zeros((size, archetypes), dtype=np.int64), np.zeros(size, dtype=np.int64)
+    # (bytes, units): rule 8g+b is bit b of byte g, each byte's row contiguous for the gathers
+    packed = np.ascontiguousarray(np.packbits(fired, axis=1, bitorder="little").T)
+    bits = (np.arange(256)[:, None] >> np.arange(8)[None, :]) & 1  # a byte's 8 bits
+    padded = np.zeros((packed.shape[0] * 8, archetypes), dtype=np.int64)
+    padded[:rules] = weights
+    sums = np.empty((archetypes, size), dtype=np.int64)
+    for archetype in range(archetypes):
+        # (bytes, 256): the sum of each subset of each eight rules' weights for this archetype
+        tables = np.ascontiguousarray((bits @ padded[:, archetype].reshape(-1, 8).T).T)
+        total = sums[archetype]
+        total[:] = tables[0].take(packed[0])
+        for group in range(1, packed.shape[0]):
+            total += tables[group].take(packed[group])
+    counts = bits.sum(axis=1)
+    fired_count = counts.take(packed[0]).astype(np.int64)
+    for group in range(1, packed.shape[0]):
+        fired_count += counts.take(packed[group])
+    return np.ascontiguousarray(sums.T), fired_count
 
 
 def sufficient(settings: Settings, fired: IntArray, observed: IntArray) -> BoolArray:

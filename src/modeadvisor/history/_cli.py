@@ -20,18 +20,16 @@ from types import ModuleType
 from typing import TYPE_CHECKING, Any, TextIO
 
 from modeadvisor._i18n import Message, tr
-from modeadvisor.advice import Advice
 from modeadvisor.authoring.features import MissingExtraError
 from modeadvisor.errors import HistoryError, Location, Problem
 from modeadvisor.knowledge import KnowledgeBase
 from modeadvisor.limits import Limits
-from modeadvisor.organisation import load_organisation
-from modeadvisor.reports._common import count
-from modeadvisor.reports.html import Timeline
 from modeadvisor.reports.labels import label
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the command line registers these options without loading what they run
+    from modeadvisor.advice import Advice
     from modeadvisor.history._store import HistoryStore
+    from modeadvisor.reports.html import Timeline
 
 _DB_HELP = (
     "the history database: sqlite:///PATH, postgresql://USER:PASSWORD@HOST:PORT/DATABASE or a "
@@ -107,6 +105,8 @@ def _open(url: str | None, *, create: bool = False) -> HistoryStore:
 
 def save(args: argparse.Namespace, advice: Advice, knowledge_base: KnowledgeBase) -> None:
     """`assess --save`: store the assessment, and say where on standard error."""
+    from modeadvisor.organisation import load_organisation
+
     organisation = load_organisation(args.file, _limits(args))  # read and checked already
     with _open(args.db, create=True) as store:
         saved = store.save(advice, organisation, knowledge_base)
@@ -165,6 +165,8 @@ def _nothing_saved(args: argparse.Namespace, where: str, advice: Advice) -> None
 
 def run(args: argparse.Namespace, out: TextIO) -> int:
     """`history ORG` and `history delete ORG`."""
+    from modeadvisor.reports._common import count
+
     words = list(args.words)
     delete = len(words) == 2 and words[0] == "delete"
     if len(words) > 2 or (len(words) == 2 and not delete):

@@ -10,11 +10,11 @@ reports all problems of the pack at once.
 from __future__ import annotations
 
 import hashlib
+import heapq
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-import networkx as nx
 from pydantic import (
     BaseModel,
     ValidationError,
@@ -149,14 +149,10 @@ def _layer_order(loaders: list[_PackLoader], limits: Limits) -> list[_PackLoader
         if shipped.pack_id is not None and shipped.pack_id not in by_id:
             by_id[shipped.pack_id] = shipped
             loaders = [shipped, *loaders]
-    graph: nx.DiGraph[str] = nx.DiGraph()
-    order = {id(loader): i for i, loader in enumerate(loaders)}
+    parents: dict[str, str] = {}  # a pack -> the pack it extends
     for loader in loaders:
-        if loader.pack_id is None:
-            continue
-        graph.add_node(loader.pack_id)
         parent = loader.extends
-        if parent is None:
+        if loader.pack_id is None or parent is None:
             continue
         if parent not in by_id:
             problems.append(
@@ -171,8 +167,8 @@ def _layer_order(loaders: list[_PackLoader], limits: Limits) -> list[_PackLoader
                 )
             )
         else:
-            graph.add_edge(parent, loader.pack_id)
-    for cycle in sorted(sorted(c) for c in nx.simple_cycles(graph)):
+            parents[loader.pack_id] = parent
+    for cycle in layer_cycles(parents):
         problems.append(
             by_id[cycle[0]].pack_problem(
                 Message("packs {names} extend each other in a cycle", names=" -> ".join(cycle)),
@@ -182,12 +178,44 @@ def _layer_order(loaders: list[_PackLoader], limits: Limits) -> list[_PackLoader
         )
     if problems:
         raise KnowledgeBaseError(problems)
-    ids = list(
-        nx.lexicographical_topological_sort(
-            graph, key=lambda pack: str(order[id(by_id[pack])]).zfill(6)
-        )
-    )
+    given = [loader.pack_id for loader in loaders if loader.pack_id is not None]
+    ids = parents_first(list(dict.fromkeys(given)), parents)
     return [by_id[pack] for pack in ids] + [loader for loader in loaders if loader.pack_id is None]
+
+
+def layer_cycles(parents: Mapping[str, str]) -> list[list[str]]:
+    """The cycles of packs that extend each other, each as its sorted pack ids, sorted. A pack
+    extends at most one, so each pack is on at most one cycle, found by following `extends`."""
+    cycles: list[list[str]] = []
+    done: set[str] = set()
+    for start in parents:
+        path: list[str] = []
+        node = start
+        while node in parents and node not in done and node not in path:
+            path.append(node)
+            node = parents[node]
+        if node in path:
+            cycles.append(sorted(path[path.index(node) :]))
+        done.update(path)
+    return sorted(cycles)
+
+
+def parents_first(ids: Sequence[str], parents: Mapping[str, str]) -> list[str]:
+    """Pack ids with each after the pack it extends (no cycle: `layer_cycles` is empty), else
+    in the order given: each time, the first pack given whose parent is already placed."""
+    place = {pack: index for index, pack in enumerate(ids)}
+    children: dict[str, list[int]] = {}
+    for pack, parent in parents.items():
+        children.setdefault(parent, []).append(place[pack])
+    ready = [index for index, pack in enumerate(ids) if pack not in parents]
+    heapq.heapify(ready)
+    ordered: list[str] = []
+    while ready:
+        pack = ids[heapq.heappop(ready)]
+        ordered.append(pack)
+        for child in children.get(pack, ()):
+            heapq.heappush(ready, child)
+    return ordered
 
 
 def _no_pack(root: Path) -> Problem:

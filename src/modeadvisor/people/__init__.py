@@ -9,7 +9,26 @@
 - `_cli`: the three commands' arguments and handlers.
 """
 
-from modeadvisor.people.collect import Collected, collect_answers
-from modeadvisor.people.questionnaire import questionnaire_html
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from modeadvisor.people.collect import Collected, collect_answers
+    from modeadvisor.people.questionnaire import questionnaire_html
 
 __all__ = ["Collected", "collect_answers", "questionnaire_html"]
+
+
+def __getattr__(name: str) -> Any:
+    """The public names, imported when first asked for: the command line registers the three
+    commands (`_cli`) without loading what they run."""
+    if name in ("Collected", "collect_answers"):
+        from modeadvisor.people import collect
+
+        return getattr(collect, name)
+    if name == "questionnaire_html":
+        from modeadvisor.people.questionnaire import questionnaire_html
+
+        return questionnaire_html
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -15,7 +15,7 @@ and every bad one, still goes through `cell_value`, so each error is its own.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, MutableMapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -404,6 +404,17 @@ def models_in_use(
 # --- a batch -------------------------------------------------------------------------------
 
 
+def dictionaries(cells: MutableMapping[int, Cells], names: Mapping[int, str]) -> None:
+    """Arrow text columns but the unit's dictionary-encoded in place (a CSV's are read as text:
+    pyarrow's reader is slower at building dictionaries than `dictionary_encode`)."""
+    for column, values in cells.items():
+        if names[column] == UNIT_COLUMN or isinstance(values, list | tuple):
+            continue
+        pa = pyarrow()
+        if pa.types.is_string(values.type) or pa.types.is_large_string(values.type):
+            cells[column] = pyarrow("compute").dictionary_encode(values)
+
+
 class Encoder:
     """Encodes the record batches of one table; `names` (column -> name, 1-based) is the
     layout's, which a reader of mappings extends as it meets new keys."""
@@ -414,10 +425,13 @@ class Encoder:
         self.traits: dict[int, TraitColumn] = {}
 
     def encode(
-        self, size: int, cells: Mapping[int, Cells], unit_absent: BoolArray | None = None
+        self, size: int, cells: MutableMapping[int, Cells], unit_absent: BoolArray | None = None
     ) -> Encoded:
         """A batch of `size` rows: its cells by column; `unit_absent` marks rows (mappings)
-        that have no unit key at all, which is said once for the table, not per row."""
+        that have no unit key at all, which is said once for the table, not per row. An Arrow
+        text column of traits or models is replaced in `cells` by its dictionary-encoded form
+        (the same cells; what `RawCells` keeps of a table costs the less)."""
+        dictionaries(cells, self.names)
         problems = CellProblems()
         columns: dict[str, Column] = {}
         members: dict[tuple[str, str], BoolArray] = {}

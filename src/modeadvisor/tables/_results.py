@@ -88,6 +88,7 @@ class Scoring:
         )
         self.rank = np.empty(len(self.models), dtype=np.int64)
         self.rank[order] = np.arange(len(self.models))
+        self.by_rank = np.array(order, dtype=np.int64)  # the model of each rank
         self.recommend_min = micro(kb.settings.recommend_min)
 
     def score(self, units: UnitTable, ids: Cells) -> Scored:
@@ -114,17 +115,16 @@ class Scoring:
 
     def _best(self, micro: IntArray, recommended: BoolArray) -> IntArray:
         """Each unit's recommended models, best first (the highest score, a tie to the
-        model first by kind and id), -1 past the last: the smallest keys, one at a time."""
+        model first by kind and id), -1 past the last: each row's keys sorted, the smallest
+        first. A key is unique in its row and says its model: -score x (models + 1) + rank."""
         last = np.iinfo(np.int64).max
-        key = np.where(recommended, -micro * (len(self.models) + 1) + self.rank[None, :], last)
-        size = key.shape[0]
-        top = np.full((size, self.top), -1, dtype=np.int64)
-        rows = np.arange(size)
-        for rank in range(min(self.top, len(self.models))):
-            best = np.argmin(key, axis=1)  # keys differ within a row: no tie to break
-            found = key[rows, best] != last
-            top[:, rank] = np.where(found, best, -1)
-            key[rows, best] = last
+        count = len(self.models)
+        key = np.where(recommended, -micro * (count + 1) + self.rank[None, :], last)
+        width = min(self.top, count)
+        smallest = np.sort(key, axis=1)[:, :width]
+        top = np.full((key.shape[0], self.top), -1, dtype=np.int64)
+        ranks = np.minimum(smallest % (count + 1), count - 1)  # `last` is no model's key
+        top[:, :width] = np.where(smallest != last, self.by_rank[ranks], -1)
         return top
 
 
