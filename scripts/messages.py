@@ -66,12 +66,13 @@ def _templates(package: Path) -> Iterator[tuple[str, str | None]]:
 def help_messages() -> set[str]:
     """Every help string, description and heading of the command line, in English (those made
     with `Message` are found in the source)."""
+    from modeadvisor._cli_language import parser_tree
     from modeadvisor._i18n import Message
     from modeadvisor.cli import _parser
 
     found: set[str] = set()
     words = set(argparse_messages())
-    for parser in _parsers(_parser()):
+    for parser in parser_tree(_parser()):
         texts = [parser.description, *(g.title for g in parser._action_groups)]
         for action in parser._actions:
             texts.append(action.help)
@@ -79,14 +80,6 @@ def help_messages() -> set[str]:
                 texts.extend(choice.help for choice in action._choices_actions)
         found.update(t for t in texts if t and not isinstance(t, Message) and t not in words)
     return found
-
-
-def _parsers(parser: argparse.ArgumentParser) -> Iterator[argparse.ArgumentParser]:
-    yield parser
-    for action in parser._actions:
-        if isinstance(action, argparse._SubParsersAction):
-            for sub in dict.fromkeys(action.choices.values()):
-                yield from _parsers(sub)
 
 
 def argparse_messages() -> list[str]:

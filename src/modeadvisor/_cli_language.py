@@ -174,15 +174,16 @@ class Parser(argparse.ArgumentParser):
 def localise(parser: argparse.ArgumentParser, lang: str) -> None:
     """Make `parser` and every sub-parser under it speak `lang` (help and errors)."""
     words = Words(lang)
-    for each in _tree(parser):
+    for each in parser_tree(parser):
         each.formatter_class = partial(Formatter, words=words)
         if isinstance(each, Parser):
             each.words = words
 
 
-def _tree(parser: argparse.ArgumentParser) -> Iterator[argparse.ArgumentParser]:
+def parser_tree(parser: argparse.ArgumentParser) -> Iterator[argparse.ArgumentParser]:
+    """The parser and every sub-command's parser below it, each once."""
     yield parser
     for action in parser._actions:
         if isinstance(action, argparse._SubParsersAction):
             for sub in dict.fromkeys(action.choices.values()):
-                yield from _tree(sub)
+                yield from parser_tree(sub)

@@ -118,3 +118,10 @@ def undecodable_notes(raw: bytes, offset: int, encoding: str) -> list[str]:
             codec=codec,
         )
     ]
+
+
+def column_twice(name: str, first: int) -> Message:
+    """A header that names a column a second time (every CSV reader says it the same way)."""
+    return Message(
+        "column '{name}' appears twice (first as column {value})", name=name, value=first
+    )

@@ -339,11 +339,7 @@ class _SurveyReader:
             self.problems.add(
                 line,
                 column,
-                Message(
-                    "column '{name}' appears twice (first as column {value})",
-                    name=name,
-                    value=first[name],
-                ),
+                _encodings.column_twice(name, first[name]),
             )
             return _Column(index, name, "ignored")
         first[name] = column

@@ -17,6 +17,7 @@ from typing import NoReturn, Protocol
 import numpy as np
 import numpy.typing as npt
 
+from modeadvisor import _encodings
 from modeadvisor._cells import ProblemCollector
 from modeadvisor._i18n import Message
 from modeadvisor.errors import LimitError, Location, OrganisationError, Problem, did_you_mean
@@ -80,11 +81,7 @@ class Layout:
                 self.note(
                     line,
                     column,
-                    Message(
-                        "column '{name}' appears twice (first as column {value})",
-                        name=name,
-                        value=first[name],
-                    ),
+                    _encodings.column_twice(name, first[name]),
                 )
             elif name and name not in self.known:
                 self.unknown_column(line, column, name)
