@@ -127,7 +127,10 @@ MODEL_KINDS = ("management", "measurement")
 
 @dataclass(frozen=True, slots=True)
 class Finding:
-    """One thing lint found: a stable `code`, its severity, where, what and what to do."""
+    """One thing lint found: a stable `code`, its severity, where, what and what to do.
+
+    `message` and `hint` are `Message`s: English as `str` (and in `to_json`), said in another
+    language by `to_text(findings, lang)`; ids, conditions and places are their arguments."""
 
     code: str
     severity: Severity
