@@ -845,7 +845,7 @@ def _pack_import(args: argparse.Namespace, out: TextIO) -> int:
         links=len(kb.links),
     )
     out.write(said + "\n")
-    out.write(lint_text(findings))
+    out.write(lint_text(findings, args.ui_lang))  # its findings in the same language
     return EXIT_CONFLICTS if has_errors(findings) else EXIT_OK
 
 
