@@ -23,9 +23,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from modeadvisor import Advisor, ModeAdvisorError, OrganisationError
+from modeadvisor import Advisor, KnowledgeBase, ModeAdvisorError, OrganisationError
 from modeadvisor._cli_language import Words, cli_lang, lang_source, localise
 from modeadvisor._i18n import Message, fill, placeholders, render, tr, translations
+from modeadvisor.authoring.coverage import lint_findings as coverage_findings
+from modeadvisor.authoring.coverage import measure
+from modeadvisor.authoring.lint import Finding, Severity, lint
+from modeadvisor.authoring.lint import to_text as lint_text
 from modeadvisor.cli import _parser, main
 from modeadvisor.errors import Location, Problem, did_you_mean
 from modeadvisor.knowledge import load_knowledge_base, shipped_rules_dir
@@ -506,3 +510,174 @@ def test_the_systems_own_words_stay_where_there_is_no_translation() -> None:
     assert render(os_reason(FileNotFoundError(2, "Datei nicht gefunden")), "fi") == (
         "Datei nicht gefunden"
     )
+
+
+# --- lint --------------------------------------------------------------------------------------
+
+#: Every code `modeadvisor lint` reports (the lint module's docstring lists them), and the codes
+#: of the coverage findings `--features` adds.
+_LINT_CODES = {
+    "unsatisfiable-condition",
+    "duplicate-rule",
+    "engine-limit",
+    "unreachable-archetype",
+    "missing-form",
+    "unsatisfiable-branch",
+    "subsumed-rule",
+    "equivalent-conditions",
+    "contradictory-overlap",
+    "dominated-archetype",
+    "unused-trait",
+    "trait-without-kind",
+    "missing-source",
+    "missing-rationale",
+    "unreachable-model",
+    "missing-suits-link",
+    "unnamed-kind",
+    "missing-translation",
+    "case-ending-on-name",
+}
+_COVERAGE_CODES = {"uncovered-rule", "uncovered-link", "uncovered-conflict"}
+
+
+def _layer(folder: Path) -> Path:
+    from .test_lint import LAYER
+
+    for name, text in LAYER.items():
+        (folder / name).parent.mkdir(parents=True, exist_ok=True)
+        (folder / name).write_text(text, encoding="utf-8")
+    return folder
+
+
+def _lint_packs(tmp_path: Path) -> list[Path]:
+    """Packs whose findings, together, are of every code lint has (the defects of test_lint)."""
+    from .conftest import write_pack
+    from .test_forms import _pack
+    from .test_lint import CLEAN, EXTRA, PUB, READ, SIZE, _rules
+
+    huge = (
+        " and ".join(f"(cost >= {i} or project_share < {i})" for i in range(1, 6))
+        + ' and (risky or sector == "public") and ("loyalty" in focus or cost <= 2)'
+    )
+    extras = [
+        _rules(("narrow", "cost >= 5", "{prod: 2}")),  # subsumed
+        _rules(("twin", "cost > 3", "{prod: 1}")),  # equivalent conditions
+        _rules(("same", "cost > 3", "{dev: 2}")),  # overlap: exactly the same units
+        _rules(("wider", "cost >= 3", "{dev: 2}")),  # overlap: whenever one fires
+        _rules(("other", "cost <= 4", "{dev: 2}")),  # overlap: both fire
+        PUB,  # an archetype no rule weighs
+        PUB + _rules(("dead", "cost > 5", "{pub: 2}")).replace("rules:", "\nrules:"),
+        PUB
+        + _rules(("public", 'sector == "public"', "{pub: 1, prod: 1}")).replace(
+            "rules:", "\nrules:"
+        ),  # dominated
+        SIZE.replace("    kind: lever\n", "") + READ,  # a trait without a kind
+        _rules(("huge", huge, "{prod: 1}")),  # beyond the engine
+    ]
+    packs = [_layer(tmp_path / "mine")]
+    packs += [
+        write_pack(tmp_path / f"mini{i}", {**CLEAN, EXTRA: extra}) for i, extra in enumerate(extras)
+    ]
+    glued = _pack(tmp_path / "glued", "conflicts.yaml", "Yksikön {r.uid} vastaajat", "{r.uid}:n")
+    return [*packs, glued]
+
+
+def _lint_prose(text: str) -> str:
+    """Lint's text output as prose: no `[code]`, the hints' lines unindented (they are prose)."""
+    return re.sub(r"\[[a-z-]+\]$", "", text.replace("\n    ", "\n"), flags=re.MULTILINE)
+
+
+def _assert_finnish_lint(findings: list[Finding]) -> str:
+    text = lint_text(findings, "fi")
+    lines = text.splitlines()
+    assert len(lines) == 2 * len(findings) + 1
+    for finding, said, hint in zip(findings, lines[::2], lines[1::2], strict=False):
+        assert said.startswith(f"{finding.location}: "), said  # file:line:column, as in English
+        assert said.endswith(f" [{finding.code}]"), said
+        assert finding.location.line is not None, finding  # every finding names its line
+        assert hint.startswith("    vihje: "), hint
+    assert re.fullmatch(r"\d+ virhet?t?ä?, \d+ varoitus(ta)?, \d+ huomio(ta)?", lines[-1])
+    _assert_finnish(_lint_prose(text))
+    return text
+
+
+def test_lint_findings_of_every_code_are_finnish_and_keep_their_places(tmp_path: Path) -> None:
+    found: set[str] = set()
+    for pack in _lint_packs(tmp_path):
+        findings = lint(load_knowledge_base(pack))
+        assert findings, pack
+        _assert_finnish_lint(findings)
+        # the English is what it was: str(), the default text and the JSON
+        assert lint_text(findings, "en") == lint_text(findings)
+        assert lint_text(findings).splitlines()[::2][:-1] == [str(f) for f in findings]
+        # every message and hint can be said again in another language
+        assert all(isinstance(text, Message) for f in findings for text in (f.message, f.hint))
+        found |= {f.code for f in findings}
+    assert found == _LINT_CODES
+
+
+def test_coverage_findings_are_finnish(shipped_kb: KnowledgeBase) -> None:
+    findings = coverage_findings(shipped_kb, measure(shipped_kb, []))
+    assert {f.code for f in findings} == _COVERAGE_CODES
+    text = _assert_finnish_lint(findings)
+    assert "mikään skenaario ei kokeile pisteytyssääntöä 'cost_leadership'" in text
+    # the step to write stays the feature files' English, in backticks
+    assert '; `Then the rule "cost_leadership" fired`' in text
+
+
+def test_every_lint_message_has_a_finnish_translation_without_english() -> None:
+    """Each template of lint, coverage findings and fact fields, also those no pack above
+    reaches (a dominated mode outweighed by a later one, more than three rules quoting a form)."""
+    catalogue = translations("fi")
+    used = [
+        template
+        for template, places in messages.source_messages().items()
+        if any(
+            p.startswith(("authoring/lint.py", "authoring/coverage.py", "facts.py")) for p in places
+        )
+    ]
+    assert len(used) > 100
+    for template in used:
+        said = catalogue.gettext(template)
+        assert said != template, template
+        _assert_finnish(re.sub(r"\{[^{}]*\}", "", said))
+
+
+def test_lint_totals_count_in_finnish() -> None:
+    def finding(severity: Severity) -> Finding:
+        return Finding("c", severity, Location("a.yaml", 1, 1), Message("pack"), "h")
+
+    findings = [finding("error"), finding("warning"), finding("warning")]
+    assert lint_text(findings, "fi").splitlines()[-1] == "1 virhe, 2 varoitusta, 0 huomiota"
+    assert lint_text(findings).splitlines()[-1] == "1 error, 2 warnings, 0 infos"
+    assert lint_text([], "fi") == "0 virhettä, 0 varoitusta, 0 huomiota\n"
+    assert lint_text([finding("info")] * 1234, "fi").endswith(", 1234 huomiota\n")
+    assert lint_text(findings, "fi").splitlines()[0] == "a.yaml:1:1: virhe: paketti [c]"
+
+
+def test_modeadvisor_lint_speaks_the_command_lines_language(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _clean_env(monkeypatch)
+    mine = _layer(tmp_path / "mine")
+    assert main(["lint", str(mine), "--lang", "fi"]) == 1  # it has errors
+    finnish = capsys.readouterr().out
+    assert "virhe: sääntö 'cost_ok' ei voi koskaan laueta: " in finnish
+    assert "rules.yaml:3:12: " in finnish
+    assert "[unsatisfiable-condition]" in finnish
+    _assert_finnish(_lint_prose(finnish))
+    monkeypatch.setenv("MODEADVISOR_LANG", "fi")
+    assert main(["lint", str(mine)]) == 1
+    assert capsys.readouterr().out == finnish
+    assert main(["lint", str(mine), "--lang", "en"]) == 1
+    english = capsys.readouterr().out
+    assert "error: rule 'cost_ok' can never fire: " in english
+    assert english.splitlines()[-1].endswith(" infos")
+    # JSON is for programs: English whatever the language
+    assert main(["lint", str(mine), "--format", "json"]) == 1
+    data = json.loads(capsys.readouterr().out)
+    kb = load_knowledge_base(mine)
+    own = [f for f in lint(kb) if f.pack == "mine"]
+    assert [f["message"] for f in data["findings"]] == [f.message for f in own]
+    assert [f["hint"] for f in data["findings"]] == [f.hint for f in own]
+    assert data["summary"] == {"error": 5, "warning": 11, "info": 8}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from pathlib import Path
 from typing import Any
@@ -279,3 +280,16 @@ def test_cli_export_import_and_lint(tmp_path: Path, capsys: pytest.CaptureFixtur
     _edit(book, "Rules", "B2", "cost >= 9")
     assert main(["pack", "import", str(book), "-o", str(tmp_path / "again")]) == 2
     assert "Rules!B2:" in capsys.readouterr().err
+
+
+def test_cli_import_lints_in_the_command_lines_language(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    book = tmp_path / "mini.xlsx"
+    assert main(["pack", "export", str(DATA / "mini"), "-o", str(book)]) == 0
+    monkeypatch.setenv("MODEADVISOR_LANG", "fi")
+    assert main(["pack", "import", str(book), "-o", str(tmp_path / "back")]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert re.fullmatch(r"0 virhettä, \d+ varoitus(ta)?, \d+ huomio(ta)?", lines[-1]), lines
+    assert any(": varoitus: " in line for line in lines)
+    assert any(line.startswith("    vihje: ") for line in lines)

@@ -81,6 +81,11 @@ def _parser() -> argparse.ArgumentParser:
             help="a rule pack folder; repeat to layer packs, each "
             "on the ones before (default: the shipped pack)",
         )
+        with_lang(p)
+        _with_limits(p)
+        return p
+
+    def with_lang(p: argparse.ArgumentParser) -> argparse.ArgumentParser:
         lang, source = lang_source()
         p.add_argument(
             "--lang",
@@ -93,7 +98,6 @@ def _parser() -> argparse.ArgumentParser:
                 source=source.replace("%", "%%"),
             ),
         )
-        _with_limits(p)
         return p
 
     def with_settings(p: argparse.ArgumentParser) -> argparse.ArgumentParser:
@@ -278,6 +282,7 @@ def _parser() -> argparse.ArgumentParser:
         metavar="PACK_DIR",
         help="packs to check, layered in order (default: the shipped pack)",
     )
+    with_lang(lint_cmd)
     lint_cmd.add_argument("--format", choices=("text", "json"), default="text")
     lint_cmd.add_argument(
         "--features",
@@ -646,7 +651,7 @@ def _lint(args: argparse.Namespace, out: TextIO) -> int:
             [*findings, *uncovered],
             key=lambda f: (f.location.file, f.location.line or 0, f.location.column or 0),
         )
-    out.write(lint_json(findings) if args.format == "json" else lint_text(findings))
+    out.write(lint_json(findings) if args.format == "json" else lint_text(findings, args.ui_lang))
     return EXIT_CONFLICTS if has_errors(findings) else EXIT_OK
 
 
@@ -840,7 +845,7 @@ def _pack_import(args: argparse.Namespace, out: TextIO) -> int:
         links=len(kb.links),
     )
     out.write(said + "\n")
-    out.write(lint_text(findings))
+    out.write(lint_text(findings, args.ui_lang))  # its findings in the same language
     return EXIT_CONFLICTS if has_errors(findings) else EXIT_OK
 
 

@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Literal
 
+from modeadvisor._i18n import Message
 from modeadvisor.conditions import TraitValue
 
 FieldType = Literal["unit", "archetype", "model", "number", "bool", "choice"]
@@ -28,51 +29,60 @@ class FactField:
     values: tuple[str, ...] = ()  # for `choice` fields
 
 
-_UID = FactField("unit", "the unit's id")
-_PARENT = FactField("unit", "the parent unit's id (absent for a top unit)")
-_ARCHETYPE = FactField("archetype", "an archetype id")
-_MODEL = FactField("model", "a model id")
-_MODEL_KIND = FactField("choice", "management or measurement", MODEL_KINDS)
+_UID = FactField("unit", Message("the unit's id"))
+_PARENT = FactField("unit", Message("the parent unit's id (absent for a top unit)"))
+_ARCHETYPE = FactField("archetype", Message("an archetype id"))
+_MODEL = FactField("model", Message("a model id"))
+_MODEL_KIND = FactField("choice", Message("management or measurement"), MODEL_KINDS)
 
 FACT_KINDS: Mapping[str, Mapping[str, FactField]] = {
     "unit": {
         "uid": _UID,
         "parent": _PARENT,
         "status": FactField(
-            "choice", "ok, or insufficient_evidence when no mode is named", STATUSES
+            "choice", Message("ok, or insufficient_evidence when no mode is named"), STATUSES
         ),
-        "dominant": FactField("archetype", "the dominant mode (absent without evidence)"),
-        "secondary": FactField("archetype", "the second mode (absent when none fired)"),
-        "mixed": FactField("bool", "true when the top two modes are within the mixed margin"),
+        "dominant": FactField("archetype", Message("the dominant mode (absent without evidence)")),
+        "secondary": FactField("archetype", Message("the second mode (absent when none fired)")),
+        "mixed": FactField(
+            "bool", Message("true when the top two modes are within the mixed margin")
+        ),
         # ... and every trait of the catalogue by its id, as observed
     },
     "fit": {
         "uid": _UID,
         "parent": _PARENT,
-        "dominant": FactField("archetype", "the unit's dominant mode"),
+        "dominant": FactField("archetype", Message("the unit's dominant mode")),
         "model": _MODEL,
         "model_kind": _MODEL_KIND,
-        "score": FactField("number", "how well the model fits the unit's profile (-1 to 1)"),
-        "in_use": FactField("bool", "the unit says it uses the model"),
-        "recommended": FactField("bool", "the score reaches the pack's recommend_min"),
-        "avoid": FactField("bool", "the score is at or below minus the pack's avoid_min"),
-        "cause": FactField(
-            "archetype", "the mode whose link pushes the score down most (absent when none does)"
+        "score": FactField(
+            "number", Message("how well the model fits the unit's profile (-1 to 1)")
         ),
-        "cause_share": FactField("number", "that mode's weight in the unit's profile (0 to 1)"),
+        "in_use": FactField("bool", Message("the unit says it uses the model")),
+        "recommended": FactField("bool", Message("the score reaches the pack's recommend_min")),
+        "avoid": FactField("bool", Message("the score is at or below minus the pack's avoid_min")),
+        "cause": FactField(
+            "archetype",
+            Message("the mode whose link pushes the score down most (absent when none does)"),
+        ),
+        "cause_share": FactField(
+            "number", Message("that mode's weight in the unit's profile (0 to 1)")
+        ),
     },
     "split": {
-        "parent": FactField("unit", "a unit with units under it"),
+        "parent": FactField("unit", Message("a unit with units under it")),
         "model": _MODEL,
         "model_kind": _MODEL_KIND,
-        "units": FactField("number", "the parent and the units directly under it"),
-        "recommended": FactField("number", "how many of them the model is recommended for"),
-        "avoid": FactField("number", "how many of them should avoid the model"),
-        "in_use": FactField("number", "how many of them say they use the model"),
-        "imposed": FactField("bool", "the organisation imposes the model on every unit"),
+        "units": FactField("number", Message("the parent and the units directly under it")),
+        "recommended": FactField(
+            "number", Message("how many of them the model is recommended for")
+        ),
+        "avoid": FactField("number", Message("how many of them should avoid the model")),
+        "in_use": FactField("number", Message("how many of them say they use the model")),
+        "imposed": FactField("bool", Message("the organisation imposes the model on every unit")),
         "parent_side": FactField(
             "choice",
-            "recommended or avoid when the parent itself is on one side, else neutral",
+            Message("recommended or avoid when the parent itself is on one side, else neutral"),
             ("recommended", "avoid", "neutral"),
         ),
     },
@@ -82,35 +92,41 @@ FACT_KINDS: Mapping[str, Mapping[str, FactField]] = {
     },
     "view": {
         "uid": _UID,
-        "view": FactField("choice", "current (from traits), desired or strategy", VIEWS),
+        "view": FactField("choice", Message("current (from traits), desired or strategy"), VIEWS),
         "archetype": _ARCHETYPE,
-        "weight": FactField("number", "the archetype's weight in this view (0 to 1)"),
-        "top": FactField("bool", "the archetype leads this view"),
+        "weight": FactField("number", Message("the archetype's weight in this view (0 to 1)")),
+        "top": FactField("bool", Message("the archetype leads this view")),
     },
     "gap": {
         "uid": _UID,
-        "first": FactField("choice", "the first view compared", VIEWS),
-        "second": FactField("choice", "the second view compared", VIEWS),
+        "first": FactField("choice", Message("the first view compared"), VIEWS),
+        "second": FactField("choice", Message("the second view compared"), VIEWS),
         "archetype": _ARCHETYPE,
-        "first_weight": FactField("number", "the archetype's weight in the first view"),
-        "second_weight": FactField("number", "the archetype's weight in the second view"),
-        "gap": FactField("number", "the absolute difference of the two weights"),
-        "first_lead": FactField("archetype", "the mode that leads the first view"),
-        "second_lead": FactField("archetype", "the mode that leads the second view"),
-        "crossing": FactField("bool", "the two views are led by different modes"),
+        "first_weight": FactField("number", Message("the archetype's weight in the first view")),
+        "second_weight": FactField("number", Message("the archetype's weight in the second view")),
+        "gap": FactField("number", Message("the absolute difference of the two weights")),
+        "first_lead": FactField("archetype", Message("the mode that leads the first view")),
+        "second_lead": FactField("archetype", Message("the mode that leads the second view")),
+        "crossing": FactField("bool", Message("the two views are led by different modes")),
     },
     "rating": {
         "uid": _UID,
         "archetype": _ARCHETYPE,
-        "rating": FactField("number", "mean self-assessed centrality of the mode (1-5)"),
-        "respondents": FactField("number", "how many respondents rated it"),
+        "rating": FactField("number", Message("mean self-assessed centrality of the mode (1-5)")),
+        "respondents": FactField("number", Message("how many respondents rated it")),
     },
     "agreement": {
         "uid": _UID,
         "archetype": _ARCHETYPE,
-        "respondents": FactField("number", "how many respondents rated the mode (2 or more)"),
-        "rwg": FactField("number", "within-group agreement against a uniform null (0 to 1)"),
-        "consensus": FactField("number", "Tastle-Wierman consensus (0 camps, 1 all agree)"),
+        "respondents": FactField(
+            "number", Message("how many respondents rated the mode (2 or more)")
+        ),
+        "rwg": FactField(
+            "number", Message("within-group agreement against a uniform null (0 to 1)")
+        ),
+        "consensus": FactField(
+            "number", Message("Tastle-Wierman consensus (0 camps, 1 all agree)")
+        ),
     },
 }
 

@@ -25,6 +25,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict
 
 from modeadvisor import conditions as cond
+from modeadvisor._i18n import Message
 from modeadvisor.advice import Advice
 from modeadvisor.authoring.lint import Finding
 from modeadvisor.errors import Location
@@ -365,7 +366,7 @@ def lint_findings(kb: KnowledgeBase, report: CoverageReport) -> list[Finding]:
                 code=f"uncovered-{item.section.removesuffix('s')}",
                 severity="info",
                 location=where,
-                message=f"{_WHAT[item.section][:-1]} '{item.id}' is exercised by no scenario",
+                message=_unexercised(item),
                 hint=_short_hint(kb, item),
                 pack=located.pack if located is not None else "",
             )
@@ -373,18 +374,35 @@ def lint_findings(kb: KnowledgeBase, report: CoverageReport) -> list[Finding]:
     return findings
 
 
+def _unexercised(item: CoveredItem) -> Message:
+    if item.section == "rules":
+        return Message("scoring rule '{id}' is exercised by no scenario", id=item.id)
+    if item.section == "links":
+        return Message("link '{id}' is exercised by no scenario", id=item.id)
+    return Message("conflict rule '{id}' is exercised by no scenario", id=item.id)
+
+
 def _short_hint(kb: KnowledgeBase, item: CoveredItem) -> str:
-    """One line: the trait values of the suggested scenario and what it checks."""
+    """One line: the trait values of the suggested scenario and what it checks (the step is
+    the feature files' English in every language)."""
     if item.section == "rules":
         rule = next(r for r in kb.rules if r.id == item.id)
         traits = satisfying_traits(kb, rule) or {}
         values = ", ".join(f"{t} {_gherkin_value(v)}" for t, v in traits.items())
-        return f'add a scenario: a unit with {values}; Then the rule "{item.id}" fired'
+        return Message(
+            "add a scenario: a unit with {values}; {step}",
+            values=values,
+            step=f'Then the rule "{item.id}" fired',
+        )
     if item.section == "links":
         archetype, model = item.id.split(" -> ")
-        return (
-            f'add a scenario with a unit whose mode is {archetype} that checks "{model}" '
-            "(modeadvisor test --coverage prints one to start from)"
+        return Message(
+            'add a scenario with a unit whose mode is {archetype} that checks "{model}" '
+            "(modeadvisor test --coverage prints one to start from)",
+            archetype=archetype,
+            model=model,
         )
     kind = next(c.spec.kind for c in kb.conflicts if c.id == item.id)
-    return f'add a scenario whose units match it; Then there is a "{kind}" conflict'
+    return Message(
+        "add a scenario whose units match it; {step}", step=f'Then there is a "{kind}" conflict'
+    )

@@ -93,6 +93,7 @@ from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 from typing import Any, Literal, TypeAlias
 
 from modeadvisor import conditions as cond
+from modeadvisor._i18n import Message, render
 from modeadvisor.backends._rulesets import compile_conflicts, compile_pack
 from modeadvisor.conditions import MAX_ALTERNATIVES, Leaf
 from modeadvisor.errors import Location, ModeAdvisorError, did_you_mean, display_path
@@ -126,7 +127,10 @@ MODEL_KINDS = ("management", "measurement")
 
 @dataclass(frozen=True, slots=True)
 class Finding:
-    """One thing lint found: a stable `code`, its severity, where, what and what to do."""
+    """One thing lint found: a stable `code`, its severity, where, what and what to do.
+
+    `message` and `hint` are `Message`s: English as `str` (and in `to_json`), said in another
+    language by `to_text(findings, lang)`; ids, conditions and places are their arguments."""
 
     code: str
     severity: Severity
@@ -174,15 +178,44 @@ def summary(findings: Iterable[Finding]) -> dict[Severity, int]:
     return counts
 
 
-def to_text(findings: Sequence[Finding]) -> str:
-    """One line per finding (`file:line:column: severity: message [code]`), its hint, a total."""
+def to_text(findings: Sequence[Finding], lang: str = "en") -> str:
+    """One line per finding (`file:line:column: severity: message [code]`), its hint, a total;
+    the words in `lang` (codes, names and places as they are)."""
     lines = []
     for finding in findings:
-        lines.append(str(finding))
-        lines.append(f"    hint: {finding.hint}")
+        said = render(finding.message, lang)
+        lines.append(
+            f"{finding.location}: {_SEVERITY[finding.severity].render(lang)}: {said} "
+            f"[{finding.code}]"
+        )
+        lines.append("    " + Message("hint: {hint}", hint=finding.hint).render(lang))
     counts = summary(findings)
-    lines.append(", ".join(f"{n} {s}{'' if n == 1 else 's'}" for s, n in counts.items()))
+    lines.append(", ".join(_counted(severity, n).render(lang) for severity, n in counts.items()))
     return "\n".join(lines) + "\n"
+
+
+#: The severities as the text output says them.
+_SEVERITY: Mapping[Severity, Message] = {
+    "error": Message("error"),
+    "warning": Message("warning"),
+    "info": Message("info"),
+}
+
+
+def _counted(severity: Severity, count: int) -> Message:
+    """ "1 error", "2 warnings": the total of a severity."""
+    one = count == 1
+    if severity == "error":
+        return (
+            Message("{count} error", count=count) if one else Message("{count} errors", count=count)
+        )
+    if severity == "warning":
+        return (
+            Message("{count} warning", count=count)
+            if one
+            else Message("{count} warnings", count=count)
+        )
+    return Message("{count} info", count=count) if one else Message("{count} infos", count=count)
 
 
 def to_json(findings: Sequence[Finding]) -> str:
@@ -596,11 +629,13 @@ class _Linter:
                     "engine-limit",
                     "error",
                     self._rule_where(scored),
-                    (
-                        f"the condition of rule '{rule.id}' expands to more than {MAX_ALTERNATIVES} "
-                        f"alternatives; the engine takes at most {MAX_ALTERNATIVES}"
+                    Message(
+                        "the condition of rule '{rule}' expands to more than {limit} "
+                        "alternatives; the engine takes at most {limit}",
+                        rule=rule.id,
+                        limit=MAX_ALTERNATIVES,
                     ),
-                    "split it into several rules",
+                    Message("split it into several rules"),
                 )
                 continue
             dead = [r for r in scored.regions if r.empty is not None]
@@ -611,14 +646,20 @@ class _Linter:
             if len(dead) == len(scored.regions):
                 reason = self._why(first, self.kb.traits)
                 if len(dead) > 1:
-                    reason = f"none of its {len(dead)} alternatives can hold (e.g. {reason})"
+                    reason = Message(
+                        "none of its {count} alternatives can hold (e.g. {reason})",
+                        count=len(dead),
+                        reason=reason,
+                    )
                 self.add(
                     "unsatisfiable-condition",
                     "error",
                     where,
-                    f"rule '{rule.id}' can never fire: {reason}",
-                    "a comparison on a trait the unit did not observe is false, so no unit "
-                    "matches; fix the bounds or the values compared",
+                    Message("rule '{rule}' can never fire: {reason}", rule=rule.id, reason=reason),
+                    Message(
+                        "a comparison on a trait the unit did not observe is false, so no unit "
+                        "matches; fix the bounds or the values compared"
+                    ),
                 )
                 continue
             for region in dead:
@@ -626,11 +667,15 @@ class _Linter:
                     "unsatisfiable-branch",
                     "warning",
                     self._leaf_where(scored, region),
-                    (
-                        f"rule '{rule.id}': the alternative `{_render(region.leaves)}` can never "
-                        f"hold: {self._why(region, self.kb.traits)}"
+                    Message(
+                        "rule '{rule}': the alternative `{alternative}` can never hold: {reason}",
+                        rule=rule.id,
+                        alternative=_render(region.leaves),
+                        reason=self._why(region, self.kb.traits),
                     ),
-                    "remove the alternative or fix its bounds; the rest of the rule still fires",
+                    Message(
+                        "remove the alternative or fix its bounds; the rest of the rule still fires"
+                    ),
                 )
 
     def _leaf_where(self, scored: _Scored, region: _Region) -> tuple[Location, str]:
@@ -655,8 +700,13 @@ class _Linter:
         elif name in traits:
             kind = _kind(traits[name])
         else:
-            kind = "a field"
-        return f"no value of '{name}' ({kind}) satisfies `{_render(tuple(leaves))}`"
+            kind = Message("a field")
+        return Message(
+            "no value of '{name}' ({kind}) satisfies `{condition}`",
+            name=name,
+            kind=kind,
+            condition=_render(tuple(leaves)),
+        )
 
     # -- scoring rules, in pairs ------------------------------------------------------------
 
@@ -688,13 +738,18 @@ class _Linter:
                 "duplicate-rule",
                 "error",
                 self._rule_where(second),
-                (
-                    f"rule '{second.rule.id}' duplicates rule '{first.rule.id}' "
-                    f"({self.places.rule(first.rule)}): their conditions hold for exactly the same "
-                    f"units and both give {weights}"
+                Message(
+                    "rule '{rule}' duplicates rule '{other}' ({where}): their conditions hold for "
+                    "exactly the same units and both give {weights}",
+                    rule=second.rule.id,
+                    other=first.rule.id,
+                    where=str(self.places.rule(first.rule)),
+                    weights=weights,
                 ),
-                "the same evidence is counted twice (and as two fired rules towards "
-                "min_evidence); delete one, or merge their sources into the other",
+                Message(
+                    "the same evidence is counted twice (and as two fired rules towards "
+                    "min_evidence); delete one, or merge their sources into the other"
+                ),
             )
             return
         if same and (forward or backward):
@@ -703,14 +758,19 @@ class _Linter:
                 "subsumed-rule",
                 "warning",
                 self._rule_where(narrow),
-                (
-                    f"rule '{narrow.rule.id}' is subsumed by rule '{wide.rule.id}' "
-                    f"({self.places.rule(wide.rule)}): whenever it fires, '{wide.rule.id}' fires "
-                    f"too, with the same weights {weights}"
+                Message(
+                    "rule '{rule}' is subsumed by rule '{wide}' ({where}): whenever it fires, "
+                    "'{wide}' fires too, with the same weights {weights}",
+                    rule=narrow.rule.id,
+                    wide=wide.rule.id,
+                    where=str(self.places.rule(wide.rule)),
+                    weights=weights,
                 ),
-                "weights add up, so its units get the weights twice (and two fired rules "
-                "towards min_evidence); delete it, or give it its own weights if it is meant "
-                "as extra evidence on top of the other",
+                Message(
+                    "weights add up, so its units get the weights twice (and two fired rules "
+                    "towards min_evidence); delete it, or give it its own weights if it is meant "
+                    "as extra evidence on top of the other"
+                ),
             )
             return
         if not first.tops & second.tops:
@@ -721,13 +781,19 @@ class _Linter:
                 "equivalent-conditions",
                 "warning",
                 self._rule_where(second),
-                (
-                    f"rules '{second.rule.id}' and '{first.rule.id}' "
-                    f"({self.places.rule(first.rule)}) fire for exactly the same units, with "
-                    f"weights {_weights(second.rule.spec.weights)} and {weights}"
+                Message(
+                    "rules '{rule}' and '{other}' ({where}) fire for exactly the same units, with "
+                    "weights {weights} and {other_weights}",
+                    rule=second.rule.id,
+                    other=first.rule.id,
+                    where=str(self.places.rule(first.rule)),
+                    weights=_weights(second.rule.spec.weights),
+                    other_weights=weights,
                 ),
-                "one observation counted as two rules (also towards min_evidence); merge them "
-                "into one rule with the combined weights, unless separate sources justify them",
+                Message(
+                    "one observation counted as two rules (also towards min_evidence); merge them "
+                    "into one rule with the combined weights, unless separate sources justify them"
+                ),
             )
 
     def _overlap(self, first: _Scored, second: _Scored, forward: bool, backward: bool) -> None:
@@ -753,30 +819,45 @@ class _Linter:
             return
         values = _example(example, self.kb.traits)
         towards = {s.rule.id: ", ".join(sorted(s.tops)) for s in (first, second)}
+        at, other = (first, second) if forward and not backward else (second, first)
+        said = {
+            "rule": at.rule.id,
+            "towards": towards[at.rule.id],
+            "other": other.rule.id,
+            "where": str(self.places.rule(other.rule)),
+            "other_towards": towards[other.rule.id],
+            "values": values,
+        }
         if forward != backward:
-            narrow, wide = (first, second) if forward else (second, first)
-            message = (
-                f"whenever rule '{narrow.rule.id}' (towards {towards[narrow.rule.id]}) "
-                f"fires, rule '{wide.rule.id}' ({self.places.rule(wide.rule)}, towards "
-                f"{towards[wide.rule.id]}) fires too, e.g. for {values}"
+            message = Message(
+                "whenever rule '{rule}' (towards {towards}) fires, rule '{other}' ({where}, "
+                "towards {other_towards}) fires too, e.g. for {values}: one trait pattern "
+                "pushes towards different modes",
+                **said,
             )
-            at = narrow
+        elif forward:
+            message = Message(
+                "rules '{rule}' (towards {towards}) and '{other}' ({where}, towards "
+                "{other_towards}) fire for exactly the same units, e.g. for {values}: one trait "
+                "pattern pushes towards different modes",
+                **said,
+            )
         else:
-            other = first
-            at = second
-            together = "fire for exactly the same units" if forward else "both fire"
-            message = (
-                f"rules '{at.rule.id}' (towards {towards[at.rule.id]}) and "
-                f"'{other.rule.id}' ({self.places.rule(other.rule)}, towards "
-                f"{towards[other.rule.id]}) {together}, e.g. for {values}"
+            message = Message(
+                "rules '{rule}' (towards {towards}) and '{other}' ({where}, towards "
+                "{other_towards}) both fire, e.g. for {values}: one trait pattern pushes towards "
+                "different modes",
+                **said,
             )
         self.add(
             "contradictory-overlap",
             "warning",
             self._rule_where(at),
-            message + ": one trait pattern pushes towards different modes",
-            "make the conditions exclusive (e.g. split the shared range), or, if one rule "
-            "deliberately corrects the other, say so in its rationale",
+            message,
+            Message(
+                "make the conditions exclusive (e.g. split the shared range), or, if one rule "
+                "deliberately corrects the other, say so in its rationale"
+            ),
         )
 
     # -- archetypes -------------------------------------------------------------------------
@@ -788,22 +869,28 @@ class _Linter:
             giving = [s for s in self.rules if archetype in s.rule.spec.weights]
             firing = [s for s in giving if s.can_fire]
             if not firing:
-                dead = (
-                    f" (only rules that can never fire weigh it: "
-                    f"{', '.join(s.rule.id for s in giving)})"
-                    if giving
-                    else ""
-                )
                 self.add(
                     "unreachable-archetype",
                     "error",
                     where,
-                    (
-                        f"archetype '{archetype}' gets weight from no rule that can fire{dead}, so "
-                        "no unit can ever be in this mode"
+                    Message(
+                        "archetype '{archetype}' gets weight from no rule that can fire (only "
+                        "rules that can never fire weigh it: {rules}), so no unit can ever be in "
+                        "this mode",
+                        archetype=archetype,
+                        rules=", ".join(s.rule.id for s in giving),
+                    )
+                    if giving
+                    else Message(
+                        "archetype '{archetype}' gets weight from no rule that can fire, so no "
+                        "unit can ever be in this mode",
+                        archetype=archetype,
                     ),
-                    f"write scoring rules that weigh it (`weights: {{{archetype}: 2}}`), or "
-                    "remove the archetype and its links",
+                    Message(
+                        "write scoring rules that weigh it (`weights: {{{archetype}: 2}}`), or "
+                        "remove the archetype and its links",
+                        archetype=archetype,
+                    ),
                 )
                 continue
             for rival in order:
@@ -818,21 +905,33 @@ class _Linter:
                     )
                     for s in firing
                 ):
-                    than = (
-                        "at least as much (and it is listed first, winning ties)"
-                        if earlier
-                        else "more"
-                    )
+                    said = {
+                        "archetype": archetype,
+                        "rules": ", ".join(s.rule.id for s in firing),
+                        "rival": rival,
+                    }
                     self.add(
                         "dominated-archetype",
                         "warning",
                         where,
-                        (
-                            f"archetype '{archetype}' can never be a unit's dominant mode: every rule "
-                            f"that weighs it ({', '.join(s.rule.id for s in firing)}) gives {than} "
-                            f"to '{rival}'"
+                        Message(
+                            "archetype '{archetype}' can never be a unit's dominant mode: every "
+                            "rule that weighs it ({rules}) gives at least as much (and it is "
+                            "listed first, winning ties) to '{rival}'",
+                            **said,
+                        )
+                        if earlier
+                        else Message(
+                            "archetype '{archetype}' can never be a unit's dominant mode: every "
+                            "rule that weighs it ({rules}) gives more to '{rival}'",
+                            **said,
                         ),
-                        f"write rules that are evidence for '{archetype}' more than for '{rival}'",
+                        Message(
+                            "write rules that are evidence for '{archetype}' more than for "
+                            "'{rival}'",
+                            archetype=archetype,
+                            rival=rival,
+                        ),
                     )
                     break
 
@@ -856,12 +955,17 @@ class _Linter:
 
                 def describe(name: str, fields: Mapping[str, Any] = fields) -> str:
                     if name in fields:
-                        return str(fields[name].description)
+                        described: str = fields[name].description
+                        return described
                     return _kind(self.kb.traits[name])
 
                 reason = self._why(regions[0], self.kb.traits, describe)
                 if len(regions) > 1:
-                    reason = f"none of its {len(regions)} alternatives can hold (e.g. {reason})"
+                    reason = Message(
+                        "none of its {count} alternatives can hold (e.g. {reason})",
+                        count=len(regions),
+                        reason=reason,
+                    )
                 self.add(
                     "unsatisfiable-condition",
                     "error",
@@ -871,21 +975,32 @@ class _Linter:
                         ),
                         pack,
                     ),
-                    f"conflict rule '{rule.id}' can never match: the pattern of "
-                    f"'{pattern.alias}' fits no {pattern.kind} fact: {reason}",
-                    "a field the fact lacks matches nothing, so the rule can never report "
-                    "a conflict; fix the bounds or the values compared",
+                    Message(
+                        "conflict rule '{rule}' can never match: the pattern of '{alias}' fits "
+                        "no {kind} fact: {reason}",
+                        rule=rule.id,
+                        alias=pattern.alias,
+                        kind=pattern.kind,
+                        reason=reason,
+                    ),
+                    Message(
+                        "a field the fact lacks matches nothing, so the rule can never report "
+                        "a conflict; fix the bounds or the values compared"
+                    ),
                 )
             if count > MAX_ALTERNATIVES:
                 self.add(
                     "engine-limit",
                     "error",
                     (self.places.rule(rule), pack),
-                    (
-                        f"the patterns of conflict rule '{rule.id}' expand to {count} "
-                        f"alternatives; the engine takes at most {MAX_ALTERNATIVES}"
+                    Message(
+                        "the patterns of conflict rule '{rule}' expand to {count} alternatives; "
+                        "the engine takes at most {limit}",
+                        rule=rule.id,
+                        count=count,
+                        limit=MAX_ALTERNATIVES,
                     ),
-                    "split it into several rules",
+                    Message("split it into several rules"),
                 )
 
     def _pattern_where(
@@ -947,7 +1062,7 @@ class _Linter:
                         "error",
                         (location, self.kb.info.id),
                         problem.message,
-                        problem.hint or "simplify the pack",
+                        problem.hint or Message("simplify the pack"),
                     )
 
     # -- traits -----------------------------------------------------------------------------
@@ -980,12 +1095,15 @@ class _Linter:
                     "unused-trait",
                     "warning",
                     self.places.of("traits", trait, "id"),
-                    (
-                        f"trait '{trait}' is read by no scoring or conflict rule: observing it "
-                        "changes no advice"
+                    Message(
+                        "trait '{trait}' is read by no scoring or conflict rule: observing it "
+                        "changes no advice",
+                        trait=trait,
                     ),
-                    "write a rule that reads it, or remove it from the catalogue (observed, it "
-                    "still counts towards a unit's coverage)",
+                    Message(
+                        "write a rule that reads it, or remove it from the catalogue (observed, "
+                        "it still counts towards a unit's coverage)"
+                    ),
                 )
 
     def _trait_kinds(self) -> None:
@@ -995,19 +1113,22 @@ class _Linter:
                     "trait-without-kind",
                     "warning",
                     self.places.of("traits", trait.id, "id"),
-                    (
-                        f"trait '{trait.id}' has no `kind`: what-if treats it as a circumstance "
-                        "and never proposes changing it"
+                    Message(
+                        "trait '{trait}' has no `kind`: what-if treats it as a circumstance "
+                        "and never proposes changing it",
+                        trait=trait.id,
                     ),
-                    "add `kind: lever` (a practice the organisation can change), `kind: "
-                    "circumstance` (sector, law, market, customers, the nature of the work) or "
-                    "`kind: signal` (what shows how things are going)",
+                    Message(
+                        "add `kind: lever` (a practice the organisation can change), `kind: "
+                        "circumstance` (sector, law, market, customers, the nature of the work) "
+                        "or `kind: signal` (what shows how things are going)"
+                    ),
                 )
 
     # -- sources and rationales -------------------------------------------------------------
 
     def _sources(self) -> None:
-        cite = (
+        cite = Message(
             "add `source: [S-..]` with the points of the source document it rests on, so "
             "readers can trace the advice"
         )
@@ -1018,7 +1139,7 @@ class _Linter:
                     "missing-source",
                     "warning",
                     self._rule_where(scored),
-                    f"rule '{spec.id}' cites no source",
+                    Message("rule '{rule}' cites no source", rule=spec.id),
                     cite,
                 )
             if not spec.rationale.en.strip() or (
@@ -1028,9 +1149,11 @@ class _Linter:
                     "missing-rationale",
                     "warning",
                     self.places.of("rules", spec.id, "rationale"),
-                    f"rule '{spec.id}' has a blank rationale",
-                    "say in a sentence why the condition is evidence for its archetypes; "
-                    "the advice shows it to readers",
+                    Message("rule '{rule}' has a blank rationale", rule=spec.id),
+                    Message(
+                        "say in a sentence why the condition is evidence for its archetypes; "
+                        "the advice shows it to readers"
+                    ),
                 )
         for conflict in self.kb.conflicts:
             if not conflict.spec.source:
@@ -1038,7 +1161,7 @@ class _Linter:
                     "missing-source",
                     "warning",
                     (self.places.rule(conflict), conflict.pack or self.kb.info.id),
-                    f"conflict rule '{conflict.id}' cites no source",
+                    Message("conflict rule '{rule}' cites no source", rule=conflict.id),
                     cite,
                 )
         for link in self.kb.links:
@@ -1048,7 +1171,9 @@ class _Linter:
                     "missing-source",
                     "warning",
                     self.places.of("links", key),
-                    f"link {key} ({link.relation}) cites no source",
+                    Message(
+                        "link {link} ({relation}) cites no source", link=key, relation=link.relation
+                    ),
                     cite,
                 )
 
@@ -1062,10 +1187,16 @@ class _Linter:
                     "unreachable-model",
                     "warning",
                     self.places.of("models", model, "id"),
-                    f"model '{model}' is linked from no archetype (no suits or poor_fit "
-                    "link), so it is never recommended nor advised against",
-                    f"link an archetype to it (`{{from: ARCHETYPE, to: {model}, relation: "
-                    "suits, ...}`), or remove it",
+                    Message(
+                        "model '{model}' is linked from no archetype (no suits or poor_fit "
+                        "link), so it is never recommended nor advised against",
+                        model=model,
+                    ),
+                    Message(
+                        "link an archetype to it (`{{from: ARCHETYPE, to: {model}, relation: "
+                        "suits, ...}}`), or remove it",
+                        model=model,
+                    ),
                 )
         kinds = [k for k in MODEL_KINDS if any(m.kind == k for m in self.kb.models.values())]
         for archetype in self.kb.archetypes:
@@ -1082,9 +1213,7 @@ class _Linter:
                         "missing-suits-link",
                         "warning",
                         self.places.of("archetypes", archetype, "id"),
-                        f"archetype '{archetype}' has no `suits` link to a {kind} model: "
-                        f"units in this mode get no {kind} recommendation",
-                        f"link it to the {kind} models that fit it, with `relation: suits`",
+                        *_no_suits(kind, archetype),
                     )
 
     # -- translations -----------------------------------------------------------------------
@@ -1092,30 +1221,53 @@ class _Linter:
     def _translations(self) -> None:
         kb = self.kb
         items: list[tuple[str, str, str, Mapping[str, Text | None]]] = [
-            ("pack", "", "pack", {"name": kb.info.name})
+            ("pack", "", Message("pack"), {"name": kb.info.name})
         ]
-        items += [("sources", k, f"source '{k}'", {"text": s.text}) for k, s in kb.sources.items()]
         items += [
-            ("archetypes", k, f"archetype '{k}'", {"name": a.name, "tagline": a.tagline})
+            ("sources", k, Message("source '{id}'", id=k), {"text": s.text})
+            for k, s in kb.sources.items()
+        ]
+        items += [
+            (
+                "archetypes",
+                k,
+                Message("archetype '{id}'", id=k),
+                {"name": a.name, "tagline": a.tagline},
+            )
             for k, a in kb.archetypes.items()
         ]
         items += [
-            ("traits", k, f"trait '{k}'", {"label": t.label, "description": t.description})
+            (
+                "traits",
+                k,
+                Message("trait '{id}'", id=k),
+                {"label": t.label, "description": t.description},
+            )
             for k, t in kb.traits.items()
         ]
         items += [
-            ("rules", s.rule.id, f"rule '{s.rule.id}'", {"rationale": s.rule.spec.rationale})
+            (
+                "rules",
+                s.rule.id,
+                Message("rule '{id}'", id=s.rule.id),
+                {"rationale": s.rule.spec.rationale},
+            )
             for s in self.rules
         ]
         items += [
-            ("models", k, f"model '{k}'", {"name": m.name, "description": m.description})
+            (
+                "models",
+                k,
+                Message("model '{id}'", id=k),
+                {"name": m.name, "description": m.description},
+            )
             for k, m in kb.models.items()
         ]
         items += [
             (
                 "links",
                 f"{k.source_node} -> {k.target}",
-                f"link {k.source_node} -> {k.target}",
+                Message("link {link}", link=f"{k.source_node} -> {k.target}"),
                 {"reason": k.reason},
             )
             for k in kb.links
@@ -1124,7 +1276,7 @@ class _Linter:
             (
                 "conflicts",
                 c.id,
-                f"conflict rule '{c.id}'",
+                Message("conflict rule '{id}'", id=c.id),
                 {
                     "explanation": c.spec.explanation,
                     "resolution": c.spec.resolution,
@@ -1145,9 +1297,15 @@ class _Linter:
                     "missing-translation",
                     "info",
                     where,
-                    f"{what}: no Finnish (fi) text for {', '.join(missing)}",
-                    "add `fi:` beside `en:` (or a `translations: {fi: ...}` section); "
-                    "until then Finnish output shows the English text",
+                    Message(
+                        "{what}: no Finnish (fi) text for {fields}",
+                        what=what,
+                        fields=", ".join(missing),
+                    ),
+                    Message(
+                        "add `fi:` beside `en:` (or a `translations: {{fi: ...}}` section); "
+                        "until then Finnish output shows the English text"
+                    ),
                 )
 
     def _forms(self) -> None:
@@ -1169,10 +1327,17 @@ class _Linter:
                             "case-ending-on-name",
                             "info",
                             self.places.of("conflicts", conflict.id, *where),
-                            f"conflict rule '{conflict.id}': '{match[0]}' has an ending glued "
-                            f"on ('{glued[0]}')",
-                            "quote the name in the form the sentence needs "
-                            "(`|genitive`), or phrase it so the name stands in the nominative",
+                            Message(
+                                "conflict rule '{rule}': '{name}' has an ending glued on "
+                                "('{ending}')",
+                                rule=conflict.id,
+                                name=match[0],
+                                ending=glued[0],
+                            ),
+                            Message(
+                                "quote the name in the form the sentence needs (`|genitive`), "
+                                "or phrase it so the name stands in the nominative"
+                            ),
                         )
                     spec = FACT_KINDS.get(kinds.get(alias, ""), {}).get(field)
                     if form is not None and spec is not None and spec.type in names:
@@ -1191,13 +1356,27 @@ class _Linter:
                         continue
                     rules = list(dict.fromkeys(r for found in wanted.values() for r in found))
                     forms = list(wanted)
+                    said = {"key": key, "lang": lang, "forms": _or(forms), "rules": _listed(rules)}
                     self.add(
                         "missing-form",
                         "error",
                         self.places.of(section, key, "name"),
-                        f"{kind} '{key}' has no {lang} {_or(forms)} form, which the texts of "
-                        f"{_listed(rules)} quote: its name would stand in the nominative",
-                        f"add `forms: {{{lang}: {{{forms[0]}: ...}}}}` beside its name",
+                        Message(
+                            "archetype '{key}' has no {lang} {forms} form, which the texts of "
+                            "{rules} quote: its name would stand in the nominative",
+                            **said,
+                        )
+                        if kind == "archetype"
+                        else Message(
+                            "model '{key}' has no {lang} {forms} form, which the texts of "
+                            "{rules} quote: its name would stand in the nominative",
+                            **said,
+                        ),
+                        Message(
+                            "add `forms: {{{lang}: {{{form}: ...}}}}` beside its name",
+                            lang=lang,
+                            form=forms[0],
+                        ),
                     )
 
     def _kinds(self) -> None:
@@ -1213,24 +1392,54 @@ class _Linter:
                 "unnamed-kind",
                 "warning",
                 self.places.of("conflicts", conflict.id, "kind"),
-                f"kind '{kind}' of conflict rule '{conflict.id}' has no name: every output "
-                "titles its findings with the id",
+                Message(
+                    "kind '{kind}' of conflict rule '{rule}' has no name: every output titles "
+                    "its findings with the id",
+                    kind=kind,
+                    rule=conflict.id,
+                ),
                 did_you_mean(kind, named - raised)
-                or f"name it under `kinds:` (`- id: {kind}` with `name: {{en: ..., fi: ...}}`)",
+                or Message(
+                    "name it under `kinds:` (`- id: {kind}` with `name: {{en: ..., fi: ...}}`)",
+                    kind=kind,
+                ),
             )
 
 
+def _no_suits(kind: str, archetype: str) -> tuple[Message, Message]:
+    """The message and hint of an archetype without a `suits` link to a model of `kind`."""
+    if kind == "management":
+        return (
+            Message(
+                "archetype '{archetype}' has no `suits` link to a management model: units in "
+                "this mode get no management recommendation",
+                archetype=archetype,
+            ),
+            Message("link it to the management models that fit it, with `relation: suits`"),
+        )
+    return (
+        Message(
+            "archetype '{archetype}' has no `suits` link to a measurement model: units in "
+            "this mode get no measurement recommendation",
+            archetype=archetype,
+        ),
+        Message("link it to the measurement models that fit it, with `relation: suits`"),
+    )
+
+
 def _or(items: list[str]) -> str:
-    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} or {items[-1]}"
+    if len(items) == 1:
+        return items[0]
+    return Message("{first} or {last}", first=", ".join(items[:-1]), last=items[-1])
 
 
 def _listed(rules: list[str]) -> str:
     named = ", ".join(repr(rule) for rule in rules[:3])
-    return (
-        f"rule {named}"
-        if len(rules) == 1
-        else f"rules {named}" + (f" and {len(rules) - 3} more" if len(rules) > 3 else "")
-    )
+    if len(rules) == 1:
+        return Message("rule {named}", named=named)
+    if len(rules) > 3:
+        return Message("rules {named} and {more} more", named=named, more=len(rules) - 3)
+    return Message("rules {named}", named=named)
 
 
 def _texts(conflict: ConflictRule) -> Iterator[tuple[tuple[str, ...], Lang, str]]:
@@ -1274,7 +1483,7 @@ def _kind(trait: Trait) -> str:
     if trait.type == "number" and (trait.min is not None or trait.max is not None):
         low = "…" if trait.min is None else f"{trait.min:g}"
         high = "…" if trait.max is None else f"{trait.max:g}"
-        return f"a number from {low} to {high}"
+        return Message("a number from {low} to {high}", low=low, high=high)
     return trait.kind_text()
 
 
