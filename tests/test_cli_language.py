@@ -681,3 +681,16 @@ def test_modeadvisor_lint_speaks_the_command_lines_language(
     assert [f["message"] for f in data["findings"]] == [f.message for f in own]
     assert [f["hint"] for f in data["findings"]] == [f.hint for f in own]
     assert data["summary"] == {"error": 5, "warning": 11, "info": 8}
+
+
+@pytest.mark.parametrize("command", list(_commands(_parser())), ids=" ".join)
+def test_every_command_takes_lang(command: tuple[str, ...]) -> None:
+    """Every command speaks the command line's language, so each one takes --lang (a command
+    with sub-commands takes it on each of them)."""
+    parser = _parser()
+    for name in command:
+        (found,) = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]
+        parser = found.choices[name]
+    if any(isinstance(a, argparse._SubParsersAction) for a in parser._actions):
+        return
+    assert "lang" in {a.dest for a in parser._actions}, command

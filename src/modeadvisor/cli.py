@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any, TextIO, cast
 
 import modeadvisor
 from modeadvisor import _encodings as encodings
-from modeadvisor._cli_language import Parser, cli_lang, localise
+from modeadvisor._cli_language import Parser, cli_lang, localise, parser_tree
 from modeadvisor._cli_language import lang_source as lang_source
 from modeadvisor._i18n import Message, tr
 from modeadvisor.authoring.features import MissingExtraError
@@ -380,7 +380,17 @@ def _parser() -> argparse.ArgumentParser:
         with_rules(commands.add_parser("serve", help="the HTTP API; needs modeadvisor[server]"))
     )
     add_token_parser(commands)
+    # every command speaks the command line's language, so every command takes --lang
+    for command in parser_tree(parser):
+        if command is not parser and not _has_subcommands(command) and "lang" not in {
+            action.dest for action in command._actions
+        }:
+            with_lang(command)
     return parser
+
+
+def _has_subcommands(parser: argparse.ArgumentParser) -> bool:
+    return any(isinstance(a, argparse._SubParsersAction) for a in parser._actions)
 
 
 def with_show_respondents(p: argparse.ArgumentParser) -> argparse.ArgumentParser:
