@@ -75,11 +75,21 @@ def test_schemathesis_reads_every_operation_and_body_type(
     assert [body.media_type for body in assess.body] == ["application/json", "application/yaml"]
 
 
-def _fuzz(url: str, name: str, strategy: st.SearchStrategy[Any], seen: Counter[str]) -> None:
-    """Every request the strategy makes sent to the server and checked; statuses counted."""
+def _fuzz(
+    url: str,
+    name: str,
+    strategy: st.SearchStrategy[Any],
+    seen: Counter[str],
+    *,
+    headers: dict[str, str] | None = None,
+    bodies: list[str] | None = None,
+    examples: int = EXAMPLES,
+) -> None:
+    """Every request the strategy makes sent to the server (with `headers`) and checked;
+    statuses counted in `seen`, answers' bodies kept in `bodies` when given."""
 
     @settings(
-        max_examples=EXAMPLES,
+        max_examples=examples,
         deadline=None,
         database=None,
         derandomize=True,
@@ -87,8 +97,10 @@ def _fuzz(url: str, name: str, strategy: st.SearchStrategy[Any], seen: Counter[s
     )
     @given(case=strategy)
     def check(case: schemathesis.Case[Any]) -> None:
-        response = case.call_and_validate(base_url=url, checks=CHECKS, timeout=60)
+        response = case.call_and_validate(base_url=url, checks=CHECKS, headers=headers, timeout=60)
         seen[f"{name} {response.status_code}"] += 1
+        if bodies is not None:
+            bodies.append(response.text)
 
     check()
 
@@ -172,32 +184,8 @@ def _fuzz_as(
     """Every operation fuzzed with these headers; the bodies of every answer."""
     bodies: list[str] = []
     for name, strategy in _strategies(document):
-        _fuzz_one(url, name, strategy, headers, seen, bodies)
+        _fuzz(url, name, strategy, seen, headers=headers, bodies=bodies, examples=GUARDED_EXAMPLES)
     return bodies
-
-
-def _fuzz_one(
-    url: str,
-    name: str,
-    strategy: st.SearchStrategy[Any],
-    headers: dict[str, str],
-    seen: Counter[str],
-    bodies: list[str],
-) -> None:
-    @settings(
-        max_examples=GUARDED_EXAMPLES,
-        deadline=None,
-        database=None,
-        derandomize=True,
-        suppress_health_check=list(HealthCheck),
-    )
-    @given(case=strategy)
-    def check(case: schemathesis.Case[Any]) -> None:
-        response = case.call_and_validate(base_url=url, checks=CHECKS, headers=headers, timeout=60)
-        seen[f"{name} {response.status_code}"] += 1
-        bodies.append(response.text)
-
-    check()
 
 
 @pytest.mark.slow
