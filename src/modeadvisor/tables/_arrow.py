@@ -36,14 +36,19 @@ def _module(name: str) -> ModuleType:
 def arrow() -> ModuleType | None:
     """The pyarrow module, or None where it is not installed."""
     try:
-        return _module("pyarrow")
+        return pyarrow()  # type: ignore[no-any-return]
     except ImportError:
         return None
 
 
 def pyarrow(name: str = "") -> Any:
     """pyarrow (or its module `name`: compute, csv, parquet, json, ipc), untyped: the
-    published stubs are incomplete, and these modules are called only where pyarrow is."""
+    published stubs are incomplete, and these modules are called only where pyarrow is.
+
+    pyarrow.compute is always loaded first: since pyarrow 22 its functions are registered only
+    when it is imported, and reading a Parquet file's dictionaries needs `cast` (pandas, where
+    installed, used to import it by chance; without, the read failed)."""
+    _module("pyarrow.compute")
     return _module(f"pyarrow.{name}" if name else "pyarrow")
 
 
