@@ -3,9 +3,11 @@ named in the error, the same empty-table rule, and a unit id given once."""
 
 from __future__ import annotations
 
+import importlib.util
 import itertools
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
@@ -16,7 +18,7 @@ from modeadvisor import _encodings as encodings
 from modeadvisor.cli import main
 from modeadvisor.survey import SurveyError, read_survey
 from modeadvisor.tables import read_table
-from modeadvisor.tables._unique import SeenIds
+from modeadvisor.tables._unique import LONG_ID, SeenIds, id_hashes, utf8_columns
 
 from .conftest import ROOT
 
@@ -208,14 +210,60 @@ def test_repeated_ids_are_found_across_any_batches(
             expected.append((row, first[unit]))
         elif unit:
             first[unit] = row
+    assert _repeats(ids, cuts, full, arrow=False) == expected
+    if importlib.util.find_spec("pyarrow") is not None:  # the same from Arrow's buffers
+        assert _repeats(ids, cuts, full, arrow=True) == expected
+
+
+def _repeats(ids: list[str], cuts: list[int], full: bool, arrow: bool) -> list[tuple[int, int]]:
+    """(row, first row) of each repeated id, the ids handed over in batches cut at `cuts`."""
     seen, found = SeenIds(len(ids)), []
     if full:
         seen._filter[:] = 0xFF  # every id may have been seen: the runs say
     bounds = sorted({0, len(ids), *(min(c, len(ids)) for c in cuts)})
+    column: Any = _arrow_texts(ids) if arrow else ids
     for start, stop in itertools.pairwise(bounds):
-        rows, firsts = seen.add(ids[start:stop], start)
+        part = column.slice(start, stop - start) if arrow else column[start:stop]
+        rows, firsts = seen.add(part, start)
         found += [(row + start, first_row) for row, first_row in zip(rows, firsts, strict=True)]
-    assert found == expected
+    return found
+
+
+def _arrow_texts(texts: list[str], large: bool = False) -> Any:
+    pa = pytest.importorskip("pyarrow")
+    return pa.array(texts, pa.large_string() if large else pa.string())
+
+
+_TEXTS = st.lists(
+    st.text(max_size=12) | st.text(min_size=LONG_ID - 2, max_size=LONG_ID + 12), max_size=30
+)
+
+
+@given(texts=_TEXTS, salt=st.integers(0, 2**64 - 1), skip=st.integers(0, 3))
+def test_an_id_hashes_alike_from_python_and_from_arrow(
+    texts: list[str], salt: int, skip: int
+) -> None:
+    """The hash of an id is one, whether it came as Python text, an Arrow slice (buffers
+    shared with the rows before it) or large Arrow text; different ids hash apart."""
+    texts = [t.encode("utf-8", "surrogatepass").decode("utf-8", "replace") for t in texts]
+    expected = id_hashes(*utf8_columns(texts), salt)
+    for large in (False, True):
+        whole = _arrow_texts(["x" * skip] * skip + texts, large)
+        got = id_hashes(*utf8_columns(whole.slice(skip)), salt)
+        assert got.tolist() == expected.tolist()
+    by_text = dict(zip(texts, expected.tolist(), strict=True))
+    assert len(set(by_text.values())) == len(by_text)
+
+
+def test_an_id_hash_depends_on_every_byte_and_on_the_salt() -> None:
+    """Ids one byte apart, in any of their words (and past the long-id bound), and ids that
+    differ only by trailing zero bytes, hash apart; so does one id under two salts."""
+    base = "unit-0123456789-abcdef"
+    texts = [base, base + "\0", base + "\0\0", "x" * (LONG_ID + 5), "x" * (LONG_ID + 6)]
+    texts += [base[:i] + "#" + base[i + 1 :] for i in range(len(base))]
+    hashes = id_hashes(*utf8_columns(texts), 7).tolist()
+    assert len(set(hashes)) == len(texts)
+    assert id_hashes(*utf8_columns([base]), 8).tolist() != hashes[:1]
 
 
 def test_the_readme_shows_the_message_a_windows_table_gets(

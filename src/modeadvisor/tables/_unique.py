@@ -4,21 +4,28 @@ A table of 10,000,000 units cannot keep its ids as Python strings (a gigabyte), 
 kept as a 64-bit hash with the row it first appeared on: 12 or 16 bytes an id, in sorted runs
 that are merged as they grow, up to a bound (the runs double in size, so an id is merged
 O(log n) times). A filter of hash prefixes tells most new ids apart at once: only an id whose
-bit is set is looked up in the runs (O(log n) of them, plus one per 2 million ids). Two
-different ids take the same hash with a chance of about n²/2⁶⁵: one in 30 million for a table
-of a million units. Python's string hash is salted per process, which does not matter: the
-hashes live only while one table is read."""
+bit is set is looked up in the runs (O(log n) of them, plus one per 2 million ids).
+
+The ids are hashed as columns, from their UTF-8 bytes (an Arrow array's own buffers, with no
+Python string made): eight bytes at a time, each step a bijection of 64 bits (splitmix64's
+finaliser) started from a random salt, so no one can choose ids that collide. Two different
+ids take the same hash with a chance of about n²/2⁶⁵: one in 30 million for a table of a
+million units. The hashes live only while one table is read."""
 
 from __future__ import annotations
 
+import secrets
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
+from numpy.lib.stride_tricks import as_strided
 
 from modeadvisor.tables._encoding import Cells
 
 IntArray = npt.NDArray[np.int64]
+WordArray = npt.NDArray[np.uint64]
+ByteArray = npt.NDArray[np.uint8]
 #: Ids a run holds at most: 2 million ids are 32 MB, and a merge's temporaries about twice
 #: that; a table of 10,000,000 ids is then five runs and a few small ones.
 MERGED_AT_MOST = 1 << 21
@@ -26,6 +33,61 @@ MERGED_AT_MOST = 1 << 21
 #: and only the rest are looked up in the runs. Filled to 7% at 10,000,000 ids, it spares
 #: the runs' binary searches (random reads over hundreds of megabytes) for all but 7% of them.
 FILTER_BITS = 1 << 27
+#: Ids longer than this (in UTF-8 bytes) are hashed one by one: a pass over the columns costs
+#: a step for every eight bytes of the longest id, which a stray long cell would make costly.
+LONG_ID = 256
+_M1, _M2 = np.uint64(0xBF58476D1CE4E5B9), np.uint64(0x94D049BB133111EB)
+
+
+def _mix(words: WordArray) -> WordArray:
+    """splitmix64's finaliser: a bijection of 64 bits, each bit of the input reaching all."""
+    words = (words ^ (words >> np.uint64(30))) * _M1
+    words = (words ^ (words >> np.uint64(27))) * _M2
+    return words ^ (words >> np.uint64(31))
+
+
+def utf8_columns(ids: Cells) -> tuple[IntArray, ByteArray]:
+    """Texts as one buffer of UTF-8 bytes and the offsets of each text in it (n + 1 of them):
+    an Arrow string array's own buffers, or a list of strings encoded."""
+    if isinstance(ids, list | tuple):
+        encoded = [text.encode("utf-8", "surrogatepass") for text in ids]
+        offsets = np.zeros(len(encoded) + 1, dtype=np.int64)
+        np.cumsum(np.fromiter(map(len, encoded), np.int64, len(encoded)), out=offsets[1:])
+        return offsets, np.frombuffer(b"".join(encoded), dtype=np.uint8)
+    width = np.int64 if ids.type.id == _large_string_id() else np.int32
+    _, offsets, data = ids.buffers()[:3]
+    found = np.frombuffer(offsets, dtype=width)[ids.offset : ids.offset + len(ids) + 1]
+    text = np.frombuffer(data, dtype=np.uint8) if data is not None else np.zeros(0, np.uint8)
+    return found.astype(np.int64), text
+
+
+def _large_string_id() -> int:
+    from modeadvisor.tables._arrow import pyarrow
+
+    return int(pyarrow().large_string().id)
+
+
+def id_hashes(offsets: IntArray, data: ByteArray, salt: int) -> WordArray:
+    """Each text's 64-bit hash (its bytes `data[offsets[i]:offsets[i + 1]]`), keyed by `salt`:
+    the length first, then eight bytes at a time (little-endian, the last word zero-padded),
+    each word folded in by a bijection, for every text at once."""
+    starts, lengths = offsets[:-1], np.diff(offsets)
+    hashes = _mix(np.uint64(salt) ^ lengths.astype(np.uint64))
+    long = lengths > LONG_ID
+    padded = np.concatenate([data, np.zeros(8, dtype=np.uint8)])
+    windows = as_strided(padded, shape=(len(data) + 1, 8), strides=(1, 1), writeable=False)
+    rows = np.flatnonzero(~long & (lengths > 0))
+    step = 0
+    while len(rows := rows[lengths[rows] > step]):
+        words = windows[starts[rows] + step].view("<u8").reshape(-1).astype(np.uint64)
+        left = np.minimum(lengths[rows] - step, 8).astype(np.uint64)
+        words &= np.where(left == 8, ~np.uint64(0), (np.uint64(1) << left * np.uint64(8)) - 1)
+        hashes[rows] = _mix(hashes[rows] ^ words)
+        step += 8
+    for row in np.flatnonzero(long).tolist():
+        text = data[offsets[row] : offsets[row + 1]].tobytes()
+        hashes[row] = _mix(hashes[row : row + 1] ^ np.uint64(hash(text) & (2**64 - 1)))[0]
+    return hashes
 
 
 class SeenIds:
@@ -39,14 +101,15 @@ class SeenIds:
         bits = min(FILTER_BITS, max(1 << 16, 1 << (16 * most_rows - 1).bit_length()))
         self._shift = 64 - (bits.bit_length() - 1)  # a hash's top bits choose its bit
         self._filter = np.zeros(bits // 8, dtype=np.uint8)
+        self._salt = secrets.randbits(64)
 
     def add(self, ids: Cells, start: int) -> tuple[IntArray, IntArray]:
         """A batch's ids (its first row is row `start` of the table; empty ids are left out):
         the rows of the batch whose id was seen before, and the table row it was first seen
         on, for each."""
-        texts = ids if isinstance(ids, list) else ids.to_pylist()
-        hashes = np.fromiter(map(hash, texts), np.int64, len(texts))
-        given = np.flatnonzero(np.fromiter(map(bool, texts), np.bool_, len(texts)))
+        offsets, data = utf8_columns(ids)
+        hashes = id_hashes(offsets, data, self._salt).view(np.int64)
+        given = np.flatnonzero(np.diff(offsets) > 0)
         hashes, rows = hashes[given], given + start
         order = np.argsort(hashes)
         hashes, rows = hashes[order], rows[order]
