@@ -264,11 +264,20 @@ def write_advice(
         lambda parts: BatchResult._joined(scoring, parts, Table([], [], [])),
     )
     done = 0
-    for batch, encoded, clean in _pipeline(kb, opened, limits):
-        if clean:
-            writer.write(scoring.score(encoded.units, encoded.ids))
-        done += batch.size
+    for size, scored in ahead(_scored(scoring, _pipeline(kb, opened, limits))):
+        if scored is not None:
+            writer.write(scored)
+        done += size
         if progress is not None:
             progress(done)
     writer.close()
     return done
+
+
+def _scored(
+    scoring: Scoring, encoded: Iterator[tuple[Batch, Encoded, bool]]
+) -> Iterator[tuple[int, Scored | None]]:
+    """Each batch's size and advice (None once the table has had a problem: it is only read
+    on, to list them all), scored by a thread of its own while the caller writes."""
+    for batch, found, clean in encoded:
+        yield batch.size, scoring.score(found.units, found.ids) if clean else None
