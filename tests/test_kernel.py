@@ -7,6 +7,7 @@ differential tests (`test_backends`, `test_tables`) check the advice as a whole.
 
 from __future__ import annotations
 
+import importlib.util
 import subprocess
 import sys
 from pathlib import Path
@@ -159,14 +160,32 @@ def test_packs_are_layered_as_networkx_orders_them(packs: list[str], data: st.Da
         assert parents_first(packs, parents) == expected
 
 
-def test_a_batch_loads_neither_the_assessment_nor_networkx(tmp_path: Path) -> None:
-    """`modeadvisor batch` starts without what other commands need (a third of its start-up)."""
-    table = tmp_path / "units.csv"
-    table.write_text("unit,sector,cost_focus\nplant,private,4\n", encoding="utf-8")
+def test_a_batch_loads_neither_the_assessment_nor_networkx_nor_pandas(tmp_path: Path) -> None:
+    """`modeadvisor batch` starts without what other commands need (a third of its start-up),
+    and without pandas, which pyarrow imports (0.2-0.3 s) wherever an array or a scalar is made
+    from a Python value: from a CSV and (with pyarrow) from Parquet, to every format."""
+    table, bad = tmp_path / "units.csv", tmp_path / "bad.csv"
+    table.write_text("unit,sector,cost_focus\nplant,private,4\n a ,public,2\n", encoding="utf-8")
+    bad.write_text("unit,sector,cost_focus\nplant,private,x\n", encoding="utf-8")
+    tables, outputs = [table, bad], ["csv", "jsonl", "json"]
+    if importlib.util.find_spec("pyarrow") is not None:
+        import pyarrow.csv as pacsv
+        import pyarrow.parquet as pq
+
+        for csv in (table, bad):
+            pq.write_table(pacsv.read_csv(csv), csv.with_suffix(".parquet"))
+            tables.append(csv.with_suffix(".parquet"))
+        outputs += ["parquet", "arrow"]
+    runs = [
+        ["batch", str(source), "-o", str(tmp_path / f"out.{kind}")]
+        for source in tables
+        for kind in outputs
+    ]
     code = (
         "import sys\n"
         "from modeadvisor.cli import main\n"
-        f"assert main(['batch', {str(table)!r}, '-o', {str(tmp_path / 'out.csv')!r}]) == 0\n"
+        f"for args in {runs!r}:\n"
+        "    assert main(args) == (2 if 'bad' in args[1] else 0), args\n"
         "print(sorted(sys.modules), file=sys.stderr)\n"
     )
     loaded = subprocess.run(
@@ -180,6 +199,7 @@ def test_a_batch_loads_neither_the_assessment_nor_networkx(tmp_path: Path) -> No
         "modeadvisor.reports.html",
         "modeadvisor.authoring.lint",
         "modeadvisor.whatif",
+        "pandas",
     ):
         assert f"'{module}'" not in loaded, module
     assert "'modeadvisor.tables'" in loaded

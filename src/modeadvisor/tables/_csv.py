@@ -30,7 +30,7 @@ from modeadvisor._i18n import joined as joined_messages
 from modeadvisor.errors import LimitError, Location, Problem, os_reason
 from modeadvisor.knowledge import KnowledgeBase
 from modeadvisor.limits import Limits, how_to_raise, read_at_most
-from modeadvisor.tables._arrow import arrow, pyarrow
+from modeadvisor.tables._arrow import arrow, as_numpy, number, numbers, pyarrow
 from modeadvisor.tables._encoding import ALL_SPACE, Cells
 from modeadvisor.tables._layout import BATCH_ROWS, Batch, IntArray, Layout
 
@@ -268,8 +268,6 @@ class CsvSource:
     def _kept(self, found: Any) -> Any:
         """A block's rows but for rows of empty cells; the csv module's to read if a cell is
         longer than it allows."""
-        pa = pyarrow()
-
         columns = found.columns
         if any(_too_long(values) for values in columns):
             raise _HandOverError  # the csv module refuses such a cell: it says where
@@ -279,7 +277,7 @@ class CsvSource:
                 break
             blank &= _blank(values)
         if blank.any():
-            found = found.filter(pa.array(~blank))  # rows of empty cells are not units
+            found = found.filter(numbers(~blank))  # rows of empty cells are not units
         return found
 
     def _arrow_batch(self, start: int, found: Any) -> Batch:
@@ -357,11 +355,8 @@ def _blank(values: Any) -> Any:
     pc = pyarrow("compute")
 
     if pa.types.is_dictionary(values.type):
-        distinct = pc.match_substring_regex(values.dictionary, ALL_SPACE).to_numpy(
-            zero_copy_only=False
+        distinct = pc.fill_null(
+            pc.match_substring_regex(values.dictionary, ALL_SPACE), number(False)
         )
-        codes = values.indices.to_numpy(zero_copy_only=False)
-        return distinct.astype(np.bool_)[codes]
-    return (
-        pc.match_substring_regex(values, ALL_SPACE).to_numpy(zero_copy_only=False).astype(np.bool_)
-    )
+        return as_numpy(distinct)[as_numpy(values.indices)]
+    return as_numpy(pc.fill_null(pc.match_substring_regex(values, ALL_SPACE), number(False)))

@@ -28,7 +28,9 @@ from modeadvisor.backends._vectorised import Column, UnitTable, encode_values
 from modeadvisor.errors import did_you_mean
 from modeadvisor.knowledge import KnowledgeBase, Trait
 from modeadvisor.scoring import MICRO, to_millionths_array
-from modeadvisor.tables._arrow import pyarrow
+from modeadvisor.tables._arrow import as_numpy, number, numbers, pyarrow
+from modeadvisor.tables._arrow import text as arrow_text
+from modeadvisor.tables._arrow import texts as arrow_texts
 
 BoolArray = npt.NDArray[np.bool_]
 IntArray = npt.NDArray[np.int64]
@@ -149,7 +151,7 @@ def _arrow_factorise(cells: Any) -> tuple[IntArray, Any] | None:
         cells = cells.combine_chunks()
     kind = cells.type
     if pa.types.is_null(kind):
-        return np.full(len(cells), -1, dtype=np.int64), pa.array([], pa.string())
+        return np.full(len(cells), -1, dtype=np.int64), arrow_texts([])
     if not pa.types.is_dictionary(kind):
         if _string_like(pa, kind):
             cells = cells.cast(pa.string())
@@ -160,8 +162,8 @@ def _arrow_factorise(cells: Any) -> tuple[IntArray, Any] | None:
         cells = pc.dictionary_encode(cells)
     indices = cells.indices
     if indices.null_count:
-        indices = pc.fill_null(indices, -1)
-    codes = indices.to_numpy(zero_copy_only=False)  # int32 or so: numpy indexes with any
+        indices = pc.fill_null(indices, number(np.int64(-1)).cast(indices.type))
+    codes = as_numpy(indices)  # int32 or so: numpy indexes with any
     distinct = cells.dictionary
     if _string_like(pa, distinct.type):
         distinct = distinct.cast(pa.string())
@@ -181,7 +183,7 @@ def factorise(cells: Cells) -> tuple[IntArray, Cells]:
 def _python(distinct: Cells, chosen: IntArray) -> list[object]:
     if isinstance(distinct, list):
         return [distinct[i] for i in chosen.tolist()]
-    return list(distinct.take(chosen).to_pylist())
+    return list(distinct.take(numbers(np.asarray(chosen))).to_pylist())
 
 
 @dataclass
@@ -314,12 +316,12 @@ def fast_numbers(trait: Trait, distinct: Any) -> tuple[BoolArray, IntArray] | No
 
     kind = distinct.type
     if pa.types.is_string(kind):
-        plain = pc.fill_null(pc.match_substring_regex(distinct, _PLAIN_NUMBER), False)
-        text = pc.if_else(plain, pc.replace_substring(distinct, ",", "."), "0")
-        numbers = pc.cast(text, pa.float64()).to_numpy(zero_copy_only=False)
-        ok = plain.to_numpy(zero_copy_only=False).astype(np.bool_)
+        plain = pc.fill_null(pc.match_substring_regex(distinct, _PLAIN_NUMBER), number(False))
+        text = pc.if_else(plain, pc.replace_substring(distinct, ",", "."), arrow_text("0"))
+        numbers = as_numpy(pc.cast(text, pa.float64()))
+        ok = as_numpy(plain)
     elif pa.types.is_integer(kind) or pa.types.is_floating(kind):
-        numbers = pc.cast(distinct, pa.float64()).to_numpy(zero_copy_only=False)
+        numbers = as_numpy(pc.cast(distinct, pa.float64()))
         ok = np.isfinite(numbers)
         if pa.types.is_floating(kind):  # already a number of at most six decimals
             with np.errstate(invalid="ignore", over="ignore"):
@@ -367,13 +369,12 @@ def unit_ids(cells: Cells) -> tuple[Cells, BoolArray]:
         if pa.types.is_dictionary(kind) and _string_like(pa, kind.value_type):
             cells = cells.cast(kind.value_type)
         if _string_like(pa, cells.type):
-            ids = pc.fill_null(cells.cast(pa.string()), "")
+            ids = pc.fill_null(cells.cast(pa.string()), arrow_text(""))
             if isinstance(ids, pa.ChunkedArray):
                 ids = ids.combine_chunks()
             if pc.any(pc.match_substring_regex(ids, EDGE_SPACE)).as_py():
-                ids = pa.array([text_of(cell) for cell in ids.to_pylist()], pa.string())
-            empty = pc.equal(pc.utf8_length(ids), 0).to_numpy(zero_copy_only=False)
-            return ids, empty.astype(np.bool_)
+                ids = arrow_texts([text_of(cell) for cell in ids.to_pylist()])
+            return ids, as_numpy(pc.utf8_length(ids)) == 0
         cells = cells.to_pylist()
     texts = [text_of(cell) for cell in cells]
     return texts, np.array([not t for t in texts], dtype=np.bool_)

@@ -26,7 +26,7 @@ from modeadvisor.graph import model_scores
 from modeadvisor.knowledge import KnowledgeBase
 from modeadvisor.profile import profiles
 from modeadvisor.scoring import micro
-from modeadvisor.tables._arrow import arrow, pyarrow, require_arrow
+from modeadvisor.tables._arrow import arrow, pyarrow, require_arrow, texts
 from modeadvisor.tables._encoding import MODELS_COLUMN, UNIT_COLUMN, Cells, models_of, text_of
 
 BoolArray = npt.NDArray[np.bool_]
@@ -101,7 +101,7 @@ class Scoring:
         top = self._best(scores.micro, recommended)
         pa = arrow()
         if pa is not None and isinstance(ids, list):
-            ids = pa.array(ids, pa.string())
+            ids = texts(ids)
         return Scored(
             ids=ids,
             ok=found.ok,
@@ -251,7 +251,7 @@ class RawCells:
 def _concat_ids(parts: Sequence[Scored]) -> Cells:
     pa = arrow()
     if pa is not None and parts and not isinstance(parts[0].ids, list):
-        return pa.concat_arrays([part.ids for part in parts]) if parts else pa.array([])
+        return pa.concat_arrays([part.ids for part in parts])
     return [unit for part in parts for unit in part.ids]
 
 

@@ -23,7 +23,7 @@ from modeadvisor._i18n import Message
 from modeadvisor.errors import LimitError, Location, OrganisationError, Problem, os_reason
 from modeadvisor.knowledge import KnowledgeBase
 from modeadvisor.limits import Limits, how_to_raise
-from modeadvisor.tables._arrow import arrow, pyarrow, require_arrow
+from modeadvisor.tables._arrow import arrow, as_numpy, pyarrow, require_arrow
 from modeadvisor.tables._csv import BLOCK_BYTES, CsvSource, joined
 from modeadvisor.tables._encoding import UNIT_COLUMN, Cells
 from modeadvisor.tables._layout import (
@@ -408,7 +408,7 @@ class JsonLinesSource:
             place = ids.setdefault(name, len(ids) + 1)
             values = found.column(name)
             if name not in self.layout.known and name not in self.layout.reported:
-                first = np.flatnonzero(pc.is_valid(values).to_numpy(zero_copy_only=False))[:1]
+                first = np.flatnonzero(as_numpy(pc.is_valid(values)))[:1]
                 line = int(batch.lines_of(first)[0]) if first.size else None
                 self._rows.column(line, place, name)
             elif name in self.layout.known:

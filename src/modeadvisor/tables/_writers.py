@@ -26,7 +26,9 @@ import numpy as np
 
 from modeadvisor._i18n import Message
 from modeadvisor.errors import Location, ModeAdvisorError, Problem
-from modeadvisor.tables._arrow import arrow, pyarrow, require_arrow
+from modeadvisor.tables._arrow import arrow, as_numpy, numbers, pyarrow, require_arrow
+from modeadvisor.tables._arrow import text as arrow_text
+from modeadvisor.tables._arrow import texts as arrow_texts
 from modeadvisor.tables._results import BoolArray, FloatArray, IntArray, Scored
 
 #: Output formats, and the file extensions that choose them.
@@ -101,31 +103,27 @@ def tenthousandths(raw: IntArray) -> tuple[IntArray, BoolArray]:
 def _fixed_texts(as_json: bool) -> Any:
     """Every weight in ten-thousandths, 0 to 10,000, as text: `0.1250` (as `f"{w:.4f}"`
     writes it) or `0.125` (as JSON writes `round(w, 4)`: the shortest form of the float)."""
-    pa = pyarrow()
-
     texts = [f"{n // _TEN_THOUSAND}.{n % _TEN_THOUSAND:04d}" for n in range(_TEN_THOUSAND + 1)]
     if as_json:
         texts = [text.rstrip("0").replace(".", ".", 1) for text in texts]
         texts = [text + "0" if text.endswith(".") else text for text in texts]
-    return pa.array(texts, pa.string())
+    return arrow_texts(texts)
 
 
 def _fixed(tenths: IntArray, weights: FloatArray, python: BoolArray, as_json: bool) -> Any:
     """One archetype's weights as text, looked up; the rows Python must round, by Python."""
-    pa = pyarrow()
     pc = pyarrow("compute")
 
-    text = _fixed_texts(as_json).take(pa.array(tenths))
+    text = _fixed_texts(as_json).take(numbers(tenths))
     if python.any():
         chosen = weights[python].tolist()
         made = [json.dumps(round(w, 4)) if as_json else f"{w:.4f}" for w in chosen]
-        text = pc.replace_with_mask(text, pa.array(python), pa.array(made, pa.string()))
+        text = pc.replace_with_mask(text, numbers(python), arrow_texts(made))
     return text
 
 
 def _by_code(codes: IntArray, text: Callable[[int], str]) -> Any:
     """A text per row, made once per distinct code (codes are small: no sort needed)."""
-    pa = pyarrow()
     if codes.size and int(codes.max()) < 1 << 22:
         present = np.zeros(int(codes.max()) + 1, dtype=np.bool_)
         present[codes] = True
@@ -135,8 +133,8 @@ def _by_code(codes: IntArray, text: Callable[[int], str]) -> Any:
         inverse = index[codes]
     else:
         distinct, inverse = np.unique(codes, return_inverse=True)
-    texts = pa.array([text(int(code)) for code in distinct.tolist()], pa.string())
-    return texts.take(pa.array(inverse.reshape(-1)))
+    texts = arrow_texts([text(int(code)) for code in distinct.tolist()])
+    return texts.take(numbers(inverse.reshape(-1)))
 
 
 def _packed(columns: IntArray, base: int) -> IntArray | None:
@@ -157,10 +155,8 @@ def _joined_names(names: list[str], chosen: BoolArray, codes: IntArray, as_json:
     if packed is None:  # too many to pack into one number: Arrow lists
         lists = _lists(names, chosen, codes)
         if not as_json:
-            return pc.binary_join(lists, ";")
-        pa = pyarrow()
-
-        return pa.array([json.dumps(found) for found in lists.to_pylist()], pa.string())
+            return pc.binary_join(lists, arrow_text(";"))
+        return arrow_texts([json.dumps(found) for found in lists.to_pylist()])
     width = chosen.shape[1]
 
     def spelled(code: int) -> str:
@@ -184,8 +180,8 @@ def _lists(names: list[str], chosen: BoolArray, codes: IntArray) -> Any:
     counts = chosen.sum(axis=1)
     offsets = np.zeros(len(counts) + 1, dtype=np.int32)
     np.cumsum(counts, out=offsets[1:])
-    values = pa.array(names, pa.string()).take(pa.array(codes[chosen]))
-    return pa.ListArray.from_arrays(pa.array(offsets), values)
+    values = arrow_texts(names).take(numbers(codes[chosen]))
+    return pa.ListArray.from_arrays(numbers(offsets), values)
 
 
 def _flags(names: Names, part: Scored) -> tuple[BoolArray, IntArray]:
@@ -208,17 +204,17 @@ def arrow_batch(names: Names, part: Scored) -> Any:
     """A batch's advice as an Arrow record batch."""
     pa = pyarrow()
 
-    ids = part.ids if not isinstance(part.ids, list) else pa.array(part.ids, pa.string())
+    ids = part.ids if not isinstance(part.ids, list) else arrow_texts(part.ids)
     status = pa.DictionaryArray.from_arrays(
-        pa.array(np.where(part.ok, 0, 1).astype(np.int8)),
-        pa.array(["ok", "insufficient_evidence"]),
+        numbers(np.where(part.ok, 0, 1).astype(np.int8)),
+        arrow_texts(["ok", "insufficient_evidence"]),
     )
     dominant = pa.DictionaryArray.from_arrays(
-        pa.array(part.dominant.astype(np.int8), mask=part.dominant < 0),
-        pa.array(names.archetypes, pa.string()),
+        numbers(part.dominant.astype(np.int8), missing=part.dominant < 0),
+        arrow_texts(names.archetypes),
     )
-    columns = [ids, status, dominant, pa.array(part.mixed)]
-    columns += [pa.array(part.weights[:, i]) for i in range(len(names.archetypes))]
+    columns = [ids, status, dominant, numbers(part.mixed)]
+    columns += [numbers(part.weights[:, i]) for i in range(len(names.archetypes))]
     columns += [
         _lists(names.models, part.top >= 0, np.maximum(part.top, 0)),
         _lists(names.rules, *_flags(names, part)),
@@ -242,37 +238,34 @@ def _json_string(text: str) -> str:
 def _escaped(ids: Any, special: str, escape: Callable[[str], str], quote: str) -> Any:
     """Ids as fields: as they are (within `quote`), or as Python's `escape` writes them where
     they hold one of the `special` characters (a class of a regular expression)."""
-    pa = pyarrow()
     pc = pyarrow("compute")
 
-    needs = pc.match_substring_regex(ids, special).to_numpy(zero_copy_only=False)
+    needs = as_numpy(pc.match_substring_regex(ids, special))
     fields = ids
     if quote:
-        fields = pc.binary_join_element_wise(pa.scalar(quote), ids, pa.scalar(quote), "")
+        fields = pc.binary_join_element_wise(
+            arrow_text(quote), ids, arrow_text(quote), arrow_text("")
+        )
     if needs.any():
-        chosen = pa.array(needs)
+        chosen = numbers(needs)
         made = [escape(text) for text in pc.filter(ids, chosen).to_pylist()]
-        fields = pc.replace_with_mask(fields, chosen, pa.array(made, pa.string()))
+        fields = pc.replace_with_mask(fields, chosen, arrow_texts(made))
     return fields
 
 
-def _taken(texts: list[str | None], codes: IntArray) -> Any:
+def _taken(texts: list[str], codes: IntArray) -> Any:
     """texts[code] per row; -1 takes the last."""
-    pa = pyarrow()
-
-    return pa.array(texts, pa.string()).take(pa.array(np.where(codes < 0, len(texts) - 1, codes)))
+    return arrow_texts(texts).take(numbers(np.where(codes < 0, len(texts) - 1, codes)))
 
 
 def _text_fields(names: Names, part: Scored, as_json: bool) -> list[Any]:
     """The pieces of each row's line, to be joined: Arrow string arrays and scalars."""
-    pa = pyarrow()
-
     tenths, python = tenthousandths(part.raw)
     weights = [
         _fixed(tenths[:, i], part.weights[:, i], python[:, i], as_json)
         for i in range(len(names.archetypes))
     ]
-    ids = part.ids if not isinstance(part.ids, list) else pa.array(part.ids, pa.string())
+    ids = part.ids if not isinstance(part.ids, list) else arrow_texts(part.ids)
     ok, mixed = part.ok.astype(np.int64), part.mixed.astype(np.int64)
     top, conflicts = _top_texts(names, part, as_json), _conflict_texts(names, part, as_json)
     if not as_json:
@@ -289,40 +282,38 @@ def _text_fields(names: Names, part: Scored, as_json: bool) -> list[Any]:
                 ],
                 ",",
             ),
-            pa.scalar("\n"),
+            arrow_text("\n"),
         ]
     pairs = [
-        [pa.scalar(f"{_json_string(a)}: "), w]
+        [arrow_text(f"{_json_string(a)}: "), w]
         for a, w in zip(names.archetypes, weights, strict=True)
     ]
     return [
-        pa.scalar('{"unit": '),
+        arrow_text('{"unit": '),
         _escaped(ids, r'["\\\x00-\x1f]', _json_string, '"'),
-        pa.scalar(', "status": '),
+        arrow_text(', "status": '),
         _taken(['"insufficient_evidence"', '"ok"'], ok),
-        pa.scalar(', "dominant": '),
+        arrow_text(', "dominant": '),
         _taken([*(_json_string(a) for a in names.archetypes), "null"], part.dominant),
-        pa.scalar(', "mixed": '),
+        arrow_text(', "mixed": '),
         _taken(["false", "true"], mixed),
-        pa.scalar(', "weights": {'),
+        arrow_text(', "weights": {'),
         *_between([piece for pair in pairs for piece in pair], None),
-        pa.scalar('}, "top_recommendations": '),
+        arrow_text('}, "top_recommendations": '),
         top,
-        pa.scalar(', "conflicts": '),
+        arrow_text(', "conflicts": '),
         conflicts,
-        pa.scalar("}\n"),
+        arrow_text("}\n"),
     ]
 
 
 def _between(pieces: list[Any], separator: str | None) -> list[Any]:
     """`separator` between the pieces; None: `, ` between `name: value` pairs."""
-    pa = pyarrow()
-
     result: list[Any] = []
     step = 1 if separator is not None else 2
     for index in range(0, len(pieces), step):
         if index:
-            result.append(pa.scalar(separator if separator is not None else ", "))
+            result.append(arrow_text(separator if separator is not None else ", "))
         result += pieces[index : index + step]
     return result
 
@@ -331,7 +322,7 @@ def _write_lines(out: IO[bytes], pieces: list[Any]) -> None:
     """Each row's pieces joined into its line (newline included), all lines written at once."""
     pc = pyarrow("compute")
 
-    lines = pc.binary_join_element_wise(*pieces, "")
+    lines = pc.binary_join_element_wise(*pieces, arrow_text(""))
     if len(lines) == 0:
         return
     offsets = np.frombuffer(lines.buffers()[1], dtype=np.int32)
@@ -451,10 +442,8 @@ class ArrowWriter:
 
     def close(self) -> None:
         if self._writer is None:  # no unit at all: the columns still say what they are
-            pa = pyarrow()
-
             empty = Scored(
-                pa.array([], pa.string()),
+                arrow_texts([]),
                 np.zeros(0, np.bool_),
                 np.zeros(0, np.int64),
                 np.zeros(0, np.bool_),
