@@ -100,7 +100,7 @@ def texts(values: Sequence[str]) -> Any:
     """Python strings as an Arrow string array."""
     pa = pyarrow()
 
-    encoded = [value.encode("utf-8", "surrogatepass") for value in values]
+    encoded = [value.encode("utf-8") for value in values]
     offsets = np.zeros(len(encoded) + 1, dtype=np.int64)
     np.cumsum(np.fromiter(map(len, encoded), np.int64, len(encoded)), out=offsets[1:])
     large = offsets[-1] >= 2**31
