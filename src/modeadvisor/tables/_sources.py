@@ -139,6 +139,8 @@ def _checked(path: Path, limits: Limits) -> None:
 class ArrowSource:
     """Columns in memory or from an Arrow-native file: names as written, batches sliced."""
 
+    read_ahead = False  # slices of columns, or a Parquet row group decoded in one call
+
     def __init__(
         self, kb: KnowledgeBase, source: Any, name: str = "<table>", total: int | None = None
     ) -> None:
@@ -279,6 +281,7 @@ class RowsSource:
     its key's place in its row. Row 1 would be the header, so the first row is row 2."""
 
     total: int | None = None
+    read_ahead = False  # read in Python, holding the lock a thread of its own would wait for
 
     def __init__(
         self,
@@ -317,9 +320,12 @@ class RowsSource:
                 if name is None:
                     continue
                 column = self.ids.setdefault(name, len(self.ids) + 1)
-                self.layout.names[column] = name
-                cells.setdefault(column, [None] * size)[index] = row[key]
-                places.setdefault(column, np.zeros(size, dtype=np.int64))[index] = place
+                if column not in cells:  # not setdefault: its default would be made per cell
+                    self.layout.names[column] = name
+                    cells[column] = [None] * size
+                    places[column] = np.zeros(size, dtype=np.int64)
+                cells[column][index] = row[key]
+                places[column][index] = place
             if UNIT_COLUMN not in row:
                 absent[index] = True
                 self.layout.no_unit_column()
@@ -357,6 +363,7 @@ class JsonLinesSource:
     (its place among the keys met so far), a missing key an empty cell."""
 
     total: int | None = None
+    read_ahead = True  # parsing JSON text
 
     def __init__(self, kb: KnowledgeBase, path: Path, limits: Limits) -> None:
         self.path = path
