@@ -48,6 +48,7 @@ class CsvSource:
     """A CSV table: its layout from the header, then its rows in batches."""
 
     total: int | None = None
+    read_ahead = True  # parsing text
 
     def __init__(
         self, kb: KnowledgeBase, path: Path, limits: Limits, encoding: str = _encodings.DEFAULT

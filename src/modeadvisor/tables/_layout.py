@@ -163,6 +163,9 @@ class Source(Protocol):
     layout: Layout
     #: rows, when known before reading (a progress bar's total)
     total: int | None
+    #: whether reading a batch costs enough (parsing text) to be worth a thread of its own;
+    #: a source without the attribute is read ahead
+    read_ahead: bool
 
     def batches(self) -> Iterator[Batch]: ...
 
