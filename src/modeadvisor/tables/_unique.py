@@ -8,7 +8,7 @@ bit is set is looked up in the runs (O(log n) of them, plus one per 2 million id
 
 The ids are hashed as columns, from their UTF-8 bytes (an Arrow array's own buffers, with no
 Python string made): eight bytes at a time, each step a bijection of 64 bits (splitmix64's
-finaliser) started from a random salt, so no one can choose ids that collide. Two different
+finaliser) started from a random salt, so ids cannot be chosen to collide. Two different
 ids take the same hash with a chance of about n²/2⁶⁵: one in 30 million for a table of a
 million units. The hashes live only while one table is read."""
 
@@ -21,6 +21,7 @@ import numpy as np
 import numpy.typing as npt
 from numpy.lib.stride_tricks import as_strided
 
+from modeadvisor.tables._arrow import pyarrow
 from modeadvisor.tables._encoding import Cells
 
 IntArray = npt.NDArray[np.int64]
@@ -54,17 +55,11 @@ def utf8_columns(ids: Cells) -> tuple[IntArray, ByteArray]:
         offsets = np.zeros(len(encoded) + 1, dtype=np.int64)
         np.cumsum(np.fromiter(map(len, encoded), np.int64, len(encoded)), out=offsets[1:])
         return offsets, np.frombuffer(b"".join(encoded), dtype=np.uint8)
-    width = np.int64 if ids.type.id == _large_string_id() else np.int32
+    width = np.int64 if pyarrow().types.is_large_string(ids.type) else np.int32
     _, offsets, data = ids.buffers()[:3]
     found = np.frombuffer(offsets, dtype=width)[ids.offset : ids.offset + len(ids) + 1]
     text = np.frombuffer(data, dtype=np.uint8) if data is not None else np.zeros(0, np.uint8)
     return found.astype(np.int64), text
-
-
-def _large_string_id() -> int:
-    from modeadvisor.tables._arrow import pyarrow
-
-    return int(pyarrow().large_string().id)
 
 
 def id_hashes(offsets: IntArray, data: ByteArray, salt: int) -> WordArray:
