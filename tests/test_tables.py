@@ -438,6 +438,36 @@ def test_json_lines_read_by_pyarrow_in_blocks_and_the_json_module_read_alike(
         assert _outcome(shipped_kb, path) == with_arrow
 
 
+@pytest.mark.parametrize("arrow", [True, False])
+def test_json_lines_that_are_not_json_objects_of_text_are_located_in_either_language(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    arrow: bool,
+) -> None:
+    """A line that is not JSON, one that is not an object, and one whose string holds an
+    escaped surrogate without its pair (which the json module reads as a string no file can
+    hold: it had been an internal error on writing the unit's id) are each located by line."""
+    if not arrow:
+        monkeypatch.setitem(sys.modules, "pyarrow", None)
+    path = tmp_path / "units.jsonl"
+    path.write_text(
+        '{"unit": "a", "cost_focus": 4}\n{not json\n[1, 2]\n{"unit": "b\\ud800", "cost_focus": 2}\n'
+        '{"unit": "c\\ud83d\\ude00", "cost_focus": 3}\n',
+        encoding="utf-8",
+    )
+    assert main(["batch", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert "units.jsonl:2: not a JSON line: " in err
+    assert "units.jsonl:3: not a JSON object" in err
+    assert "units.jsonl:4: not a JSON line: an escaped surrogate without its pair" in err
+    assert ":5:" not in err  # a pair of escapes is one character, as JSON means it
+    assert main(["batch", str(path), "--lang", "fi"]) == 2
+    err = capsys.readouterr().err
+    assert "units.jsonl:3: rivi ei ole JSON-olio" in err
+    assert "units.jsonl:4: rivi ei ole JSONia: koodinvaihtomerkitty sijaismerkki" in err
+
+
 def test_a_small_csv_is_read_under_a_file_bound_raised_past_memory(
     shipped_kb: KnowledgeBase, tmp_path: Path
 ) -> None:

@@ -356,6 +356,19 @@ class RowsSource:
         return None
 
 
+def _is_text(value: Any) -> bool:
+    """Whether every string of a parsed JSON value is text: the json module reads an escaped
+    surrogate without its pair (`"\\ud800"`) as a string that no file can hold (pyarrow's
+    reader refuses the line)."""
+    if isinstance(value, str):
+        return value.isascii() or not any("\ud800" <= c <= "\udfff" for c in value)
+    if isinstance(value, dict):
+        return all(_is_text(key) and _is_text(item) for key, item in value.items())
+    if isinstance(value, list):
+        return all(_is_text(item) for item in value)
+    return True
+
+
 class JsonLinesSource:
     """JSON Lines: one object per line, blank lines allowed. pyarrow reads it as columns where
     it can; a line it cannot take (a value whose type changes, a line that is not JSON) hands
@@ -435,10 +448,18 @@ class JsonLinesSource:
                 try:
                     found = json.loads(raw)
                 except ValueError as error:  # UnicodeDecodeError is one too
-                    self.layout.note(number, None, f"not a JSON line: {error}")
+                    self.layout.note(number, None, Message("not a JSON line: {error}", error=error))
                     continue
                 if not isinstance(found, dict):
-                    self.layout.note(number, None, "not a JSON object")
+                    self.layout.note(number, None, Message("not a JSON object"))
+                    continue
+                if b"\\u" in raw and not _is_text(found):
+                    self.layout.note(
+                        number,
+                        None,
+                        Message("not a JSON line: an escaped surrogate without its pair"),
+                        Message("write the character itself, or both escapes of its pair"),
+                    )
                     continue
                 yield number, found
 
