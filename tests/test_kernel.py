@@ -8,6 +8,7 @@ differential tests (`test_backends`, `test_tables`) check the advice as a whole.
 from __future__ import annotations
 
 import importlib.util
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -15,6 +16,7 @@ from pathlib import Path
 import networkx as nx
 import numpy as np
 import numpy.typing as npt
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
@@ -203,3 +205,31 @@ def test_a_batch_loads_neither_the_assessment_nor_networkx_nor_pandas(tmp_path: 
     ):
         assert f"'{module}'" not in loaded, module
     assert "'modeadvisor.tables'" in loaded
+
+
+@pytest.mark.parametrize("chosen", [None, "system"])
+def test_a_batch_uses_pyarrows_jemalloc_pool_unless_the_user_chose_one(
+    tmp_path: Path, chosen: str | None
+) -> None:
+    """The command line's process takes jemalloc (less memory, fewer page faults than the
+    default); a pool the user named in ARROW_DEFAULT_MEMORY_POOL is kept."""
+    pa = pytest.importorskip("pyarrow")
+    try:
+        pa.jemalloc_memory_pool()
+    except NotImplementedError:
+        pytest.skip("this pyarrow has no jemalloc")
+    table = tmp_path / "units.csv"
+    table.write_text("unit,sector,cost_focus\nplant,private,4\n", encoding="utf-8")
+    code = (
+        "import sys, pyarrow\n"
+        "from modeadvisor.cli import main\n"
+        f"assert main(['batch', {str(table)!r}, '-o', {str(tmp_path / 'out.csv')!r}]) == 0\n"
+        "print(pyarrow.default_memory_pool().backend_name, file=sys.stderr)\n"
+    )
+    environment = {k: v for k, v in os.environ.items() if k != "ARROW_DEFAULT_MEMORY_POOL"}
+    if chosen is not None:
+        environment["ARROW_DEFAULT_MEMORY_POOL"] = chosen
+    found = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, env=environment
+    ).stderr.split()[-1]
+    assert found == (chosen or "jemalloc")
