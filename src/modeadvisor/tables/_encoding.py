@@ -201,10 +201,12 @@ class _Entries:
 def _bad_rows(codes: IntArray, counts: IntArray, offsets: IntArray) -> tuple[IntArray, IntArray]:
     """The rows whose distinct cell has problems (a row once per problem), and which message
     each is: the distinct cell's `counts[d]` messages start at `offsets[d]`."""
+    nothing = np.zeros(0, dtype=np.int64)
     if not counts.any():
-        nothing = np.zeros(0, dtype=np.int64)
         return nothing, nothing
     bad = np.flatnonzero(counts[codes] > 0)
+    if not bad.size:  # a bad cell in the dictionary, in no row of this batch (Parquet's
+        return nothing, nothing  # dictionary is a row group's, and a batch is part of one)
     distinct = codes[bad]
     each = counts[distinct]
     rows = np.repeat(bad, each)
