@@ -8,6 +8,7 @@ import csv
 import io
 import json
 import re
+import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -712,3 +713,47 @@ def test_a_cell_longer_than_the_csv_module_allows_is_located_as_it_locates_it(
     with monkeypatch.context() as without:
         without.setitem(sys.modules, "pyarrow", None)
         assert _outcome(shipped_kb, path) == with_arrow
+
+
+def test_a_mistake_in_a_parquet_row_group_larger_than_a_batch_is_located_and_leaves_no_noise(
+    tmp_path: Path,
+) -> None:
+    """A row group of 70,000 rows is read as two batches sharing its dictionary: the first
+    batch holds the bad cell in its dictionary but in none of its rows (an internal error, an
+    IndexError, before), and the second reports it once the first is written to Parquet, whose
+    writer is then let go of at once (pyarrow's printed "Exception ignored ... write to closed
+    file" when it was collected after the stream was closed)."""
+    pa = pytest.importorskip("pyarrow")
+    pq = pytest.importorskip("pyarrow.parquet")
+    size = 70_000
+    focus = ["3"] * size
+    focus[69_000] = "9"
+    table = pa.table({"unit": [f"u{i}" for i in range(size)], "cost_focus": focus})
+    source = tmp_path / "units.parquet"
+    pq.write_table(table, source, row_group_size=size)
+    out = tmp_path / "advice.parquet"
+    code = "import sys\nfrom modeadvisor.cli import main\nsys.exit(main(sys.argv[1:]))\n"
+    done = subprocess.run(
+        [sys.executable, "-c", code, "batch", str(source), "-o", str(out)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 2, done.stderr
+    assert done.stderr.strip() == (
+        f"modeadvisor: {source}:69002:2: column 'cost_focus': 9 is out of range: 'cost_focus' "
+        "is a scale (1-5)"
+    )
+    assert list(tmp_path.iterdir()) == [source]  # no advice, no partial file
+
+
+@pytest.mark.parametrize(("lang", "said"), [("en", "interrupted"), ("fi", "keskeytetty")])
+def test_ctrl_c_stops_a_command_with_a_word_not_a_trace(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], lang: str, said: str
+) -> None:
+    def interrupted(*_: object) -> int:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr("modeadvisor.cli._run", interrupted)
+    assert main(["batch", "units.csv", "--lang", lang]) == 130
+    assert capsys.readouterr().err == f"modeadvisor: {said}\n"

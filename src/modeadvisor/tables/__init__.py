@@ -271,12 +271,16 @@ def write_advice(
         lambda parts: BatchResult._joined(scoring, parts, Table([], [], [])),
     )
     done = 0
-    for size, scored in ahead(_scored(scoring, _pipeline(kb, opened, limits))):
-        if scored is not None:
-            writer.write(scored)
-        done += size
-        if progress is not None:
-            progress(done)
+    try:
+        for size, scored in ahead(_scored(scoring, _pipeline(kb, opened, limits))):
+            if scored is not None:
+                writer.write(scored)
+            done += size
+            if progress is not None:
+                progress(done)
+    except BaseException:  # a mistake in the table, or an interruption
+        writer.abandon()
+        raise
     writer.close()
     return done
 

@@ -11,6 +11,7 @@ half-way; those rare rows, and totals too large for the shortcut, are formatted 
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import json
@@ -83,6 +84,10 @@ class Writer(Protocol):
     def write(self, part: Scored) -> None: ...
 
     def close(self) -> None: ...
+
+    def abandon(self) -> None:
+        """Stop without finishing (the table had a mistake, or the user interrupted): what is
+        open is let go of now, while the stream still is."""
 
 
 # --- the exact four-decimal weights ----------------------------------------------------------
@@ -350,6 +355,9 @@ class CsvWriter:
     def close(self) -> None:
         self.out.flush()
 
+    def abandon(self) -> None:
+        """Lines already written stay as they are: nothing is held."""
+
 
 class JsonLinesWriter:
     """The advice as JSON Lines: an object per unit, the fields of `--format json`."""
@@ -368,6 +376,9 @@ class JsonLinesWriter:
 
     def close(self) -> None:
         self.out.flush()
+
+    def abandon(self) -> None:
+        """Lines already written stay as they are: nothing is held."""
 
 
 def _python_csv(names: Names, part: Scored) -> str:
@@ -455,6 +466,14 @@ class ArrowWriter:
             self.write(empty)
         self._writer.close()
 
+    def abandon(self) -> None:
+        """pyarrow's writer closed now: left to the garbage collector it would close after the
+        stream had been, and print "Exception ignored ... write to closed file"."""
+        writer, self._writer = self._writer, None
+        if writer is not None:
+            with contextlib.suppress(Exception):
+                writer.close()
+
 
 class JsonWriter:
     """The advice as one JSON document (`--format json`): gathered, written at the end."""
@@ -470,6 +489,9 @@ class JsonWriter:
     def close(self) -> None:
         self.out.write(self.result(self.parts).to_json().encode("utf-8"))
         self.out.flush()
+
+    def abandon(self) -> None:
+        self.parts.clear()
 
 
 def open_writer(
