@@ -50,6 +50,7 @@ if TYPE_CHECKING:
 # reports, the assessment, authoring or networkx (bench/batch.py measures the start-up).
 
 EXIT_OK, EXIT_CONFLICTS, EXIT_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
+EXIT_INTERRUPTED = 130  # the shell's convention for a program stopped by Ctrl-C (128 + SIGINT)
 #: `--fail-on` levels: "conflict" is any conflict at all.
 _FAIL_LEVELS = {"conflict": 0, "low": 0, "medium": 1, "high": 2}
 _SEVERITY_LEVEL = {"low": 0, "medium": 1, "high": 2}
@@ -489,6 +490,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ModeAdvisorError as error:
         print(f"modeadvisor: {error.render(args.ui_lang)}", file=sys.stderr)
         return EXIT_INPUT
+    except KeyboardInterrupt:  # Ctrl-C: stopped as asked, a file being written left out
+        print(tr(args.ui_lang, "modeadvisor: interrupted"), file=sys.stderr)
+        return EXIT_INTERRUPTED
     except Exception as error:  # never a bare traceback for a user
         if os.environ.get("MODEADVISOR_DEBUG"):
             traceback.print_exc()
