@@ -137,7 +137,7 @@ def as_numpy(values: Any) -> Any:
         bytes_ = np.frombuffer(values.buffers()[1], np.uint8)
         return np.unpackbits(bytes_, count=start + size, bitorder="little")[start:].astype(np.bool_)
     letter = "f" if pa.types.is_floating(kind) else "i" if pa.types.is_signed_integer(kind) else "u"
-    dtype = np.dtype(f"<{letter}{kind.bit_width // 8}")
+    dtype = np.dtype(f"={letter}{kind.bit_width // 8}")  # Arrow buffers are in native order
     if not size:
         return np.zeros(0, dtype=dtype)
     return np.frombuffer(values.buffers()[1], dtype, count=size, offset=start * dtype.itemsize)
