@@ -96,17 +96,24 @@ def _bits(flags: Any) -> Any:
     return np.packbits(flags, bitorder="little")
 
 
+def utf8_buffers(values: Sequence[str], errors: str = "strict") -> tuple[Any, bytes]:
+    """Python strings as one buffer of UTF-8 bytes and where each starts and ends in it (n + 1
+    offsets, int64): an Arrow string array's layout, made without pyarrow."""
+    encoded = [value.encode("utf-8", errors) for value in values]
+    offsets = np.zeros(len(encoded) + 1, dtype=np.int64)
+    np.cumsum(np.fromiter(map(len, encoded), np.int64, len(encoded)), out=offsets[1:])
+    return offsets, b"".join(encoded)
+
+
 def texts(values: Sequence[str]) -> Any:
     """Python strings as an Arrow string array."""
     pa = pyarrow()
 
-    encoded = [value.encode("utf-8") for value in values]
-    offsets = np.zeros(len(encoded) + 1, dtype=np.int64)
-    np.cumsum(np.fromiter(map(len, encoded), np.int64, len(encoded)), out=offsets[1:])
+    offsets, data = utf8_buffers(values)
     large = offsets[-1] >= 2**31
     kind = pa.large_string() if large else pa.string()
     buffers = [None, pa.py_buffer(offsets if large else offsets.astype(np.int32))]
-    return pa.Array.from_buffers(kind, len(encoded), [*buffers, pa.py_buffer(b"".join(encoded))])
+    return pa.Array.from_buffers(kind, len(values), [*buffers, pa.py_buffer(data)])
 
 
 def text(value: str) -> Any:

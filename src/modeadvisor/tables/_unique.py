@@ -21,7 +21,7 @@ import numpy as np
 import numpy.typing as npt
 from numpy.lib.stride_tricks import as_strided
 
-from modeadvisor.tables._arrow import pyarrow
+from modeadvisor.tables._arrow import pyarrow, utf8_buffers
 from modeadvisor.tables._encoding import Cells
 
 IntArray = npt.NDArray[np.int64]
@@ -51,10 +51,8 @@ def utf8_columns(ids: Cells) -> tuple[IntArray, ByteArray]:
     """Texts as one buffer of UTF-8 bytes and the offsets of each text in it (n + 1 of them):
     an Arrow string array's own buffers, or a list of strings encoded."""
     if isinstance(ids, list | tuple):
-        encoded = [text.encode("utf-8", "surrogatepass") for text in ids]
-        offsets = np.zeros(len(encoded) + 1, dtype=np.int64)
-        np.cumsum(np.fromiter(map(len, encoded), np.int64, len(encoded)), out=offsets[1:])
-        return offsets, np.frombuffer(b"".join(encoded), dtype=np.uint8)
+        offsets, data = utf8_buffers(ids, "surrogatepass")  # hashed only, never decoded
+        return offsets, np.frombuffer(data, dtype=np.uint8)
     width = np.int64 if pyarrow().types.is_large_string(ids.type) else np.int32
     _, offsets, data = ids.buffers()[:3]
     found = np.frombuffer(offsets, dtype=width)[ids.offset : ids.offset + len(ids) + 1]
