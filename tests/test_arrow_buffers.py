@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
@@ -26,6 +26,8 @@ def _arrays(draw: st.DrawFn) -> np.ndarray:
     return draw(hnp.arrays(dtype, st.integers(0, 40), elements=elements))
 
 
+# no deadline: a first call of pyarrow's constructors can take a quarter second on a busy machine
+@settings(deadline=None)
 @given(values=_arrays(), skip=st.integers(0, 9), data=st.data())
 def test_numbers_are_the_arrays_pyarrow_makes_and_read_back_as_they_were(
     values: np.ndarray, skip: int, data: st.DataObject
@@ -41,6 +43,7 @@ def test_numbers_are_the_arrays_pyarrow_makes_and_read_back_as_they_were(
     assert numbers(values[::2]).equals(pa.array(values[::2]))  # not contiguous
 
 
+@settings(deadline=None)
 @given(values=st.lists(st.text().filter(lambda t: not any(0xD800 <= ord(c) < 0xE000 for c in t))))
 def test_texts_are_the_string_arrays_pyarrow_makes(values: list[str]) -> None:
     assert texts(values).equals(pa.array(values, pa.string()))

@@ -239,6 +239,7 @@ _TEXTS = st.lists(
 )
 
 
+@settings(deadline=None)
 @given(texts=_TEXTS, salt=st.integers(0, 2**64 - 1), skip=st.integers(0, 3))
 def test_an_id_hashes_alike_from_python_and_from_arrow(
     texts: list[str], salt: int, skip: int
