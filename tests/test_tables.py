@@ -757,3 +757,19 @@ def test_ctrl_c_stops_a_command_with_a_word_not_a_trace(
     monkeypatch.setattr("modeadvisor.cli._run", interrupted)
     assert main(["batch", "units.csv", "--lang", lang]) == 130
     assert capsys.readouterr().err == f"modeadvisor: {said}\n"
+
+
+def test_a_table_with_a_mistake_in_its_first_batch_writes_nothing_to_standard_output(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], shipped_kb: KnowledgeBase
+) -> None:
+    """No header alone (which a pipeline would read as a table of no units) before the error;
+    a table of no units still gets its header."""
+    path = tmp_path / "units.csv"
+    path.write_text("unit,cost_focus\na,9\n", encoding="utf-8")
+    assert main(["batch", str(path)]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert "9 is out of range" in captured.err
+    out = io.BytesIO()
+    write_advice(shipped_kb, [], out, "csv")
+    assert out.getvalue().decode().startswith("unit,status,dominant,")

@@ -336,16 +336,24 @@ def _write_lines(out: IO[bytes], pieces: list[Any]) -> None:
 
 
 class CsvWriter:
-    """The advice as CSV, a line per unit, written batch by batch."""
+    """The advice as CSV, a line per unit, written batch by batch; the header with the first
+    batch, so a table whose first batch has a mistake writes nothing (to standard output, where
+    no file is left out, a header alone would read as a table without units)."""
 
     def __init__(self, out: IO[bytes], names: Names) -> None:
         self.out = out
         self.names = names
-        text = io.StringIO()
-        csv.writer(text, lineterminator="\n").writerow(names.header)
-        out.write(text.getvalue().encode("utf-8"))
+        self._headed = False
+
+    def _head(self) -> None:
+        if not self._headed:
+            text = io.StringIO()
+            csv.writer(text, lineterminator="\n").writerow(self.names.header)
+            self.out.write(text.getvalue().encode("utf-8"))
+            self._headed = True
 
     def write(self, part: Scored) -> None:
+        self._head()
         if arrow() is None:
             self.out.write(_python_csv(self.names, part).encode("utf-8"))
             return
@@ -353,6 +361,7 @@ class CsvWriter:
             _write_lines(self.out, _text_fields(self.names, piece, as_json=False))
 
     def close(self) -> None:
+        self._head()  # a table of no units still says its columns
         self.out.flush()
 
     def abandon(self) -> None:
